@@ -1,0 +1,105 @@
+"""What a live cluster reports, laid over the plan: real nodes, real routes, and drift.
+
+`kubectl get nodes` gives each node's name, IPs and `spec.podCIDR`, which need not
+follow node order; a real route table may lack a node's route, point at a node that is
+gone, or carry a prefix that is not the node's pod CIDR. Drift is recorded on the
+route, for the diagram to mark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from ..model import IPAddress, IPNetwork
+from .plan import NodePlan, PoolPlan, RoutePlan, RouteTablePlan
+
+
+@dataclass(frozen=True)
+class ObservedNode:
+    name: str
+    pool: str | None
+    ips: tuple[IPAddress, ...]
+    pod_cidrs: tuple[IPNetwork, ...]
+
+
+@dataclass(frozen=True)
+class ObservedRoute:
+    name: str
+    prefix: IPNetwork
+    next_hop_type: str
+    next_hop_ip: IPAddress | None
+
+
+@dataclass(frozen=True)
+class ObservedRouteTable:
+    name: str
+    routes: tuple[ObservedRoute, ...]
+
+    def compare(self, planned: RouteTablePlan, pools: tuple[PoolPlan, ...]) -> RouteTablePlan:
+        nodes = [n for p in pools for n in p.nodes]
+        by_ip = {ip: n for n in nodes for ip in n.ips}
+        by_block = {b: n for n in nodes for b in n.pod_blocks}
+        routes: list[RoutePlan] = []
+        routed: set[tuple[str, int]] = set()
+        for rt in self.routes:
+            hop_node = by_ip.get(rt.next_hop_ip) if rt.next_hop_ip is not None else None
+            block_node = by_block.get(rt.prefix)
+            looks_aks = rt.name.startswith("aks-") or hop_node is not None or block_node is not None
+            if not looks_aks:
+                routes.append(RoutePlan(rt.name, rt.prefix, rt.next_hop_type, rt.next_hop_ip, "user"))
+                continue
+            drift = None
+            node = hop_node or block_node
+            if hop_node is None and block_node is None:
+                drift = "route to no node"
+            elif hop_node is None and block_node is not None:
+                drift = f"next hop is not {block_node.name}'s IP"
+            elif hop_node is not None and rt.prefix not in hop_node.pod_blocks:
+                have = ", ".join(map(str, hop_node.pod_blocks)) or "none"
+                drift = f"prefix differs from the node's pod CIDR ({have})"
+            if node is not None and drift is None:
+                routed.add((node.name, rt.prefix.version))
+            routes.append(RoutePlan(rt.name, rt.prefix, rt.next_hop_type, rt.next_hop_ip, "aks",
+                                    node.name if node else None, drift))
+        for n in nodes:
+            for b in n.pod_blocks:
+                if (n.name, b.version) not in routed:
+                    hop = next((ip for ip in n.ips if ip.version == b.version), None)
+                    routes.append(RoutePlan(f"(missing) {n.name}", b, "VirtualAppliance", hop, "aks", n.name,
+                                            "node has no route"))
+        return replace(planned, name=self.name, routes=tuple(routes))
+
+
+@dataclass(frozen=True)
+class Observed:
+    nodes: tuple[ObservedNode, ...] | None = None
+    route_table: ObservedRouteTable | None = None
+
+
+def _pool_of(node: ObservedNode) -> str | None:
+    if node.pool:
+        return node.pool
+    parts = node.name.split("-")
+    # aks-<pool>-<id>-vmss000000 (VMSS) or aks-<pool>-<id>-0 (availability set, pre-2019)
+    return parts[1] if len(parts) >= 4 and parts[0] == "aks" else None
+
+
+def apply_observed(pools: tuple[PoolPlan, ...], observed: Observed) -> tuple[PoolPlan, ...]:
+    """Replace each pool's planned nodes with the nodes the cluster reports for it."""
+    if not observed.nodes:
+        return pools
+    known = {p.name for p in pools}
+    by_pool: dict[str, list[ObservedNode]] = {}
+    for n in observed.nodes:
+        pool = _pool_of(n)
+        by_pool.setdefault(pool if pool in known else pools[0].name, []).append(n)
+    out, index = [], 0
+    for p in pools:
+        real = sorted(by_pool.get(p.name, []), key=lambda n: n.name)
+        nodes = []
+        for n in real:
+            nodes.append(NodePlan(name=n.name, pool=p.name, index=index, ips=n.ips, pod_blocks=n.pod_cidrs,
+                                  pod_cidr_from_node_list=bool(n.pod_cidrs)))
+            index += 1
+        out.append(replace(p, nodes=tuple(nodes), count=len(nodes)))
+    return tuple(out)

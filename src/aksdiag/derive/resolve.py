@@ -1,0 +1,188 @@
+"""AKS defaults for every field left out, and a record of which ones were assumed."""
+
+from __future__ import annotations
+
+import ipaddress
+import zlib
+from dataclasses import dataclass, field
+
+from ..model import (
+    ClusterSpec,
+    IPAddress,
+    IPNetwork,
+    NetworkPlugin,
+    NodePool,
+    Subnet,
+    VirtualNetwork,
+)
+from .plan import ModelKey
+
+MANAGED_VNET = ipaddress.ip_network("10.224.0.0/12")
+MANAGED_SUBNET = ipaddress.ip_network("10.224.0.0/16")
+DEFAULT_POD_CIDR = ipaddress.ip_network("10.244.0.0/16")
+DEFAULT_SERVICE_CIDR = ipaddress.ip_network("10.0.0.0/16")
+# AKS's defaults for the IPv6 half of a dual-stack cluster.
+DEFAULT_POD_CIDR_V6 = ipaddress.ip_network("fd12:3456:789a::/64")
+DEFAULT_SERVICE_CIDR_V6 = ipaddress.ip_network("fd12:3456:789a:1::/108")
+MANAGED_SUBNET_V6 = ipaddress.ip_network("fd00:0:0:1::/64")
+
+DEFAULT_MAX_PODS = {
+    ModelKey.kubenet: 110,
+    ModelKey.azure_cni_node_subnet: 30,
+    ModelKey.azure_cni_overlay: 250,
+    ModelKey.azure_cni_pod_subnet: 250,
+    ModelKey.byo_cni: 250,
+}
+
+
+def model_key(spec: ClusterSpec) -> ModelKey:
+    net = spec.networkProfile
+    plugin = net.networkPlugin or NetworkPlugin.kubenet
+    if plugin == NetworkPlugin.kubenet:
+        return ModelKey.kubenet
+    if plugin == NetworkPlugin.none:
+        return ModelKey.byo_cni
+    if net.networkPluginMode is not None:
+        return ModelKey.azure_cni_overlay
+    if any(p.podSubnetName for p in spec.nodePools):
+        return ModelKey.azure_cni_pod_subnet
+    return ModelKey.azure_cni_node_subnet
+
+
+@dataclass
+class Resolved:
+    """The spec with every default filled in; `assumed` names the fields that were."""
+
+    spec: ClusterSpec
+    model: ModelKey
+    aks_id: str
+    vnet: VirtualNetwork
+    vnet_managed: bool
+    ip_families: tuple[str, ...]
+    pod_cidrs: tuple[IPNetwork, ...]
+    service_cidrs: tuple[IPNetwork, ...]
+    dns_service_ip: IPAddress
+    network_policy: str
+    dataplane: str
+    outbound_type: str
+    lb_sku: str
+    pool_max_pods: dict[str, int]
+    pool_mode: dict[str, str]
+    pool_subnet: dict[str, str]
+    assumed: list[str] = field(default_factory=list)
+
+    def subnet(self, name: str) -> Subnet:
+        return next(s for s in self.vnet.subnets if s.name == name)
+
+    def pools_on(self, subnet: str) -> list[NodePool]:
+        return [p for p in self.spec.nodePools if self.pool_subnet[p.name] == subnet]
+
+
+def made_up_aks_id(cluster_name: str) -> str:
+    """A stable stand-in for the number AKS derives for resource names (not AKS's algorithm)."""
+    return f"{zlib.crc32(cluster_name.encode()) % 100_000_000:08d}"
+
+
+def resolve(spec: ClusterSpec) -> Resolved:
+    net = spec.networkProfile
+    assumed: list[str] = []
+    model = model_key(spec)
+    if net.networkPlugin is None:
+        assumed.append("networkProfile.networkPlugin")
+
+    aks_id = spec.aksId or made_up_aks_id(spec.name)
+    if spec.aksId is None:
+        assumed.append("aksId")
+
+    families = tuple(f.value for f in net.ipFamilies) if net.ipFamilies else ("IPv4",)
+    dual = "IPv6" in families
+
+    vnet_managed = spec.vnet is None
+    if spec.vnet is not None:
+        vnet = spec.vnet
+    else:
+        assumed.append("vnet")
+        vnet = VirtualNetwork(
+            name=f"aks-vnet-{aks_id}",
+            addressPrefixes=[MANAGED_VNET],
+            subnets=[
+                Subnet(
+                    name="aks-subnet",
+                    addressPrefix=MANAGED_SUBNET,
+                    addressPrefixIPv6=MANAGED_SUBNET_V6 if dual else None,
+                )
+            ],
+        )
+
+    pod_cidrs: tuple[IPNetwork, ...] = ()
+    if model in (ModelKey.kubenet, ModelKey.azure_cni_overlay):
+        if net.podCidrs:
+            pod_cidrs = tuple(net.podCidrs)
+        elif net.podCidr is not None:
+            pod_cidrs = (net.podCidr,)
+        else:
+            assumed.append("networkProfile.podCidr")
+            pod_cidrs = (DEFAULT_POD_CIDR,)
+        if dual and not any(c.version == 6 for c in pod_cidrs):
+            assumed.append("networkProfile.podCidrs[1]")
+            pod_cidrs = (*pod_cidrs, DEFAULT_POD_CIDR_V6)
+    elif model == ModelKey.byo_cni and (net.podCidrs or net.podCidr):
+        pod_cidrs = tuple(net.podCidrs or [net.podCidr])  # type: ignore[list-item]
+
+    if net.serviceCidrs:
+        service_cidrs = tuple(net.serviceCidrs)
+    elif net.serviceCidr is not None:
+        service_cidrs = (net.serviceCidr,)
+    else:
+        assumed.append("networkProfile.serviceCidr")
+        service_cidrs = (DEFAULT_SERVICE_CIDR,)
+    if dual and not any(c.version == 6 for c in service_cidrs):
+        assumed.append("networkProfile.serviceCidrs[1]")
+        service_cidrs = (*service_cidrs, DEFAULT_SERVICE_CIDR_V6)
+
+    if net.dnsServiceIP is not None:
+        dns = net.dnsServiceIP
+    else:
+        assumed.append("networkProfile.dnsServiceIP")
+        dns = service_cidrs[0].network_address + 10
+
+    dataplane = net.networkDataplane.value if net.networkDataplane else "azure"
+    if net.networkPolicy is not None:
+        policy = net.networkPolicy.value
+    else:
+        # Azure CNI powered by Cilium enforces policy with Cilium, always.
+        policy = "cilium" if dataplane == "cilium" else "none"
+
+    outbound = net.outboundType.value if net.outboundType else "loadBalancer"
+    if net.outboundType is None:
+        assumed.append("networkProfile.outboundType")
+    lb_sku = net.loadBalancerSku or "standard"
+
+    default_pods = DEFAULT_MAX_PODS[model]
+    max_pods, modes, subnets = {}, {}, {}
+    for i, pool in enumerate(spec.nodePools):
+        if pool.maxPods is None:
+            assumed.append(f"nodePools[{i}].maxPods")
+        max_pods[pool.name] = pool.maxPods or default_pods
+        modes[pool.name] = (pool.mode.value if pool.mode else ("System" if i == 0 else "User"))
+        subnets[pool.name] = pool.vnetSubnetName or vnet.subnets[0].name
+
+    return Resolved(
+        spec=spec,
+        model=model,
+        aks_id=aks_id,
+        vnet=vnet,
+        vnet_managed=vnet_managed,
+        ip_families=families,
+        pod_cidrs=pod_cidrs,
+        service_cidrs=service_cidrs,
+        dns_service_ip=dns,
+        network_policy=policy,
+        dataplane=dataplane,
+        outbound_type=outbound,
+        lb_sku=lb_sku,
+        pool_max_pods=max_pods,
+        pool_mode=modes,
+        pool_subnet=subnets,
+        assumed=assumed,
+    )

@@ -1,0 +1,262 @@
+"""The cluster description: what a user writes (or `aksdiag import` writes) in YAML.
+
+Field names are those of the ARM API's `managedClusters` resource (`networkProfile`,
+`podCidr`, `dnsServiceIP`, `outboundType`, ...) so that a value can be looked up in the
+Azure docs under the same name. A field left out is `None` here; the AKS default for it
+is chosen in `derive`, which also records that it was assumed, so the diagram can say so.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+class NetworkPlugin(StrEnum):
+    kubenet = "kubenet"
+    azure = "azure"
+    none = "none"
+
+
+class NetworkPluginMode(StrEnum):
+    overlay = "overlay"
+
+
+class NetworkPolicy(StrEnum):
+    none = "none"
+    azure = "azure"
+    calico = "calico"
+    cilium = "cilium"
+
+
+class NetworkDataplane(StrEnum):
+    azure = "azure"
+    cilium = "cilium"
+
+
+class OutboundType(StrEnum):
+    loadBalancer = "loadBalancer"
+    managedNATGateway = "managedNATGateway"
+    userAssignedNATGateway = "userAssignedNATGateway"
+    userDefinedRouting = "userDefinedRouting"
+    none = "none"
+
+
+class IPFamily(StrEnum):
+    IPv4 = "IPv4"
+    IPv6 = "IPv6"
+
+
+class OSType(StrEnum):
+    Linux = "Linux"
+    Windows = "Windows"
+
+
+class PoolMode(StrEnum):
+    System = "System"
+    User = "User"
+
+
+class PodIPAllocationMode(StrEnum):
+    DynamicIndividual = "DynamicIndividual"
+    StaticBlock = "StaticBlock"
+
+
+class ByoCni(StrEnum):
+    """The CNI a user installs themselves when `networkPlugin` is `none` (not an ARM field)."""
+
+    cilium = "cilium"
+    calico = "calico"
+    flannel = "flannel"
+    weave = "weave"
+    canal = "canal"
+    other = "other"
+
+
+class NextHopType(StrEnum):
+    VirtualAppliance = "VirtualAppliance"
+    Internet = "Internet"
+    VnetLocal = "VnetLocal"
+    VirtualNetworkGateway = "VirtualNetworkGateway"
+    None_ = "None"
+
+
+class Route(_Strict):
+    """A route in a route table, named and shaped as in `az network route-table route`."""
+
+    name: str = Field(min_length=1, description="Route name.")
+    addressPrefix: IPNetwork = Field(description="Destination prefix, e.g. `0.0.0.0/0`.")
+    nextHopType: NextHopType = Field(description="`VirtualAppliance`, `Internet`, ...")
+    nextHopIpAddress: IPAddress | None = Field(
+        default=None, description="Required when nextHopType is VirtualAppliance."
+    )
+
+    @model_validator(mode="after")
+    def _next_hop_ip(self) -> Route:
+        if self.nextHopType == NextHopType.VirtualAppliance and self.nextHopIpAddress is None:
+            raise ValueError("nextHopIpAddress is required when nextHopType is VirtualAppliance")
+        return self
+
+
+class RouteTable(_Strict):
+    """A route table you bring (kubenet BYO or userDefinedRouting); AKS adds its pod routes to it."""
+
+    name: str = Field(min_length=1)
+    routes: list[Route] = Field(default_factory=list, description="Your own routes.")
+
+
+class Subnet(_Strict):
+    name: str = Field(min_length=1, description="Subnet name, e.g. `aks-nodes`.")
+    addressPrefix: IPNetwork = Field(description="IPv4 prefix, e.g. `192.168.1.0/24`.")
+    addressPrefixIPv6: ipaddress.IPv6Network | None = Field(
+        default=None, description="The subnet's IPv6 prefix, for dual-stack clusters."
+    )
+    routeTable: RouteTable | None = Field(
+        default=None, description="A route table you associated with the subnet before creating the cluster."
+    )
+    networkSecurityGroup: str | None = Field(
+        default=None, description="Name of an NSG you associated with the subnet."
+    )
+
+
+class VirtualNetwork(_Strict):
+    """A VNet you bring. Leave `vnet` out for an AKS-managed VNet."""
+
+    name: str = Field(min_length=1)
+    addressPrefixes: list[IPNetwork] = Field(min_length=1)
+    subnets: list[Subnet] = Field(min_length=1)
+
+    @field_validator("subnets")
+    @classmethod
+    def _unique_names(cls, subnets: list[Subnet]) -> list[Subnet]:
+        names = [s.name for s in subnets]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"subnet names must be unique; repeated: {', '.join(dupes)}")
+        return subnets
+
+
+_POOL_NAME = re.compile(r"^[a-z][a-z0-9]{0,11}$")
+
+
+class NodePool(_Strict):
+    """An agent pool (`az aks nodepool add`); nodes are VMSS instances."""
+
+    name: str = Field(description="Lowercase letters and digits, starting with a letter; 12 at most (6 for Windows).")
+    count: int = Field(default=3, ge=0, le=1000, description="Number of nodes.")
+    vmSize: str = Field(default="Standard_DS2_v2", min_length=1)
+    osType: OSType = OSType.Linux
+    mode: PoolMode | None = Field(default=None, description="Defaults to System for the first pool, User for the others.")
+    maxPods: int | None = Field(default=None, ge=10, le=250, description="Defaults: kubenet 110, Azure CNI 30, Overlay 250.")
+    vnetSubnetName: str | None = Field(default=None, description="Name of the subnet in `vnet` for this pool's nodes; defaults to the first subnet.")
+    podSubnetName: str | None = Field(default=None, description="Azure CNI Pod Subnet: name of the subnet in `vnet` for this pool's pods.")
+    podIPAllocationMode: PodIPAllocationMode | None = Field(default=None, description="Pod Subnet only: DynamicIndividual (default) or StaticBlock.")
+
+    @field_validator("name")
+    @classmethod
+    def _pool_name(cls, name: str) -> str:
+        if not _POOL_NAME.match(name):
+            raise ValueError(
+                "must be 1-12 lowercase letters or digits, starting with a letter (AKS agent pool naming)"
+            )
+        return name
+
+
+class NATGateway(_Strict):
+    managedOutboundIPCount: int = Field(default=1, ge=1, le=16)
+    idleTimeoutInMinutes: int | None = Field(default=None, ge=4, le=120)
+
+
+class NetworkProfile(_Strict):
+    networkPlugin: NetworkPlugin | None = Field(default=None, description="kubenet (default), azure or none.")
+    networkPluginMode: NetworkPluginMode | None = Field(default=None, description="`overlay` with networkPlugin azure.")
+    networkPolicy: NetworkPolicy | None = None
+    networkDataplane: NetworkDataplane | None = None
+    byoCni: ByoCni | None = Field(default=None, description="Which CNI you install when networkPlugin is none (aksdiag only).")
+    podCidr: IPNetwork | None = Field(default=None, description="kubenet and Overlay; default 10.244.0.0/16.")
+    podCidrs: list[IPNetwork] | None = Field(default=None, description="Dual-stack: one per family.")
+    serviceCidr: IPNetwork | None = Field(default=None, description="Default 10.0.0.0/16.")
+    serviceCidrs: list[IPNetwork] | None = None
+    dnsServiceIP: IPAddress | None = Field(default=None, description="Inside serviceCidr, never its first address; default .10.")
+    dockerBridgeCidr: IPNetwork | None = Field(default=None, description="Legacy clusters only.")
+    ipFamilies: list[IPFamily] | None = Field(default=None, description="[IPv4] or [IPv4, IPv6].")
+    outboundType: OutboundType | None = None
+    loadBalancerSku: str | None = Field(default=None, description="standard (default) or basic.")
+    loadBalancerOutboundIPCount: int | None = Field(default=None, ge=1, le=100)
+    natGatewayProfile: NATGateway | None = None
+    egressNextHopIP: IPAddress | None = Field(
+        default=None, description="userDefinedRouting: the firewall or NVA that the 0.0.0.0/0 route points at."
+    )
+
+    @field_validator("loadBalancerSku")
+    @classmethod
+    def _sku(cls, v: str | None) -> str | None:
+        if v is not None and v.lower() not in ("standard", "basic"):
+            raise ValueError("must be standard or basic")
+        return v.lower() if v else v
+
+
+class APIServerAccess(_Strict):
+    enablePrivateCluster: bool = False
+    privateDNSZone: str | None = Field(default=None, description="`system`, `none` or a private DNS zone resource ID.")
+    enablePrivateClusterPublicFQDN: bool | None = None
+    enableVnetIntegration: bool = Field(default=False, description="API server VNet integration.")
+    subnetName: str | None = Field(default=None, description="VNet integration: the delegated API server subnet in `vnet`.")
+    authorizedIPRanges: list[IPNetwork] | None = None
+
+
+class ClusterSpec(_Strict):
+    """An AKS cluster's network design."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+        frozen=True,
+        json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
+    )
+
+    name: str = Field(min_length=1, description="The managed cluster's name.")
+    location: str | None = Field(default=None, description="Azure region, e.g. westeurope.")
+    resourceGroup: str | None = None
+    nodeResourceGroup: str | None = Field(default=None, description="Default MC_<rg>_<name>_<location>.")
+    kubernetesVersion: str | None = None
+    aksId: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]{8}$",
+        description="The 8-digit number AKS puts in resource names (aks-nodepool1-<aksId>-vmss). Made up if left out.",
+    )
+    networkProfile: NetworkProfile = Field(default_factory=NetworkProfile)
+    vnet: VirtualNetwork | None = Field(default=None, description="Your own VNet; leave out for an AKS-managed VNet.")
+    nodePools: Annotated[list[NodePool], Field(min_length=1)]
+    apiServerAccessProfile: APIServerAccess = Field(default_factory=APIServerAccess)
+    drawUnsupported: bool = Field(
+        default=False,
+        description="Draw combinations AKS does not allow, marked as unsupported, instead of refusing them.",
+    )
+
+    @field_validator("nodePools")
+    @classmethod
+    def _unique_pools(cls, pools: list[NodePool]) -> list[NodePool]:
+        names = [p.name for p in pools]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"node pool names must be unique; repeated: {', '.join(dupes)}")
+        return pools
+
+
+def json_schema() -> dict[str, Any]:
+    schema = ClusterSpec.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "aksdiag cluster description"
+    return schema
