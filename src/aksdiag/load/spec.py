@@ -1,0 +1,90 @@
+"""Validating a cluster description, reporting every mistake with its line and column."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import InputError, Problem
+from ..model import ClusterSpec
+from .source import Document, Loc, dotted
+
+
+def _model_at(loc: Loc) -> type[BaseModel] | None:
+    """The pydantic model that the mapping at `loc` is validated against."""
+    model: Any = ClusterSpec
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
+        if field is None:
+            return None
+        model = _inner_model(field.annotation)
+        if model is None:
+            return None
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _found(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _message(err: dict[str, Any]) -> tuple[str, bool]:
+    """A message for one pydantic error, and whether it is about a key (not a value)."""
+    kind, loc = err["type"], tuple(err["loc"])
+    if kind == "extra_forbidden":
+        parent = _model_at(loc[:-1])
+        allowed = sorted(parent.model_fields) if parent else []
+        near = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        return f"unknown field {loc[-1]!r}{hint} allowed here: {', '.join(allowed)}", True
+    if kind == "missing":
+        return "required field is missing", True
+    msg = err["msg"]
+    msg = re.sub(r"^Value error, ", "", msg)
+    if kind.startswith(("ip_v4", "ip_v6", "ip_any")) or "IPv4 or IPv6" in msg:
+        msg = "is not a valid IP network in CIDR form (like 10.244.0.0/16, with no host bits set)" \
+            if "network" in kind or "network" in msg else "is not a valid IP address (like 10.0.0.10)"
+    return f"found {_found(err.get('input'))}: {msg[0].lower() + msg[1:]}", False
+
+
+def validate_spec(doc: Document, loc_prefix: Loc = ()) -> ClusterSpec:
+    if not isinstance(doc.data, dict):
+        raise InputError(Problem(f"a cluster description is a mapping of fields, found {type(doc.data).__name__}",
+                                 file=doc.name, line=1, column=1))
+    try:
+        return ClusterSpec.model_validate(doc.data)
+    except ValidationError as exc:
+        problems = []
+        seen = set()
+        for err in exc.errors(include_url=False):
+            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "union["))))
+            # Unions of IPv4/IPv6 report once per member; keep the first per location.
+            if loc in seen:
+                continue
+            seen.add(loc)
+            message, about_key = _message({**err, "loc": loc})
+            problems.append(doc.problem(message, loc_prefix + loc, key=about_key, field=dotted(loc)))
+        raise InputError(problems) from None
+
+
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def parse_field(field: str) -> Loc:
+    """`nodePools[0].maxPods` -> ('nodePools', 0, 'maxPods')."""
+    return tuple(int(m[2]) if m[2] is not None else m[1] for m in _PART.finditer(field))

@@ -1,0 +1,95 @@
+"""The stages in order: load -> model -> derive -> scene -> templates -> compile.
+
+A thin facade, like d2's own: each function runs stages and passes values along. Only
+`load_*` read files and only `compile_d2` runs a program; writing output is the CLI's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .compile import compile_d2
+from .derive import AddressPlan, Observed, derive
+from .errors import AksdiagError, RuleError
+from .icons import IconSet
+from .load import Document, parse_document, parse_field, validate_spec
+from .load.azure import is_managed_cluster, managed_cluster_to_spec_data
+from .model import ClusterSpec
+from .render import render_d2
+from .scene import DEFAULT_MAX_NODES, build_scene
+
+
+@dataclass(frozen=True)
+class Options:
+    layout: str = "elk"
+    theme: str = "default"
+    dark: str | None = None
+    max_nodes: int = DEFAULT_MAX_NODES
+    png_engine: str = "d2"
+    icons: Path | None = None
+    draw_unsupported: bool = False
+    timeout: float = 120.0
+
+
+@dataclass(frozen=True)
+class Loaded:
+    spec: ClusterSpec
+    doc: Document
+    from_azure: bool  # the document was `az aks show` JSON, not a description
+
+
+def load_cluster(path: Path) -> Loaded:
+    doc = parse_document(path)
+    if is_managed_cluster(doc.data):
+        converted = Document(doc.name, managed_cluster_to_spec_data(doc.data, doc.name))
+        return Loaded(validate_spec(converted), doc, True)
+    return Loaded(validate_spec(doc), doc, False)
+
+
+def plan_cluster(loaded: Loaded, options: Options, observed: Observed | None = None) -> AddressPlan:
+    spec = loaded.spec
+    if options.draw_unsupported and not spec.drawUnsupported:
+        spec = spec.model_copy(update={"drawUnsupported": True})
+    try:
+        return derive(spec, observed)
+    except RuleError as exc:
+        if loaded.from_azure:
+            raise
+        # Rule messages name fields; give them the line where the field was written.
+        located = []
+        for p in exc.problems:
+            line, col = loaded.doc.locate(parse_field(p.field)) if p.field else (None, None)
+            located.append(replace(p, file=loaded.doc.name, line=line, column=col))
+        raise RuleError(located) from None
+
+
+def d2_source(plan: AddressPlan, options: Options, *, source_name: str, icons: IconSet | None = None,
+              portable: bool = True) -> str:
+    """D2 text for the plan. Portable sources name icons as `icons/<name>.svg` (the compile
+    folder's copy); non-portable ones give absolute paths, for a .d2 file a user keeps."""
+    icons = icons or IconSet(options.icons)
+    scene = build_scene(plan, max_nodes=options.max_nodes, layout=options.layout)
+
+    def icon_ref(name: str) -> str:
+        path = icons.path(name)
+        return f"icons/{name}{path.suffix}" if portable else str(path)
+
+    return render_d2(scene, icon_ref, source_name=source_name, theme=options.theme, dark=options.dark)
+
+
+def icon_files(icons: IconSet) -> dict[str, Path]:
+    from .icons import ICON_NAMES
+
+    return {f"icons/{name}{icons.path(name).suffix}": icons.path(name) for name in ICON_NAMES}
+
+
+def render_bytes(plan: AddressPlan, fmt: str, options: Options, *, source_name: str) -> bytes:
+    icons = IconSet(options.icons)
+    if fmt == "d2":
+        return d2_source(plan, options, source_name=source_name, icons=icons, portable=False).encode()
+    source = d2_source(plan, options, source_name=source_name, icons=icons)
+    return compile_d2(source, fmt, icon_files(icons), timeout=options.timeout, png_engine=options.png_engine)
+
+
+__all__ = ["Options", "Loaded", "load_cluster", "plan_cluster", "d2_source", "render_bytes", "AksdiagError"]
