@@ -194,8 +194,9 @@ def schema() -> None:
 @app.command()
 def check(
     input: Annotated[Path, typer.Argument(help="Cluster description or `az aks show` JSON.")],
-    draw_unsupported: Annotated[bool, typer.Option("--draw-unsupported")] = False,
-    debug: Annotated[bool, typer.Option("--debug")] = False,
+    draw_unsupported: Annotated[bool, typer.Option("--draw-unsupported", help="Report AKS rule violations "
+                                "as findings instead of failing.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
 ) -> None:
     """Validate a cluster description and its AKS rules without drawing it."""
     from .pipeline import Options, load_cluster, plan_cluster
@@ -215,7 +216,7 @@ def import_(
     input: Annotated[Path, typer.Argument(help="`az aks show` JSON (either shape).")],
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="YAML file to write; `-` for stdout.")
                       ] = "-",
-    debug: Annotated[bool, typer.Option("--debug")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
 ) -> None:
     """Write the editable YAML description of a real cluster."""
     from .load.export import spec_to_yaml
