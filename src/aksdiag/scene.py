@@ -136,11 +136,7 @@ def _subtitle(plan: AddressPlan) -> str:
 
 
 def _node_label(plan: AddressPlan, node: NodePlan) -> str:
-    lines = [node.name, " · ".join(str(ip) for ip in node.ips)]
-    if node.reserved_pod_ips is not None:
-        first, last = node.reserved_pod_ips
-        lines.append(f"pod IPs {first} – {last}")
-    return "\n".join(lines)
+    return "\n".join([node.name, " · ".join(str(ip) for ip in node.ips)])
 
 
 def _pool(plan: AddressPlan, pool: PoolPlan, pid: str, path: str, ids: _Ids, max_nodes: int,
@@ -151,7 +147,13 @@ def _pool(plan: AddressPlan, pool: PoolPlan, pid: str, path: str, ids: _Ids, max
         nid = f"n{node.index}"
         ids.node[node.name] = f"{path}.{pid}.{nid}"
         icon = "windows" if pool.os == "Windows" else "vm"
-        children.append(Shape(nid, _node_label(plan, node), "node", icon))
+        if node.reserved_pod_ips is not None:
+            # Node-subnet CNI: the node's pods live in the node subnet, in IPs it reserved up front.
+            first, last = node.reserved_pod_ips
+            block = Shape("pods", f"pod IPs {first} – {last}\n{pool.max_pods} reserved up front", "podblock")
+            children.append(Shape(nid, _node_label(plan, node), "nodebox", icon, (block,)))
+        else:
+            children.append(Shape(nid, _node_label(plan, node), "node", icon))
         if hidden and k == len(shown) - 2:
             first, last = hidden[0], hidden[-1]
             children.append(Shape(
@@ -161,6 +163,10 @@ def _pool(plan: AddressPlan, pool: PoolPlan, pid: str, path: str, ids: _Ids, max
             ))
     label = (f"node pool {pool.name} · {pool.mode} · {pool.os}\n{pool.vm_size} · {pool.count} nodes · "
              f"max {pool.max_pods} pods/node")
+    if plan.dataplane == "cilium":
+        label += "\non each node: Cilium eBPF dataplane, network policy, no kube-proxy"
+    elif plan.network_policy != "none":
+        label += f"\non each node: {plan.network_policy} network policy"
     marks = ("unsupported",) if pool.name in unsupported or pool.unsupported else ()
     if marks:
         label += "\nNOT SUPPORTED on this network model"
@@ -306,8 +312,8 @@ def _egress_shapes(plan: AddressPlan) -> list[Shape]:
                          "pip", "public-ip"))
     elif e.device == "natGateway":
         who = "managed by AKS" if e.managed else "yours, on the node subnet"
-        out.append(Shape("natgw", f"NAT gateway · {who}\nSNAT to its public IP(s) × {e.public_ip_count}", "natgw",
-                         "nat"))
+        ips = f"its {e.public_ip_count} public IPs" if e.managed and e.public_ip_count > 1 else "its public IP"
+        out.append(Shape("natgw", f"NAT gateway · {who}\nSNAT to {ips}", "natgw", "nat"))
         out.append(Shape("lb", f"load balancer kubernetes · {plan.load_balancer_sku}\ninbound: LoadBalancer services",
                          "lb", "lb"))
     elif e.device == "firewall":
