@@ -32,7 +32,7 @@ test: $(STAMP)
 
 ## snapshots: accept the current D2 output as the goldens (review the diff!)
 snapshots: $(STAMP)
-	$(BIN)/python -m pytest -q tests/test_golden.py --snapshot-update
+	$(BIN)/python -m pytest -q tests/test_golden.py tests/test_errors.py --snapshot-update
 	@git --no-pager diff --stat -- tests/__snapshots__ || true
 
 ## diagrams: refresh the committed gallery in diagrams/

@@ -117,7 +117,12 @@ def build_scene(plan: AddressPlan, *, max_nodes: int = DEFAULT_MAX_NODES, layout
 
 
 def _subtitle(plan: AddressPlan) -> str:
-    parts = [f"VNet {_nets(plan.vnet_prefixes)}"]
+    parts = []
+    if plan.resource_group:
+        parts.append(f"resource group {plan.resource_group}")
+    if plan.location:
+        parts.append(plan.location)
+    parts.append(f"VNet {_nets(plan.vnet_prefixes)}")
     if plan.pods.kind == "cidr":
         parts.append(f"pod CIDR {_nets(plan.pods.cidrs)}")
     elif plan.pods.kind == "pod-subnet":
@@ -195,6 +200,8 @@ def _vnet(plan: AddressPlan, ids: _Ids, max_nodes: int, unsupported: set[str]) -
         kind = " + ".join(role[r] for r in subnet.roles if r in role) or "subnet"
         prefixes = str(subnet.prefix) + (f" · {subnet.prefix_v6}" if subnet.prefix_v6 and plan.dual_stack else "")
         label = f"{kind} {subnet.name} · {prefixes}\n{subnet.usable:,} usable · {subnet.used:,} planned for this cluster"
+        if subnet.nsg:
+            label += f"\nyour NSG {subnet.nsg} on the subnet"
         marks = ("unsupported",) if subnet.name in unsupported else ()
         children.append(Shape(sid, label, "subnet", "subnet", tuple(sub_children), marks))
 

@@ -70,6 +70,7 @@ def derive(spec: ClusterSpec, observed: Observed | None = None) -> AddressPlan:
     return AddressPlan(
         cluster=spec.name,
         location=spec.location,
+        resource_group=spec.resourceGroup,
         model=r.model,
         network_plugin=(net.networkPlugin.value if net.networkPlugin else "kubenet"),
         network_plugin_mode=(net.networkPluginMode.value if net.networkPluginMode else None),

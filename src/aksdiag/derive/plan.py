@@ -164,6 +164,7 @@ class APIServerPlan:
 class AddressPlan:
     cluster: str
     location: str | None
+    resource_group: str | None
     model: ModelKey
     network_plugin: str
     network_plugin_mode: str | None

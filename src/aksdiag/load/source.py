@@ -102,8 +102,16 @@ def parse_yaml(text: str, name: str) -> Document:
     return doc
 
 
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp",
+                                                 "binary")}
+
+
 def _walk(node: yaml.Node, loc: Loc, doc: Document, counter: list[int], constructor: yaml.SafeLoader) -> Any:
     counter[0] += 1
+    if node.tag not in _PLAIN_TAGS:
+        raise InputError(Problem(f"YAML tag {node.tag!r} is not allowed; a cluster description holds plain "
+                                 "values only", file=doc.name, line=node.start_mark.line + 1,
+                                 column=node.start_mark.column + 1, field=dotted(loc) or None))
     if counter[0] > MAX_NODES:
         raise InputError(Problem(f"document expands to more than {MAX_NODES:,} values (an alias bomb?)",
                                  file=doc.name))

@@ -49,8 +49,9 @@ def _message(err: dict[str, Any]) -> tuple[str, bool]:
     if kind == "extra_forbidden":
         parent = _model_at(loc[:-1])
         allowed = sorted(parent.model_fields) if parent else []
-        near = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
-        hint = f"; did you mean {near[0]!r}?" if near else ""
+        lowered = {a.lower(): a for a in allowed}
+        near = difflib.get_close_matches(str(loc[-1]).lower(), list(lowered), n=1, cutoff=0.6)
+        hint = f"; did you mean {lowered[near[0]]!r}?" if near else ";"
         return f"unknown field {loc[-1]!r}{hint} allowed here: {', '.join(allowed)}", True
     if kind == "missing":
         return "required field is missing", True
@@ -59,12 +60,20 @@ def _message(err: dict[str, Any]) -> tuple[str, bool]:
     if kind.startswith(("ip_v4", "ip_v6", "ip_any")) or "IPv4 or IPv6" in msg:
         msg = "is not a valid IP network in CIDR form (like 10.244.0.0/16, with no host bits set)" \
             if "network" in kind or "network" in msg else "is not a valid IP address (like 10.0.0.10)"
-    return f"found {_found(err.get('input'))}: {msg[0].lower() + msg[1:]}", False
+    msg = msg[0].lower() + msg[1:]
+    if isinstance(err.get("input"), (dict, list)):
+        return msg, False  # the value is a whole block; the message says what is wrong with it
+    return f"found {_found(err.get('input'))}: {msg}", False
 
 
 def validate_spec(doc: Document, loc_prefix: Loc = ()) -> ClusterSpec:
     if not isinstance(doc.data, dict):
         raise InputError(Problem(f"a cluster description is a mapping of fields, found {type(doc.data).__name__}",
+                                 file=doc.name, line=1, column=1))
+    if not set(doc.data) & set(ClusterSpec.model_fields):
+        raise InputError(Problem("not a cluster: expected `az aks show` output (a managed cluster with "
+                                 "agentPoolProfiles) or an aksdiag description (with name and nodePools); found "
+                                 f"fields {', '.join(sorted(map(str, doc.data))[:6]) or 'none'}",
                                  file=doc.name, line=1, column=1))
     try:
         return ClusterSpec.model_validate(doc.data)
@@ -72,7 +81,8 @@ def validate_spec(doc: Document, loc_prefix: Loc = ()) -> ClusterSpec:
         problems = []
         seen = set()
         for err in exc.errors(include_url=False):
-            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "union["))))
+            # Drop pydantic's internal validator names (union members, lax-or-strict, ...).
+            loc = tuple(p for p in err["loc"] if isinstance(p, int) or not re.search(r"[\[\](),-]", p))
             # Unions of IPv4/IPv6 report once per member; keep the first per location.
             if loc in seen:
                 continue

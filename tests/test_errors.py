@@ -1,0 +1,117 @@
+"""Bad input: one clear message per mistake, exit 2, no traceback, nothing written or lost."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
+from .conftest import ROOT
+
+BAD = ROOT / "tests" / "bad-inputs"
+CATALOGUE = sorted(p for p in BAD.iterdir() if p.suffix in (".yaml", ".json"))
+BYO = ROOT / "examples" / "kubenet-byo-vnet.yaml"
+
+
+class MessageGolden(SingleFileSnapshotExtension):
+    _write_mode = WriteMode.TEXT
+    file_extension = "txt"
+
+
+def aksdiag(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    exe = Path(sys.executable).parent / "aksdiag"
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, cwd=cwd, env=env,
+                          stdin=subprocess.DEVNULL, timeout=120)
+
+
+def test_catalogue_has_at_least_30_mistakes():
+    assert len(CATALOGUE) >= 30
+
+
+@pytest.mark.parametrize("bad", CATALOGUE, ids=lambda p: p.name)
+def test_bad_input_gives_its_golden_message_and_writes_nothing(bad, tmp_path, snapshot):
+    out = tmp_path / "out.svg"
+    proc = aksdiag("render", bad.name, "-o", str(out), cwd=BAD)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+    assert not out.exists() and not list(tmp_path.iterdir())
+    lines = proc.stderr.splitlines()
+    assert lines and all(line.startswith(f"aksdiag: error: {bad.name}") for line in lines)
+    assert proc.stderr == snapshot.use_extension(MessageGolden)
+
+
+def test_messages_name_the_line_and_field_where_the_format_has_them():
+    proc = aksdiag("render", "several-mistakes.yaml", "-o", "-", cwd=BAD)
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 3, "every mistake of a file is reported together"
+    assert lines[0].startswith("aksdiag: error: several-mistakes.yaml:3:18: networkProfile.networkPlugin:")
+    assert "nodePools[0].count" in lines[2] and "'many'" in lines[2]
+
+
+def test_directory_as_input(tmp_path):
+    proc = aksdiag("render", str(tmp_path))
+    assert proc.returncode == 2 and "is a folder, not a file" in proc.stderr
+
+
+def test_missing_output_folder(tmp_path):
+    proc = aksdiag("render", str(BYO), "-o", str(tmp_path / "no" / "x.svg"))
+    assert proc.returncode == 2 and "output folder" in proc.stderr and "does not exist" in proc.stderr
+
+
+def test_unwritable_output_folder():
+    # /proc refuses new files even to root, so this holds on CI machines that run as root.
+    proc = aksdiag("render", str(BYO), "-o", "/proc/aksdiag-test.svg")
+    assert proc.returncode == 2 and "cannot write in /proc" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_oversized_input_is_refused(tmp_path):
+    big = tmp_path / "big.yaml"
+    big.write_text("name: c\n" + "# padding\n" * 600_000)
+    proc = aksdiag("check", str(big))
+    assert proc.returncode == 2 and "the limit is" in proc.stderr
+
+
+def _fake_d2(tmp_path: Path, body: str) -> dict:
+    fake = tmp_path / "fake-d2"
+    fake.write_text("#!/bin/sh\nif [ \"$1\" = --version ]; then echo v0.9.0; exit 0; fi\n" + body)
+    fake.chmod(0o755)
+    return {**os.environ, "AKSDIAG_D2": str(fake)}
+
+
+def test_failed_compile_leaves_the_previous_output_untouched(tmp_path):
+    out = tmp_path / "diagram.svg"
+    out.write_bytes(b"previous diagram, byte for byte")
+    # Like d2 itself: write a partial file, then fail.
+    env = _fake_d2(tmp_path, 'echo "<svg partial" > "$2"\necho "err: failed to compile: boom" >&2\nexit 1\n')
+    proc = aksdiag("render", str(BYO), "-o", str(out), env=env)
+    assert proc.returncode == 2
+    assert "d2 failed (exit 1): failed to compile: boom" in proc.stderr
+    assert out.read_bytes() == b"previous diagram, byte for byte"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["diagram.svg", "fake-d2"]
+
+
+def test_d2_timeout_is_reported(tmp_path):
+    env = _fake_d2(tmp_path, "sleep 30\n")
+    proc = aksdiag("render", str(BYO), "-o", str(tmp_path / "x.svg"), "--timeout", "1", env=env)
+    assert proc.returncode == 2 and "did not finish within 1 s" in proc.stderr
+
+
+def test_d2_crash_is_reported(tmp_path):
+    env = _fake_d2(tmp_path, "kill -SEGV $$\n")
+    proc = aksdiag("render", str(BYO), "-o", str(tmp_path / "x.svg"), env=env)
+    assert proc.returncode == 2 and "d2 crashed" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_missing_d2_binary_is_reported(tmp_path):
+    env = {**os.environ, "AKSDIAG_D2": str(tmp_path / "nope")}
+    proc = aksdiag("render", str(BYO), "-o", str(tmp_path / "x.svg"), env=env)
+    assert proc.returncode == 2 and "AKSDIAG_D2" in proc.stderr
+
+
+def test_debug_shows_a_traceback():
+    proc = aksdiag("render", "missing-name.yaml", "--debug", cwd=BAD)
+    assert proc.returncode == 2 and "Traceback" in proc.stderr

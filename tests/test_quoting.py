@@ -1,0 +1,113 @@
+"""Strings from input are data, never D2 syntax: property tests with the real d2 binary."""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from aksdiag.compile import find_d2
+from aksdiag.d2text import ELLIPSIS, LABEL_LIMIT, d2_key, d2_string, display_text
+from aksdiag.model import ClusterSpec
+from aksdiag.pipeline import Loaded, Options, plan_cluster, render_bytes
+from aksdiag.load import Document
+
+D2 = find_d2()
+NASTY = ['"', "'", "\\", "\n", "#", "$", "${x}", "{", "}", "|", ":", ";", ".", "->", "<-", "--", "*", "@", "&",
+         "...@x", "\x00", "\x1b", "\u202e", "\u200f", "עברית", "`", "|md", "null", "_", "&&", "vars", "\r"]
+texts = st.one_of(st.text(), st.lists(st.sampled_from(NASTY) | st.text(max_size=3), max_size=12).map("".join),
+                  st.text(min_size=LABEL_LIMIT - 5, max_size=LABEL_LIMIT + 50))
+
+
+def compile_svg(source: str) -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "x.d2").write_text(source, encoding="utf-8")
+        proc = subprocess.run([D2, "x.d2", "x.svg"], cwd=tmp, capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, f"d2 failed on {source[:300]!r}: {proc.stderr[-300:]}"
+        return (Path(tmp) / "x.svg").read_text(encoding="utf-8")
+
+
+def shape_ids(svg: str) -> list[str]:
+    """D2 names each shape's <g> after its key, base64-encoded: the diagram's structure."""
+    return sorted(base64.b64decode(g).decode() for g in re.findall(r'<g class="([A-Za-z0-9+/]+=*)"', svg)
+                  if g != "shape")
+
+
+def svg_text(svg: str) -> str:
+    return "\n".join(html.unescape(re.sub(r"<[^>]+>", "\n", t)) for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S))
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts)
+def test_any_text_compiles_keeps_structure_and_shows_as_given(text):
+    svg = compile_svg(f"a: {d2_string(text)}\nb: {d2_string(text)}\na -> b: {d2_string(text)}\n")
+    assert shape_ids(svg) == ["(a -&gt; b)[0]", "a", "b"]
+    shown = svg_text(svg)
+    for line in display_text(text).split("\n"):
+        if line.strip():
+            assert line in shown
+    if len(text) > LABEL_LIMIT:
+        assert ELLIPSIS in display_text(text)
+
+
+def test_display_text_only_changes_what_cannot_be_shown():
+    assert display_text("plain ${x} #1 'q' \"d\"") == "plain ${x} #1 'q' \"d\""
+    assert display_text("bell\x07") == "bell\u2407"
+    assert display_text("x" * (LABEL_LIMIT + 10)).endswith(ELLIPSIS)
+    assert len(display_text("x" * (LABEL_LIMIT + 10))) == LABEL_LIMIT
+
+
+def test_keys_are_generated_ids_only():
+    assert d2_key("n0") == "n0"
+    for bad in ("10.240.0.4", "a b", "a.b", "", "A", "x;y"):
+        with pytest.raises(ValueError):
+            d2_key(bad)
+
+
+name_texts = st.text(min_size=1, max_size=60).filter(lambda s: s.strip() != "")
+
+
+def cluster(names: list[str]) -> ClusterSpec:
+    return ClusterSpec.model_validate({
+        "name": names[0], "location": names[1], "resourceGroup": names[2],
+        "networkProfile": {"networkPlugin": "kubenet", "outboundType": "userDefinedRouting"},
+        "vnet": {"name": names[3], "addressPrefixes": ["10.1.0.0/16"], "subnets": [
+            {"name": names[4], "addressPrefix": "10.1.1.0/24", "networkSecurityGroup": names[5],
+             "routeTable": {"name": names[6], "routes": [
+                 {"name": names[7], "addressPrefix": "0.0.0.0/0", "nextHopType": "VirtualAppliance",
+                  "nextHopIpAddress": "10.0.0.4"}]}},
+            {"name": names[4] + "\u2060pods", "addressPrefix": "10.1.2.0/24"}]},
+        "apiServerAccessProfile": {"enablePrivateCluster": True, "privateDNSZone": names[8]},
+        "nodePools": [{"name": "np1", "count": 2, "vmSize": names[9]}],
+    })
+
+
+def structure(spec: ClusterSpec) -> tuple[list[str], str]:
+    options = Options(layout="dagre")
+    plan = plan_cluster(Loaded(spec, Document("x.yaml", None), False), options)
+    svg = render_bytes(plan, "svg", options, source_name=spec.name).decode()
+    return shape_ids(svg), svg_text(svg)
+
+
+BASELINE = None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(name_texts, min_size=10, max_size=10))
+def test_names_in_every_field_never_change_the_diagram(names):
+    global BASELINE
+    if BASELINE is None:
+        BASELINE = structure(cluster([f"plain{i}" for i in range(10)]))[0]
+    ids, shown = structure(cluster(names))
+    assert ids == BASELINE
+    for name in names:
+        for line in display_text(name).split("\n"):
+            if line.strip():
+                assert line in shown, line
