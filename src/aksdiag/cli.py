@@ -129,13 +129,18 @@ def render(
     vnet: Annotated[Optional[Path], typer.Option(help="`az network vnet show` output: the VNet's address space "
                     "and subnets.")] = None,
     az: Annotated[bool, typer.Option("--az", help="Read the cluster live with `az aks show`.")] = False,
+    with_nodes: Annotated[bool, typer.Option("--with-nodes", help="With --az: also `kubectl get nodes`.")] = False,
+    with_route_table: Annotated[bool, typer.Option("--with-route-table", help="With --az: also the route table "
+                                "in the node resource group.")] = False,
+    with_vnet: Annotated[bool, typer.Option("--with-vnet", help="With --az: also `az network vnet show`.")] = False,
     resource_group: Annotated[Optional[str], typer.Option("--resource-group", "-g", help="With --az.")] = None,
     name: Annotated[Optional[str], typer.Option("--name", "-n", help="With --az: the cluster name.")] = None,
     timeout: Annotated[float, typer.Option(min=1, help="Seconds d2 may take.")] = 120.0,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
 ) -> None:
     """Render a cluster's network diagram (SVG, PNG, PDF or D2 source)."""
-    from .pipeline import Options, load_cluster, plan_cluster, render_bytes
+    from .pipeline import Options, fit_assumed_vnet, load_cluster, plan_cluster, render_bytes
+    from .pipeline import with_vnet as real_vnet
 
     try:
         if input is None and not az:
@@ -146,8 +151,8 @@ def render(
         if az:
             from .load.live import load_live
 
-            loaded, observed = load_live(resource_group, name, nodes=nodes is not None or None,
-                                         route_table=route_table is not None or None)
+            loaded, observed = load_live(resource_group, name, nodes=with_nodes, route_table=with_route_table,
+                                         vnet=with_vnet)
             base = Path(f"{name}.yaml")
         else:
             assert input is not None
@@ -155,9 +160,8 @@ def render(
             observed = _observed(nodes, route_table, vnet)
             base = input
             if vnet is not None:
-                from .load.enrich import apply_vnet
-
-                loaded = apply_vnet(loaded, vnet)
+                loaded = real_vnet(loaded, vnet)
+        loaded = fit_assumed_vnet(loaded, observed)
         target, fmt = _output_format(output, base, format)
         plan = plan_cluster(loaded, options, observed)
         data = render_bytes(plan, fmt, options, source_name=base.name)

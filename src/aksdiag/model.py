@@ -189,7 +189,9 @@ class NetworkProfile(_Strict):
     serviceCidr: IPNetwork | None = Field(default=None, description="Default 10.0.0.0/16.")
     serviceCidrs: list[IPNetwork] | None = None
     dnsServiceIP: IPAddress | None = Field(default=None, description="Inside serviceCidr, never its first address; default .10.")
-    dockerBridgeCidr: IPNetwork | None = Field(default=None, description="Legacy clusters only.")
+    dockerBridgeCidr: ipaddress.IPv4Interface | None = Field(
+        default=None, description="Legacy clusters only: the bridge's address and prefix, e.g. 172.17.0.1/16."
+    )
     ipFamilies: list[IPFamily] | None = Field(default=None, description="[IPv4] or [IPv4, IPv6].")
     outboundType: OutboundType | None = None
     loadBalancerSku: str | None = Field(default=None, description="standard (default) or basic.")
@@ -240,6 +242,10 @@ class ClusterSpec(_Strict):
     vnet: VirtualNetwork | None = Field(default=None, description="Your own VNet; leave out for an AKS-managed VNet.")
     nodePools: Annotated[list[NodePool], Field(min_length=1)]
     apiServerAccessProfile: APIServerAccess = Field(default_factory=APIServerAccess)
+    assumedFields: list[str] = Field(
+        default_factory=list,
+        description="Fields an importer filled with defaults because the source did not say; drawn as assumed.",
+    )
     drawUnsupported: bool = Field(
         default=False,
         description="Draw combinations AKS does not allow, marked as unsupported, instead of refusing them.",

@@ -43,8 +43,58 @@ def load_cluster(path: Path) -> Loaded:
     doc = parse_document(path)
     if is_managed_cluster(doc.data):
         converted = Document(doc.name, managed_cluster_to_spec_data(doc.data, doc.name))
-        return Loaded(validate_spec(converted), doc, True)
+        return validate_spec_from_azure(converted, doc)
     return Loaded(validate_spec(doc), doc, False)
+
+
+def validate_spec_from_azure(converted: Document, original: Document | object) -> Loaded:
+    spec = validate_spec(converted)
+    try:
+        derive(spec)
+    except RuleError:
+        # A document from Azure describes a cluster that exists (or an API sample that
+        # leaves things out): draw it, with what breaks AKS's rules marked, not refused.
+        spec = spec.model_copy(update={"drawUnsupported": True})
+    doc = original if isinstance(original, Document) else converted
+    return Loaded(spec, doc, True)
+
+
+def with_vnet(loaded: Loaded, vnet_file: Path) -> Loaded:
+    """The description with the real VNet of `az network vnet show` in place of an assumed or partial one."""
+    from .load.enrich import merged_vnet, vnet_from_json
+    from .load.export import spec_to_data
+
+    vdoc = parse_document(vnet_file, "VNet")
+    data = spec_to_data(loaded.spec)
+    data["vnet"] = merged_vnet(data.get("vnet"), vnet_from_json(vdoc.data, vdoc.name))
+    data["assumedFields"] = [f for f in data.get("assumedFields", []) if not f.startswith("vnet")]
+    return replace(loaded, spec=validate_spec(Document(vdoc.name, data)))
+
+
+def fit_assumed_vnet(loaded: Loaded, observed: Observed | None) -> Loaded:
+    """When the VNet's prefixes were assumed, take the node subnet from where the real nodes are."""
+    from .load.export import spec_to_data
+
+    spec = loaded.spec
+    assumed_prefixes = spec.vnet is None or "vnet.subnets[].addressPrefix" in spec.assumedFields
+    real_nodes = observed.nodes if observed is not None else None
+    ips = [ip for n in real_nodes or () for ip in n.ips if ip.version == 4]
+    if not assumed_prefixes or not ips:
+        return loaded
+    import ipaddress
+
+    subnet = ipaddress.ip_network(f"{ips[0]}/16", strict=False)
+    if spec.vnet is not None and any(ip in spec.vnet.subnets[0].addressPrefix for ip in ips):
+        return loaded
+    data = spec_to_data(spec)
+    vnet = data.get("vnet") or {"name": "aks-vnet", "subnets": [{"name": "aks-subnet"}]}
+    vnet["addressPrefixes"] = [str(subnet)]
+    vnet["subnets"][0]["addressPrefix"] = str(subnet)
+    for extra in vnet["subnets"][1:]:
+        vnet["addressPrefixes"].append(extra["addressPrefix"])
+    data["vnet"] = vnet
+    data["assumedFields"] = sorted(set(data.get("assumedFields", [])) | {"vnet (from the node IPs)"})
+    return replace(loaded, spec=validate_spec(Document(loaded.doc.name, data)))
 
 
 def plan_cluster(loaded: Loaded, options: Options, observed: Observed | None = None) -> AddressPlan:

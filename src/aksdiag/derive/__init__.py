@@ -56,7 +56,7 @@ def derive(spec: ClusterSpec, observed: Observed | None = None) -> AddressPlan:
 
     route_table = _route_table(r, model_plan.pod_routes, pools)
     if observed is not None and observed.route_table is not None and route_table is not None:
-        route_table = observed.route_table.compare(route_table, pools)
+        route_table = observed.route_table.compare(route_table, pools, nodes_observed=bool(observed.nodes))
     if route_table is not None and len(route_table.routes) > ROUTE_LIMIT:
         findings.append(Finding(Severity.error, "route-limit", f"{len(route_table.routes)} routes; a route table "
                                 f"holds {ROUTE_LIMIT} at most", ("nodePools",)))

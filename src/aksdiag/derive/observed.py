@@ -35,7 +35,8 @@ class ObservedRouteTable:
     name: str
     routes: tuple[ObservedRoute, ...]
 
-    def compare(self, planned: RouteTablePlan, pools: tuple[PoolPlan, ...]) -> RouteTablePlan:
+    def compare(self, planned: RouteTablePlan, pools: tuple[PoolPlan, ...], nodes_observed: bool) -> RouteTablePlan:
+        """Mark each route that disagrees with the nodes; without a node list, the nodes are the plan's."""
         nodes = [n for p in pools for n in p.nodes]
         by_ip = {ip: n for n in nodes for ip in n.ips}
         by_block = {b: n for n in nodes for b in n.pod_blocks}
@@ -51,7 +52,7 @@ class ObservedRouteTable:
             drift = None
             node = hop_node or block_node
             if hop_node is None and block_node is None:
-                drift = "route to no node"
+                drift = "route to no node" if nodes_observed else "no planned node has this IP (--nodes gives the real ones)"
             elif hop_node is None and block_node is not None:
                 drift = f"next hop is not {block_node.name}'s IP"
             elif hop_node is not None and rt.prefix not in hop_node.pod_blocks:
@@ -61,7 +62,7 @@ class ObservedRouteTable:
                 routed.add((node.name, rt.prefix.version))
             routes.append(RoutePlan(rt.name, rt.prefix, rt.next_hop_type, rt.next_hop_ip, "aks",
                                     node.name if node else None, drift))
-        for n in nodes:
+        for n in nodes if nodes_observed else ():
             for b in n.pod_blocks:
                 if (n.name, b.version) not in routed:
                     hop = next((ip for ip in n.ips if ip.version == b.version), None)

@@ -179,7 +179,7 @@ class AddressPlan:
     pods: PodAddressing
     service_cidrs: tuple[IPNetwork, ...]
     dns_service_ip: IPAddress
-    docker_bridge: IPNetwork | None
+    docker_bridge: object | None  # IPv4Interface: the bridge's address with its prefix
     route_table: RouteTablePlan | None
     nsg_name: str
     load_balancer_sku: str

@@ -85,7 +85,7 @@ def made_up_aks_id(cluster_name: str) -> str:
 
 def resolve(spec: ClusterSpec) -> Resolved:
     net = spec.networkProfile
-    assumed: list[str] = []
+    assumed: list[str] = list(spec.assumedFields)
     model = model_key(spec)
     if net.networkPlugin is None:
         assumed.append("networkProfile.networkPlugin")

@@ -63,7 +63,7 @@ def addresses(r: Resolved) -> Iterator[Finding]:
     ranges += [("networkProfile.podCidr", p) for p in r.pod_cidrs]
     ranges += [("networkProfile.serviceCidr", p) for p in r.service_cidrs]
     if net.dockerBridgeCidr is not None:
-        ranges.append(("networkProfile.dockerBridgeCidr", net.dockerBridgeCidr))
+        ranges.append(("networkProfile.dockerBridgeCidr", net.dockerBridgeCidr.network))
     for name, prefix in ranges:
         for bad in RESERVED_RANGES:
             if _overlaps(prefix, bad):
