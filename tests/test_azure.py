@@ -81,6 +81,8 @@ def test_byo_vnet_prefixes_are_assumed_and_say_so():
     assert {s.name for s in plan.subnets} == {"nodeSubnet", "podSubnet"}
     assert "vnet.subnets[].addressPrefix" in plan.assumed
     assert [p.pod_allocation for p in plan.pools] == ["StaticBlock"]
+    text = d2_source(plan, Options(), source_name="x")
+    assert "VNet and subnet prefixes are placeholders" in text
 
 
 def test_casing_nulls_and_unknown_fields_do_not_matter():

@@ -458,8 +458,13 @@ def _notes(plan: AddressPlan) -> tuple[str, ...]:
         notes.append(f"network policy: {plan.network_policy}, enforced on every node")
     if plan.docker_bridge is not None:
         notes.append(f"docker bridge (legacy) {plan.docker_bridge} on each node")
-    if plan.assumed:
-        notes.append("assumed (AKS defaults, not in the input): " + ", ".join(plan.assumed))
+    assumed = list(plan.assumed)
+    if "vnet.subnets[].addressPrefix" in assumed:
+        assumed = [a for a in assumed if not a.startswith("vnet.")]
+        notes.append("VNet and subnet prefixes are placeholders: az aks show names the subnets but not their "
+                     "ranges (render with --vnet vnet.json for the real ones); node IPs follow from them")
+    if assumed:
+        notes.append("assumed (AKS defaults, not in the input): " + ", ".join(assumed))
     for f in plan.findings:
         if f.severity == Severity.error:
             notes.append(f"UNSUPPORTED by AKS, drawn on request: {f.message}")
