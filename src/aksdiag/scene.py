@@ -447,9 +447,12 @@ def _notes(plan: AddressPlan) -> tuple[str, ...]:
         CrossNode.cni: "pod to pod across nodes: whatever your CNI does",
     }[pods.cross_node]
     notes.append(cross)
-    src_in = "the pod IP" if pods.source_in_vnet == SourceIP.pod else "the node IP"
-    src_out = "the pod IP" if pods.source_outside_vnet == SourceIP.pod else "the node IP"
-    notes.append(f"source IP seen inside the VNet: {src_in}; outside it: {src_out}")
+    if pods.kind == "unmanaged":
+        notes.append("source IP of pod traffic: whatever your CNI does (masquerade or not); AKS does not set it")
+    else:
+        src_in = "the pod IP" if pods.source_in_vnet == SourceIP.pod else "the node IP"
+        src_out = "the pod IP" if pods.source_outside_vnet == SourceIP.pod else "the node IP"
+        notes.append(f"source IP seen inside the VNet: {src_in}; outside it: {src_out}")
     if plan.dual_stack:
         notes.append("dual-stack: every node and pod has an IPv4 and an IPv6 address; NAT stays within the family")
     if plan.dataplane == "cilium":
