@@ -151,8 +151,11 @@ def render(
         if az:
             from .load.live import load_live
 
-            loaded, observed = load_live(resource_group, name, nodes=with_nodes, route_table=with_route_table,
-                                         vnet=with_vnet)
+            from .pipeline import validate_spec_from_azure
+
+            live_doc, observed = load_live(resource_group, name, nodes=with_nodes, route_table=with_route_table,
+                                           vnet=with_vnet)
+            loaded = validate_spec_from_azure(live_doc, live_doc)
             base = Path(f"{name}.yaml")
         else:
             assert input is not None

@@ -102,7 +102,8 @@ def build_scene(plan: AddressPlan, *, max_nodes: int = DEFAULT_MAX_NODES, layout
     edges += _route_edges(plan, ids)
     edges += _egress_edges(plan, ids)
     edges += _api_edges(plan, ids)
-    edges.append(Edge("svc", pods.id if pods is not None else "vnet", _service_edge_label(plan), "virtual"))
+    edges.append(Edge("svc", pods.id if pods is not None else "vnet", "ClusterIP → pod IPs (DNAT on the node)",
+                      "virtual"))
 
     return Scene(
         model=plan.model.value,
@@ -431,10 +432,6 @@ def _api_edges(plan: AddressPlan, ids: _Ids) -> list[Edge]:
         ilb = f"{ids.subnet[api.subnet]}.apilb"
         return [Edge(first_pool, ilb, "kubelet to API", "control"), Edge(ilb, "api", "", "control")]
     return [Edge(first_pool, "api", "kubelet to API (public FQDN)", "control")]
-
-
-def _service_edge_label(plan: AddressPlan) -> str:
-    return "ClusterIP → pod IPs (DNAT on the node)"
 
 
 def _notes(plan: AddressPlan) -> tuple[str, ...]:

@@ -43,9 +43,8 @@ def _run(tool: str, args: list[str], what: str) -> Any:
 
 
 def load_live(resource_group: str | None, name: str | None, *, nodes: bool = False, route_table: bool = False,
-              vnet: bool = False):
-    from ..pipeline import Loaded, validate_spec_from_azure
-
+              vnet: bool = False) -> tuple[Document, Observed | None]:
+    """The cluster as description data (a Document to validate) and what else was asked for."""
     if not resource_group or not name:
         raise LiveError(Problem("--az needs --resource-group and --name"))
     cluster = _run("az", ["aks", "show", "--resource-group", resource_group, "--name", name, "--output", "json"],
@@ -75,5 +74,5 @@ def load_live(resource_group: str | None, name: str | None, *, nodes: bool = Fal
     if nodes:
         observed = Observed(nodes_from_json(_run("kubectl", ["get", "nodes", "--output", "json"], "nodes"),
                                             "kubectl get nodes"), observed.route_table)
-    loaded = validate_spec_from_azure(Document(f"{name} (live)", data), cluster)
-    return loaded, (observed if observed.nodes or observed.route_table else None)
+    doc = Document(f"az aks show -g {resource_group} -n {name}", data)
+    return doc, (observed if observed.nodes or observed.route_table else None)
