@@ -173,7 +173,7 @@ def _pool(plan: AddressPlan, pool: PoolPlan, pid: str, path: str, ids: _Ids, max
         label += "\non each node: Cilium eBPF dataplane, network policy, no kube-proxy"
     elif plan.network_policy != "none":
         label += f"\non each node: {plan.network_policy} network policy"
-    marks = ("unsupported",) if pool.name in unsupported or pool.unsupported else ()
+    marks = ("unsupported",) if pool.name in unsupported else ()
     if marks:
         label += "\nNOT SUPPORTED on this network model"
     ids.pool[pool.name] = f"{path}.{pid}"

@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..model import IPAddress, IPNetwork, NodePool, OSType, Subnet
+from ..model import IPAddress, IPNetwork, NodePool, Subnet
 from .plan import (
     CrossNode,
     ModelKey,
@@ -140,7 +140,6 @@ def _pool_plans(r: Resolved, allocated: list[tuple[NodePool, list[NodePlan]]]) -
             pod_allocation=(pool.podIPAllocationMode.value if pool.podIPAllocationMode
                             else ("DynamicIndividual" if pool.podSubnetName else None)),
             nodes=tuple(nodes),
-            unsupported=(pool.osType == OSType.Windows and r.model == ModelKey.kubenet),
         )
         for pool, nodes in allocated
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from ipaddress import IPv4Interface
 
 from ..model import IPAddress, IPNetwork
 
@@ -75,7 +76,6 @@ class PoolPlan:
     pod_subnet: str | None
     pod_allocation: str | None  # DynamicIndividual / StaticBlock for pod subnet
     nodes: tuple[NodePlan, ...]
-    unsupported: bool = False
 
 
 @dataclass(frozen=True)
@@ -179,7 +179,7 @@ class AddressPlan:
     pods: PodAddressing
     service_cidrs: tuple[IPNetwork, ...]
     dns_service_ip: IPAddress
-    docker_bridge: object | None  # IPv4Interface: the bridge's address with its prefix
+    docker_bridge: IPv4Interface | None  # the bridge's address with its prefix
     route_table: RouteTablePlan | None
     nsg_name: str
     load_balancer_sku: str
