@@ -20,6 +20,8 @@ import typer
 
 from . import __version__
 from .errors import AksdiagError, InputError, Problem
+from .render import DARK_THEMES, THEMES
+from .scene import DEFAULT_MAX_NODES
 
 app = typer.Typer(
     name="aksdiag",
@@ -35,16 +37,9 @@ class Layout(str, Enum):
     dagre = "dagre"
 
 
-class Theme(str, Enum):
-    default = "default"
-    neutral = "neutral"
-    aubergine = "aubergine"
-    terminal = "terminal"
-
-
-class Dark(str, Enum):
-    dark = "dark"
-    dark_mauve = "dark-mauve"
+# The theme names live with their D2 ids in `render`; the CLI only offers them.
+Theme = Enum("Theme", {name: name for name in ("default", *THEMES)}, type=str)
+Dark = Enum("Dark", {name: name for name in DARK_THEMES}, type=str)
 
 
 class PngEngine(str, Enum):
@@ -111,7 +106,7 @@ def render(
     format: Annotated[Optional[str], typer.Option("--format", "-f", help="svg, png, pdf or d2; needed with "
                       "`-o -` for anything but svg.")] = None,
     layout: Annotated[Layout, typer.Option(help="D2 layout engine.")] = Layout.elk,
-    theme: Annotated[Theme, typer.Option(help="D2 theme for the light rendering.")] = Theme.default,
+    theme: Annotated[Theme, typer.Option(help="D2 theme for the light rendering.")] = Theme["default"],
     dark: Annotated[Optional[Dark], typer.Option(help="Also embed a dark variant (SVG follows the viewer's "
                     "colour scheme).")] = None,
     png_engine: Annotated[PngEngine, typer.Option(help="PNG rasteriser: d2's own (default; exact fonts) or "
@@ -119,7 +114,7 @@ def render(
     icons: Annotated[Optional[Path], typer.Option(help="Folder of your own icons, by name (vm.svg, lb.svg, "
                      "...); missing names fall back to the bundled set.")] = None,
     max_nodes: Annotated[int, typer.Option(min=2, max=100, help="Nodes drawn per pool; the rest are summarised."
-                         )] = 4,
+                         )] = DEFAULT_MAX_NODES,
     draw_unsupported: Annotated[bool, typer.Option("--draw-unsupported", help="Draw combinations AKS does not "
                                 "allow, marked in red, instead of refusing them.")] = False,
     nodes: Annotated[Optional[Path], typer.Option(help="`kubectl get nodes -o json` output: real node names, "

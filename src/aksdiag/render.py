@@ -10,7 +10,7 @@ from .d2text import d2_key, d2_string
 from .resources import templates_dir
 from .scene import Scene
 
-THEMES = {"default": 0, "neutral": 1, "aubergine": 7, "terminal": 300}
+THEMES = {"neutral": 1, "aubergine": 7, "terminal": 300}  # plus "default", which sets no theme id
 DARK_THEMES = {"dark": 200, "dark-mauve": 201}
 
 
@@ -47,7 +47,7 @@ def render_d2(
         scene=scene,
         icon=icon,
         source_name=source_name,
-        theme_id=THEMES[theme] if theme != "default" else None,
+        theme_id=THEMES.get(theme),
         dark_theme_id=DARK_THEMES[dark] if dark else None,
     )
     return "\n".join(line.rstrip() for line in text.splitlines()).strip() + "\n"
