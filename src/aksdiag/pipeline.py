@@ -6,13 +6,14 @@ A thin facade, like d2's own: each function runs stages and passes values along.
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .compile import compile_d2
 from .derive import AddressPlan, Observed, derive
 from .errors import AksdiagError, RuleError
-from .icons import IconSet
+from .icons import ICON_NAMES, IconSet
 from .load import Document, parse_document, parse_field, validate_spec
 from .load.azure import is_managed_cluster, managed_cluster_to_spec_data
 from .model import ClusterSpec
@@ -81,8 +82,6 @@ def fit_assumed_vnet(loaded: Loaded, observed: Observed | None) -> Loaded:
     ips = [ip for n in real_nodes or () for ip in n.ips if ip.version == 4]
     if not assumed_prefixes or not ips:
         return loaded
-    import ipaddress
-
     subnet = ipaddress.ip_network(f"{ips[0]}/16", strict=False)
     if spec.vnet is not None and any(ip in spec.vnet.subnets[0].addressPrefix for ip in ips):
         return loaded
@@ -129,8 +128,6 @@ def d2_source(plan: AddressPlan, options: Options, *, source_name: str, icons: I
 
 
 def icon_files(icons: IconSet) -> dict[str, Path]:
-    from .icons import ICON_NAMES
-
     return {f"icons/{name}{icons.path(name).suffix}": icons.path(name) for name in ICON_NAMES}
 
 
