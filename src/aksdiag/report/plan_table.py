@@ -80,6 +80,9 @@ def plan_rows(plan: AddressPlan) -> PlanTables:
         lives = "; ".join(f"{what} {n:,}" for what, n in s.used_by) or ", ".join(s.roles)
         if s.used_max is not None:
             lives += f"; up to {s.used_max:,} when every node is full"
+        for pool in plan.pools:
+            if pool.pod_subnet == s.name and pool.static_blocks_per_node:
+                lives += f"; pool {pool.name}: {pool.static_blocks_per_node} /28 blocks per node"
         cap = caps.get((s.name, "pods")) or caps.get((s.name, "nodes"))
         row = _current(cap.rows) if cap else None
         kind = {"nodes": "node subnet", "pods": "pod subnet", "apiserver": "API server subnet"}
