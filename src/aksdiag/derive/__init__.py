@@ -43,7 +43,7 @@ from .plan import (
 from .resolve import Resolved, resolve
 from .rules import addresses, combinations, finding, references
 
-__all__ = ["derive", "AddressPlan", "Observed", "RULES", "errors_of"]
+__all__ = ["RULES", "AddressPlan", "Observed", "derive", "errors_of"]
 
 
 def errors_of(findings: tuple[Finding, ...] | list[Finding]) -> list[Finding]:
