@@ -199,3 +199,20 @@ def test_plan_refuses_a_broken_description_unless_asked(tmp_path):
     assert refused.returncode == 2 and "[rule kubenet-windows]" in refused.stderr
     drawn = aksdiag("plan", f, "--draw-unsupported")
     assert drawn.returncode == 0 and "**error** `kubenet-windows`" in drawn.stdout
+
+
+def test_check_takes_the_real_route_table_and_nodes_and_reports_drift(tmp_path):
+    doc = CORPUS / "cli-rec-kubenet-node-public-ip-prefix.json"
+    nodes = SHARED / "corpus" / "nodes" / "mobiledgex-aks-kubenet-3nodes-2021.json"
+    routes = [{"name": f"aks-agentpool-30520393-vmss00000{i}____{b.replace('.', '').replace('/', '')}",
+               "addressPrefix": b, "nextHopType": "VirtualAppliance", "nextHopIpAddress": ip}
+              for i, (b, ip) in enumerate([("10.244.1.0/24", "10.240.0.4"), ("10.244.2.0/24", "10.240.0.5"),
+                                           ("10.244.0.0/24", "10.240.0.6")])]
+    rt = tmp_path / "rt.json"
+    rt.write_text(json.dumps({"name": "aks-agentpool-30520393-routetable", "routes": routes}))
+    clean = aksdiag("check", doc, "--nodes", nodes, "--route-table", rt, "--fail-on", "warning")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    del routes[1]
+    rt.write_text(json.dumps({"name": "aks-agentpool-30520393-routetable", "routes": routes}))
+    drifted = aksdiag("check", doc, "--nodes", nodes, "--route-table", rt, "--fail-on", "warning")
+    assert drifted.returncode == 1 and "node has no route [rule route-drift]" in drifted.stdout

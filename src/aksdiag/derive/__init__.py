@@ -88,6 +88,9 @@ def derive(spec: ClusterSpec, observed: Observed | None = None, *, allow_errors:
     if observed is not None and observed.route_table is not None and route_table is not None:
         route_table = observed.route_table.compare(route_table, pools, nodes_observed=bool(observed.nodes))
     findings += _fit(r, use, route_table)
+    if route_table is not None:
+        findings += [finding("route-drift", "routeTable", route=x.name, drift=x.drift)
+                     for x in route_table.routes if x.drift]
 
     if errors_of(findings) and not allow_errors:
         raise RuleError([problem(f) for f in errors_of(findings)])

@@ -222,6 +222,8 @@ _RULES = [
     _r("route-limit-surge", W, "Surge nodes need routes too: an upgrade needs more routes than the nodes today.",
        "an upgrade needs {routes:,} routes ({surge} surge node(s)); a route table holds {limit} at most",
        "configure-kubenet"),
+    _r("route-drift", W, "A kubenet route that disagrees with the nodes sends pod traffic to the wrong node or "
+       "nowhere (seen with --route-table and --nodes).", "route {route!r}: {drift}", "configure-kubenet"),
     _r("kubenet-route-tables", E, "Each kubenet cluster uses a single route table for all its subnets.",
        "node subnets carry different route tables ({tables}); kubenet needs one for all of them",
        "configure-kubenet"),
