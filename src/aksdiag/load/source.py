@@ -48,6 +48,29 @@ class Document:
                 return (None, None)
             path = path[:-1]
 
+    def sub(self, loc: Loc) -> Document:
+        """The value at `loc` as a document of its own, keeping every position."""
+        n = len(loc)
+        value = self.data
+        for part in loc:
+            value = value[part]
+
+        def cut(table: dict[Loc, tuple[int, int]]) -> dict[Loc, tuple[int, int]]:
+            return {k[n:]: v for k, v in table.items() if k[:n] == tuple(loc)}
+
+        return Document(self.name, value, cut(self.positions), cut(self.key_positions))
+
+    def moved(self, data: Any, where: dict[Loc, Loc]) -> Document:
+        """A document of `data` built from this one, its fields positioned where `where` says
+        they were written here (a field not in `where` takes its nearest enclosing one's)."""
+        doc = Document(self.name, data)
+        for new, old in where.items():
+            line_col = self.locate(old)
+            if line_col[0] is not None:
+                doc.positions[new] = line_col  # type: ignore[assignment]
+                doc.key_positions[new] = self.locate(old, key=True)  # type: ignore[assignment]
+        return doc
+
     def problem(self, message: str, loc: Loc = (), *, key: bool = False, field: str | None = None) -> Problem:
         line, col = self.locate(loc, key=key)
         return Problem(message, file=self.name, line=line, column=col, field=field or dotted(loc) or None)
