@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import __version__
-from .errors import AksdiagError, InputError, Problem
+from .errors import AksdiagError, InputError, Interrupted, Problem
 from .output import output_target
 from .render import DARK_THEMES, THEMES
 from .scene import DEFAULT_MAX_NODES
@@ -119,7 +119,7 @@ def render(
         else:
             assert input is not None
             loaded = load_cluster(input, cluster)
-            observed = _observed(nodes, route_table, vnet)
+            observed = _observed(nodes, route_table, loaded.spec)
             base = input
             if vnet is not None:
                 loaded = real_vnet(loaded, vnet)
@@ -150,12 +150,12 @@ def _refuse_live_options_without_az(az: bool, input: Path | None, **given: objec
         raise InputError(Problem("give either an INPUT file or --az, not both", field="--az"))
 
 
-def _observed(nodes: Path | None, route_table: Path | None, vnet: Path | None):
+def _observed(nodes: Path | None, route_table: Path | None, spec):
     if nodes is None and route_table is None:
         return None
     from .load.enrich import load_observed
 
-    return load_observed(nodes, route_table)
+    return load_observed(nodes, route_table, spec)
 
 
 @app.command()
@@ -228,4 +228,9 @@ def main_options(
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except Interrupted as exc:
+        # d2 is stopped and the temporary folder gone (compile unwinds); exit as the signal would.
+        typer.echo("aksdiag: interrupted; nothing was written", err=True)
+        raise SystemExit(128 + exc.signum) from None

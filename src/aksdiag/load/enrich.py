@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from ..derive.observed import Observed, ObservedNode, ObservedRoute, ObservedRouteTable
-from ..errors import InputError, Problem
+from ..errors import AksdiagError, InputError, Problem
+from ..model import ClusterSpec
 from .azure import _ci, _ci_at
 from .source import Document, Loc, parse_document
 
@@ -142,15 +143,51 @@ def route_table_from_json(data: Any, source: str | Document) -> ObservedRouteTab
                               else "route table", tuple(routes))
 
 
-def load_observed(nodes: Path | None, route_table: Path | None) -> Observed:
+def load_observed(nodes: Path | None, route_table: Path | None, spec: ClusterSpec | None = None) -> Observed:
+    """The observed documents; with `spec`, nodes that cannot belong to it are refused."""
     observed_nodes = observed_rt = None
     if nodes is not None:
         doc = parse_document(nodes, "node list")
         observed_nodes = nodes_from_json(doc.data, doc)
+        if spec is not None:
+            problems = foreign_nodes(observed_nodes, doc, spec)
+            if problems:
+                raise InputError(problems)
     if route_table is not None:
         doc = parse_document(route_table, "route table")
         observed_rt = route_table_from_json(doc.data, doc)
     return Observed(nodes=observed_nodes, route_table=observed_rt)
+
+
+def foreign_nodes(nodes: tuple[ObservedNode, ...], doc: Document, spec: ClusterSpec) -> list[Problem]:
+    """Nodes of a pool the cluster does not have, or with a pod CIDR outside the cluster's:
+    merged silently they would be drawn as the cluster's own, so they are refused."""
+    from ..derive.observed import pool_of
+    from ..derive.resolve import ModelKey, resolve
+
+    pools = [p.name for p in spec.nodePools]
+    try:
+        r = resolve(spec)
+        cidrs = r.pod_cidrs if r.model in (ModelKey.kubenet, ModelKey.azure_cni_overlay) else ()
+    except AksdiagError:
+        cidrs = ()  # the description's own problems are reported when it is planned
+    single = isinstance(doc.data, dict) and doc.data.get("kind") == "Node"
+    problems = []
+    for i, node in enumerate(nodes):
+        at: Loc = () if single else ("items", i)
+        pool = pool_of(node)
+        if pool not in pools and not (pool is None and len(pools) == 1):
+            said = f"belongs to pool {pool!r}" if pool else "names no pool (no agentpool label)"
+            problems.append(doc.problem(f"node {node.name!r} {said}, which this cluster does not have (pools: "
+                                        f"{', '.join(pools)}): is the node list from another cluster?",
+                                        (*at, "metadata")))
+        for j, block in enumerate(node.pod_cidrs):
+            same_family = [c for c in cidrs if c.version == block.version]
+            if same_family and not any(block.subnet_of(c) for c in same_family):  # type: ignore[arg-type]
+                problems.append(doc.problem(
+                    f"node {node.name!r} has pod CIDR {block}, outside the cluster's pod CIDR "
+                    f"{', '.join(map(str, same_family))}: is the node list from another cluster?", (*at, "spec")))
+    return problems
 
 
 def vnet_from_json(data: Any, source: str | Document, where: dict[Loc, Loc] | None = None) -> dict[str, Any]:
