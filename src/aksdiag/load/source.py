@@ -145,6 +145,7 @@ _OPEN_TOKENS = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken, yaml.
                 yaml.FlowSequenceStartToken)
 _CLOSE_TOKENS = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_CONSTANT = re.compile(r"-?\b(?:NaN|Infinity)\b")
 _JSON_BRACKET = re.compile(r"[\[\]{}]")
 
 
@@ -265,7 +266,9 @@ def parse_json(text: str, name: str) -> Document:
     except _JsonRefusal as exc:
         # Read it as YAML (JSON is nearly a subset) for the same refusal with its position.
         parse_yaml(text, name)
-        raise InputError(Problem(str(exc), file=name)) from None
+        found = _JSON_CONSTANT.search(_JSON_STRING.sub(lambda m: " " * len(m[0]), text))
+        line, col = _line_col(text, found.start()) if found else (None, None)
+        raise InputError(Problem(str(exc), file=name, line=line, column=col)) from None
     doc = Document(name, data)
     # Positions for JSON come from reading it again as YAML; where that fails we still
     # have the data, just no line numbers.
