@@ -80,8 +80,9 @@ def _translate(stderr: str) -> str:
 
 @contextlib.contextmanager
 def _signals_unwind() -> Iterator[None]:
-    """Turn SIGTERM and SIGHUP into an exception while d2 runs, so that, as with Ctrl-C,
-    d2 is stopped and the temporary folder removed (the default action exits at once)."""
+    """Turn SIGTERM, SIGHUP and SIGINT into an exception while d2 runs, so that d2 is
+    stopped and the temporary folder removed (SIGTERM's default action exits at once),
+    and the CLI exits as the signal would."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -90,8 +91,9 @@ def _signals_unwind() -> Iterator[None]:
         raise Interrupted(signum)
 
     previous = {}
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        if signal.getsignal(sig) == signal.SIG_DFL:
+    for sig, default in ((signal.SIGTERM, signal.SIG_DFL), (signal.SIGHUP, signal.SIG_DFL),
+                         (signal.SIGINT, signal.default_int_handler)):
+        if signal.getsignal(sig) == default:  # a signal the caller ignores or handles stays theirs
             previous[sig] = signal.signal(sig, unwind)
     try:
         yield

@@ -61,7 +61,7 @@ class LiveError(AksdiagError):
 
 
 class Interrupted(BaseException):
-    """SIGTERM or SIGHUP arrived while a child process ran; raised so that cleanup runs.
+    """SIGTERM, SIGHUP or SIGINT arrived while d2 ran; raised so that cleanup runs.
 
     A BaseException, like KeyboardInterrupt, so that no `except Exception` swallows it."""
 
