@@ -121,9 +121,9 @@ def _run(args: list[str], *, cwd: Path, env: dict[str, str], timeout: float) -> 
 def _advice(stderr: str, fmt: str) -> str:
     """What to do about the failures a user can fix."""
     low = stderr.lower()
-    if fmt == "png" and ("too large" in low or "exceeds" in low or "maximum" in low or "dimension" in low):
-        return ("; the diagram is too large for d2's PNG rasteriser: draw fewer nodes "
-                "(--max-nodes) or render SVG or PDF")
+    if fmt in ("png", "pdf") and "d2raster" in low and ("exceeds" in low or "too large" in low):
+        return ("; the diagram is too large for d2's rasteriser (PNG and PDF): draw fewer nodes "
+                "(--max-nodes) or render SVG")
     return ""
 
 
