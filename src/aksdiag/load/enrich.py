@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..derive.observed import Observed, ObservedNode, ObservedRoute, ObservedRouteTable
-from ..errors import AksdiagError, InputError, Problem
+from ..errors import InputError, Problem
 from ..model import ClusterSpec
 from .azure import _ci, _ci_at
 from .source import Document, Loc, parse_document
@@ -163,14 +163,14 @@ def foreign_nodes(nodes: tuple[ObservedNode, ...], doc: Document, spec: ClusterS
     """Nodes of a pool the cluster does not have, or with a pod CIDR outside the cluster's:
     merged silently they would be drawn as the cluster's own, so they are refused."""
     from ..derive.observed import pool_of
-    from ..derive.resolve import ModelKey, resolve
+    from ..derive.resolve import DEFAULT_POD_CIDR, ModelKey, model_key
 
     pools = [p.name for p in spec.nodePools]
-    try:
-        r = resolve(spec)
-        cidrs = r.pod_cidrs if r.model in (ModelKey.kubenet, ModelKey.azure_cni_overlay) else ()
-    except AksdiagError:
-        cidrs = ()  # the description's own problems are reported when it is planned
+    net = spec.networkProfile
+    # Only kubenet and Overlay give nodes blocks of a cluster pod CIDR (the AKS default if unset).
+    cidrs: list = []
+    if model_key(spec) in (ModelKey.kubenet, ModelKey.azure_cni_overlay):
+        cidrs = list(net.podCidrs or [net.podCidr or DEFAULT_POD_CIDR])
     single = isinstance(doc.data, dict) and doc.data.get("kind") == "Node"
     problems = []
     for i, node in enumerate(nodes):
@@ -181,7 +181,7 @@ def foreign_nodes(nodes: tuple[ObservedNode, ...], doc: Document, spec: ClusterS
             problems.append(doc.problem(f"node {node.name!r} {said}, which this cluster does not have (pools: "
                                         f"{', '.join(pools)}): is the node list from another cluster?",
                                         (*at, "metadata")))
-        for j, block in enumerate(node.pod_cidrs):
+        for block in node.pod_cidrs:
             same_family = [c for c in cidrs if c.version == block.version]
             if same_family and not any(block.subnet_of(c) for c in same_family):  # type: ignore[arg-type]
                 problems.append(doc.problem(
