@@ -12,6 +12,7 @@ output that is one of the inputs is refused, as is an extension that contradicts
 from __future__ import annotations
 
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -24,7 +25,7 @@ FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".d2": "d2"}
 STDOUT = "-"
 # Paths that name an already open file (the process's own descriptors): written
 # through even when what is behind them is a regular file, which the shell owns.
-_THROUGH_PREFIXES = ("/dev/", "/proc/")
+_OPEN_DESCRIPTOR = re.compile(r"^/dev/(stdout|stderr|fd/\d+)$|^/proc/(self|thread-self|\d+)/fd/\d+$")
 
 
 def _problem(message: str) -> InputError:
@@ -101,7 +102,7 @@ def _kind(target: Path) -> str:
         raise _problem(f"output {target} is a socket")
     if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
         return "through"
-    if os.path.abspath(target).startswith(_THROUGH_PREFIXES):
+    if _OPEN_DESCRIPTOR.match(os.path.abspath(target)):
         return "through"  # /dev/stdout redirected to a file: the shell's file, written into
     return "file"
 
