@@ -165,6 +165,8 @@ class VirtualNetwork(_Strict):
         return subnets
 
 
+MAX_POOLS = 100
+MAX_NODES = 5000
 _POOL_NAME = re.compile(r"^[a-z][a-z0-9]{0,11}$")
 
 
@@ -258,7 +260,9 @@ class ClusterSpec(_Strict):
     )
     networkProfile: NetworkProfile = Field(default_factory=NetworkProfile)
     vnet: VirtualNetwork | None = Field(default=None, description="Your own VNet; leave out for an AKS-managed VNet.")
-    nodePools: Annotated[list[NodePool], Field(min_length=1)]
+    # AKS limits: 100 node pools and 5,000 nodes per cluster. Checked here, before any
+    # address is planned, so that a hostile file cannot make derive plan millions of nodes.
+    nodePools: Annotated[list[NodePool], Field(min_length=1, max_length=MAX_POOLS)]
     apiServerAccessProfile: APIServerAccess = Field(default_factory=APIServerAccess)
     assumedFields: list[str] = Field(
         default_factory=list,
@@ -276,6 +280,9 @@ class ClusterSpec(_Strict):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"node pool names must be unique; repeated: {', '.join(dupes)}")
+        total = sum(p.count for p in pools)
+        if total > MAX_NODES:
+            raise ValueError(f"{total:,} nodes in all; an AKS cluster has at most {MAX_NODES:,}")
         return pools
 
 

@@ -66,6 +66,9 @@ def _message(err: dict[str, Any]) -> tuple[str, bool]:
         msg = "must be a whole number, like 3 (not true/false, a decimal or text)"
     elif kind == "bool_type":
         msg = "must be true or false"
+    elif kind == "too_long" and err.get("ctx"):
+        ctx = err["ctx"]
+        msg = f"has {ctx.get('actual_length')} items; at most {ctx.get('max_length')} are allowed"
     msg = msg[0].lower() + msg[1:]
     if isinstance(err.get("input"), (dict, list)):
         return msg, False  # the value is a whole block; the message says what is wrong with it
