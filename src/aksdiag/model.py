@@ -153,7 +153,7 @@ class VirtualNetwork(_Strict):
 
     name: str = Field(min_length=1)
     addressPrefixes: list[NetworkField] = Field(min_length=1)
-    subnets: list[Subnet] = Field(min_length=1)
+    subnets: list[Subnet] = Field(min_length=1, max_length=3000)  # Azure: 3,000 subnets per VNet
 
     @field_validator("subnets")
     @classmethod
