@@ -2,21 +2,29 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# Two stamps: rendering needs only the runtime dependencies; the tests add their extras.
+RUNTIME := $(VENV)/.installed-runtime
+STAMP := $(VENV)/.installed-test
 EXAMPLES := $(wildcard examples/*.yaml)
 
 .PHONY: demo test snapshots diagrams bench lint clean venv
 
-$(STAMP): pyproject.toml
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUNTIME): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUNTIME)
+
+$(STAMP): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	touch $(RUNTIME) $(STAMP)
 
 venv: $(STAMP)
 
-## demo: set up, then render every bundled example to out/ (SVG and PNG)
-demo: $(STAMP)
+## demo: set up (runtime dependencies only), then render every bundled example to out/ (SVG and PNG)
+demo: $(RUNTIME)
 	@mkdir -p out
 	@for f in $(EXAMPLES); do \
 	  n=$$(basename $$f .yaml); \
@@ -24,10 +32,11 @@ demo: $(STAMP)
 	  $(BIN)/aksdiag render $$f -o out/$$n.png || exit 1; \
 	done
 	@echo "demo: diagrams are in out/ (open out/kubenet-byo-vnet.svg in a browser)"
+	@echo "demo: run aksdiag yourself as $(BIN)/aksdiag (or after: source $(BIN)/activate), e.g."
+	@echo "      $(BIN)/aksdiag render examples/kubenet-byo-vnet.yaml -o my.svg"
 
-## test: the whole suite (needs tesseract for the OCR check; .ci/run installs it)
+## test: the whole suite; everything it needs comes from pip (no system packages, no root)
 test: $(STAMP)
-	@command -v tesseract >/dev/null || { echo "make test: tesseract is missing; install it (apt-get install tesseract-ocr) or run .ci/run"; exit 2; }
 	$(BIN)/python -m pytest -q
 
 ## snapshots: accept the current D2 output as the goldens (review the diff!)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -24,3 +25,13 @@ def golden(snapshot):
 
 def example_id(path: Path) -> str:
     return path.stem
+
+
+def pool_renamed(doc: Path, tmp_path: Path, pool: str = "agentpool") -> Path:
+    """The cluster document with its pool named as the corpus node list's nodes say: a node
+    list of another pool is refused, never merged (issue 8)."""
+    data = json.loads(doc.read_text())
+    (data.get("properties") or data)["agentPoolProfiles"][0]["name"] = pool
+    out = tmp_path / doc.name
+    out.write_text(json.dumps(data))
+    return out

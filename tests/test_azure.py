@@ -15,7 +15,7 @@ import yaml
 from aksdiag.load.azure import managed_cluster_to_spec_data
 from aksdiag.pipeline import Options, d2_source, load_cluster, plan_cluster, render_bytes
 
-from .conftest import ROOT, SHARED
+from .conftest import ROOT, SHARED, pool_renamed
 
 CORPUS = SHARED / "corpus"
 DOCS = sorted((CORPUS / "aks-show").glob("*.json")) + sorted((CORPUS / "aks-show-cli-flattened").glob("*.json"))
@@ -106,8 +106,8 @@ def _render_d2(*args: str, env=None) -> subprocess.CompletedProcess:
                           env=env)
 
 
-def test_node_list_gives_real_names_ips_and_pod_cidrs_out_of_order():
-    doc = CORPUS / "aks-show" / "cli-rec-kubenet-node-public-ip-prefix.json"
+def test_node_list_gives_real_names_ips_and_pod_cidrs_out_of_order(tmp_path):
+    doc = pool_renamed(CORPUS / "aks-show" / "cli-rec-kubenet-node-public-ip-prefix.json", tmp_path)
     proc = _render_d2(str(doc), "--nodes", str(NODES))
     assert proc.returncode == 0, proc.stderr
     # kubectl says vmss000000 has 10.244.1.0/24: the diagram follows the node, not the order.
@@ -117,7 +117,7 @@ def test_node_list_gives_real_names_ips_and_pod_cidrs_out_of_order():
 
 
 def test_route_table_drift_is_marked_on_a_modified_copy(tmp_path):
-    doc = CORPUS / "aks-show" / "cli-rec-kubenet-node-public-ip-prefix.json"
+    doc = pool_renamed(CORPUS / "aks-show" / "cli-rec-kubenet-node-public-ip-prefix.json", tmp_path)
     clean = {"name": "aks-agentpool-30520393-routetable", "routes": [
         {"name": f"aks-agentpool-30520393-vmss00000{i}____{b.replace('.', '').replace('/', '')}",
          "addressPrefix": b, "nextHopType": "VirtualAppliance", "nextHopIpAddress": ip}
@@ -140,8 +140,8 @@ def test_route_table_drift_is_marked_on_a_modified_copy(tmp_path):
     assert "DRIFT: route to no node" in proc.stdout
 
 
-def test_corpus_route_table_and_node_list_render():
-    doc = CORPUS / "aks-show-cli-flattened" / "ecloud-az-aks-list-item-kubenet-2018.json"
+def test_corpus_route_table_and_node_list_render(tmp_path):
+    doc = pool_renamed(CORPUS / "aks-show-cli-flattened" / "ecloud-az-aks-list-item-kubenet-2018.json", tmp_path)
     proc = _render_d2(str(doc), "--route-table", str(ROUTES), "--nodes", str(NODES))
     assert proc.returncode == 0, proc.stderr
     assert "route table aks-agentpool-33686480-routetable" in proc.stdout

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from aksdiag.cli import app
 
-from .conftest import ROOT, SHARED
+from .conftest import ROOT, SHARED, pool_renamed
 
 EXE = Path(sys.executable).parent / "aksdiag"
 EX = ROOT / "examples"
@@ -202,7 +202,7 @@ def test_plan_refuses_a_broken_description_unless_asked(tmp_path):
 
 
 def test_check_takes_the_real_route_table_and_nodes_and_reports_drift(tmp_path):
-    doc = CORPUS / "cli-rec-kubenet-node-public-ip-prefix.json"
+    doc = pool_renamed(CORPUS / "cli-rec-kubenet-node-public-ip-prefix.json", tmp_path)
     nodes = SHARED / "corpus" / "nodes" / "mobiledgex-aks-kubenet-3nodes-2021.json"
     routes = [{"name": f"aks-agentpool-30520393-vmss00000{i}____{b.replace('.', '').replace('/', '')}",
                "addressPrefix": b, "nextHopType": "VirtualAppliance", "nextHopIpAddress": ip}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,11 @@ from .conftest import ROOT
 BAD = ROOT / "tests" / "bad-inputs"
 CATALOGUE = sorted(p for p in BAD.iterdir() if p.suffix in (".yaml", ".json"))
 BYO = ROOT / "examples" / "kubenet-byo-vnet.yaml"
+# Files given beside a cluster: the name's start says which option takes it.
+OBSERVED = sorted((BAD / "observed").glob("*.json"))
+# Problems about a whole file (unreadable, empty, expanding without end) have no line.
+WHOLE_FILE = {"empty-file", "only-comments", "not-utf8", "alias-bomb"}
+OPTION = {"nodes": "--nodes", "route-table": "--route-table", "vnet": "--vnet"}
 
 
 class MessageGolden(SingleFileSnapshotExtension):
@@ -41,6 +47,24 @@ def test_bad_input_gives_its_golden_message_and_writes_nothing(bad, tmp_path, sn
     assert not out.exists() and not list(tmp_path.iterdir())
     lines = proc.stderr.splitlines()
     assert lines and all(line.startswith(f"aksdiag: error: {bad.name}") for line in lines)
+    if bad.stem not in WHOLE_FILE:
+        assert all(re.match(rf"aksdiag: error: {re.escape(bad.name)}:\d+:\d+: ", line) for line in lines), \
+            "every message has a line and column"
+    assert proc.stderr == snapshot.use_extension(MessageGolden)
+
+
+@pytest.mark.parametrize("bad", OBSERVED, ids=lambda p: p.name)
+def test_bad_observed_file_gives_its_golden_message_and_writes_nothing(bad, tmp_path, snapshot):
+    option = next(o for prefix, o in OPTION.items() if bad.name.startswith(prefix + "-"))
+    out = tmp_path / "out.svg"
+    proc = aksdiag("render", str(BYO), option, bad.name, "-o", str(out), cwd=bad.parent)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+    assert not list(tmp_path.iterdir())
+    lines = proc.stderr.splitlines()
+    assert lines and all(line.startswith(f"aksdiag: error: {bad.name}:") for line in lines)
+    assert all(re.match(rf"aksdiag: error: {re.escape(bad.name)}:\d+:\d+: ", line) for line in lines), \
+        "every message has a line and column"
     assert proc.stderr == snapshot.use_extension(MessageGolden)
 
 

@@ -8,9 +8,6 @@ then a rename, so a failure never leaves a partial or clobbered file.
 from __future__ import annotations
 
 import json
-import os
-import sys
-import tempfile
 import traceback
 from enum import Enum
 from pathlib import Path
@@ -19,7 +16,8 @@ from typing import Annotated, Optional
 import typer
 
 from . import __version__
-from .errors import AksdiagError, InputError, Problem
+from .errors import AksdiagError, InputError, Interrupted, Problem
+from .output import output_target
 from .render import DARK_THEMES, THEMES
 from .scene import DEFAULT_MAX_NODES
 
@@ -29,6 +27,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: typer's rich panels print `<bool>` after every flag.
+    rich_markup_mode=None,
 )
 
 
@@ -47,9 +47,6 @@ class PngEngine(str, Enum):
     cairosvg = "cairosvg"
 
 
-FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".d2": "d2"}
-
-
 def _fail(problems: list[Problem], debug: bool) -> None:
     for p in problems:
         typer.echo(f"aksdiag: error: {p}", err=True)
@@ -58,49 +55,10 @@ def _fail(problems: list[Problem], debug: bool) -> None:
     raise typer.Exit(2)
 
 
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write `data` to `target` via a temporary file in the same folder and a rename."""
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(Problem(f"output folder {folder} does not exist", field="--output"))
-    if target.is_dir():
-        raise InputError(Problem(f"output {target} is a folder", field="--output"))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise InputError(Problem(f"cannot write in {folder}: {exc.strerror}", field="--output")) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(Problem(f"cannot write {target}: {exc.strerror}", field="--output")) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _output_format(output: str | None, input_path: Path, fmt: str | None) -> tuple[Path | None, str]:
-    if output == "-":
-        return None, fmt or "svg"
-    target = Path(output) if output else input_path.with_suffix(".svg")
-    suffix = target.suffix.lower()
-    if fmt is None:
-        if suffix not in FORMATS:
-            raise InputError(Problem(f"cannot tell the format from {target.name!r}; use one of "
-                                     f"{', '.join(FORMATS)} or --format", field="--output"))
-        fmt = FORMATS[suffix]
-    return target, fmt
-
-
 @app.command()
 def render(
-    input: Annotated[Optional[Path], typer.Argument(help="Cluster description (.yaml) or `az aks show` JSON.",
-                                                      show_default=False)] = None,
+    input: Annotated[Optional[Path], typer.Argument(help="Cluster description (.yaml) or `az aks show` JSON; "
+                                                      "`-` reads stdin.", show_default=False)] = None,
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Output file; the extension picks the "
                       "format (.svg .png .pdf .d2). `-` writes to stdout. Default: INPUT with .svg.")] = None,
     format: Annotated[Optional[str], typer.Option("--format", "-f", help="svg, png, pdf or d2; needed with "
@@ -131,6 +89,8 @@ def render(
     with_vnet: Annotated[bool, typer.Option("--with-vnet", help="With --az: also `az network vnet show`.")] = False,
     resource_group: Annotated[Optional[str], typer.Option("--resource-group", "-g", help="With --az.")] = None,
     name: Annotated[Optional[str], typer.Option("--name", "-n", help="With --az: the cluster name.")] = None,
+    cluster: Annotated[Optional[str], typer.Option("--cluster", help="The cluster to draw from `az aks list` "
+                       "output.")] = None,
     timeout: Annotated[float, typer.Option(min=1, help="Seconds d2 may take.")] = 120.0,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
 ) -> None:
@@ -140,6 +100,10 @@ def render(
     try:
         if input is None and not az:
             raise InputError(Problem("give an INPUT file, or --az with --resource-group and --name"))
+        _refuse_live_options_without_az(az, input, with_nodes=with_nodes, with_route_table=with_route_table,
+                                        with_vnet=with_vnet, resource_group=resource_group, name=name)
+        target = output_target(output, Path(f"{name}.yaml") if az else input, format,
+                               [input, nodes, route_table, vnet])
         options = Options(layout=layout.value, theme=theme.value, dark=dark.value if dark else None,
                           max_nodes=max_nodes, png_engine=png_engine.value, icons=icons,
                           draw_unsupported=draw_unsupported, timeout=timeout)
@@ -154,45 +118,55 @@ def render(
             base = Path(f"{name}.yaml")
         else:
             assert input is not None
-            loaded, observed = _load_input(input, nodes, route_table, vnet)
+            loaded, observed = _load_input(input, nodes, route_table, vnet, cluster)
             base = input
         loaded = _with_connected(fit_assumed_vnet(loaded, observed), connected)
-        target, fmt = _output_format(output, base, format)
         plan = plan_cluster(loaded, options, observed)
-        data = render_bytes(plan, fmt, options, source_name=base.name)
+        data = render_bytes(plan, target.format, options, source_name=_shown_name(base))
+        target.write(data)
     except AksdiagError as exc:
         _fail(exc.problems, debug)
         return
-    if target is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return
-    try:
-        write_atomic(target, data)
-    except AksdiagError as exc:
-        _fail(exc.problems, debug)
-    typer.echo(f"wrote {target} ({len(data):,} bytes)", err=True)
+    if target.path is not None:
+        typer.echo(f"wrote {target.path} ({len(data):,} bytes)", err=True)
 
 
-def _observed(nodes: Path | None, route_table: Path | None, vnet: Path | None):
+def _shown_name(path: Path) -> str:
+    return "<stdin>" if str(path) == "-" else path.name
+
+
+def _refuse_live_options_without_az(az: bool, input: Path | None, **given: object) -> None:
+    """`--with-*`, `-g` and `-n` mean something only with --az; ignoring them would hide a mistake."""
+    flags = {"with_nodes": "--with-nodes", "with_route_table": "--with-route-table", "with_vnet": "--with-vnet",
+             "resource_group": "--resource-group", "name": "--name"}
+    used = [flags[k] for k, v in given.items() if v]
+    if not az and used:
+        raise InputError(Problem(f"{', '.join(used)} only work with --az (reading the cluster live); for a file, "
+                                 "use --nodes, --route-table and --vnet", field=used[0]))
+    if az and input is not None:
+        raise InputError(Problem("give either an INPUT file or --az, not both", field="--az"))
+
+
+def _observed(nodes: Path | None, route_table: Path | None, spec):
     if nodes is None and route_table is None:
         return None
     from .load.enrich import load_observed
 
-    return load_observed(nodes, route_table)
+    return load_observed(nodes, route_table, spec)
 
 
 CONNECTED_HELP = ("A range the cluster's VNet reaches (peered VNet, on-premises, ExpressRoute, VPN) that pod, "
                   "service and VNet ranges must not overlap: CIDR or NAME=CIDR; repeat for more.")
 
 
-def _load_input(input: Path, nodes: Path | None, route_table: Path | None, vnet: Path | None):
+def _load_input(input: Path, nodes: Path | None, route_table: Path | None, vnet: Path | None,
+                cluster: str | None = None):
     """The description or Azure document with every overlay applied, as `render` and `check` both see it."""
     from .pipeline import load_cluster
     from .pipeline import with_vnet as real_vnet
 
-    loaded = load_cluster(input)
-    observed = _observed(nodes, route_table, vnet)
+    loaded = load_cluster(input, cluster)
+    observed = _observed(nodes, route_table, loaded.spec)
     if vnet is not None:
         loaded = real_vnet(loaded, vnet)
     return loaded, observed
@@ -218,6 +192,11 @@ def _with_connected(loaded, connected: list[str] | None):
         extra.append(ConnectedNetwork(name=name.strip() or f"--connected {prefix}", addressPrefixes=[prefix]))
     spec = loaded.spec.model_copy(update={"connectedNetworks": [*loaded.spec.connectedNetworks, *extra]})
     return replace(loaded, spec=spec)
+
+
+def _write_report(output: Path, text: str, inputs: list[Path | None]) -> None:
+    """A report (check, plan) goes where `-o` says, with the same care as a diagram."""
+    output_target(str(output), None, "text", inputs, formats={}).write(text.encode())
 
 
 class CheckFormat(str, Enum):
@@ -262,6 +241,8 @@ def check(
                            "render.")] = None,
     vnet: Annotated[Optional[Path], typer.Option(help="`az network vnet show` output, as for render.")] = None,
     connected: Annotated[Optional[list[str]], typer.Option(help=CONNECTED_HELP)] = None,
+    cluster: Annotated[Optional[str], typer.Option("--cluster", help="The cluster to check from `az aks list` "
+                       "output.")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
 ) -> None:
     """Check designs against AKS's rules: exit 0 clean, 1 findings at or above --fail-on, 2 bad input."""
@@ -275,32 +256,32 @@ def check(
     threshold = None if fail_on == FailOn.never else Severity(fail_on.value).rank
     for input in inputs:
         try:
-            loaded, observed = _load_input(input, nodes, route_table, vnet)
+            loaded, observed = _load_input(input, nodes, route_table, vnet, cluster)
             loaded = _with_connected(fit_assumed_vnet(loaded, observed), connected)
             # Every finding, errors included: the verdict is the same whether the document is
             # a description (render refuses it) or from Azure (render draws it, marked).
             plan = derive(loaded.spec, observed, allow_errors=True)
         except AksdiagError as exc:
             bad = True
-            problems = [p if p.file else Problem(p.message, str(input), p.line, p.column, p.field)
+            problems = [p if p.file else Problem(p.message, _shown_input(input), p.line, p.column, p.field)
                         for p in exc.problems]
             for p in problems:
                 typer.echo(f"aksdiag: error: {p}", err=True)
             if debug:
                 traceback.print_exc()
-            results.append(FileResult(str(input), (), None, tuple(map(str, problems))))
+            results.append(FileResult(_shown_input(input), (), None, tuple(map(str, problems))))
             continue
         located = []
         for f in plan.findings:
             line, col = locate_field(loaded, f.fields[0]) if f.fields else (None, None)
-            located.append(Located(str(input), f, line, col))
+            located.append(Located(_shown_input(input), f, line, col))
             if threshold is not None and f.severity.rank >= threshold:
                 failed = True
-        results.append(FileResult(str(input), tuple(located), f"{plan.model.value}, {len(plan.nodes)} nodes"))
+        results.append(FileResult(_shown_input(input), tuple(located), f"{plan.model.value}, {len(plan.nodes)} nodes"))
     report = FORMATS[format.value](results)
     if output is not None:
         try:
-            write_atomic(output, report.encode())
+            _write_report(output, report, [*inputs, nodes, route_table, vnet])
         except AksdiagError as exc:
             _fail(exc.problems, debug)
     else:
@@ -334,7 +315,7 @@ def plan(
         address_plan = plan_cluster(loaded, Options(draw_unsupported=draw_unsupported), observed)
         text = FORMATS[format.value](address_plan)
         if output is not None:
-            write_atomic(output, text.encode())
+            _write_report(output, text, [input, nodes, route_table, vnet])
     except AksdiagError as exc:
         _fail(exc.problems, debug)
         return
@@ -354,15 +335,19 @@ def import_(
     from .pipeline import load_cluster
 
     try:
+        target = output_target(output or "-", input, "yaml", [input], default_suffix=".yaml",
+                               formats={".yaml": "yaml", ".yml": "yaml"})
         loaded = load_cluster(input)
-        text = spec_to_yaml(loaded.spec, source=str(input))
-        if output in (None, "-"):
-            typer.echo(text, nl=False)
-        else:
-            write_atomic(Path(output), text.encode())
-            typer.echo(f"wrote {output}", err=True)
+        text = spec_to_yaml(loaded.spec, source=_shown_input(input))
+        target.write(text.encode())
+        if target.path is not None:
+            typer.echo(f"wrote {target.path}", err=True)
     except AksdiagError as exc:
         _fail(exc.problems, debug)
+
+
+def _shown_input(path: Path) -> str:
+    return "<stdin>" if str(path) == "-" else str(path)
 
 
 def version_callback(value: bool) -> None:
@@ -380,4 +365,9 @@ def main_options(
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except Interrupted as exc:
+        # d2 is stopped and the temporary folder gone (compile unwinds); exit as the signal would.
+        typer.echo("aksdiag: interrupted; nothing was written", err=True)
+        raise SystemExit(128 + exc.signum) from None

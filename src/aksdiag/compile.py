@@ -8,15 +8,19 @@ leave a partial file where the user will look.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import CompileError, Problem
+from .errors import CompileError, Interrupted, Problem
 
 D2_VERSION_RANGE = ((0, 9), (0, 10))  # >= 0.9, < 0.10: the versions whose output we test
 D2_ENV = "AKSDIAG_D2"
@@ -74,6 +78,55 @@ def _translate(stderr: str) -> str:
     return "; ".join(lines[:5]) or "no message"
 
 
+@contextlib.contextmanager
+def _signals_unwind() -> Iterator[None]:
+    """Turn SIGTERM, SIGHUP and SIGINT into an exception while d2 runs, so that d2 is
+    stopped and the temporary folder removed (SIGTERM's default action exits at once),
+    and the CLI exits as the signal would."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def unwind(signum: int, frame: object) -> None:
+        raise Interrupted(signum)
+
+    previous = {}
+    for sig, default in ((signal.SIGTERM, signal.SIG_DFL), (signal.SIGHUP, signal.SIG_DFL),
+                         (signal.SIGINT, signal.default_int_handler)):
+        if signal.getsignal(sig) == default:  # a signal the caller ignores or handles stays theirs
+            previous[sig] = signal.signal(sig, unwind)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _run(args: list[str], *, cwd: Path, env: dict[str, str], timeout: float) -> tuple[int, str]:
+    """Run d2 in a process group of its own; on timeout or interruption stop the whole group
+    (d2 starts a browser for PNG and PDF), then re-raise."""
+    proc = subprocess.Popen(args, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        _, stderr = proc.communicate(timeout=timeout)
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.kill()
+        proc.communicate()
+        raise
+    return proc.returncode, stderr
+
+
+def _advice(stderr: str, fmt: str) -> str:
+    """What to do about the failures a user can fix."""
+    low = stderr.lower()
+    if fmt in ("png", "pdf") and "d2raster" in low and ("exceeds" in low or "too large" in low):
+        return ("; the diagram is too large for d2's rasteriser (PNG and PDF): draw fewer nodes "
+                "(--max-nodes) or render SVG")
+    return ""
+
+
 def compile_d2(
     source: str,
     fmt: str,
@@ -87,36 +140,33 @@ def compile_d2(
     if fmt not in FORMATS:
         raise CompileError(Problem(f"unknown output format {fmt!r}; allowed: {', '.join(FORMATS)}, d2"))
     binary = binary or find_d2()
-    check_d2(binary)
-    with tempfile.TemporaryDirectory(prefix="aksdiag-") as tmp:
-        work = Path(tmp)
-        for rel, src in icon_files.items():
-            dest = work / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(src, dest)
-        (work / "diagram.d2").write_text(source, encoding="utf-8")
-        target = "svg" if fmt == "png" and png_engine == "cairosvg" else fmt
-        out = work / f"diagram.{target}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("D2_")}
-        try:
-            proc = subprocess.run(
-                [binary, "diagram.d2", out.name],
-                cwd=work, capture_output=True, text=True, timeout=timeout, check=False, env=env,
-                stdin=subprocess.DEVNULL,
-            )
-        except subprocess.TimeoutExpired:
-            raise CompileError(Problem(f"d2 did not finish within {timeout:.0f} s; try --layout dagre or fewer "
-                                       "nodes (--max-nodes)")) from None
-        except OSError as exc:
-            raise CompileError(Problem(f"could not run d2: {exc}")) from None
-        if proc.returncode != 0:
-            what = "crashed" if proc.returncode < 0 else "failed"
-            raise CompileError(Problem(f"d2 {what} (exit {proc.returncode}): {_translate(proc.stderr)}"))
-        if not out.is_file():
-            raise CompileError(Problem("d2 reported success but wrote no output"))
-        data = out.read_bytes()
-        if fmt == "png" and png_engine == "cairosvg":
-            from .rasterise import svg_to_png
+    with _signals_unwind():
+        check_d2(binary)
+        with tempfile.TemporaryDirectory(prefix="aksdiag-") as tmp:
+            work = Path(tmp)
+            for rel, src in icon_files.items():
+                dest = work / rel
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(src, dest)
+            (work / "diagram.d2").write_text(source, encoding="utf-8")
+            target = "svg" if fmt == "png" and png_engine == "cairosvg" else fmt
+            out = work / f"diagram.{target}"
+            env = {k: v for k, v in os.environ.items() if not k.startswith("D2_")}
+            try:
+                returncode, stderr = _run([binary, "diagram.d2", out.name], cwd=work, env=env, timeout=timeout)
+            except subprocess.TimeoutExpired:
+                raise CompileError(Problem(f"d2 did not finish within {timeout:.0f} s; try --layout dagre or fewer "
+                                           "nodes (--max-nodes)")) from None
+            except OSError as exc:
+                raise CompileError(Problem(f"could not run d2: {exc}")) from None
+            if returncode != 0:
+                what = "crashed" if returncode < 0 else "failed"
+                raise CompileError(Problem(f"d2 {what} (exit {returncode}): {_translate(stderr)}{_advice(stderr, fmt)}"))
+            if not out.is_file():
+                raise CompileError(Problem("d2 reported success but wrote no output"))
+            data = out.read_bytes()
+            if fmt == "png" and png_engine == "cairosvg":
+                from .rasterise import svg_to_png
 
-            data = svg_to_png(data, work, timeout=timeout)
-        return data
+                data = svg_to_png(data, work, timeout=timeout)
+            return data

@@ -27,6 +27,8 @@ def display_text(text: str, limit: int = LABEL_LIMIT) -> str:
         code = ord(ch)
         if ch in "\n\t":
             out.append(ch)
+        elif ch in "\u2028\u2029":
+            out.append("\n")  # Unicode's line and paragraph separators end a line in D2's reader too
         elif code < 0x20:
             out.append(chr(0x2400 + code))
         elif code == 0x7F:

@@ -58,3 +58,13 @@ class CompileError(AksdiagError):
 
 class LiveError(AksdiagError):
     """`az` or `kubectl` could not give us the live cluster."""
+
+
+class Interrupted(BaseException):
+    """SIGTERM, SIGHUP or SIGINT arrived while d2 ran; raised so that cleanup runs.
+
+    A BaseException, like KeyboardInterrupt, so that no `except Exception` swallows it."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        super().__init__(f"signal {signum}")

@@ -13,10 +13,28 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, field_validator, model_validator
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def _written_as_text(value: Any) -> Any:
+    # ipaddress reads an integer as an address (167772170 is 10.0.0.10): a description
+    # that holds a number where an address belongs has a mistake, not an address.
+    if isinstance(value, (bool, int, float)):
+        raise ValueError("an address is written as text, like 10.0.0.10 or 10.244.0.0/16, not as a number")
+    return value
+
+
+# Field types: strict where lax parsing would silently change a value (`true` as 1,
+# `5.0` as 5, an integer as an IP address).
+Count = Annotated[int, Strict()]
+Flag = Annotated[bool, Strict()]
+NetworkField = Annotated[IPNetwork, BeforeValidator(_written_as_text)]
+AddressField = Annotated[IPAddress, BeforeValidator(_written_as_text)]
+Network6Field = Annotated[ipaddress.IPv6Network, BeforeValidator(_written_as_text)]
+InterfaceField = Annotated[ipaddress.IPv4Interface, BeforeValidator(_written_as_text)]
 
 
 class _Strict(BaseModel):
@@ -125,9 +143,9 @@ class Route(_Strict):
     """A route in a route table, named and shaped as in `az network route-table route`."""
 
     name: str = Field(min_length=1, description="Route name.")
-    addressPrefix: IPNetwork = Field(description="Destination prefix, e.g. `0.0.0.0/0`.")
+    addressPrefix: NetworkField = Field(description="Destination prefix, e.g. `0.0.0.0/0`.")
     nextHopType: NextHopType = Field(description="`VirtualAppliance`, `Internet`, ...")
-    nextHopIpAddress: IPAddress | None = Field(
+    nextHopIpAddress: AddressField | None = Field(
         default=None, description="Required when nextHopType is VirtualAppliance."
     )
 
@@ -147,8 +165,8 @@ class RouteTable(_Strict):
 
 class Subnet(_Strict):
     name: str = Field(min_length=1, description="Subnet name, e.g. `aks-nodes`.")
-    addressPrefix: IPNetwork = Field(description="IPv4 prefix, e.g. `192.168.1.0/24`.")
-    addressPrefixIPv6: ipaddress.IPv6Network | None = Field(
+    addressPrefix: NetworkField = Field(description="IPv4 prefix, e.g. `192.168.1.0/24`.")
+    addressPrefixIPv6: Network6Field | None = Field(
         default=None, description="The subnet's IPv6 prefix, for dual-stack clusters."
     )
     routeTable: RouteTable | None = Field(
@@ -163,8 +181,8 @@ class VirtualNetwork(_Strict):
     """A VNet you bring. Leave `vnet` out for an AKS-managed VNet."""
 
     name: str = Field(min_length=1)
-    addressPrefixes: list[IPNetwork] = Field(min_length=1)
-    subnets: list[Subnet] = Field(min_length=1)
+    addressPrefixes: list[NetworkField] = Field(min_length=1)
+    subnets: list[Subnet] = Field(min_length=1, max_length=3000)  # Azure: 3,000 subnets per VNet
 
     @field_validator("subnets")
     @classmethod
@@ -176,6 +194,7 @@ class VirtualNetwork(_Strict):
         return subnets
 
 
+MAX_POOLS = 100  # AKS's limit; with 1,000 nodes a pool it also bounds what derive plans
 _POOL_NAME = re.compile(r"^[a-z][a-z0-9]{0,11}$")
 
 
@@ -208,7 +227,7 @@ class NodePool(_Strict):
     """An agent pool (`az aks nodepool add`); nodes are VMSS instances."""
 
     name: str = Field(description="Lowercase letters and digits, starting with a letter; 12 at most (6 for Windows).")
-    count: int = Field(default=3, ge=0, le=1000, description="Number of nodes.")
+    count: Count = Field(default=3, ge=0, le=1000, description="Number of nodes.")
     vmSize: str | None = Field(default=None, min_length=1,
                                 description="Left out: AKS picks a default size for the region (since May 2025).")
     osType: OSType = OSType.Linux
@@ -216,7 +235,7 @@ class NodePool(_Strict):
     upgradeSettings: UpgradeSettings | None = Field(
         default=None, description="`maxSurge`: nodes added during an upgrade; capacity keeps room for them.")
     mode: PoolMode | None = Field(default=None, description="Defaults to System for the first pool, User for the others.")
-    maxPods: int | None = Field(default=None, ge=10, le=250, description="Defaults: kubenet 110, Azure CNI 30, Overlay 250.")
+    maxPods: Count | None = Field(default=None, ge=10, le=250, description="Defaults: kubenet 110, Azure CNI 30, Overlay 250.")
     vnetSubnetName: str | None = Field(default=None, description="Name of the subnet in `vnet` for this pool's nodes; defaults to the first subnet.")
     podSubnetName: str | None = Field(default=None, description="Azure CNI Pod Subnet: name of the subnet in `vnet` for this pool's pods.")
     podIPAllocationMode: PodIPAllocationMode | None = Field(default=None, description="Pod Subnet only: DynamicIndividual (default) or StaticBlock.")
@@ -232,8 +251,8 @@ class NodePool(_Strict):
 
 
 class NATGateway(_Strict):
-    managedOutboundIPCount: int = Field(default=1, ge=1, le=16)
-    idleTimeoutInMinutes: int | None = Field(default=None, ge=4, le=120)
+    managedOutboundIPCount: Count = Field(default=1, ge=1, le=16)
+    idleTimeoutInMinutes: Count | None = Field(default=None, ge=4, le=120)
 
 
 class NetworkProfile(_Strict):
@@ -244,20 +263,20 @@ class NetworkProfile(_Strict):
     networkPolicy: NetworkPolicy | None = None
     networkDataplane: NetworkDataplane | None = None
     byoCni: ByoCni | None = Field(default=None, description="Which CNI you install when networkPlugin is none (aksdiag only).")
-    podCidr: IPNetwork | None = Field(default=None, description="kubenet and Overlay; default 10.244.0.0/16.")
-    podCidrs: list[IPNetwork] | None = Field(default=None, description="Dual-stack: one per family.")
-    serviceCidr: IPNetwork | None = Field(default=None, description="Default 10.0.0.0/16.")
-    serviceCidrs: list[IPNetwork] | None = None
-    dnsServiceIP: IPAddress | None = Field(default=None, description="Inside serviceCidr, never its first address; default .10.")
-    dockerBridgeCidr: ipaddress.IPv4Interface | None = Field(
+    podCidr: NetworkField | None = Field(default=None, description="kubenet and Overlay; default 10.244.0.0/16.")
+    podCidrs: list[NetworkField] | None = Field(default=None, description="Dual-stack: one per family.")
+    serviceCidr: NetworkField | None = Field(default=None, description="Default 10.0.0.0/16.")
+    serviceCidrs: list[NetworkField] | None = None
+    dnsServiceIP: AddressField | None = Field(default=None, description="Inside serviceCidr, never its first address; default .10.")
+    dockerBridgeCidr: InterfaceField | None = Field(
         default=None, description="Legacy clusters only: the bridge's address and prefix, e.g. 172.17.0.1/16."
     )
     ipFamilies: list[IPFamily] | None = Field(default=None, description="[IPv4] or [IPv4, IPv6].")
     outboundType: OutboundType | None = None
     loadBalancerSku: str | None = Field(default=None, description="standard (default) or basic.")
-    loadBalancerOutboundIPCount: int | None = Field(default=None, ge=1, le=100)
+    loadBalancerOutboundIPCount: Count | None = Field(default=None, ge=1, le=100)
     natGatewayProfile: NATGateway | None = None
-    egressNextHopIP: IPAddress | None = Field(
+    egressNextHopIP: AddressField | None = Field(
         default=None, description="userDefinedRouting: the firewall or NVA that the 0.0.0.0/0 route points at."
     )
 
@@ -270,13 +289,13 @@ class NetworkProfile(_Strict):
 
 
 class APIServerAccess(_Strict):
-    enablePrivateCluster: bool = False
+    enablePrivateCluster: Flag = False
     privateDNSZone: str | None = Field(default=None, description="`system`, `none` or a private DNS zone resource ID.")
-    enablePrivateClusterPublicFQDN: bool | None = Field(
+    enablePrivateClusterPublicFQDN: Flag | None = Field(
         default=None, description="Private clusters: AKS creates a public FQDN too unless this is false.")
-    enableVnetIntegration: bool = Field(default=False, description="API server VNet integration.")
+    enableVnetIntegration: Flag = Field(default=False, description="API server VNet integration.")
     subnetName: str | None = Field(default=None, description="VNet integration: the delegated API server subnet in `vnet`.")
-    authorizedIPRanges: list[IPNetwork] | None = None
+    authorizedIPRanges: list[NetworkField] | None = None
 
 
 class ConnectedNetwork(_Strict):
@@ -285,7 +304,7 @@ class ConnectedNetwork(_Strict):
     name: str = Field(min_length=1, description="e.g. `hub-vnet` or `datacenter`.")
     kind: ConnectedKind = Field(default=ConnectedKind.other,
                                 description="peeredVNet, onPremises, expressRoute, vpn or other.")
-    addressPrefixes: list[IPNetwork] = Field(min_length=1)
+    addressPrefixes: list[NetworkField] = Field(min_length=1)
 
 
 class BootstrapProfile(_Strict):
@@ -315,7 +334,9 @@ class ClusterSpec(_Strict):
     )
     networkProfile: NetworkProfile = Field(default_factory=NetworkProfile)
     vnet: VirtualNetwork | None = Field(default=None, description="Your own VNet; leave out for an AKS-managed VNet.")
-    nodePools: Annotated[list[NodePool], Field(min_length=1)]
+    # AKS limits: 100 node pools and 5,000 nodes per cluster. Checked here, before any
+    # address is planned, so that a hostile file cannot make derive plan millions of nodes.
+    nodePools: Annotated[list[NodePool], Field(min_length=1, max_length=MAX_POOLS)]
     apiServerAccessProfile: APIServerAccess = Field(default_factory=APIServerAccess)
     assumedFields: list[str] = Field(
         default_factory=list,

@@ -15,7 +15,7 @@ from .derive import AddressPlan, Observed, derive
 from .errors import AksdiagError, RuleError
 from .icons import ICON_NAMES, IconSet
 from .load import Document, parse_document, parse_field, validate_spec
-from .load.azure import is_managed_cluster, managed_cluster_to_spec_data
+from .load.azure import cluster_document, converted_document, is_managed_cluster
 from .model import ClusterSpec
 from .render import render_d2
 from .scene import DEFAULT_MAX_NODES, build_scene
@@ -40,11 +40,10 @@ class Loaded:
     from_azure: bool  # the document was `az aks show` JSON, not a description
 
 
-def load_cluster(path: Path) -> Loaded:
-    doc = parse_document(path)
+def load_cluster(path: Path, cluster: str | None = None) -> Loaded:
+    doc = cluster_document(parse_document(path), cluster)
     if is_managed_cluster(doc.data):
-        converted = Document(doc.name, managed_cluster_to_spec_data(doc.data, doc.name))
-        return validate_spec_from_azure(converted, doc)
+        return validate_spec_from_azure(converted_document(doc), doc)
     return Loaded(validate_spec(doc), doc, False)
 
 
@@ -63,9 +62,10 @@ def with_vnet(loaded: Loaded, vnet_file: Path) -> Loaded:
 
     vdoc = parse_document(vnet_file, "VNet")
     data = spec_to_data(loaded.spec)
-    data["vnet"] = merged_vnet(data.get("vnet"), vnet_from_json(vdoc.data, vdoc.name))
+    where: dict = {}
+    data["vnet"] = merged_vnet(data.get("vnet"), vnet_from_json(vdoc.data, vdoc, where))
     data["assumedFields"] = [f for f in data.get("assumedFields", []) if not f.startswith("vnet")]
-    return replace(loaded, spec=validate_spec(Document(vdoc.name, data)))
+    return replace(loaded, spec=validate_spec(vdoc.moved(data, where)))
 
 
 def fit_assumed_vnet(loaded: Loaded, observed: Observed | None) -> Loaded:

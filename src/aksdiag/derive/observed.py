@@ -77,7 +77,7 @@ class Observed:
     route_table: ObservedRouteTable | None = None
 
 
-def _pool_of(node: ObservedNode) -> str | None:
+def pool_of(node: ObservedNode) -> str | None:
     if node.pool:
         return node.pool
     parts = node.name.split("-")
@@ -92,7 +92,7 @@ def apply_observed(pools: tuple[PoolPlan, ...], observed: Observed) -> tuple[Poo
     known = {p.name for p in pools}
     by_pool: dict[str, list[ObservedNode]] = {}
     for n in observed.nodes:
-        pool = _pool_of(n)
+        pool = pool_of(n)
         by_pool.setdefault(pool if pool in known else pools[0].name, []).append(n)
     out, index = [], 0
     for p in pools:

@@ -14,7 +14,9 @@ import ipaddress
 import re
 from typing import Any
 
+from ..errors import InputError
 from ..model import OSSKU
+from .source import Document, Loc
 
 _SUBNET_ID = re.compile(r"/virtualnetworks/([^/]+)/subnets/([^/]+)", re.I)
 _RG = re.compile(r"/resourcegroups/([^/]+)/", re.I)
@@ -68,6 +70,49 @@ def is_managed_cluster(data: Any) -> bool:
     return _ci(data, "agentPoolProfiles") is not None or _ci(props, "agentPoolProfiles") is not None
 
 
+# Resource types a user may hand us by mistake, and the option that takes each.
+_OTHER_TYPES = {
+    "microsoft.network/virtualnetworks": ("a VNet", "pass it with --vnet"),
+    "microsoft.network/routetables": ("a route table", "pass it with --route-table"),
+    "microsoft.containerservice/managedclusters/agentpools": ("a node pool", "give the whole cluster"),
+}
+
+
+def cluster_document(doc: Document, cluster: str | None = None) -> Document:
+    """The managed cluster in `doc`: the document itself, or one of an `az aks list` array.
+    A document of another resource type is refused with what it is."""
+    data = doc.data
+    if isinstance(data, list) and data and all(is_managed_cluster(d) for d in data):
+        names = [str(_ci(d, "name")) for d in data]
+        if cluster is not None:
+            if cluster not in names:
+                raise InputError(doc.problem(f"no cluster named {cluster!r} in this list; it has {', '.join(names)}"))
+            return doc.sub((names.index(cluster),))
+        if len(data) == 1:
+            return doc.sub((0,))
+        raise InputError(doc.problem(f"this is a list of {len(data)} clusters (az aks list): pick one with "
+                                     f"--cluster NAME ({', '.join(names)})"))
+    if cluster is not None and not is_managed_cluster(data):
+        raise InputError(doc.problem("--cluster picks a cluster from `az aks list` output; this is not such a list"))
+    if cluster is not None and str(_ci(data, "name")) != cluster:
+        raise InputError(doc.problem(f"this document is cluster {_ci(data, 'name')!r}, not {cluster!r}"))
+    kind = _ci(data, "type")
+    if isinstance(kind, str) and "/" in kind and not is_managed_cluster(data):
+        what, hint = _OTHER_TYPES.get(kind.lower(), (f"a {kind} resource", "give `az aks show` output"))
+        raise InputError(doc.problem(f"this is {what} ({kind}), not a managed cluster: {hint}", ("type",)))
+    if isinstance(data, dict) and str(data.get("kind")) in ("Node", "NodeList", "List"):
+        raise InputError(doc.problem("this is a Kubernetes node list, not a managed cluster: pass it with --nodes",
+                                     ("kind",)))
+    return doc
+
+
+def converted_document(doc: Document) -> Document:
+    """An `az aks show` document as description data, each field positioned where Azure wrote it."""
+    where: dict[Loc, Loc] = {}
+    data = managed_cluster_to_spec_data(doc.data, doc.name, where)
+    return doc.moved(data, where)
+
+
 def _subnet_ref(resource_id: Any) -> tuple[str, str] | None:
     if not isinstance(resource_id, str):
         return None
@@ -75,131 +120,212 @@ def _subnet_ref(resource_id: Any) -> tuple[str, str] | None:
     return (m[1], m[2]) if m else None
 
 
-def managed_cluster_to_spec_data(data: dict[str, Any], name: str) -> dict[str, Any]:
-    props = _ci(data, "properties") or data  # the CLI's shape has no `properties`
-    net_in = _ci(props, "networkProfile") or {}
+def _ci_at(d: Any, loc: Loc, *names: str) -> tuple[Any, Loc]:
+    """Like `_ci`, also giving the path of the value in the document (for its line and column)."""
+    if not isinstance(d, dict):
+        return None, loc
+    lowered = {str(k).lower(): k for k in d}
+    for name in names:
+        key = lowered.get(name.lower())
+        if key is not None and d[key] is not None:
+            return d[key], (*loc, key)
+    return None, loc
+
+
+def managed_cluster_to_spec_data(data: dict[str, Any], name: str,
+                                 where: dict[Loc, Loc] | None = None) -> dict[str, Any]:
+    """The description data of a managed cluster; `where` is filled with the document path
+    each description field came from, so that a bad value is reported where it was written."""
+    where = {} if where is None else where
+    props, props_at = _ci_at(data, (), "properties")
+    if not isinstance(props, dict):
+        props, props_at = data, ()  # the CLI's shape has no `properties`
+    net_in, net_at = _ci_at(props, props_at, "networkProfile")
+    net_in = net_in if isinstance(net_in, dict) else {}
     assumed: list[str] = []
 
     net: dict[str, Any] = {}
     for field in ("networkPlugin", "networkPluginMode", "networkPolicy", "networkDataplane", "outboundType",
                   "podCidr", "serviceCidr", "dockerBridgeCidr", "loadBalancerSku"):
-        value = _ci(net_in, field)
+        value, at = _ci_at(net_in, net_at, field)
         if value is not None:
             net[field] = _canon(field, value)
+            where[("networkProfile", field)] = at
     for field in ("podCidrs", "serviceCidrs", "ipFamilies"):
-        value = _ci(net_in, field)
+        value, at = _ci_at(net_in, net_at, field)
         if isinstance(value, list) and value:
             net[field] = _canon(field, value)
-    dns = _ci(net_in, "dnsServiceIP", "dnsServiceIp")
+            where[("networkProfile", field)] = at
+    dns, at = _ci_at(net_in, net_at, "dnsServiceIP", "dnsServiceIp")
     if dns is not None:
         net["dnsServiceIP"] = dns
-    lb = _ci(net_in, "loadBalancerProfile")
-    count = _ci(_ci(lb, "managedOutboundIPs", "managedOutboundIps"), "count")
-    if isinstance(count, int) and count > 0:
+        where[("networkProfile", "dnsServiceIP")] = at
+    lb, lb_at = _ci_at(net_in, net_at, "loadBalancerProfile")
+    count, at = _ci_at(*_ci_at(lb, lb_at, "managedOutboundIPs", "managedOutboundIps"), "count")
+    if count is not None:
         net["loadBalancerOutboundIPCount"] = count
-    nat = _ci(net_in, "natGatewayProfile")
-    nat_count = _ci(_ci(nat, "managedOutboundIPProfile", "managedOutboundIpProfile"), "count")
-    if isinstance(nat_count, int) and nat_count > 0:
+        where[("networkProfile", "loadBalancerOutboundIPCount")] = at
+    nat, nat_at = _ci_at(net_in, net_at, "natGatewayProfile")
+    nat_count, at = _ci_at(*_ci_at(nat, nat_at, "managedOutboundIPProfile", "managedOutboundIpProfile"), "count")
+    if nat_count is not None:
         net["natGatewayProfile"] = {"managedOutboundIPCount": nat_count}
+        where[("networkProfile", "natGatewayProfile", "managedOutboundIPCount")] = at
     if net.get("networkPolicy") == "none":
         del net["networkPolicy"]  # AKS writes `none` where nothing was chosen; same meaning
 
     pools, subnets_seen, vnet_name = [], [], None
-    for raw in _ci(props, "agentPoolProfiles") or []:
-        pool: dict[str, Any] = {"name": str(_ci(raw, "name") or "nodepool")}
-        count = _ci(raw, "count")
-        if count is None:
-            count = _ci(raw, "minCount")
-        pool["count"] = count if isinstance(count, int) else 1
+    raw_pools, pools_at = _ci_at(props, props_at, "agentPoolProfiles")
+    for i, raw in enumerate(raw_pools if isinstance(raw_pools, list) else []):
+        raw_at: Loc = (*pools_at, i)
+        ploc: Loc = ("nodePools", len(pools))
+        where[ploc] = raw_at
+        pool_name, at = _ci_at(raw, raw_at, "name")
+        pool: dict[str, Any] = {"name": pool_name if pool_name is not None else "nodepool"}
+        where[(*ploc, "name")] = at
+        # An autoscaled pool may carry only minCount; a pool with neither is drawn with one node.
+        count, at = _ci_at(raw, raw_at, "count", "minCount")
+        pool["count"] = count if count is not None else 1
+        where[(*ploc, "count")] = at
         for field in ("vmSize", "osType", "mode", "maxPods"):
-            value = _ci(raw, field)
+            value, at = _ci_at(raw, raw_at, field)
             if value is not None:
                 pool[field] = _canon(field, value)
-        sku = _ci(raw, "osSKU", "osSku")
+                where[(*ploc, field)] = at
+        sku, at = _ci_at(raw, raw_at, "osSKU", "osSku")
         known = {v.lower(): v for v in OSSKU.__members__.values()}
         if isinstance(sku, str) and sku.lower() in known:
             pool["osSKU"] = known[sku.lower()]
+            where[(*ploc, "osSKU")] = at
         surge = _ci(_ci(raw, "upgradeSettings"), "maxSurge")
         if surge is not None and re.fullmatch(r"[0-9]{1,4}%?", str(surge).strip()):
             pool["upgradeSettings"] = {"maxSurge": str(surge).strip()}
-        alloc = _ci(raw, "podIPAllocationMode", "podIpAllocationMode")
+        alloc, at = _ci_at(raw, raw_at, "podIPAllocationMode", "podIpAllocationMode")
         if alloc is not None:
             pool["podIPAllocationMode"] = _canon("podIPAllocationMode", alloc)
+            where[(*ploc, "podIPAllocationMode")] = at
         for src, dest in (("vnetSubnetID", "vnetSubnetName"), ("podSubnetID", "podSubnetName")):
-            ref = _subnet_ref(_ci(raw, src, src.replace("ID", "Id")))
+            value, at = _ci_at(raw, raw_at, src, src.replace("ID", "Id"))
+            ref = _subnet_ref(value)
             if ref:
                 vnet_name = vnet_name or ref[0]
                 pool[dest] = ref[1]
+                where[(*ploc, dest)] = at
                 if ref[1] not in subnets_seen:
                     subnets_seen.append(ref[1])
         pools.append(pool)
 
-    api_in = _ci(props, "apiServerAccessProfile") or {}
+    api_in, api_at = _ci_at(props, props_at, "apiServerAccessProfile")
     api: dict[str, Any] = {}
-    if _ci(api_in, "enablePrivateCluster"):
-        api["enablePrivateCluster"] = True
-        zone = _ci(api_in, "privateDNSZone", "privateDnsZone")
+    private, at = _ci_at(api_in, api_at, "enablePrivateCluster")
+    if private:
+        api["enablePrivateCluster"] = private
+        where[("apiServerAccessProfile", "enablePrivateCluster")] = at
+        zone, at = _ci_at(api_in, api_at, "privateDNSZone", "privateDnsZone")
         if zone is not None:
             api["privateDNSZone"] = zone
-        public = _ci(api_in, "enablePrivateClusterPublicFQDN", "enablePrivateClusterPublicFqdn")
+            where[("apiServerAccessProfile", "privateDNSZone")] = at
+        public, at = _ci_at(api_in, api_at, "enablePrivateClusterPublicFQDN", "enablePrivateClusterPublicFqdn")
         if public is not None:
-            api["enablePrivateClusterPublicFQDN"] = bool(public)
-    if _ci(api_in, "enableVnetIntegration"):
-        api["enableVnetIntegration"] = True
-        ref = _subnet_ref(_ci(api_in, "subnetId", "subnetID"))
+            api["enablePrivateClusterPublicFQDN"] = public
+            where[("apiServerAccessProfile", "enablePrivateClusterPublicFQDN")] = at
+    integration, at = _ci_at(api_in, api_at, "enableVnetIntegration")
+    if integration:
+        api["enableVnetIntegration"] = integration
+        where[("apiServerAccessProfile", "enableVnetIntegration")] = at
+        value, at = _ci_at(api_in, api_at, "subnetId", "subnetID")
+        ref = _subnet_ref(value)
         if ref:
             api["subnetName"] = ref[1]
+            where[("apiServerAccessProfile", "subnetName")] = at
             if ref[1] not in subnets_seen:
                 subnets_seen.append(ref[1])
-    ranges = _ci(api_in, "authorizedIPRanges", "authorizedIpRanges")
+    ranges, at = _ci_at(api_in, api_at, "authorizedIPRanges", "authorizedIpRanges")
     if isinstance(ranges, list) and ranges:
         api["authorizedIPRanges"] = ranges
+        where[("apiServerAccessProfile", "authorizedIPRanges")] = at
 
-    spec: dict[str, Any] = {"name": str(_ci(data, "name") or "cluster")}
-    location = _ci(data, "location")
+    cluster_name, at = _ci_at(data, (), "name")
+    spec: dict[str, Any] = {"name": cluster_name if cluster_name is not None else "cluster"}
+    where[("name",)] = at
+    location, at = _ci_at(data, (), "location")
     if location:
         spec["location"] = location
-    rg = _ci(data, "resourceGroup")
+        where[("location",)] = at
+    rg, at = _ci_at(data, (), "resourceGroup")
     if rg is None:
-        m = _RG.search(str(_ci(data, "id") or ""))
+        rid, at = _ci_at(data, (), "id")
+        m = _RG.search(rid) if isinstance(rid, str) else None
         rg = m[1] if m else None
     if rg:
         spec["resourceGroup"] = rg
+        where[("resourceGroup",)] = at
     for field in ("nodeResourceGroup", "kubernetesVersion"):
-        value = _ci(props, field)
+        value, at = _ci_at(props, props_at, field)
         if value:
-            spec[field] = str(value)
+            spec[field] = value
+            where[(field,)] = at
     spec["networkProfile"] = net
     source = _ci(_ci(props, "bootstrapProfile"), "artifactSource")
     if isinstance(source, str) and source.lower() in ("direct", "cache"):
         spec["bootstrapProfile"] = {"artifactSource": source.capitalize()}
+    where[("networkProfile",)] = net_at
     if subnets_seen:
         spec["vnet"] = _assumed_vnet(vnet_name or "vnet", subnets_seen, net, "IPv6" in (net.get("ipFamilies") or []))
         assumed += ["vnet.addressPrefixes", "vnet.subnets[].addressPrefix"]
     spec["nodePools"] = pools
+    where[("nodePools",)] = pools_at
     if api:
         spec["apiServerAccessProfile"] = api
+        where[("apiServerAccessProfile",)] = api_at
     spec["assumedFields"] = assumed
     return spec
 
 
+def _networks(values: list[Any]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """The valid ranges among `values`; a malformed one is reported by validation, not here."""
+    out = []
+    for v in values:
+        try:
+            out.append(ipaddress.ip_network(v, strict=False))  # the bridge carries a host address
+        except (ValueError, TypeError):
+            continue
+    return out
+
+
 def _assumed_vnet(vnet: str, subnets: list[str], net: dict[str, Any], dual: bool) -> dict[str, Any]:
-    """A VNet for subnets known only by name: /16s of a space that none of the cluster's own ranges overlap."""
-    taken = []
-    for key in ("podCidr", "serviceCidr", "dockerBridgeCidr"):  # strict=False: the bridge carries a host address
-        if net.get(key):
-            taken.append(ipaddress.ip_network(net[key], strict=False))
+    """A VNet for subnets known only by name: one block per subnet, in a space that none of
+    the cluster's own ranges overlap, so that no finding is about a range we made up."""
+    taken = _networks([net.get(k) for k in ("podCidr", "serviceCidr", "dockerBridgeCidr") if net.get(k)])
     for key in ("podCidrs", "serviceCidrs"):
-        taken += [ipaddress.ip_network(c, strict=False) for c in net.get(key) or []]
-    space = next(ipaddress.ip_network(s) for s in _ASSUMED_SPACES
-                 if not any(t.version == 4 and t.overlaps(ipaddress.ip_network(s)) for t in taken))
-    blocks = list(space.subnets(new_prefix=max(space.prefixlen, 16)))
+        value = net.get(key)
+        taken += _networks(value if isinstance(value, list) else [])
+    taken = [t for t in taken if t.version == 4]
+    free = [space for space in map(ipaddress.ip_network, _ASSUMED_SPACES)
+            if not any(t.overlaps(space) for t in taken)]
+    if not free:  # the cluster's ranges cover every candidate: take the largest free piece left
+        free = _free_pieces(taken)
+    space = free[0]
+    # At most one /16 per subnet, smaller when the space is small or the subnets many;
+    # never below /28, the smallest subnet Azure allows.
+    bits = max(0, (len(subnets) - 1).bit_length())
+    prefix = min(28, max(16, space.prefixlen + bits))
+    blocks = space.subnets(new_prefix=prefix)
     out = {"name": vnet, "addressPrefixes": [str(space)], "subnets": []}
     if dual:
         out["addressPrefixes"].append("fd00:aa::/48")
-    for i, name in enumerate(subnets):
-        sub: dict[str, Any] = {"name": name, "addressPrefix": str(blocks[i % len(blocks)])}
+    for i, (name, block) in enumerate(zip(subnets, blocks)):
+        sub: dict[str, Any] = {"name": name, "addressPrefix": str(block)}
         if dual:
             sub["addressPrefixIPv6"] = f"fd00:aa:0:{i + 1:x}::/64"
         out["subnets"].append(sub)
     return out
+
+
+def _free_pieces(taken: list[ipaddress.IPv4Network]) -> list[ipaddress.IPv4Network]:
+    """Private /16s (then /24s) that none of `taken` overlaps, largest first."""
+    for private in map(ipaddress.ip_network, ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")):
+        for new_prefix in (16, 20, 24):
+            for piece in private.subnets(new_prefix=new_prefix):
+                if not any(t.overlaps(piece) for t in taken):
+                    return [piece]
+    return [ipaddress.ip_network("198.18.0.0/15")]  # benchmarking space: nothing real lives there

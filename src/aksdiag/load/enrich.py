@@ -8,89 +8,226 @@ from typing import Any
 
 from ..derive.observed import Observed, ObservedNode, ObservedRoute, ObservedRouteTable
 from ..errors import InputError, Problem
-from .azure import _ci
-from .source import parse_document
+from ..model import ClusterSpec
+from .azure import _ci, _ci_at
+from .source import Document, Loc, parse_document
 
 
-def nodes_from_json(data: Any, name: str) -> tuple[ObservedNode, ...]:
+def _doc(data: Any, source: str | Document) -> Document:
+    return source if isinstance(source, Document) else Document(source, data)
+
+
+def _text(doc: Document, value: Any, loc: Loc, what: str) -> str:
+    if not isinstance(value, str):
+        raise InputError(doc.problem(f"found {_shown(value)}: {what} must be text", loc))
+    return value
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _mapping(doc: Document, value: Any, loc: Loc, what: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InputError(doc.problem(f"found {_shown(value)}: {what} must be a mapping", loc))
+    return value
+
+
+def _list(doc: Document, value: Any, loc: Loc, what: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InputError(doc.problem(f"found {_shown(value)}: {what} must be a list", loc))
+    return value
+
+
+def _address(doc: Document, value: Any, loc: Loc, network: bool = False) -> Any:
+    what = "an address range in CIDR form (like 10.244.0.0/24)" if network else "an IP address (like 10.240.0.4)"
+    try:
+        if isinstance(value, str):
+            return ipaddress.ip_network(value) if network else ipaddress.ip_address(value)
+    except ValueError:
+        pass
+    raise InputError(doc.problem(f"found {_shown(value)}: must be {what}", loc))
+
+
+def nodes_from_json(data: Any, source: str | Document) -> tuple[ObservedNode, ...]:
     """`kubectl get nodes -o json` (a List of Node) or a single Node."""
-    items = data.get("items") if isinstance(data, dict) and data.get("kind") in ("List", "NodeList") else None
-    if items is None and isinstance(data, dict) and data.get("kind") == "Node":
-        items = [data]
+    doc = _doc(data, source)
+    kind = data.get("kind") if isinstance(data, dict) else None
+    if kind in ("List", "NodeList"):
+        items, items_at = data.get("items"), ("items",)
+    elif kind == "Node":
+        items, items_at = [data], None
+    else:
+        items, items_at = None, ()
     if not isinstance(items, list):
-        raise InputError(Problem("not a node list: expected `kubectl get nodes -o json` output (kind List of Node)",
-                                 file=name))
+        raise InputError(doc.problem("not a node list: expected `kubectl get nodes -o json` output (kind List of "
+                                     "Node)", items_at or ()))
     out = []
     for i, item in enumerate(items):
-        meta, spec, status = item.get("metadata") or {}, item.get("spec") or {}, item.get("status") or {}
-        labels = meta.get("labels") or {}
-        try:
-            ips = tuple(sorted((ipaddress.ip_address(a["address"]) for a in status.get("addresses") or []
-                                if a.get("type") == "InternalIP"), key=lambda ip: ip.version))
-            cidrs = spec.get("podCIDRs") or ([spec["podCIDR"]] if spec.get("podCIDR") else [])
-            pod_cidrs = tuple(ipaddress.ip_network(c) for c in cidrs)
-        except (ValueError, KeyError, TypeError) as exc:
-            raise InputError(Problem(f"node {meta.get('name')!r} has a malformed address: {exc}", file=name,
-                                     field=f"items[{i}]")) from None
+        at: Loc = (*items_at, i) if items_at is not None else ()
+        item = _mapping(doc, item, at, "a node")
+        if item.get("kind", "Node") != "Node":
+            raise InputError(doc.problem(f"found kind {_shown(item.get('kind'))}: items of a node list are Nodes",
+                                         (*at, "kind")))
+        meta = _mapping(doc, item.get("metadata"), (*at, "metadata"), "metadata")
+        spec = _mapping(doc, item.get("spec"), (*at, "spec"), "spec")
+        status = _mapping(doc, item.get("status"), (*at, "status"), "status")
+        labels = _mapping(doc, meta.get("labels"), (*at, "metadata", "labels"), "labels")
+        name = _text(doc, meta.get("name"), (*at, "metadata", "name"), "a node's name")
+        pool = None
+        for label in ("kubernetes.azure.com/agentpool", "agentpool"):
+            if labels.get(label) is not None:
+                pool = _text(doc, labels[label], (*at, "metadata", "labels", label), "a label")
+                break
+        ips = []
+        addresses = _list(doc, status.get("addresses"), (*at, "status", "addresses"), "addresses")
+        for j, a in enumerate(addresses):
+            a = _mapping(doc, a, (*at, "status", "addresses", j), "an address")
+            if a.get("type") == "InternalIP":
+                ips.append(_address(doc, a.get("address"), (*at, "status", "addresses", j, "address")))
+        if spec.get("podCIDRs") is not None:
+            cidrs = [(c, (*at, "spec", "podCIDRs", j))
+                     for j, c in enumerate(_list(doc, spec["podCIDRs"], (*at, "spec", "podCIDRs"), "podCIDRs"))]
+        elif spec.get("podCIDR") is not None:
+            cidrs = [(spec["podCIDR"], (*at, "spec", "podCIDR"))]
+        else:
+            cidrs = []
         out.append(ObservedNode(
-            name=str(meta.get("name") or f"node{i}"),
-            pool=labels.get("kubernetes.azure.com/agentpool") or labels.get("agentpool"),
-            ips=ips,
-            pod_cidrs=pod_cidrs,
+            name=name,
+            pool=pool,
+            ips=tuple(sorted(ips, key=lambda ip: ip.version)),
+            pod_cidrs=tuple(_address(doc, c, loc, network=True) for c, loc in cidrs),
         ))
     return tuple(out)
 
 
-def route_table_from_json(data: Any, name: str) -> ObservedRouteTable:
+def route_table_from_json(data: Any, source: str | Document) -> ObservedRouteTable:
     """`az network route-table show`, ARM shape (routes under `properties`) or the CLI's flattened one."""
+    doc = _doc(data, source)
+    root: Loc = ()
     if isinstance(data, list) and len(data) == 1:
-        data = data[0]
-    props = _ci(data, "properties") or data
-    routes_in = _ci(props, "routes")
+        data, root = data[0], (0,)
+    props, props_at = _ci_at(data, root, "properties")
+    if not isinstance(props, dict):
+        props, props_at = data, root
+    routes_in, routes_at = _ci_at(props, props_at, "routes")
     if not isinstance(data, dict) or not isinstance(routes_in, list):
-        raise InputError(Problem("not a route table: expected `az network route-table show` output with routes",
-                                 file=name))
+        raise InputError(doc.problem("not a route table: expected `az network route-table show` output with routes",
+                                     root))
     routes = []
     for i, raw in enumerate(routes_in):
-        r = _ci(raw, "properties") or raw
-        try:
-            hop = _ci(r, "nextHopIpAddress", "nextHopIPAddress")
-            routes.append(ObservedRoute(
-                name=str(_ci(raw, "name") or f"route{i}"),
-                prefix=ipaddress.ip_network(_ci(r, "addressPrefix")),
-                next_hop_type=str(_ci(r, "nextHopType") or "None"),
-                next_hop_ip=ipaddress.ip_address(hop) if hop else None,
-            ))
-        except (ValueError, TypeError) as exc:
-            raise InputError(Problem(f"route has a malformed address: {exc}", file=name,
-                                     field=f"routes[{i}]")) from None
-    return ObservedRouteTable(str(_ci(data, "name") or "route table"), tuple(routes))
+        at: Loc = (*routes_at, i)
+        raw = _mapping(doc, raw, at, "a route")
+        r, r_at = _ci_at(raw, at, "properties")
+        if not isinstance(r, dict):
+            r, r_at = raw, at
+        name, name_at = _ci_at(raw, at, "name")
+        prefix, prefix_at = _ci_at(r, r_at, "addressPrefix")
+        hop_type, hop_type_at = _ci_at(r, r_at, "nextHopType")
+        hop, hop_at = _ci_at(r, r_at, "nextHopIpAddress", "nextHopIPAddress")
+        routes.append(ObservedRoute(
+            name=_text(doc, name, name_at, "a route's name") if name is not None else f"route{i}",
+            prefix=_address(doc, prefix, prefix_at, network=True),
+            next_hop_type=_text(doc, hop_type, hop_type_at, "nextHopType") if hop_type is not None else "None",
+            next_hop_ip=_address(doc, hop, hop_at) if hop else None,
+        ))
+    name, name_at = _ci_at(data, root, "name")
+    return ObservedRouteTable(_text(doc, name, name_at, "the route table's name") if name is not None
+                              else "route table", tuple(routes))
 
 
-def load_observed(nodes: Path | None, route_table: Path | None) -> Observed:
+def load_observed(nodes: Path | None, route_table: Path | None, spec: ClusterSpec | None = None) -> Observed:
+    """The observed documents; with `spec`, nodes that cannot belong to it are refused."""
     observed_nodes = observed_rt = None
     if nodes is not None:
         doc = parse_document(nodes, "node list")
-        observed_nodes = nodes_from_json(doc.data, doc.name)
+        observed_nodes = nodes_from_json(doc.data, doc)
+        if spec is not None:
+            problems = foreign_nodes(observed_nodes, doc, spec)
+            if problems:
+                raise InputError(problems)
     if route_table is not None:
         doc = parse_document(route_table, "route table")
-        observed_rt = route_table_from_json(doc.data, doc.name)
+        observed_rt = route_table_from_json(doc.data, doc)
     return Observed(nodes=observed_nodes, route_table=observed_rt)
 
 
-def vnet_from_json(data: Any, name: str) -> dict[str, Any]:
-    """`az network vnet show` -> the `vnet` block of a description."""
-    props = _ci(data, "properties") or data
-    prefixes = _ci(_ci(props, "addressSpace"), "addressPrefixes")
+def foreign_nodes(nodes: tuple[ObservedNode, ...], doc: Document, spec: ClusterSpec) -> list[Problem]:
+    """Nodes of a pool the cluster does not have, or with a pod CIDR outside the cluster's:
+    merged silently they would be drawn as the cluster's own, so they are refused."""
+    from ..derive.observed import pool_of
+    from ..derive.resolve import DEFAULT_POD_CIDR, ModelKey, model_key
+
+    pools = [p.name for p in spec.nodePools]
+    net = spec.networkProfile
+    # Only kubenet and Overlay give nodes blocks of a cluster pod CIDR (the AKS default if unset).
+    cidrs: list = []
+    if model_key(spec) in (ModelKey.kubenet, ModelKey.azure_cni_overlay):
+        cidrs = list(net.podCidrs or [net.podCidr or DEFAULT_POD_CIDR])
+    single = isinstance(doc.data, dict) and doc.data.get("kind") == "Node"
+    problems = []
+    for i, node in enumerate(nodes):
+        at: Loc = () if single else ("items", i)
+        pool = pool_of(node)
+        if pool not in pools and not (pool is None and len(pools) == 1):
+            said = f"belongs to pool {pool!r}" if pool else "names no pool (no agentpool label)"
+            problems.append(doc.problem(f"node {node.name!r} {said}, which this cluster does not have (pools: "
+                                        f"{', '.join(pools)}): is the node list from another cluster?",
+                                        (*at, "metadata")))
+        for block in node.pod_cidrs:
+            same_family = [c for c in cidrs if c.version == block.version]
+            if same_family and not any(block.subnet_of(c) for c in same_family):  # type: ignore[arg-type]
+                problems.append(doc.problem(
+                    f"node {node.name!r} has pod CIDR {block}, outside the cluster's pod CIDR "
+                    f"{', '.join(map(str, same_family))}: is the node list from another cluster?", (*at, "spec")))
+    return problems
+
+
+def vnet_from_json(data: Any, source: str | Document, where: dict[Loc, Loc] | None = None) -> dict[str, Any]:
+    """`az network vnet show` -> the `vnet` block of a description; `where` gets the document
+    path each value came from, for positioned messages."""
+    doc = _doc(data, source)
+    where = {} if where is None else where
+    kind = _ci(data, "type")
+    if isinstance(kind, str) and kind.lower() != "microsoft.network/virtualnetworks" and "/" in kind:
+        raise InputError(doc.problem(f"this is a {kind} resource, not a VNet: expected `az network vnet show` "
+                                     "output", ("type",)))
+    props, props_at = _ci_at(data, (), "properties")
+    if not isinstance(props, dict):
+        props, props_at = data, ()
+    space, space_at = _ci_at(props, props_at, "addressSpace")
+    prefixes, prefixes_at = _ci_at(space, space_at, "addressPrefixes")
     if not isinstance(data, dict) or not isinstance(prefixes, list):
-        raise InputError(Problem("not a VNet: expected `az network vnet show` output with addressSpace", file=name))
+        raise InputError(doc.problem("not a VNet: expected `az network vnet show` output with addressSpace"))
+    where[("vnet", "addressPrefixes")] = prefixes_at
     subnets = []
-    for raw in _ci(props, "subnets") or []:
-        s = _ci(raw, "properties") or raw
-        prefix = _ci(s, "addressPrefix") or (_ci(s, "addressPrefixes") or [None])[0]
-        if prefix:
-            subnets.append({"name": str(_ci(raw, "name")), "addressPrefix": prefix})
-    return {"name": str(_ci(data, "name") or "vnet"), "addressPrefixes": prefixes, "subnets": subnets}
+    raw_subnets, subnets_at = _ci_at(props, props_at, "subnets")
+    for i, raw in enumerate(_list(doc, raw_subnets, subnets_at, "subnets")):
+        at: Loc = (*subnets_at, i)
+        raw = _mapping(doc, raw, at, "a subnet")
+        s, s_at = _ci_at(raw, at, "properties")
+        if not isinstance(s, dict):
+            s, s_at = raw, at
+        prefix, prefix_at = _ci_at(s, s_at, "addressPrefix")
+        if prefix is None:
+            many, many_at = _ci_at(s, s_at, "addressPrefixes")
+            if isinstance(many, list) and many:
+                prefix, prefix_at = many[0], (*many_at, 0)
+        if prefix is not None:
+            name, name_at = _ci_at(raw, at, "name")
+            loc: Loc = ("vnet", "subnets", len(subnets))
+            where[loc], where[(*loc, "name")], where[(*loc, "addressPrefix")] = at, name_at, prefix_at
+            subnets.append({"name": _text(doc, name, name_at, "a subnet's name"), "addressPrefix": prefix})
+    name, name_at = _ci_at(data, (), "name")
+    where[("vnet", "name")] = name_at
+    return {"name": name if name is not None else "vnet", "addressPrefixes": prefixes, "subnets": subnets}
 
 
 def merged_vnet(current: dict[str, Any] | None, real: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,8 @@ bomb is cut off after a fixed number of nodes instead of expanding in memory.
 from __future__ import annotations
 
 import json
+import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,8 @@ from ..errors import InputError, Problem
 
 MAX_BYTES = 5 * 1024 * 1024  # a real cluster document is a few KB; 5 MB is far beyond any
 MAX_NODES = 200_000  # YAML nodes after alias expansion
+MAX_DEPTH = 64  # a description nests 5 levels; a node list about 8
+MAX_DIGITS = 30  # no count, port or size in a cluster needs more; Python refuses over 4300
 
 Loc = tuple[str | int, ...]
 
@@ -44,6 +48,29 @@ class Document:
                 return (None, None)
             path = path[:-1]
 
+    def sub(self, loc: Loc) -> Document:
+        """The value at `loc` as a document of its own, keeping every position."""
+        n = len(loc)
+        value = self.data
+        for part in loc:
+            value = value[part]
+
+        def cut(table: dict[Loc, tuple[int, int]]) -> dict[Loc, tuple[int, int]]:
+            return {k[n:]: v for k, v in table.items() if k[:n] == tuple(loc)}
+
+        return Document(self.name, value, cut(self.positions), cut(self.key_positions))
+
+    def moved(self, data: Any, where: dict[Loc, Loc]) -> Document:
+        """A document of `data` built from this one, its fields positioned where `where` says
+        they were written here (a field not in `where` takes its nearest enclosing one's)."""
+        doc = Document(self.name, data)
+        for new, old in where.items():
+            line_col = self.locate(old)
+            if line_col[0] is not None:
+                doc.positions[new] = line_col  # type: ignore[assignment]
+                doc.key_positions[new] = self.locate(old, key=True)  # type: ignore[assignment]
+        return doc
+
     def problem(self, message: str, loc: Loc = (), *, key: bool = False, field: str | None = None) -> Problem:
         line, col = self.locate(loc, key=key)
         return Problem(message, file=self.name, line=line, column=col, field=field or dotted(loc) or None)
@@ -59,21 +86,30 @@ def dotted(loc: Loc) -> str:
     return out
 
 
+STDIN = "-"  # the input path that means standard input
+
+
 def read_text(path: Path, what: str = "input") -> str:
-    name = str(path)
-    if not path.exists():
-        raise InputError(Problem(f"{what} file does not exist", file=name))
-    if path.is_dir():
-        raise InputError(Problem(f"{what} is a folder, not a file", file=name))
+    """The file's text, read at most MAX_BYTES + 1 bytes: `st_size` is not trusted, so a
+    device (`/dev/zero`), a FIFO or a growing file cannot make us read without end."""
+    name = "<stdin>" if str(path) == STDIN else str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(Problem(f"{what} is {size:,} bytes; the limit is {MAX_BYTES:,}", file=name))
-        raw = path.read_bytes()
+        if str(path) == STDIN:
+            raw = sys.stdin.buffer.read(MAX_BYTES + 1)
+        else:
+            if path.is_dir():
+                raise InputError(Problem(f"{what} is a folder, not a file", file=name))
+            with open(path, "rb") as fh:
+                raw = fh.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(Problem(f"{what} file does not exist", file=name)) from None
     except PermissionError:
         raise InputError(Problem(f"{what} file is not readable (permission denied)", file=name)) from None
     except OSError as exc:
         raise InputError(Problem(f"{what} file could not be read: {exc.strerror}", file=name)) from None
+    if len(raw) > MAX_BYTES:
+        raise InputError(Problem(f"{what} is more than {MAX_BYTES:,} bytes; the limit is {MAX_BYTES:,}",
+                                 file=name))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -83,7 +119,50 @@ def read_text(path: Path, what: str = "input") -> str:
     return text
 
 
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _check_yaml_depth(text: str, name: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH before composing: PyYAML's composer recurses."""
+    depth = 0
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, _OPEN_TOKENS):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = token.start_mark
+                    raise InputError(Problem(f"nested more than {MAX_DEPTH} levels deep", file=name,
+                                             line=mark.line + 1, column=mark.column + 1))
+            elif isinstance(token, _CLOSE_TOKENS):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # composing reports it, with its position
+
+
+_OPEN_TOKENS = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken, yaml.FlowMappingStartToken,
+                yaml.FlowSequenceStartToken)
+_CLOSE_TOKENS = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_CONSTANT = re.compile(r"-?\b(?:NaN|Infinity)\b")
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _check_json_depth(text: str, name: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH; brackets inside strings do not count."""
+    blanked = _JSON_STRING.sub(lambda m: " " * len(m[0]), text)
+    depth = 0
+    for m in _JSON_BRACKET.finditer(blanked):
+        depth += 1 if m[0] in "[{" else -1
+        if depth > MAX_DEPTH:
+            line, col = _line_col(text, m.start())
+            raise InputError(Problem(f"nested more than {MAX_DEPTH} levels deep", file=name, line=line,
+                                     column=col))
+
+
 def parse_yaml(text: str, name: str) -> Document:
+    _check_yaml_depth(text, name)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -119,11 +198,14 @@ def _walk(node: yaml.Node, loc: Loc, doc: Document, counter: list[int], construc
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise InputError(doc.problem("mapping keys must be plain strings", loc))
-            key = str(constructor.construct_object(key_node))
-            if key == "<<":
-                raise InputError(doc.problem("YAML merge keys (<<) are not supported", loc))
+            kline, kcol = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise InputError(Problem("YAML merge keys (<<) are not supported; write the fields out",
+                                         file=doc.name, line=kline, column=kcol, field=dotted(loc) or None))
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
+                raise InputError(Problem("mapping keys must be plain strings", file=doc.name, line=kline,
+                                         column=kcol, field=dotted(loc) or None))
+            key = str(_scalar(key_node, loc, doc, constructor))
             if key in out:
                 line = key_node.start_mark.line + 1
                 raise InputError(Problem(f"key {key!r} appears twice", file=doc.name, line=line,
@@ -133,21 +215,63 @@ def _walk(node: yaml.Node, loc: Loc, doc: Document, counter: list[int], construc
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_walk(v, (*loc, i), doc, counter, constructor) for i, v in enumerate(node.value)]
+    return _scalar(node, loc, doc, constructor)
+
+
+def _scalar(node: yaml.Node, loc: Loc, doc: Document, constructor: yaml.SafeLoader) -> Any:
     if node.tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"):
         return node.value  # keep dates and binaries as the text the user wrote
-    return constructor.construct_object(node)
+    if node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and len(node.value) > MAX_DIGITS:
+        raise InputError(Problem(f"number with {len(node.value):,} characters; numbers here have at most "
+                                 f"{MAX_DIGITS} digits", file=doc.name, line=node.start_mark.line + 1,
+                                 column=node.start_mark.column + 1, field=dotted(loc) or None))
+    try:
+        return constructor.construct_object(node)
+    except (yaml.YAMLError, ValueError) as exc:
+        raise InputError(Problem(f"cannot read this value: {exc}", file=doc.name, line=node.start_mark.line + 1,
+                                 column=node.start_mark.column + 1, field=dotted(loc) or None)) from None
+
+
+class _JsonRefusal(Exception):
+    """A JSON value json.loads accepts but a description must not hold; positioned afterwards."""
+
+
+def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _JsonRefusal(f"key {key!r} appears twice")
+        out[key] = value
+    return out
+
+
+def _json_int(text: str) -> int:
+    if len(text) > MAX_DIGITS:
+        raise _JsonRefusal(f"number with {len(text):,} characters; numbers here have at most {MAX_DIGITS} digits")
+    return int(text)
+
+
+def _json_constant(text: str) -> Any:
+    raise _JsonRefusal(f"{text} is not a JSON value")
 
 
 def parse_json(text: str, name: str) -> Document:
+    _check_json_depth(text, name)
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_json_pairs, parse_int=_json_int, parse_constant=_json_constant)
     except json.JSONDecodeError as exc:
         raise InputError(Problem(f"invalid JSON: {exc.msg}", file=name, line=exc.lineno, column=exc.colno)) from None
     except RecursionError:
         raise InputError(Problem("invalid JSON: nested too deeply", file=name)) from None
+    except _JsonRefusal as exc:
+        # Read it as YAML (JSON is nearly a subset) for the same refusal with its position.
+        parse_yaml(text, name)
+        found = _JSON_CONSTANT.search(_JSON_STRING.sub(lambda m: " " * len(m[0]), text))
+        line, col = _line_col(text, found.start()) if found else (None, None)
+        raise InputError(Problem(str(exc), file=name, line=line, column=col)) from None
     doc = Document(name, data)
-    # Positions for JSON come from reading it again as YAML (JSON is nearly a subset);
-    # where that fails we still have the data, just no line numbers.
+    # Positions for JSON come from reading it again as YAML; where that fails we still
+    # have the data, just no line numbers.
     try:
         again = parse_yaml(text, name)
         doc.positions, doc.key_positions = again.positions, again.key_positions
@@ -159,6 +283,7 @@ def parse_json(text: str, name: str) -> Document:
 def parse_document(path: Path, what: str = "input") -> Document:
     text = read_text(path, what)
     stripped = text.lstrip()
+    name = "<stdin>" if str(path) == STDIN else str(path)
     if path.suffix.lower() == ".json" or stripped.startswith(("{", "[")):
-        return parse_json(text, str(path))
-    return parse_yaml(text, str(path))
+        return parse_json(text, name)
+    return parse_yaml(text, name)

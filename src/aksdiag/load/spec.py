@@ -39,6 +39,8 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
 
 
 def _found(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return {True: "true", False: "false", None: "null"}[value]  # as YAML and JSON write them
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -60,6 +62,13 @@ def _message(err: dict[str, Any]) -> tuple[str, bool]:
     if kind.startswith(("ip_v4", "ip_v6", "ip_any")) or "IPv4 or IPv6" in msg:
         msg = "is not a valid IP network in CIDR form (like 10.244.0.0/16, with no host bits set)" \
             if "network" in kind or "network" in msg else "is not a valid IP address (like 10.0.0.10)"
+    if kind == "int_type":
+        msg = "must be a whole number, like 3 (not true/false, a decimal or text)"
+    elif kind == "bool_type":
+        msg = "must be true or false"
+    elif kind == "too_long" and err.get("ctx"):
+        ctx = err["ctx"]
+        msg = f"has {ctx.get('actual_length')} items; at most {ctx.get('max_length')} are allowed"
     msg = msg[0].lower() + msg[1:]
     if isinstance(err.get("input"), (dict, list)):
         return msg, False  # the value is a whole block; the message says what is wrong with it
