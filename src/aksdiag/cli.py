@@ -99,12 +99,27 @@ def _output_format(output: str | None, input_path: Path, fmt: str | None) -> tup
 
 @app.command()
 def render(
-    input: Annotated[Optional[Path], typer.Argument(help="Cluster description (.yaml) or `az aks show` JSON.",
-                                                      show_default=False)] = None,
+    inputs: Annotated[Optional[list[str]], typer.Argument(
+        metavar="PATH...", help="Cluster descriptions (.yaml) or `az aks show` JSON: files, folders (walked "
+        "by --pattern) or globs.", show_default=False)] = None,
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Output file; the extension picks the "
                       "format (.svg .png .pdf .d2). `-` writes to stdout. Default: INPUT with .svg.")] = None,
     format: Annotated[Optional[str], typer.Option("--format", "-f", help="svg, png, pdf or d2; needed with "
-                      "`-o -` for anything but svg.")] = None,
+                      "`-o -` for anything but svg. Several, comma-separated, for a batch.")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out-dir", help="Batch: write outputs here, mirroring the "
+                       "input folders (default: beside each input).")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Batch: d2 runs at once "
+                    "(default: the CPU count).")] = None,
+    check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 listing outputs that are missing "
+                     "or differ from what would be rendered.")] = False,
+    pattern: Annotated[Optional[list[str]], typer.Option("--pattern", help="Batch: file names to take from "
+                       "folders (repeatable). Default: *.yaml *.yml *.json.")] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Batch: file or folder names to skip "
+                       "in folders (repeatable). Default: mkdocs.yml, mkdocs.yaml, hidden ones (.*), "
+                       "*.schema.json.")] = None,
+    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Batch: the render cache folder "
+                         "(default: $AKSDIAG_CACHE_DIR or ~/.cache/aksdiag).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Batch: render everything again.")] = False,
     layout: Annotated[Layout, typer.Option(help="D2 layout engine.")] = Layout.elk,
     theme: Annotated[Theme, typer.Option(help="D2 theme for the light rendering.")] = Theme["default"],
     dark: Annotated[Optional[Dark], typer.Option(help="Also embed a dark variant (SVG follows the viewer's "
@@ -133,39 +148,54 @@ def render(
     timeout: Annotated[float, typer.Option(min=1, help="Seconds d2 may take.")] = 120.0,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
 ) -> None:
-    """Render a cluster's network diagram (SVG, PNG, PDF or D2 source)."""
-    from .pipeline import Options, fit_assumed_vnet, load_cluster, plan_cluster, render_bytes
-    from .pipeline import with_vnet as real_vnet
+    """Render cluster network diagrams (SVG, PNG, PDF or D2 source): one file, or many in one run.
 
+    Exit codes: 0 done; 1 with --check, outputs missing or stale; 2 bad input (in a batch: any file).
+    """
+    from . import api
+    from .pipeline import Options
+
+    paths = inputs or []
     try:
-        if input is None and not az:
+        if not paths and not az:
             raise InputError(Problem("give an INPUT file, or --az with --resource-group and --name"))
         options = Options(layout=layout.value, theme=theme.value, dark=dark.value if dark else None,
                           max_nodes=max_nodes, png_engine=png_engine.value, icons=icons,
                           draw_unsupported=draw_unsupported, timeout=timeout)
+        batch = (len(paths) > 1 or out_dir is not None or check or jobs is not None
+                 or (format is not None and "," in format) or (len(paths) == 1 and not Path(paths[0]).is_file()
+                                                               and (Path(paths[0]).is_dir() or "*" in paths[0])))
+        if batch and not az:
+            if output is not None:
+                raise InputError(Problem("-o names one output; with several inputs, folders or --check use "
+                                         "--out-dir", field="--output"))
+            if nodes or route_table or vnet:
+                raise InputError(Problem("--nodes, --route-table and --vnet describe one cluster; render it on "
+                                         "its own", field="--nodes"))
+            from .batch_cli import run_batch
+
+            code = run_batch(paths, options, out_dir=out_dir, formats=format, jobs=jobs, check=check,
+                             patterns=pattern, excludes=exclude, cache_dir=cache_dir, no_cache=no_cache)
+            raise typer.Exit(code)
         if az:
             from .load.live import load_live
 
-            from .pipeline import validate_spec_from_azure
-
             live_doc, observed = load_live(resource_group, name, nodes=with_nodes, route_table=with_route_table,
                                            vnet=with_vnet)
-            loaded = validate_spec_from_azure(live_doc, live_doc)
+            source = api.Source(data=live_doc.data, name=live_doc.name, observed=observed, from_azure=True)
             base = Path(f"{name}.yaml")
         else:
-            assert input is not None
-            loaded = load_cluster(input)
-            observed = _observed(nodes, route_table, vnet)
-            base = input
-            if vnet is not None:
-                loaded = real_vnet(loaded, vnet)
-        loaded = fit_assumed_vnet(loaded, observed)
+            base = Path(paths[0])
+            source = api.Source(path=base, nodes=nodes, route_table=route_table, vnet=vnet)
+        prepared = api.load(source)
         target, fmt = _output_format(output, base, format)
-        plan = plan_cluster(loaded, options, observed)
-        data = render_bytes(plan, fmt, options, source_name=base.name)
+        made = api.render(prepared, formats=(fmt,), options=options)
+        data = made.outputs[fmt]
     except AksdiagError as exc:
         _fail(exc.problems, debug)
         return
+    for warning in made.warnings:
+        typer.echo(f"aksdiag: warning: {warning}", err=True)
     if target is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -222,11 +252,10 @@ def import_(
 ) -> None:
     """Write the editable YAML description of a real cluster."""
     from .load.export import spec_to_yaml
-    from .pipeline import load_cluster
+    from .pipeline import load_cluster, spec_for_export
 
     try:
-        loaded = load_cluster(input)
-        text = spec_to_yaml(loaded.spec, source=str(input))
+        text = spec_to_yaml(spec_for_export(load_cluster(input)), source=str(input))
         if output in (None, "-"):
             typer.echo(text, nl=False)
         else:

