@@ -181,6 +181,7 @@ def render(source: SourceLike | Prepared, *, formats: tuple[str, ...] | list[str
     from .compile import compile_d2, d2_version_string
     from .icons import IconSet
     from .pipeline import d2_source, icon_files
+    from .reproducible import reproducible
 
     unknown = [f for f in formats if f not in OUTPUT_FORMATS]
     if unknown:
@@ -201,8 +202,8 @@ def render(source: SourceLike | Prepared, *, formats: tuple[str, ...] | list[str
             continue
         with _warnings.catch_warnings(record=True) as seen:
             _warnings.simplefilter("always")
-            outputs[fmt] = compile_d2(source_text, fmt, icon_files(icons), timeout=opts.timeout,
-                                      png_engine=opts.png_engine)
+            outputs[fmt] = reproducible(fmt, compile_d2(source_text, fmt, icon_files(icons), timeout=opts.timeout,
+                                                        png_engine=opts.png_engine))
         caught += [str(w.message) for w in seen]
         version = d2_version_string()
     return Rendered(

@@ -12,6 +12,7 @@ import os
 import sys
 import tempfile
 import traceback
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -20,8 +21,7 @@ import typer
 
 from . import __version__
 from .errors import AksdiagError, InputError, Problem
-from .render import DARK_THEMES, THEMES
-from .scene import DEFAULT_MAX_NODES
+from .themes import DARK_THEMES, THEMES
 
 app = typer.Typer(
     name="aksdiag",
@@ -128,8 +128,8 @@ def render(
                           "cairosvg.")] = PngEngine.d2,
     icons: Annotated[Optional[Path], typer.Option(help="Folder of your own icons, by name (vm.svg, lb.svg, "
                      "...); missing names fall back to the bundled set.")] = None,
-    max_nodes: Annotated[int, typer.Option(min=2, max=100, help="Nodes drawn per pool; the rest are summarised."
-                         )] = DEFAULT_MAX_NODES,
+    max_nodes: Annotated[Optional[int], typer.Option(min=2, max=100, help="Nodes drawn per pool; the rest are "
+                         "summarised. Default: what fits the view.", show_default=False)] = None,
     draw_unsupported: Annotated[bool, typer.Option("--draw-unsupported", help="Draw combinations AKS does not "
                                 "allow, marked in red, instead of refusing them.")] = False,
     nodes: Annotated[Optional[Path], typer.Option(help="`kubectl get nodes -o json` output: real node names, "
@@ -160,8 +160,10 @@ def render(
         if not paths and not az:
             raise InputError(Problem("give an INPUT file, or --az with --resource-group and --name"))
         options = Options(layout=layout.value, theme=theme.value, dark=dark.value if dark else None,
-                          max_nodes=max_nodes, png_engine=png_engine.value, icons=icons,
-                          draw_unsupported=draw_unsupported, timeout=timeout)
+                          png_engine=png_engine.value, icons=icons, draw_unsupported=draw_unsupported,
+                          timeout=timeout)
+        if max_nodes is not None:  # the default lives with the scene, which --help does not import
+            options = replace(options, max_nodes=max_nodes)
         batch = (len(paths) > 1 or out_dir is not None or check or jobs is not None
                  or (format is not None and "," in format) or (len(paths) == 1 and not Path(paths[0]).is_file()
                                                                and (Path(paths[0]).is_dir() or "*" in paths[0])))

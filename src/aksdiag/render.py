@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from .d2text import d2_key, d2_string
 from .resources import templates_dir
-from .scene import Scene
+from .themes import DARK_THEMES, THEMES
 
-THEMES = {"neutral": 1, "aubergine": 7, "terminal": 300}  # plus "default", which sets no theme id
-DARK_THEMES = {"dark": 200, "dark-mauve": 201}
+if TYPE_CHECKING:  # jinja2 loads on the first render, not when the module is imported
+    import jinja2
+
+    from .scene import Scene
 
 
 def _path(dotted: str) -> str:
     return ".".join(d2_key(part) for part in dotted.split("."))
 
 
+@functools.lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
+    """One Jinja environment per process: it caches the compiled templates across renders."""
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         undefined=jinja2.StrictUndefined,
@@ -47,7 +53,7 @@ def render_d2(
         scene=scene,
         icon=icon,
         source_name=source_name,
-        theme_id=THEMES.get(theme),
+        theme_id=THEMES.get(theme, DARK_THEMES.get(theme)),  # a dark theme alone: one dark picture
         dark_theme_id=DARK_THEMES[dark] if dark else None,
     )
     return "\n".join(line.rstrip() for line in text.splitlines()).strip() + "\n"
