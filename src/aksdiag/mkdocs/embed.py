@@ -1,0 +1,227 @@
+"""Diagrams in Markdown: find the embeds on a page, render them through the api and the cache,
+and replace each with a figure (light and dark pictures, generated alt text, an optional plan
+table) or, when the description is broken, with the problem and its source.
+
+Shared by the MkDocs plugin (pictures as files in the site) and the Markdown extension
+(pictures as data URIs). Syntax, each on its own line:
+
+    ![Production network](clusters/prod.yaml)
+    ![Production network](clusters/prod.yaml){ table=true dark=false layout=dagre }
+
+    ```aksdiag table=true
+    name: demo
+    nodePools: [{name: pool1, count: 3}]
+    ```
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from ..cache import Made, RenderCache, render_cached
+from ..errors import AksdiagError, Problem
+
+CLUSTER_SUFFIXES = (".yaml", ".yml", ".json")
+_IMAGE = re.compile(r"^(?P<indent> {0,3})!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)\)\s*(?:\{(?P<attrs>[^}]*)\})?\s*$")
+_FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`]*)$")
+TRUE = ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class Embed:
+    line: int  # 1-based line of the embed in the page
+    end: int  # 1-based last line it occupies
+    caption: str
+    path: str | None = None  # file form
+    text: str | None = None  # inline form
+    attrs: dict[str, str] = field(default_factory=dict)
+
+
+def _attrs(text: str | None) -> dict[str, str]:
+    out = {}
+    for token in shlex.split(text or ""):
+        if token.startswith("."):
+            continue  # a class, as attr_list writes them
+        key, _, value = token.partition("=")
+        out[key.strip()] = value.strip() if _ else "true"
+    return out
+
+
+def find_embeds(markdown: str) -> list[Embed]:
+    """Embeds outside other code blocks (a page may show the syntax in a fence of its own)."""
+    lines = markdown.splitlines()
+    embeds = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        fence = _FENCE.match(line)
+        if fence:
+            marker = fence["fence"]
+            info = fence["info"].strip()
+            close = next((j for j in range(i + 1, len(lines))
+                          if lines[j].strip().startswith(marker[0] * len(marker))
+                          and not lines[j].strip().strip(marker[0])), len(lines))
+            lang, _, rest = info.partition(" ")
+            if lang.strip("{}. ") == "aksdiag":
+                body = "\n".join(lines[i + 1:close]) + "\n"
+                attrs = _attrs(rest)
+                embeds.append(Embed(i + 1, min(close + 1, len(lines)), attrs.pop("caption", ""), text=body,
+                                    attrs=attrs))
+            i = close + 1
+            continue
+        image = _IMAGE.match(line)
+        if image and image["src"].split("#")[0].lower().endswith(CLUSTER_SUFFIXES):
+            embeds.append(Embed(i + 1, i + 1, image["alt"], path=image["src"].split("#")[0],
+                                attrs=_attrs(image["attrs"])))
+        i += 1
+    return embeds
+
+
+def plan_table_html(plan: Any) -> str:
+    """The address plan under the figure: every range, its size and what lives there."""
+    rows: list[tuple[str, str, str]] = []
+    rows.append((f"VNet {plan.vnet_name}", ", ".join(map(str, plan.vnet_prefixes)),
+                 "AKS-managed" if plan.vnet_managed else "your own"))
+    for s in plan.subnets:
+        prefix = str(s.prefix) + (f", {s.prefix_v6}" if s.prefix_v6 else "")
+        rows.append((f"subnet {s.name}", prefix, f"{', '.join(s.roles) or 'other'}; {s.usable:,} usable, "
+                                                  f"{s.used:,} planned"))
+    if plan.pods.cidrs:
+        blocks = ", ".join(f"/{n}" for n in plan.pods.block_prefixlen)
+        rows.append(("pod CIDR", ", ".join(map(str, plan.pods.cidrs)), f"one {blocks} per node" if blocks else ""))
+    rows.append(("service CIDR", ", ".join(map(str, plan.service_cidrs)), f"cluster DNS {plan.dns_service_ip}"))
+    for n in plan.nodes[:12]:
+        rows.append((f"node {n.name}", ", ".join(map(str, n.ips)), ", ".join(map(str, n.pod_blocks))))
+    if len(plan.nodes) > 12:
+        rows.append(("…", "", f"{len(plan.nodes) - 12} more nodes"))
+    body = "".join(f"<tr><td>{html.escape(a)}</td><td><code>{html.escape(b)}</code></td><td>{html.escape(c)}</td></tr>"
+                   for a, b, c in rows)
+    return ('<table class="aksdiag-plan"><thead><tr><th>Range</th><th>Prefix</th><th>What lives there</th></tr>'
+            f"</thead><tbody>{body}</tbody></table>")
+
+
+def _table_extra(rendered: Any) -> dict[str, Any]:
+    return {"table_html": plan_table_html(rendered.plan)}
+
+
+@dataclass
+class Settings:
+    dark: bool = True
+    table: bool = False
+    options: Any = None  # aksdiag.pipeline.Options for the light picture
+
+
+@dataclass
+class PageResult:
+    markdown: str
+    errors: list[str]
+    inputs: list[Path]  # files read, for watching
+
+
+class Embedder:
+    """Renders embeds through one cache; `store(data, suffix) -> url` decides where pictures go."""
+
+    def __init__(self, settings: Settings, cache: RenderCache):
+        self.settings = settings
+        self.cache = cache
+
+    def _options(self, attrs: dict[str, str], dark: bool) -> Any:
+        from ..pipeline import Options
+
+        opts = self.settings.options or Options()
+        changes: dict[str, Any] = {}
+        for key in ("layout", "theme", "view"):
+            if key in attrs and hasattr(opts, key):
+                changes[key] = attrs[key]
+        if "max_nodes" in attrs:
+            changes["max_nodes"] = int(attrs["max_nodes"])
+        if "draw_unsupported" in attrs:
+            changes["draw_unsupported"] = attrs["draw_unsupported"].lower() in TRUE
+        if dark:
+            changes["theme"], changes["dark"] = "dark", None
+        return replace(opts, **changes)
+
+    def render(self, source: Any, attrs: dict[str, str]) -> tuple[Made, Made | None]:
+        light = render_cached(source, ("svg",), self._options(attrs, False), self.cache, extra=_table_extra)
+        want_dark = attrs.get("dark", "true" if self.settings.dark else "false").lower() in TRUE
+        dark = render_cached(source, ("svg",), self._options(attrs, True), self.cache, extra=_table_extra) \
+            if want_dark else None
+        return light, dark
+
+    def transform(self, markdown: str, *, page: str, page_dir: Path, store: Callable[[bytes, str], str],
+                  display: Callable[[Path], str] = str) -> PageResult:
+        from ..api import Source
+
+        embeds = find_embeds(markdown)
+        if not embeds:
+            return PageResult(markdown, [], [])
+        lines = markdown.splitlines()
+        errors: list[str] = []
+        inputs: list[Path] = []
+        for embed in reversed(embeds):
+            if embed.path is not None:
+                path = (page_dir / embed.path).resolve()
+                inputs.append(path)
+                source = Source(path=path)
+                shown = display(path)
+            else:
+                source = Source.from_text(embed.text or "", name=page)
+                shown = f"{page}:{embed.line}"
+            try:
+                light, dark = self.render(source, embed.attrs)
+                html_block = self._figure(embed, light, dark, store)
+            except AksdiagError as exc:
+                problems = [self._place(p, embed, page, source, shown) for p in exc.problems]
+                errors += [f"{page}:{embed.line}: aksdiag: {p}" for p in problems]
+                html_block = self._error(embed, problems, source, shown)
+            except ValueError as exc:  # a bad attribute value, such as max_nodes=many
+                problem = Problem(f"bad attribute: {exc}", file=page, line=embed.line, column=1)
+                errors.append(f"aksdiag: {problem}")
+                html_block = self._error(embed, [problem], source, shown)
+            lines[embed.line - 1:embed.end] = ["", html_block, ""]
+        return PageResult("\n".join(lines) + "\n", list(reversed(errors)), inputs)
+
+    @staticmethod
+    def _place(p: Problem, embed: Embed, page: str, source: Any, shown: str) -> Problem:
+        """Positions in the page's own terms: inline blocks count from the page's first line."""
+        if embed.text is not None:
+            line = p.line + embed.line if p.line is not None else embed.line
+            return replace(p, file=page, line=line, column=p.column or 1)
+        if p.file and source.path is not None and Path(p.file) == source.path:
+            return replace(p, file=shown)
+        return p
+
+    def _figure(self, embed: Embed, light: Made, dark: Made | None, store: Callable[[bytes, str], str]) -> str:
+        alt = html.escape(light.alt_text, quote=True)
+        if dark is not None:
+            imgs = (f'<img src="{store(light.outputs["svg"], "svg")}#only-light" alt="{alt}" loading="lazy">'
+                    f'<img src="{store(dark.outputs["svg"], "svg")}#only-dark" alt="{alt}" loading="lazy">')
+        else:
+            imgs = f'<img src="{store(light.outputs["svg"], "svg")}" alt="{alt}" loading="lazy">'
+        caption = f"<figcaption>{html.escape(embed.caption)}</figcaption>" if embed.caption else ""
+        want_table = embed.attrs.get("table", "true" if self.settings.table else "false").lower() in TRUE
+        table = light.extra.get("table_html", "") if want_table else ""
+        notes = "".join(f'<p class="aksdiag-finding">{html.escape(f)}</p>' for f in light.findings)
+        return f'<figure class="aksdiag">{imgs}{caption}</figure>{table}{notes}'
+
+    @staticmethod
+    def _error(embed: Embed, problems: list[Problem], source: Any, shown: str) -> str:
+        text = source.text if source.text is not None else _read_quietly(source.path)
+        items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in problems)
+        numbered = "\n".join(f"{n:>3}  {line}" for n, line in enumerate(text.splitlines(), start=1))
+        return ('<div class="admonition failure aksdiag-error">'
+                f'<p class="admonition-title">aksdiag could not draw {html.escape(shown)}</p>'
+                f"<ul>{items}</ul><pre><code>{html.escape(numbered)}</code></pre></div>")
+
+
+def _read_quietly(path: Path | None) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")[:20000] if path else ""
+    except OSError:
+        return ""
