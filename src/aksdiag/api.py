@@ -27,7 +27,8 @@ from .errors import AksdiagError, InputError, Problem
 if TYPE_CHECKING:  # the heavy stages load on first use, so `import aksdiag.api` stays cheap
     from .derive import AddressPlan, Observed
     from .derive.plan import Finding
-    from .pipeline import Loaded, Options
+    from .options import Options
+    from .pipeline import Loaded
 
 OUTPUT_FORMATS = ("svg", "png", "pdf", "d2")
 
@@ -137,7 +138,7 @@ def load(source: SourceLike | Prepared, **overlays: Any) -> Prepared:
 
 
 def _options(options: Options | None) -> Options:
-    from .pipeline import Options
+    from .options import Options
 
     return options if options is not None else Options()
 

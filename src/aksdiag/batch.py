@@ -20,7 +20,7 @@ from .errors import AksdiagError, InputError, Problem
 
 if TYPE_CHECKING:
     from .cache import RenderCache
-    from .pipeline import Options
+    from .options import Options
 
 # A folder walk renders cluster documents only: YAML and JSON, minus the configuration files
 # that live beside them in a docs repository (MkDocs, pre-commit) and anything hidden.

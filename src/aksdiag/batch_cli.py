@@ -12,7 +12,7 @@ from pathlib import Path
 from .batch import DEFAULT_EXCLUDES, DEFAULT_PATTERNS, Outcome, default_jobs, find_inputs, plan_jobs, run
 from .cache import RenderCache, default_cache_dir
 from .errors import InputError, Problem
-from .pipeline import Options
+from .options import Options
 
 BATCH_FORMATS = ("svg", "png", "pdf", "d2")
 

@@ -23,7 +23,7 @@ from . import __version__
 
 if TYPE_CHECKING:
     from .api import Rendered, Source
-    from .pipeline import Options
+    from .options import Options
 
 CACHE_ENV = "AKSDIAG_CACHE_DIR"
 FORMAT_VERSION = "1"  # bump when what an entry holds changes
@@ -35,6 +35,36 @@ def default_cache_dir() -> Path:
         return Path(configured)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "aksdiag"
+
+
+def _binary_id(binary: str) -> str | None:
+    try:
+        real = os.path.realpath(binary)
+        st = os.stat(real)
+    except OSError:
+        return None
+    return hashlib.sha256(f"{real}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}".encode()).hexdigest()[:32]
+
+
+def known_d2_version(binary: str) -> tuple[int, int, int] | None:
+    """What `d2 --version` said for this very file (same path, size, mtime), without running it."""
+    ident = _binary_id(binary)
+    try:
+        text = (default_cache_dir() / "d2-version" / ident).read_text() if ident else ""
+        major, minor, patch = (int(x) for x in text.split("."))
+    except (OSError, ValueError):
+        return None
+    return major, minor, patch
+
+
+def remember_d2_version(binary: str, version: tuple[int, int, int]) -> tuple[int, int, int]:
+    ident = _binary_id(binary)
+    if ident:
+        try:
+            RenderCache._write(default_cache_dir() / "d2-version" / ident, ".".join(map(str, version)).encode())
+        except OSError:
+            pass  # only slower next time
+    return version
 
 
 def _hash_tree(folder: Path, h: Any) -> None:

@@ -12,7 +12,6 @@ import os
 import sys
 import tempfile
 import traceback
-from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -153,17 +152,15 @@ def render(
     Exit codes: 0 done; 1 with --check, outputs missing or stale; 2 bad input (in a batch: any file).
     """
     from . import api
-    from .pipeline import Options
+    from .options import Options
 
     paths = inputs or []
     try:
         if not paths and not az:
             raise InputError(Problem("give an INPUT file, or --az with --resource-group and --name"))
         options = Options(layout=layout.value, theme=theme.value, dark=dark.value if dark else None,
-                          png_engine=png_engine.value, icons=icons, draw_unsupported=draw_unsupported,
-                          timeout=timeout)
-        if max_nodes is not None:  # the default lives with the scene, which --help does not import
-            options = replace(options, max_nodes=max_nodes)
+                          max_nodes=max_nodes, png_engine=png_engine.value, icons=icons,
+                          draw_unsupported=draw_unsupported, timeout=timeout)
         batch = (len(paths) > 1 or out_dir is not None or check or jobs is not None
                  or (format is not None and "," in format) or (len(paths) == 1 and not Path(paths[0]).is_file()
                                                                and (Path(paths[0]).is_dir() or "*" in paths[0])))

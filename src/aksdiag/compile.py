@@ -56,8 +56,11 @@ def d2_version(binary: str) -> tuple[int, int, int]:
 
 @functools.lru_cache(maxsize=8)
 def check_d2(binary: str) -> tuple[int, int, int]:
-    """The binary's version, checked against the range once per process (a batch runs d2 many times)."""
-    version = d2_version(binary)
+    """The binary's version, checked against the range once per process (a batch runs d2 many times);
+    the answer of `d2 --version` is remembered per binary file (path, size, mtime) across processes."""
+    from .cache import known_d2_version, remember_d2_version
+
+    version = known_d2_version(binary) or remember_d2_version(binary, d2_version(binary))
     low, high = D2_VERSION_RANGE
     if not (low <= version[:2] < high):
         raise CompileError(Problem(

@@ -16,20 +16,9 @@ from .icons import ICON_NAMES, IconSet
 from .load import Document, parse_document, parse_field, validate_spec
 from .load.azure import is_managed_cluster, managed_cluster_to_spec_data
 from .model import ClusterSpec
+from .options import Options
 from .render import render_d2
 from .scene import DEFAULT_MAX_NODES, build_scene
-
-
-@dataclass(frozen=True)
-class Options:
-    layout: str = "elk"
-    theme: str = "default"
-    dark: str | None = None
-    max_nodes: int = DEFAULT_MAX_NODES
-    png_engine: str = "d2"
-    icons: Path | None = None
-    draw_unsupported: bool = False
-    timeout: float = 120.0
 
 
 @dataclass(frozen=True)
@@ -88,7 +77,7 @@ def d2_source(plan: AddressPlan, options: Options, *, source_name: str, icons: I
     """D2 text for the plan. Portable sources name icons as `icons/<name>.svg` (the compile
     folder's copy); non-portable ones give absolute paths, for a .d2 file a user keeps."""
     icons = icons or IconSet(options.icons)
-    scene = build_scene(plan, max_nodes=options.max_nodes, layout=options.layout)
+    scene = build_scene(plan, max_nodes=options.max_nodes or DEFAULT_MAX_NODES, layout=options.layout)
 
     def icon_ref(name: str) -> str:
         path = icons.path(name)

@@ -132,7 +132,7 @@ class Embedder:
         self.cache = cache
 
     def _options(self, attrs: dict[str, str], dark: bool) -> Any:
-        from ..pipeline import Options
+        from ..options import Options
 
         opts = self.settings.options or Options()
         changes: dict[str, Any] = {}

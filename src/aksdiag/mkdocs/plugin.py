@@ -35,15 +35,12 @@ class AksdiagConfig(Config):
 
 class AksdiagPlugin(BasePlugin[AksdiagConfig]):
     def on_config(self, config: Any) -> Any:
-        from dataclasses import replace
-
         from ..cache import RenderCache, default_cache_dir
-        from ..pipeline import Options
+        from ..options import Options
         from .embed import Embedder, Settings
 
-        options = Options(layout=self.config.layout, draw_unsupported=self.config.draw_unsupported)
-        if self.config.max_nodes:
-            options = replace(options, max_nodes=self.config.max_nodes)
+        options = Options(layout=self.config.layout, draw_unsupported=self.config.draw_unsupported,
+                          max_nodes=self.config.max_nodes)
         folder = None
         if self.config.cache:
             folder = Path(self.config.cache_dir) if self.config.cache_dir else default_cache_dir()
