@@ -2,8 +2,8 @@
 
 The key covers everything that changes the output: the input's bytes and name, every file
 it reads (node list, route table, VNet), the render options, the icon bytes (bundled and
-the user's folder), the template bytes, and the versions of aksdiag and d2 (and cairosvg
-when it rasterises). The folder is plain files (`ab/abcdef....svg` + `.json`), portable
+the user's folder), the template bytes, aksdiag's version and code, and d2's version (and
+cairosvg's when it rasterises). The folder is plain files (`ab/abcdef....svg` + `.json`), portable
 between machines and safe to delete; entries are written atomically, so concurrent runs
 only ever see whole files.
 """
@@ -76,12 +76,16 @@ def _hash_tree(folder: Path, h: Any) -> None:
 
 @functools.lru_cache(maxsize=1)
 def _resources_digest() -> str:
-    """Templates and bundled icons, hashed once per process."""
+    """Templates, bundled icons and aksdiag's own code, hashed once per process: a changed
+    template or scene (even without a new version number, in a checkout) is a different output."""
     from .resources import icons_dir, templates_dir
 
     h = hashlib.sha256()
     for folder in (templates_dir(), icons_dir()):
         _hash_tree(folder, h)
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
 

@@ -31,6 +31,9 @@ CLUSTER_SUFFIXES = (".yaml", ".yml", ".json")
 _IMAGE = re.compile(r"^(?P<indent> {0,3})!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)\)\s*(?:\{(?P<attrs>[^}]*)\})?\s*$")
 _FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`]*)$")
 TRUE = ("1", "true", "yes", "on")
+# d2's SVG carries only a viewBox: without a width a browser shows it 300 px wide at most (and
+# mkdocs-material's figures are fit-content), so figure and picture take the column's width.
+FILL = ' style="width:100%;height:auto"'
 
 
 @dataclass(frozen=True)
@@ -102,8 +105,9 @@ def plan_table_html(plan: Any) -> str:
         rows.append(("…", "", f"{len(plan.nodes) - 12} more nodes"))
     body = "".join(f"<tr><td>{html.escape(a)}</td><td><code>{html.escape(b)}</code></td><td>{html.escape(c)}</td></tr>"
                    for a, b, c in rows)
-    return ('<table class="aksdiag-plan"><thead><tr><th>Range</th><th>Prefix</th><th>What lives there</th></tr>'
-            f"</thead><tbody>{body}</tbody></table>")
+    # No class on the table itself: mkdocs-material styles only `table:not([class])`.
+    return ('<div class="aksdiag-plan"><table><thead><tr><th>Range</th><th>Prefix</th><th>What lives there</th>'
+            f"</tr></thead><tbody>{body}</tbody></table></div>")
 
 
 def _table_extra(rendered: Any) -> dict[str, Any]:
@@ -199,16 +203,19 @@ class Embedder:
 
     def _figure(self, embed: Embed, light: Made, dark: Made | None, store: Callable[[bytes, str], str]) -> str:
         alt = html.escape(light.alt_text, quote=True)
+
+        def img(data: bytes, fragment: str) -> str:
+            return f'<img src="{store(data, "svg")}{fragment}" alt="{alt}" loading="lazy"{FILL}>'
+
         if dark is not None:
-            imgs = (f'<img src="{store(light.outputs["svg"], "svg")}#only-light" alt="{alt}" loading="lazy">'
-                    f'<img src="{store(dark.outputs["svg"], "svg")}#only-dark" alt="{alt}" loading="lazy">')
+            imgs = img(light.outputs["svg"], "#only-light") + img(dark.outputs["svg"], "#only-dark")
         else:
-            imgs = f'<img src="{store(light.outputs["svg"], "svg")}" alt="{alt}" loading="lazy">'
+            imgs = img(light.outputs["svg"], "")
         caption = f"<figcaption>{html.escape(embed.caption)}</figcaption>" if embed.caption else ""
         want_table = embed.attrs.get("table", "true" if self.settings.table else "false").lower() in TRUE
         table = light.extra.get("table_html", "") if want_table else ""
         notes = "".join(f'<p class="aksdiag-finding">{html.escape(f)}</p>' for f in light.findings)
-        return f'<figure class="aksdiag">{imgs}{caption}</figure>{table}{notes}'
+        return f'<figure class="aksdiag"{FILL}>{imgs}{caption}</figure>{table}{notes}'
 
     @staticmethod
     def _error(embed: Embed, problems: list[Problem], source: Any, shown: str) -> str:
