@@ -172,3 +172,18 @@ def test_batch_rejects_one_output_for_many_inputs(tree):
 def test_unknown_batch_format(tree):
     proc = aksdiag("render", str(tree / "docs"), "--format", "svg,gif")
     assert proc.returncode == 2 and "unknown format 'gif'" in proc.stderr
+
+
+@pytest.mark.slow
+def test_jobs_caps_the_d2_processes_running_at_once(tree, tmp_path):
+    """More threads than --jobs prepare files, but never more d2 processes than --jobs at once."""
+    log, lock = tmp_path / "overlap.log", tmp_path / "d2.lock"
+    wrapper = tmp_path / "d2-one-at-a-time"
+    wrapper.write_text(f"#!/bin/sh\n[ \"$1\" = --version ] && exec {find_d2()} \"$@\"\n"
+                       f"mkdir {lock} 2>/dev/null || echo overlap >> {log}\n"
+                       f"sleep 0.2\n{find_d2()} \"$@\"; rc=$?\nrmdir {lock} 2>/dev/null\nexit $rc\n")
+    wrapper.chmod(0o755)
+    env = {**os.environ, "AKSDIAG_D2": str(wrapper), "AKSDIAG_CACHE_DIR": str(tmp_path / "cache")}
+    proc = aksdiag("render", str(tree / "docs"), "--out-dir", str(tmp_path / "out"), "--jobs", "1", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert not log.exists(), "two d2 ran at once with --jobs 1"

@@ -1,7 +1,8 @@
 """Many diagrams in one process: find the inputs, map each to its outputs, render what changed.
 
 One process pays Python's start-up and imports once, checks d2 once, and runs up to `jobs`
-d2 processes at a time (threads: the Python stages are short, d2 runs outside the GIL).
+d2 processes at a time (threads: the Python stages are short, d2 runs outside the GIL, and
+there are more threads than d2 slots so the stages of the next file overlap d2).
 One failing file does not stop the others; the caller prints the summary.
 """
 
@@ -133,8 +134,11 @@ def run(jobs: list[Job], options: Options, cache: RenderCache, *, workers: int, 
         from .compile import d2_version_string
 
         d2_version_string()  # check d2 once, before the threads start; a wrong d2 fails every job alike
+    from .compile import d2_limit
+
     results: dict[int, Outcome] = {}
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+    # Twice the threads, `workers` d2 at a time: while d2 draws one file, Python prepares the next.
+    with d2_limit(workers), ThreadPoolExecutor(max_workers=2 * max(1, workers)) as pool:
         futures = {pool.submit(run_job, job, options, cache, check=check, write=write): i
                    for i, job in enumerate(jobs)}
         for future in as_completed(futures):

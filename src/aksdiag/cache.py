@@ -37,6 +37,16 @@ def default_cache_dir() -> Path:
     return Path(base) / "aksdiag"
 
 
+def jinja_bytecode_dir() -> Path | None:
+    """Where compiled templates are kept between processes; None if it cannot be made."""
+    folder = default_cache_dir() / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
+
+
 def _binary_id(binary: str) -> str | None:
     try:
         real = os.path.realpath(binary)

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import os
 import functools
+import contextlib
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import CompileError, Problem
@@ -24,6 +27,21 @@ D2_ENV = "AKSDIAG_D2"
 DEFAULT_TIMEOUT = 120.0
 FORMATS = ("svg", "png", "pdf")
 PNG_ENGINES = ("d2", "cairosvg")
+
+
+_d2_slots: threading.BoundedSemaphore | None = None  # None: no limit (one render at a time)
+
+
+@contextlib.contextmanager
+def d2_limit(jobs: int) -> Iterator[None]:
+    """At most `jobs` d2 processes at once while inside, however many threads render: a batch
+    runs more threads than that, so the Python stages of one file overlap the d2 of others."""
+    global _d2_slots
+    previous, _d2_slots = _d2_slots, threading.BoundedSemaphore(max(1, jobs))
+    try:
+        yield
+    finally:
+        _d2_slots = previous
 
 
 def find_d2() -> str:
@@ -110,11 +128,12 @@ def compile_d2(
         out = work / f"diagram.{target}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("D2_")}
         try:
-            proc = subprocess.run(
-                [binary, "diagram.d2", out.name],
-                cwd=work, capture_output=True, text=True, timeout=timeout, check=False, env=env,
-                stdin=subprocess.DEVNULL,
-            )
+            with _d2_slots or contextlib.nullcontext():
+                proc = subprocess.run(
+                    [binary, "diagram.d2", out.name],
+                    cwd=work, capture_output=True, text=True, timeout=timeout, check=False, env=env,
+                    stdin=subprocess.DEVNULL,
+                )
         except subprocess.TimeoutExpired:
             raise CompileError(Problem(f"d2 did not finish within {timeout:.0f} s; try --layout dagre or fewer "
                                        "nodes (--max-nodes)")) from None

@@ -22,10 +22,16 @@ def _path(dotted: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    """One Jinja environment per process: it caches the compiled templates across renders."""
+    """One Jinja environment per process: it caches the compiled templates across renders, and
+    their bytecode across processes (keyed by each template's checksum), so a one-off render
+    does not compile the templates again."""
     import jinja2
 
+    from .cache import jinja_bytecode_dir
+
+    folder = jinja_bytecode_dir()
     env = jinja2.Environment(
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(folder)) if folder else None,
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # the output is D2, escaped by the `d2` filter, not HTML
