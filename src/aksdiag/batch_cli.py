@@ -69,10 +69,7 @@ def run_batch(paths: list[str], options: Options, *, out_dir: Path | None, forma
 
             def on_done(outcome: Outcome) -> None:
                 if outcome.status in ("failed", "stale", "missing") or outcome.warnings:
-                    progress.console.print(f"[bold]{outcome.job.input}[/]: {outcome.status}", highlight=False)
-                    with console.capture():
-                        pass
-                    report(outcome)
+                    report(outcome)  # Progress redirects stderr: the lines print above the bar
                 progress.advance(task)
 
             outcomes = run(job_list, options, cache, workers=workers, check=check, write=_write, on_done=on_done)
