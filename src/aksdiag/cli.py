@@ -230,10 +230,11 @@ def check(
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
 ) -> None:
     """Validate a cluster description and its AKS rules without drawing it."""
-    from .pipeline import Options, load_cluster, plan_cluster
+    from . import api
+    from .options import Options
 
     try:
-        plan = plan_cluster(load_cluster(input), Options(draw_unsupported=draw_unsupported))
+        plan = api.plan(input, Options(draw_unsupported=draw_unsupported))
     except AksdiagError as exc:
         _fail(exc.problems, debug)
         return
