@@ -187,3 +187,12 @@ def test_jobs_caps_the_d2_processes_running_at_once(tree, tmp_path):
     proc = aksdiag("render", str(tree / "docs"), "--out-dir", str(tmp_path / "out"), "--jobs", "1", env=env)
     assert proc.returncode == 0, proc.stderr
     assert not log.exists(), "two d2 ran at once with --jobs 1"
+
+
+@pytest.mark.slow
+def test_a_missing_file_is_reported_not_a_traceback(tree, counting_d2):
+    env, _ = counting_d2
+    proc = aksdiag("render", str(tree / "nope.yaml"), str(tree / "docs" / "kubenet-basic.yaml"), "--out-dir",
+                   str(tree / "out"), env=env)
+    assert proc.returncode == 2 and "nope.yaml: input file does not exist" in proc.stderr
+    assert "Traceback" not in proc.stderr and (tree / "out" / "kubenet-basic.svg").exists()

@@ -30,6 +30,8 @@ nodePools:
 ```
 
 ![a file with a mistake](bad.yaml)
+
+![a file that is not there](gone.yaml)
 """
 
 
@@ -96,6 +98,7 @@ def test_broken_page_fails_strict_with_file_and_line_and_shows_the_problem(site)
     assert proc.returncode != 0
     assert "docs/broken.md:9:" in proc.stderr and "nodePools[0].count" in proc.stderr
     assert "docs/bad.yaml:3:12: networkProfile.podCidr" in proc.stderr
+    assert "docs/broken.md:14: aksdiag: docs/gone.yaml: input file does not exist" in proc.stderr
     assert "Traceback" not in proc.stderr
 
     loose = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build"], cwd=folder, env=env,

@@ -124,16 +124,19 @@ def cache_key(source: Source, options: Options, d2_version: str) -> str | None:
     if options.icons is not None and Path(options.icons).is_dir():
         _hash_tree(Path(options.icons), h)
     h.update(f"\0name {source.name or (source.path.name if source.path else '')}\0".encode())
-    if source.path is not None:
-        h.update(source.path.read_bytes())
-    elif source.text is not None:
-        h.update(source.text.encode())
-    else:
-        h.update(json.dumps(source.data, sort_keys=True, default=str).encode())
-    for label, path in (("nodes", source.nodes), ("route_table", source.route_table), ("vnet", source.vnet)):
-        if path is not None:
-            h.update(f"\0{label}\0".encode())
-            h.update(path.read_bytes())
+    try:
+        if source.path is not None:
+            h.update(source.path.read_bytes())
+        elif source.text is not None:
+            h.update(source.text.encode())
+        else:
+            h.update(json.dumps(source.data, sort_keys=True, default=str).encode())
+        for label, path in (("nodes", source.nodes), ("route_table", source.route_table), ("vnet", source.vnet)):
+            if path is not None:
+                h.update(f"\0{label}\0".encode())
+                h.update(path.read_bytes())
+    except OSError:
+        return None  # unreadable: no key, and loading says what is wrong with the file
     return h.hexdigest()
 
 
