@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import sys
 
-from diagrams import Cluster, Diagram, Edge
 from diagrams.azure.compute import VM
 from diagrams.azure.network import LoadBalancers, PublicIpAddresses, RouteTables
 from diagrams.k8s.compute import Pod
+
+from diagrams import Cluster, Diagram, Edge
 
 
 def main() -> None:

@@ -55,8 +55,7 @@ def alt_text(plan: AddressPlan) -> str:
     parts = [
         f"Network diagram of AKS cluster {plan.cluster}: {model}, {families}.",
         _sentence(f"{vnet}; {subnets}" if subnets else vnet),
-        f"{_sentence(pods)[:-1]}; service CIDR {_join(plan.service_cidrs)}, "
-        f"cluster DNS {plan.dns_service_ip}.",
+        f"{_sentence(pods)[:-1]}; service CIDR {_join(plan.service_cidrs)}, cluster DNS {plan.dns_service_ip}.",
         f"{nodes} node{'s' if nodes != 1 else ''} in {pools} pool{'s' if pools != 1 else ''}.",
         f"{egress}.",
     ]

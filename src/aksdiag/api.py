@@ -238,5 +238,16 @@ class Cluster:
         return self.render(("svg",))._repr_svg_() or ""
 
 
-__all__ = ["Source", "SourceLike", "Prepared", "Rendered", "Cluster", "load", "plan", "render", "as_source",
-           "AksdiagError", "OUTPUT_FORMATS"]
+__all__ = [
+    "OUTPUT_FORMATS",
+    "AksdiagError",
+    "Cluster",
+    "Prepared",
+    "Rendered",
+    "Source",
+    "SourceLike",
+    "as_source",
+    "load",
+    "plan",
+    "render",
+]

@@ -9,7 +9,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .batch import DEFAULT_EXCLUDES, DEFAULT_PATTERNS, Outcome, default_jobs, find_inputs, plan_jobs, run
+from .batch import (
+    DEFAULT_EXCLUDES,
+    DEFAULT_PATTERNS,
+    Outcome,
+    default_jobs,
+    find_inputs,
+    plan_jobs,
+    run,
+)
 from .cache import RenderCache, default_cache_dir
 from .errors import InputError, Problem
 from .options import Options
@@ -27,7 +35,9 @@ def _formats(text: str | None) -> tuple[str, ...]:
 
 
 def _write(target: Path, data: bytes) -> None:
-    from .cli import write_atomic  # the one atomic writer (issue 8 moves it to its own module)
+    from .cli import (
+        write_atomic,  # the one atomic writer (issue 8 moves it to its own module)
+    )
 
     write_atomic(target, data)
 
@@ -60,7 +70,13 @@ def run_batch(paths: list[str], options: Options, *, out_dir: Path | None, forma
     workers = jobs or default_jobs()
     if err.isatty():
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
         console = Console(stderr=True)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

@@ -96,6 +96,16 @@ def _output_format(output: str | None, input_path: Path, fmt: str | None) -> tup
     return target, fmt
 
 
+def _is_batch(paths: list[str], *, out_dir: Path | None, check: bool, jobs: int | None, format: str | None) -> bool:
+    """The batch form: several inputs, a folder or a glob, or an option only a batch has. One plain
+    file with at most -o and one format stays the single-file render it always was."""
+    import glob
+
+    if len(paths) > 1 or out_dir is not None or check or jobs is not None or (format and "," in format):
+        return True
+    return bool(paths) and not Path(paths[0]).is_file() and (Path(paths[0]).is_dir() or glob.has_magic(paths[0]))
+
+
 @app.command()
 def render(
     inputs: Annotated[Optional[list[str]], typer.Argument(
@@ -161,10 +171,7 @@ def render(
         options = Options(layout=layout.value, theme=theme.value, dark=dark.value if dark else None,
                           max_nodes=max_nodes, png_engine=png_engine.value, icons=icons,
                           draw_unsupported=draw_unsupported, timeout=timeout)
-        batch = (len(paths) > 1 or out_dir is not None or check or jobs is not None
-                 or (format is not None and "," in format) or (len(paths) == 1 and not Path(paths[0]).is_file()
-                                                               and (Path(paths[0]).is_dir() or "*" in paths[0])))
-        if batch and not az:
+        if not az and _is_batch(paths, out_dir=out_dir, check=check, jobs=jobs, format=format):
             if output is not None:
                 raise InputError(Problem("-o names one output; with several inputs, folders or --check use "
                                          "--out-dir", field="--output"))
@@ -204,14 +211,6 @@ def render(
     except AksdiagError as exc:
         _fail(exc.problems, debug)
     typer.echo(f"wrote {target} ({len(data):,} bytes)", err=True)
-
-
-def _observed(nodes: Path | None, route_table: Path | None, vnet: Path | None):
-    if nodes is None and route_table is None:
-        return None
-    from .load.enrich import load_observed
-
-    return load_observed(nodes, route_table)
 
 
 @app.command()

@@ -93,8 +93,8 @@ def plan_table_html(plan: Any) -> str:
                  "AKS-managed" if plan.vnet_managed else "your own"))
     for s in plan.subnets:
         prefix = str(s.prefix) + (f", {s.prefix_v6}" if s.prefix_v6 else "")
-        rows.append((f"subnet {s.name}", prefix, f"{', '.join(s.roles) or 'other'}; {s.usable:,} usable, "
-                                                  f"{s.used:,} planned"))
+        use = f"{', '.join(s.roles) or 'other'}; {s.usable:,} usable, {s.used:,} planned"
+        rows.append((f"subnet {s.name}", prefix, use))
     if plan.pods.cidrs:
         blocks = ", ".join(f"/{n}" for n in plan.pods.block_prefixlen)
         rows.append(("pod CIDR", ", ".join(map(str, plan.pods.cidrs)), f"one {blocks} per node" if blocks else ""))
