@@ -196,3 +196,17 @@ def test_a_missing_file_is_reported_not_a_traceback(tree, counting_d2):
                    str(tree / "out"), env=env)
     assert proc.returncode == 2 and "nope.yaml: input file does not exist" in proc.stderr
     assert "Traceback" not in proc.stderr and (tree / "out" / "kubenet-basic.svg").exists()
+
+
+def test_a_look_alike_d2_never_shares_cache_entries(tmp_path, monkeypatch):
+    from aksdiag.cache import d2_fingerprint
+
+    monkeypatch.setenv("AKSDIAG_CACHE_DIR", str(tmp_path / "cache"))
+    prints = []
+    for label in ("a", "b"):
+        wrapper = tmp_path / f"d2-{label}"
+        wrapper.write_text(f"#!/bin/sh\n# {label}\nexec {find_d2()} \"$@\"\n")
+        wrapper.chmod(0o755)
+        prints.append(d2_fingerprint(str(wrapper)))
+    assert prints[0].split()[0] == prints[1].split()[0], "same version"
+    assert prints[0] != prints[1], "different binaries"

@@ -2,8 +2,8 @@
 
 The key covers everything that changes the output: the input's bytes and name, every file
 it reads (node list, route table, VNet), the render options, the icon bytes (bundled and
-the user's folder), the template bytes, aksdiag's version and code, and d2's version (and
-cairosvg's when it rasterises). The folder is plain files (`ab/abcdef....svg` + `.json`), portable
+the user's folder), the template bytes, aksdiag's version and code, and d2's version and
+binary (and cairosvg's version when it rasterises). The folder is plain files (`ab/abcdef....svg` + `.json`), portable
 between machines and safe to delete; entries are written atomically, so concurrent runs
 only ever see whole files.
 """
@@ -77,6 +77,35 @@ def remember_d2_version(binary: str, version: tuple[int, int, int]) -> tuple[int
     return version
 
 
+@functools.lru_cache(maxsize=8)
+def d2_fingerprint(binary: str | None = None) -> str:
+    """d2's version and the digest of the binary's bytes: a look-alike binary that answers
+    `--version` the same (a test double, a patched build) can never share cache entries.
+    The digest is computed once per binary file and remembered beside its version."""
+    from .compile import d2_version_string, find_d2
+
+    binary = binary or find_d2()
+    version = d2_version_string(binary)
+    ident = _binary_id(binary)
+    memo = default_cache_dir() / "d2-version" / f"{ident}.sha256" if ident else None
+    try:
+        digest = memo.read_text() if memo else ""
+    except OSError:
+        digest = ""
+    if len(digest) != 64:
+        h = hashlib.sha256()
+        with open(binary, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+        digest = h.hexdigest()
+        if memo:
+            try:
+                RenderCache._write(memo, digest.encode())
+            except OSError:
+                pass
+    return f"{version} {digest}"
+
+
 def _hash_tree(folder: Path, h: Any) -> None:
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         h.update(str(path.relative_to(folder)).encode() + b"\0")
@@ -108,8 +137,8 @@ def _options_data(options: Options) -> dict[str, Any]:
 
 
 def cache_key(source: Source, options: Options, d2_version: str) -> str | None:
-    """The key of one source rendered with `options`; None when the source cannot be keyed
-    (live data read from Azure)."""
+    """The key of one source rendered with `options` by the d2 that `d2_version` names (its
+    `d2_fingerprint()`); None when the source cannot be keyed (live data, an unreadable file)."""
     if source.observed is not None:
         return None
     h = hashlib.sha256()
@@ -207,11 +236,9 @@ def render_cached(source: Source, formats: tuple[str, ...], options: Options, ca
     """`api.render` through the cache. `extra(rendered) -> dict` adds a front end's own derived
     text to the entry (for example the MkDocs plan table), so a hit needs no plan either."""
     from . import api
-    from .compile import d2_version_string
 
     needs_d2 = any(f != "d2" for f in formats)
-    key = cache_key(source, options, d2_version_string() if needs_d2 else "none") \
-        if cache.folder is not None else None
+    key = cache_key(source, options, d2_fingerprint() if needs_d2 else "none") if cache.folder is not None else None
     hit = cache.get(key, formats)
     if hit is not None:
         return hit
