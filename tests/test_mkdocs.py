@@ -74,6 +74,8 @@ def test_example_site_builds_strict_with_light_and_dark_figures(site):
     table = re.search(r"<div class=\"aksdiag-plan\"><table>.*?</table>", page, re.S)[0]
     for text in ("192.168.1.0/24", "10.244.0.0/16", "192.168.1.4", "10.244.2.0/24", "10.0.0.10"):
         assert text in table
+    assert '<div class="admonition note aksdiag-finding">' in page and "kubenet retires" in page, \
+        "findings under the figure"
     overlay = (folder / "site" / "overlay" / "index.html").read_text()
     assert 'src="../assets/aksdiag/' in overlay and "aksdiag-plan" not in overlay, "table only on request"
     inline = (folder / "site" / "inline" / "index.html").read_text()

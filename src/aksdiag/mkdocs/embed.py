@@ -214,7 +214,7 @@ class Embedder:
         caption = f"<figcaption>{html.escape(embed.caption)}</figcaption>" if embed.caption else ""
         want_table = embed.attrs.get("table", "true" if self.settings.table else "false").lower() in TRUE
         table = light.extra.get("table_html", "") if want_table else ""
-        notes = "".join(f'<p class="aksdiag-finding">{html.escape(f)}</p>' for f in light.findings)
+        notes = "".join(_finding_html(f) for f in light.findings)
         return f'<figure class="aksdiag"{FILL}>{imgs}{caption}</figure>{table}{notes}'
 
     @staticmethod
@@ -225,6 +225,17 @@ class Embedder:
         return ('<div class="admonition failure aksdiag-error">'
                 f'<p class="admonition-title">aksdiag could not draw {html.escape(shown)}</p>'
                 f"<ul>{items}</ul><pre><code>{html.escape(numbered)}</code></pre></div>")
+
+
+# mkdocs-material's admonition kinds for each finding severity.
+ADMONITIONS = {"error": "danger", "warning": "warning", "note": "note"}
+
+
+def _finding_html(finding: str) -> str:
+    severity, _, message = finding.partition(": ")
+    kind = ADMONITIONS.get(severity, "note")
+    return (f'<div class="admonition {kind} aksdiag-finding"><p class="admonition-title">{html.escape(severity)}</p>'
+            f"<p>{html.escape(message)}</p></div>")
 
 
 def _read_quietly(path: Path | None) -> str:
