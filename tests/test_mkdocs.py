@@ -18,9 +18,12 @@ from .conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
-BROKEN_PAGE = """# Broken
+BROKEN_PAGE = """---
+title: Broken
+---
+# Broken
 
-A description with a mistake on line 4 of the block:
+A description with a mistake on line 4 of the block, line 12 of the file:
 
 ```aksdiag
 name: broken
@@ -98,9 +101,10 @@ def test_broken_page_fails_strict_with_file_and_line_and_shows_the_problem(site)
     mkdocs_yml.write_text(mkdocs_yml.read_text() + "  - Broken: broken.md\n")
     proc = build(folder, env)
     assert proc.returncode != 0
-    assert "docs/broken.md:9:" in proc.stderr and "nodePools[0].count" in proc.stderr
+    # lines of the file, front matter included (MkDocs hands plugins the page without it)
+    assert "docs/broken.md:12:12: nodePools[0].count" in proc.stderr
     assert "docs/bad.yaml:3:12: networkProfile.podCidr" in proc.stderr
-    assert "docs/broken.md:14: aksdiag: docs/gone.yaml: input file does not exist" in proc.stderr
+    assert "docs/broken.md:17: aksdiag: docs/gone.yaml: input file does not exist" in proc.stderr
     assert "Traceback" not in proc.stderr
 
     loose = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build"], cwd=folder, env=env,
@@ -142,3 +146,22 @@ def test_markdown_extension_inlines_the_pictures(site, monkeypatch):
     out = markdown.markdown("# x\n\n![byo](kubenet-byo-vnet.yaml)\n", extensions=["aksdiag"],
                             extension_configs={"aksdiag": {"base_dir": str(ROOT / "examples")}})
     assert out.count("data:image/svg+xml;base64,") == 2 and "#only-dark" in out and "myAKSCluster" in out
+
+
+def test_a_cold_build_runs_d2_in_parallel_up_to_jobs(site):
+    folder, env, _ = site
+    log = folder.parent.parent / "running.log"
+    wrapper = folder.parent.parent / "d2-slow"
+    real = find_d2()
+    wrapper.write_text(f"#!/bin/sh\n[ \"$1\" = --version ] && exec {real} \"$@\"\necho + >> {log}\nsleep 0.3\n"
+                       f"{real} \"$@\"; rc=$?\necho - >> {log}\nexit $rc\n")
+    wrapper.chmod(0o755)
+    mkdocs_yml = folder / "mkdocs.yml"
+    mkdocs_yml.write_text(mkdocs_yml.read_text().replace("  - aksdiag:\n", "  - aksdiag:\n      jobs: 2\n"))
+    proc = build(folder, {**env, "AKSDIAG_D2": str(wrapper)})
+    assert proc.returncode == 0, proc.stderr
+    running = peak = 0
+    for mark in log.read_text().split():
+        running += 1 if mark == "+" else -1
+        peak = max(peak, running)
+    assert peak == 2, f"{peak} d2 at once with jobs: 2"

@@ -158,44 +158,77 @@ class Embedder:
             if want_dark else None
         return light, dark
 
-    def transform(self, markdown: str, *, page: str, page_dir: Path, store: Callable[[bytes, str], str],
-                  display: Callable[[Path], str] = str) -> PageResult:
+    def prefetch(self, pages: list[tuple[str, Path, str]], jobs: int) -> None:
+        """Render every embed of (page name, page folder, markdown) into the cache, up to `jobs`
+        d2 at once, so the page-by-page pass that follows only reads the cache. Problems are left
+        for that pass to report, in page order."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        from ..compile import d2_limit
+
+        if self.cache.folder is None:
+            return  # nothing to keep the results in
+        work = [(self._source(embed, page, page_dir), embed.attrs)
+                for page, page_dir, markdown in pages for embed in find_embeds(markdown)]
+        if len(work) < 2:
+            return
+
+        def one(item: tuple[Any, dict[str, str]]) -> None:
+            try:
+                self.render(*item)
+            except (AksdiagError, ValueError):
+                pass
+
+        with d2_limit(jobs), ThreadPoolExecutor(2 * jobs) as pool:
+            list(pool.map(one, work))
+
+    @staticmethod
+    def _source(embed: Embed, page: str, page_dir: Path) -> Any:
         from ..api import Source
 
+        if embed.path is not None:
+            return Source(path=(page_dir / embed.path).resolve())
+        return Source.from_text(embed.text or "", name=page)
+
+    def transform(self, markdown: str, *, page: str, page_dir: Path, store: Callable[[bytes, str], str],
+                  display: Callable[[Path], str] = str, first_line: int = 1) -> PageResult:
+        """The page with every embed replaced. `first_line` is the file line `markdown` starts on
+        (after front matter), so error positions name lines of the file."""
         embeds = find_embeds(markdown)
         if not embeds:
             return PageResult(markdown, [], [])
         lines = markdown.splitlines()
         errors: list[str] = []
         inputs: list[Path] = []
+        shift = first_line - 1
         for embed in reversed(embeds):
-            if embed.path is not None:
-                path = (page_dir / embed.path).resolve()
-                inputs.append(path)
-                source = Source(path=path)
-                shown = display(path)
+            source = self._source(embed, page, page_dir)
+            embed_line = embed.line + shift
+            if source.path is not None:
+                inputs.append(source.path)
+                shown = display(source.path)
             else:
-                source = Source.from_text(embed.text or "", name=page)
-                shown = f"{page}:{embed.line}"
+                shown = f"{page}:{embed_line}"
             try:
                 light, dark = self.render(source, embed.attrs)
                 html_block = self._figure(embed, light, dark, store)
             except AksdiagError as exc:
-                problems = [self._place(p, embed, page, source, shown) for p in exc.problems]
-                errors += [f"{page}:{embed.line}: aksdiag: {p}" for p in problems]
+                problems = [self._place(p, embed_line, embed.text is not None, page, source, shown)
+                            for p in exc.problems]
+                errors += [f"{page}:{embed_line}: aksdiag: {p}" for p in problems]
                 html_block = self._error(embed, problems, source, shown)
             except ValueError as exc:  # a bad attribute value, such as max_nodes=many
-                problem = Problem(f"bad attribute: {exc}", file=page, line=embed.line, column=1)
+                problem = Problem(f"bad attribute: {exc}", file=page, line=embed_line, column=1)
                 errors.append(f"aksdiag: {problem}")
                 html_block = self._error(embed, [problem], source, shown)
             lines[embed.line - 1:embed.end] = ["", html_block, ""]
         return PageResult("\n".join(lines) + "\n", list(reversed(errors)), inputs)
 
     @staticmethod
-    def _place(p: Problem, embed: Embed, page: str, source: Any, shown: str) -> Problem:
-        """Positions in the page's own terms: inline blocks count from the page's first line."""
-        if embed.text is not None:
-            line = p.line + embed.line if p.line is not None else embed.line
+    def _place(p: Problem, embed_line: int, inline: bool, page: str, source: Any, shown: str) -> Problem:
+        """Positions in the page's own terms: an inline block's lines count from the page's first line."""
+        if inline:
+            line = p.line + embed_line if p.line is not None else embed_line
             return replace(p, file=page, line=line, column=p.column or 1)
         if p.file and source.path is not None and Path(p.file) == source.path:
             return replace(p, file=shown)

@@ -31,6 +31,7 @@ class AksdiagConfig(Config):
     layout = c.Choice(("elk", "dagre"), default="elk")
     max_nodes = c.Optional(c.Type(int))
     draw_unsupported = c.Type(bool, default=False)
+    jobs = c.Optional(c.Type(int))  # d2 runs at once on a cold build; default: the CPU count
 
 
 class AksdiagPlugin(BasePlugin[AksdiagConfig]):
@@ -53,6 +54,22 @@ class AksdiagPlugin(BasePlugin[AksdiagConfig]):
         self.root = Path(config.config_file_path).parent
         return config
 
+    def on_files(self, files: Any, config: Any) -> Any:
+        """Render the whole site's diagrams in parallel first; pages then take them from the cache."""
+        from ..batch import default_jobs
+
+        pages = []
+        for file in files.documentation_pages():
+            try:
+                text = Path(file.abs_src_path).read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                continue  # MkDocs reports unreadable pages itself
+            if "aksdiag" in text or ".y" in text or ".json" in text:
+                src = Path(file.abs_src_path)
+                pages.append((os.path.relpath(src, self.root), src.parent, text))
+        self.embedder.prefetch(pages, self.config.jobs or default_jobs())
+        return files
+
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
         src = Path(page.file.abs_src_path)
         page_name = os.path.relpath(src, self.root)
@@ -65,7 +82,8 @@ class AksdiagPlugin(BasePlugin[AksdiagConfig]):
         def display(path: Path) -> str:
             return os.path.relpath(path, self.root)
 
-        result = self.embedder.transform(markdown, page=page_name, page_dir=src.parent, store=store, display=display)
+        result = self.embedder.transform(markdown, page=page_name, page_dir=src.parent, store=store, display=display,
+                                         first_line=_first_line(src, markdown))
         for message in result.errors:
             log.error(message)
         docs = Path(config.docs_dir).resolve()
@@ -86,3 +104,15 @@ class AksdiagPlugin(BasePlugin[AksdiagConfig]):
             if path.exists():
                 server.watch(str(path))
         return server
+
+
+def _first_line(src: Path, markdown: str) -> int:
+    """The line of the page file where `markdown` starts: MkDocs hands plugins the page without
+    its YAML front matter, and error positions must name lines of the file."""
+    try:
+        raw = src.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return 1
+    head = markdown.lstrip("\n")[:200]
+    at = raw.find(head) if head else -1
+    return raw.count("\n", 0, at) + 1 if at > 0 else 1
