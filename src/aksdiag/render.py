@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from .d2text import d2_key, d2_string
 from .resources import templates_dir
-from .scene import Scene
+from .themes import DARK_THEMES, THEMES
 
-THEMES = {"neutral": 1, "aubergine": 7, "terminal": 300}  # plus "default", which sets no theme id
-DARK_THEMES = {"dark": 200, "dark-mauve": 201}
+if TYPE_CHECKING:  # jinja2 loads on the first render, not when the module is imported
+    import jinja2
+
+    from .scene import Scene
 
 
 def _path(dotted: str) -> str:
     return ".".join(d2_key(part) for part in dotted.split("."))
 
 
+@functools.lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
+    """One Jinja environment per process: it caches the compiled templates across renders, and
+    their bytecode across processes (keyed by each template's checksum), so a one-off render
+    does not compile the templates again."""
+    import jinja2
+
+    from .cache import jinja_bytecode_dir
+
+    folder = jinja_bytecode_dir()
     env = jinja2.Environment(
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(folder)) if folder else None,
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # the output is D2, escaped by the `d2` filter, not HTML
@@ -47,7 +59,7 @@ def render_d2(
         scene=scene,
         icon=icon,
         source_name=source_name,
-        theme_id=THEMES.get(theme),
+        theme_id=THEMES.get(theme, DARK_THEMES.get(theme)),  # a dark theme alone: one dark picture
         dark_theme_id=DARK_THEMES[dark] if dark else None,
     )
     return "\n".join(line.rstrip() for line in text.splitlines()).strip() + "\n"

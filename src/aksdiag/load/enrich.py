@@ -143,20 +143,16 @@ def route_table_from_json(data: Any, source: str | Document) -> ObservedRouteTab
                               else "route table", tuple(routes))
 
 
-def load_observed(nodes: Path | None, route_table: Path | None, spec: ClusterSpec | None = None) -> Observed:
-    """The observed documents; with `spec`, nodes that cannot belong to it are refused."""
-    observed_nodes = observed_rt = None
+def load_observed(nodes: Path | None, route_table: Path | None) -> tuple[Observed, Document | None]:
+    """The observed documents, and the node list as read (to position what `foreign_nodes` finds)."""
+    observed_nodes = observed_rt = nodes_doc = None
     if nodes is not None:
-        doc = parse_document(nodes, "node list")
-        observed_nodes = nodes_from_json(doc.data, doc)
-        if spec is not None:
-            problems = foreign_nodes(observed_nodes, doc, spec)
-            if problems:
-                raise InputError(problems)
+        nodes_doc = parse_document(nodes, "node list")
+        observed_nodes = nodes_from_json(nodes_doc.data, nodes_doc)
     if route_table is not None:
         doc = parse_document(route_table, "route table")
         observed_rt = route_table_from_json(doc.data, doc)
-    return Observed(nodes=observed_nodes, route_table=observed_rt)
+    return Observed(nodes=observed_nodes, route_table=observed_rt), nodes_doc
 
 
 def foreign_nodes(nodes: tuple[ObservedNode, ...], doc: Document, spec: ClusterSpec) -> list[Problem]:

@@ -34,6 +34,9 @@ class Document:
     data: Any
     positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    # Values laid over from another file (a `--vnet` document's VNet): a problem under one of
+    # these paths is reported in that file, at its line.
+    parts: dict[Loc, Document] = field(default_factory=dict)
 
     def locate(self, loc: Loc, *, key: bool = False) -> tuple[int | None, int | None]:
         """The line and column of `loc`, or of its nearest enclosing value that has one."""
@@ -72,6 +75,9 @@ class Document:
         return doc
 
     def problem(self, message: str, loc: Loc = (), *, key: bool = False, field: str | None = None) -> Problem:
+        for prefix, other in self.parts.items():
+            if tuple(loc[: len(prefix)]) == prefix:
+                return other.problem(message, loc, key=key, field=field)
         line, col = self.locate(loc, key=key)
         return Problem(message, file=self.name, line=line, column=col, field=field or dotted(loc) or None)
 

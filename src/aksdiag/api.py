@@ -1,0 +1,259 @@
+"""The render core: a source and options in, everything that was made out.
+
+Every front end (the CLI, the batch run, the MkDocs plugin, slides, compare) calls these
+functions; none of them orders the stages itself::
+
+    from aksdiag import api
+    made = api.render("clusters/prod.yaml", formats=("svg", "png"))
+    made.outputs["svg"], made.alt_text, made.findings, made.plan
+
+A source is a path (`Path` or `str`), a text with a name (`Source.from_text`), a parsed
+mapping (`Source.from_data`, or any `Mapping`), or a `Source` that also names real-world
+documents to lay over it (`nodes`, `route_table`, `vnet`). Loading applies every overlay to
+the data before the one validation; derive runs only in `plan`.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings as _warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Union
+
+from .errors import AksdiagError, InputError, Problem
+
+if TYPE_CHECKING:  # the heavy stages load on first use, so `import aksdiag.api` stays cheap
+    from .derive import AddressPlan, Observed
+    from .derive.plan import Finding
+    from .options import Options
+    from .pipeline import Loaded
+
+OUTPUT_FORMATS = ("svg", "png", "pdf", "d2")
+
+
+@dataclass(frozen=True)
+class Source:
+    """What to draw, and the real-world documents laid over it. Exactly one of path, text, data."""
+
+    path: Path | None = None
+    text: str | None = None
+    data: Mapping[str, Any] | None = None
+    name: str | None = None  # how messages and diagrams name a text or data source
+    nodes: Path | None = None  # `kubectl get nodes -o json`
+    route_table: Path | None = None  # `az network route-table show`
+    vnet: Path | None = None  # `az network vnet show`
+    observed: Observed | None = None  # live data already read (`--az --with-nodes`)
+    from_azure: bool = False  # data already converted from `az aks show` (live)
+    cluster: str | None = None  # which cluster of an `az aks list` array
+    # Networks the VNet reaches (peered VNets, on-premises), added to `connectedNetworks`:
+    # mappings of name, kind and addressPrefixes, as the description writes them.
+    connected: tuple[Mapping[str, Any], ...] = ()
+
+    def __post_init__(self) -> None:
+        given = [x is not None for x in (self.path, self.text, self.data)]
+        if sum(given) != 1:
+            raise TypeError("a Source has exactly one of path, text or data")
+
+    @classmethod
+    def from_text(cls, text: str, name: str = "cluster.yaml", **overlays: Any) -> Source:
+        return cls(text=text, name=name, **overlays)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], name: str = "cluster", **overlays: Any) -> Source:
+        return cls(data=data, name=name, **overlays)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or (str(self.path) if self.path is not None else "cluster")
+
+    def files(self) -> list[Path]:
+        """Every local file this source reads: what a cache key or a file watcher must cover."""
+        return [p for p in (self.path, self.nodes, self.route_table, self.vnet) if p is not None]
+
+
+SourceLike = Union[Source, Path, str, "os.PathLike[str]", Mapping[str, Any]]
+
+
+def as_source(source: SourceLike, *, nodes: Path | None = None, route_table: Path | None = None,
+              vnet: Path | None = None) -> Source:
+    """A `Source` from anything `render` accepts; a plain `str` is a path, like `open()`."""
+    overlays = {k: Path(v) for k, v in (("nodes", nodes), ("route_table", route_table), ("vnet", vnet))
+                if v is not None}
+    if isinstance(source, Source):
+        return replace(source, **overlays) if overlays else source
+    if isinstance(source, (str, os.PathLike)):
+        return Source(path=Path(source), **overlays)
+    if isinstance(source, Mapping):
+        return Source(data=source, name="cluster", **overlays)
+    raise TypeError(f"cannot render a {type(source).__name__}; give a path, a Source or a mapping")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A source loaded and validated once, with its overlays: ready to plan and render."""
+
+    source: Source
+    loaded: Loaded
+    observed: Observed | None
+
+
+def load(source: SourceLike | Prepared, **overlays: Any) -> Prepared:
+    """Read, lay every overlay over the data, validate once. Raises `AksdiagError` on bad input."""
+    if isinstance(source, Prepared):
+        return source
+    from .load import Document, parse_document
+    from .load.azure import cluster_document, converted_document, is_managed_cluster
+    from .load.enrich import foreign_nodes, load_observed
+    from .load.overlay import fit_vnet_to_nodes, with_connected, with_real_vnet
+    from .load.source import parse_json, parse_yaml
+    from .pipeline import validate_document
+
+    src = as_source(source, **overlays)
+    if src.path is not None:
+        doc = parse_document(src.path)
+    elif src.text is not None:
+        name = src.display_name
+        if not src.text.strip():
+            raise InputError(Problem("input is empty", file=name))
+        is_json = name.lower().endswith(".json") or src.text.lstrip().startswith(("{", "["))
+        doc = parse_json(src.text, name) if is_json else parse_yaml(src.text, name)
+    else:
+        doc = Document(src.display_name, dict(src.data or {}))
+    doc = cluster_document(doc, src.cluster)
+
+    from_azure = src.from_azure
+    target = doc
+    if is_managed_cluster(doc.data):
+        target, from_azure = converted_document(doc), True
+    observed, nodes_doc = src.observed, None
+    if src.nodes is not None or src.route_table is not None:
+        observed, nodes_doc = load_observed(src.nodes, src.route_table)
+    if isinstance(target.data, dict):
+        if src.vnet is not None:
+            target = with_real_vnet(target, src.vnet)
+        target = with_connected(fit_vnet_to_nodes(target, observed), src.connected)
+    loaded = validate_document(target, from_azure=from_azure)
+    if nodes_doc is not None and observed is not None and observed.nodes:
+        # A node list of another cluster would be drawn as this one's: refused, not merged.
+        problems = foreign_nodes(observed.nodes, nodes_doc, loaded.spec)
+        if problems:
+            raise InputError(problems)
+    return Prepared(src, replace(loaded, doc=doc), observed)
+
+
+def _options(options: Options | None) -> Options:
+    from .options import Options
+
+    return options if options is not None else Options()
+
+
+def plan(source: SourceLike | Prepared, options: Options | None = None, **overlays: Any) -> AddressPlan:
+    """The address plan, for front ends that draw nothing. Raises `AksdiagError` (RuleError, InputError)."""
+    from .pipeline import plan_cluster
+
+    prepared = load(source, **overlays)
+    return plan_cluster(prepared.loaded, _options(options), prepared.observed)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What one render made. `d2` is the portable source (icons as `icons/<name>`); `outputs`
+    holds the bytes per requested format (`d2` there is the keepable source, with absolute icon paths)."""
+
+    name: str
+    d2: str
+    outputs: dict[str, bytes]
+    alt_text: str
+    plan: AddressPlan
+    findings: tuple[Finding, ...] = ()
+    warnings: tuple[str, ...] = ()
+    d2_version: str = ""
+    assumed: tuple[str, ...] = field(default=())
+
+    def _repr_svg_(self) -> str | None:
+        svg = self.outputs.get("svg")
+        return svg.decode("utf-8") if svg is not None else None
+
+
+def render(source: SourceLike | Prepared, *, formats: tuple[str, ...] | list[str] = ("svg",),
+           options: Options | None = None, **overlays: Any) -> Rendered:
+    """Load, plan and draw `source` into every format asked for (svg, png, pdf, d2).
+
+    Raises `AksdiagError` for anything the user can fix; d2's problems are `CompileError`s.
+    Compile warnings (a scaled-down PNG, ...) are returned, not printed.
+    """
+    from .alttext import alt_text
+    from .compile import compile_d2, d2_version_string
+    from .icons import IconSet
+    from .pipeline import d2_source, icon_files
+    from .reproducible import reproducible
+
+    unknown = [f for f in formats if f not in OUTPUT_FORMATS]
+    if unknown:
+        raise InputError(Problem(f"unknown output format {unknown[0]!r}; allowed: {', '.join(OUTPUT_FORMATS)}",
+                                 field="--format"))
+    opts = _options(options)
+    prepared = load(source, **overlays)
+    address_plan = plan(prepared, opts)
+    name = Path(prepared.loaded.doc.name).name if prepared.source.path is not None else prepared.source.display_name
+    icons = IconSet(opts.icons)
+    source_text = d2_source(address_plan, opts, source_name=name, icons=icons)
+    outputs: dict[str, bytes] = {}
+    caught: list[str] = []
+    version = ""
+    for fmt in formats:
+        if fmt == "d2":
+            outputs[fmt] = d2_source(address_plan, opts, source_name=name, icons=icons, portable=False).encode()
+            continue
+        with _warnings.catch_warnings(record=True) as seen:
+            _warnings.simplefilter("always")
+            outputs[fmt] = reproducible(fmt, compile_d2(source_text, fmt, icon_files(icons), timeout=opts.timeout,
+                                                        png_engine=opts.png_engine))
+        caught += [str(w.message) for w in seen]
+        version = d2_version_string()
+    return Rendered(
+        name=name,
+        d2=source_text,
+        outputs=outputs,
+        alt_text=alt_text(address_plan),
+        plan=address_plan,
+        findings=tuple(address_plan.findings),
+        warnings=tuple(dict.fromkeys(caught)),
+        d2_version=version,
+        assumed=tuple(address_plan.assumed),
+    )
+
+
+class Cluster:
+    """A cluster for notebooks: shows as its SVG diagram (`_repr_svg_`), with its plan at hand."""
+
+    def __init__(self, source: SourceLike, options: Options | None = None, **overlays: Any):
+        self._prepared = load(source, **overlays)
+        self.options = _options(options)
+
+    @property
+    def plan(self) -> AddressPlan:
+        return plan(self._prepared, self.options)
+
+    def render(self, formats: tuple[str, ...] = ("svg",)) -> Rendered:
+        return render(self._prepared, formats=formats, options=self.options)
+
+    def _repr_svg_(self) -> str:
+        return self.render(("svg",))._repr_svg_() or ""
+
+
+__all__ = [
+    "OUTPUT_FORMATS",
+    "AksdiagError",
+    "Cluster",
+    "Prepared",
+    "Rendered",
+    "Source",
+    "SourceLike",
+    "as_source",
+    "load",
+    "plan",
+    "render",
+]

@@ -1,0 +1,152 @@
+"""Many diagrams in one process: find the inputs, map each to its outputs, render what changed.
+
+One process pays Python's start-up and imports once, checks d2 once, and runs up to `jobs`
+d2 processes at a time (threads: the Python stages are short, d2 runs outside the GIL, and
+there are more threads than d2 slots so the stages of the next file overlap d2).
+One failing file does not stop the others; the caller prints the summary.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import glob
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import AksdiagError, InputError, Problem
+
+if TYPE_CHECKING:
+    from .cache import RenderCache
+    from .options import Options
+
+# A folder walk renders cluster documents only: YAML and JSON, minus the configuration files
+# that live beside them in a docs repository (MkDocs, pre-commit) and anything hidden.
+DEFAULT_PATTERNS = ("*.yaml", "*.yml", "*.json")
+DEFAULT_EXCLUDES = ("mkdocs.yml", "mkdocs.yaml", ".*", "*.schema.json", "package*.json", "tsconfig*.json")
+
+
+@dataclass(frozen=True)
+class Job:
+    input: Path
+    outputs: dict[str, Path]  # format -> target file
+
+
+@dataclass
+class Outcome:
+    job: Job
+    status: str  # "rendered", "unchanged", "stale", "missing", "ok", "failed"
+    problems: list[Problem] = field(default_factory=list)
+    changed: list[Path] = field(default_factory=list)  # outputs written (or, with --check, stale/missing)
+    warnings: tuple[str, ...] = ()
+
+
+def _excluded(path: Path, root: Path, excludes: Iterable[str]) -> bool:
+    parts = path.relative_to(root).parts
+    return any(fnmatch.fnmatch(part, pat) for part in parts for pat in excludes)
+
+
+def find_inputs(paths: Iterable[str], patterns: Iterable[str] = DEFAULT_PATTERNS,
+                excludes: Iterable[str] = DEFAULT_EXCLUDES) -> list[tuple[Path, Path | None]]:
+    """(input file, the folder it was found under or None) for files, folders and globs, in order,
+    each once. A named file is always taken; a folder is walked by `patterns` minus `excludes`."""
+    patterns, excludes = tuple(patterns), tuple(excludes)
+    found: dict[Path, Path | None] = {}
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for candidate in sorted(path.rglob("*")):
+                if (candidate.is_file() and any(fnmatch.fnmatch(candidate.name, p) for p in patterns)
+                        and not _excluded(candidate, path, excludes)):
+                    found.setdefault(candidate, path)
+        elif path.exists() or not glob.has_magic(raw):
+            found.setdefault(path, None)  # a missing file fails later, with its own message
+        else:
+            matches = sorted(Path(m) for m in glob.glob(raw, recursive=True) if Path(m).is_file())
+            if not matches:
+                raise InputError(Problem(f"no file matches {raw!r}", field="PATH"))
+            for m in matches:
+                found.setdefault(m, None)
+    return list(found.items())
+
+
+def plan_jobs(inputs: list[tuple[Path, Path | None]], formats: tuple[str, ...], out_dir: Path | None) -> list[Job]:
+    """Outputs beside each input, or under `out_dir` mirroring the folder each was found in."""
+    jobs = []
+    claimed: dict[Path, Path] = {}
+    for path, root in inputs:
+        if out_dir is None:
+            base = path
+        elif root is not None:
+            base = out_dir / path.relative_to(root)
+        else:
+            base = out_dir / path.name
+        outputs = {fmt: base.with_suffix(f".{fmt}") for fmt in formats}
+        for target in outputs.values():
+            other = claimed.setdefault(target.resolve(), path)
+            if other != path:
+                raise InputError(Problem(f"{path} and {other} would both write {target}; use --out-dir "
+                                         "with folders, or render them separately", field="--out-dir"))
+        jobs.append(Job(path, outputs))
+    return jobs
+
+
+def _current(target: Path) -> bytes | None:
+    try:
+        return target.read_bytes()
+    except OSError:
+        return None
+
+
+def run_job(job: Job, options: Options, cache: RenderCache, *, check: bool,
+            write: Callable[[Path, bytes], None]) -> Outcome:
+    from .api import Source
+    from .cache import render_cached
+
+    try:
+        made = render_cached(Source(path=job.input), tuple(job.outputs), options, cache, store=not check)
+    except AksdiagError as exc:
+        return Outcome(job, "failed", list(exc.problems))
+    changed = [target for fmt, target in job.outputs.items() if _current(target) != made.outputs[fmt]]
+    if check:
+        missing = any(not t.exists() for t in changed)
+        return Outcome(job, ("missing" if missing else "stale") if changed else "ok", changed=changed,
+                       warnings=made.warnings)
+    try:
+        for fmt, target in job.outputs.items():
+            if target in changed:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                write(target, made.outputs[fmt])
+    except AksdiagError as exc:
+        return Outcome(job, "failed", list(exc.problems))
+    except OSError as exc:
+        return Outcome(job, "failed", [Problem(f"cannot write: {exc.strerror}", file=str(job.input))])
+    return Outcome(job, "rendered" if changed else "unchanged", changed=changed, warnings=made.warnings)
+
+
+def run(jobs: list[Job], options: Options, cache: RenderCache, *, workers: int, check: bool,
+        write: Callable[[Path, bytes], None], on_done: Callable[[Outcome], None]) -> list[Outcome]:
+    """Every job, up to `workers` at a time; results in input order, `on_done` as each finishes."""
+    if any(fmt != "d2" for job in jobs for fmt in job.outputs):
+        from .compile import d2_version_string
+
+        d2_version_string()  # check d2 once, before the threads start; a wrong d2 fails every job alike
+    from .compile import d2_limit
+
+    results: dict[int, Outcome] = {}
+    # Twice the threads, `workers` d2 at a time: while d2 draws one file, Python prepares the next.
+    with d2_limit(workers), ThreadPoolExecutor(max_workers=2 * max(1, workers)) as pool:
+        futures = {pool.submit(run_job, job, options, cache, check=check, write=write): i
+                   for i, job in enumerate(jobs)}
+        for future in as_completed(futures):
+            outcome = future.result()
+            results[futures[future]] = outcome
+            on_done(outcome)
+    return [results[i] for i in range(len(jobs))]
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

@@ -1,0 +1,103 @@
+"""The batch form of `aksdiag render`: progress on a terminal, plain lines otherwise, a summary.
+
+Exit codes: 0 every file done (or, with --check, every output current); 1 with --check, an
+output is missing or stale; 2 a file failed (bad input, d2), whatever else happened.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .batch import (
+    DEFAULT_EXCLUDES,
+    DEFAULT_PATTERNS,
+    Outcome,
+    default_jobs,
+    find_inputs,
+    plan_jobs,
+    run,
+)
+from .cache import RenderCache, default_cache_dir
+from .errors import InputError, Problem
+from .options import Options
+
+BATCH_FORMATS = ("svg", "png", "pdf", "d2")
+
+
+def _formats(text: str | None) -> tuple[str, ...]:
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in (text or "svg").split(",") if f.strip()))
+    bad = [f for f in formats if f not in BATCH_FORMATS]
+    if bad or not formats:
+        raise InputError(Problem(f"unknown format {bad[0] if bad else text!r}; allowed: {', '.join(BATCH_FORMATS)}",
+                                 field="--format"))
+    return formats
+
+
+def _write(target: Path, data: bytes) -> None:
+    from .output import write_atomic
+
+    write_atomic(target, data)
+
+
+def run_batch(paths: list[str], options: Options, *, out_dir: Path | None, formats: str | None, jobs: int | None,
+              check: bool, patterns: list[str] | None, excludes: list[str] | None, cache_dir: Path | None,
+              no_cache: bool) -> int:
+    fmts = _formats(formats)
+    inputs = find_inputs(paths, patterns or DEFAULT_PATTERNS, excludes or DEFAULT_EXCLUDES)
+    if not inputs:
+        raise InputError(Problem(f"no cluster files found in {', '.join(paths)} (pattern "
+                                 f"{' '.join(patterns or DEFAULT_PATTERNS)})", field="PATH"))
+    job_list = plan_jobs(inputs, fmts, out_dir)
+    cache = RenderCache(None if no_cache else (cache_dir or default_cache_dir()))
+    err = sys.stderr
+
+    def report(outcome: Outcome) -> None:
+        name = outcome.job.input
+        if outcome.status == "failed":
+            for p in outcome.problems:
+                print(f"aksdiag: error: {p if p.file else f'{name}: {p}'}", file=err)
+        elif outcome.status in ("stale", "missing"):
+            for target in outcome.changed:
+                print(f"{target}: {'missing' if not target.exists() else 'stale'} (from {name})", file=err)
+        elif outcome.status == "rendered":
+            print(f"wrote {', '.join(map(str, outcome.changed))}", file=err)
+        for w in outcome.warnings:
+            print(f"aksdiag: warning: {name}: {w}", file=err)
+
+    workers = jobs or default_jobs()
+    if err.isatty():
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        console = Console(stderr=True)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=console, transient=False) as progress:
+            task = progress.add_task("checking" if check else "rendering", total=len(job_list))
+
+            def on_done(outcome: Outcome) -> None:
+                if outcome.status in ("failed", "stale", "missing") or outcome.warnings:
+                    report(outcome)  # Progress redirects stderr: the lines print above the bar
+                progress.advance(task)
+
+            outcomes = run(job_list, options, cache, workers=workers, check=check, write=_write, on_done=on_done)
+    else:
+        outcomes = run(job_list, options, cache, workers=workers, check=check, write=_write, on_done=report)
+
+    counts: dict[str, int] = {}
+    for o in outcomes:
+        counts[o.status] = counts.get(o.status, 0) + 1
+    order = ("ok", "stale", "missing", "failed") if check else ("rendered", "unchanged", "failed")
+    summary = ", ".join(f"{counts.get(k, 0)} {k}" for k in order)
+    print(f"aksdiag: {len(outcomes)} file{'s' if len(outcomes) != 1 else ''}: {summary}", file=err)
+    if counts.get("failed"):
+        return 2
+    if check and (counts.get("stale") or counts.get("missing")):
+        return 1
+    return 0

@@ -1,0 +1,251 @@
+"""A content cache of rendered outputs, so an unchanged input costs no d2 run.
+
+The key covers everything that changes the output: the input's bytes and name, every file
+it reads (node list, route table, VNet), the render options, the icon bytes (bundled and
+the user's folder), the template bytes, aksdiag's version and code, and d2's version and
+binary (and cairosvg's version when it rasterises). The folder is plain files (`ab/abcdef....svg` + `.json`), portable
+between machines and safe to delete; entries are written atomically, so concurrent runs
+only ever see whole files.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import __version__
+
+if TYPE_CHECKING:
+    from .api import Rendered, Source
+    from .options import Options
+
+CACHE_ENV = "AKSDIAG_CACHE_DIR"
+FORMAT_VERSION = "1"  # bump when what an entry holds changes
+
+
+def default_cache_dir() -> Path:
+    configured = os.environ.get(CACHE_ENV)
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "aksdiag"
+
+
+def jinja_bytecode_dir() -> Path | None:
+    """Where compiled templates are kept between processes; None if it cannot be made."""
+    folder = default_cache_dir() / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
+
+
+def _binary_id(binary: str) -> str | None:
+    try:
+        real = os.path.realpath(binary)
+        st = os.stat(real)
+    except OSError:
+        return None
+    return hashlib.sha256(f"{real}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}".encode()).hexdigest()[:32]
+
+
+def known_d2_version(binary: str) -> tuple[int, int, int] | None:
+    """What `d2 --version` said for this very file (same path, size, mtime), without running it."""
+    ident = _binary_id(binary)
+    try:
+        text = (default_cache_dir() / "d2-version" / ident).read_text() if ident else ""
+        major, minor, patch = (int(x) for x in text.split("."))
+    except (OSError, ValueError):
+        return None
+    return major, minor, patch
+
+
+def remember_d2_version(binary: str, version: tuple[int, int, int]) -> tuple[int, int, int]:
+    ident = _binary_id(binary)
+    if ident:
+        try:
+            RenderCache._write(default_cache_dir() / "d2-version" / ident, ".".join(map(str, version)).encode())
+        except OSError:
+            pass  # only slower next time
+    return version
+
+
+@functools.lru_cache(maxsize=8)
+def d2_fingerprint(binary: str | None = None) -> str:
+    """d2's version and the digest of the binary's bytes: a look-alike binary that answers
+    `--version` the same (a test double, a patched build) can never share cache entries.
+    The digest is computed once per binary file and remembered beside its version."""
+    from .compile import d2_version_string, find_d2
+
+    binary = binary or find_d2()
+    version = d2_version_string(binary)
+    ident = _binary_id(binary)
+    memo = default_cache_dir() / "d2-version" / f"{ident}.sha256" if ident else None
+    try:
+        digest = memo.read_text() if memo else ""
+    except OSError:
+        digest = ""
+    if len(digest) != 64:
+        h = hashlib.sha256()
+        with open(binary, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+        digest = h.hexdigest()
+        if memo:
+            try:
+                RenderCache._write(memo, digest.encode())
+            except OSError:
+                pass
+    return f"{version} {digest}"
+
+
+def _hash_tree(folder: Path, h: Any) -> None:
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        h.update(str(path.relative_to(folder)).encode() + b"\0")
+        h.update(path.read_bytes())
+        h.update(b"\0")
+
+
+@functools.lru_cache(maxsize=1)
+def _resources_digest() -> str:
+    """Templates, bundled icons and aksdiag's own code, hashed once per process: a changed
+    template or scene (even without a new version number, in a checkout) is a different output."""
+    from .resources import icons_dir, templates_dir
+
+    h = hashlib.sha256()
+    for folder in (templates_dir(), icons_dir()):
+        _hash_tree(folder, h)
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def _options_data(options: Options) -> dict[str, Any]:
+    data = {}
+    for f in fields(options):
+        value = getattr(options, f.name)
+        data[f.name] = str(value) if isinstance(value, Path) else value
+    return data
+
+
+def cache_key(source: Source, options: Options, d2_version: str) -> str | None:
+    """The key of one source rendered with `options` by the d2 that `d2_version` names (its
+    `d2_fingerprint()`); None when the source cannot be keyed (live data, an unreadable file)."""
+    if source.observed is not None:
+        return None
+    h = hashlib.sha256()
+    h.update(f"aksdiag-cache {FORMAT_VERSION} {__version__} d2 {d2_version}\0".encode())
+    h.update(_resources_digest().encode())
+    opts = _options_data(options)
+    if options.png_engine == "cairosvg":
+        from importlib.metadata import version
+
+        opts["cairosvg"] = version("cairosvg")
+    h.update(json.dumps(opts, sort_keys=True, default=str).encode())
+    if options.icons is not None and Path(options.icons).is_dir():
+        _hash_tree(Path(options.icons), h)
+    h.update(f"\0name {source.name or (source.path.name if source.path else '')}\0".encode())
+    try:
+        if source.path is not None:
+            h.update(source.path.read_bytes())
+        elif source.text is not None:
+            h.update(source.text.encode())
+        else:
+            h.update(json.dumps(source.data, sort_keys=True, default=str).encode())
+        for label, path in (("nodes", source.nodes), ("route_table", source.route_table), ("vnet", source.vnet)):
+            if path is not None:
+                h.update(f"\0{label}\0".encode())
+                h.update(path.read_bytes())
+    except OSError:
+        return None  # unreadable: no key, and loading says what is wrong with the file
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Made:
+    """What a cached render gives back: the outputs and the words around them (no plan object,
+    so a hit costs no validation or derive)."""
+
+    outputs: dict[str, bytes]
+    alt_text: str
+    findings: tuple[str, ...] = ()  # "severity: message [rule id]"
+    warnings: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)  # front ends' own derived text (plan table)
+    from_cache: bool = False
+
+
+class RenderCache:
+    def __init__(self, folder: Path | None):
+        self.folder = folder  # None: a cache that never hits and never stores
+
+    def _path(self, key: str, suffix: str) -> Path:
+        assert self.folder is not None
+        return self.folder / key[:2] / f"{key}.{suffix}"
+
+    def get(self, key: str | None, formats: tuple[str, ...]) -> Made | None:
+        if self.folder is None or key is None:
+            return None
+        try:
+            meta = json.loads(self._path(key, "json").read_text(encoding="utf-8"))
+            outputs = {fmt: self._path(key, fmt).read_bytes() for fmt in formats}
+        except (OSError, ValueError):
+            return None
+        return Made(outputs, meta["alt_text"], tuple(meta.get("findings", ())), tuple(meta.get("warnings", ())),
+                    meta.get("extra", {}), True)
+
+    def put(self, key: str | None, made: Made) -> None:
+        if self.folder is None or key is None:
+            return
+        try:
+            for fmt, data in made.outputs.items():
+                self._write(self._path(key, fmt), data)
+            meta = {"alt_text": made.alt_text, "findings": list(made.findings), "warnings": list(made.warnings),
+                    "extra": made.extra}
+            self._write(self._path(key, "json"), json.dumps(meta, sort_keys=True).encode())
+        except OSError:
+            pass  # a cache that cannot be written is only slower, never wrong
+
+    @staticmethod
+    def _write(target: Path, data: bytes) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def made_from(rendered: Rendered, extra: dict[str, Any] | None = None) -> Made:
+    findings = tuple(f"{f.severity}: {f.message} [rule {f.rule}]" for f in rendered.findings)
+    return Made(dict(rendered.outputs), rendered.alt_text, findings, tuple(rendered.warnings), extra or {})
+
+
+def render_cached(source: Source, formats: tuple[str, ...], options: Options, cache: RenderCache,
+                  *, extra: Any = None, store: bool = True) -> Made:
+    """`api.render` through the cache. `extra(rendered) -> dict` adds a front end's own derived
+    text to the entry (for example the MkDocs plan table), so a hit needs no plan either."""
+    from . import api
+
+    needs_d2 = any(f != "d2" for f in formats)
+    key = cache_key(source, options, d2_fingerprint() if needs_d2 else "none") if cache.folder is not None else None
+    hit = cache.get(key, formats)
+    if hit is not None:
+        return hit
+    rendered = api.render(source, formats=formats, options=options)
+    made = made_from(rendered, extra(rendered) if extra else None)
+    if store:
+        cache.put(key, made)
+    return made
+
+

@@ -1,0 +1,1 @@
+"""MkDocs plugin (`plugins: [aksdiag]`) and Markdown extension (`markdown_extensions: [aksdiag]`)."""

@@ -1,0 +1,118 @@
+"""`plugins: [aksdiag]`: cluster diagrams on MkDocs pages, rendered once and cached.
+
+Pictures are written into the built site under `assets/aksdiag/`, named by their content, so an
+unchanged diagram keeps its URL. A broken description is logged as an error with its
+file:line:column (so `mkdocs build --strict` fails) and shown on the page with its source.
+Cluster files outside `docs_dir` are watched by `mkdocs serve`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.plugins import BasePlugin
+from mkdocs.utils import get_relative_url
+
+log = logging.getLogger("mkdocs.plugins.aksdiag")
+ASSET_DIR = "assets/aksdiag"
+
+
+class AksdiagConfig(Config):
+    dark = c.Type(bool, default=True)  # a dark picture too, for mkdocs-material's palette toggle
+    table = c.Type(bool, default=False)  # the address-plan table under every figure
+    cache_dir = c.Optional(c.Type(str))  # default: $AKSDIAG_CACHE_DIR or ~/.cache/aksdiag
+    cache = c.Type(bool, default=True)
+    layout = c.Choice(("elk", "dagre"), default="elk")
+    max_nodes = c.Optional(c.Type(int))
+    draw_unsupported = c.Type(bool, default=False)
+    jobs = c.Optional(c.Type(int))  # d2 runs at once on a cold build; default: the CPU count
+
+
+class AksdiagPlugin(BasePlugin[AksdiagConfig]):
+    def on_config(self, config: Any) -> Any:
+        from ..cache import RenderCache, default_cache_dir
+        from ..options import Options
+        from .embed import Embedder, Settings
+
+        options = Options(layout=self.config.layout, draw_unsupported=self.config.draw_unsupported,
+                          max_nodes=self.config.max_nodes)
+        folder = None
+        if self.config.cache:
+            folder = Path(self.config.cache_dir) if self.config.cache_dir else default_cache_dir()
+            if not folder.is_absolute():
+                folder = Path(config.config_file_path).parent / folder
+        self.embedder = Embedder(Settings(dark=self.config.dark, table=self.config.table, options=options),
+                                 RenderCache(folder))
+        self.assets: dict[str, bytes] = {}
+        self.watched: set[Path] = set()
+        self.root = Path(config.config_file_path).parent
+        return config
+
+    def on_files(self, files: Any, config: Any) -> Any:
+        """Render the whole site's diagrams in parallel first; pages then take them from the cache."""
+        from ..batch import default_jobs
+
+        pages = []
+        for file in files.documentation_pages():
+            try:
+                text = Path(file.abs_src_path).read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                continue  # MkDocs reports unreadable pages itself
+            if "aksdiag" in text or ".y" in text or ".json" in text:
+                src = Path(file.abs_src_path)
+                pages.append((os.path.relpath(src, self.root), src.parent, text))
+        self.embedder.prefetch(pages, self.config.jobs or default_jobs())
+        return files
+
+    def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
+        src = Path(page.file.abs_src_path)
+        page_name = os.path.relpath(src, self.root)
+
+        def store(data: bytes, suffix: str) -> str:
+            name = f"{ASSET_DIR}/{hashlib.sha256(data).hexdigest()[:20]}.{suffix}"
+            self.assets[name] = data
+            return get_relative_url(name, page.url)
+
+        def display(path: Path) -> str:
+            return os.path.relpath(path, self.root)
+
+        result = self.embedder.transform(markdown, page=page_name, page_dir=src.parent, store=store, display=display,
+                                         first_line=_first_line(src, markdown))
+        for message in result.errors:
+            log.error(message)
+        docs = Path(config.docs_dir).resolve()
+        self.watched |= {p for p in result.inputs if docs not in p.parents}
+        return result.markdown
+
+    def on_post_build(self, config: Any) -> None:
+        site = Path(config.site_dir)
+        for name, data in self.assets.items():
+            target = site / name
+            if target.is_file() and target.read_bytes() == data:
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+
+    def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+        for path in sorted(self.watched):
+            if path.exists():
+                server.watch(str(path))
+        return server
+
+
+def _first_line(src: Path, markdown: str) -> int:
+    """The line of the page file where `markdown` starts: MkDocs hands plugins the page without
+    its YAML front matter, and error positions must name lines of the file."""
+    try:
+        raw = src.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return 1
+    head = markdown.lstrip("\n")[:200]
+    at = raw.find(head) if head else -1
+    return raw.count("\n", 0, at) + 1 if at > 0 else 1

@@ -1,0 +1,212 @@
+"""Many diagrams in one run: folders mirrored, a cache that skips d2, --check for CI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from aksdiag.batch import find_inputs
+from aksdiag.compile import find_d2
+
+from .conftest import ROOT
+
+EXAMPLES = ROOT / "examples"
+PICK = ("kubenet-basic.yaml", "azure-cni-overlay.yaml", "private-cluster.yaml")
+
+
+def aksdiag(*args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    exe = Path(sys.executable).parent / "aksdiag"
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, env=env, cwd=cwd,
+                          stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """docs/ with clusters in a subfolder, plus the files a docs repository has beside them."""
+    src = tmp_path / "docs"
+    (src / "net").mkdir(parents=True)
+    shutil.copy(EXAMPLES / PICK[0], src / PICK[0])
+    for name in PICK[1:]:
+        shutil.copy(EXAMPLES / name, src / "net" / name)
+    (src / "mkdocs.yml").write_text("site_name: x\n")
+    (src / "index.md").write_text("# hi\n")
+    (src / ".hidden").mkdir()
+    (src / ".hidden" / "x.yaml").write_text("not: a cluster\n")
+    return tmp_path
+
+
+@pytest.fixture
+def counting_d2(tmp_path):
+    """A d2 that logs every call, so a test can count compiles and version checks."""
+    log = tmp_path / "d2.log"
+    wrapper = tmp_path / "d2-wrapper"
+    wrapper.write_text(f"#!/bin/sh\necho \"$1\" >> {log}\nexec {find_d2()} \"$@\"\n")
+    wrapper.chmod(0o755)
+    env = {**os.environ, "AKSDIAG_D2": str(wrapper), "AKSDIAG_CACHE_DIR": str(tmp_path / "cache")}
+    return env, log
+
+
+def _calls(log: Path) -> tuple[int, int]:
+    lines = log.read_text().splitlines() if log.exists() else []
+    return sum(1 for x in lines if x == "--version"), sum(1 for x in lines if x != "--version")
+
+
+def test_folder_walk_takes_clusters_not_site_config(tree):
+    found = [p.relative_to(tree / "docs").as_posix() for p, _ in find_inputs([str(tree / "docs")])]
+    assert found == ["kubenet-basic.yaml", "net/azure-cni-overlay.yaml", "net/private-cluster.yaml"]
+
+
+def test_glob_and_named_files(tree):
+    found = find_inputs([str(tree / "docs" / "net" / "*.yaml"), str(tree / "docs" / "mkdocs.yml")])
+    assert [p.name for p, _ in found] == ["azure-cni-overlay.yaml", "private-cluster.yaml", "mkdocs.yml"]
+
+
+@pytest.mark.slow
+def test_batch_mirrors_the_tree_then_renders_nothing_then_checks(tree, counting_d2):
+    env, log = counting_d2
+    out = tree / "out"
+    first = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--jobs", "2", "--format", "svg,png",
+                    env=env)
+    assert first.returncode == 0, first.stderr
+    made = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert made == ["kubenet-basic.png", "kubenet-basic.svg", "net/azure-cni-overlay.png",
+                    "net/azure-cni-overlay.svg", "net/private-cluster.png", "net/private-cluster.svg"]
+    assert "3 files: 3 rendered, 0 unchanged, 0 failed" in first.stderr
+    assert _calls(log) == (1, 6), "d2 checked once per process, one compile per output"
+    assert "wrote " in first.stderr and "\x1b[" not in first.stderr, "plain lines when not on a terminal"
+
+    stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*.svg")}
+    second = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--jobs", "2", "--format", "svg,png",
+                     env=env)
+    assert second.returncode == 0 and "0 rendered, 3 unchanged" in second.stderr
+    assert _calls(log) == (1, 6), "an unchanged input costs no d2 run (and d2's version is remembered)"
+    assert stamps == {p: p.stat().st_mtime_ns for p in out.rglob("*.svg")}
+
+    ok = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--format", "svg,png", "--check", env=env)
+    assert ok.returncode == 0 and "3 ok, 0 stale, 0 missing" in ok.stderr
+
+    edited = tree / "docs" / "net" / "azure-cni-overlay.yaml"
+    edited.write_text(edited.read_text().replace("192.168.0.0/16", "100.64.0.0/16"))
+    (out / "kubenet-basic.png").unlink()
+    stale = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--format", "svg,png", "--check", env=env)
+    assert stale.returncode == 1, stale.stderr
+    assert f"{out / 'net' / 'azure-cni-overlay.svg'}: stale" in stale.stderr
+    assert f"{out / 'kubenet-basic.png'}: missing" in stale.stderr
+    assert "1 ok, 1 stale, 1 missing" in stale.stderr
+    assert not (out / "kubenet-basic.png").exists(), "--check writes nothing"
+    assert b"100.64.0.0" not in (out / "net" / "azure-cni-overlay.svg").read_bytes()
+
+    fixed = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--format", "svg,png", env=env)
+    assert fixed.returncode == 0 and "2 rendered, 1 unchanged" in fixed.stderr
+    again = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--format", "svg,png", "--check", env=env)
+    assert again.returncode == 0, again.stderr
+
+
+@pytest.mark.slow
+def test_check_without_a_cache_compares_fresh_renders(tree, counting_d2):
+    env, _ = counting_d2
+    out = tree / "out"
+    assert aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--no-cache", env=env).returncode == 0
+    check = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--no-cache", "--check", env=env)
+    assert check.returncode == 0, "SVG output is byte-reproducible"
+
+
+@pytest.mark.slow
+def test_one_broken_file_does_not_stop_the_others(tree, counting_d2):
+    env, _ = counting_d2
+    broken = tree / "docs" / "net" / "broken.yaml"
+    broken.write_text("name: x\nnodePools:\n  - name: pool1\n    count: many\n")
+    out = tree / "out"
+    proc = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), env=env)
+    assert proc.returncode == 2
+    assert f"{broken}:4:" in proc.stderr and "nodePools[0].count" in proc.stderr
+    assert "4 files: 3 rendered, 0 unchanged, 1 failed" in proc.stderr
+    assert (out / "net" / "private-cluster.svg").exists() and not (out / "net" / "broken.svg").exists()
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_outputs_beside_inputs_without_out_dir(tree, counting_d2):
+    env, _ = counting_d2
+    proc = aksdiag("render", str(tree / "docs" / "net" / "*.yaml"), env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert (tree / "docs" / "net" / "private-cluster.svg").read_bytes().startswith(b"<?xml")
+
+
+def test_cache_key_covers_what_changes_the_output(tree, monkeypatch):
+    from dataclasses import replace
+
+    from aksdiag.api import Source
+    from aksdiag.cache import cache_key
+    from aksdiag.pipeline import Options
+
+    path = tree / "docs" / "kubenet-basic.yaml"
+    base = cache_key(Source(path=path), Options(), "0.9.0")
+    assert base == cache_key(Source(path=path), Options(), "0.9.0")
+    assert base != cache_key(Source(path=path), Options(), "0.9.1")
+    assert base != cache_key(Source(path=path), replace(Options(), layout="dagre"), "0.9.0")
+    assert base != cache_key(Source(path=path), replace(Options(), dark="dark"), "0.9.0")
+    nodes = tree / "nodes.json"
+    nodes.write_text("{}")
+    assert base != cache_key(Source(path=path, nodes=nodes), Options(), "0.9.0")
+    icons = tree / "icons"
+    icons.mkdir()
+    (icons / "vm.svg").write_text("<svg/>")
+    with_icons = cache_key(Source(path=path), replace(Options(), icons=icons), "0.9.0")
+    (icons / "vm.svg").write_text("<svg></svg>")
+    assert with_icons != cache_key(Source(path=path), replace(Options(), icons=icons), "0.9.0")
+    path.write_text(path.read_text() + "\n# a comment changes the bytes\n")
+    assert base != cache_key(Source(path=path), Options(), "0.9.0")
+
+
+def test_batch_rejects_one_output_for_many_inputs(tree):
+    proc = aksdiag("render", str(tree / "docs"), "-o", str(tree / "x.svg"))
+    assert proc.returncode == 2 and "--out-dir" in proc.stderr
+
+
+def test_unknown_batch_format(tree):
+    proc = aksdiag("render", str(tree / "docs"), "--format", "svg,gif")
+    assert proc.returncode == 2 and "unknown format 'gif'" in proc.stderr
+
+
+@pytest.mark.slow
+def test_jobs_caps_the_d2_processes_running_at_once(tree, tmp_path):
+    """More threads than --jobs prepare files, but never more d2 processes than --jobs at once."""
+    log, lock = tmp_path / "overlap.log", tmp_path / "d2.lock"
+    wrapper = tmp_path / "d2-one-at-a-time"
+    wrapper.write_text(f"#!/bin/sh\n[ \"$1\" = --version ] && exec {find_d2()} \"$@\"\n"
+                       f"mkdir {lock} 2>/dev/null || echo overlap >> {log}\n"
+                       f"sleep 0.2\n{find_d2()} \"$@\"; rc=$?\nrmdir {lock} 2>/dev/null\nexit $rc\n")
+    wrapper.chmod(0o755)
+    env = {**os.environ, "AKSDIAG_D2": str(wrapper), "AKSDIAG_CACHE_DIR": str(tmp_path / "cache")}
+    proc = aksdiag("render", str(tree / "docs"), "--out-dir", str(tmp_path / "out"), "--jobs", "1", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert not log.exists(), "two d2 ran at once with --jobs 1"
+
+
+@pytest.mark.slow
+def test_a_missing_file_is_reported_not_a_traceback(tree, counting_d2):
+    env, _ = counting_d2
+    proc = aksdiag("render", str(tree / "nope.yaml"), str(tree / "docs" / "kubenet-basic.yaml"), "--out-dir",
+                   str(tree / "out"), env=env)
+    assert proc.returncode == 2 and "nope.yaml: input file does not exist" in proc.stderr
+    assert "Traceback" not in proc.stderr and (tree / "out" / "kubenet-basic.svg").exists()
+
+
+def test_a_look_alike_d2_never_shares_cache_entries(tmp_path, monkeypatch):
+    from aksdiag.cache import d2_fingerprint
+
+    monkeypatch.setenv("AKSDIAG_CACHE_DIR", str(tmp_path / "cache"))
+    prints = []
+    for label in ("a", "b"):
+        wrapper = tmp_path / f"d2-{label}"
+        wrapper.write_text(f"#!/bin/sh\n# {label}\nexec {find_d2()} \"$@\"\n")
+        wrapper.chmod(0o755)
+        prints.append(d2_fingerprint(str(wrapper)))
+    assert prints[0].split()[0] == prints[1].split()[0], "same version"
+    assert prints[0] != prints[1], "different binaries"
