@@ -252,3 +252,7 @@ def main_options(
 
 def main() -> None:
     app()
+
+
+# The design-review commands live in their own module; importing it registers them on `app`.
+from . import cli_review  # noqa: E402,F401

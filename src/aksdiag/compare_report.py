@@ -100,8 +100,8 @@ def item_text(item: Item) -> str:
         "kubernetes-version": (f"Kubernetes {v.get('version')} (the update needs {v.get('minimum')} or later)."
                                if v.get("version") else
                                f"Check the Kubernetes version: the update needs {v.get('minimum')} or later."),
-        "reimage-all-pools": (f"All {v.get('pool_count')} node pools ({v.get('pools')}, {v.get('nodes')} nodes) are "
-                              "reimaged at once, not pool by pool: plan a maintenance window."),
+        "reimage-all-pools": (f"Every node pool ({v.get('pools')}: {v.get('nodes')} nodes) is reimaged at once, "
+                              "not pool by pool: plan a maintenance window."),
         "pod-cidr-kept": (f"The pod CIDR {v.get('before')} is kept; nodes keep their /24s."
                           if v.get("before") == v.get("after") else
                           f"The pod CIDR changes from {v.get('before')} to {v.get('after')}."),
@@ -113,7 +113,8 @@ def item_text(item: Item) -> str:
                         f"(subnet {v.get('subnets')})."),
         "user-routes-pod-cidr": (f"Your routes that name the pod CIDR no longer apply: {v.get('routes')}."
                                  if v.get("routes") else
-                                 f"None of your {v.get('user_routes')} own routes names the pod CIDR."),
+                                 (f"None of your {v.get('user_routes')} own routes names the pod CIDR."
+                                  if v.get("user_routes") != "0" else "The route table holds none of your own routes.")),
         "ip-masq-agent": ("Check for a custom azure-ip-masq-agent-config ConfigMap: with Overlay, ranges it exempts "
                           "from SNAT become unreachable; delete an old one nobody set on purpose."),
         "windows-build": (f"Windows pools {v.get('pools')}: Windows build 20348.1668 or later first."

@@ -1,0 +1,114 @@
+"""`aksdiag slides`: a design-review deck (.pptx, or .pdf with the same pages).
+
+`pictures` is the one place that asks the render core for the views; everything else
+works on `Page`s (deck.py) and writes them (pptx_writer.py, pdf_writer.py).
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+
+from ..compare_report import MODEL_NAMES
+from ..derive.as_model import TargetModel
+from ..derive.plan import AddressPlan, CrossNode, SourceIP
+from ..pipeline import Loaded, Options, load_cluster, plan_cluster, render_bytes
+from .deck import Page, Picture, comparison_pages, picture_page, plan_pages, title_page
+
+VIEWS = (("overview", "Overview"),)  # issue 9a adds addresses, egress, capacity, api
+
+
+def alt_text(plan: AddressPlan, view: str = "overview") -> str:
+    """What the picture shows, for someone who cannot see it: model, ranges, nodes, paths, egress."""
+    parts = [f"Network diagram ({view}) of AKS cluster {plan.cluster}, {MODEL_NAMES[plan.model.value]}."]
+    parts.append(f"VNet {plan.vnet_name} {', '.join(map(str, plan.vnet_prefixes))} with subnets "
+                 + "; ".join(f"{s.name} {s.prefix} ({s.used} of {s.usable} addresses planned)" for s in plan.subnets)
+                 + ".")
+    nodes = plan.nodes
+    if nodes:
+        parts.append(f"{len(nodes)} nodes, from {nodes[0].ips[0]} to {nodes[-1].ips[0]}.")
+    pods = plan.pods
+    if pods.kind == "cidr":
+        parts.append(f"Pods take addresses from pod CIDR {', '.join(map(str, pods.cidrs))}, one block per node, "
+                     "not VNet addresses.")
+    elif pods.kind == "node-subnet":
+        parts.append("Pods take VNet addresses from the node subnet, reserved per node.")
+    elif pods.kind == "pod-subnet":
+        parts.append(f"Pods take VNet addresses from pod subnet {', '.join(map(str, pods.cidrs))}.")
+    else:
+        parts.append("Pod addresses are managed by your own CNI.")
+    cross = {CrossNode.udr: "through the route table, one route per node",
+             CrossNode.overlay: "routed by Azure without a route table", CrossNode.vnet: "directly in the VNet",
+             CrossNode.cni: "as your CNI decides"}[pods.cross_node]
+    parts.append(f"Pod to pod traffic across nodes goes {cross}.")
+    if plan.route_table is not None:
+        parts.append(f"Route table {plan.route_table.name} holds {len(plan.route_table.routes)} routes.")
+    src = "the node IP" if plan.egress.pod_snat == SourceIP.node else "the pod IP"
+    parts.append(f"Pod egress leaves with {src} through outbound type {plan.egress.outbound_type}.")
+    parts.append(f"Services {', '.join(map(str, plan.service_cidrs))}, DNS {plan.dns_service_ip}.")
+    api = plan.api_server
+    parts.append("The API server is " + ("reached through VNet integration." if api.vnet_integration else
+                                         "private, through a private endpoint." if api.private else "public."))
+    return " ".join(parts)
+
+
+def _size(png: bytes) -> tuple[int, int]:
+    from PIL import Image  # pillow comes with python-pptx
+
+    with Image.open(BytesIO(png)) as im:
+        return im.size
+
+
+def pictures(loaded: Loaded, plan: AddressPlan, options: Options) -> list[Picture]:
+    """(view, PNG, alt text) for every view. Adapter: today the one overview; with views, one per view."""
+    out = []
+    for view, name in VIEWS:
+        png = render_bytes(plan, "png", options, source_name=loaded.doc.name)
+        w, h = _size(png)
+        out.append(Picture(view, f"{plan.cluster} · {name}", png, alt_text(plan, view), w, h))
+    return out
+
+
+def compare_picture(rv, options: Options) -> Picture:
+    from ..compare_report import title
+    from ..review import compare_bytes
+
+    png = compare_bytes(rv, "png", options)
+    w, h = _size(png)
+    alt = (f"Side-by-side comparison: {title(rv.comparison)}. "
+           + " ".join(f"{r['fact']}: {r['change']} ({r['before'] or '-'} → {r['after'] or '-'})."
+                      for r in _rows(rv)))
+    return Picture("compare", title(rv.comparison), png, alt, w, h)
+
+
+def _rows(rv) -> list[dict[str, str]]:
+    from ..compare_report import table_rows
+
+    return table_rows(rv.comparison, all_rows=False)
+
+
+def deck_pages(input: Path, options: Options, *, compare_with: Path | None = None,
+               as_model: TargetModel | None = None) -> list[Page]:
+    loaded = load_cluster(input)
+    plan = plan_cluster(loaded, options)
+    pages = [title_page(plan, loaded.spec.kubernetesVersion)]
+    pages += [picture_page(plan, pic) for pic in pictures(loaded, plan, options)]
+    pages += plan_pages(plan)
+    if compare_with is not None or as_model is not None:
+        from ..review import review
+
+        rv = review(input, compare_with, as_model, options)
+        pages += comparison_pages(rv.comparison, rv.choices, rv.migration, compare_picture(rv, options))
+    return pages
+
+
+def build_deck(input: Path, options: Options, *, fmt: str = "pptx", template: Path | None = None,
+               compare_with: Path | None = None, as_model: TargetModel | None = None) -> bytes:
+    pages = deck_pages(input, options, compare_with=compare_with, as_model=as_model)
+    if fmt == "pdf":
+        from .pdf_writer import write_pdf
+
+        return write_pdf(pages)
+    from .pptx_writer import write_pptx
+
+    return write_pptx(pages, template)

@@ -1,0 +1,182 @@
+"""What a design-review deck says, page by page, independent of PPTX or PDF.
+
+Both writers take the same `Page` list, so the PDF has the same pages as the PPTX.
+Tables are built from the plan (numbers, not pictures) and split so every page holds
+at most `MAX_ROWS` rows at a size a room can read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..compare_report import MODEL_NAMES, choice_line, migration_lines, table_rows, title as compare_title
+from ..derive.as_model import Choice
+from ..derive.compare import Comparison
+from ..derive.migration import Migration
+from ..derive.plan import AddressPlan, Severity
+
+MAX_ROWS = 11  # rows per table page (plus the header) at 16 pt on a 16:9 slide
+
+SOURCES = {
+    "kubenet": "https://learn.microsoft.com/azure/aks/configure-kubenet",
+    "azure-cni-node-subnet": "https://learn.microsoft.com/azure/aks/configure-azure-cni",
+    "azure-cni-overlay": "https://learn.microsoft.com/azure/aks/concepts-network-azure-cni-overlay",
+    "azure-cni-pod-subnet": "https://learn.microsoft.com/azure/aks/configure-azure-cni-dynamic-ip-allocation",
+    "byo-cni": "https://learn.microsoft.com/azure/aks/use-byo-cni",
+}
+PLAN_SOURCES = (
+    "https://learn.microsoft.com/azure/aks/concepts-network-ip-address-planning",
+    "https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq (5 addresses reserved per subnet)",
+    "https://learn.microsoft.com/azure/aks/upgrade-cluster (surge nodes during upgrades)",
+)
+
+
+@dataclass(frozen=True)
+class Picture:
+    """One rendered view: what `slides` asks the render core for."""
+
+    view: str
+    title: str
+    png: bytes
+    alt_text: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Page:
+    kind: str  # "title" | "picture" | "table" | "list"
+    title: str
+    lines: tuple[str, ...] = ()  # title page's subtitle lines, list page's items
+    picture: Picture | None = None
+    header: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+
+def column_weights(page: Page) -> list[int]:
+    """Relative column widths: enough for the longest header word and short values, long text wraps."""
+    out = []
+    for c, head in enumerate(page.header):
+        cells = [r[c] for r in page.rows]
+        unbreakable = max([len(w) + 1 for w in head.split()] +  # header words are bold: a little wider
+                          [len(w) for text in cells for w in (text.split() or [""])])
+        longest_cell = max((len(t) for t in cells), default=0)
+        out.append(max(min(unbreakable, 40) + 4, min(longest_cell, 40), 8))
+    return out
+
+
+def title_page(plan: AddressPlan, kubernetes_version: str | None) -> Page:
+    lines = [f"network model: {MODEL_NAMES[plan.model.value]}"]
+    if plan.location:
+        lines.append(f"region: {plan.location}")
+    if plan.resource_group:
+        lines.append(f"resource group: {plan.resource_group}")
+    lines.append(f"Kubernetes {kubernetes_version}" if kubernetes_version else "Kubernetes version: not given")
+    nodes = len(plan.nodes)
+    pools = f"{len(plan.pools)} pool" + ("s" if len(plan.pools) != 1 else "")
+    lines.append(f"{nodes} nodes in {pools} · VNet {', '.join(map(str, plan.vnet_prefixes))}")
+    return Page("title", f"{plan.cluster}: network design review", tuple(lines), notes=_assumptions(plan))
+
+
+def _assumptions(plan: AddressPlan) -> tuple[str, ...]:
+    notes = []
+    if plan.assumed:
+        notes.append("Assumed (AKS defaults, not in the description): " + ", ".join(plan.assumed) + ".")
+    else:
+        notes.append("Every value comes from the description; nothing was assumed.")
+    notes.append("Sources: " + SOURCES[plan.model.value] + " ; " + " ; ".join(PLAN_SOURCES))
+    return tuple(notes)
+
+
+def picture_page(plan: AddressPlan, pic: Picture) -> Page:
+    return Page("picture", pic.title, picture=pic, notes=(f"Alt text: {pic.alt_text}", *_assumptions(plan)))
+
+
+def _chunks(title: str, header: tuple[str, ...], rows: list[tuple[str, ...]], notes: tuple[str, ...]) -> list[Page]:
+    if not rows:
+        return []
+    pages = []
+    total = (len(rows) + MAX_ROWS - 1) // MAX_ROWS
+    for i in range(total):
+        part = rows[i * MAX_ROWS:(i + 1) * MAX_ROWS]
+        suffix = f" ({i + 1}/{total})" if total > 1 else ""
+        pages.append(Page("table", title + suffix, header=header, rows=tuple(part), notes=notes))
+    return pages
+
+
+def plan_rows(plan: AddressPlan) -> list[tuple[str, ...]]:
+    rows: list[tuple[str, ...]] = []
+    for p in plan.vnet_prefixes:
+        rows.append(("VNet " + plan.vnet_name, str(p), f"{p.num_addresses:,}", "", "",
+                     "managed by AKS" if plan.vnet_managed else "yours"))
+    for s in plan.subnets:
+        rows.append((f"subnet {s.name}", str(s.prefix), f"{s.prefix.num_addresses:,}", f"{s.usable:,}",
+                     f"{s.used:,}", ", ".join(s.roles)))
+    if plan.pods.kind in ("cidr", "unmanaged"):
+        for c in plan.pods.cidrs:
+            per = f"one /{plan.pods.block_prefixlen[0]} per node" if plan.pods.block_prefixlen else "your CNI"
+            used = sum(1 for n in plan.nodes if n.pod_blocks)
+            rows.append(("pod CIDR", str(c), f"{c.num_addresses:,}", "", f"{used} blocks" if used else "",
+                         f"pods, {per}; not a VNet range"))
+    for c in plan.service_cidrs:
+        rows.append(("service CIDR", str(c), f"{c.num_addresses:,}", "", "", "ClusterIP services (virtual)"))
+    rows.append(("DNS service IP", str(plan.dns_service_ip), "1", "", "", "kube-dns"))
+    if plan.route_table is not None:
+        rt = plan.route_table
+        rows.append((f"route table {rt.name}", "", "", str(rt.route_limit), str(len(rt.routes)),
+                     "yours" if rt.byo else "made by AKS"))
+    return rows
+
+
+def capacity_rows(plan: AddressPlan) -> list[tuple[str, ...]]:
+    rows = []
+    for cap in plan.capacity:
+        for r in cap.rows:
+            surge = getattr(r, "nodes_with_surge", None)  # issue 10: capacity with upgrade headroom
+            rows.append((f"{cap.subnet} {cap.prefix}", MODEL_NAMES.get(r.model, r.model) + (" (this cluster)"
+                         if r.current else ""), str(r.max_pods_per_node), f"{r.nodes:,}", f"{r.pods:,}",
+                         f"{surge:,}" if surge is not None else "n/a", r.limited_by))
+    return rows
+
+
+def finding_rows(plan: AddressPlan) -> list[tuple[str, ...]]:
+    order = {Severity.error: 0, Severity.warning: 1, Severity.note: 2}
+    return [(f.rule, f.severity.value, ", ".join(f.fields), f.message)
+            for f in sorted(plan.findings, key=lambda f: order[f.severity])]
+
+
+def plan_pages(plan: AddressPlan) -> list[Page]:
+    notes = _assumptions(plan)
+    pages = _chunks("Address plan", ("range", "prefix", "size", "usable", "planned", "what lives there"),
+                    plan_rows(plan), notes)
+    pages += _chunks("Capacity: nodes and pods that fit", ("node subnet", "model", "max pods", "nodes", "pods",
+                     "nodes with surge", "limited by"), capacity_rows(plan), notes)
+    findings = finding_rows(plan)
+    if findings:
+        pages += _chunks("Findings", ("rule", "severity", "field", "what to do"), findings, notes)
+    else:
+        pages.append(Page("list", "Findings", ("No findings: the design follows every rule aksdiag checks.",),
+                          notes=notes))
+    return pages
+
+
+def comparison_pages(comparison: Comparison, choices: tuple[Choice, ...], migration: Migration | None,
+                     picture: Picture | None) -> list[Page]:
+    notes = tuple(choice_line(c) for c in choices) or ("Both designs as described.",)
+    pages: list[Page] = []
+    if picture is not None:
+        pages.append(Page("picture", picture.title, picture=picture, notes=(f"Alt text: {picture.alt_text}", *notes)))
+    rows = [(r["fact"], r["change"], r["before"], r["after"]) for r in table_rows(comparison, all_rows=False)]
+    a, b = comparison.before, comparison.after
+    pages += _chunks("What changes", ("fact", "change", f"{a.cluster} · {MODEL_NAMES[a.model.value]}",
+                                      f"{b.cluster} · {MODEL_NAMES[b.model.value]}"), rows,
+                     (compare_title(comparison), *notes))
+    if migration is not None:
+        items = [f"[{mark}] {text}" for mark, text in migration_lines(migration)]
+        per = 7
+        for i in range(0, len(items), per):
+            part = f" ({i // per + 1}/{(len(items) + per - 1) // per})" if len(items) > per else ""
+            pages.append(Page("list", "kubenet → Azure CNI Overlay: checklist for this cluster" + part,
+                              tuple(items[i:i + per]), notes=(f"Source: {migration.source}", *notes)))
+    return pages
