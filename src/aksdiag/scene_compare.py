@@ -171,9 +171,14 @@ def _marks(comparison: Comparison) -> tuple[dict[str, tuple[str, ...]], dict[str
     a: dict[str, set[str]] = {}
     b: dict[str, set[str]] = {}
     index = {f"{n.pool}[{n.index}]": i for i, n in enumerate(comparison.before.nodes[:COMPARE_NODES])}
+    table = comparison.row(Topic.route_table)
+    table_on_both = table is not None and table.change in (Change.kept, Change.changed)
     for row in comparison.rows:
         if row.change == Change.kept:
             continue
+        if row.topic == Topic.route and table_on_both:
+            # Routes come and go inside a table that stays: the table is changed on both sides.
+            row = replace(row, change=Change.changed)
         path = _SUBJECT_MARKS.get(row.topic)
         if row.topic in (Topic.node_pod_block, Topic.node_ip) and row.subject in index:
             i = index[row.subject]
