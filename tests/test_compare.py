@@ -207,3 +207,34 @@ def test_cli_compare_scenarios_pdf_has_one_page_per_model(tmp_path):
     proc = aksdiag("compare", str(BYO), "--as", "overlay", "-o", str(out))
     assert proc.returncode == 0, proc.stderr
     assert len(PdfReader(out).pages) == 2
+
+
+def _measure(svg: Path) -> dict:
+    """The team's legibility measure (../shared/tools/legibility.py), on one SVG."""
+    import importlib.util
+
+    from .conftest import SHARED
+
+    spec = importlib.util.spec_from_file_location("legibility", SHARED / "tools" / "legibility.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.measure(str(svg))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [
+    ("kubenet-byo-vnet.yaml", "--as", "overlay"),
+    ("kubenet-byo-vnet.yaml", "azure-cni-node-subnet.yaml"),
+    ("kubenet-byo-vnet.yaml", "azure-cni-pod-subnet.yaml"),
+    ("kubenet-byo-vnet.yaml", "udr-firewall-egress.yaml"),
+    ("multi-pool-windows.yaml", "--as", "kubenet"),
+], ids=lambda a: "-".join(x.removesuffix(".yaml").lstrip("-") for x in a))
+def test_compare_picture_reads_on_a_slide(tmp_path, args):
+    out = tmp_path / "cmp.svg"
+    paths = [str(ROOT / "examples" / a) if a.endswith(".yaml") else a for a in args]
+    proc = aksdiag("compare", *paths, "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    m = _measure(out)
+    assert m["addr_labels"] >= 10
+    assert m["slide_px"] >= 14, m
+    assert m["crossings"] == 0, m

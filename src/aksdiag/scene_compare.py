@@ -60,7 +60,7 @@ def _pods_label(plan: AddressPlan, node: NodePlan) -> str:
     kind = plan.pods.kind
     if kind == "node-subnet" and node.reserved_pod_ips:
         first, last = node.reserved_pod_ips
-        return f"pods {first}–{last} (VNet IPs)"
+        return f"pods {first}–{last}\nVNet IPs"
     if kind == "pod-subnet":
         if node.pod_blocks:
             return "pods " + ", ".join(map(str, node.pod_blocks[:2])) + (" …" if len(node.pod_blocks) > 2 else "")
@@ -98,15 +98,16 @@ def _egress(plan: AddressPlan) -> tuple[Shape, str, str]:
 
 
 def _notes(plan: AddressPlan) -> tuple[str, ...]:
+    """Short lines: the notes stand in a column beside the path out."""
     cross = {
-        CrossNode.udr: "① pod to pod across nodes: through the route table, one route per node",
-        CrossNode.overlay: "① pod to pod across nodes: Azure routes the pod CIDR, no route table",
-        CrossNode.vnet: "① pod to pod across nodes: plain VNet routing (pod IPs are VNet IPs)",
-        CrossNode.cni: "① pod to pod across nodes: your CNI decides",
+        CrossNode.udr: ("① pod to pod across nodes:", "through the route table,", "one route per node"),
+        CrossNode.overlay: ("① pod to pod across nodes:", "Azure routes the pod CIDR,", "no route table"),
+        CrossNode.vnet: ("① pod to pod across nodes:", "plain VNet routing", "(pod IPs are VNet IPs)"),
+        CrossNode.cni: ("① pod to pod across nodes:", "your CNI decides"),
     }[plan.pods.cross_node]
     cap = next((r for c in plan.capacity for r in c.rows if r.current), None)
-    fit = f"   {cap.nodes:,} nodes / {cap.pods:,} pods fit ({cap.limited_by})" if cap else ""
-    return (cross, f"② egress leaves with the {plan.egress.pod_snat.value} IP{fit}")
+    fit = (f"{cap.nodes:,} nodes / {cap.pods:,} pods fit",) if cap else ()
+    return (*cross, f"② egress leaves with the {plan.egress.pod_snat.value} IP", *fit)
 
 
 def side(plan: AddressPlan, sid: str, marks: dict[str, tuple[str, ...]]) -> Side:
@@ -127,7 +128,7 @@ def side(plan: AddressPlan, sid: str, marks: dict[str, tuple[str, ...]]) -> Side
                    tuple(nodes), m("vnet.subnet"))
     children = [subnet]
     if plan.route_table is not None:
-        children.insert(0, Shape("rt", _route_lines(plan), "routetable_compare", "route-table", (), m("vnet.rt")))
+        children.insert(0, Shape("rt", _route_lines(plan), "routetable_compare", None, (), m("vnet.rt")))
     pod_subnets = [s for s in plan.subnets if "pods" in s.roles]
     if pod_subnets:
         ps = pod_subnets[0]
