@@ -88,7 +88,7 @@ def test_no_checklist_unless_kubenet_to_overlay():
 def test_as_model_chooses_what_the_model_needs_and_lists_it_as_assumed():
     spec = load_cluster(ROOT / "examples" / "kubenet-basic.yaml").spec
     moved, choices = as_model(spec, TargetModel.pod_subnet)
-    plan = derive(moved)
+    plan = derive(moved, allow_errors=True)
     assert plan.model.value == "azure-cni-pod-subnet"
     chosen = {c.field: c for c in choices}
     pod_subnet = chosen["vnet.subnets[pods].addressPrefix"]
@@ -101,13 +101,13 @@ def test_as_overlay_from_node_subnet_chooses_the_default_pod_cidr():
     spec = load_cluster(CNI).spec
     moved, choices = as_model(spec, TargetModel.overlay)
     assert ("networkProfile.podCidr", "10.244.0.0/16", "needed") in {(c.field, c.value, c.why) for c in choices}
-    assert "networkProfile.podCidr" in derive(moved).assumed
+    assert "networkProfile.podCidr" in derive(moved, allow_errors=True).assumed
 
 
 def test_kubenet_to_overlay_keeps_max_pods():
     spec = load_cluster(ROOT / "examples" / "kubenet-basic.yaml").spec
     moved, choices = as_model(spec, TargetModel.overlay)
-    assert derive(moved).pools[0].max_pods == 110
+    assert derive(moved, allow_errors=True).pools[0].max_pods == 110
     assert any(c.field == "nodePools[0].maxPods" and c.why == "kept" for c in choices)
 
 

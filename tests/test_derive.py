@@ -54,6 +54,8 @@ def test_slash_24_capacity_kubenet_against_azure_cni():
     assert (rows["kubenet"].nodes, rows["kubenet"].pods) == (251, 27_610)
     assert (rows["azure-cni-node-subnet"].nodes, rows["azure-cni-node-subnet"].pods) == (8, 240)
     assert rows["kubenet"].current and not rows["azure-cni-node-subnet"].current
+    # With AKS's default surge of one node: 7 Azure CNI nodes (the seeds' maximums leave no room).
+    assert (rows["azure-cni-node-subnet"].nodes_with_surge, rows["azure-cni-node-subnet"].pods_with_surge) == (7, 210)
 
 
 def test_azure_subnet_loses_five_addresses():
@@ -61,18 +63,30 @@ def test_azure_subnet_loses_five_addresses():
     assert usable_addresses(net("10.0.0.0/27")) == 27
 
 
-def test_slash_27_kubenet_holds_27_nodes_of_110_pods():
+def test_slash_27_kubenet_holds_27_nodes_and_20_with_a_third_more_to_upgrade():
     s = spec(vnet={"name": "v", "addressPrefixes": ["192.168.0.0/16"],
-                   "subnets": [{"name": "s", "addressPrefix": "192.168.1.0/27"}]})
+                   "subnets": [{"name": "s", "addressPrefix": "192.168.1.0/27"}]},
+             nodePools=[{"name": "nodepool1", "count": 3, "upgradeSettings": {"maxSurge": "33%"}}])
     row = next(r for r in derive(s).capacity[0].rows if r.model == "kubenet")
     assert (row.nodes, row.pods) == (27, 2_970)
-    # The seed's 20-25 nodes (2,200-2,750 pods) leave room to upgrade inside these 27.
-    assert 25 * 110 <= row.pods
+    # Seed 004's "20-25 nodes ... 2,200-2,750 pods": 20 / 2,200 leaves room for a 33% surge.
+    assert (row.nodes_with_surge, row.pods_with_surge) == (20, 2_200)
+    assert str(row.surge) == "33%"
+
+
+def test_default_plugin_is_overlay_from_1_30_and_kubenet_before():
+    assert derive(ClusterSpec.model_validate({"name": "c", "nodePools": [{"name": "np1"}]})).model.value == \
+        "azure-cni-overlay"
+    old = ClusterSpec.model_validate({"name": "c", "kubernetesVersion": "1.29.4", "nodePools": [{"name": "np1"}]})
+    assert derive(old).model.value == "kubenet"
+    new = ClusterSpec.model_validate({"name": "c", "kubernetesVersion": "1.31", "nodePools": [{"name": "np1"}]})
+    assert derive(new).network_plugin_mode == "overlay"
 
 
 def test_defaults_are_aks_defaults_and_are_reported_as_assumed():
     plan = derive(ClusterSpec.model_validate({"name": "c", "nodePools": [{"name": "np1"}]}))
-    assert plan.model.value == "kubenet"
+    assert plan.model.value == "azure-cni-overlay"
+    assert plan.pools[0].vm_size is None  # AKS picks the size (since May 2025): nothing to draw as given
     assert plan.vnet_prefixes == (net("10.224.0.0/12"),)
     assert plan.subnets[0].prefix == net("10.224.0.0/16")
     assert str(plan.nodes[0].ips[0]) == "10.224.0.4"
@@ -127,6 +141,7 @@ def test_dual_stack_kubenet_has_two_routes_per_node():
     assert all(r.next_hop_ip.version == 6 for r in v6)
     cap = next(r for r in plan.capacity[0].rows if r.model == "kubenet")
     assert (cap.nodes, cap.limited_by) == (200, "routes")
+    assert cap.nodes_with_surge == 199  # two routes per node, surge nodes included
 
 
 def test_windows_pool_on_kubenet_is_refused_naming_the_rule():

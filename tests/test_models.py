@@ -107,4 +107,4 @@ def test_disallowed_combinations_are_refused_then_drawn_marked_on_request(tmp_pa
     assert not (tmp_path / "c.svg").exists()
     drawn = _run("render", str(f), "-o", "-", "-f", "d2", "--draw-unsupported")
     assert drawn.returncode == 0, drawn.stderr
-    assert "UNSUPPORTED by AKS, drawn on request" in drawn.stdout
+    assert "AKS would refuse this: " in drawn.stdout

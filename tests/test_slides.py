@@ -75,11 +75,13 @@ def test_plan_table_is_native_with_the_plans_numbers(deck):
     table = _table(deck, "Address plan")
     rows = [[c.text for c in r.cells] for r in table.rows]
     assert rows[0][:2] == ["range", "prefix"]
-    subnet = next(r for r in rows if r[0] == "subnet myAKSSubnet")
+    subnet = next(r for r in rows if r[0] == "node subnet myAKSSubnet")
     assert subnet[1:5] == ["192.168.1.0/24", "256", "251", "3"]
-    assert any(r[1] == "10.244.0.0/16" and r[0] == "pod CIDR" for r in rows)
+    assert any(r[1] == "10.244.0.0/16" and r[0].startswith("pod CIDR") for r in rows)
+    assert any(r[0].startswith("route table") and r[3:5] == ["400", "3"] for r in rows)
     cap = [[c.text for c in r.cells] for r in _table(deck, "Capacity").rows]
-    assert ["110", "251", "27,610"] == next(r for r in cap if "this cluster" in r[1])[2:5]
+    # maximum, then with one surge node kept free (issue 10's capacity)
+    assert ["110", "251", "27,610", "250", "27,500"] == next(r for r in cap if "this cluster" in r[1])[2:7]
     assert any(r[1] == "Azure CNI (node subnet)" and r[3:5] == ["8", "240"] for r in cap)
 
 

@@ -1,7 +1,7 @@
 """The command line: a thin layer that turns typed errors into messages and exit codes.
 
-Exit codes: 0 done; 2 bad input, a rule AKS enforces, or bad usage; 1 a bug (with
-traceback). Output files are written atomically: a temporary file beside the target,
+Exit codes: 0 done; 2 bad input, a rule AKS enforces, or bad usage; 1 from `check` when
+there are findings at or above `--fail-on`. Anything else is a bug (with traceback). Output files are written atomically: a temporary file beside the target,
 then a rename, so a failure never leaves a partial or clobbered file.
 """
 
@@ -123,6 +123,7 @@ def render(
                            "with drift marked.")] = None,
     vnet: Annotated[Optional[Path], typer.Option(help="`az network vnet show` output: the VNet's address space "
                     "and subnets.")] = None,
+    connected: Annotated[Optional[list[str]], typer.Option(help=CONNECTED_HELP)] = None,
     az: Annotated[bool, typer.Option("--az", help="Read the cluster live with `az aks show`.")] = False,
     with_nodes: Annotated[bool, typer.Option("--with-nodes", help="With --az: also `kubectl get nodes`.")] = False,
     with_route_table: Annotated[bool, typer.Option("--with-route-table", help="With --az: also the route table "
@@ -134,8 +135,7 @@ def render(
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
 ) -> None:
     """Render a cluster's network diagram (SVG, PNG, PDF or D2 source)."""
-    from .pipeline import Options, fit_assumed_vnet, load_cluster, plan_cluster, render_bytes
-    from .pipeline import with_vnet as real_vnet
+    from .pipeline import Options, fit_assumed_vnet, plan_cluster, render_bytes
 
     try:
         if input is None and not az:
@@ -154,12 +154,9 @@ def render(
             base = Path(f"{name}.yaml")
         else:
             assert input is not None
-            loaded = load_cluster(input)
-            observed = _observed(nodes, route_table, vnet)
+            loaded, observed = _load_input(input, nodes, route_table, vnet)
             base = input
-            if vnet is not None:
-                loaded = real_vnet(loaded, vnet)
-        loaded = fit_assumed_vnet(loaded, observed)
+        loaded = _with_connected(fit_assumed_vnet(loaded, observed), connected)
         target, fmt = _output_format(output, base, format)
         plan = plan_cluster(loaded, options, observed)
         data = render_bytes(plan, fmt, options, source_name=base.name)
@@ -185,6 +182,63 @@ def _observed(nodes: Path | None, route_table: Path | None, vnet: Path | None):
     return load_observed(nodes, route_table)
 
 
+CONNECTED_HELP = ("A range the cluster's VNet reaches (peered VNet, on-premises, ExpressRoute, VPN) that pod, "
+                  "service and VNet ranges must not overlap: CIDR or NAME=CIDR; repeat for more.")
+
+
+def _load_input(input: Path, nodes: Path | None, route_table: Path | None, vnet: Path | None):
+    """The description or Azure document with every overlay applied, as `render` and `check` both see it."""
+    from .pipeline import load_cluster
+    from .pipeline import with_vnet as real_vnet
+
+    loaded = load_cluster(input)
+    observed = _observed(nodes, route_table, vnet)
+    if vnet is not None:
+        loaded = real_vnet(loaded, vnet)
+    return loaded, observed
+
+
+def _with_connected(loaded, connected: list[str] | None):
+    """Add `--connected` ranges to the description's `connectedNetworks`."""
+    if not connected:
+        return loaded
+    import ipaddress
+    from dataclasses import replace
+
+    from .model import ConnectedNetwork
+
+    extra = []
+    for i, item in enumerate(connected):
+        name, _, cidr = item.rpartition("=")
+        try:
+            prefix = ipaddress.ip_network(cidr.strip())
+        except ValueError:
+            raise InputError(Problem(f"found {item!r}: expected CIDR or NAME=CIDR, like onprem=10.0.0.0/8",
+                                     field="--connected")) from None
+        extra.append(ConnectedNetwork(name=name.strip() or f"--connected {prefix}", addressPrefixes=[prefix]))
+    spec = loaded.spec.model_copy(update={"connectedNetworks": [*loaded.spec.connectedNetworks, *extra]})
+    return replace(loaded, spec=spec)
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    note = "note"
+    never = "never"
+
+
+class PlanFormat(str, Enum):
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the cluster description (for editors' YAML language server)."""
@@ -195,22 +249,95 @@ def schema() -> None:
 
 @app.command()
 def check(
-    input: Annotated[Path, typer.Argument(help="Cluster description or `az aks show` JSON.")],
-    draw_unsupported: Annotated[bool, typer.Option("--draw-unsupported", help="Report AKS rule violations "
-                                "as findings instead of failing.")] = False,
+    inputs: Annotated[list[Path], typer.Argument(help="Cluster descriptions or `az aks show` JSON files.",
+                                                 show_default=False)],
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="text, json or sarif (SARIF 2.1.0, "
+                      "for code scanning).")] = CheckFormat.text,
+    fail_on: Annotated[FailOn, typer.Option(help="Exit 1 when a finding is at least this severe (error: AKS "
+                       "refuses; warning: it will hurt; note).")] = FailOn.error,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file "
+                      "instead of stdout.")] = None,
+    nodes: Annotated[Optional[Path], typer.Option(help="`kubectl get nodes -o json` output, as for render.")] = None,
+    route_table: Annotated[Optional[Path], typer.Option(help="`az network route-table show` output, as for "
+                           "render.")] = None,
+    vnet: Annotated[Optional[Path], typer.Option(help="`az network vnet show` output, as for render.")] = None,
+    connected: Annotated[Optional[list[str]], typer.Option(help=CONNECTED_HELP)] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
 ) -> None:
-    """Validate a cluster description and its AKS rules without drawing it."""
-    from .pipeline import Options, load_cluster, plan_cluster
+    """Check designs against AKS's rules: exit 0 clean, 1 findings at or above --fail-on, 2 bad input."""
+    from .derive import derive
+    from .derive.plan import Severity
+    from .pipeline import fit_assumed_vnet, locate_field
+    from .report.findings import FORMATS, FileResult, Located
+
+    results: list[FileResult] = []
+    bad = failed = False
+    threshold = None if fail_on == FailOn.never else Severity(fail_on.value).rank
+    for input in inputs:
+        try:
+            loaded, observed = _load_input(input, nodes, route_table, vnet)
+            loaded = _with_connected(fit_assumed_vnet(loaded, observed), connected)
+            # Every finding, errors included: the verdict is the same whether the document is
+            # a description (render refuses it) or from Azure (render draws it, marked).
+            plan = derive(loaded.spec, observed, allow_errors=True)
+        except AksdiagError as exc:
+            bad = True
+            results.append(FileResult(str(input), (), None, tuple(
+                str(p if p.file else Problem(p.message, str(input), p.line, p.column, p.field))
+                for p in exc.problems)))
+            if debug:
+                traceback.print_exc()
+            continue
+        located = []
+        for f in plan.findings:
+            line, col = locate_field(loaded, f.fields[0]) if f.fields else (None, None)
+            located.append(Located(str(input), f, line, col))
+            if threshold is not None and f.severity.rank >= threshold:
+                failed = True
+        results.append(FileResult(str(input), tuple(located), f"{plan.model.value}, {len(plan.nodes)} nodes"))
+    report = FORMATS[format.value](results)
+    if output is not None:
+        try:
+            write_atomic(output, report.encode())
+        except AksdiagError as exc:
+            _fail(exc.problems, debug)
+    else:
+        typer.echo(report, nl=False)
+    raise typer.Exit(2 if bad else 1 if failed else 0)
+
+
+@app.command()
+def plan(
+    input: Annotated[Path, typer.Argument(help="Cluster description or `az aks show` JSON.", show_default=False)],
+    format: Annotated[PlanFormat, typer.Option("--format", "-f", help="markdown, csv or json.")
+                      ] = PlanFormat.markdown,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of "
+                      "stdout.")] = None,
+    draw_unsupported: Annotated[bool, typer.Option("--draw-unsupported", help="Plan a description that breaks "
+                                "AKS rules anyway, with the findings listed.")] = False,
+    nodes: Annotated[Optional[Path], typer.Option(help="`kubectl get nodes -o json` output, as for render.")] = None,
+    route_table: Annotated[Optional[Path], typer.Option(help="`az network route-table show` output, as for "
+                           "render.")] = None,
+    vnet: Annotated[Optional[Path], typer.Option(help="`az network vnet show` output, as for render.")] = None,
+    connected: Annotated[Optional[list[str]], typer.Option(help=CONNECTED_HELP)] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
+) -> None:
+    """The address plan as a table: every range, its use, and the nodes and pods that fit, with upgrade surge."""
+    from .pipeline import Options, fit_assumed_vnet, plan_cluster
+    from .report.plan_table import FORMATS
 
     try:
-        plan = plan_cluster(load_cluster(input), Options(draw_unsupported=draw_unsupported))
+        loaded, observed = _load_input(input, nodes, route_table, vnet)
+        loaded = _with_connected(fit_assumed_vnet(loaded, observed), connected)
+        address_plan = plan_cluster(loaded, Options(draw_unsupported=draw_unsupported), observed)
+        text = FORMATS[format.value](address_plan)
+        if output is not None:
+            write_atomic(output, text.encode())
     except AksdiagError as exc:
         _fail(exc.problems, debug)
         return
-    for f in plan.findings:
-        typer.echo(f"{input}: {f.severity}: {f.message} [rule {f.rule}]", err=True)
-    typer.echo(f"{input}: ok ({plan.model.value}, {len(plan.nodes)} nodes)", err=True)
+    if output is None:
+        typer.echo(text, nl=False)
 
 
 @app.command("import")

@@ -110,8 +110,13 @@ def item_text(item: Item) -> str:
         "pod-cidr-kept": (f"The pod CIDR {v.get('before')} is kept; nodes keep their /24s."
                           if v.get("before") == v.get("after") else
                           f"The pod CIDR changes from {v.get('before')} to {v.get('after')}."),
-        "pod-cidr-external": (f"Check {v.get('pod_cidr')} against peered VNets, ExpressRoute/VPN and on-premises "
-                              f"ranges (it does not overlap the VNet {v.get('vnet')})."),
+        "pod-cidr-external": (f"{v.get('pod_cidr')} overlaps networks the VNet reaches: {v.get('clashes')}; "
+                              "pods keep this CIDR on Overlay, so fix the clash first." if item.status == Status.blocker
+                              else f"{v.get('pod_cidr')} overlaps none of the connected networks described "
+                              f"({v.get('connected')})." if item.status == Status.ok else
+                              f"Check {v.get('pod_cidr')} against peered VNets, ExpressRoute/VPN and on-premises "
+                              f"ranges (it does not overlap the VNet {v.get('vnet')}; describe them in "
+                              "connectedNetworks to have this checked)."),
         "route-table": (f"AKS removes its {v.get('aks_routes')} pod routes from your route table {v.get('name')}; "
                         f"your {v.get('user_routes')} own routes stay." if v.get("byo") == "yes" else
                         f"AKS deletes its route table {v.get('name')} and its {v.get('aks_routes')} routes "
@@ -126,10 +131,10 @@ def item_text(item: Item) -> str:
                           if v.get("pools") else "No Windows pools."),
         "network-policy": f"Network policy {v.get('policy')}: check it is supported on Overlay before the move.",
         "dual-stack": f"Dual-stack ({v.get('families')}): check the move is supported for it.",
-        "capacity": (f"{v.get('subnet')}: {v.get('nodes_now')} nodes today; fits {v.get('nodes_before')} nodes / "
-                     f"{int(v.get('pods_before', '0')):,} pods on kubenet ({v.get('limit_before')}), "
-                     f"{v.get('nodes_after')} / {int(v.get('pods_after', '0')):,} on Overlay "
-                     f"({v.get('limit_after')})."),
+        "capacity": (f"{v.get('subnet')}: {v.get('nodes_now')} nodes today. kubenet: {v.get('nodes_before')} "
+                     f"nodes at most ({v.get('limit_before')}), {v.get('surge_before')} with surge; Overlay: "
+                     f"{v.get('nodes_after')} at most ({v.get('limit_after')}), {v.get('surge_after')} with surge "
+                     f"{v.get('surge')}, up to {v.get('max_pods')} pods per node."),
         "nsg-firewall-rules": (f"Check NSG {v.get('nsg')}" + (f" and firewall {v.get('firewall')}"
                                if v.get("firewall") else "") +
                                f" for rules that name the pod CIDR {v.get('pod_cidr')} or the route table."),

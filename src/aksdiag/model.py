@@ -63,6 +63,35 @@ class OSType(StrEnum):
     Windows = "Windows"
 
 
+class OSSKU(StrEnum):
+    """`osSKU` of an agent pool (ARM values); Windows2019 matters to the network models."""
+
+    Ubuntu = "Ubuntu"
+    Ubuntu2204 = "Ubuntu2204"
+    Ubuntu2404 = "Ubuntu2404"
+    AzureLinux = "AzureLinux"
+    AzureLinux3 = "AzureLinux3"
+    CBLMariner = "CBLMariner"
+    Mariner = "Mariner"
+    Windows2019 = "Windows2019"
+    Windows2022 = "Windows2022"
+    Windows2025 = "Windows2025"
+    WindowsAnnual = "WindowsAnnual"
+
+
+class ConnectedKind(StrEnum):
+    peeredVNet = "peeredVNet"
+    onPremises = "onPremises"
+    expressRoute = "expressRoute"
+    vpn = "vpn"
+    other = "other"
+
+
+class ArtifactSource(StrEnum):
+    Direct = "Direct"
+    Cache = "Cache"
+
+
 class PoolMode(StrEnum):
     System = "System"
     User = "User"
@@ -150,13 +179,42 @@ class VirtualNetwork(_Strict):
 _POOL_NAME = re.compile(r"^[a-z][a-z0-9]{0,11}$")
 
 
+_SURGE = re.compile(r"^([0-9]{1,4})(%?)$")
+
+
+class UpgradeSettings(_Strict):
+    maxSurge: str | None = Field(
+        default=None,
+        description="Extra nodes during an upgrade: a count (`1`, AKS's default) or a percentage of the pool "
+        "(`33%`, recommended).",
+    )
+
+    @field_validator("maxSurge", mode="before")
+    @classmethod
+    def _surge(cls, v: Any) -> Any:
+        if isinstance(v, bool):
+            raise ValueError("must be a node count like 1 or a percentage like 33%")
+        if isinstance(v, int):
+            v = str(v)
+        if v is None:
+            return v
+        m = _SURGE.match(str(v).strip())
+        if not m or (m[2] and not 1 <= int(m[1]) <= 100):
+            raise ValueError("must be a node count like 1 or a percentage from 1% to 100% like 33%")
+        return str(v).strip()
+
+
 class NodePool(_Strict):
     """An agent pool (`az aks nodepool add`); nodes are VMSS instances."""
 
     name: str = Field(description="Lowercase letters and digits, starting with a letter; 12 at most (6 for Windows).")
     count: int = Field(default=3, ge=0, le=1000, description="Number of nodes.")
-    vmSize: str = Field(default="Standard_DS2_v2", min_length=1)
+    vmSize: str | None = Field(default=None, min_length=1,
+                                description="Left out: AKS picks a default size for the region (since May 2025).")
     osType: OSType = OSType.Linux
+    osSKU: OSSKU | None = Field(default=None, description="Ubuntu, AzureLinux, Windows2019, Windows2022, ...")
+    upgradeSettings: UpgradeSettings | None = Field(
+        default=None, description="`maxSurge`: nodes added during an upgrade; capacity keeps room for them.")
     mode: PoolMode | None = Field(default=None, description="Defaults to System for the first pool, User for the others.")
     maxPods: int | None = Field(default=None, ge=10, le=250, description="Defaults: kubenet 110, Azure CNI 30, Overlay 250.")
     vnetSubnetName: str | None = Field(default=None, description="Name of the subnet in `vnet` for this pool's nodes; defaults to the first subnet.")
@@ -179,7 +237,9 @@ class NATGateway(_Strict):
 
 
 class NetworkProfile(_Strict):
-    networkPlugin: NetworkPlugin | None = Field(default=None, description="kubenet (default), azure or none.")
+    networkPlugin: NetworkPlugin | None = Field(
+        default=None, description="kubenet, azure or none. Left out: azure with overlay (Kubernetes 1.30 and later; "
+        "kubenet before).")
     networkPluginMode: NetworkPluginMode | None = Field(default=None, description="`overlay` with networkPlugin azure.")
     networkPolicy: NetworkPolicy | None = None
     networkDataplane: NetworkDataplane | None = None
@@ -212,10 +272,25 @@ class NetworkProfile(_Strict):
 class APIServerAccess(_Strict):
     enablePrivateCluster: bool = False
     privateDNSZone: str | None = Field(default=None, description="`system`, `none` or a private DNS zone resource ID.")
-    enablePrivateClusterPublicFQDN: bool | None = None
+    enablePrivateClusterPublicFQDN: bool | None = Field(
+        default=None, description="Private clusters: AKS creates a public FQDN too unless this is false.")
     enableVnetIntegration: bool = Field(default=False, description="API server VNet integration.")
     subnetName: str | None = Field(default=None, description="VNet integration: the delegated API server subnet in `vnet`.")
     authorizedIPRanges: list[IPNetwork] | None = None
+
+
+class ConnectedNetwork(_Strict):
+    """A network the cluster's VNet reaches: pod, service, VNet and bridge ranges must not overlap it."""
+
+    name: str = Field(min_length=1, description="e.g. `hub-vnet` or `datacenter`.")
+    kind: ConnectedKind = Field(default=ConnectedKind.other,
+                                description="peeredVNet, onPremises, expressRoute, vpn or other.")
+    addressPrefixes: list[IPNetwork] = Field(min_length=1)
+
+
+class BootstrapProfile(_Strict):
+    artifactSource: ArtifactSource | None = Field(
+        default=None, description="`Cache` for a network isolated cluster (needed by outboundType none).")
 
 
 class ClusterSpec(_Strict):
@@ -246,10 +321,11 @@ class ClusterSpec(_Strict):
         default_factory=list,
         description="Fields an importer filled with defaults because the source did not say; drawn as assumed.",
     )
-    drawUnsupported: bool = Field(
-        default=False,
-        description="Draw combinations AKS does not allow, marked as unsupported, instead of refusing them.",
+    connectedNetworks: list[ConnectedNetwork] = Field(
+        default_factory=list,
+        description="Peered VNets, on-premises, ExpressRoute or VPN ranges the cluster's ranges must not overlap.",
     )
+    bootstrapProfile: BootstrapProfile | None = None
 
     @field_validator("nodePools")
     @classmethod

@@ -49,13 +49,9 @@ def load_cluster(path: Path) -> Loaded:
 
 
 def validate_spec_from_azure(converted: Document, original: Document | object) -> Loaded:
+    # A document from Azure describes a cluster that exists (or an API sample that leaves
+    # things out): `plan_cluster` draws it with what AKS would refuse marked, not refused.
     spec = validate_spec(converted)
-    try:
-        derive(spec)
-    except RuleError:
-        # A document from Azure describes a cluster that exists (or an API sample that
-        # leaves things out): draw it, with what breaks AKS's rules marked, not refused.
-        spec = spec.model_copy(update={"drawUnsupported": True})
     doc = original if isinstance(original, Document) else converted
     return Loaded(spec, doc, True)
 
@@ -97,20 +93,48 @@ def fit_assumed_vnet(loaded: Loaded, observed: Observed | None) -> Loaded:
 
 
 def plan_cluster(loaded: Loaded, options: Options, observed: Observed | None = None) -> AddressPlan:
-    spec = loaded.spec
-    if options.draw_unsupported and not spec.drawUnsupported:
-        spec = spec.model_copy(update={"drawUnsupported": True})
+    """The plan; one policy for rule errors: a description that breaks a rule AKS enforces is
+    refused unless drawing was asked for, a document from Azure (a cluster that exists) is drawn
+    with those findings on it."""
     try:
-        return derive(spec, observed)
+        return derive(loaded.spec, observed, allow_errors=options.draw_unsupported or loaded.from_azure)
     except RuleError as exc:
-        if loaded.from_azure:
-            raise
         # Rule messages name fields; give them the line where the field was written.
         located = []
         for p in exc.problems:
-            line, col = loaded.doc.locate(parse_field(p.field)) if p.field else (None, None)
+            line, col = locate_field(loaded, p.field) if p.field else (None, None)
             located.append(replace(p, file=loaded.doc.name, line=line, column=col))
         raise RuleError(located) from None
+
+
+# Where a description's field sits in an `az aks show` document (ARM or CLI shape).
+_AZURE_KEYS = {"nodePools": "agentPoolProfiles", "vnetSubnetName": "vnetSubnetID", "podSubnetName": "podSubnetID"}
+
+
+def locate_field(loaded: Loaded, field: str) -> tuple[int | None, int | None]:
+    """Line and column of a dotted field path in the document the user gave."""
+    loc = parse_field(field)
+    if not loaded.from_azure:
+        return loaded.doc.locate(loc)
+    data, found = loaded.doc.data, []
+    if isinstance(data, dict) and "properties" in data and isinstance(data["properties"], dict):
+        data, found = data["properties"], ["properties"]
+    for part in loc:
+        if isinstance(part, int):
+            if not isinstance(data, list) or part >= len(data):
+                break
+            data = data[part]
+            found.append(part)
+            continue
+        if not isinstance(data, dict):
+            break
+        want = _AZURE_KEYS.get(str(part), str(part)).lower()
+        key = next((k for k in data if str(k).lower() == want), None)
+        if key is None:
+            break
+        data = data[key]
+        found.append(key)
+    return loaded.doc.locate(tuple(found))
 
 
 def d2_source(plan: AddressPlan, options: Options, *, source_name: str, icons: IconSet | None = None,

@@ -44,7 +44,7 @@ def review(path_a: Path, path_b: Path | None, target: TargetModel | None, option
     else:
         assert target is not None
         spec_b, choices = as_model(loaded_a.spec, target)
-        plan_b = derive(spec_b)
+        plan_b = derive(spec_b, allow_errors=True)
         label = f"--as {target.value}"
     comparison = compare(plan_a, plan_b)
     migration = kubenet_to_overlay(plan_a, plan_b, loaded_a.spec.kubernetesVersion)

@@ -167,7 +167,8 @@ def _pool(plan: AddressPlan, pool: PoolPlan, pid: str, path: str, ids: _Ids, max
                 f"… {len(hidden)} more nodes\n{first.ips[0]} – {last.ips[0]}",
                 "more",
             ))
-    label = (f"node pool {pool.name} · {pool.mode} · {pool.os}\n{pool.vm_size} · {pool.count} nodes · "
+    label = (f"node pool {pool.name} · {pool.mode} · {pool.os}\n{pool.vm_size or 'VM size chosen by AKS'} · "
+             f"{pool.count} nodes · "
              f"max {pool.max_pods} pods/node")
     if plan.dataplane == "cilium":
         label += "\non each node: Cilium eBPF dataplane, network policy, no kube-proxy"
@@ -175,7 +176,7 @@ def _pool(plan: AddressPlan, pool: PoolPlan, pid: str, path: str, ids: _Ids, max
         label += f"\non each node: {plan.network_policy} network policy"
     marks = ("unsupported",) if pool.name in unsupported else ()
     if marks:
-        label += "\nNOT SUPPORTED on this network model"
+        label += "\nAKS would refuse this pool (see the notes)"
     ids.pool[pool.name] = f"{path}.{pid}"
     return Shape(pid, label, "pool", "vmss", tuple(children), marks)
 
@@ -201,6 +202,8 @@ def _vnet(plan: AddressPlan, ids: _Ids, max_nodes: int, unsupported: set[str]) -
         kind = " + ".join(role[r] for r in subnet.roles if r in role) or "subnet"
         prefixes = str(subnet.prefix) + (f" · {subnet.prefix_v6}" if subnet.prefix_v6 and plan.dual_stack else "")
         label = f"{kind} {subnet.name} · {prefixes}\n{subnet.usable:,} usable · {subnet.used:,} planned for this cluster"
+        if subnet.used_max is not None:
+            label += f" (up to {subnet.used_max:,} when full)"
         if subnet.nsg:
             label += f"\nyour NSG {subnet.nsg} on the subnet"
         marks = ("unsupported",) if subnet.name in unsupported else ()
@@ -223,7 +226,10 @@ def _vnet(plan: AddressPlan, ids: _Ids, max_nodes: int, unsupported: set[str]) -
             routes.append(Shape(f"r{k}", label, "route", None, (), marks))
         if len(shown_aks) < len(aks_routes):
             routes.append(Shape("r_more", f"… {len(aks_routes) - len(shown_aks)} more node routes", "more"))
-        owner = "yours; AKS adds its routes" if rt.byo else "created and kept by AKS"
+        if rt.byo:
+            owner = "yours; AKS adds its routes" if rt.aks_routes else "yours; AKS adds no routes"
+        else:
+            owner = "created and kept by AKS"
         label = (f"route table {rt.name}\n{owner} · on subnet {', '.join(rt.subnets)} · "
                  f"{len(rt.routes)} of {rt.route_limit} routes")
         children.append(Shape("rt", label, "routetable", "route-table", tuple(routes)))
@@ -297,15 +303,16 @@ def _pod_space(plan: AddressPlan, ids: _Ids, max_nodes: int) -> Shape | None:
 
 
 def _services(plan: AddressPlan) -> Shape:
-    first = [str(c.network_address + 1) for c in plan.service_cidrs]
+    first = plan.kubernetes_service_ip or plan.service_cidrs[0].network_address + 1
+    who = "Cilium eBPF on each node (no kube-proxy)" if plan.service_proxy == "cilium" else "kube-proxy on each node"
     return Shape(
         "svc",
-        f"service CIDR {_nets(plan.service_cidrs)}\nvirtual IPs: not routed in the VNet, answered by kube-proxy on each node",
+        f"service CIDR {_nets(plan.service_cidrs)}\nvirtual IPs: not routed in the VNet, answered by {who}",
         "services",
         "service",
         (
             Shape("dns", f"kube-dns (CoreDNS)\n{plan.dns_service_ip}", "svcip", "dns"),
-            Shape("kapi", f"kubernetes.default\n{' · '.join(first)}", "svcip", "service"),
+            Shape("kapi", f"kubernetes.default\n{first}", "svcip", "service"),
         ),
     )
 
@@ -352,16 +359,29 @@ def _api_server(plan: AddressPlan) -> Shape:
     return Shape("api", label, "api", "api-server")
 
 
-def _capacity(plan: AddressPlan) -> Shape:
+def _capacity_row(row) -> str:
     titles = {**MODEL_TITLES, "azure-cni-node-subnet": "Azure CNI node subnet"}
+    mark = "  ◀ this cluster" if row.current else ""
+    surge = f"{row.nodes_with_surge:,} with surge {row.surge}"
+    if row.pod_count == "reserved":
+        text = (f"{row.nodes:,} nodes / {row.pods:,} pods at {row.max_pods_per_node} pods per node; {surge} "
+                f"({row.pods_with_surge:,} pods)")
+    elif row.pod_count == "ip-budget":
+        text = (f"{row.nodes:,} full nodes at {row.max_pods_per_node} pods per node, {surge}; "
+                f"{row.pods:,} pod IPs")
+    elif row.pod_count == "per-node":
+        text = f"{row.nodes:,} nodes, {surge}; up to {row.max_pods_per_node} pods per node"
+    else:
+        text = f"{row.nodes:,} nodes, {surge}; pods as your CNI's IPAM allows"
+    return f"{titles[row.model]}: {text} (limit: {row.limited_by}){mark}"
+
+
+def _capacity(plan: AddressPlan) -> Shape:
     children = []
     for ci, cap in enumerate(plan.capacity):
-        rows = []
-        for row in cap.rows:
-            mark = "  ◀ this cluster" if row.current else ""
-            rows.append(f"{titles[row.model]}: {row.nodes:,} nodes / {row.pods:,} pods at {row.max_pods_per_node} "
-                        f"pods per node (limit: {row.limited_by}){mark}")
-        label = f"what subnet {cap.subnet} ({cap.prefix}, {cap.usable:,} usable) holds\n" + "\n".join(rows)
+        rows = [_capacity_row(row) for row in cap.rows]
+        what = "pod subnet" if cap.role == "pods" else "subnet"
+        label = f"what {what} {cap.subnet} ({cap.prefix}, {cap.usable:,} usable) holds\n" + "\n".join(rows)
         children.append(Shape(f"cap{ci}", label, "capacity", None))
     return Shape("capacity", "address capacity", "panel", None, tuple(children))
 
@@ -371,7 +391,8 @@ def _pod_edges(plan: AddressPlan, ids: _Ids) -> list[Edge]:
     for node in plan.nodes:
         src, blk = ids.node.get(node.name), ids.block.get(node.name)
         if src and blk:
-            label = f"pods /{plan.pods.block_prefixlen[0]}" if plan.pods.kind == "cidr" else "pod IPs"
+            blocks = " + ".join(f"/{p}" for p in plan.pods.block_prefixlen)
+            label = f"pods {blocks}" if plan.pods.kind == "cidr" else "pod IPs"
             out.append(Edge(src, blk, label, "pods"))
     for pool in plan.pools:
         blk = ids.block.get(pool.name)
@@ -416,7 +437,7 @@ def _egress_edges(plan: AddressPlan, ids: _Ids) -> list[Edge]:
             out.append(Edge(ids.pool[p.name], "fw", "0.0.0.0/0 via route table" if p is plan.pools[0] else "egress",
                             "routed"))
         out += [Edge("fw", "internet", "SNAT at the firewall", "egress"),
-                Edge("internet", "lb", "inbound to services", "routed")]
+                Edge("internet", "lb", "inbound to services: DNAT at the firewall or an internal LB", "routed")]
     if pods.cross_node == CrossNode.udr and plan.route_table is not None:
         out.append(Edge(first_pool, "vnet.rt", "pod to pod across nodes: next hop node IP", "routed"))
     return out
@@ -467,7 +488,7 @@ def _notes(plan: AddressPlan) -> tuple[str, ...]:
         notes.append("assumed (AKS defaults, not in the input): " + ", ".join(assumed))
     for f in plan.findings:
         if f.severity == Severity.error:
-            notes.append(f"UNSUPPORTED by AKS, drawn on request: {f.message}")
+            notes.append(f"AKS would refuse this: {f.message}")
         elif f.severity == Severity.warning:
             notes.append(f"warning: {f.message}")
         else:

@@ -105,8 +105,12 @@ def _notes(plan: AddressPlan) -> tuple[str, ...]:
         CrossNode.vnet: ("① pod to pod across nodes:", "plain VNet routing", "(pod IPs are VNet IPs)"),
         CrossNode.cni: ("① pod to pod across nodes:", "your CNI decides"),
     }[plan.pods.cross_node]
-    cap = next((r for c in plan.capacity for r in c.rows if r.current), None)
-    fit = (f"{cap.nodes:,} nodes / {cap.pods:,} pods fit",) if cap else ()
+    cap = next((r for c in plan.capacity if c.role == "nodes" for r in c.rows if r.current), None)
+    fit: tuple[str, ...] = ()
+    if cap is not None:
+        pods = f"{cap.pods_with_surge:,} pods" if cap.pods_with_surge is not None else \
+            f"{cap.max_pods_per_node} pods each"
+        fit = (f"{cap.nodes_with_surge:,} nodes / {pods} fit", f"(surge {cap.surge} kept free)")
     return (*cross, f"② egress leaves with the {plan.egress.pod_snat.value} IP", *fit)
 
 

@@ -6,19 +6,22 @@ import ipaddress
 
 from ..errors import Problem, RuleError
 from ..model import ClusterSpec
+from .capacity import capacity, cluster_capacity, fixed_use, pod_cidr_blocks, route_budget, routes_per_node
+from .catalog import RULES
 from .network_models import (
-    OVERLAY_NODE_LIMIT,
+    APISERVER_RESERVED,
+    CLUSTER_NODE_LIMIT,
+    DYNAMIC_BATCH,
     PLANNERS,
     ROUTE_LIMIT,
     route_name,
+    static_blocks_per_node,
     usable_addresses,
 )
 from .observed import Observed, apply_observed
 from .plan import (
     AddressPlan,
     APIServerPlan,
-    Capacity,
-    CapacityRow,
     EgressPlan,
     Finding,
     ModelKey,
@@ -29,21 +32,26 @@ from .plan import (
     SourceIP,
     SubnetPlan,
 )
-from .resolve import DEFAULT_MAX_PODS, Resolved, resolve
-from .rules import addresses, combinations, references
+from .resolve import Resolved, resolve
+from .rules import addresses, combinations, finding, references
 
-__all__ = ["derive", "AddressPlan", "Observed"]
+__all__ = ["derive", "AddressPlan", "Observed", "RULES", "errors_of"]
 
 
-def derive(spec: ClusterSpec, observed: Observed | None = None) -> AddressPlan:
-    """Compute the address plan, or raise `RuleError` naming every rule the spec breaks.
+def errors_of(findings: tuple[Finding, ...] | list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity == Severity.error]
 
-    With `spec.drawUnsupported`, broken rules become findings the diagram marks instead.
+
+def derive(spec: ClusterSpec, observed: Observed | None = None, *, allow_errors: bool = False) -> AddressPlan:
+    """Compute the address plan, or raise `RuleError` naming every rule AKS would refuse.
+
+    With `allow_errors` (a real cluster's document, or a render asked to draw it) the plan is
+    returned with those findings instead; broken references are fatal either way.
     """
     r = resolve(spec)
     fatal = list(references(r))
     if fatal:
-        raise RuleError([_problem(f) for f in fatal])
+        raise RuleError([problem(f) for f in fatal])
     findings = list(addresses(r)) + list(combinations(r))
 
     model_plan = PLANNERS[r.model](r)
@@ -51,29 +59,45 @@ def derive(spec: ClusterSpec, observed: Observed | None = None) -> AddressPlan:
     if observed is not None:
         pools = apply_observed(pools, observed)
 
-    capacity = tuple(_capacity(r, name) for name in dict.fromkeys(r.pool_subnet.values()))
-    findings += _fit(r, model_plan.subnet_use, capacity)
+    use = dict(model_plan.subnet_use)
+    used_by: dict[str, list[tuple[str, int]]] = {}
+    for name, n in model_plan.subnet_use.items():
+        role = "pods" if any(p.podSubnetName == name for p in spec.nodePools) and \
+            name not in r.pool_subnet.values() else "nodes"
+        used_by.setdefault(name, []).append((role, n))
+    for name in dict.fromkeys(r.pool_subnet.values()):
+        if fixed_use(r, name):
+            use[name] = use.get(name, 0) + 1
+            used_by.setdefault(name, []).append(("API server private endpoint", 1))
+    api = spec.apiServerAccessProfile
+    if api.enableVnetIntegration and api.subnetName is not None:
+        use[api.subnetName] = use.get(api.subnetName, 0) + APISERVER_RESERVED
+        used_by.setdefault(api.subnetName, []).append(("API server (at least)", APISERVER_RESERVED))
 
+    caps = capacity(r)
+    cluster_cap = cluster_capacity(r, caps)
     route_table = _route_table(r, model_plan.pod_routes, pools)
     if observed is not None and observed.route_table is not None and route_table is not None:
         route_table = observed.route_table.compare(route_table, pools, nodes_observed=bool(observed.nodes))
-    if route_table is not None and len(route_table.routes) > ROUTE_LIMIT:
-        findings.append(Finding(Severity.error, "route-limit", f"{len(route_table.routes)} routes; a route table "
-                                f"holds {ROUTE_LIMIT} at most", ("nodePools",)))
+    findings += _fit(r, use, route_table)
 
-    errors = [f for f in findings if f.severity == Severity.error]
-    if errors and not spec.drawUnsupported:
-        raise RuleError([_problem(f) for f in errors])
+    if errors_of(findings) and not allow_errors:
+        raise RuleError([problem(f) for f in errors_of(findings)])
 
     net = spec.networkProfile
-    subnets = tuple(_subnet_plan(r, s.name, model_plan.subnet_use, route_table) for s in r.vnet.subnets)
+    # A dynamic pod subnet grows: its full figure replaces the start figure, other users stay.
+    use_max = {n: use[n] - model_plan.subnet_use[n] + full for n, full in model_plan.subnet_use_max.items()}
+    subnets = tuple(_subnet_plan(r, s.name, use, use_max, used_by, route_table)
+                    for s in r.vnet.subnets)
     return AddressPlan(
         cluster=spec.name,
         location=spec.location,
         resource_group=spec.resourceGroup,
         model=r.model,
-        network_plugin=(net.networkPlugin.value if net.networkPlugin else "kubenet"),
-        network_plugin_mode=(net.networkPluginMode.value if net.networkPluginMode else None),
+        network_plugin=(net.networkPlugin.value if net.networkPlugin else
+                        ("kubenet" if r.model == ModelKey.kubenet else "azure")),
+        network_plugin_mode=(net.networkPluginMode.value if net.networkPluginMode else
+                             ("overlay" if r.model == ModelKey.azure_cni_overlay else None)),
         network_policy=r.network_policy,
         dataplane=r.dataplane,
         ip_families=r.ip_families,
@@ -91,19 +115,26 @@ def derive(spec: ClusterSpec, observed: Observed | None = None) -> AddressPlan:
         load_balancer_sku=r.lb_sku,
         egress=_egress(r, model_plan.pods.source_outside_vnet),
         api_server=_api_server(r),
-        capacity=capacity,
+        capacity=caps,
+        cluster_capacity=cluster_cap,
+        # Cilium's eBPF answers services; AKS runs no kube-proxy then (azure-cni-powered-by-cilium FAQ).
+        service_proxy="cilium" if r.dataplane == "cilium" else "kube-proxy",
+        # The kubernetes Service is single-stack, from the primary service range (KEP-2438).
+        kubernetes_service_ip=r.service_cidrs[0].network_address + 1,
+        connected=tuple((c.name, c.kind.value, p) for c in spec.connectedNetworks for p in c.addressPrefixes),
         assumed=tuple(r.assumed),
         findings=tuple(findings),
     )
 
 
-def _problem(f: Finding) -> Problem:
+def problem(f: Finding) -> Problem:
     fields = f.fields or (None,)
     extra = f" (also: {', '.join(fields[1:])})" if len(fields) > 1 else ""  # type: ignore[arg-type]
     return Problem(f"{f.message}{extra} [rule {f.rule}]", field=fields[0])
 
 
-def _subnet_plan(r: Resolved, name: str, use: dict[str, int], rt: RouteTablePlan | None) -> SubnetPlan:
+def _subnet_plan(r: Resolved, name: str, use: dict[str, int], use_max: dict[str, int],
+                 used_by: dict[str, list[tuple[str, int]]], rt: RouteTablePlan | None) -> SubnetPlan:
     s = r.subnet(name)
     roles = []
     if name in r.pool_subnet.values():
@@ -122,6 +153,8 @@ def _subnet_plan(r: Resolved, name: str, use: dict[str, int], rt: RouteTablePlan
         route_table=(rt.name if rt is not None and name in rt.subnets else
                      (s.routeTable.name if s.routeTable else None)),
         nsg=s.networkSecurityGroup,
+        used_max=use_max.get(name),
+        used_by=tuple(used_by.get(name, ())),
     )
 
 
@@ -152,6 +185,7 @@ def _route_table(r: Resolved, pod_routes: bool, pools: tuple[PoolPlan, ...]) -> 
         subnets=node_subnets,
         routes=aks + user_routes,
         route_limit=ROUTE_LIMIT,
+        aks_routes=pod_routes,
     )
 
 
@@ -181,64 +215,61 @@ def _api_server(r: Resolved) -> APIServerPlan:
         private=api.enablePrivateCluster,
         vnet_integration=api.enableVnetIntegration,
         private_dns_zone=zone if api.enablePrivateCluster else None,
-        public_fqdn=bool(api.enablePrivateClusterPublicFQDN) if api.enablePrivateCluster else True,
+        public_fqdn=r.public_fqdn,
         subnet=api.subnetName,
         authorized_ranges=tuple(api.authorizedIPRanges or ()),
+        reserved_ips=APISERVER_RESERVED if api.enableVnetIntegration else 0,
     )
 
 
-def _capacity_row(model: ModelKey, usable: int, max_pods: int, r: Resolved, current: bool) -> CapacityRow:
-    dual = "IPv6" in r.ip_families
-    limits: list[tuple[int, str]] = []
-    if model == ModelKey.azure_cni_node_subnet:
-        limits.append((usable // (max_pods + 1), "subnet"))
-    else:
-        limits.append((usable, "subnet"))
-    if model in (ModelKey.kubenet, ModelKey.azure_cni_overlay):
-        v4 = next((c for c in r.pod_cidrs if c.version == 4), None)
-        prefixlen = v4.prefixlen if v4 is not None else 16
-        limits.append((1 << max(24 - prefixlen, 0), "pod CIDR"))
-    if model == ModelKey.kubenet:
-        limits.append((ROUTE_LIMIT // (2 if dual else 1), "routes"))
-    if model == ModelKey.azure_cni_overlay:
-        limits.append((OVERLAY_NODE_LIMIT, "model limit"))
-    nodes, why = min(limits, key=lambda x: x[0])
-    return CapacityRow(model.value, max_pods, nodes, nodes * max_pods, current, why)
-
-
-def _capacity(r: Resolved, subnet: str) -> Capacity:
-    """How many nodes and pods the node subnet holds, under this model and its neighbours."""
-    prefix = r.subnet(subnet).addressPrefix
-    usable = usable_addresses(prefix)
-    pools = r.pools_on(subnet)
-    rows = []
-    compared = (ModelKey.kubenet, ModelKey.azure_cni_node_subnet, ModelKey.azure_cni_overlay)
-    for model in compared:
-        rows.append(_capacity_row(model, usable, DEFAULT_MAX_PODS[model], r, current=False))
-    current_pods = r.pool_max_pods[pools[0].name] if pools else DEFAULT_MAX_PODS[r.model]
-    if r.model in compared and current_pods == DEFAULT_MAX_PODS[r.model]:
-        rows = [row if row.model != r.model.value else CapacityRow(**{**row.__dict__, "current": True})
-                for row in rows]
-    else:
-        rows.append(_capacity_row(r.model, usable, current_pods, r, current=True))
-    return Capacity(subnet, prefix, usable, tuple(rows))
-
-
-def _fit(r: Resolved, use: dict[str, int], capacity: tuple[Capacity, ...]) -> list[Finding]:
+def _fit(r: Resolved, use: dict[str, int], rt: RouteTablePlan | None) -> list[Finding]:
+    """Errors for what does not fit today, warnings for what does not fit an upgrade's surge."""
     out = []
+    pod_users: dict[str, list] = {}
+    for p in r.spec.nodePools:
+        if p.podSubnetName:
+            pod_users.setdefault(p.podSubnetName, []).append(p)
     for i, s in enumerate(r.vnet.subnets):
         need, usable = use.get(s.name, 0), usable_addresses(s.addressPrefix)
+        field = f"vnet.subnets[{i}].addressPrefix"
         if need > usable:
-            out.append(Finding(Severity.error, "subnet-too-small", f"the cluster needs {need:,} addresses in "
-                               f"{s.name!r} but {s.addressPrefix} has {usable:,} usable",
-                               (f"vnet.subnets[{i}].addressPrefix",), subject=s.name))
+            out.append(finding("subnet-too-small", field, s.name, need=need, subnet=s.name, prefix=s.addressPrefix,
+                               usable=usable))
+            continue
+        extra, surge_nodes = 0, 0
+        on = r.pools_on(s.name) if s.name in r.pool_subnet.values() else []
+        for p in on:  # pools upgrade one at a time: the largest surge must fit
+            n = r.pool_surge[p.name].nodes(p.count)
+            cost = 1 + r.pool_max_pods[p.name] if r.model == ModelKey.azure_cni_node_subnet else 1
+            if n * cost > extra:
+                extra, surge_nodes = n * cost, n
+        for p in pod_users.get(s.name, []):
+            n = r.pool_surge[p.name].nodes(p.count)
+            blocks = (p.podIPAllocationMode is not None and p.podIPAllocationMode.value == "StaticBlock")
+            cost = static_blocks_per_node(r.pool_max_pods[p.name]) * 16 if blocks else DYNAMIC_BATCH
+            if n * cost > extra:
+                extra, surge_nodes = n * cost, n
+        if surge_nodes and need + extra > usable:
+            out.append(finding("subnet-no-surge-room", field, s.name, subnet=s.name, usable=usable, surge=surge_nodes,
+                               need=need + extra))
     nodes = sum(p.count for p in r.spec.nodePools)
-    for c in r.pod_cidrs:
-        blocks = 1 << max((24 if c.version == 4 else 80) - c.prefixlen, 0)
+    surge_now = max((r.pool_surge[p.name].nodes(p.count) for p in r.spec.nodePools), default=0)
+    if r.model in (ModelKey.kubenet, ModelKey.azure_cni_overlay):
+        blocks = pod_cidr_blocks(r) or 0
+        field = "networkProfile.podCidrs" if r.spec.networkProfile.podCidrs else "networkProfile.podCidr"
+        prefix = ", ".join(map(str, r.pod_cidrs))
         if nodes > blocks:
-            out.append(Finding(Severity.error, "pod-cidr-too-small", f"{c} has room for {blocks} node blocks but "
-                               f"the cluster has {nodes} nodes", ("networkProfile.podCidr",)))
-    if r.model == ModelKey.azure_cni_overlay and nodes > OVERLAY_NODE_LIMIT:
-        out.append(Finding(Severity.error, "overlay-node-limit", f"{nodes} nodes; Overlay supports "
-                           f"{OVERLAY_NODE_LIMIT}", ("nodePools",)))
+            out.append(finding("pod-cidr-too-small", field, prefix=prefix, blocks=blocks, nodes=nodes))
+        elif nodes + surge_now > blocks:
+            out.append(finding("pod-cidr-no-surge-room", field, prefix=prefix, blocks=blocks, need=nodes + surge_now))
+    if rt is not None and rt.aks_routes:
+        per = routes_per_node(r)
+        user = ROUTE_LIMIT - route_budget(r)
+        if len(rt.routes) > ROUTE_LIMIT:
+            out.append(finding("route-limit", "nodePools", routes=len(rt.routes), limit=ROUTE_LIMIT))
+        elif (nodes + surge_now) * per + user > ROUTE_LIMIT:
+            out.append(finding("route-limit-surge", "nodePools", routes=(nodes + surge_now) * per + user,
+                               surge=surge_now, limit=ROUTE_LIMIT))
+    if nodes > CLUSTER_NODE_LIMIT:
+        out.append(finding("cluster-node-limit", "nodePools", nodes=nodes, limit=CLUSTER_NODE_LIMIT))
     return out

@@ -49,7 +49,8 @@ class Choice:
 
 
 def as_model(spec: ClusterSpec, target: TargetModel) -> tuple[ClusterSpec, tuple[Choice, ...]]:
-    """`spec` under `target`, and the choices that took. Rule breaks are left for derive to find."""
+    """`spec` under `target`, and the choices that took. Rule breaks are left for derive to find
+    (plan it with `allow_errors`: what AKS would refuse under the new model is a finding to compare)."""
     data: dict[str, Any] = spec.model_dump(mode="json", exclude_none=True)
     net: dict[str, Any] = data.setdefault("networkProfile", {})
     choices: list[Choice] = []
@@ -119,7 +120,6 @@ def as_model(spec: ClusterSpec, target: TargetModel) -> tuple[ClusterSpec, tuple
 
     data["assumedFields"] = sorted(set(data.get("assumedFields", [])) |
                                    {c.field for c in choices if c.value is not None and c.why in ("needed", "kept")})
-    data["drawUnsupported"] = True  # what breaks AKS's rules under the new model is a finding to compare
     return ClusterSpec.model_validate(data), tuple(choices)
 
 

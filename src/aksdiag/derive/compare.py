@@ -130,12 +130,12 @@ def facts(plan: AddressPlan) -> list[Fact]:
         current = next((row for row in cap.rows if row.current), None)
         if current is None:
             continue
-        out.append(Fact(Topic.nodes_fit, cap.subnet, f"{current.nodes} ({current.limited_by})"))
-        out.append(Fact(Topic.pods_fit, cap.subnet, str(current.pods)))
-        surge_nodes = getattr(current, "nodes_with_surge", None)  # issue 10's capacity with upgrade headroom
-        if surge_nodes is not None:
-            out.append(Fact(Topic.nodes_fit_surge, cap.subnet, str(surge_nodes)))
-            out.append(Fact(Topic.pods_fit_surge, cap.subnet, str(getattr(current, "pods_with_surge", ""))))
+        per_node = f"up to {current.max_pods_per_node} per node"
+        out.append(Fact(Topic.nodes_fit, cap.subnet, f"{current.nodes} ({current.limited_by.value})"))
+        out.append(Fact(Topic.pods_fit, cap.subnet, str(current.pods) if current.pods is not None else per_node))
+        out.append(Fact(Topic.nodes_fit_surge, cap.subnet, f"{current.nodes_with_surge} (surge {current.surge})"))
+        out.append(Fact(Topic.pods_fit_surge, cap.subnet,
+                        str(current.pods_with_surge) if current.pods_with_surge is not None else per_node))
     api = plan.api_server
     path = "vnet-integration" if api.vnet_integration else ("private-endpoint" if api.private else "public")
     out.append(Fact(Topic.api_server, "", path + (" +public-fqdn" if api.private and api.public_fqdn else "")))

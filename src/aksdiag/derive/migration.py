@@ -72,8 +72,17 @@ def kubenet_to_overlay(before: AddressPlan, after: AddressPlan, kubernetes_versi
     kept = before.pods.cidrs == after.pods.cidrs
     items.append(Item("pod-cidr-kept", Status.ok if kept else Status.action,
                       {"before": cidrs, "after": ", ".join(str(c) for c in after.pods.cidrs)}))
-    items.append(Item("pod-cidr-external", Status.check, {"pod_cidr": cidrs,
-                                                         "vnet": ", ".join(map(str, before.vnet_prefixes))}))
+    clashes = [(name, kind, str(p)) for name, kind, p in before.connected for c in before.pods.cidrs
+               if p.version == c.version and p.overlaps(c)]  # type: ignore[arg-type]
+    if clashes:
+        items.append(Item("pod-cidr-external", Status.blocker, {
+            "pod_cidr": cidrs, "clashes": ", ".join(f"{n} ({k}) {p}" for n, k, p in clashes)}))
+    elif before.connected:
+        items.append(Item("pod-cidr-external", Status.ok, {
+            "pod_cidr": cidrs, "connected": ", ".join(f"{n} {p}" for n, _k, p in before.connected)}))
+    else:
+        items.append(Item("pod-cidr-external", Status.check, {
+            "pod_cidr": cidrs, "vnet": ", ".join(map(str, before.vnet_prefixes))}))
     rt = before.route_table
     if rt is not None:
         aks_routes = [r for r in rt.routes if r.origin == "aks"]
@@ -98,13 +107,18 @@ def kubenet_to_overlay(before: AddressPlan, after: AddressPlan, kubernetes_versi
         cap_after = next((c for c in after.capacity if c.subnet == cap_before.subnet), None)
         row_b = next((r for r in cap_before.rows if r.current), None)
         row_a = next((r for r in cap_after.rows if r.current), None) if cap_after else None
-        if row_b is None or row_a is None:
+        if row_b is None or row_a is None or cap_before.role != "nodes":
             continue
-        on_subnet = sum(p.count for p in before.pools if p.node_subnet == cap_before.subnet)
-        items.append(Item("capacity", Status.ok if row_a.nodes >= on_subnet else Status.blocker, {
+        on_subnet = cap_before.nodes_now
+        status = Status.ok if row_a.nodes_with_surge >= on_subnet else (
+            Status.action if row_a.nodes >= on_subnet else Status.blocker)
+        items.append(Item("capacity", status, {
             "subnet": cap_before.subnet, "nodes_now": str(on_subnet),
-            "nodes_before": str(row_b.nodes), "pods_before": str(row_b.pods), "limit_before": row_b.limited_by,
-            "nodes_after": str(row_a.nodes), "pods_after": str(row_a.pods), "limit_after": row_a.limited_by}))
+            "nodes_before": str(row_b.nodes), "surge_before": str(row_b.nodes_with_surge),
+            "limit_before": row_b.limited_by.value,
+            "nodes_after": str(row_a.nodes), "surge_after": str(row_a.nodes_with_surge),
+            "limit_after": row_a.limited_by.value, "surge": str(row_a.surge),
+            "max_pods": str(row_a.max_pods_per_node)}))
     items.append(Item("nsg-firewall-rules", Status.check, {
         "pod_cidr": cidrs, "nsg": before.nsg_name,
         "firewall": str(before.egress.next_hop_ip) if before.egress.next_hop_ip else ""}))

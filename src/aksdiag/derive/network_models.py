@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..model import IPAddress, IPNetwork, NodePool, Subnet
 from .plan import (
@@ -27,9 +27,24 @@ from .resolve import Resolved
 AZURE_RESERVED = 5  # network, gateway, 2x Azure DNS, broadcast
 FIRST_HOST_OFFSET = 4  # .1-.3 are Azure's, so the first NIC gets .4
 ROUTE_LIMIT = 400
-OVERLAY_NODE_LIMIT = 1000
-STATIC_BLOCK = 28  # Pod Subnet static block allocation: /28 per 16 pods
-IPV6_NODE_BLOCK = 80  # per-node IPv6 pod block; see the note in `derive.resolve`
+CLUSTER_NODE_LIMIT = 5000  # per cluster, every model (Overlay since March 2024); 1,000 per pool in the model
+STATIC_BLOCK = 28  # Pod Subnet static block allocation: /28 blocks of 16 addresses
+DYNAMIC_BATCH = 16  # Pod Subnet dynamic allocation: IPs come in batches of 16, the first at node start
+APISERVER_RESERVED = 9  # API server VNet integration: AKS reserves at least 9 IPs of the delegated subnet
+# Per-node IPv6 pod block: /80, as `kubectl get nodes` shows on AKS (configure-dual-stack:
+# `10.244.0.0/24,fd12:3456:789a::/80`). Kubernetes' own default /64 would fit one node in AKS's /64.
+IPV6_NODE_BLOCK = 80
+
+
+def static_blocks_per_node(max_pods: int) -> int:
+    """/28 blocks a node takes with static block allocation: one IP per node is reserved, so
+    ceil((maxPods + 1) / 16); maxPods 32 takes 3 (configure-azure-cni-static-block-allocation, Example 3)."""
+    return math.ceil((max_pods + 1) / 16)
+
+
+def dynamic_batches_per_node(max_pods: int) -> int:
+    """Batches of 16 a full node holds with dynamic allocation (a new batch when fewer than 8 are free)."""
+    return math.ceil(max_pods / DYNAMIC_BATCH)
 
 
 def usable_addresses(prefix: IPNetwork) -> int:
@@ -74,6 +89,7 @@ class ModelPlan:
     pools: tuple[PoolPlan, ...]
     pod_routes: bool  # AKS keeps one route per node pod block in the node subnet's route table
     subnet_use: dict[str, int]  # addresses taken per subnet name
+    subnet_use_max: dict[str, int] = field(default_factory=dict)  # dynamic pod subnet when every node is full
 
 
 def _subnet_v6(r: Resolved, subnet: Subnet) -> IPNetwork | None:
@@ -140,6 +156,11 @@ def _pool_plans(r: Resolved, allocated: list[tuple[NodePool, list[NodePlan]]]) -
             pod_allocation=(pool.podIPAllocationMode.value if pool.podIPAllocationMode
                             else ("DynamicIndividual" if pool.podSubnetName else None)),
             nodes=tuple(nodes),
+            surge=r.pool_surge[pool.name],
+            os_sku=pool.osSKU.value if pool.osSKU else None,
+            static_blocks_per_node=(static_blocks_per_node(r.pool_max_pods[pool.name])
+                                    if pool.podIPAllocationMode is not None
+                                    and pool.podIPAllocationMode.value == "StaticBlock" else None),
         )
         for pool, nodes in allocated
     )
@@ -213,9 +234,12 @@ def plan_node_subnet(r: Resolved) -> ModelPlan:
 
 def plan_pod_subnet(r: Resolved) -> ModelPlan:
     allocated, used = _allocate_nodes(r, lambda p: 1)
-    # Static block: each node owns ceil(maxPods/16) /28 blocks of its pool's pod subnet,
+    # Static block: each node owns ceil((maxPods+1)/16) /28 blocks of its pool's pod subnet,
     # handed out in node order from the first /28 clear of Azure's reserved addresses.
+    # Dynamic: a node takes one batch of 16 at start and more as pods arrive (up to maxPods).
     next_block: dict[str, int] = {}
+    grown: dict[str, int] = {}
+    started: dict[str, int] = {}
     with_blocks: list[tuple[NodePool, list[NodePlan]]] = []
     for pool, nodes in allocated:
         if pool.podSubnetName is None:
@@ -224,7 +248,7 @@ def plan_pod_subnet(r: Resolved) -> ModelPlan:
         pod_subnet = r.subnet(pool.podSubnetName).addressPrefix
         max_pods = r.pool_max_pods[pool.name]
         if pool.podIPAllocationMode is not None and pool.podIPAllocationMode.value == "StaticBlock":
-            per_node = math.ceil(max_pods / 16)
+            per_node = static_blocks_per_node(max_pods)
             new_nodes = []
             for node in nodes:
                 start = next_block.get(pool.podSubnetName, 1)
@@ -234,7 +258,10 @@ def plan_pod_subnet(r: Resolved) -> ModelPlan:
             used[pool.podSubnetName] = used.get(pool.podSubnetName, 0) + per_node * 16 * len(nodes)
             with_blocks.append((pool, new_nodes))
         else:
-            used[pool.podSubnetName] = used.get(pool.podSubnetName, 0) + max_pods * len(nodes)
+            used[pool.podSubnetName] = used.get(pool.podSubnetName, 0) + DYNAMIC_BATCH * len(nodes)
+            started[pool.podSubnetName] = started.get(pool.podSubnetName, 0) + DYNAMIC_BATCH * len(nodes)
+            grown[pool.podSubnetName] = (grown.get(pool.podSubnetName, 0)
+                                         + dynamic_batches_per_node(max_pods) * DYNAMIC_BATCH * len(nodes))
             with_blocks.append((pool, nodes))
     return ModelPlan(
         pods=PodAddressing(
@@ -251,6 +278,8 @@ def plan_pod_subnet(r: Resolved) -> ModelPlan:
         pools=_pool_plans(r, with_blocks),
         pod_routes=False,
         subnet_use=used,
+        # Full nodes: what static pools hold, plus every dynamic node's batches at maxPods.
+        subnet_use_max={name: used[name] - started[name] + grown[name] for name in grown},
     )
 
 

@@ -39,18 +39,57 @@ class SourceIP(StrEnum):
 
 
 class Severity(StrEnum):
-    error = "error"  # AKS refuses this; rendering stops unless drawUnsupported
+    error = "error"  # AKS refuses this; a description is refused unless drawn on request
     warning = "warning"  # allowed, but likely to hurt
     note = "note"
+
+    @property
+    def rank(self) -> int:
+        return {"note": 0, "warning": 1, "error": 2}[self.value]
+
+
+@dataclass(frozen=True)
+class Surge:
+    """Extra nodes an upgrade adds to a pool: a count, or a percentage of the pool (rounded up)."""
+
+    count: int | None = 1  # AKS's default is one node
+    percent: int | None = None
+
+    def nodes(self, pool_size: int) -> int:
+        if self.percent is not None:
+            return -(-pool_size * self.percent // 100)
+        return self.count or 0
+
+    def __str__(self) -> str:
+        return f"{self.percent}%" if self.percent is not None else str(self.count)
 
 
 @dataclass(frozen=True)
 class Finding:
-    severity: Severity
-    rule: str  # short stable id, e.g. `kubenet-windows`
-    message: str
-    fields: tuple[str, ...] = ()
+    """A rule the design breaks: the rule's id, the values found and the fields involved.
+
+    The words live in `derive.catalog`: `message` fills the rule's template with `values`.
+    """
+
+    rule: str  # stable id, a key of `catalog.RULES`, e.g. `kubenet-windows`
+    values: tuple[tuple[str, object], ...] = ()
+    fields: tuple[str, ...] = ()  # dotted field paths, the first one is where to point
     subject: str | None = None  # what to mark on the diagram (pool name, subnet name, ...)
+
+    @property
+    def severity(self) -> Severity:
+        from .catalog import RULES
+
+        return RULES[self.rule].severity
+
+    @property
+    def message(self) -> str:
+        from .catalog import RULES
+
+        return RULES[self.rule].message.format(**dict(self.values))
+
+    def value(self, name: str) -> object:
+        return dict(self.values)[name]
 
 
 @dataclass(frozen=True)
@@ -76,6 +115,9 @@ class PoolPlan:
     pod_subnet: str | None
     pod_allocation: str | None  # DynamicIndividual / StaticBlock for pod subnet
     nodes: tuple[NodePlan, ...]
+    surge: Surge = field(default_factory=Surge)
+    os_sku: str | None = None
+    static_blocks_per_node: int | None = None  # StaticBlock: ceil((maxPods + 1) / 16) /28s
 
 
 @dataclass(frozen=True)
@@ -85,9 +127,11 @@ class SubnetPlan:
     prefix_v6: IPNetwork | None
     usable: int  # addresses left after Azure's 5
     roles: tuple[str, ...]  # "nodes", "pods", "apiserver", "other"
-    used: int  # addresses this cluster takes from it as planned
+    used: int  # addresses this cluster takes from it as planned (at start, for a dynamic pod subnet)
     route_table: str | None = None
     nsg: str | None = None
+    used_max: int | None = None  # dynamic pod subnet: when every node holds maxPods pods
+    used_by: tuple[tuple[str, int], ...] = ()  # what takes the planned addresses: ("nodes", 3), ...
 
 
 @dataclass(frozen=True)
@@ -108,6 +152,7 @@ class RouteTablePlan:
     subnets: tuple[str, ...]
     routes: tuple[RoutePlan, ...]
     route_limit: int = 400
+    aks_routes: bool = True  # AKS adds pod routes to it (kubenet); Overlay and others add none
 
 
 @dataclass(frozen=True)
@@ -132,22 +177,69 @@ class PodAddressing:
     cni: str  # what programs pod networking: "kubenet", "azure-cni", "cilium", user's choice
 
 
+class Limit(StrEnum):
+    """What stops a cluster from adding one more node."""
+
+    subnet = "subnet"  # the node subnet's usable addresses
+    pod_subnet = "pod subnet"  # the pod subnet's addresses (batches of 16 or /28 blocks)
+    pod_cidr = "pod CIDR"  # /24 (IPv6 /80) blocks of the pod CIDR, shared by the whole cluster
+    routes = "routes"  # kubenet: 400 routes per route table, one per node (two dual-stack)
+    cluster = "cluster limit"  # 5,000 nodes per cluster
+
+
+class PodCount(StrEnum):
+    """How to read a row's pod figures; AKS says not to multiply independent limits."""
+
+    reserved = "reserved"  # pods = IPs set aside per node x nodes (node-subnet CNI, static block, kubenet /24s)
+    ip_budget = "ip-budget"  # pods = pod IPs the subnet can hand out (dynamic pod subnet)
+    per_node = "per-node"  # no pod total: nodes and maxPods are independent limits (Overlay)
+    unmanaged = "unmanaged"  # the user's CNI decides (BYO CNI)
+
+
 @dataclass(frozen=True)
 class CapacityRow:
-    model: str  # "kubenet", "azure-cni-node-subnet", "azure-cni-overlay"
+    """How many nodes (and pods) fit under one model: at most, and with the upgrade surge kept free.
+
+    `nodes` is the maximum; `nodes_with_surge` the largest n for which n plus its surge still fits
+    (the figure to plan with). Pod figures follow `pod_count`; they are None where the model has
+    no pod total (`per_node`, `unmanaged`): say "up to max_pods_per_node per node" instead.
+    """
+
+    model: str  # a ModelKey value
     max_pods_per_node: int
+    surge: Surge
     nodes: int
-    pods: int
-    current: bool
-    limited_by: str  # "subnet", "routes", "pod CIDR", "model limit"
+    nodes_with_surge: int
+    limited_by: Limit
+    pod_count: PodCount
+    pods: int | None
+    pods_with_surge: int | None
+    current: bool  # the model and maxPods of this cluster
 
 
 @dataclass(frozen=True)
 class Capacity:
+    """What one subnet holds: a node subnet (every model compared) or a pod subnet (this model)."""
+
     subnet: str
     prefix: IPNetwork
     usable: int
+    role: str  # "nodes" or "pods"
+    nodes_now: int  # nodes of this cluster placed in it
     rows: tuple[CapacityRow, ...]
+
+
+@dataclass(frozen=True)
+class ClusterCapacity:
+    """Cluster-wide figures for this cluster's model; a shared pod CIDR and route table count once."""
+
+    nodes_now: int
+    surge_now: int  # surge nodes the largest pool's upgrade adds today
+    nodes: int  # most nodes the whole cluster can have
+    nodes_with_surge: int
+    limited_by: Limit
+    pod_cidr_blocks: int | None  # /24 blocks (kubenet, Overlay), counted once for every subnet
+    route_budget: int | None  # kubenet: routes a table holds minus your own routes
 
 
 @dataclass(frozen=True)
@@ -158,6 +250,7 @@ class APIServerPlan:
     public_fqdn: bool
     subnet: str | None
     authorized_ranges: tuple[IPNetwork, ...] = ()
+    reserved_ips: int = 0  # VNet integration: AKS reserves at least 9 IPs in the API server subnet
 
 
 @dataclass(frozen=True)
@@ -186,6 +279,10 @@ class AddressPlan:
     egress: EgressPlan
     api_server: APIServerPlan
     capacity: tuple[Capacity, ...]
+    cluster_capacity: ClusterCapacity | None = None
+    service_proxy: str = "kube-proxy"  # who answers service VIPs: "kube-proxy" or "cilium" (eBPF, no kube-proxy)
+    kubernetes_service_ip: IPAddress | None = None  # kubernetes.default: single-stack, primary family only
+    connected: tuple[tuple[str, str, IPNetwork], ...] = ()  # (name, kind, prefix) the cluster must not overlap
     assumed: tuple[str, ...] = ()  # field paths whose value is an AKS default, not the input's
     findings: tuple[Finding, ...] = field(default=())
 

@@ -15,7 +15,7 @@ from ..model import (
     Subnet,
     VirtualNetwork,
 )
-from .plan import ModelKey
+from .plan import ModelKey, Surge
 
 MANAGED_VNET = ipaddress.ip_network("10.224.0.0/12")
 MANAGED_SUBNET = ipaddress.ip_network("10.224.0.0/16")
@@ -35,9 +35,28 @@ DEFAULT_MAX_PODS = {
 }
 
 
+def default_plugin(spec: ClusterSpec) -> NetworkPlugin:
+    """AKS's default plugin: Azure CNI Overlay from Kubernetes 1.30, kubenet before.
+
+    Sources: azure-cni-overlay ("If you don't specify --network-plugin, AKS defaults to Azure CNI
+    Overlay"); Azure/azure-rest-api-specs#30845 ("< 1.30 will remain kubenet").
+    """
+    version = spec.kubernetesVersion
+    if version:
+        parts = version.lstrip("v").split(".")
+        try:
+            if (int(parts[0]), int(parts[1])) < (1, 30):
+                return NetworkPlugin.kubenet
+        except (ValueError, IndexError):
+            pass
+    return NetworkPlugin.azure
+
+
 def model_key(spec: ClusterSpec) -> ModelKey:
     net = spec.networkProfile
-    plugin = net.networkPlugin or NetworkPlugin.kubenet
+    plugin = net.networkPlugin or default_plugin(spec)
+    if net.networkPlugin is None and plugin == NetworkPlugin.azure:
+        return ModelKey.azure_cni_overlay
     if plugin == NetworkPlugin.kubenet:
         return ModelKey.kubenet
     if plugin == NetworkPlugin.none:
@@ -69,6 +88,8 @@ class Resolved:
     pool_max_pods: dict[str, int]
     pool_mode: dict[str, str]
     pool_subnet: dict[str, str]
+    pool_surge: dict[str, Surge] = field(default_factory=dict)
+    public_fqdn: bool = True
     assumed: list[str] = field(default_factory=list)
 
     def subnet(self, name: str) -> Subnet:
@@ -89,6 +110,8 @@ def resolve(spec: ClusterSpec) -> Resolved:
     model = model_key(spec)
     if net.networkPlugin is None:
         assumed.append("networkProfile.networkPlugin")
+        if model == ModelKey.azure_cni_overlay:
+            assumed.append("networkProfile.networkPluginMode")
 
     aks_id = spec.aksId or made_up_aks_id(spec.name)
     if spec.aksId is None:
@@ -158,9 +181,22 @@ def resolve(spec: ClusterSpec) -> Resolved:
         assumed.append("networkProfile.outboundType")
     lb_sku = net.loadBalancerSku or "standard"
 
+    api = spec.apiServerAccessProfile
+    # AKS creates a public FQDN for a private cluster too, unless it is disabled (private-clusters).
+    public_fqdn = api.enablePrivateClusterPublicFQDN is not False if api.enablePrivateCluster else True
+    if api.enablePrivateCluster and api.enablePrivateClusterPublicFQDN is None:
+        assumed.append("apiServerAccessProfile.enablePrivateClusterPublicFQDN")
+
     default_pods = DEFAULT_MAX_PODS[model]
-    max_pods, modes, subnets = {}, {}, {}
+    max_pods, modes, subnets, surges = {}, {}, {}, {}
     for i, pool in enumerate(spec.nodePools):
+        surge = pool.upgradeSettings.maxSurge if pool.upgradeSettings else None
+        if surge is None:
+            surges[pool.name] = Surge()
+        elif surge.endswith("%"):
+            surges[pool.name] = Surge(count=None, percent=int(surge[:-1]))
+        else:
+            surges[pool.name] = Surge(count=int(surge))
         if pool.maxPods is None:
             assumed.append(f"nodePools[{i}].maxPods")
         max_pods[pool.name] = pool.maxPods or default_pods
@@ -184,5 +220,7 @@ def resolve(spec: ClusterSpec) -> Resolved:
         pool_max_pods=max_pods,
         pool_mode=modes,
         pool_subnet=subnets,
+        pool_surge=surges,
+        public_fqdn=public_fqdn,
         assumed=assumed,
     )

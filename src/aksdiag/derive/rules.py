@@ -1,8 +1,8 @@
 """What AKS refuses, and what it allows but a reviewer should see.
 
-Each rule yields a `Finding` naming the fields involved. Errors stop the render unless
-the user asked to draw unsupported designs; `fatal` errors (a reference to a subnet that
-does not exist, say) stop it always, because there is nothing sensible to draw.
+Each check yields a `Finding`: a rule id of `catalog.RULES`, the values it found and the
+fields involved. Severity and wording live in the catalogue. `references` are fatal: a name
+that points at nothing leaves nothing sensible to plan or draw.
 """
 
 from __future__ import annotations
@@ -11,14 +11,27 @@ import ipaddress
 from collections.abc import Iterator
 
 from ..model import IPNetwork, NetworkDataplane, OSType
-from .plan import Finding, ModelKey, Severity
+from .plan import Finding, ModelKey
 from .resolve import Resolved
 
 RESERVED_RANGES = tuple(
     ipaddress.ip_network(r) for r in ("169.254.0.0/16", "172.30.0.0/16", "172.31.0.0/16", "192.0.2.0/24")
 )
+# Pod CIDRs inside these are in Microsoft's support scope (RFC 1918, RFC 6598, IPv6 ULA).
+PRIVATE_RANGES = tuple(
+    ipaddress.ip_network(r) for r in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7")
+)
+SERVICE_CIDR_LARGEST = {4: 12, 6: 108}
+STATIC_POD_SUBNET_LARGEST = 12
+APISERVER_SUBNET_SMALLEST = 28
+SYSTEM_POOL_MIN_PODS = 30
+WINDOWS_MAX_PODS = 110
 
-E, W, N = Severity.error, Severity.warning, Severity.note
+
+def finding(rule: str, fields: tuple[str, ...] | str, subject: str | None = None, **values: object) -> Finding:
+    if isinstance(fields, str):
+        fields = (fields,)
+    return Finding(rule, tuple(values.items()), fields, subject)
 
 
 def references(r: Resolved) -> Iterator[Finding]:
@@ -31,152 +44,281 @@ def references(r: Resolved) -> Iterator[Finding]:
             if ref is None:
                 continue
             if r.vnet_managed:
-                yield Finding(E, "subnet-needs-vnet", f"names subnet {ref!r} but the cluster has no `vnet`; "
-                              "add the VNet that holds it", (f"nodePools[{i}].{attr}",))
+                yield finding("subnet-needs-vnet", f"nodePools[{i}].{attr}", subnet=ref)
             elif ref not in names:
-                yield Finding(E, "unknown-subnet", f"subnet {ref!r} is not in vnet.subnets "
-                              f"(known: {', '.join(sorted(names))})", (f"nodePools[{i}].{attr}",))
+                yield finding("unknown-subnet", f"nodePools[{i}].{attr}", subnet=ref, known=", ".join(sorted(names)))
     api = spec.apiServerAccessProfile
     if api.subnetName is not None and api.subnetName not in names:
-        yield Finding(E, "unknown-subnet", f"subnet {api.subnetName!r} is not in vnet.subnets",
-                      ("apiServerAccessProfile.subnetName",))
+        yield finding("unknown-subnet", "apiServerAccessProfile.subnetName", subnet=api.subnetName,
+                      known=", ".join(sorted(names)))
 
 
 def _overlaps(a: IPNetwork, b: IPNetwork) -> bool:
     return a.version == b.version and a.overlaps(b)  # type: ignore[arg-type]
 
 
-def addresses(r: Resolved) -> Iterator[Finding]:
-    net = r.spec.networkProfile
-    vnet_prefixes = list(r.vnet.addressPrefixes)
-    for i, s in enumerate(r.vnet.subnets):
-        if not any(s.addressPrefix.version == v.version and s.addressPrefix.subnet_of(v)  # type: ignore[arg-type]
-                   for v in vnet_prefixes):
-            yield Finding(E, "subnet-outside-vnet", f"{s.addressPrefix} is not inside the VNet's address space "
-                          f"({', '.join(map(str, vnet_prefixes))})", (f"vnet.subnets[{i}].addressPrefix",))
-        for j, t in enumerate(r.vnet.subnets[:i]):
-            if _overlaps(s.addressPrefix, t.addressPrefix):
-                yield Finding(E, "subnet-overlap", f"{s.addressPrefix} overlaps subnet {t.name!r} ({t.addressPrefix})",
-                              (f"vnet.subnets[{i}].addressPrefix", f"vnet.subnets[{j}].addressPrefix"))
+def _inside(a: IPNetwork, b: IPNetwork) -> bool:
+    return a.version == b.version and a.subnet_of(b)  # type: ignore[arg-type]
 
-    ranges: list[tuple[str, IPNetwork]] = [("vnet.addressPrefixes", p) for p in vnet_prefixes]
-    ranges += [("networkProfile.podCidr", p) for p in r.pod_cidrs]
-    ranges += [("networkProfile.serviceCidr", p) for p in r.service_cidrs]
+
+def _cluster_ranges(r: Resolved) -> list[tuple[str, IPNetwork]]:
+    """Pod, service and docker bridge ranges, with the field each comes from."""
+    net = r.spec.networkProfile
+    ranges: list[tuple[str, IPNetwork]] = []
+    pod_field = "networkProfile.podCidrs" if net.podCidrs else "networkProfile.podCidr"
+    ranges += [(pod_field, p) for p in r.pod_cidrs]
+    svc_field = "networkProfile.serviceCidrs" if net.serviceCidrs else "networkProfile.serviceCidr"
+    ranges += [(svc_field, p) for p in r.service_cidrs]
     if net.dockerBridgeCidr is not None:
         ranges.append(("networkProfile.dockerBridgeCidr", net.dockerBridgeCidr.network))
-    for name, prefix in ranges:
+    return ranges
+
+
+def addresses(r: Resolved) -> Iterator[Finding]:
+    vnet_prefixes = list(r.vnet.addressPrefixes)
+    vnet_text = ", ".join(map(str, vnet_prefixes))
+    for i, s in enumerate(r.vnet.subnets):
+        if not any(_inside(s.addressPrefix, v) for v in vnet_prefixes):
+            yield finding("subnet-outside-vnet", f"vnet.subnets[{i}].addressPrefix", prefix=s.addressPrefix,
+                          vnet=vnet_text)
+        for j, t in enumerate(r.vnet.subnets[:i]):
+            if _overlaps(s.addressPrefix, t.addressPrefix):
+                yield finding("subnet-overlap", (f"vnet.subnets[{i}].addressPrefix", f"vnet.subnets[{j}].addressPrefix"),
+                              prefix=s.addressPrefix, other=t.name, other_prefix=t.addressPrefix)
+
+    ranges = _cluster_ranges(r)
+    for name, prefix in [("vnet.addressPrefixes", p) for p in vnet_prefixes] + ranges:
         for bad in RESERVED_RANGES:
             if _overlaps(prefix, bad):
-                yield Finding(E, "reserved-range", f"{prefix} overlaps {bad}, which AKS reserves", (name,))
+                yield finding("reserved-range", name, prefix=prefix, reserved=bad)
     for i, (name_a, a) in enumerate(ranges):
         for name_b, b in ranges[:i]:
             if name_a != name_b and _overlaps(a, b):
-                yield Finding(E, "range-overlap", f"{a} overlaps {b} ({name_b}); pod, service and VNet ranges "
-                              "must not overlap", (name_a, name_b))
+                yield finding("range-overlap", (name_a, name_b), prefix=a, other=b, other_field=name_b)
+    # AKS refuses overlap with a subnet; overlap with the VNet's free space is allowed (X1).
+    subnets = [(i, s.name, p) for i, s in enumerate(r.vnet.subnets)
+               for p in (s.addressPrefix, s.addressPrefixIPv6) if p is not None]
+    for name, prefix in ranges:
+        hit = [(i, sn, sp) for i, sn, sp in subnets if _overlaps(prefix, sp)]
+        for i, sn, sp in hit:
+            yield finding("range-overlaps-subnet", (name, f"vnet.subnets[{i}].addressPrefix"), prefix=prefix,
+                          subnet=sn, subnet_prefix=sp)
+        if not hit and any(_overlaps(prefix, v) for v in vnet_prefixes):
+            yield finding("range-in-vnet", name, prefix=prefix, vnet=vnet_text)
+    for k, c in enumerate(r.spec.connectedNetworks):
+        for other in c.addressPrefixes:
+            for name, prefix in [("vnet.addressPrefixes", p) for p in vnet_prefixes] + ranges:
+                if _overlaps(prefix, other):
+                    yield finding("connected-overlap", (name, f"connectedNetworks[{k}].addressPrefixes"),
+                                  prefix=prefix, field=name, network=c.name, other=other, kind=c.kind.value)
+
+    svc_field = "networkProfile.serviceCidrs" if r.spec.networkProfile.serviceCidrs else "networkProfile.serviceCidr"
+    for c in r.service_cidrs:
+        limit = SERVICE_CIDR_LARGEST[c.version]
+        if c.prefixlen < limit:
+            yield finding("service-cidr-too-large", svc_field, prefix=c, limit=limit)
+    for c in r.pod_cidrs:
+        if not any(_inside(c, p) for p in PRIVATE_RANGES):
+            yield finding("pod-cidr-not-private", "networkProfile.podCidr", prefix=c)
 
     dns = r.dns_service_ip
     svc = [c for c in r.service_cidrs if c.version == dns.version]
+    service_text = ", ".join(map(str, r.service_cidrs))
     if not svc or dns not in svc[0]:
-        yield Finding(E, "dns-outside-service-cidr", f"{dns} is not inside the service CIDR "
-                      f"({', '.join(map(str, r.service_cidrs))})", ("networkProfile.dnsServiceIP",))
-    elif dns in (svc[0].network_address, svc[0].network_address + 1):
-        yield Finding(E, "dns-first-address", f"{dns} is the first address of {svc[0]}, which Kubernetes gives "
-                      "to kubernetes.default; use the .10", ("networkProfile.dnsServiceIP",))
+        yield finding("dns-outside-service-cidr", "networkProfile.dnsServiceIP", dns=dns, service=service_text)
+    elif dns == svc[0].network_address:
+        yield finding("dns-network-address", "networkProfile.dnsServiceIP", dns=dns, service=svc[0])
+    elif dns == svc[0].network_address + 1:
+        yield finding("dns-kubernetes-default", "networkProfile.dnsServiceIP", dns=dns, service=svc[0])
+    elif dns == svc[0].broadcast_address:
+        yield finding("dns-broadcast-address", "networkProfile.dnsServiceIP", dns=dns, service=svc[0])
+
+    families = list(r.ip_families)
+    if families not in (["IPv4"], ["IPv4", "IPv6"]):
+        yield finding("ip-families", "networkProfile.ipFamilies", families="[" + ", ".join(families) + "]")
 
 
 def combinations(r: Resolved) -> Iterator[Finding]:
+    yield from _models(r)
+    yield from _pools(r)
+    yield from _egress(r)
+    yield from _api_server(r)
+
+
+def _models(r: Resolved) -> Iterator[Finding]:
     spec, net, m = r.spec, r.spec.networkProfile, r.model
     dual = "IPv6" in r.ip_families
     windows = [(i, p) for i, p in enumerate(spec.nodePools) if p.osType == OSType.Windows]
+    plugin_field = "networkProfile.networkPlugin"
 
-    if net.networkPluginMode is not None and (net.networkPlugin or "kubenet") != "azure":
-        yield Finding(E, "overlay-needs-azure", "networkPluginMode overlay needs networkPlugin azure",
-                      ("networkProfile.networkPluginMode", "networkProfile.networkPlugin"))
+    if net.networkPluginMode is not None and net.networkPlugin is not None and net.networkPlugin != "azure":
+        yield finding("overlay-needs-azure", ("networkProfile.networkPluginMode", plugin_field))
     if m == ModelKey.kubenet:
         for i, p in windows:
-            yield Finding(E, "kubenet-windows", "Windows node pools need Azure CNI; kubenet is Linux only",
-                          (f"nodePools[{i}].osType", "networkProfile.networkPlugin"), subject=p.name)
+            yield finding("kubenet-windows", (f"nodePools[{i}].osType", plugin_field), p.name)
         if r.network_policy == "azure":
-            yield Finding(E, "kubenet-azure-policy", "Azure network policy is not supported on kubenet "
-                          "(Calico is)", ("networkProfile.networkPolicy", "networkProfile.networkPlugin"))
+            yield finding("kubenet-azure-policy", ("networkProfile.networkPolicy", plugin_field))
         if dual and r.network_policy in ("azure", "calico"):
-            yield Finding(E, "dualstack-kubenet-policy", f"{r.network_policy} network policy is not supported on "
-                          "dual-stack kubenet", ("networkProfile.networkPolicy", "networkProfile.ipFamilies"))
+            yield finding("dualstack-kubenet-policy", ("networkProfile.networkPolicy", "networkProfile.ipFamilies"),
+                          policy=r.network_policy)
         if dual and r.outbound_type in ("managedNATGateway", "userAssignedNATGateway"):
-            yield Finding(E, "dualstack-kubenet-natgw", "NAT gateway is not supported on dual-stack kubenet",
-                          ("networkProfile.outboundType", "networkProfile.ipFamilies"))
-        yield Finding(N, "kubenet-retirement", "kubenet retires on 31 March 2028; the suggested move is Azure CNI "
-                      "Overlay", ("networkProfile.networkPlugin",))
+            yield finding("dualstack-kubenet-natgw", ("networkProfile.outboundType", "networkProfile.ipFamilies"))
+        if dual:
+            yield finding("dualstack-kubenet-legacy", ("networkProfile.ipFamilies", plugin_field))
+        yield finding("kubenet-retirement", plugin_field)
+    if dual and m in (ModelKey.azure_cni_node_subnet, ModelKey.azure_cni_pod_subnet):
+        yield finding("dualstack-model", ("networkProfile.ipFamilies", plugin_field), model=m.value)
+    if dual and m == ModelKey.azure_cni_overlay and r.network_policy in ("azure", "calico"):
+        yield finding("dualstack-overlay-policy", ("networkProfile.networkPolicy", "networkProfile.ipFamilies"),
+                      policy=r.network_policy)
+    if dual and m != ModelKey.kubenet and r.outbound_type in ("managedNATGateway", "userAssignedNATGateway"):
+        yield finding("dualstack-natgw", ("networkProfile.outboundType", "networkProfile.ipFamilies"),
+                      outbound=r.outbound_type)
     if m in (ModelKey.azure_cni_node_subnet, ModelKey.azure_cni_pod_subnet) and (net.podCidr or net.podCidrs):
-        yield Finding(E, "pod-cidr-without-overlay", "podCidr is only used by kubenet and Azure CNI Overlay; "
-                      "this model takes pod IPs from a subnet", ("networkProfile.podCidr",))
+        yield finding("pod-cidr-without-overlay", "networkProfile.podCidr")
     if m in (ModelKey.kubenet, ModelKey.azure_cni_overlay):
         for i, p in enumerate(spec.nodePools):
             if p.podSubnetName:
-                yield Finding(E, "pod-subnet-model", f"a pod subnet is only used by Azure CNI Pod Subnet, not {m}",
-                              (f"nodePools[{i}].podSubnetName", "networkProfile.networkPlugin"), subject=p.name)
+                yield finding("pod-subnet-model", (f"nodePools[{i}].podSubnetName", plugin_field), p.name,
+                              model=m.value)
     if m == ModelKey.azure_cni_pod_subnet:
         for i, p in enumerate(spec.nodePools):
             if not p.podSubnetName:
-                yield Finding(E, "pod-subnet-every-pool", "with Azure CNI Pod Subnet every pool needs a pod subnet",
-                              (f"nodePools[{i}].podSubnetName",), subject=p.name)
+                yield finding("pod-subnet-every-pool", f"nodePools[{i}].podSubnetName", p.name)
+        if r.vnet_managed:
+            yield finding("pod-subnet-needs-vnet", "vnet")
+        yield from _static_blocks(r)
     for i, p in enumerate(spec.nodePools):
         if p.podIPAllocationMode is not None and not p.podSubnetName:
-            yield Finding(E, "allocation-mode-needs-pod-subnet", "podIPAllocationMode applies to a pod subnet only",
-                          (f"nodePools[{i}].podIPAllocationMode",), subject=p.name)
+            yield finding("allocation-mode-needs-pod-subnet", f"nodePools[{i}].podIPAllocationMode", p.name)
     if net.byoCni is not None and m != ModelKey.byo_cni:
-        yield Finding(E, "byo-cni-needs-none", "byoCni names the CNI you install when networkPlugin is none",
-                      ("networkProfile.byoCni", "networkProfile.networkPlugin"))
+        yield finding("byo-cni-needs-none", ("networkProfile.byoCni", plugin_field))
+    if m == ModelKey.byo_cni:
+        if r.network_policy != "none":
+            yield finding("byo-cni-policy", "networkProfile.networkPolicy")
+        if not r.pod_cidrs:
+            yield finding("byo-cni-no-pod-cidr", "networkProfile.podCidr")
     if net.networkDataplane == NetworkDataplane.cilium:
         if m not in (ModelKey.azure_cni_overlay, ModelKey.azure_cni_pod_subnet, ModelKey.azure_cni_node_subnet):
-            yield Finding(E, "cilium-dataplane-needs-azure", "networkDataplane cilium needs networkPlugin azure",
-                          ("networkProfile.networkDataplane", "networkProfile.networkPlugin"))
+            yield finding("cilium-dataplane-needs-azure", ("networkProfile.networkDataplane", plugin_field))
         if r.network_policy in ("azure", "calico"):
-            yield Finding(E, "cilium-dataplane-policy", f"with networkDataplane cilium, policy is enforced by "
-                          f"Cilium; {r.network_policy} is not allowed",
-                          ("networkProfile.networkPolicy", "networkProfile.networkDataplane"))
+            yield finding("cilium-dataplane-policy", ("networkProfile.networkPolicy", "networkProfile.networkDataplane"),
+                          policy=r.network_policy)
+        for i, p in windows:
+            yield finding("windows-cilium", (f"nodePools[{i}].osType", "networkProfile.networkDataplane"), p.name)
     if r.network_policy == "cilium" and r.dataplane != "cilium":
-        yield Finding(E, "cilium-policy-needs-dataplane", "networkPolicy cilium needs networkDataplane cilium",
-                      ("networkProfile.networkPolicy", "networkProfile.networkDataplane"))
-    if m == ModelKey.byo_cni and r.network_policy != "none":
-        yield Finding(E, "byo-cni-policy", "with networkPlugin none, AKS installs no policy engine; your CNI "
-                      "enforces policy", ("networkProfile.networkPolicy",))
+        yield finding("cilium-policy-needs-dataplane", ("networkProfile.networkPolicy", "networkProfile.networkDataplane"))
+    if r.network_policy == "azure" and m != ModelKey.kubenet:
+        yield finding("npm-retirement", "networkProfile.networkPolicy")
     for i, p in windows:
-        if len(p.name) > 6:
-            yield Finding(E, "windows-pool-name", "Windows pool names are 6 characters at most",
-                          (f"nodePools[{i}].name",), subject=p.name)
-        if r.pool_mode[p.name] == "System":
-            yield Finding(E, "windows-system-pool", "system pools must be Linux", (f"nodePools[{i}].mode",),
-                          subject=p.name)
-    if not any(mode == "System" for mode in r.pool_mode.values()):
-        yield Finding(E, "no-system-pool", "a cluster needs at least one System pool", ("nodePools",))
+        if p.osSKU is not None and p.osSKU.value == "Windows2019" and m in (ModelKey.azure_cni_overlay,
+                                                                            ModelKey.azure_cni_pod_subnet):
+            yield finding("windows2019-model", (f"nodePools[{i}].osSKU", plugin_field), p.name, model=m.value)
+        if m == ModelKey.azure_cni_overlay and r.pool_max_pods[p.name] > WINDOWS_MAX_PODS:
+            yield finding("windows-max-pods", f"nodePools[{i}].maxPods", p.name, max_pods=r.pool_max_pods[p.name])
+    if m == ModelKey.kubenet:
+        tables = {r.subnet(n).routeTable.name for n in r.pool_subnet.values()  # type: ignore[union-attr]
+                  if r.subnet(n).routeTable is not None}
+        bare = any(r.subnet(n).routeTable is None for n in r.pool_subnet.values())
+        if len(tables) > 1 or (tables and bare):
+            yield finding("kubenet-route-tables", "vnet.subnets",
+                          tables=", ".join(sorted(tables) + (["none"] if bare else [])))
 
-    out = r.outbound_type
+
+def _static_blocks(r: Resolved) -> Iterator[Finding]:
+    from .network_models import static_blocks_per_node
+
+    modes: dict[str, set[str]] = {}
+    for i, p in enumerate(r.spec.nodePools):
+        if not p.podSubnetName:
+            continue
+        mode = p.podIPAllocationMode.value if p.podIPAllocationMode else "DynamicIndividual"
+        modes.setdefault(p.podSubnetName, set()).add(mode)
+        if mode != "StaticBlock" or p.podSubnetName not in {s.name for s in r.vnet.subnets}:
+            continue
+        prefix = r.subnet(p.podSubnetName).addressPrefix
+        if prefix.prefixlen < STATIC_POD_SUBNET_LARGEST:
+            yield finding("static-pod-subnet-too-large", f"nodePools[{i}].podSubnetName", p.name, prefix=prefix)
+        max_pods = r.pool_max_pods[p.name]
+        blocks = static_blocks_per_node(max_pods)
+        waste = blocks * 16 - 1 - max_pods
+        if waste:
+            yield finding("static-block-waste", f"nodePools[{i}].maxPods", p.name, max_pods=max_pods, blocks=blocks,
+                          waste=waste, best=blocks * 16 - 1)
+    for name, used in modes.items():
+        if len(used) > 1:
+            i = next(k for k, s in enumerate(r.vnet.subnets) if s.name == name)
+            yield finding("pod-subnet-mixed-modes", f"vnet.subnets[{i}]", name, subnet=name)
+
+
+def _pools(r: Resolved) -> Iterator[Finding]:
+    for i, p in enumerate(r.spec.nodePools):
+        system = r.pool_mode[p.name] == "System"
+        if p.osType == OSType.Windows:
+            if len(p.name) > 6:
+                yield finding("windows-pool-name", f"nodePools[{i}].name", p.name)
+            if system:
+                yield finding("windows-system-pool", f"nodePools[{i}].mode", p.name)
+        if system and p.count == 0:
+            yield finding("system-pool-empty", f"nodePools[{i}].count", p.name, pool=p.name)
+        max_pods = r.pool_max_pods[p.name]
+        if system and 0 < p.count and max_pods * p.count < SYSTEM_POOL_MIN_PODS:
+            yield finding("system-pool-min-pods", (f"nodePools[{i}].maxPods", f"nodePools[{i}].count"), p.name,
+                          pool=p.name, pods=max_pods * p.count, max_pods=max_pods, count=p.count)
+    if not any(mode == "System" for mode in r.pool_mode.values()):
+        yield finding("no-system-pool", "nodePools")
+
+
+def _egress(r: Resolved) -> Iterator[Finding]:
+    net, out = r.spec.networkProfile, r.outbound_type
     if out == "managedNATGateway" and not r.vnet_managed:
-        yield Finding(E, "managed-natgw-byo-vnet", "managedNATGateway works with an AKS-managed VNet only; use "
-                      "userAssignedNATGateway for your own VNet", ("networkProfile.outboundType", "vnet"))
+        yield finding("managed-natgw-byo-vnet", ("networkProfile.outboundType", "vnet"))
     if out in ("userAssignedNATGateway", "userDefinedRouting") and r.vnet_managed:
-        yield Finding(E, f"{out}-needs-byo-vnet", f"{out} needs your own VNet and subnet",
-                      ("networkProfile.outboundType", "vnet"))
+        yield finding(f"{out}-needs-byo-vnet", ("networkProfile.outboundType", "vnet"))
     if out == "userDefinedRouting" and not r.vnet_managed:
-        has_default = any(str(rt.addressPrefix) == "0.0.0.0/0" for s in r.vnet.subnets if s.routeTable
-                          for rt in s.routeTable.routes)
-        if not has_default and net.egressNextHopIP is None:
-            yield Finding(E, "udr-needs-default-route", "userDefinedRouting needs a 0.0.0.0/0 route to your "
-                          "firewall or NVA: add it to the subnet's routeTable or set egressNextHopIP",
-                          ("networkProfile.outboundType", "networkProfile.egressNextHopIP"))
+        defaults = [(i, k, rt) for i, s in enumerate(r.vnet.subnets) if s.routeTable
+                    for k, rt in enumerate(s.routeTable.routes) if str(rt.addressPrefix) == "0.0.0.0/0"]
+        if not defaults and net.egressNextHopIP is None:
+            yield finding("udr-needs-default-route", ("networkProfile.outboundType", "networkProfile.egressNextHopIP"))
+        for i, k, rt in defaults:
+            if rt.nextHopType.value == "Internet":
+                yield finding("udr-default-route-internet", f"vnet.subnets[{i}].routeTable.routes[{k}].nextHopType",
+                              route=rt.name)
+        if r.lb_sku == "standard":
+            yield finding("udr-public-inbound", "networkProfile.outboundType")
+    if out == "none":
+        boot = r.spec.bootstrapProfile
+        if boot is None or boot.artifactSource is None or boot.artifactSource.value != "Cache":
+            yield finding("outbound-none-not-isolated", ("networkProfile.outboundType",
+                                                          "bootstrapProfile.artifactSource"))
+        api = r.spec.apiServerAccessProfile
+        if not api.enablePrivateCluster and not api.enableVnetIntegration:
+            yield finding("outbound-none-public-api", ("networkProfile.outboundType",
+                                                        "apiServerAccessProfile.enablePrivateCluster"))
     if r.lb_sku == "basic":
         if out != "loadBalancer":
-            yield Finding(E, "basic-lb-outbound", f"outboundType {out} needs the standard load balancer",
-                          ("networkProfile.loadBalancerSku", "networkProfile.outboundType"))
-        yield Finding(W, "basic-lb-retired", "the basic load balancer was retired on 30 September 2025",
-                      ("networkProfile.loadBalancerSku",))
+            yield finding("basic-lb-outbound", ("networkProfile.loadBalancerSku", "networkProfile.outboundType"),
+                          outbound=out)
+        yield finding("basic-lb-retired", "networkProfile.loadBalancerSku")
+
+
+def _api_server(r: Resolved) -> Iterator[Finding]:
     api = r.spec.apiServerAccessProfile
     if api.enableVnetIntegration and api.subnetName is None and not r.vnet_managed:
-        yield Finding(E, "apiserver-subnet", "API server VNet integration with your own VNet needs "
-                      "apiServerAccessProfile.subnetName", ("apiServerAccessProfile.subnetName",))
+        yield finding("apiserver-subnet", "apiServerAccessProfile.subnetName")
+    if api.subnetName is not None and api.subnetName in {s.name for s in r.vnet.subnets}:
+        prefix = r.subnet(api.subnetName).addressPrefix
+        if prefix.version == 4 and prefix.prefixlen > APISERVER_SUBNET_SMALLEST:
+            yield finding("apiserver-subnet-too-small", "apiServerAccessProfile.subnetName", api.subnetName,
+                          prefix=prefix)
+        for i, p in enumerate(r.spec.nodePools):
+            if r.pool_subnet[p.name] == api.subnetName:
+                yield finding("apiserver-subnet-shared", (f"nodePools[{i}].vnetSubnetName",
+                                                           "apiServerAccessProfile.subnetName"), api.subnetName,
+                              subnet=api.subnetName, pool=p.name, what="nodes")
+            if p.podSubnetName == api.subnetName:
+                yield finding("apiserver-subnet-shared", (f"nodePools[{i}].podSubnetName",
+                                                           "apiServerAccessProfile.subnetName"), api.subnetName,
+                              subnet=api.subnetName, pool=p.name, what="pods")
     if api.privateDNSZone is not None and not api.enablePrivateCluster:
-        yield Finding(W, "dns-zone-public", "privateDNSZone is only used by private clusters",
-                      ("apiServerAccessProfile.privateDNSZone",))
-    if m == ModelKey.azure_cni_pod_subnet and r.vnet_managed:
-        yield Finding(E, "pod-subnet-needs-vnet", "Azure CNI Pod Subnet needs your own VNet", ("vnet",))
+        yield finding("dns-zone-public", "apiServerAccessProfile.privateDNSZone")

@@ -14,6 +14,8 @@ import ipaddress
 import re
 from typing import Any
 
+from ..model import OSSKU
+
 _SUBNET_ID = re.compile(r"/virtualnetworks/([^/]+)/subnets/([^/]+)", re.I)
 _RG = re.compile(r"/resourcegroups/([^/]+)/", re.I)
 
@@ -113,6 +115,13 @@ def managed_cluster_to_spec_data(data: dict[str, Any], name: str) -> dict[str, A
             value = _ci(raw, field)
             if value is not None:
                 pool[field] = _canon(field, value)
+        sku = _ci(raw, "osSKU", "osSku")
+        known = {v.lower(): v for v in OSSKU.__members__.values()}
+        if isinstance(sku, str) and sku.lower() in known:
+            pool["osSKU"] = known[sku.lower()]
+        surge = _ci(_ci(raw, "upgradeSettings"), "maxSurge")
+        if surge is not None and re.fullmatch(r"[0-9]{1,4}%?", str(surge).strip()):
+            pool["upgradeSettings"] = {"maxSurge": str(surge).strip()}
         alloc = _ci(raw, "podIPAllocationMode", "podIpAllocationMode")
         if alloc is not None:
             pool["podIPAllocationMode"] = _canon("podIPAllocationMode", alloc)
@@ -161,6 +170,9 @@ def managed_cluster_to_spec_data(data: dict[str, Any], name: str) -> dict[str, A
         if value:
             spec[field] = str(value)
     spec["networkProfile"] = net
+    source = _ci(_ci(props, "bootstrapProfile"), "artifactSource")
+    if isinstance(source, str) and source.lower() in ("direct", "cache"):
+        spec["bootstrapProfile"] = {"artifactSource": source.capitalize()}
     if subnets_seen:
         spec["vnet"] = _assumed_vnet(vnet_name or "vnet", subnets_seen, net, "IPv6" in (net.get("ipFamilies") or []))
         assumed += ["vnet.addressPrefixes", "vnet.subnets[].addressPrefix"]

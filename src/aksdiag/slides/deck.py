@@ -14,6 +14,8 @@ from ..derive.as_model import Choice
 from ..derive.compare import Comparison
 from ..derive.migration import Migration
 from ..derive.plan import AddressPlan, Severity
+from ..report.plan_table import _pods as pods_text
+from ..report.plan_table import plan_rows as plan_tables
 
 MAX_ROWS = 11  # rows per table page (plus the header) at 16 pt on a 16:9 slide
 
@@ -105,56 +107,47 @@ def _chunks(title: str, header: tuple[str, ...], rows: list[tuple[str, ...]], no
     return pages
 
 
+def _n(v: int | None) -> str:
+    return "" if v is None else f"{v:,}"
+
+
 def plan_rows(plan: AddressPlan) -> list[tuple[str, ...]]:
-    rows: list[tuple[str, ...]] = []
-    for p in plan.vnet_prefixes:
-        rows.append(("VNet " + plan.vnet_name, str(p), f"{p.num_addresses:,}", "", "",
-                     "managed by AKS" if plan.vnet_managed else "yours"))
-    for s in plan.subnets:
-        rows.append((f"subnet {s.name}", str(s.prefix), f"{s.prefix.num_addresses:,}", f"{s.usable:,}",
-                     f"{s.used:,}", ", ".join(s.roles)))
-    if plan.pods.kind in ("cidr", "unmanaged"):
-        for c in plan.pods.cidrs:
-            per = f"one /{plan.pods.block_prefixlen[0]} per node" if plan.pods.block_prefixlen else "your CNI"
-            used = sum(1 for n in plan.nodes if n.pod_blocks)
-            rows.append(("pod CIDR", str(c), f"{c.num_addresses:,}", "", f"{used} blocks" if used else "",
-                         f"pods, {per}; not a VNet range"))
-    for c in plan.service_cidrs:
-        rows.append(("service CIDR", str(c), f"{c.num_addresses:,}", "", "", "ClusterIP services (virtual)"))
-    rows.append(("DNS service IP", str(plan.dns_service_ip), "1", "", "", "kube-dns"))
+    """The ranges of `aksdiag plan` (issue 10's table), so the deck and the CLI agree to the address."""
+    rows = [(f"{r.range} {r.name}", r.prefix, _n(r.size), _n(r.usable), _n(r.planned), r.lives)
+            for r in plan_tables(plan).ranges]
     if plan.route_table is not None:
         rt = plan.route_table
-        rows.append((f"route table {rt.name}", "", "", str(rt.route_limit), str(len(rt.routes)),
-                     "yours" if rt.byo else "made by AKS"))
+        rows.append((f"route table {rt.name}", "", "", _n(rt.route_limit), _n(len(rt.routes)),
+                     ("yours" if rt.byo else "made by AKS") + "; usable = routes it holds"))
     return rows
 
 
 def capacity_rows(plan: AddressPlan) -> list[tuple[str, ...]]:
-    rows = []
-    for cap in plan.capacity:
-        for r in cap.rows:
-            surge = getattr(r, "nodes_with_surge", None)  # issue 10: capacity with upgrade headroom
-            rows.append((f"{cap.subnet} {cap.prefix}", MODEL_NAMES.get(r.model, r.model) + (" (this cluster)"
-                         if r.current else ""), str(r.max_pods_per_node), f"{r.nodes:,}", f"{r.pods:,}",
-                         f"{surge:,}" if surge is not None else "n/a", r.limited_by))
-    return rows
+    return [(m.subnet, MODEL_NAMES.get(m.model, m.model) + (" (this cluster)" if m.current else ""),
+             str(m.max_pods_per_node), _n(m.nodes_max), pods_text(m, False), _n(m.nodes_with_surge),
+             pods_text(m, True), m.surge, m.limited_by) for m in plan_tables(plan).models]
 
 
 def finding_rows(plan: AddressPlan) -> list[tuple[str, ...]]:
-    order = {Severity.error: 0, Severity.warning: 1, Severity.note: 2}
-    return [(f.rule, f.severity.value, ", ".join(f.fields), f.message)
-            for f in sorted(plan.findings, key=lambda f: order[f.severity])]
+    found = sorted(plan_tables(plan).findings, key=lambda f: -Severity(f["severity"]).rank)
+    return [(f["rule"], f["severity"], f["field"] or "", f["message"]) for f in found]
+
+
+def finding_sources(plan: AddressPlan) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(f"{f['rule']}: {f['url']}" for f in plan_tables(plan).findings))
 
 
 def plan_pages(plan: AddressPlan) -> list[Page]:
     notes = _assumptions(plan)
     pages = _chunks("Address plan", ("range", "prefix", "size", "usable", "planned", "what lives there"),
                     plan_rows(plan), notes)
-    pages += _chunks("Capacity: nodes and pods that fit", ("node subnet", "model", "max pods", "nodes", "pods",
-                     "nodes with surge", "limited by"), capacity_rows(plan), notes)
+    pages += _chunks("Capacity: nodes and pods that fit, and with upgrade surge",
+                     ("subnet", "model", "max pods", "nodes", "pods", "nodes with surge", "pods with surge", "surge",
+                      "limited by"), capacity_rows(plan), notes)
     findings = finding_rows(plan)
     if findings:
-        pages += _chunks("Findings", ("rule", "severity", "field", "what to do"), findings, notes)
+        pages += _chunks("Findings", ("rule", "severity", "field", "what to do"), findings,
+                         (*notes, "Rule sources: " + " ; ".join(finding_sources(plan))))
     else:
         pages.append(Page("list", "Findings", ("No findings: the design follows every rule aksdiag checks.",),
                           notes=notes))

@@ -1,0 +1,233 @@
+"""How many nodes and pods fit: at most, and with room for an upgrade's surge nodes.
+
+Every figure is computed twice: the maximum (what the seeds call "maximums [that] don't take
+into account upgrade or scale operations") and the largest node count n for which n plus its
+surge still fits. Surge is per pool (`upgradeSettings.maxSurge`, AKS default one node); pools
+upgrade one at a time, so a subnet keeps room for the largest surge of the pools on it, and a
+percentage is applied to all the subnet's nodes (exact for one pool, an upper bound otherwise).
+
+Limits that the whole cluster shares (the pod CIDR's /24 blocks, the kubenet route table,
+5,000 nodes) are counted once: a subnet's row subtracts what the cluster's other nodes use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from ..model import IPNetwork
+from .network_models import (
+    CLUSTER_NODE_LIMIT,
+    DYNAMIC_BATCH,
+    ROUTE_LIMIT,
+    STATIC_BLOCK,
+    dynamic_batches_per_node,
+    static_blocks_per_node,
+    usable_addresses,
+)
+from .plan import Capacity, CapacityRow, ClusterCapacity, Limit, ModelKey, PodCount, Surge
+from .resolve import DEFAULT_MAX_PODS, Resolved
+
+COMPARED = (ModelKey.kubenet, ModelKey.azure_cni_node_subnet, ModelKey.azure_cni_overlay)
+
+
+def largest_surge(surges: Iterable[Surge]) -> Callable[[int], int]:
+    """Surge nodes for n nodes: the largest any of these pools would add."""
+    found = list(surges) or [Surge()]
+    return lambda n: max(s.nodes(n) for s in found)
+
+
+def fit_with_surge(cap: int, surge: Callable[[int], int]) -> int:
+    """The largest n with n + surge(n) <= cap (surge grows with n, so search)."""
+    lo, hi = 0, max(cap, 0)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if mid + surge(mid) <= cap:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def static_blocks_in(prefix: IPNetwork) -> int:
+    """/28 blocks a node can own: all but the first and last, which hold Azure's reserved addresses."""
+    if prefix.prefixlen > STATIC_BLOCK:
+        return 0
+    return max((1 << (STATIC_BLOCK - prefix.prefixlen)) - 2, 0)
+
+
+def dynamic_batches_in(prefix: IPNetwork) -> int:
+    return usable_addresses(prefix) // DYNAMIC_BATCH
+
+
+def pod_cidr_blocks(r: Resolved) -> int | None:
+    """Node blocks in the pod CIDR (the smallest family's count), shared by every subnet."""
+    if not r.pod_cidrs:
+        return None
+    return min(1 << max((24 if c.version == 4 else 80) - c.prefixlen, 0) for c in r.pod_cidrs)
+
+
+def route_budget(r: Resolved) -> int:
+    """Routes a table has left for AKS's node routes after the user's own."""
+    user = 0
+    for name in dict.fromkeys(r.pool_subnet.values()):
+        table = r.subnet(name).routeTable
+        if table is not None:
+            user = max(user, len(table.routes))
+    if r.outbound_type == "userDefinedRouting" and r.spec.networkProfile.egressNextHopIP is not None and user == 0:
+        user = 1  # the 0.0.0.0/0 route aksdiag adds for egressNextHopIP
+    return ROUTE_LIMIT - user
+
+
+def routes_per_node(r: Resolved) -> int:
+    return 2 if "IPv6" in r.ip_families else 1
+
+
+def fixed_use(r: Resolved, subnet: str) -> int:
+    """Addresses of a node subnet taken by something other than nodes: the API server's private endpoint."""
+    api = r.spec.apiServerAccessProfile
+    first = r.pool_subnet[r.spec.nodePools[0].name]
+    return 1 if api.enablePrivateCluster and not api.enableVnetIntegration and subnet == first else 0
+
+
+@dataclass(frozen=True)
+class _Cap:
+    nodes: int  # nodes this limit allows for the subnet (others already subtracted)
+    limit: Limit
+
+
+def _row(model: ModelKey, max_pods: int, caps: list[_Cap], surge: Callable[[int], int], surge_shown: Surge,
+         current: bool, pod_budget: int | None = None) -> CapacityRow:
+    best = min(caps, key=lambda c: c.nodes)
+    nodes = max(best.nodes, 0)
+    with_surge = min(fit_with_surge(c.nodes, surge) for c in caps)
+    if model in (ModelKey.kubenet, ModelKey.azure_cni_node_subnet):
+        kind, pods, pods_s = PodCount.reserved, nodes * max_pods, with_surge * max_pods
+    elif model == ModelKey.azure_cni_overlay:
+        kind, pods, pods_s = PodCount.per_node, None, None
+    elif model == ModelKey.byo_cni:
+        kind, pods, pods_s = PodCount.unmanaged, None, None
+    elif pod_budget is not None:
+        kind, pods = PodCount.ip_budget, pod_budget
+        pods_s = max(pod_budget - DYNAMIC_BATCH * surge(with_surge), 0)
+    else:
+        kind, pods, pods_s = PodCount.reserved, nodes * max_pods, with_surge * max_pods
+    return CapacityRow(model.value, max_pods, surge_shown, nodes, with_surge, best.limit, kind, pods, pods_s,
+                       current)
+
+
+def _shown_surge(r: Resolved, pools: list[str]) -> Surge:
+    surges = [r.pool_surge[p] for p in pools] or [Surge()]
+    pct = [s.percent for s in surges if s.percent is not None]
+    if pct:
+        return Surge(count=None, percent=max(pct))
+    return Surge(count=max(s.count or 0 for s in surges))
+
+
+def _shared_caps(r: Resolved, model: ModelKey, others: int) -> list[_Cap]:
+    caps = [_Cap(CLUSTER_NODE_LIMIT - others, Limit.cluster)]
+    if model in (ModelKey.kubenet, ModelKey.azure_cni_overlay):
+        blocks = pod_cidr_blocks(r)
+        caps.append(_Cap((blocks if blocks is not None else 256) - others, Limit.pod_cidr))
+    if model == ModelKey.kubenet:
+        per = routes_per_node(r)
+        caps.append(_Cap(route_budget(r) // per - others, Limit.routes))
+    return caps
+
+
+def node_subnet_capacity(r: Resolved, subnet: str) -> Capacity:
+    """What a node subnet holds under this cluster's model and the usual alternatives."""
+    prefix = r.subnet(subnet).addressPrefix
+    usable = usable_addresses(prefix)
+    pools = [p.name for p in r.pools_on(subnet)]
+    here = sum(p.count for p in r.pools_on(subnet))
+    others = sum(p.count for p in r.spec.nodePools) - here
+    surge = largest_surge(r.pool_surge[p] for p in pools)
+    shown = _shown_surge(r, pools)
+    room = usable - fixed_use(r, subnet)
+    current_pods = r.pool_max_pods[pools[0]] if pools else DEFAULT_MAX_PODS[r.model]
+
+    def caps(model: ModelKey, max_pods: int) -> list[_Cap]:
+        cost = 1 + max_pods if model == ModelKey.azure_cni_node_subnet else 1
+        return [_Cap(room // cost, Limit.subnet), *_shared_caps(r, model, others)]
+
+    rows = []
+    for model in COMPARED:
+        pods = DEFAULT_MAX_PODS[model]
+        is_current = model == r.model and pods == current_pods
+        rows.append(_row(model, pods, caps(model, pods), surge, shown, is_current))
+    if not any(row.current for row in rows):
+        model_caps = caps(r.model, current_pods)
+        budget = None
+        if r.model == ModelKey.azure_cni_pod_subnet:
+            extra, budget = _pod_subnet_caps(r, pools)
+            model_caps += extra
+        rows.append(_row(r.model, current_pods, model_caps, surge, shown, True, budget))
+    return Capacity(subnet, prefix, usable, "nodes", here, tuple(rows))
+
+
+def _pod_subnet_caps(r: Resolved, pools: list[str]) -> tuple[list[_Cap], int | None]:
+    """Limits the pod subnets of these pools put on their nodes (others on the same pod subnet subtracted)."""
+    caps, budget = [], None
+    for name in dict.fromkeys(p.podSubnetName for p in r.spec.nodePools if p.name in pools and p.podSubnetName):
+        row = pod_subnet_capacity(r, name).rows[0]
+        users = [p for p in r.spec.nodePools if p.podSubnetName == name]
+        elsewhere = sum(p.count for p in users if p.name not in pools)
+        caps.append(_Cap(row.nodes - elsewhere, Limit.pod_subnet))
+        budget = row.pods if row.pod_count == PodCount.ip_budget else None
+    return caps, budget
+
+
+def pod_subnet_capacity(r: Resolved, subnet: str) -> Capacity:
+    """What an Azure CNI Pod Subnet holds: /28 blocks (static) or batches of 16 (dynamic)."""
+    prefix = r.subnet(subnet).addressPrefix
+    users = [p for p in r.spec.nodePools if p.podSubnetName == subnet]
+    max_pods = max(r.pool_max_pods[p.name] for p in users)
+    static = any(p.podIPAllocationMode is not None and p.podIPAllocationMode.value == "StaticBlock" for p in users)
+    surge = largest_surge(r.pool_surge[p.name] for p in users)
+    shown = _shown_surge(r, [p.name for p in users])
+    others = sum(p.count for p in r.spec.nodePools) - sum(p.count for p in users)
+    cluster = _Cap(CLUSTER_NODE_LIMIT - others, Limit.cluster)
+    if static:
+        blocks = static_blocks_per_node(max_pods)
+        row = _row(ModelKey.azure_cni_pod_subnet, max_pods,
+                   [_Cap(static_blocks_in(prefix) // blocks, Limit.pod_subnet), cluster], surge, shown, True)
+    else:
+        batches = dynamic_batches_in(prefix)
+        full = batches // dynamic_batches_per_node(max_pods)
+        row = _row(ModelKey.azure_cni_pod_subnet, max_pods, [_Cap(full, Limit.pod_subnet), cluster], surge, shown,
+                   True, pod_budget=batches * DYNAMIC_BATCH)
+    return Capacity(subnet, prefix, usable_addresses(prefix), "pods", sum(p.count for p in users), (row,))
+
+
+def capacity(r: Resolved) -> tuple[Capacity, ...]:
+    out = [node_subnet_capacity(r, name) for name in dict.fromkeys(r.pool_subnet.values())]
+    if r.model == ModelKey.azure_cni_pod_subnet:
+        names = {s.name for s in r.vnet.subnets}
+        out += [pod_subnet_capacity(r, name) for name in dict.fromkeys(
+            p.podSubnetName for p in r.spec.nodePools if p.podSubnetName in names)]
+    return tuple(out)
+
+
+def cluster_capacity(r: Resolved, per_subnet: tuple[Capacity, ...]) -> ClusterCapacity:
+    """The whole cluster under its own model: subnets add up, shared limits count once."""
+    nodes_now = sum(p.count for p in r.spec.nodePools)
+    surge = largest_surge(r.pool_surge.values())
+    surge_now = max((r.pool_surge[p.name].nodes(p.count) for p in r.spec.nodePools), default=0)
+    subnet_total = sum(_subnet_only(r, c) for c in per_subnet if c.role == "nodes")
+    caps = [_Cap(subnet_total, Limit.subnet), *_shared_caps(r, r.model, 0)]
+    if r.model == ModelKey.azure_cni_pod_subnet:
+        pod_total = sum(c.rows[0].nodes for c in per_subnet if c.role == "pods")
+        caps.append(_Cap(pod_total, Limit.pod_subnet))
+    best = min(caps, key=lambda c: c.nodes)
+    with_surge = min(fit_with_surge(c.nodes, surge) for c in caps)
+    blocks = pod_cidr_blocks(r) if r.model in (ModelKey.kubenet, ModelKey.azure_cni_overlay) else None
+    budget = route_budget(r) if r.model == ModelKey.kubenet else None
+    return ClusterCapacity(nodes_now, surge_now, max(best.nodes, 0), with_surge, best.limit, blocks, budget)
+
+
+def _subnet_only(r: Resolved, cap: Capacity) -> int:
+    pools = r.pools_on(cap.subnet)
+    max_pods = r.pool_max_pods[pools[0].name] if pools else DEFAULT_MAX_PODS[r.model]
+    cost = 1 + max_pods if r.model == ModelKey.azure_cni_node_subnet else 1
+    return (cap.usable - fixed_use(r, cap.subnet)) // cost

@@ -1,0 +1,224 @@
+"""`aksdiag plan` output: every address range with its size, use and capacity, as Markdown, CSV or JSON.
+
+One list of rows (`plan_rows`) feeds all three formats, so they cannot disagree. Capacity
+figures come from the plan (`Capacity`, `ClusterCapacity`); nothing is computed here but sums
+for display.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..derive.catalog import RULES
+from ..derive.plan import AddressPlan, CapacityRow, PodCount
+
+MODEL_NAMES = {
+    "kubenet": "kubenet",
+    "azure-cni-node-subnet": "Azure CNI node subnet",
+    "azure-cni-overlay": "Azure CNI Overlay",
+    "azure-cni-pod-subnet": "Azure CNI Pod Subnet",
+    "byo-cni": "BYO CNI",
+}
+
+
+@dataclass(frozen=True)
+class RangeRow:
+    range: str  # what kind of range: VNet, subnet, pod CIDR, ...
+    name: str
+    prefix: str
+    size: int | None
+    usable: int | None
+    planned: int | None
+    lives: str  # what lives there
+    nodes_now: int | None = None
+    nodes_max: int | None = None
+    nodes_with_surge: int | None = None
+    pods_max: int | None = None
+    pods_with_surge: int | None = None
+
+
+@dataclass(frozen=True)
+class ModelRow:
+    subnet: str
+    model: str
+    max_pods_per_node: int
+    surge: str
+    nodes_max: int
+    nodes_with_surge: int
+    pods_max: int | None
+    pods_with_surge: int | None
+    pods_are: str
+    limited_by: str
+    current: bool
+
+
+@dataclass
+class PlanTables:
+    ranges: list[RangeRow] = field(default_factory=list)
+    models: list[ModelRow] = field(default_factory=list)
+    cluster: dict[str, Any] = field(default_factory=dict)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _current(rows: tuple[CapacityRow, ...]) -> CapacityRow | None:
+    return next((r for r in rows if r.current), None)
+
+
+def plan_rows(plan: AddressPlan) -> PlanTables:
+    t = PlanTables()
+    caps = {(c.subnet, c.role): c for c in plan.capacity}
+    for p in plan.vnet_prefixes:
+        inside = [s.name for s in plan.subnets if s.prefix.version == p.version and s.prefix.subnet_of(p)]
+        t.ranges.append(RangeRow("VNet", plan.vnet_name, str(p), p.num_addresses, None,
+                                 sum(s.prefix.num_addresses for s in plan.subnets if s.name in inside),
+                                 "subnets " + ", ".join(inside) if inside else "no subnets"))
+    for s in plan.subnets:
+        lives = "; ".join(f"{what} {n:,}" for what, n in s.used_by) or ", ".join(s.roles)
+        if s.used_max is not None:
+            lives += f"; up to {s.used_max:,} when every node is full"
+        for pool in plan.pools:
+            if pool.pod_subnet == s.name and pool.static_blocks_per_node:
+                lives += f"; pool {pool.name}: {pool.static_blocks_per_node} /28 blocks per node"
+        cap = caps.get((s.name, "pods")) or caps.get((s.name, "nodes"))
+        row = _current(cap.rows) if cap else None
+        kind = {"nodes": "node subnet", "pods": "pod subnet", "apiserver": "API server subnet"}
+        label = " + ".join(kind[r] for r in s.roles if r in kind) or "subnet"
+        t.ranges.append(RangeRow(
+            label, s.name, str(s.prefix), s.prefix.num_addresses, s.usable, s.used, lives,
+            cap.nodes_now if cap else None, row.nodes if row else None, row.nodes_with_surge if row else None,
+            row.pods if row else None, row.pods_with_surge if row else None))
+    if plan.pods.kind == "cidr":
+        cc = plan.cluster_capacity
+        for c, block in zip(plan.pods.cidrs, plan.pods.block_prefixlen):
+            blocks = 1 << max(block - c.prefixlen, 0)
+            t.ranges.append(RangeRow(
+                "pod CIDR", "pods", str(c), c.num_addresses, blocks, len(plan.nodes),
+                f"pods: one /{block} per node ({blocks:,} blocks, shared by every subnet)",
+                len(plan.nodes), cc.nodes if cc else None, cc.nodes_with_surge if cc else None))
+    elif plan.pods.kind == "unmanaged" and plan.pods.cidrs:
+        for c in plan.pods.cidrs:
+            t.ranges.append(RangeRow("pod CIDR", "pods", str(c), c.num_addresses, None, None,
+                                     f"pods, as {plan.pods.cni} allocates them"))
+    for c in plan.service_cidrs:
+        # Kubernetes hands out ClusterIPs from the range minus its network (and v4 broadcast) address.
+        usable = c.num_addresses - (2 if c.version == 4 else 1)
+        primary = c == plan.service_cidrs[0]
+        t.ranges.append(RangeRow("service CIDR", "services", str(c), c.num_addresses, usable,
+                                 2 if primary else 0,
+                                 "ClusterIP virtual IPs" + (": kubernetes.default, kube-dns" if primary else "")))
+    t.ranges.append(RangeRow("DNS service IP", "kube-dns", str(plan.dns_service_ip), 1, 1, 1,
+                             "kube-dns (CoreDNS)"))
+    if plan.kubernetes_service_ip is not None:
+        t.ranges.append(RangeRow("kubernetes.default", "kubernetes", str(plan.kubernetes_service_ip), 1, 1, 1,
+                                 "the API server's Service (single-stack)"))
+    if plan.docker_bridge is not None:
+        t.ranges.append(RangeRow("docker bridge", "docker0", str(plan.docker_bridge), plan.docker_bridge.network
+                                 .num_addresses, None, None, "per-node bridge (legacy)"))
+    for name, kind, prefix in plan.connected:
+        t.ranges.append(RangeRow("connected", name, str(prefix), prefix.num_addresses, None, None,
+                                 f"{kind}: must not overlap the cluster's ranges"))
+    for cap in plan.capacity:
+        for r in cap.rows:
+            t.models.append(ModelRow(cap.subnet, r.model, r.max_pods_per_node, str(r.surge), r.nodes,
+                                     r.nodes_with_surge, r.pods, r.pods_with_surge, r.pod_count.value,
+                                     r.limited_by.value, r.current))
+    cc = plan.cluster_capacity
+    if cc is not None:
+        t.cluster = {"model": plan.model.value, "nodes_now": cc.nodes_now, "surge_now": cc.surge_now,
+                     "nodes_max": cc.nodes, "nodes_with_surge": cc.nodes_with_surge,
+                     "limited_by": cc.limited_by.value, "pod_cidr_blocks": cc.pod_cidr_blocks,
+                     "route_budget": cc.route_budget}
+    for f in plan.findings:
+        t.findings.append({"rule": f.rule, "severity": f.severity.value, "message": f.message,
+                           "field": f.fields[0] if f.fields else None, "url": RULES[f.rule].url})
+    return t
+
+
+def _n(v: int | None) -> str:
+    return "" if v is None else f"{v:,}"
+
+
+def _pods(r: ModelRow, with_surge: bool) -> str:
+    v = r.pods_with_surge if with_surge else r.pods_max
+    if r.pods_are == PodCount.per_node.value:
+        return f"up to {r.max_pods_per_node}/node"
+    if r.pods_are == PodCount.unmanaged.value:
+        return "CNI's IPAM"
+    return _n(v) + (" pod IPs" if r.pods_are == PodCount.ip_budget.value else "")
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(plan: AddressPlan) -> str:
+    t = plan_rows(plan)
+    out = [f"# Address plan: {_md_escape(plan.cluster)} ({MODEL_NAMES[plan.model.value]})", ""]
+    out += ["| range | name | prefix | size | usable | planned | what lives there | nodes now | nodes max | "
+            "with surge | pods max | pods with surge |", "|" + "---|" * 12]
+    for r in t.ranges:
+        out.append("| " + " | ".join(_md_escape(x) for x in (
+            r.range, r.name, r.prefix, _n(r.size), _n(r.usable), _n(r.planned), r.lives, _n(r.nodes_now),
+            _n(r.nodes_max), _n(r.nodes_with_surge), _n(r.pods_max), _n(r.pods_with_surge))) + " |")
+    out += ["", "## Capacity under each model", "",
+            "Nodes with surge: the most nodes that still leave room for an upgrade's surge nodes. "
+            "Nodes and pods per node are independent limits where pods read \"up to\".", "",
+            "| subnet | model | max pods/node | surge | nodes max | nodes with surge | pods max | pods with surge "
+            "| limited by | |", "|" + "---|" * 10]
+    for m in t.models:
+        out.append("| " + " | ".join(_md_escape(x) for x in (
+            m.subnet, MODEL_NAMES[m.model], str(m.max_pods_per_node), m.surge, _n(m.nodes_max),
+            _n(m.nodes_with_surge), _pods(m, False), _pods(m, True), m.limited_by,
+            "this cluster" if m.current else "")) + " |")
+    if t.cluster:
+        c = t.cluster
+        out += ["", f"Whole cluster: {c['nodes_now']:,} nodes now (upgrade surge {c['surge_now']}); at most "
+                f"{c['nodes_max']:,}, {c['nodes_with_surge']:,} with surge (limit: {c['limited_by']})."]
+    out += ["", "## Findings", ""]
+    if not t.findings:
+        out.append("None.")
+    for f in t.findings:
+        field = f" `{f['field']}`" if f["field"] else ""
+        out.append(f"- **{f['severity']}** `{f['rule']}`{field}: {_md_escape(f['message'])} ([source]({f['url']}))")
+    return "\n".join(out) + "\n"
+
+
+CSV_COLUMNS = ["section", "range", "name", "prefix", "size", "usable", "planned", "lives", "model",
+               "max_pods_per_node", "surge", "nodes_now", "nodes_max", "nodes_with_surge", "pods_max",
+               "pods_with_surge", "pods_are", "limited_by", "current", "rule", "severity", "message", "url"]
+
+
+def as_csv(plan: AddressPlan) -> str:
+    t = plan_rows(plan)
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, CSV_COLUMNS, lineterminator="\n")
+    w.writeheader()
+    for r in t.ranges:
+        w.writerow({"section": "range", **{k: v for k, v in r.__dict__.items() if v is not None}})
+    for m in t.models:
+        row = {k: v for k, v in m.__dict__.items() if v is not None}
+        row["name"] = row.pop("subnet")
+        w.writerow({"section": "capacity", **row})
+    if t.cluster:
+        c = t.cluster
+        w.writerow({"section": "cluster", "model": c["model"], "nodes_now": c["nodes_now"], "surge": c["surge_now"],
+                    "nodes_max": c["nodes_max"], "nodes_with_surge": c["nodes_with_surge"],
+                    "limited_by": c["limited_by"]})
+    for f in t.findings:
+        w.writerow({"section": "finding", "name": f["field"] or "", **{k: f[k] for k in ("rule", "severity",
+                                                                                      "message", "url")}})
+    return buf.getvalue()
+
+
+def as_json(plan: AddressPlan) -> str:
+    t = plan_rows(plan)
+    return json.dumps({"cluster": plan.cluster, "model": plan.model.value,
+                       "ranges": [r.__dict__ for r in t.ranges], "capacity": [m.__dict__ for m in t.models],
+                       "cluster_capacity": t.cluster, "findings": t.findings}, indent=2) + "\n"
+
+
+FORMATS = {"markdown": markdown, "csv": as_csv, "json": as_json}
