@@ -21,7 +21,7 @@ import typer
 from . import __version__
 from .errors import AksdiagError, InputError, Problem
 from .render import DARK_THEMES, THEMES
-from .scene import DEFAULT_MAX_NODES
+from .scene import DEFAULT_MAX_NODES, VIEW_NAMES
 
 app = typer.Typer(
     name="aksdiag",
@@ -40,6 +40,7 @@ class Layout(str, Enum):
 # The theme names live with their D2 ids in `render`; the CLI only offers them.
 Theme = Enum("Theme", {name: name for name in ("default", *THEMES)}, type=str)
 Dark = Enum("Dark", {name: name for name in DARK_THEMES}, type=str)
+ViewName = Enum("ViewName", {name: name for name in VIEW_NAMES}, type=str)
 
 
 class PngEngine(str, Enum):
@@ -105,6 +106,9 @@ def render(
                       "format (.svg .png .pdf .d2). `-` writes to stdout. Default: INPUT with .svg.")] = None,
     format: Annotated[Optional[str], typer.Option("--format", "-f", help="svg, png, pdf or d2; needed with "
                       "`-o -` for anything but svg.")] = None,
+    view: Annotated[ViewName, typer.Option(help="What the diagram says: overview, addresses (every node, pod block "
+                    "and route), egress (the way out, source IP per hop), capacity (and findings), api; all: "
+                    "every view, as pages of a PDF or layers of a .d2.")] = ViewName["overview"],
     layout: Annotated[Layout, typer.Option(help="D2 layout engine.")] = Layout.elk,
     theme: Annotated[Theme, typer.Option(help="D2 theme for the light rendering.")] = Theme["default"],
     dark: Annotated[Optional[Dark], typer.Option(help="Also embed a dark variant (SVG follows the viewer's "
@@ -142,7 +146,7 @@ def render(
             raise InputError(Problem("give an INPUT file, or --az with --resource-group and --name"))
         options = Options(layout=layout.value, theme=theme.value, dark=dark.value if dark else None,
                           max_nodes=max_nodes, png_engine=png_engine.value, icons=icons,
-                          draw_unsupported=draw_unsupported, timeout=timeout)
+                          draw_unsupported=draw_unsupported, timeout=timeout, view=view.value)
         if az:
             from .load.live import load_live
 

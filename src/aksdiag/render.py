@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import jinja2
 
@@ -34,17 +34,26 @@ def environment() -> jinja2.Environment:
 
 
 def render_d2(
-    scene: Scene,
+    scenes: Scene | Sequence[Scene],
     icon: Callable[[str], str],
     *,
     source_name: str = "cluster",
     theme: str = "default",
     dark: str | None = None,
+    tooltips: bool = True,
 ) -> str:
-    """The D2 source of a scene. `icon` maps an icon name to the path written into the source."""
+    """The D2 source of one view, or of several as layers after the first.
+
+    `icon` maps an icon name to the path written into the source. `tooltips` off leaves
+    full names out: d2 prints a PNG's or PDF's tooltips as a numbered appendix under the
+    drawing, which would make the slide taller for text the SVG shows on hover.
+    """
+    if isinstance(scenes, Scene):
+        scenes = (scenes,)
     template = environment().get_template("cluster.d2.j2")
     text = template.render(
-        scene=scene,
+        scenes=tuple(scenes),
+        tooltips=tooltips,
         icon=icon,
         source_name=source_name,
         theme_id=THEMES.get(theme),
