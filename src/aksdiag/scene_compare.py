@@ -9,13 +9,65 @@ D2 scenarios built from `delta` move only what differs between the two boards. M
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from enum import StrEnum
 
 from .compare_report import MODEL_NAMES
 from .derive.compare import Change, Comparison, Topic
 from .derive.plan import AddressPlan, CrossNode, NodePlan
-from .scene import Edge, Shape
 
 COMPARE_NODES = 3  # the compare is about the model, not the scale: three nodes show every path
+
+
+class Kind(StrEnum):
+    """What a compare shape is; each names a class of the shared look or of `_compare.d2.j2`."""
+
+    vnet = "vnet"
+    subnet_row = "subnet_row"  # the node subnet, its nodes in one row
+    node = "node"
+    pods_vnet = "pods_vnet"  # pod addresses from a VNet subnet
+    pods_overlay = "pods_overlay"  # from a pod CIDR outside the VNet
+    pods_cni = "pods_cni"
+    pod_subnet = "subnet"
+    routetable = "routetable_compare"  # one shape, one route per line
+    podcidr = "podcidr_compare"
+    lb = "lb"
+    natgw = "natgw"
+    firewall = "firewall"
+    more = "more"
+    internet = "internet"
+
+
+class EdgeKind(StrEnum):
+    pod_path = "pod_path"
+    snat = "snat"
+
+
+class ChangeMark(StrEnum):
+    added = "added"
+    removed = "removed"
+    changed = "changed"
+
+
+@dataclass(frozen=True)
+class Shape:
+    id: str
+    label: str
+    kind: Kind
+    icon: str | None = None
+    children: tuple[Shape, ...] = ()
+    marks: tuple[ChangeMark, ...] = ()
+
+
+@dataclass(frozen=True)
+class Edge:
+    src: str  # dotted id path
+    dst: str
+    label: str
+    kind: EdgeKind
+
+
+POD_KIND = {"cidr": Kind.pods_overlay, "node-subnet": Kind.pods_vnet, "pod-subnet": Kind.pods_vnet,
+            "unmanaged": Kind.pods_cni}
 
 
 @dataclass(frozen=True)
@@ -36,7 +88,7 @@ class Delta:
     added: tuple[tuple[str, Shape], ...]  # (parent dotted path or "", shape)
     added_edges: tuple[Edge, ...]
     relabelled: tuple[tuple[str, str], ...]  # (dotted path, label)
-    remarked: tuple[tuple[str, str, tuple[str, ...]], ...]  # (dotted path, class, marks)
+    remarked: tuple[tuple[str, Kind, tuple[ChangeMark, ...]], ...]  # (dotted path, kind, marks)
     edge_labels: tuple[tuple[Edge, str], ...]
     title: str
     notes: str
@@ -87,14 +139,14 @@ def _egress(plan: AddressPlan) -> tuple[Shape, str, str]:
     e = plan.egress
     src = "node IP" if e.pod_snat.value == "node" else "pod IP"
     if e.device == "loadBalancer":
-        return Shape("out", "load balancer\nSNAT → public IP", "lb", "lb"), f"② source: {src}", "③ public IP"
+        return Shape("out", "load balancer\nSNAT → public IP", Kind.lb, "lb"), f"② source: {src}", "③ public IP"
     if e.device == "natGateway":
-        return Shape("out", "NAT gateway\nSNAT → public IP", "natgw", "nat"), f"② source: {src}", "③ public IP"
+        return Shape("out", "NAT gateway\nSNAT → public IP", Kind.natgw, "nat"), f"② source: {src}", "③ public IP"
     if e.device == "firewall":
         hop = f" {e.next_hop_ip}" if e.next_hop_ip else ""
-        return Shape("out", f"firewall{hop}\nSNAT → its public IP", "firewall", "firewall"), \
+        return Shape("out", f"firewall{hop}\nSNAT → its public IP", Kind.firewall, "firewall"), \
             f"② source: {src}", "③ firewall's public IP"
-    return Shape("out", "no outbound path\n(outboundType none)", "more"), "②", "③ none"
+    return Shape("out", "no outbound path\n(outboundType none)", Kind.more), "②", "③ none"
 
 
 def _notes(plan: AddressPlan) -> tuple[str, ...]:
@@ -114,47 +166,47 @@ def _notes(plan: AddressPlan) -> tuple[str, ...]:
     return (*cross, f"② egress leaves with the {plan.egress.pod_snat.value} IP", *fit)
 
 
-def side(plan: AddressPlan, sid: str, marks: dict[str, tuple[str, ...]]) -> Side:
+def side(plan: AddressPlan, sid: str, marks: dict[str, tuple[ChangeMark, ...]]) -> Side:
     """One side of the skeleton; `marks` maps dotted ids (without the side prefix) to change marks."""
 
-    def m(path: str) -> tuple[str, ...]:
+    def m(path: str) -> tuple[ChangeMark, ...]:
         return marks.get(path, ())
 
     nodes = []
     for i, node in enumerate(_drawn(plan)):
-        pods = Shape("p", _pods_label(plan, node), "podblock", None, (), m(f"vnet.subnet.n{i}.p"))
-        nodes.append(Shape(f"n{i}", f"node {i} · {node.ips[0]}", "nodebox", "vm", (pods,), m(f"vnet.subnet.n{i}")))
+        pods = Shape("p", _pods_label(plan, node), POD_KIND[plan.pods.kind], None, (), m(f"vnet.subnet.n{i}.p"))
+        nodes.append(Shape(f"n{i}", f"node {i} · {node.ips[0]}", Kind.node, "vm", (pods,), m(f"vnet.subnet.n{i}")))
     hidden = len(plan.nodes) - len(nodes)
     if hidden > 0:
-        nodes.append(Shape("more", f"+ {hidden} more nodes", "more"))
+        nodes.append(Shape("more", f"+ {hidden} more nodes", Kind.more))
     subnet_plan = next((s for s in plan.subnets if "nodes" in s.roles), plan.subnets[0])
-    subnet = Shape("subnet", f"node subnet {subnet_plan.name} {subnet_plan.prefix}", "subnet_row", None,
+    subnet = Shape("subnet", f"node subnet {subnet_plan.name} {subnet_plan.prefix}", Kind.subnet_row, None,
                    tuple(nodes), m("vnet.subnet"))
     children = [subnet]
     if plan.route_table is not None:
-        children.insert(0, Shape("rt", _route_lines(plan), "routetable_compare", None, (), m("vnet.rt")))
+        children.insert(0, Shape("rt", _route_lines(plan), Kind.routetable, None, (), m("vnet.rt")))
     pod_subnets = [s for s in plan.subnets if "pods" in s.roles]
     if pod_subnets:
         ps = pod_subnets[0]
         children.append(Shape("podsubnet", f"pod subnet {ps.name} {ps.prefix}\n{ps.used:,} of {ps.usable:,} used",
-                              "subnet", None, (), m("vnet.podsubnet")))
+                              Kind.pod_subnet, None, (), m("vnet.podsubnet")))
     prefixes = ", ".join(map(str, plan.vnet_prefixes))
-    vnet = Shape("vnet", f"VNet {plan.vnet_name} {prefixes}", "vnet", "vnet", tuple(children), m("vnet"))
+    vnet = Shape("vnet", f"VNet {plan.vnet_name} {prefixes}", Kind.vnet, "vnet", tuple(children), m("vnet"))
     shapes = [vnet]
     if plan.pods.kind in ("cidr", "unmanaged") and plan.pods.cidrs:
         shapes.append(Shape("podcidr", "pod CIDR " + ", ".join(map(str, plan.pods.cidrs)) + "\nnot a VNet range",
-                            "podcidr_compare", None, (), m("podcidr")))
+                            Kind.podcidr, None, (), m("podcidr")))
     out, hop2, hop3 = _egress(plan)
-    shapes += [replace(out, marks=m("out")), Shape("internet", "Internet", "internet")]
+    shapes += [replace(out, marks=m("out")), Shape("internet", "Internet", Kind.internet)]
 
     edges = []
     if len(nodes) >= 2 and nodes[1].id == "n1":
         if plan.pods.cross_node == CrossNode.udr and plan.route_table is not None:
-            edges += [Edge("vnet.subnet.n0.p", "vnet.rt", "①", "routed"), Edge("vnet.rt", "vnet.subnet.n1.p", "①",
-                                                                                "routed")]
+            edges += [Edge("vnet.subnet.n0.p", "vnet.rt", "①", EdgeKind.pod_path),
+                      Edge("vnet.rt", "vnet.subnet.n1.p", "①", EdgeKind.pod_path)]
         else:
-            edges.append(Edge("vnet.subnet.n0.p", "vnet.subnet.n1.p", "①", "routed"))
-    edges += [Edge("vnet.subnet", "out", hop2, "nat"), Edge("out", "internet", hop3, "nat")]
+            edges.append(Edge("vnet.subnet.n0.p", "vnet.subnet.n1.p", "①", EdgeKind.pod_path))
+    edges += [Edge("vnet.subnet", "out", hop2, EdgeKind.snat), Edge("out", "internet", hop3, EdgeKind.snat)]
     title = f"{plan.cluster} · {MODEL_NAMES[plan.model.value]}"
     return Side(sid, title, tuple(shapes), tuple(edges), _notes(plan))
 
@@ -171,10 +223,10 @@ _SUBJECT_MARKS = {
 }
 
 
-def _marks(comparison: Comparison) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+def _marks(comparison: Comparison) -> tuple[dict[str, tuple[ChangeMark, ...]], dict[str, tuple[ChangeMark, ...]]]:
     """Marks per side: a removed fact marks the first side, an added one the second, a change both."""
-    a: dict[str, set[str]] = {}
-    b: dict[str, set[str]] = {}
+    a: dict[str, set[ChangeMark]] = {}
+    b: dict[str, set[ChangeMark]] = {}
     index = {f"{n.pool}[{n.index}]": i for i, n in enumerate(comparison.before.nodes[:COMPARE_NODES])}
     table = comparison.row(Topic.route_table)
     table_on_both = table is not None and table.change in (Change.kept, Change.changed)
@@ -191,18 +243,18 @@ def _marks(comparison: Comparison) -> tuple[dict[str, tuple[str, ...]], dict[str
         if path is None:
             continue
         if row.change == Change.removed:
-            a.setdefault(path, set()).add("removed")
+            a.setdefault(path, set()).add(ChangeMark.removed)
         elif row.change == Change.added:
-            b.setdefault(path, set()).add("added")
+            b.setdefault(path, set()).add(ChangeMark.added)
         else:
-            a.setdefault(path, set()).add("changed")
-            b.setdefault(path, set()).add("changed")
+            a.setdefault(path, set()).add(ChangeMark.changed)
+            b.setdefault(path, set()).add(ChangeMark.changed)
 
-    def pick(d: dict[str, set[str]]) -> dict[str, tuple[str, ...]]:
+    def pick(d: dict[str, set[ChangeMark]]) -> dict[str, tuple[ChangeMark, ...]]:
         # One mark per shape, the strongest: a route table that loses some routes is changed, not removed.
         out = {}
         for path, got in d.items():
-            out[path] = ("changed",) if len(got) > 1 else tuple(got)
+            out[path] = (ChangeMark.changed,) if len(got) > 1 else tuple(got)
         return out
 
     return pick(a), pick(b)
@@ -222,8 +274,8 @@ def _delta(a: Side, b: Side) -> Delta:
     removed = tuple(p for p in fa if p not in fb and (fa[p][0] == "" or fa[p][0] in fb))
     added = tuple((fb[p][0], fb[p][1]) for p in fb if p not in fa and (fb[p][0] == "" or fb[p][0] in fa))
     relabelled = tuple((p, fb[p][1].label) for p in fb if p in fa and fa[p][1].label != fb[p][1].label)
-    remarked = tuple((p, fb[p][1].cls, fb[p][1].marks) for p in fb if p in fa and
-                     (fa[p][1].marks != fb[p][1].marks or fa[p][1].cls != fb[p][1].cls))
+    remarked = tuple((p, fb[p][1].kind, fb[p][1].marks) for p in fb if p in fa and
+                     (fa[p][1].marks != fb[p][1].marks or fa[p][1].kind != fb[p][1].kind))
     ea = {(e.src, e.dst): e for e in a.edges}
     eb = {(e.src, e.dst): e for e in b.edges}
     gone = {p for p in fa if p not in fb}
