@@ -12,10 +12,12 @@ from pathlib import Path
 from ..compare_report import MODEL_NAMES
 from ..derive.as_model import TargetModel
 from ..derive.plan import AddressPlan, CrossNode, SourceIP
-from ..pipeline import Loaded, Options, load_cluster, plan_cluster, render_bytes
+from ..pipeline import Loaded, Options, load_cluster, plan_cluster
 from .deck import Page, Picture, comparison_pages, picture_page, plan_pages, title_page
 
-VIEWS = (("overview", "Overview"),)  # issue 9a adds addresses, egress, capacity, api
+# One picture slide per view; capacity is a native table instead (numbers a reviewer edits).
+VIEWS = (("overview", "Overview"), ("addresses", "Addresses and routes"), ("egress", "Egress and source IP"),
+         ("api", "API server access"))
 
 
 def alt_text(plan: AddressPlan, view: str = "overview") -> str:
@@ -60,10 +62,19 @@ def _size(png: bytes) -> tuple[int, int]:
 
 
 def pictures(loaded: Loaded, plan: AddressPlan, options: Options) -> list[Picture]:
-    """(view, PNG, alt text) for every view. Adapter: today the one overview; with views, one per view."""
+    """(view, PNG, alt text) for every view: the one place that asks the render core for pictures."""
+    from ..compile import compile_d2
+    from ..icons import IconSet
+    from ..pipeline import icon_files, render_views
+    from ..scene import View
+
+    icons = IconSet(options.icons)
+    files = icon_files(icons)
+    sources = render_views(plan, tuple(View(v) for v, _ in VIEWS), options, source_name=loaded.doc.name,
+                           icons=icons, tooltips=False)
     out = []
-    for view, name in VIEWS:
-        png = render_bytes(plan, "png", options, source_name=loaded.doc.name)
+    for (view, source), (_, name) in zip(sources, VIEWS):
+        png = compile_d2(source, "png", files, timeout=options.timeout, png_engine=options.png_engine)
         w, h = _size(png)
         out.append(Picture(view, f"{plan.cluster} · {name}", png, alt_text(plan, view), w, h))
     return out
