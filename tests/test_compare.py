@@ -238,3 +238,21 @@ def test_compare_picture_reads_on_a_slide(tmp_path, args):
     assert m["addr_labels"] >= 10
     assert m["slide_px"] >= 14, m
     assert m["crossings"] == 0, m
+
+
+@pytest.mark.parametrize("prefix,status", [("10.244.0.0/20", Status.blocker), ("172.16.0.0/16", Status.ok)])
+def test_pod_cidr_is_checked_against_connected_networks(tmp_path, prefix, status):
+    src = tmp_path / "c.yaml"
+    src.write_text(BYO.read_text() + f"connectedNetworks:\n  - name: datacenter\n    kind: onPremises\n"
+                                     f"    addressPrefixes: [{prefix}]\n")
+    rv = review(src, None, TargetModel.overlay, Options())
+    item = next(i for i in rv.migration.items if i.id == "pod-cidr-external")
+    assert item.status == status
+    if status == Status.blocker:
+        assert "datacenter (onPremises) 10.244.0.0/20" in item.values["clashes"]
+
+
+def test_capacity_item_carries_surge():
+    items = {i.id: i for i in review(BYO, None, TargetModel.overlay, Options()).migration.items}
+    cap = items["capacity"].values
+    assert (cap["nodes_after"], cap["surge_after"], cap["surge"]) == ("251", "250", "1")
