@@ -62,6 +62,8 @@ _VALUE_WORDS = {
 def value_words(row_topic: Topic, value: str | None) -> str:
     if value is None:
         return ""
+    if value.isdigit():
+        return f"{int(value):,}"
     return _VALUE_WORDS.get(row_topic, {}).get(value, value)
 
 

@@ -56,16 +56,37 @@ class Page:
     notes: tuple[str, ...] = field(default=())
 
 
-def column_weights(page: Page) -> list[int]:
-    """Relative column widths: enough for the longest header word and short values, long text wraps."""
-    out = []
+def table_font(page: Page, total: float, sizes: tuple[float, ...]) -> float:
+    """The largest of `sizes` at which every column's longest word fits across `total`."""
+    for size in sizes:
+        if _needs(page, size)[0] <= total:
+            return size
+    return sizes[-1]
+
+
+def _needs(page: Page, font: float) -> tuple[float, list[float], list[float]]:
+    glyph, pad = 0.66 * font, 1.6 * font  # average glyph width (DejaVu Sans is wide), cell margins
+    need, want = [], []
     for c, head in enumerate(page.header):
         cells = [r[c] for r in page.rows]
-        unbreakable = max([len(w) + 1 for w in head.split()] +  # header words are bold: a little wider
-                          [len(w) for text in cells for w in (text.split() or [""])])
-        longest_cell = max((len(t) for t in cells), default=0)
-        out.append(max(min(unbreakable, 40) + 4, min(longest_cell, 40), 8))
-    return out
+        words = [len(w) * 1.25 for w in head.split()] + [len(w) for t in cells for w in (t.split() or [""])]
+        need.append(max(words) * glyph + pad)
+        want.append(max([len(head)] + [len(t) for t in cells]) * glyph + pad)
+    return sum(need), need, want
+
+
+def column_widths(page: Page, total: float, font: float) -> list[float]:
+    """Column widths (in the unit of `total` and `font`) that fit each column's longest unbreakable
+    word at `font` size (bold header words a little wider), the rest shared by how much text each
+    column holds, so numbers and prefixes never break and long sentences wrap."""
+    _, need, want = _needs(page, font)
+    if sum(need) >= total:
+        return [total * n / sum(need) for n in need]
+    spare = total - sum(need)
+    extra = [max(w - n, 0.0) for w, n in zip(want, need)]
+    if sum(extra) == 0:
+        return [n + spare / len(need) for n in need]
+    return [n + spare * x / sum(extra) for n, x in zip(need, extra)]
 
 
 def title_page(plan: AddressPlan, kubernetes_version: str | None) -> Page:

@@ -12,7 +12,7 @@ import textwrap
 from io import BytesIO
 from xml.sax.saxutils import escape
 
-from .deck import Page, column_weights
+from .deck import Page, column_widths, table_font
 
 W, H = 1920, 1080
 MARGIN = 80
@@ -56,11 +56,10 @@ def _picture_page(page: Page) -> list[str]:
 
 def _table_page(page: Page) -> list[str]:
     out = _title(page)
-    size = 20
     width = W - 2 * MARGIN
+    size = round(table_font(page, width, (26, 24, 22, 20)))
     n = len(page.header)
-    weights = column_weights(page)
-    cols = [width * w / sum(weights) for w in weights]
+    cols = column_widths(page, width, size)
     xs = [MARGIN + sum(cols[:c]) for c in range(n)]
     y = 160
     line_h = size * 1.3
@@ -74,7 +73,8 @@ def _table_page(page: Page) -> list[str]:
                    'stroke="#9B9B9B" stroke-width="1"/>')
         for c in range(n):
             for k, line in enumerate(wrapped[c]):
-                out.append(_text(xs[c] + 8, y + 8 + size + k * line_h, line, size, bold=header,
+                out.append(_text(xs[c] + 8, y + 8 + size + k * line_h, line, size - 2 if header else size,
+                                 bold=header,
                                  fill="#FFFFFF" if header else "#222222"))
         y += height
 

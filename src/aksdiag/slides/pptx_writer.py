@@ -15,7 +15,7 @@ from pptx.dml.color import RGBColor
 from pptx.util import Emu, Pt
 
 from ..errors import InputError, Problem
-from .deck import Page, column_weights
+from .deck import Page, column_widths, table_font
 
 WIDE = (Emu(12192000), Emu(6858000))  # 13.333 x 7.5 in: 16:9
 TABLE_PT = 14
@@ -121,9 +121,9 @@ def _table_slide(prs, page: Page) -> None:
     n_rows, n_cols = len(page.rows) + 1, len(page.header)
     row_h = Emu(min(int(height) // n_rows, Pt(TABLE_PT * 2.2)))
     table = slide.shapes.add_table(n_rows, n_cols, left, top, width, Emu(row_h * n_rows)).table
-    weights = column_weights(page)
-    for c, w in enumerate(weights):
-        table.columns[c].width = Emu(int(width) * w // sum(weights))
+    size = table_font(page, float(width), tuple(float(Pt(p)) for p in (TABLE_PT, 13, 12))) / Pt(1)
+    for c, w in enumerate(column_widths(page, float(width), float(Pt(size)))):
+        table.columns[c].width = Emu(int(w))
     for c, text in enumerate(page.header):
         cell = table.cell(0, c)
         cell.text = text
@@ -131,7 +131,7 @@ def _table_slide(prs, page: Page) -> None:
         cell.fill.fore_color.rgb = HEADER_FILL
         for p in cell.text_frame.paragraphs:
             for r in p.runs:
-                r.font.size, r.font.bold = Pt(TABLE_PT), True
+                r.font.size, r.font.bold = Pt(size), True
                 r.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
     for i, row in enumerate(page.rows, start=1):
         for c, text in enumerate(row):
@@ -139,7 +139,7 @@ def _table_slide(prs, page: Page) -> None:
             cell.text = text
             for p in cell.text_frame.paragraphs:
                 for r in p.runs:
-                    r.font.size = Pt(TABLE_PT)
+                    r.font.size = Pt(size)
     _notes(slide, page.notes)
 
 
