@@ -202,3 +202,26 @@ def test_pages_read_at_1920x1080(pages):
             words = re.sub(r"\W+", "", page.title.split(":")[0]).lower()
             assert words[:12] in re.sub(r"\W+", "", text).lower(), (i, page.title, text[:200])
 
+
+
+def test_deck_with_compare_of_two_models_has_the_side_by_side_picture(tmp_path):
+    from pptx import Presentation
+
+    out = tmp_path / "r.pptx"
+    proc = aksdiag("slides", str(BYO), "-o", str(out), "--compare", str(CNI))
+    assert proc.returncode == 0, proc.stderr
+    deck = Presentation(str(out))
+    pictures = {s.name: s for slide in deck.slides for s in slide.shapes if s.shape_type == 13}
+    assert "compare diagram" in pictures
+    alt = pictures["compare diagram"]._element.nvPicPr.cNvPr.get("descr")
+    assert "kubenet" in alt and "Azure CNI (node subnet)" in alt and "pod IPs come from: changed" in alt
+    texts = "\n".join(_texts(s) for s in deck.slides)
+    assert "checklist" not in texts  # the migration checklist is for kubenet -> Overlay only
+
+
+def test_slides_refuses_unknown_format_and_both_comparisons(tmp_path):
+    proc = aksdiag("slides", str(BYO), "-o", str(tmp_path / "r.key"))
+    assert proc.returncode == 2 and ".pptx or .pdf" in proc.stderr
+    proc = aksdiag("slides", str(BYO), "-o", str(tmp_path / "r.pptx"), "--compare", str(CNI), "--as", "overlay")
+    assert proc.returncode == 2 and "not both" in proc.stderr
+    assert not list(tmp_path.iterdir())
