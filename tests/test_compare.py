@@ -256,3 +256,13 @@ def test_capacity_item_carries_surge():
     items = {i.id: i for i in review(BYO, None, TargetModel.overlay, Options()).migration.items}
     cap = items["capacity"].values
     assert (cap["nodes_after"], cap["surge_after"], cap["surge"]) == ("251", "250", "1")
+
+
+def test_as_pod_subnet_without_room_says_where(tmp_path):
+    src = tmp_path / "full.yaml"
+    src.write_text("name: full\nnetworkProfile:\n  networkPlugin: kubenet\nvnet:\n  name: v\n"
+                   "  addressPrefixes: [10.1.0.0/24]\n  subnets:\n    - name: s\n      addressPrefix: 10.1.0.0/24\n"
+                   "nodePools:\n  - name: np\n    count: 2\n")
+    proc = aksdiag("compare", str(src), "--as", "pod-subnet")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert f"{src}:6:" in proc.stderr and "no free range for a pod subnet" in proc.stderr

@@ -5,7 +5,7 @@ logic is `derive`'s; this only runs the stages in order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .compare_report import choice_line
@@ -14,6 +14,8 @@ from .derive import AddressPlan, derive
 from .derive.as_model import Choice, TargetModel, as_model
 from .derive.compare import Comparison, compare
 from .derive.migration import Migration, kubenet_to_overlay
+from .errors import InputError
+from .load import parse_field
 from .icons import IconSet
 from .pipeline import Loaded, Options, icon_files, load_cluster, plan_cluster
 from .render_compare import render_compare_d2
@@ -43,7 +45,14 @@ def review(path_a: Path, path_b: Path | None, target: TargetModel | None, option
         label = path_b.name
     else:
         assert target is not None
-        spec_b, choices = as_model(loaded_a.spec, target)
+        try:
+            spec_b, choices = as_model(loaded_a.spec, target)
+        except InputError as exc:  # name the file the choice could not be made for
+            problems = []
+            for p in exc.problems:
+                line, col = loaded_a.doc.locate(parse_field(p.field)) if p.field else (None, None)
+                problems.append(replace(p, file=loaded_a.doc.name, line=line, column=col))
+            raise InputError(problems) from None
         plan_b = derive(spec_b, allow_errors=True)
         label = f"--as {target.value}"
     comparison = compare(plan_a, plan_b)
