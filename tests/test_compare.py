@@ -27,7 +27,7 @@ CNI = ROOT / "examples" / "azure-cni-node-subnet.yaml"
 
 def aksdiag(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).parent / "aksdiag"
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, cwd=cwd, stdin=subprocess.DEVNULL)
+    return subprocess.run([str(exe), *args], check=False, capture_output=True, text=True, cwd=cwd, stdin=subprocess.DEVNULL)
 
 
 def test_kubenet_as_overlay_removes_route_table_and_its_routes_keeps_pod_cidr_and_snat():

@@ -18,13 +18,13 @@ def test_example_d2_matches_golden(example, golden):
 
 # Comparisons, pinned as readable text: the table a reviewer reads and the D2 of both diagrams.
 
-from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode  # noqa: E402
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from aksdiag.compare_report import render_table  # noqa: E402
-from aksdiag.derive.as_model import TargetModel  # noqa: E402
-from aksdiag.review import compare_d2, review  # noqa: E402
+from aksdiag.compare_report import render_table
+from aksdiag.derive.as_model import TargetModel
+from aksdiag.review import compare_d2, review
 
-from .conftest import ROOT  # noqa: E402
+from .conftest import ROOT
 
 
 class MarkdownGolden(SingleFileSnapshotExtension):

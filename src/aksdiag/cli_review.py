@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -43,13 +43,13 @@ def _second(b: Path | None, as_model: Enum | None) -> TargetModel | None:
 @app.command()
 def compare(
     a: Annotated[Path, typer.Argument(help="Cluster description or `az aks show` JSON.")],
-    b: Annotated[Optional[Path], typer.Argument(help="A second cluster to compare with.", show_default=False)] = None,
-    as_model: Annotated[Optional[AsModel], typer.Option("--as", help="Compare A with itself under another "  # type: ignore[valid-type]
+    b: Annotated[Path | None, typer.Argument(help="A second cluster to compare with.", show_default=False)] = None,
+    as_model: Annotated[AsModel | None, typer.Option("--as", help="Compare A with itself under another "  # type: ignore[valid-type]
                         "network model; what that model needs is chosen and listed as assumed.")] = None,
-    output: Annotated[Optional[str], typer.Option("--output", "-o", help="File to write; the extension picks: "
+    output: Annotated[str | None, typer.Option("--output", "-o", help="File to write; the extension picks: "
                       ".md .csv .json (the table), .svg .png .d2 (side by side), .pdf (one page per model). "
                       "Default: the table on stdout.")] = None,
-    format: Annotated[Optional[TableFormat], typer.Option("--format", "-f", help="Table format on stdout.")
+    format: Annotated[TableFormat | None, typer.Option("--format", "-f", help="Table format on stdout.")
                       ] = None,
     scenarios: Annotated[bool, typer.Option("--scenarios", help="With .d2/.pdf: one board per model on the "
                          "same skeleton instead of side by side.")] = False,
@@ -93,11 +93,11 @@ def compare(
 def slides(
     input: Annotated[Path, typer.Argument(help="Cluster description or `az aks show` JSON.")],
     output: Annotated[str, typer.Option("--output", "-o", help="review.pptx or review.pdf.")],
-    template: Annotated[Optional[Path], typer.Option("--template", help="A company .pptx to start from "
+    template: Annotated[Path | None, typer.Option("--template", help="A company .pptx to start from "
                         "(its layouts and theme).")] = None,
-    compare_with: Annotated[Optional[Path], typer.Option("--compare", help="Add a comparison with this cluster."
+    compare_with: Annotated[Path | None, typer.Option("--compare", help="Add a comparison with this cluster."
                             )] = None,
-    as_model: Annotated[Optional[AsModel], typer.Option("--as", help="Add a comparison with the same cluster "  # type: ignore[valid-type]
+    as_model: Annotated[AsModel | None, typer.Option("--as", help="Add a comparison with the same cluster "  # type: ignore[valid-type]
                         "under another model (and, from kubenet to overlay, the migration checklist).")] = None,
     layout: Annotated[Layout, typer.Option(help="D2 layout engine.")] = Layout.elk,
     draw_unsupported: Annotated[bool, typer.Option("--draw-unsupported", help="Draw combinations AKS does not "

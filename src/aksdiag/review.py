@@ -15,8 +15,8 @@ from .derive.as_model import Choice, TargetModel, as_model
 from .derive.compare import Comparison, compare
 from .derive.migration import Migration, kubenet_to_overlay
 from .errors import InputError
-from .load import parse_field
 from .icons import IconSet
+from .load import parse_field
 from .pipeline import Loaded, Options, icon_files, load_cluster, plan_cluster
 from .render_compare import render_compare_d2
 from .scene_compare import build_compare_scene

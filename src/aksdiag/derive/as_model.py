@@ -16,7 +16,13 @@ from typing import Any
 from ..errors import InputError, Problem
 from ..model import ClusterSpec, IPNetwork
 from .plan import ModelKey
-from .resolve import DEFAULT_MAX_PODS, DEFAULT_POD_CIDR, MANAGED_SUBNET, MANAGED_VNET, model_key
+from .resolve import (
+    DEFAULT_MAX_PODS,
+    DEFAULT_POD_CIDR,
+    MANAGED_SUBNET,
+    MANAGED_VNET,
+    model_key,
+)
 
 
 class TargetModel(StrEnum):

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..compare_report import MODEL_NAMES, choice_line, migration_lines, table_rows, title as compare_title
+from ..compare_report import MODEL_NAMES, choice_line, migration_lines, table_rows
+from ..compare_report import title as compare_title
 from ..derive.as_model import Choice
 from ..derive.compare import Comparison
 from ..derive.migration import Migration

@@ -50,8 +50,9 @@ def _picture_page(page: Page) -> list[str]:
     scale = min(W / pic.width, H / pic.height)
     w, h = pic.width * scale, pic.height * scale
     data = base64.b64encode(pic.png).decode()
-    return [f'<image x="{(W - w) / 2:.1f}" y="{(H - h) / 2:.1f}" width="{w:.1f}" height="{h:.1f}" '
-            f'href="data:image/png;base64,{data}"><title>{escape(pic.alt_text)}</title></image>']
+    image = (f'<image x="{(W - w) / 2:.1f}" y="{(H - h) / 2:.1f}" width="{w:.1f}" height="{h:.1f}" '
+             f'href="data:image/png;base64,{data}"><title>{escape(pic.alt_text)}</title></image>')
+    return [image]
 
 
 def _table_page(page: Page) -> list[str]:

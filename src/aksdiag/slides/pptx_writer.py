@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from io import BytesIO
 from pathlib import Path
+from zipfile import BadZipFile
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
+from pptx.exc import PackageNotFoundError
 from pptx.util import Emu, Pt
 
 from ..errors import InputError, Problem
@@ -30,7 +32,7 @@ def _open(template: Path | None):
         prs.slide_width, prs.slide_height = WIDE
         for holder in (prs.slide_master, *prs.slide_layouts):
             for ph in holder.placeholders:
-                if ph._element.xfrm is None:  # noqa: SLF001 - inherits the master's, already widened
+                if ph._element.xfrm is None:
                     continue
                 # All four at once: setting one on an inherited position zeroes the others.
                 left, top, width, height = ph.left, ph.top, ph.width, ph.height
@@ -39,11 +41,11 @@ def _open(template: Path | None):
         return prs
     try:
         prs = Presentation(str(template))
-    except Exception as exc:  # python-pptx raises several types for a file that is not a deck
+    except (PackageNotFoundError, BadZipFile, KeyError, ValueError, OSError) as exc:  # not a deck, or unreadable
         raise InputError(Problem(f"cannot open {template} as a PowerPoint template: {exc}",
                                  field="--template")) from None
     # Drop the template's example slides; keep its masters, layouts and theme.
-    ids = prs.slides._sldIdLst  # noqa: SLF001 - python-pptx has no public slide removal
+    ids = prs.slides._sldIdLst
     for sld in list(ids):
         prs.part.drop_rel(sld.rId)
         ids.remove(sld)
@@ -84,14 +86,14 @@ def _picture_slide(prs, page: Page) -> None:
     assert pic is not None
     slide = prs.slides.add_slide(_layout(prs, ("blank",), 6))
     for ph in list(slide.placeholders):
-        ph._element.getparent().remove(ph._element)  # noqa: SLF001 - empty placeholders would show "Click to add"
+        ph._element.getparent().remove(ph._element)
     sw, sh = prs.slide_width, prs.slide_height
     scale = min(sw / pic.width, sh / pic.height)
     w, h = int(pic.width * scale), int(pic.height * scale)
     shape = slide.shapes.add_picture(BytesIO(pic.png), Emu((sw - w) // 2), Emu((sh - h) // 2), Emu(w), Emu(h))
     shape.name = f"{pic.view} diagram"
-    shape._element.nvPicPr.cNvPr.set("descr", pic.alt_text)  # noqa: SLF001 - alt text has no public setter
-    shape._element.nvPicPr.cNvPr.set("title", pic.title)  # noqa: SLF001
+    shape._element.nvPicPr.cNvPr.set("descr", pic.alt_text)
+    shape._element.nvPicPr.cNvPr.set("title", pic.title)
     _notes(slide, page.notes)
 
 
@@ -104,7 +106,7 @@ def _titled(prs, page: Page):
                 r.font.size = Pt(28)
     for ph in list(slide.placeholders):
         if ph.placeholder_format.idx != 0:
-            ph._element.getparent().remove(ph._element)  # noqa: SLF001
+            ph._element.getparent().remove(ph._element)
     return slide
 
 
