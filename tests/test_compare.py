@@ -266,3 +266,19 @@ def test_as_pod_subnet_without_room_says_where(tmp_path):
     proc = aksdiag("compare", str(src), "--as", "pod-subnet")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert f"{src}:6:" in proc.stderr and "no free range for a pod subnet" in proc.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("a,b", [
+    ("kubenet-basic.yaml", "azure-cni-pod-subnet.yaml"),
+    ("udr-firewall-egress.yaml", "overlay-nat-gateway.yaml"),
+    ("multi-pool-windows.yaml", "byo-cni-cilium.yaml"),
+    ("overlay-dual-stack.yaml", "kubenet-byo-route-table.yaml"),
+])
+def test_scenarios_of_any_two_designs_compile_to_one_page_each(tmp_path, a, b):
+    from pypdf import PdfReader
+
+    out = tmp_path / "boards.pdf"
+    proc = aksdiag("compare", str(ROOT / "examples" / a), str(ROOT / "examples" / b), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert len(PdfReader(out).pages) == 2
