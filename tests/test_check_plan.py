@@ -27,7 +27,8 @@ CORPUS = SHARED / "corpus" / "aks-show"
 
 
 def aksdiag(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(EXE), *map(str, args)], capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    return subprocess.run([str(EXE), *map(str, args)], capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                          check=False)
 
 
 def sarif_schema() -> dict:
@@ -70,7 +71,8 @@ def test_check_exit_codes(tmp_path):
                      refused.stdout)
     assert "ok" not in refused.stdout.split()
     bad = aksdiag("check", BAD / "missing-name.yaml", EX / "azure-cni-overlay.yaml")
-    assert bad.returncode == 2 and "required field is missing" in bad.stdout and "Traceback" not in bad.stderr
+    assert bad.returncode == 2 and "required field is missing" in bad.stderr and "Traceback" not in bad.stderr
+    assert "azure-cni-overlay.yaml: 0 errors" in bad.stdout  # the other input is still checked
 
 
 def test_fail_on_sets_the_threshold():
@@ -153,7 +155,7 @@ def test_connected_ranges_on_the_command_line(tmp_path):
     assert proc.returncode == 1 and "[rule connected-overlap]" in proc.stdout and "datacenter" in proc.stdout
     assert aksdiag("check", basic, "--connected", "192.168.0.0/16", "--fail-on", "warning").returncode == 0
     wrong = aksdiag("check", basic, "--connected", "onprem=10.0.0.0/33")
-    assert wrong.returncode == 2 and "--connected" in wrong.stdout and "Traceback" not in wrong.stderr
+    assert wrong.returncode == 2 and "--connected" in wrong.stderr and "Traceback" not in wrong.stderr
 
 
 def _capacity(proc: subprocess.CompletedProcess, model: str) -> dict:
@@ -197,3 +199,20 @@ def test_plan_refuses_a_broken_description_unless_asked(tmp_path):
     assert refused.returncode == 2 and "[rule kubenet-windows]" in refused.stderr
     drawn = aksdiag("plan", f, "--draw-unsupported")
     assert drawn.returncode == 0 and "**error** `kubenet-windows`" in drawn.stdout
+
+
+def test_check_takes_the_real_route_table_and_nodes_and_reports_drift(tmp_path):
+    doc = CORPUS / "cli-rec-kubenet-node-public-ip-prefix.json"
+    nodes = SHARED / "corpus" / "nodes" / "mobiledgex-aks-kubenet-3nodes-2021.json"
+    routes = [{"name": f"aks-agentpool-30520393-vmss00000{i}____{b.replace('.', '').replace('/', '')}",
+               "addressPrefix": b, "nextHopType": "VirtualAppliance", "nextHopIpAddress": ip}
+              for i, (b, ip) in enumerate([("10.244.1.0/24", "10.240.0.4"), ("10.244.2.0/24", "10.240.0.5"),
+                                           ("10.244.0.0/24", "10.240.0.6")])]
+    rt = tmp_path / "rt.json"
+    rt.write_text(json.dumps({"name": "aks-agentpool-30520393-routetable", "routes": routes}))
+    clean = aksdiag("check", doc, "--nodes", nodes, "--route-table", rt, "--fail-on", "warning")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    del routes[1]
+    rt.write_text(json.dumps({"name": "aks-agentpool-30520393-routetable", "routes": routes}))
+    drifted = aksdiag("check", doc, "--nodes", nodes, "--route-table", rt, "--fail-on", "warning")
+    assert drifted.returncode == 1 and "node has no route [rule route-drift]" in drifted.stdout

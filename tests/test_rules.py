@@ -198,3 +198,16 @@ def test_dynamic_pod_subnet_needs_16_per_node_to_start_not_max_pods():
     assert "subnet-too-small" not in {f.rule for f in plan.findings}
     pods = next(s for s in plan.subnets if s.name == "pods")
     assert (pods.used, pods.used_max) == (48, 192)
+
+
+def test_static_block_pod_subnet_counts_whole_blocks():
+    # maxPods 239 takes 15 /28s (240 addresses, fewer than a /24's 251 usable), but a /24 has only 14 /28s a
+    # node can own once the first and last (Azure's reserved addresses) are left out.
+    def static(max_pods: int, count: int = 1) -> set[str]:
+        return rules(pod_subnet("10.10.16.0/24", [{"name": "np1", "count": count,
+                                                   "podIPAllocationMode": "StaticBlock", "maxPods": max_pods}]))
+
+    assert "static-blocks-too-few" in static(239)
+    assert "static-blocks-too-few" not in static(223)
+    assert "static-blocks-no-surge-room" in static(95, count=2)  # 12 blocks now, 18 with one surge node
+    assert not {"static-blocks-too-few", "static-blocks-no-surge-room"} & static(95, count=1)

@@ -286,11 +286,13 @@ def check(
             plan = derive(loaded.spec, observed, allow_errors=True)
         except AksdiagError as exc:
             bad = True
-            results.append(FileResult(str(input), (), None, tuple(
-                str(p if p.file else Problem(p.message, str(input), p.line, p.column, p.field))
-                for p in exc.problems)))
+            problems = [p if p.file else Problem(p.message, str(input), p.line, p.column, p.field)
+                        for p in exc.problems]
+            for p in problems:
+                typer.echo(f"aksdiag: error: {p}", err=True)
             if debug:
                 traceback.print_exc()
+            results.append(FileResult(str(input), (), None, tuple(map(str, problems))))
             continue
         located = []
         for f in plan.findings:

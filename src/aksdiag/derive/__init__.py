@@ -6,7 +6,15 @@ import ipaddress
 
 from ..errors import Problem, RuleError
 from ..model import ClusterSpec
-from .capacity import capacity, cluster_capacity, fixed_use, pod_cidr_blocks, route_budget, routes_per_node
+from .capacity import (
+    capacity,
+    cluster_capacity,
+    fixed_use,
+    pod_cidr_blocks,
+    route_budget,
+    routes_per_node,
+    static_blocks_in,
+)
 from .catalog import RULES
 from .network_models import (
     APISERVER_RESERVED,
@@ -35,7 +43,7 @@ from .plan import (
 from .resolve import Resolved, resolve
 from .rules import addresses, combinations, finding, references
 
-__all__ = ["derive", "AddressPlan", "Observed", "RULES", "errors_of"]
+__all__ = ["RULES", "AddressPlan", "Observed", "derive", "errors_of"]
 
 
 def errors_of(findings: tuple[Finding, ...] | list[Finding]) -> list[Finding]:
@@ -80,6 +88,9 @@ def derive(spec: ClusterSpec, observed: Observed | None = None, *, allow_errors:
     if observed is not None and observed.route_table is not None and route_table is not None:
         route_table = observed.route_table.compare(route_table, pools, nodes_observed=bool(observed.nodes))
     findings += _fit(r, use, route_table)
+    if route_table is not None:
+        findings += [finding("route-drift", "routeTable", route=x.name, drift=x.drift)
+                     for x in route_table.routes if x.drift]
 
     if errors_of(findings) and not allow_errors:
         raise RuleError([problem(f) for f in errors_of(findings)])
@@ -252,6 +263,7 @@ def _fit(r: Resolved, use: dict[str, int], rt: RouteTablePlan | None) -> list[Fi
         if surge_nodes and need + extra > usable:
             out.append(finding("subnet-no-surge-room", field, s.name, subnet=s.name, usable=usable, surge=surge_nodes,
                                need=need + extra))
+        out += _static_blocks_fit(r, s.name, field, pod_users.get(s.name, []))
     nodes = sum(p.count for p in r.spec.nodePools)
     surge_now = max((r.pool_surge[p.name].nodes(p.count) for p in r.spec.nodePools), default=0)
     if r.model in (ModelKey.kubenet, ModelKey.azure_cni_overlay):
@@ -273,3 +285,24 @@ def _fit(r: Resolved, use: dict[str, int], rt: RouteTablePlan | None) -> list[Fi
     if nodes > CLUSTER_NODE_LIMIT:
         out.append(finding("cluster-node-limit", "nodePools", nodes=nodes, limit=CLUSTER_NODE_LIMIT))
     return out
+
+
+def _static_blocks_fit(r: Resolved, subnet: str, field: str, users: list) -> list[Finding]:
+    """Static block pod subnets are counted in whole /28s, not addresses."""
+    static = [p for p in users if p.podIPAllocationMode is not None and p.podIPAllocationMode.value == "StaticBlock"]
+    if not static:
+        return []
+    have = static_blocks_in(r.subnet(subnet).addressPrefix)
+    per = {p.name: static_blocks_per_node(r.pool_max_pods[p.name]) for p in static}
+    need = sum(per[p.name] * p.count for p in static)
+    if need > have:
+        return [finding("static-blocks-too-few", field, subnet, subnet=subnet, blocks=have, need=need)]
+    surge, extra = 0, 0
+    for p in static:
+        n = r.pool_surge[p.name].nodes(p.count)
+        if n * per[p.name] > extra:
+            surge, extra = n, n * per[p.name]
+    if surge and need + extra > have:
+        return [finding("static-blocks-no-surge-room", field, subnet, subnet=subnet, blocks=have, surge=surge,
+                        need=need + extra)]
+    return []

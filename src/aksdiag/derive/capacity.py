@@ -25,7 +25,15 @@ from .network_models import (
     static_blocks_per_node,
     usable_addresses,
 )
-from .plan import Capacity, CapacityRow, ClusterCapacity, Limit, ModelKey, PodCount, Surge
+from .plan import (
+    Capacity,
+    CapacityRow,
+    ClusterCapacity,
+    Limit,
+    ModelKey,
+    PodCount,
+    Surge,
+)
 from .resolve import DEFAULT_MAX_PODS, Resolved
 
 COMPARED = (ModelKey.kubenet, ModelKey.azure_cni_node_subnet, ModelKey.azure_cni_overlay)

@@ -201,6 +201,13 @@ _RULES = [
     _r("subnet-too-small", E, "The cluster's nodes (and for Azure CNI their pods) need addresses in the subnet.",
        "the cluster needs {need:,} addresses in {subnet!r} but {prefix} has {usable:,} usable",
        "concepts-network-ip-address-planning"),
+    _r("static-blocks-too-few", E, "With static block allocation every node owns whole /28 blocks; the blocks "
+       "that hold Azure's reserved addresses (the first and last) cannot be handed out.",
+       "{subnet!r} has {blocks:,} /28 blocks a node can own; the cluster needs {need:,}",
+       "configure-azure-cni-static-block-allocation"),
+    _r("static-blocks-no-surge-room", W, "Surge nodes need their /28 blocks too during an upgrade.",
+       "{subnet!r} has {blocks:,} /28 blocks a node can own; an upgrade with {surge} surge node(s) needs {need:,}",
+       "configure-azure-cni-static-block-allocation"),
     _r("subnet-no-surge-room", W, "An upgrade adds surge nodes (1 per pool by default); without addresses for "
        "them the upgrade fails.", "{subnet!r} has {usable:,} usable addresses; an upgrade with {surge} surge "
        "node(s) needs {need:,}", "concepts-network-ip-address-planning"),
@@ -215,6 +222,8 @@ _RULES = [
     _r("route-limit-surge", W, "Surge nodes need routes too: an upgrade needs more routes than the nodes today.",
        "an upgrade needs {routes:,} routes ({surge} surge node(s)); a route table holds {limit} at most",
        "configure-kubenet"),
+    _r("route-drift", W, "A kubenet route that disagrees with the nodes sends pod traffic to the wrong node or "
+       "nowhere (seen with --route-table and --nodes).", "route {route!r}: {drift}", "configure-kubenet"),
     _r("kubenet-route-tables", E, "Each kubenet cluster uses a single route table for all its subnets.",
        "node subnets carry different route tables ({tables}); kubenet needs one for all of them",
        "configure-kubenet"),

@@ -49,9 +49,7 @@ def _where(x: Located) -> str:
 
 def text(results: list[FileResult]) -> str:
     lines = []
-    for res in results:
-        for p in res.problems:
-            lines.append(f"{p} [bad input]")
+    for res in results:  # bad input is on stderr already, as for every command
         for x in res.findings:
             f = x.finding
             field = f"{x.field}: " if x.field else ""
@@ -60,7 +58,7 @@ def text(results: list[FileResult]) -> str:
             counts = {s: sum(1 for x in res.findings if x.finding.severity == s) for s in Severity}
             lines.append(f"{res.file}: {counts[Severity.error]} errors, {counts[Severity.warning]} warnings, "
                          f"{counts[Severity.note]} notes ({res.summary})")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 def as_json(results: list[FileResult]) -> str:

@@ -158,17 +158,17 @@ def _md_escape(text: str) -> str:
 def markdown(plan: AddressPlan) -> str:
     t = plan_rows(plan)
     out = [f"# Address plan: {_md_escape(plan.cluster)} ({MODEL_NAMES[plan.model.value]})", ""]
-    out += ["| range | name | prefix | size | usable | planned | what lives there | nodes now | nodes max | "
-            "with surge | pods max | pods with surge |", "|" + "---|" * 12]
+    out += [("| range | name | prefix | size | usable | planned | what lives there | nodes now | nodes max | "
+             "with surge | pods max | pods with surge |"), "|" + "---|" * 12]
     for r in t.ranges:
         out.append("| " + " | ".join(_md_escape(x) for x in (
             r.range, r.name, r.prefix, _n(r.size), _n(r.usable), _n(r.planned), r.lives, _n(r.nodes_now),
             _n(r.nodes_max), _n(r.nodes_with_surge), _n(r.pods_max), _n(r.pods_with_surge))) + " |")
     out += ["", "## Capacity under each model", "",
-            "Nodes with surge: the most nodes that still leave room for an upgrade's surge nodes. "
-            "Nodes and pods per node are independent limits where pods read \"up to\".", "",
-            "| subnet | model | max pods/node | surge | nodes max | nodes with surge | pods max | pods with surge "
-            "| limited by | |", "|" + "---|" * 10]
+            ("Nodes with surge: the most nodes that still leave room for an upgrade's surge nodes. "
+             "Nodes and pods per node are independent limits where pods read \"up to\"."), "",
+            ("| subnet | model | max pods/node | surge | nodes max | nodes with surge | pods max | pods with surge "
+             "| limited by | |"), "|" + "---|" * 10]
     for m in t.models:
         out.append("| " + " | ".join(_md_escape(x) for x in (
             m.subnet, MODEL_NAMES[m.model], str(m.max_pods_per_node), m.surge, _n(m.nodes_max),
@@ -176,8 +176,8 @@ def markdown(plan: AddressPlan) -> str:
             "this cluster" if m.current else "")) + " |")
     if t.cluster:
         c = t.cluster
-        out += ["", f"Whole cluster: {c['nodes_now']:,} nodes now (upgrade surge {c['surge_now']}); at most "
-                f"{c['nodes_max']:,}, {c['nodes_with_surge']:,} with surge (limit: {c['limited_by']})."]
+        out += ["", (f"Whole cluster: {c['nodes_now']:,} nodes now (upgrade surge {c['surge_now']}); at most "
+                     f"{c['nodes_max']:,}, {c['nodes_with_surge']:,} with surge (limit: {c['limited_by']}).")]
     out += ["", "## Findings", ""]
     if not t.findings:
         out.append("None.")
