@@ -65,7 +65,7 @@ def _api(plan: AddressPlan, paths: Paths) -> tuple[Shape, Edge]:
 def build(plan: AddressPlan, *, max_nodes: int, layout: str) -> Scene:
     prof = profile_of(plan)
     paths = Paths()
-    children = subnets(plan, paths, nodes=min(NODES, max_nodes), pools=POOLS, detail=False)
+    children = subnets(plan, paths, nodes=min(NODES, max_nodes), pools=POOLS, detail=False, compact=True)
     rt = _route_table(plan, paths)
     if rt is not None:
         children.append(rt)
