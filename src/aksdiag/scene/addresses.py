@@ -69,14 +69,16 @@ def build(plan: AddressPlan, *, max_nodes: int, layout: str) -> Scene:
         children.append(rt)
     children.append(Shape("nsg", f"NSG {plan.nsg_name}\non the node NICs", ShapeKind.nsg, "nsg"))
     vnet = Shape("vnet", vnet_label(plan), ShapeKind.vnet, "vnet", tuple(children), columns=2)
-    side = [s for s in (_pod_space(plan), _services(plan)) if s is not None]
+    side = Shape("side", "", ShapeKind.frame, None,
+                 tuple(s for s in (_pod_space(plan), _services(plan)) if s is not None), columns=1)
+    body = Shape("body", "", ShapeKind.frame, None, (vnet, side), columns=2)
     title, subtitle = header(plan, prof, "addresses")
     notes = [f"node IPs from .4 of the subnet; DNS service IP {plan.dns_service_ip}"]
     if plan.docker_bridge is not None:
         notes[0] += f"; docker bridge {plan.docker_bridge} on each node"
     if plan.dual_stack:
         notes.append("dual-stack: every node and pod has an IPv4 and an IPv6 address; NAT stays within the family")
-    return Scene(View.addresses, plan.model.value, title, subtitle, (vnet, *side), (), tuple(notes), layout)
+    return Scene(View.addresses, plan.model.value, title, subtitle, (body,), (), tuple(notes), layout)
 
 
 def _grid(pool: Shape) -> Shape:

@@ -46,6 +46,10 @@ def header(plan: AddressPlan, prof: PlanProfile, what: str | None = None) -> tup
         parts.append(f"pod subnet {nets(plan.pods.cidrs)}")
     parts.append(f"services {nets(plan.service_cidrs)}")
     parts.append(f"outbound {plan.egress.outbound_type}")
+    if plan.dataplane == "cilium":
+        parts.append("Cilium eBPF dataplane, no kube-proxy")
+    elif plan.network_policy != "none":
+        parts.append(f"{plan.network_policy} network policy")
     return title, " · ".join(parts)
 
 

@@ -44,6 +44,7 @@ class ShapeKind(StrEnum):
     cell = "cell"
     head = "head"  # a table's header cell
     text = "text"
+    frame = "frame"  # an invisible grid that places its children; nothing connects to it
 
 
 class EdgeKind(StrEnum):
