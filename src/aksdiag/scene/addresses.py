@@ -8,7 +8,7 @@ from ..derive.profiles import PodSource, profile_of
 from .parts import Paths, header, nets, subnets, vnet_label
 from .types import Mark, Scene, Shape, ShapeKind, View
 
-POOLS = 4
+POOLS = 3  # two pools and a summary of the rest, in a grid when they share a subnet
 
 
 def _routes(plan: AddressPlan, limit: int) -> Shape | None:
@@ -61,9 +61,12 @@ def _services(plan: AddressPlan) -> Shape:
 def build(plan: AddressPlan, *, max_nodes: int, layout: str) -> Scene:
     prof = profile_of(plan)
     paths = Paths()
-    children = subnets(plan, paths, nodes=max_nodes, pools=POOLS, detail=True)
+    # Several pools share the slide: fewer nodes each (first, a summary, last); the rest of the
+    # cluster is in the summaries' first..last ranges.
+    nodes = max_nodes if len(plan.pools) <= 2 else min(max_nodes, 3)
+    children = subnets(plan, paths, nodes=nodes, pools=POOLS, detail=True)
     children = [Shape(s.id, s.label, s.kind, s.icon, tuple(_grid(c) for c in s.children), s.marks, s.tooltip,
-                      columns=1) for s in children]
+                      columns=2 if len(s.children) > 2 else 1) for s in children]
     rt = _routes(plan, max(2 * max_nodes, 4))
     if rt is not None:
         children.append(rt)

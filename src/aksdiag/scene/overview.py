@@ -10,7 +10,7 @@ from .parts import Paths, first_two_nodes, header, subnets, vnet_label
 from .types import Edge, EdgeKind, Scene, Shape, ShapeKind, View
 
 NODES = 3  # per pool: node 0, a summary, the last node
-POOLS = 3
+POOLS = 2  # the pool the paths start in, the last pool, and a summary of the rest
 ROUTES = 3
 
 
