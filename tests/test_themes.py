@@ -81,7 +81,7 @@ def texts_and_backgrounds(svg: str) -> list[tuple[str, str, str]]:
             boxes.append((w * h, x, y, w, h, colour))
     boxes.sort()
     out = []
-    for m in re.finditer(r'(<text x="([-0-9.]+)" y="([-0-9.]+)"[^>]*>)(.*?)</text>', svg, re.S):
+    for m in re.finditer(r'(<text x="([-0-9.]+)" y="([-0-9.]+)"[^>]*>)(.*?)</text>', svg, re.DOTALL):
         tag, tx, ty, body = m.group(1), float(m.group(2)), float(m.group(3)), m.group(4)
         words = re.sub(r"<[^>]+>", "", body).strip()
         colour = _colour(tag, theme)
@@ -107,7 +107,7 @@ def test_the_contrast_check_can_fail():
     svg = ('<style>.fill-N1{fill:#CDD6F4;}.fill-N7{fill:#1E1E2E;}</style>'
            '<g class="shape" ><rect x="0" y="0" width="100" height="100" fill="#EAF3FB" style="" /></g>'
            '<text x="50" y="50" class="text fill-N1">10.0.0.4</text>')
-    [(text, colour, behind)] = texts_and_backgrounds(svg)
+    [(_, colour, behind)] = texts_and_backgrounds(svg)
     assert contrast(colour, behind) < MIN_CONTRAST
 
 

@@ -37,9 +37,10 @@ def _pod_path(plan: AddressPlan, paths: Paths, has_rt: bool) -> tuple[list[Edge]
     a, b = pair
     src, dst = paths.pods[a.name], paths.pods[b.name]
     if cross == CrossNode.udr and has_rt:
-        return ([Edge(src, "vnet.rt", step(1), EdgeKind.pod_path), Edge("vnet.rt", dst, step(2), EdgeKind.pod_path)],
-                f"{step(1)} a pod sends to a pod on another node   {step(2)} the route table's route for that node's "
-                f"/24 forwards it to the node IP {b.ips[0]}", 3)
+        note = (f"{step(1)} a pod sends to a pod on another node   {step(2)} the route table's route for that "
+                f"node's /24 forwards it to the node IP {b.ips[0]}")
+        return [Edge(src, "vnet.rt", step(1), EdgeKind.pod_path), Edge("vnet.rt", dst, step(2), EdgeKind.pod_path)], \
+            note, 3
     how = {
         CrossNode.overlay: "direct: Azure routes the pod CIDR, no route table, no encapsulation",
         CrossNode.vnet: "direct: pod IPs are VNet IPs",
