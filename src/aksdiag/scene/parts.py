@@ -155,9 +155,10 @@ def vnet_label(plan: AddressPlan) -> str:
 
 
 def subnets(plan: AddressPlan, paths: Paths, *, nodes: int, pools: int, detail: bool,
-            extra: dict[str, list[Shape]] | None = None, compact: bool = False) -> list[Shape]:
+            extra: dict[str, list[Shape]] | None = None, compact: bool = False, flat: bool = True) -> list[Shape]:
     """The VNet's subnets with their pools; pools beyond `pools` are summarised in one shape.
-    `compact` draws every pool but the first as one box with its ranges."""
+    `compact` draws every pool but the first as one box with its ranges; `flat` puts a subnet's
+    only pool's nodes straight into the subnet, with the pool named on the subnet's label."""
     unsupported = unsupported_subjects(plan)
     drawn, hidden = shown_pools(plan, pools)
     out: list[Shape] = []
@@ -175,7 +176,7 @@ def subnets(plan: AddressPlan, paths: Paths, *, nodes: int, pools: int, detail: 
             continue  # only summarised pools live here; the summary names their range
         marks = (Mark.unsupported,) if subnet.name in unsupported else ()
         label = subnet_label(plan, subnet, detail)
-        if compact and len(children) == 1 and children[0].kind == ShapeKind.pool and children[0].children:
+        if flat and len(children) == 1 and children[0].kind == ShapeKind.pool and children[0].children:
             # One pool in the subnet: its nodes sit in the subnet, its name on the subnet's label.
             pool = children[0]
             label += "\n" + pool.label
