@@ -33,7 +33,7 @@ def _table(tid: str, caption: str, table: list[tuple[str, ...]]) -> Shape:
     cells = [Shape(f"h{i}", c, ShapeKind.head) for i, c in enumerate(COLUMNS)]
     for r, row in enumerate(table):
         cells += [Shape(f"c{r}_{i}", c, ShapeKind.cell) for i, c in enumerate(row)]
-    return Shape(tid, caption, ShapeKind.table, None, tuple(cells), columns=len(COLUMNS))
+    return Shape(tid, caption, ShapeKind.table, None, tuple(cells), columns=len(COLUMNS), rows=len(table) + 1)
 
 
 def findings(plan: AddressPlan) -> list[str]:

@@ -81,6 +81,7 @@ class Shape:
     marks: tuple[Mark, ...] = ()
     tooltip: str | None = None  # the full name behind a short label
     columns: int | None = None  # lay children out as a grid; only where no edge enters
+    rows: int | None = None  # with columns: fill the grid row by row (a table), as d2 does when rows come first
 
 
 @dataclass(frozen=True)
