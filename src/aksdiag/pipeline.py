@@ -12,13 +12,12 @@ from pathlib import Path
 
 from .compile import compile_d2
 from .derive import AddressPlan, Observed, derive
-from .errors import AksdiagError, RuleError
+from .errors import AksdiagError, InputError, Problem, RuleError
 from .icons import ICON_NAMES, IconSet
 from .load import Document, parse_document, parse_field, validate_spec
 from .load.azure import is_managed_cluster, managed_cluster_to_spec_data
 from .model import ClusterSpec
 from .render import render_d2
-from .errors import InputError, Problem
 from .scene import DEFAULT_MAX_NODES, View, build_scene, views_of
 
 
@@ -198,5 +197,13 @@ def render_bytes(plan: AddressPlan, fmt: str, options: Options, *, source_name: 
     return svgs_to_pdf([compile_d2(src, "svg", files, timeout=options.timeout) for _, src in sources])
 
 
-__all__ = ["Options", "Loaded", "load_cluster", "plan_cluster", "d2_source", "render_views", "render_bytes",
-           "AksdiagError"]
+__all__ = [
+    "AksdiagError",
+    "Loaded",
+    "Options",
+    "d2_source",
+    "load_cluster",
+    "plan_cluster",
+    "render_bytes",
+    "render_views",
+]

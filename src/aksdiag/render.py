@@ -54,6 +54,7 @@ def render_d2(
     text = template.render(
         scenes=tuple(scenes),
         tooltips=tooltips,
+        palette=theme == "default",
         icon=icon,
         source_name=source_name,
         theme_id=THEMES.get(theme),

@@ -37,5 +37,17 @@ def build_scene(plan: AddressPlan, view: View | str = View.overview, *, max_node
     return BUILDERS[View(view)](plan, max_nodes=max_nodes, layout=layout)
 
 
-__all__ = ["ALL", "DEFAULT_MAX_NODES", "Edge", "EdgeKind", "Mark", "Scene", "Shape", "ShapeKind", "VIEW_NAMES",
-           "View", "build_scene", "views_of"]
+__all__ = [
+    "ALL",
+    "DEFAULT_MAX_NODES",
+    "VIEW_NAMES",
+    "Edge",
+    "EdgeKind",
+    "Mark",
+    "Scene",
+    "Shape",
+    "ShapeKind",
+    "View",
+    "build_scene",
+    "views_of",
+]

@@ -8,7 +8,7 @@ from ..derive.profiles import PodSource, profile_of
 from .parts import Paths, header, nets, subnets, vnet_label
 from .types import Mark, Scene, Shape, ShapeKind, View
 
-POOLS = 4
+POOLS = 3  # two pools and a summary of the rest, in a grid when they share a subnet
 
 
 def _routes(plan: AddressPlan, limit: int) -> Shape | None:
@@ -67,22 +67,36 @@ def _services(plan: AddressPlan) -> Shape:
 def build(plan: AddressPlan, *, max_nodes: int, layout: str) -> Scene:
     prof = profile_of(plan)
     paths = Paths()
-    children = subnets(plan, paths, nodes=max_nodes, pools=POOLS, detail=True)
+    # Several pools share the slide: fewer nodes each (first, a summary, last); the rest of the
+    # cluster is in the summaries' first..last ranges.
+    nodes = max_nodes if len(plan.pools) <= 2 else min(max_nodes, 3)
+    children = subnets(plan, paths, nodes=nodes, pools=POOLS, detail=True)
     children = [Shape(s.id, s.label, s.kind, s.icon, tuple(_grid(c) for c in s.children), s.marks, s.tooltip,
-                      columns=1) for s in children]
+                      columns=_columns(s)) for s in children]
     rt = _routes(plan, max(2 * max_nodes, 4))
     if rt is not None:
         children.append(rt)
-    children.append(Shape("nsg", f"NSG {plan.nsg_name}\non the node NICs", ShapeKind.nsg, "nsg"))
     vnet = Shape("vnet", vnet_label(plan), ShapeKind.vnet, "vnet", tuple(children), columns=2)
-    side = [s for s in (_pod_space(plan), _services(plan)) if s is not None]
+    nsg = Shape("nsg", f"NSG {plan.nsg_name}\non the node NICs", ShapeKind.nsg, "nsg")
+    side_shapes = tuple(s for s in (_pod_space(plan), _services(plan), nsg) if s is not None)
+    # A VNet of one or two subnets and no route table is one wide row: the side boxes go under it.
+    below = rt is None and len(plan.subnets) <= 2
+    side = Shape("side", "", ShapeKind.frame, None, side_shapes, columns=len(side_shapes) if below else 1)
+    body = Shape("body", "", ShapeKind.frame, None, (vnet, side), columns=1 if below else 2)
     title, subtitle = header(plan, prof, "addresses")
     notes = [f"node IPs from .4 of the subnet; DNS service IP {plan.dns_service_ip}"]
     if plan.docker_bridge is not None:
         notes[0] += f"; docker bridge {plan.docker_bridge} on each node"
     if plan.dual_stack:
         notes.append("dual-stack: every node and pod has an IPv4 and an IPv6 address; NAT stays within the family")
-    return Scene(View.addresses, plan.model.value, title, subtitle, (vnet, *side), (), tuple(notes), layout)
+    return Scene(View.addresses, plan.model.value, title, subtitle, (body,), (), tuple(notes), layout)
+
+
+def _columns(subnet: Shape) -> int:
+    """Nodes (a flat subnet) in rows of three; pools in two columns when there are several."""
+    if any(c.kind == ShapeKind.node for c in subnet.children):
+        return min(len(subnet.children), 3)
+    return 2 if len(subnet.children) > 2 else 1
 
 
 def _grid(pool: Shape) -> Shape:

@@ -45,7 +45,7 @@ def _table(tid: str, caption: str, table: list[tuple[str, ...]]) -> Shape:
     cells = [Shape(f"h{i}", c, ShapeKind.head) for i, c in enumerate(COLUMNS)]
     for r, row in enumerate(table):
         cells += [Shape(f"c{r}_{i}", c, ShapeKind.cell) for i, c in enumerate(row)]
-    return Shape(tid, caption, ShapeKind.table, None, tuple(cells), columns=len(COLUMNS))
+    return Shape(tid, caption, ShapeKind.table, None, tuple(cells), columns=len(COLUMNS), rows=len(table) + 1)
 
 
 def findings(plan: AddressPlan) -> list[str]:
@@ -72,7 +72,8 @@ def build(plan: AddressPlan, *, max_nodes: int, layout: str) -> Scene:
                             tuple(Shape(f"f{i}", _wrap(t), ShapeKind.cell) for i, t in enumerate(lines)), columns=1))
     title, subtitle = header(plan, prof, "capacity")
     notes = (RULES[prof.model.capacity_rule],)
-    return Scene(View.capacity, plan.model.value, title, subtitle, tuple(shapes), (), notes, layout, "down")
+    body = Shape("body", "", ShapeKind.frame, None, tuple(shapes), columns=1 if len(shapes) < 3 else 2)
+    return Scene(View.capacity, plan.model.value, title, subtitle, (body,), (), notes, layout, "down")
 
 
 def _wrap(text: str, width: int = 110) -> str:

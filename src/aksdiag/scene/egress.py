@@ -83,7 +83,7 @@ def build(plan: AddressPlan, *, max_nodes: int, layout: str) -> Scene:
                 (Shape("pool", f"pool {pool.name}", ShapeKind.pool, None, (nshape,)),))
     children = [sub]
     edges: list[Edge] = []
-    node_path = "vnet.sn.pool.n0"
+    node_path = "vnet.sn.pool.n0.pods"  # the packet starts at a pod
     nsg = f"NSG {plan.nsg_name}\non the node NICs"
     children.append(Shape("nsg", nsg, ShapeKind.nsg, "nsg"))
     edges.append(Edge("vnet.nsg", node_path, "filters", EdgeKind.assoc))

@@ -10,7 +10,7 @@ from .parts import Paths, first_two_nodes, header, subnets, vnet_label
 from .types import Edge, EdgeKind, Scene, Shape, ShapeKind, View
 
 NODES = 3  # per pool: node 0, a summary, the last node
-POOLS = 3
+POOLS = 2  # the pool the paths start in, the last pool, and a summary of the rest
 ROUTES = 3
 
 
@@ -37,9 +37,10 @@ def _pod_path(plan: AddressPlan, paths: Paths, has_rt: bool) -> tuple[list[Edge]
     a, b = pair
     src, dst = paths.pods[a.name], paths.pods[b.name]
     if cross == CrossNode.udr and has_rt:
-        return ([Edge(src, "vnet.rt", step(1), EdgeKind.pod_path), Edge("vnet.rt", dst, step(2), EdgeKind.pod_path)],
-                f"{step(1)} a pod sends to a pod on another node   {step(2)} the route table's route for that node's "
-                f"/24 forwards it to the node IP {b.ips[0]}", 3)
+        note = (f"{step(1)} a pod sends to a pod on another node   {step(2)} the route table's route for that "
+                f"node's /24 forwards it to the node IP {b.ips[0]}")
+        return [Edge(src, "vnet.rt", step(1), EdgeKind.pod_path), Edge("vnet.rt", dst, step(2), EdgeKind.pod_path)], \
+            note, 3
     how = {
         CrossNode.overlay: "direct: Azure routes the pod CIDR, no route table, no encapsulation",
         CrossNode.vnet: "direct: pod IPs are VNet IPs",
@@ -65,7 +66,7 @@ def _api(plan: AddressPlan, paths: Paths) -> tuple[Shape, Edge]:
 def build(plan: AddressPlan, *, max_nodes: int, layout: str) -> Scene:
     prof = profile_of(plan)
     paths = Paths()
-    children = subnets(plan, paths, nodes=min(NODES, max_nodes), pools=POOLS, detail=False)
+    children = subnets(plan, paths, nodes=min(NODES, max_nodes), pools=POOLS, detail=False, compact=True)
     rt = _route_table(plan, paths)
     if rt is not None:
         children.append(rt)

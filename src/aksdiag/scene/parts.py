@@ -46,6 +46,10 @@ def header(plan: AddressPlan, prof: PlanProfile, what: str | None = None) -> tup
         parts.append(f"pod subnet {nets(plan.pods.cidrs)}")
     parts.append(f"services {nets(plan.service_cidrs)}")
     parts.append(f"outbound {plan.egress.outbound_type}")
+    if plan.dataplane == "cilium":
+        parts.append("Cilium eBPF dataplane, no kube-proxy")
+    elif plan.network_policy != "none":
+        parts.append(f"{plan.network_policy} network policy")
     return title, " · ".join(parts)
 
 
@@ -66,8 +70,8 @@ def pods_label(plan: AddressPlan, pool: PoolPlan, node: NodePlan) -> str:
             return f"pods {node.pod_blocks[0]}{more}"
         subnet = next((s for s in plan.subnets if s.name == pool.pod_subnet), None)
         return f"pods from {subnet.prefix}" if subnet else "pods in the node subnet"
-    cidr = f" in {nets(plan.pods.cidrs)}" if plan.pods.cidrs else ""
-    return f"pods: {plan.pods.cni}'s IPAM{cidr}"
+    cidr = f"\n{nets(plan.pods.cidrs)}" if plan.pods.cidrs else ""
+    return f"pods: {plan.pods.cni} IPAM{cidr}"
 
 
 def node_shape(plan: AddressPlan, pool: PoolPlan, node: NodePlan, position: int, pods: bool = True,
@@ -109,6 +113,19 @@ def pool_shape(plan: AddressPlan, pool: PoolPlan, pid: str, path: str, paths: Pa
     return Shape(pid, pool_label(plan, pool, unsupported), ShapeKind.pool, None, tuple(children), marks)
 
 
+def compact_pool(plan: AddressPlan, pool: PoolPlan, pid: str, path: str, paths: Paths,
+                 unsupported: set[str]) -> Shape:
+    """A pool as one box with its address ranges: what the overview draws of pools no path starts in."""
+    first, last = pool.nodes[0], pool.nodes[-1]
+    nodes = f"nodes {first.ips[0]}" + (f" – {last.ips[0]}" if len(pool.nodes) > 1 else "")
+    pods = ""
+    if first.pod_blocks and plan.pods.kind == "cidr":
+        pods = f"\npods {first.pod_blocks[0]}" + (f" – {last.pod_blocks[0]}" if len(pool.nodes) > 1 else "")
+    paths.pool[pool.name] = f"{path}.{pid}"
+    marks = (Mark.unsupported,) if pool.name in unsupported else ()
+    return Shape(pid, f"{pool_label(plan, pool, unsupported)}\n{nodes}{pods}", ShapeKind.pool, None, (), marks)
+
+
 def shown_pools(plan: AddressPlan, limit: int) -> tuple[tuple[PoolPlan, ...], tuple[PoolPlan, ...]]:
     return shown(plan.pools, limit)
 
@@ -140,8 +157,10 @@ def vnet_label(plan: AddressPlan) -> str:
 
 
 def subnets(plan: AddressPlan, paths: Paths, *, nodes: int, pools: int, detail: bool,
-            extra: dict[str, list[Shape]] | None = None) -> list[Shape]:
-    """The VNet's subnets with their pools; pools beyond `pools` are summarised in one shape."""
+            extra: dict[str, list[Shape]] | None = None, compact: bool = False, flat: bool = True) -> list[Shape]:
+    """The VNet's subnets with their pools; pools beyond `pools` are summarised in one shape.
+    `compact` draws every pool but the first as one box with its ranges; `flat` puts a subnet's
+    only pool's nodes straight into the subnet, with the pool named on the subnet's label."""
     unsupported = unsupported_subjects(plan)
     drawn, hidden = shown_pools(plan, pools)
     out: list[Shape] = []
@@ -149,14 +168,26 @@ def subnets(plan: AddressPlan, paths: Paths, *, nodes: int, pools: int, detail: 
         sid = f"sn{si}"
         path = f"vnet.{sid}"
         paths.subnet[subnet.name] = path
-        children = [pool_shape(plan, pool, f"pool{plan.pools.index(pool)}", path, paths, nodes, unsupported)
+        children = [compact_pool(plan, pool, f"pool{plan.pools.index(pool)}", path, paths, unsupported)
+                    if compact and pool is not plan.pools[0] else
+                    pool_shape(plan, pool, f"pool{plan.pools.index(pool)}", path, paths, nodes, unsupported)
                     for pool in drawn if pool.node_subnet == subnet.name]
         children += (extra or {}).get(subnet.name, [])
         holds_hidden = any(p.node_subnet == subnet.name for p in hidden)
         if not children and holds_hidden:
             continue  # only summarised pools live here; the summary names their range
         marks = (Mark.unsupported,) if subnet.name in unsupported else ()
-        out.append(Shape(sid, subnet_label(plan, subnet, detail), ShapeKind.subnet, None, tuple(children), marks))
+        label = subnet_label(plan, subnet, detail)
+        if flat and len(children) == 1 and children[0].kind == ShapeKind.pool and children[0].children:
+            # One pool in the subnet: its nodes sit in the subnet, its name on the subnet's label.
+            pool = children[0]
+            label += "\n" + pool.label
+            marks = marks or pool.marks
+            children = list(pool.children)
+            for table in (paths.node, paths.pods, paths.pool):
+                for k, v in table.items():
+                    table[k] = v.replace(f"{path}.{pool.id}", path, 1)
+        out.append(Shape(sid, label, ShapeKind.subnet, None, tuple(children), marks))
     if hidden:
         out.append(more_pools(hidden))
     return out

@@ -44,6 +44,7 @@ class ShapeKind(StrEnum):
     cell = "cell"
     head = "head"  # a table's header cell
     text = "text"
+    frame = "frame"  # an invisible grid that places its children; nothing connects to it
 
 
 class EdgeKind(StrEnum):
@@ -80,6 +81,7 @@ class Shape:
     marks: tuple[Mark, ...] = ()
     tooltip: str | None = None  # the full name behind a short label
     columns: int | None = None  # lay children out as a grid; only where no edge enters
+    rows: int | None = None  # with columns: fill the grid row by row (a table), as d2 does when rows come first
 
 
 @dataclass(frozen=True)
