@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import os
 import subprocess
 import sys
@@ -41,7 +42,7 @@ def test_every_corpus_document_renders_its_network(doc):
     assert loaded.from_azure
     plan = plan_cluster(loaded, Options())
     svg = render_bytes(plan, "svg", Options(layout="dagre"), source_name=doc.name).decode()
-    text = d2_source(plan, Options(), source_name=doc.name)
+    text = d2_source(plan, Options(view="all"), source_name=doc.name)  # every view
     plugin = (_ci(net, "networkPlugin") or "kubenet").lower()
     mode = (_ci(net, "networkPluginMode") or "").lower()
     title = {"kubenet": "kubenet", "none": "bring your own CNI"}.get(plugin) or (
@@ -55,7 +56,7 @@ def test_every_corpus_document_renders_its_network(doc):
     assert (_ci(net, "dnsServiceIP") or _ci(net, "dnsServiceIp")) in text
     assert f"outbound {_ci(net, 'outboundType') or 'loadBalancer'}".lower() in text.lower()
     for pool in _ci(props, "agentPoolProfiles"):
-        assert f"node pool {_ci(pool, 'name')}" in text
+        assert f"pool {_ci(pool, 'name')}" in text
     assert "</svg>" in svg
 
 
@@ -65,15 +66,16 @@ def test_import_round_trip_gives_the_same_diagram(doc, tmp_path):
     proc = subprocess.run([str(EXE), "import", str(doc), "-o", str(out)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert yaml.safe_load(out.read_text())["name"]
-    from_json = d2_source(plan_cluster(load_cluster(doc), Options()), Options(), source_name="x")
+    every = Options(view="all")
+    from_json = d2_source(plan_cluster(load_cluster(doc), every), every, source_name="x")
     # The YAML is a description now: what AKS would refuse is drawn only on request, as marked as from Azure.
-    drawn = Options(draw_unsupported=True)
+    drawn = Options(draw_unsupported=True, view="all")
     from_yaml = d2_source(plan_cluster(load_cluster(out), drawn), drawn, source_name="x")
     assert from_yaml == from_json
 
 
 def test_absent_vnet_is_said_to_be_assumed():
-    text = d2_source(plan_cluster(load_cluster(DOCS[0]), Options()), Options(), source_name="x")
+    text = d2_source(plan_cluster(load_cluster(DOCS[0]), Options()), Options(view="all"), source_name="x")
     assert "AKS-managed VNet" in text and "assumed (AKS defaults, not in the input): " in text and "vnet" in text
 
 
@@ -83,7 +85,7 @@ def test_byo_vnet_prefixes_are_assumed_and_say_so():
     assert {s.name for s in plan.subnets} == {"nodeSubnet", "podSubnet"}
     assert "vnet.subnets[].addressPrefix" in plan.assumed
     assert [p.pod_allocation for p in plan.pools] == ["StaticBlock"]
-    text = d2_source(plan, Options(), source_name="x")
+    text = d2_source(plan, Options(view="all"), source_name="x")
     assert "VNet and subnet prefixes are placeholders" in text
 
 
@@ -102,7 +104,7 @@ def test_casing_nulls_and_unknown_fields_do_not_matter():
 
 
 def _render_d2(*args: str, env=None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(EXE), "render", *args, "-o", "-", "-f", "d2"], capture_output=True, text=True,
+    return subprocess.run([str(EXE), "render", "--view", "all", *args, "-o", "-", "-f", "d2"], capture_output=True, text=True,
                           env=env)
 
 
@@ -111,8 +113,10 @@ def test_node_list_gives_real_names_ips_and_pod_cidrs_out_of_order(tmp_path):
     proc = _render_d2(str(doc), "--nodes", str(NODES))
     assert proc.returncode == 0, proc.stderr
     # kubectl says vmss000000 has 10.244.1.0/24: the diagram follows the node, not the order.
-    assert "10.244.1.0/24\\npods of aks-agentpool-30520393-vmss000000 (from kubectl)" in proc.stdout
-    assert "aks-agentpool-30520393-vmss000002\\n10.240.0.6" in proc.stdout
+    # node 0 (its full name is the tooltip) has the pod CIDR kubectl reported, not the computed one
+    node0 = proc.stdout.split('tooltip: "aks-agentpool-30520393-vmss000000"')[1][:200]
+    assert 'pods: "pods 10.244.1.0/24 (kubectl)"' in node0
+    assert re.search(r'10\.240\.0\.6" \{[^}]*tooltip: "aks-agentpool-30520393-vmss000002"', proc.stdout)
     assert "node subnet aks-subnet · 10.240.0.0/16" in proc.stdout
 
 
@@ -144,8 +148,8 @@ def test_corpus_route_table_and_node_list_render(tmp_path):
     doc = pool_renamed(CORPUS / "aks-show-cli-flattened" / "ecloud-az-aks-list-item-kubenet-2018.json", tmp_path)
     proc = _render_d2(str(doc), "--route-table", str(ROUTES), "--nodes", str(NODES))
     assert proc.returncode == 0, proc.stderr
-    assert "route table aks-agentpool-33686480-routetable" in proc.stdout
-    assert "10.244.1.0/24 → 10.240.0.5 · VirtualAppliance" in proc.stdout
+    assert "aks-agentpool-33686480-routetable" in proc.stdout
+    assert "10.244.1.0/24 → 10.240.0.5" in proc.stdout
 
 
 def _fake_az(tmp_path: Path, script: str) -> dict:
@@ -160,7 +164,7 @@ def _fake_az(tmp_path: Path, script: str) -> dict:
 def test_live_cluster_through_a_fake_az_on_path(tmp_path):
     doc = CORPUS / "aks-show" / "cli-rec-azurecni-overlay.json"
     env = _fake_az(tmp_path, f'[ "$1 $2" = "aks show" ] && cat "{doc}" && exit 0\necho "unexpected $*" >&2; exit 9\n')
-    proc = subprocess.run([str(EXE), "render", "--az", "-g", "rg", "-n", "prod", "-o", "-", "-f", "d2"],
+    proc = subprocess.run([str(EXE), "render", "--az", "-g", "rg", "-n", "prod", "--view", "all", "-o", "-", "-f", "d2"],
                           capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr
     assert "Azure CNI Overlay" in proc.stdout and "100.64.0.0/10" in proc.stdout

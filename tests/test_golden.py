@@ -14,3 +14,47 @@ def test_example_d2_matches_golden(example, golden):
     loaded = load_cluster(example)
     plan = plan_cluster(loaded, Options())
     assert d2_source(plan, Options(), source_name=example.name) == golden
+
+
+# Comparisons, pinned as readable text: the table a reviewer reads and the D2 of both diagrams.
+
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
+from aksdiag.compare_report import render_table
+from aksdiag.derive.as_model import TargetModel
+from aksdiag.review import compare_d2, review
+
+from .conftest import ROOT
+
+
+class MarkdownGolden(SingleFileSnapshotExtension):
+    _write_mode = WriteMode.TEXT
+    file_extension = "md"
+
+
+COMPARISONS = {
+    "kubenet-byo-vnet-as-overlay": ("kubenet-byo-vnet.yaml", None, TargetModel.overlay),
+    "kubenet-byo-route-table-as-overlay": ("kubenet-byo-route-table.yaml", None, TargetModel.overlay),
+    "kubenet-basic-as-pod-subnet": ("kubenet-basic.yaml", None, TargetModel.pod_subnet),
+    "kubenet-byo-vnet-vs-azure-cni-node-subnet": ("kubenet-byo-vnet.yaml", "azure-cni-node-subnet.yaml", None),
+}
+
+
+def _review(name: str):
+    a, b, target = COMPARISONS[name]
+    return review(ROOT / "examples" / a, ROOT / "examples" / b if b else None, target, Options())
+
+
+@pytest.mark.parametrize("name", COMPARISONS)
+def test_compare_table_matches_golden(name, snapshot):
+    rv = _review(name)
+    text = render_table(rv.comparison, "markdown", choices=rv.choices, migration=rv.migration)
+    assert text == snapshot.use_extension(MarkdownGolden)
+
+
+@pytest.mark.parametrize("name", ["kubenet-byo-vnet-as-overlay", "kubenet-byo-vnet-vs-azure-cni-node-subnet"])
+@pytest.mark.parametrize("scenarios", [False, True], ids=["side-by-side", "scenarios"])
+def test_compare_d2_matches_golden(name, scenarios, golden):
+    assert compare_d2(_review(name), Options(), scenarios=scenarios) == golden
+
+

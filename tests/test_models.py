@@ -16,42 +16,47 @@ EX = ROOT / "examples"
 
 
 def source(name: str, **opts) -> str:
+    """Every view of the example, as one D2 file with layers."""
     loaded = load_cluster(EX / f"{name}.yaml")
-    return d2_source(plan_cluster(loaded, Options(**opts)), Options(**opts), source_name=name)
+    options = Options(view="all", **opts)
+    return d2_source(plan_cluster(loaded, options), options, source_name=name)
 
 
-RT, PODS = 'rt: "route table', 'pods: "pod CIDR'  # the shapes, not words in the notes
+RT, PODS = 'rt: "route table', 'podcidr: "pod CIDR'  # the shapes, not words in the notes
 
-# (example, must appear, must not appear)
+# (example, must appear, must not appear), in the D2 of every view
 CASES = [
-    ("kubenet-byo-vnet", ["pod CIDR 10.244.0.0/16 · /24 per node", "route table aks-agentpool-12355964-routetable",
-                          "pod egress: SNAT to the node IP", "through the route table (one route per node)",
-                          "kubenet: 251 nodes / 27,610 pods", "Azure CNI node subnet: 8 nodes / 240 pods"],
-     ["pod subnet "]),
-    ("azure-cni-node-subnet", ["pod IPs 10.20.1.5 – 10.20.1.34", "30 reserved up front",
-                               "pod IP inside the VNet; SNAT to the node IP outside it", "10.20.1.35"],
-     [RT, PODS]),
-    ("azure-cni-overlay", ["pod CIDR 192.168.0.0/16 · /24 per node", "nothing outside the cluster reaches a pod",
-                           "Azure routes the pod CIDR; no route table", "SNAT to the node IP"],
+    ("kubenet-byo-vnet", ['podcidr: "pod CIDR 10.244.0.0/16', "route table · kept by AKS", "class: pods_overlay",
+                          "10.244.1.0/24 → 192.168.1.5", "source 192.168.1.6 (node IP)",
+                          "the route table's route for that node's /24", "kubenet  ◀ this cluster"],
+     ["pod subnet ", "class: pods_vnet"]),
+    ("azure-cni-node-subnet", ["pods 10.20.1.5 – 10.20.1.34", "class: pods_vnet", "direct: pod IPs are VNet IPs",
+                               "(node IP)"],
+     [RT, PODS, "class: pods_overlay"]),
+    ("azure-cni-overlay", ["pod CIDR 192.168.0.0/16", "not routable in the VNet", "class: pods_overlay",
+                           "Azure routes the pod CIDR, no route table", "(node IP)"],
      [RT]),
-    ("azure-cni-pod-subnet", ["pod subnet pods · 10.30.16.0/20", "batches of 16", "source is the pod IP"],
-     [RT, PODS]),
-    ("azure-cni-pod-subnet-static", ["/28 static block", "10.31.16.16/28", "source is the pod IP"], [PODS]),
-    ("byo-cni-cilium", ["pod network: cilium (you install and run it)", "AKS installs no CNI",
-                        "whatever your CNI does (masquerade or not)"], [RT, "outside it: the node IP"]),
-    ("overlay-cilium-dataplane", ["Cilium eBPF dataplane, network policy, no kube-proxy"], [RT]),
-    ("kubenet-dual-stack", ["fd11:1234::/80", "10.244.1.0/24", "NAT stays within the family", "fd00:60:0:1::4"], []),
-    ("udr-firewall-egress", ["0.0.0.0/0 → 10.0.1.4", "firewall / NVA 10.0.1.4", "SNAT at the firewall"], ["public IP · outbound"]),
-    ("private-cluster", ["private endpoint", "private DNS zone managed by AKS", "Private Link"], ["public FQDN\\n"]),
-    ("apiserver-vnet-integration", ["API server internal load balancer", "VNet integration"], []),
-    ("overlay-nat-gateway", ["NAT gateway · yours, on the node subnet", "SNAT to NAT gateway IP"], ["public IP · outbound"]),
+    ("azure-cni-pod-subnet", ["pod subnet pods · 10.30.16.0/20", "pods from 10.30.16.0/20", "source: pod IP",
+                              "class: pods_vnet"],
+     [RT, PODS, "(node IP)"]),
+    ("azure-cni-pod-subnet-static", ["pods 10.31.16.16/28 + 1 more /28", "source: pod IP"], [PODS]),
+    ("byo-cni-cilium", ["pod network: cilium (you install and run it)", "AKS installs no CNI", "class: pods_cni",
+                        "as your CNI carries it", "source: as your CNI sets it"], [RT, "(node IP)"]),
+    ("overlay-cilium-dataplane", ["Cilium eBPF dataplane, no kube-proxy"], [RT]),
+    ("kubenet-dual-stack", ["pods fd11:1234::/80", "pods 10.244.1.0/24", "NAT stays within the family",
+                            "fd00:60:0:1::4"], []),
+    ("udr-firewall-egress", ["0.0.0.0/0 → 10.0.1.4", "firewall / NVA 10.0.1.4", "source: firewall public IP"],
+     ["LB public IP"]),
+    ("private-cluster", ["private endpoint", "private DNS zone managed by AKS", "Private Link"], ["public FQDN"]),
+    ("apiserver-vnet-integration", ["internal load balancer", "VNet integration"], []),
+    ("overlay-nat-gateway", ["NAT gateway · yours, on the node subnet", "source: NAT gateway public IP"],
+     ["LB public IP"]),
     ("kubenet-managed-nat-gateway", ["NAT gateway · managed by AKS", "calico network policy"], []),
-    ("kubenet-byo-route-table", ["route table rt-aks-nodes\\nyours; AKS adds its routes", "to-onprem",
-                                 "192.168.0.0/16 →  · VirtualNetworkGateway · yours",
+    ("kubenet-byo-route-table", ["route table · yours; AKS adds its routes", "192.168.0.0/16 → VirtualNetworkGateway",
                                  "aks-nodepool1-51515151-vmss000000____102440024"], []),
-    ("multi-pool-windows", ["node pool win22 · User · Windows", "icons/windows.svg", "subnet windows · 10.70.2.0/24",
-                            "subnet linux · 10.70.1.0/24"], ["NOT SUPPORTED"]),
-    ("outbound-none", ["no outbound path is set up"], ["public IP · outbound"]),
+    ("multi-pool-windows", ["pool win22 · Windows", "icons/windows.svg", "subnet windows · 10.70.2.0/24",
+                            "subnet linux · 10.70.1.0/24", "nodes 10.70.1.4 – 10.70.1.6"], ["NOT SUPPORTED"]),
+    ("outbound-none", ["no outbound path"], ["LB public IP"]),
 ]
 
 
@@ -67,8 +72,7 @@ def test_model_differences_are_drawn(name, present, absent):
 def test_every_example_has_a_legend_and_its_model_partial():
     for example in EX.glob("*.yaml"):
         text = source(example.stem)
-        assert "d2-legend" in text and "source NAT (address rewritten)" in text
-        assert "virtual (not routed in the VNet)" in text
+        assert 'legend: ""' in text and "pod to pod across nodes" in text and "node to API server" in text
 
 
 def test_byo_cni_names_each_declared_cni(tmp_path):
@@ -76,7 +80,8 @@ def test_byo_cni_names_each_declared_cni(tmp_path):
     for cni in ("calico", "flannel", "weave", "canal"):
         f = tmp_path / f"{cni}.yaml"
         f.write_text(base.replace("byoCni: cilium", f"byoCni: {cni}"))
-        text = d2_source(plan_cluster(load_cluster(f), Options()), Options(), source_name=f.name)
+        options = Options(view="addresses")
+        text = d2_source(plan_cluster(load_cluster(f), options), options, source_name=f.name)
         assert f"pod network: {cni} (you install and run it)" in text
 
 

@@ -185,9 +185,9 @@ def render(source: SourceLike | Prepared, *, formats: tuple[str, ...] | list[str
     Compile warnings (a scaled-down PNG, ...) are returned, not printed.
     """
     from .alttext import alt_text
-    from .compile import compile_d2, d2_version_string
+    from .compile import d2_version_string
     from .icons import IconSet
-    from .pipeline import d2_source, icon_files
+    from .pipeline import d2_source, render_bytes
     from .reproducible import reproducible
 
     unknown = [f for f in formats if f not in OUTPUT_FORMATS]
@@ -209,8 +209,9 @@ def render(source: SourceLike | Prepared, *, formats: tuple[str, ...] | list[str
             continue
         with _warnings.catch_warnings(record=True) as seen:
             _warnings.simplefilter("always")
-            outputs[fmt] = reproducible(fmt, compile_d2(source_text, fmt, icon_files(icons), timeout=opts.timeout,
-                                                        png_engine=opts.png_engine))
+            # The pipeline picks the view(s), leaves hover-only tooltips out of PNG and PDF, and
+            # makes one page per view for `view="all"`.
+            outputs[fmt] = reproducible(fmt, render_bytes(address_plan, fmt, opts, source_name=name))
         caught += [str(w.message) for w in seen]
         version = d2_version_string()
     return Rendered(

@@ -18,6 +18,7 @@ import typer
 
 from . import __version__
 from .errors import AksdiagError, InputError, Interrupted, Problem
+from .options import ALL_VIEWS, VIEWS
 from .output import output_target
 from .themes import DARK_THEMES, THEMES
 
@@ -40,6 +41,7 @@ class Layout(str, Enum):
 # The theme names live with their D2 ids in `render`; the CLI only offers them.
 Theme = Enum("Theme", {name: name for name in ("default", *THEMES)}, type=str)
 Dark = Enum("Dark", {name: name for name in DARK_THEMES}, type=str)
+ViewName = Enum("ViewName", {name: name for name in (*VIEWS, ALL_VIEWS)}, type=str)
 
 
 class PngEngine(str, Enum):
@@ -88,6 +90,9 @@ def render(
     cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Batch: the render cache folder "
                          "(default: $AKSDIAG_CACHE_DIR or ~/.cache/aksdiag).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Batch: render everything again.")] = False,
+    view: Annotated[ViewName, typer.Option(help="What the diagram says: overview, addresses (every node, pod block "
+                    "and route), egress (the way out, source IP per hop), capacity (and findings), api; all: "
+                    "every view, as pages of a PDF or layers of a .d2.")] = ViewName["overview"],
     layout: Annotated[Layout, typer.Option(help="D2 layout engine.")] = Layout.elk,
     theme: Annotated[Theme, typer.Option(help="D2 theme for the light rendering.")] = Theme["default"],
     dark: Annotated[Optional[Dark], typer.Option(help="Also embed a dark variant (SVG follows the viewer's "
@@ -135,7 +140,7 @@ def render(
                                         with_vnet=with_vnet, resource_group=resource_group, name=name)
         options = Options(layout=layout.value, theme=theme.value, dark=dark.value if dark else None,
                           max_nodes=max_nodes, png_engine=png_engine.value, icons=icons,
-                          draw_unsupported=draw_unsupported, timeout=timeout)
+                          draw_unsupported=draw_unsupported, timeout=timeout, view=view.value)
         if not az and _is_batch(paths, out_dir=out_dir, check=check, jobs=jobs, format=format):
             if output is not None:
                 raise InputError(Problem("-o names one output; with several inputs, folders or --check use "
@@ -391,3 +396,7 @@ def main() -> None:
         # d2 is stopped and the temporary folder gone (compile unwinds); exit as the signal would.
         typer.echo("aksdiag: interrupted; nothing was written", err=True)
         raise SystemExit(128 + exc.signum) from None
+
+
+# The design-review commands live in their own module; importing it registers them on `app`.
+from . import cli_review  # noqa: E402,F401

@@ -11,14 +11,14 @@ from pathlib import Path
 
 from .compile import compile_d2
 from .derive import AddressPlan, Observed, derive
-from .errors import AksdiagError, RuleError
+from .errors import AksdiagError, InputError, Problem, RuleError
 from .icons import ICON_NAMES, IconSet
 from .load import Document, parse_document, parse_field, validate_spec
 from .load.azure import cluster_document, converted_document, is_managed_cluster
 from .model import ClusterSpec
 from .options import Options
 from .render import render_d2
-from .scene import DEFAULT_MAX_NODES, build_scene
+from .scene import DEFAULT_MAX_NODES, View, build_scene, views_of
 
 
 @dataclass(frozen=True)
@@ -86,18 +86,36 @@ def locate_field(loaded: Loaded, field: str) -> tuple[int | None, int | None]:
     return loaded.doc.locate(tuple(found))
 
 
-def d2_source(plan: AddressPlan, options: Options, *, source_name: str, icons: IconSet | None = None,
-              portable: bool = True) -> str:
-    """D2 text for the plan. Portable sources name icons as `icons/<name>.svg` (the compile
-    folder's copy); non-portable ones give absolute paths, for a .d2 file a user keeps."""
-    icons = icons or IconSet(options.icons)
-    scene = build_scene(plan, max_nodes=options.max_nodes or DEFAULT_MAX_NODES, layout=options.layout)
-
+def _icon_ref(icons: IconSet, portable: bool):
     def icon_ref(name: str) -> str:
         path = icons.path(name)
         return f"icons/{name}{path.suffix}" if portable else str(path)
 
-    return render_d2(scene, icon_ref, source_name=source_name, theme=options.theme, dark=options.dark)
+    return icon_ref
+
+
+def d2_source(plan: AddressPlan, options: Options, *, source_name: str, icons: IconSet | None = None,
+              portable: bool = True, tooltips: bool = True) -> str:
+    """D2 text for the plan: the chosen view, or every view with the first as the main board and
+    the others as `layers`. Portable sources name icons as `icons/<name>.svg` (the compile
+    folder's copy); non-portable ones give absolute paths, for a .d2 file a user keeps."""
+    icons = icons or IconSet(options.icons)
+    scenes = [build_scene(plan, v, max_nodes=options.max_nodes, layout=options.layout)
+              for v in views_of(options.view)]
+    return render_d2(scenes, _icon_ref(icons, portable), source_name=source_name, theme=options.theme,
+                     dark=options.dark, tooltips=tooltips)
+
+
+def render_views(plan: AddressPlan, views: tuple[View, ...], options: Options, *, source_name: str,
+                 icons: IconSet | None = None, tooltips: bool = True) -> list[tuple[str, str]]:
+    """One portable D2 source per view, as (view name, source): one board each, for one page each."""
+    icons = icons or IconSet(options.icons)
+    out = []
+    for view in views:
+        scene = build_scene(plan, view, max_nodes=options.max_nodes, layout=options.layout)
+        out.append((view.value, render_d2(scene, _icon_ref(icons, True), source_name=source_name,
+                                          theme=options.theme, dark=options.dark, tooltips=tooltips)))
+    return out
 
 
 def icon_files(icons: IconSet) -> dict[str, Path]:
@@ -108,9 +126,34 @@ def render_bytes(plan: AddressPlan, fmt: str, options: Options, *, source_name: 
     icons = IconSet(options.icons)
     if fmt == "d2":
         return d2_source(plan, options, source_name=source_name, icons=icons, portable=False).encode()
-    source = d2_source(plan, options, source_name=source_name, icons=icons)
-    return compile_d2(source, fmt, icon_files(icons), timeout=options.timeout, png_engine=options.png_engine)
+    views = views_of(options.view)
+    files = icon_files(icons)
+    # Tooltips only where they are hover text; in PNG and PDF d2 appends them under the drawing.
+    tooltips = fmt == "svg"
+    if len(views) == 1:
+        source = d2_source(plan, options, source_name=source_name, icons=icons, tooltips=tooltips)
+        return compile_d2(source, fmt, files, timeout=options.timeout, png_engine=options.png_engine)
+    if fmt != "pdf":
+        raise InputError(Problem(f"--view all makes several pages: write .pdf or .d2, not .{fmt} "
+                                 "(or pick one view)", field="--view"))
+    try:
+        from .compile import svgs_to_pdf  # the vector multi-page PDF, where it exists
+    except ImportError:  # d2's own PDF: one page per layer
+        source = d2_source(plan, options, source_name=source_name, icons=icons, tooltips=False)
+        return compile_d2(source, "pdf", files, timeout=options.timeout, png_engine=options.png_engine)
+    sources = render_views(plan, views, options, source_name=source_name, icons=icons, tooltips=False)
+    return svgs_to_pdf([compile_d2(src, "svg", files, timeout=options.timeout) for _, src in sources])
 
 
-__all__ = ["Options", "Loaded", "load_cluster", "validate_document", "plan_cluster", "locate_field", "d2_source",
-           "render_bytes", "AksdiagError"]
+__all__ = [
+    "AksdiagError",
+    "Loaded",
+    "Options",
+    "d2_source",
+    "load_cluster",
+    "locate_field",
+    "plan_cluster",
+    "render_bytes",
+    "render_views",
+    "validate_document",
+]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from .d2text import d2_key, d2_string
@@ -46,17 +46,27 @@ def environment() -> jinja2.Environment:
 
 
 def render_d2(
-    scene: Scene,
+    scenes: Scene | Sequence[Scene],
     icon: Callable[[str], str],
     *,
     source_name: str = "cluster",
     theme: str = "default",
     dark: str | None = None,
+    tooltips: bool = True,
 ) -> str:
-    """The D2 source of a scene. `icon` maps an icon name to the path written into the source."""
+    """The D2 source of one view, or of several as layers after the first.
+
+    `icon` maps an icon name to the path written into the source. `tooltips` off leaves
+    full names out: d2 prints a PNG's or PDF's tooltips as a numbered appendix under the
+    drawing, which would make the slide taller for text the SVG shows on hover.
+    """
+    if not isinstance(scenes, (list, tuple)):
+        scenes = (scenes,)
     template = environment().get_template("cluster.d2.j2")
     text = template.render(
-        scene=scene,
+        scenes=tuple(scenes),
+        tooltips=tooltips,
+        palette=theme == "default",
         icon=icon,
         source_name=source_name,
         theme_id=THEMES.get(theme, DARK_THEMES.get(theme)),  # a dark theme alone: one dark picture

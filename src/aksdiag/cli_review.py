@@ -1,0 +1,130 @@
+"""`aksdiag compare` and `aksdiag slides`: the design-review commands, on the CLI's app.
+
+Thin like the rest of the CLI: the work is in `review` (stages), `compare_report`
+(words and tables) and `slides` (the deck); this turns options into calls and errors
+into exit code 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .cli import Layout, _fail, app
+from .options import TARGET_MODELS
+from .output import output_target
+from .errors import AksdiagError, InputError, Problem
+
+
+class TableFormat(str, Enum):
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+
+
+AsModel = Enum("AsModel", {name: name for name in TARGET_MODELS}, type=str)  # type: ignore[misc]
+
+TABLE_SUFFIXES = {".md": "markdown", ".csv": "csv", ".json": "json"}
+DIAGRAM_SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".d2": "d2"}
+
+
+def _second(b: Path | None, as_model: Enum | None):
+    from .derive.as_model import TargetModel
+
+    if b is not None and as_model is not None:
+        raise InputError(Problem("give a second cluster B or --as MODEL, not both", field="--as"))
+    if b is None and as_model is None:
+        raise InputError(Problem("give a second cluster B to compare with, or --as MODEL "
+                                 f"({', '.join(t.value for t in TargetModel)})", field="--as"))
+    return TargetModel(as_model.value) if as_model is not None else None
+
+
+@app.command()
+def compare(
+    a: Annotated[Path, typer.Argument(help="Cluster description or `az aks show` JSON.")],
+    b: Annotated[Path | None, typer.Argument(help="A second cluster to compare with.", show_default=False)] = None,
+    as_model: Annotated[AsModel | None, typer.Option("--as", help="Compare A with itself under another "  # type: ignore[valid-type]
+                        "network model; what that model needs is chosen and listed as assumed.")] = None,
+    output: Annotated[str | None, typer.Option("--output", "-o", help="File to write; the extension picks: "
+                      ".md .csv .json (the table), .svg .png .d2 (side by side), .pdf (one page per model). "
+                      "Default: the table on stdout.")] = None,
+    format: Annotated[TableFormat | None, typer.Option("--format", "-f", help="Table format on stdout.")
+                      ] = None,
+    scenarios: Annotated[bool, typer.Option("--scenarios", help="With .d2/.pdf: one board per model on the "
+                         "same skeleton instead of side by side.")] = False,
+    changes_only: Annotated[bool, typer.Option("--changes-only", help="Leave out facts that are the same.")
+                            ] = False,
+    layout: Annotated[Layout, typer.Option(help="D2 layout engine.")] = Layout.elk,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
+) -> None:
+    """Compare two designs by what they derive: pod addressing, routes, source IPs, capacity, findings."""
+    from .compare_report import render_table
+    from .pipeline import Options
+    from .review import compare_bytes, review
+
+    try:
+        target = _second(b, as_model)
+        options = Options(layout=layout.value)
+        rv = review(a, b, target, options)
+        suffix = Path(output).suffix.lower() if output and output != "-" else ""
+        if suffix in DIAGRAM_SUFFIXES:
+            fmt = DIAGRAM_SUFFIXES[suffix]
+            data = compare_bytes(rv, fmt, options, scenarios=scenarios or fmt == "pdf")
+        else:
+            if output and output != "-" and suffix not in TABLE_SUFFIXES:
+                raise InputError(Problem(f"cannot tell the format from {Path(output).name!r}; use one of "
+                                         f"{', '.join([*TABLE_SUFFIXES, *DIAGRAM_SUFFIXES])}", field="--output"))
+            fmt = format.value if format else TABLE_SUFFIXES.get(suffix, "markdown")
+            data = render_table(rv.comparison, fmt, choices=rv.choices, migration=rv.migration,
+                                all_rows=not changes_only).encode()
+        if not output or output == "-":
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+            return
+        output_target(output, None, suffix.lstrip(".") or "text", [a, b], formats={}).write(data)
+    except AksdiagError as exc:
+        _fail(exc.problems, debug)
+        return
+    typer.echo(f"wrote {output} ({len(data):,} bytes)", err=True)
+
+
+@app.command()
+def slides(
+    input: Annotated[Path, typer.Argument(help="Cluster description or `az aks show` JSON.")],
+    output: Annotated[str, typer.Option("--output", "-o", help="review.pptx or review.pdf.")],
+    template: Annotated[Path | None, typer.Option("--template", help="A company .pptx to start from "
+                        "(its layouts and theme).")] = None,
+    compare_with: Annotated[Path | None, typer.Option("--compare", help="Add a comparison with this cluster."
+                            )] = None,
+    as_model: Annotated[AsModel | None, typer.Option("--as", help="Add a comparison with the same cluster "  # type: ignore[valid-type]
+                        "under another model (and, from kubenet to overlay, the migration checklist).")] = None,
+    layout: Annotated[Layout, typer.Option(help="D2 layout engine.")] = Layout.elk,
+    draw_unsupported: Annotated[bool, typer.Option("--draw-unsupported", help="Draw combinations AKS does not "
+                                "allow instead of refusing them.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
+) -> None:
+    """A design-review deck: title, one picture per view, native plan and findings tables, notes."""
+    from .derive.as_model import TargetModel
+    from .pipeline import Options
+    from .slides import build_deck
+
+    try:
+        if output == "-":
+            raise InputError(Problem("a deck is a file: give -o review.pptx or -o review.pdf", field="--output"))
+        target = output_target(output, None, None, [input, template, compare_with],
+                               formats={".pptx": "pptx", ".pdf": "pdf"})
+        fmt = "." + target.format
+        if compare_with is not None and as_model is not None:
+            raise InputError(Problem("give --compare or --as, not both", field="--as"))
+        options = Options(layout=layout.value, draw_unsupported=draw_unsupported)
+        data = build_deck(input, options, fmt=fmt[1:], template=template, compare_with=compare_with,
+                          as_model=TargetModel(as_model.value) if as_model is not None else None)
+        target.write(data)
+    except AksdiagError as exc:
+        _fail(exc.problems, debug)
+        return
+    typer.echo(f"wrote {output} ({len(data):,} bytes)", err=True)

@@ -1,0 +1,58 @@
+"""How nodes reach the API server: public FQDN, private endpoint, or VNet integration."""
+
+from __future__ import annotations
+
+from ..derive.plan import AddressPlan
+from ..derive.profiles import profile_of
+from .parts import header, nets, node_shape, vnet_label
+from .types import Edge, EdgeKind, Scene, Shape, ShapeKind, View
+
+
+def _api_label(plan: AddressPlan) -> tuple[str, str]:
+    api = plan.api_server
+    if api.private:
+        zone = api.private_dns_zone or "system"
+        zone_text = "private DNS zone managed by AKS" if zone == "system" else (
+            "no private DNS zone (you resolve it)" if zone == "none" else f"private DNS zone {zone}")
+        fqdn = "\npublic FQDN too" if api.public_fqdn else ""
+        how = "VNet integration" if api.vnet_integration else "private endpoint"
+        return f"API server · private ({how})\n{zone_text}{fqdn}", zone_text
+    if api.vnet_integration:
+        return "API server · VNet integration\npublic FQDN too", "public DNS"
+    ranges = f"\nauthorized IP ranges {nets(api.authorized_ranges)}" if api.authorized_ranges else ""
+    return f"API server · public FQDN\nAKS control plane, outside your VNet{ranges}", "public DNS"
+
+
+def build(plan: AddressPlan, *, max_nodes: int, layout: str) -> Scene:
+    prof = profile_of(plan)
+    api = plan.api_server
+    pool = plan.pools[0]
+    nodes = tuple(node_shape(plan, pool, n, k, pods=False) for k, n in enumerate(pool.nodes[:2]))
+    node_subnet = next(s for s in plan.subnets if s.name == pool.node_subnet)
+    pool_shape = Shape("pool", f"pool {pool.name}", ShapeKind.pool, None, nodes)
+    sub_children = [pool_shape]
+    children = []
+    edges = []
+    if api.private and not api.vnet_integration:
+        sub_children.append(Shape("pe", "private endpoint\nof the API server", ShapeKind.endpoint, "private-endpoint"))
+        edges += [Edge("vnet.sn.pool", "vnet.sn.pe", "① kubelet", EdgeKind.control),
+                  Edge("vnet.sn.pe", "api", "② Private Link", EdgeKind.control)]
+        note = "① kubelet resolves the API server's name to the private endpoint's IP   ② Private Link carries it"
+    elif api.vnet_integration and api.subnet:
+        api_subnet = next(s for s in plan.subnets if s.name == api.subnet)
+        children.append(Shape("asn", f"API server subnet {api_subnet.name} · {api_subnet.prefix}\ndelegated to AKS",
+                              ShapeKind.subnet, None,
+                              (Shape("ilb", "internal load balancer\nof the API server", ShapeKind.endpoint, "lb"),)))
+        edges += [Edge("vnet.sn.pool", "vnet.asn.ilb", "① kubelet", EdgeKind.control),
+                  Edge("vnet.asn.ilb", "api", "②", EdgeKind.control)]
+        note = "① kubelet reaches the API server through an internal load balancer in the delegated subnet   ② no hop leaves the VNet"
+    else:
+        edges.append(Edge("vnet.sn.pool", "api", "① kubelet → public FQDN", EdgeKind.control))
+        note = "① kubelet reaches the API server on its public FQDN, through the cluster's outbound path"
+    sub = Shape("sn", f"node subnet {node_subnet.name} · {node_subnet.prefix}", ShapeKind.subnet, None,
+                tuple(sub_children))
+    vnet = Shape("vnet", vnet_label(plan), ShapeKind.vnet, "vnet", (sub, *children))
+    label, _ = _api_label(plan)
+    title, subtitle = header(plan, prof, "API server")
+    return Scene(View.api, plan.model.value, title, subtitle, (vnet, Shape("api", label, ShapeKind.api, "api-server")),
+                 tuple(edges), (note,), layout)

@@ -1,0 +1,87 @@
+"""Capacity and findings: what each subnet holds under each model, and what the rules said."""
+
+from __future__ import annotations
+
+from ..derive.plan import AddressPlan, Severity
+from ..derive.profiles import PROFILES, CapacityRule, profile_of
+from .parts import header
+from .types import Scene, Shape, ShapeKind, View
+
+RULES = {
+    CapacityRule.routes: "kubenet: one route per node, and a route table holds 400 routes",
+    CapacityRule.subnet_per_pod: "Azure CNI node subnet: every pod takes a node-subnet IP, reserved when its node starts",
+    CapacityRule.pod_subnet: "Pod Subnet: pods take pod-subnet IPs, nodes take node-subnet IPs",
+    CapacityRule.overlay_nodes: "Overlay: a node takes one subnet IP; its pods take a /24 of the pod CIDR",
+    CapacityRule.cni: "bring your own CNI: nodes take subnet IPs; pod limits are your CNI's",
+}
+COLUMNS = ("model", "nodes", "with surge", "pods", "pods with surge", "pods per node", "limited by")
+FINDINGS = 6
+
+
+def rows(plan: AddressPlan) -> list[tuple[str, list[tuple[str, ...]]]]:
+    """The one place that reads `plan.capacity`: per subnet, a caption and table rows."""
+    titles = {key.value: p.title for key, p in PROFILES.items()}
+    out = []
+    for cap in plan.capacity:
+        table = [(titles.get(r.model, r.model) + ("  ◀ this cluster" if r.current else ""), f"{r.nodes:,}",
+                  f"{r.nodes_with_surge:,} (surge {r.surge})", _pods(r, r.pods), _pods(r, r.pods_with_surge),
+                  str(r.max_pods_per_node), r.limited_by.value) for r in cap.rows]
+        what = "pod subnet" if cap.role == "pods" else "subnet"
+        out.append((f"{what} {cap.subnet} · {cap.prefix} · {cap.usable:,} usable", table))
+    return out
+
+
+def _pods(row, pods: int | None) -> str:
+    """Pod figures as issue 10's capacity reads them: no total where nodes and pods are independent."""
+    if row.pod_count == "per-node":
+        return f"up to {row.max_pods_per_node}/node"
+    if row.pod_count == "unmanaged":
+        return "CNI's IPAM"
+    text = f"{pods:,}" if pods is not None else ""
+    return text + (" pod IPs" if row.pod_count == "ip-budget" else "")
+
+
+def _table(tid: str, caption: str, table: list[tuple[str, ...]]) -> Shape:
+    cells = [Shape(f"h{i}", c, ShapeKind.head) for i, c in enumerate(COLUMNS)]
+    for r, row in enumerate(table):
+        cells += [Shape(f"c{r}_{i}", c, ShapeKind.cell) for i, c in enumerate(row)]
+    return Shape(tid, caption, ShapeKind.table, None, tuple(cells), columns=len(COLUMNS), rows=len(table) + 1)
+
+
+def findings(plan: AddressPlan) -> list[str]:
+    words = {Severity.error: "AKS would refuse this: ", Severity.warning: "warning: ",
+             Severity.note: ""}
+    out = [words[f.severity] + f.message for f in plan.findings]
+    assumed = list(plan.assumed)
+    if "vnet.subnets[].addressPrefix" in assumed:
+        assumed = [a for a in assumed if not a.startswith("vnet.")]
+        out.append("VNet and subnet prefixes are placeholders: az aks show names the subnets but not their ranges "
+                   "(render with --vnet vnet.json)")
+    if assumed:
+        out.append("assumed (AKS defaults, not in the input): " + ", ".join(assumed))
+    return out
+
+
+def build(plan: AddressPlan, *, max_nodes: int, layout: str) -> Scene:
+    prof = profile_of(plan)
+    shapes = [_table(f"cap{i}", caption, table) for i, (caption, table) in enumerate(rows(plan))]
+    found = findings(plan)
+    if found:
+        lines = found[:FINDINGS] + ([f"… {len(found) - FINDINGS} more"] if len(found) > FINDINGS else [])
+        shapes.append(Shape("findings", "findings", ShapeKind.table, None,
+                            tuple(Shape(f"f{i}", _wrap(t), ShapeKind.cell) for i, t in enumerate(lines)), columns=1))
+    title, subtitle = header(plan, prof, "capacity")
+    notes = (RULES[prof.model.capacity_rule],)
+    body = Shape("body", "", ShapeKind.frame, None, tuple(shapes), columns=1 if len(shapes) < 3 else 2)
+    return Scene(View.capacity, plan.model.value, title, subtitle, (body,), (), notes, layout, "down")
+
+
+def _wrap(text: str, width: int = 110) -> str:
+    words, lines, line = text.split(" "), [], ""
+    for w in words:
+        if line and len(line) + 1 + len(w) > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}" if line else w
+    return "\n".join(lines + [line])

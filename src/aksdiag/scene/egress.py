@@ -1,0 +1,98 @@
+"""The packet's way out: from a node through each SNAT point, with the source IP at each hop.
+
+The overview draws the short chain; the egress view draws it with the pod, the NSG and
+the route that sends it, one hop per edge. Inbound traffic is named on the load balancer,
+not drawn as an edge back into the chain (that edge closed a cycle and bent the layout).
+"""
+
+from __future__ import annotations
+
+from ..derive.plan import AddressPlan, NodePlan, SourceIP
+from ..derive.profiles import profile_of
+from .parts import header, node_shape, pods_label, vnet_label
+from .types import Edge, EdgeKind, Scene, Shape, ShapeKind, View
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨"
+
+
+def step(n: int) -> str:
+    return CIRCLED[n - 1] if 0 < n <= len(CIRCLED) else f"({n})"
+
+
+def source_leaving(plan: AddressPlan, node: NodePlan) -> tuple[str, EdgeKind]:
+    """The source a pod's packet carries when it leaves the node for outside the VNet."""
+    src = profile_of(plan).source_outside_vnet
+    if src is None:
+        return "source: as your CNI sets it", EdgeKind.egress
+    if src == SourceIP.node:
+        return f"source {node.ips[0]} (node IP)", EdgeKind.snat
+    return "source: pod IP", EdgeKind.egress
+
+
+def device_shapes(plan: AddressPlan, detail: bool = False) -> list[Shape]:
+    e = plan.egress
+    out = []
+    if e.device == "loadBalancer":
+        ips = f"{e.public_ip_count} public IPs" if e.public_ip_count > 1 else "its public IP"
+        inbound = "\nalso inbound: LoadBalancer services" if detail else ""
+        out.append(Shape("out", f"load balancer\nSNAT to {ips}{inbound}", ShapeKind.lb, "lb"))
+    elif e.device == "natGateway":
+        who = "managed by AKS" if e.managed else "yours, on the node subnet"
+        ips = f"its {e.public_ip_count} public IPs" if e.managed and e.public_ip_count > 1 else "its public IP"
+        out.append(Shape("out", f"NAT gateway · {who}\nSNAT to {ips}", ShapeKind.natgw, "nat"))
+    elif e.device == "firewall":
+        hop = f" {e.next_hop_ip}" if e.next_hop_ip else ""
+        out.append(Shape("out", f"firewall / NVA{hop}\nSNAT to its public IP", ShapeKind.firewall, "firewall"))
+    else:
+        out.append(Shape("out", "outboundType none\nno outbound path: you provide one", ShapeKind.more))
+    if e.device != "none":
+        out.append(Shape("internet", "Internet", ShapeKind.internet))
+    return out
+
+
+def chain(plan: AddressPlan, node_path: str, node: NodePlan, first: int,
+          detail: bool = False) -> tuple[list[Shape], list[Edge], str]:
+    """Shapes and numbered edges from the node out, and one line that explains the steps."""
+    e = plan.egress
+    leaving, kind = source_leaving(plan, node)
+    shapes = device_shapes(plan, detail)
+    a, b = step(first), step(first + 1)
+    if e.device == "none":
+        return shapes, [Edge(node_path, "out", f"{a} no default route out", EdgeKind.egress)], \
+            f"{a} outboundType none: AKS sets up no way out; your route or appliance must provide it"
+    via = f"0.0.0.0/0 → {e.next_hop_ip} · " if e.device == "firewall" and e.next_hop_ip else ""
+    where = {"loadBalancer": "the load balancer", "natGateway": "the NAT gateway",
+             "firewall": "the firewall"}[e.device]
+    short = {"loadBalancer": "LB", "natGateway": "NAT gateway", "firewall": "firewall"}[e.device]
+    edges = [Edge(node_path, "out", f"{a} {via}{leaving}", kind),
+             Edge("out", "internet", f"{b} source: {short} public IP", EdgeKind.snat)]
+    what = {SourceIP.node: f"the node IP {node.ips[0]}", SourceIP.pod: "the pod IP",
+            None: "the source your CNI sets"}[profile_of(plan).source_outside_vnet]
+    note = f"{a} a pod's packet to the Internet leaves the node with {what}   {b} {where} rewrites it to its public IP"
+    return shapes, edges, note
+
+
+def build(plan: AddressPlan, *, max_nodes: int, layout: str) -> Scene:
+    prof = profile_of(plan)
+    pool = plan.pools[0]
+    node = pool.nodes[0]
+    nshape = node_shape(plan, pool, node, 0)
+    pod_ip = pods_label(plan, pool, node)
+    subnet = next(s for s in plan.subnets if s.name == pool.node_subnet)
+    sub = Shape("sn", f"node subnet {subnet.name} · {subnet.prefix}", ShapeKind.subnet, None,
+                (Shape("pool", f"pool {pool.name}", ShapeKind.pool, None, (nshape,)),))
+    children = [sub]
+    edges: list[Edge] = []
+    node_path = "vnet.sn.pool.n0.pods"  # the packet starts at a pod
+    nsg = f"NSG {plan.nsg_name}\non the node NICs"
+    children.append(Shape("nsg", nsg, ShapeKind.nsg, "nsg"))
+    edges.append(Edge("vnet.nsg", node_path, "filters", EdgeKind.assoc))
+    shapes, chain_edges, note = chain(plan, node_path, node, 1, detail=True)
+    vnet = Shape("vnet", vnet_label(plan), ShapeKind.vnet, "vnet", tuple(children))
+    title, subtitle = header(plan, prof, "egress")
+    src_in = profile_of(plan).source_in_vnet
+    inside = {None: "as your CNI sets it", SourceIP.pod: f"the pod IP ({pod_ip.removeprefix('pods ')})",
+              SourceIP.node: f"the node IP {node.ips[0]}"}[src_in]
+    notes = (note, f"inside the VNet a pod's packet carries {inside}; the NSG {plan.nsg_name} filters the node NICs")
+    return Scene(View.egress, plan.model.value, title, subtitle, (vnet, *shapes), tuple(edges + chain_edges),
+                 notes, layout)

@@ -1,0 +1,154 @@
+"""Views: each says one thing, the addresses view holds every address of a small cluster,
+edges never enter grid cells, the legend lists what is drawn, big clusters still render."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from aksdiag.pipeline import (
+    Options,
+    d2_source,
+    load_cluster,
+    plan_cluster,
+    render_bytes,
+)
+from aksdiag.scene import View, build_scene
+
+from .conftest import EXAMPLES, ROOT, example_id
+
+EX = ROOT / "examples"
+
+
+def _plan(path: Path):
+    return plan_cluster(load_cluster(path), Options())
+
+
+def test_addresses_view_of_a_three_node_kubenet_cluster_has_every_address():
+    plan = _plan(EX / "kubenet-basic.yaml")
+    assert len(plan.nodes) == 3
+    text = d2_source(plan, Options(view="addresses"), source_name="kubenet-basic.yaml")
+    for node in plan.nodes:
+        assert str(node.ips[0]) in text, node.name
+        assert f"pods {node.pod_blocks[0]}" in text, node.name
+    assert plan.route_table is not None and len(plan.route_table.routes) == 3
+    for route in plan.route_table.routes:
+        assert f"{route.prefix} → {route.next_hop_ip}" in text
+        assert route.name in text  # the full name, as the route's tooltip
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=example_id)
+def test_no_edge_enters_a_grid(example):
+    """d2 draws an edge into a grid cell as a straight centre line across the drawing."""
+    plan = _plan(example)
+    for view in View:
+        scene = build_scene(plan, view)
+        grids = {path for path, shape in scene.walk() if shape.columns}
+        paths = {path for path, _ in scene.walk()}
+        for edge in scene.edges:
+            for end in (edge.src, edge.dst):
+                assert end in paths, f"{view}: {end} is not drawn"
+                parents = {end.rsplit(".", k)[0] for k in range(1, end.count(".") + 1)}
+                assert not parents & grids, f"{view}: {edge} enters grid {parents & grids}"
+
+
+def _legend_and_edge_classes(text: str) -> tuple[set[str], set[str]]:
+    body, _, footer = text.partition('\nfooter: "" {')
+    drawn = set(re.findall(r" (?:->|--) \S+: .*\{ class: (\w+) \}", body))
+    legend = set(re.findall(r"_a (?:->|--) \w+_b: \"\" \{ class: (\w+) \}", footer))
+    return drawn, legend
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=example_id)
+def test_legend_lists_exactly_the_edge_kinds_drawn(example):
+    plan = _plan(example)
+    for view in View:
+        text = d2_source(plan, Options(view=view.value), source_name=example.name)
+        drawn, legend = _legend_and_edge_classes(text)
+        assert legend == drawn, view
+
+
+def test_all_views_are_layers_of_one_d2_file():
+    plan = _plan(EX / "kubenet-basic.yaml")
+    text = d2_source(plan, Options(view="all"), source_name="kubenet-basic.yaml")
+    assert "\nlayers: {" in text
+    for view in ("addresses", "egress", "capacity", "api"):
+        assert f"\n  {view}: {{" in text
+
+
+def test_overview_draws_the_numbered_pod_path_and_each_egress_hop():
+    plan = _plan(EX / "kubenet-basic.yaml")
+    scene = build_scene(plan, View.overview)
+    labels = [e.label for e in scene.edges]
+    assert labels[:2] == ["①", "②"]  # pod -> route table -> the other node's pods
+    assert scene.edges[0].src.endswith(".pods") and scene.edges[1].dst.endswith(".pods")
+    assert "③ source 10.224.0.6 (node IP)" in labels and "④ source: LB public IP" in labels
+    assert not any(e.src == "internet" for e in scene.edges)  # no inbound edge closing a cycle
+    assert len(scene.notes) <= 2
+
+
+def _big(tmp_path: Path, pools: list[int]) -> Path:
+    listed = "\n".join(f"  - name: pool{i}\n    count: {n}" for i, n in enumerate(pools))
+    path = tmp_path / "big.yaml"
+    path.write_text(f"""name: big
+networkProfile:
+  networkPlugin: azure
+  networkPluginMode: overlay
+  podCidr: 10.128.0.0/9
+vnet:
+  name: vnet-big
+  addressPrefixes: [10.1.0.0/16]
+  subnets:
+    - name: nodes
+      addressPrefix: 10.1.0.0/20
+nodePools:
+{listed}
+""")
+    return path
+
+
+def _svg_size(svg: bytes) -> tuple[float, float]:
+    w, h = re.search(rb'viewBox="[-0-9.]+ [-0-9.]+ ([0-9.]+) ([0-9.]+)"', svg).groups()
+    return float(w), float(h)
+
+
+@pytest.mark.parametrize("pools", [[400], [100] * 10], ids=["400-nodes", "10-pools-of-100"])
+def test_big_clusters_render_every_view_slide_sized(tmp_path, pools):
+    plan = _plan(_big(tmp_path, pools))
+    assert len(plan.nodes) == 400 if len(pools) == 1 else 1000
+    for view in View:
+        svg = render_bytes(plan, "svg", Options(view=view.value), source_name="big.yaml")
+        w, h = _svg_size(svg)
+        assert w < 4500 and h < 2600, (view, w, h)  # summarised, not 400 boxes tall
+    text = d2_source(plan, Options(), source_name="big.yaml")
+    assert "more nodes" in text
+    if len(pools) > 1:
+        assert "… 8 more pools" in text
+
+
+def test_big_cluster_png_renders(tmp_path):
+    plan = _plan(_big(tmp_path, [400]))
+    png = render_bytes(plan, "png", Options(), source_name="big.yaml")
+    assert png.startswith(b"\x89PNG")
+
+
+def test_view_all_refuses_a_single_page_format(tmp_path):
+    out = tmp_path / "x.png"
+    run = subprocess.run([str(Path(sys.executable).parent / "aksdiag"), "render", str(EX / "kubenet-basic.yaml"),
+                          "--view", "all", "-o", str(out)], capture_output=True, text=True, check=False)
+    assert run.returncode == 2 and "--view" in run.stderr and "Traceback" not in run.stderr
+    assert not out.exists()
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_all_views_as_pdf_pages(tmp_path):
+    plan = _plan(EX / "kubenet-basic.yaml")
+    pdf = render_bytes(plan, "pdf", Options(view="all"), source_name="kubenet-basic.yaml")
+    (tmp_path / "x.pdf").write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", str(tmp_path / "x.pdf")], capture_output=True, text=True, check=False).stdout
+    assert re.search(r"Pages:\s+5\b", info), info
