@@ -74,7 +74,7 @@ def build(plan: AddressPlan, *, max_nodes: int, layout: str) -> Scene:
     nsg = Shape("nsg", f"NSG {plan.nsg_name}\non the node NICs", ShapeKind.nsg, "nsg")
     side_shapes = tuple(s for s in (_pod_space(plan), _services(plan), nsg) if s is not None)
     # A VNet of one or two subnets and no route table is one wide row: the side boxes go under it.
-    below = rt is None and len(plan.subnets) <= 2
+    below = rt is None and len(plan.subnets) <= 2 and len(plan.pools) <= 2
     side = Shape("side", "", ShapeKind.frame, None, side_shapes, columns=len(side_shapes) if below else 1)
     body = Shape("body", "", ShapeKind.frame, None, (vnet, side), columns=1 if below else 2)
     title, subtitle = header(plan, prof, "addresses")
