@@ -99,7 +99,7 @@ def structure(spec: ClusterSpec) -> tuple[list[str], str]:
         svg = render_bytes(plan, "svg", options, source_name=spec.name).decode()
         ids += [f"{view}:{i}" for i in shape_ids(svg)]
         shown.append(svg_text(svg))
-        shown += [html.unescape(t) for t in re.findall(r"<title>(.*?)</title>", svg, re.S)]
+        shown += [html.unescape(t) for t in re.findall(r"<title>(.*?)</title>", svg, re.DOTALL)]
     return ids, "\n".join(shown)
 
 
