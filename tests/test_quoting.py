@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 
 from aksdiag.compile import find_d2
 from aksdiag.d2text import ELLIPSIS, LABEL_LIMIT, d2_key, d2_string, display_text
+from aksdiag.load import Document
 from aksdiag.model import ClusterSpec
 from aksdiag.pipeline import Loaded, Options, plan_cluster, render_bytes
-from aksdiag.load import Document
+from aksdiag.scene import View
 
 D2 = find_d2()
 NASTY = ['"', "'", "\\", "\n", "#", "$", "${x}", "{", "}", "|", ":", ";", ".", "->", "<-", "--", "*", "@", "&",
@@ -90,10 +91,16 @@ def cluster(names: list[str]) -> ClusterSpec:
 
 
 def structure(spec: ClusterSpec) -> tuple[list[str], str]:
-    options = Options(layout="dagre")
-    plan = plan_cluster(Loaded(spec, Document("x.yaml", None), False), options)
-    svg = render_bytes(plan, "svg", options, source_name=spec.name).decode()
-    return shape_ids(svg), svg_text(svg)
+    """Shape ids and shown text (labels and tooltips) over every view: each name is shown in one."""
+    ids, shown = [], []
+    plan = plan_cluster(Loaded(spec, Document("x.yaml", None), False), Options(layout="dagre"))
+    for view in View:
+        options = Options(layout="dagre", view=view.value)
+        svg = render_bytes(plan, "svg", options, source_name=spec.name).decode()
+        ids += [f"{view}:{i}" for i in shape_ids(svg)]
+        shown.append(svg_text(svg))
+        shown += [html.unescape(t) for t in re.findall(r"<title>(.*?)</title>", svg, re.DOTALL)]
+    return ids, "\n".join(shown)
 
 
 BASELINE = None

@@ -71,8 +71,9 @@ def build(plan: AddressPlan, *, max_nodes: int, layout: str) -> Scene:
     # cluster is in the summaries' first..last ranges.
     nodes = max_nodes if len(plan.pools) <= 2 else min(max_nodes, 3)
     children = subnets(plan, paths, nodes=nodes, pools=POOLS, detail=True)
-    children = [Shape(s.id, s.label, s.kind, s.icon, tuple(_grid(c) for c in s.children), s.marks, s.tooltip,
-                      columns=_columns(s)) for s in children]
+    per_row = 2 if len(plan.pools) > 2 else 3
+    children = [Shape(s.id, s.label, s.kind, s.icon, tuple(_grid(c, per_row) for c in s.children), s.marks,
+                      s.tooltip, columns=_columns(s)) for s in children]
     rt = _routes(plan, max(2 * max_nodes, 4))
     if rt is not None:
         children.append(rt)
@@ -80,7 +81,7 @@ def build(plan: AddressPlan, *, max_nodes: int, layout: str) -> Scene:
     nsg = Shape("nsg", f"NSG {plan.nsg_name}\non the node NICs", ShapeKind.nsg, "nsg")
     side_shapes = tuple(s for s in (_pod_space(plan), _services(plan), nsg) if s is not None)
     # A VNet of one or two subnets and no route table is one wide row: the side boxes go under it.
-    below = rt is None and len(plan.subnets) <= 2
+    below = rt is None and len(plan.subnets) <= 2 and len(plan.pools) <= 2
     side = Shape("side", "", ShapeKind.frame, None, side_shapes, columns=len(side_shapes) if below else 1)
     body = Shape("body", "", ShapeKind.frame, None, (vnet, side), columns=1 if below else 2)
     title, subtitle = header(plan, prof, "addresses")
@@ -99,8 +100,8 @@ def _columns(subnet: Shape) -> int:
     return 2 if len(subnet.children) > 2 else 1
 
 
-def _grid(pool: Shape) -> Shape:
+def _grid(pool: Shape, per_row: int) -> Shape:
     if pool.kind != ShapeKind.pool:
         return pool
     return Shape(pool.id, pool.label, pool.kind, pool.icon, pool.children, pool.marks, pool.tooltip,
-                 columns=min(len(pool.children), 3))
+                 columns=min(len(pool.children), per_row))

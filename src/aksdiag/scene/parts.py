@@ -18,8 +18,9 @@ def nets(items) -> str:
 
 
 def shown(items: tuple, limit: int) -> tuple[tuple, tuple]:
-    """The first items and the last, so that ranges read first..last; the rest are hidden."""
-    if len(items) <= limit:
+    """The first items and the last, so that ranges read first..last; the rest are hidden.
+    A summary never stands for one item: that item takes the summary's place."""
+    if len(items) <= limit + 1:
         return items, ()
     limit = max(limit, 2)
     return items[: limit - 1] + (items[-1],), items[limit - 1 : -1]
@@ -40,6 +41,8 @@ def header(plan: AddressPlan, prof: PlanProfile, what: str | None = None) -> tup
     if what:
         title += f" · {what}"
     parts = [f"VNet {nets(plan.vnet_prefixes)}"]
+    if what == "addresses":  # where the cluster lives, on the page that lists what it holds
+        parts = [p for p in (plan.resource_group and f"resource group {plan.resource_group}", plan.location) if p] + parts
     if prof.model.pod_source == PodSource.overlay or (plan.pods.kind == "unmanaged" and plan.pods.cidrs):
         parts.append(f"pod CIDR {nets(plan.pods.cidrs)}")
     elif plan.pods.kind == "pod-subnet":
