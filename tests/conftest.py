@@ -24,3 +24,44 @@ def golden(snapshot):
 
 def example_id(path: Path) -> str:
     return path.stem
+
+
+class Overviews:
+    """Each example's overview rendered at most once per test session, in each format asked for.
+
+    Rendering (and OCR) dominate the suite's time; the legibility, OCR and compile tests
+    all look at the same pictures.
+    """
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[Path, str], bytes] = {}
+
+    def render(self, example: Path, fmt: str) -> bytes:
+        from aksdiag.pipeline import Options, load_cluster, plan_cluster, render_bytes
+
+        key = (example, fmt)
+        if key not in self._made:
+            plan = plan_cluster(load_cluster(example), Options())
+            self._made[key] = render_bytes(plan, fmt, Options(), source_name=example.name)
+        return self._made[key]
+
+    def svg(self, example: Path) -> bytes:
+        return self.render(example, "svg")
+
+    def png(self, example: Path) -> bytes:
+        return self.render(example, "png")
+
+
+@pytest.fixture(scope="session")
+def overviews() -> Overviews:
+    return Overviews()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How long OCR took, so that its cost stays visible (it was most of the suite once)."""
+    from . import ocr
+
+    if ocr.TIMINGS:
+        terminalreporter.write_line(
+            f"OCR: {len(ocr.TIMINGS)} pictures read in {sum(ocr.TIMINGS):.1f} s "
+            f"(slowest {max(ocr.TIMINGS):.1f} s)")

@@ -12,6 +12,9 @@ import os
 import sys
 import tempfile
 import traceback
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -19,7 +22,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import __version__
-from .errors import AksdiagError, InputError, Problem
+from .errors import AksdiagError, InputError, Problem, RenderWarning
 from .render import DARK_THEMES, THEMES
 from .scene import DEFAULT_MAX_NODES
 
@@ -56,6 +59,21 @@ def _fail(problems: list[Problem], debug: bool) -> None:
     if debug:
         traceback.print_exc()
     raise typer.Exit(2)
+
+
+@contextmanager
+def _printing_render_warnings() -> Iterator[None]:
+    """Print each `RenderWarning` (picture scaled, split, ...) on stderr; other warnings go on as usual."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RenderWarning)
+        try:
+            yield
+        finally:
+            for w in caught:
+                if issubclass(w.category, RenderWarning):
+                    typer.echo(f"aksdiag: warning: {w.message}", err=True)
+                else:
+                    warnings.showwarning(w.message, w.category, w.filename, w.lineno)
 
 
 def write_atomic(target: Path, data: bytes) -> None:
@@ -162,7 +180,8 @@ def render(
         loaded = fit_assumed_vnet(loaded, observed)
         target, fmt = _output_format(output, base, format)
         plan = plan_cluster(loaded, options, observed)
-        data = render_bytes(plan, fmt, options, source_name=base.name)
+        with _printing_render_warnings():
+            data = render_bytes(plan, fmt, options, source_name=base.name)
     except AksdiagError as exc:
         _fail(exc.problems, debug)
         return

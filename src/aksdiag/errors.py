@@ -58,3 +58,11 @@ class CompileError(AksdiagError):
 
 class LiveError(AksdiagError):
     """`az` or `kubectl` could not give us the live cluster."""
+
+
+class RenderWarning(UserWarning):
+    """Something the user should know about the picture that was made (scaled down, split, ...).
+
+    Raised through Python's `warnings`, so library callers see it as usual and the CLI
+    prints each one on stderr; rendering goes on.
+    """
