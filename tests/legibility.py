@@ -3,7 +3,7 @@
 Copied from the design notes' measuring tool (`shared/tools/legibility.py`, beside the
 project, used to measure issue 9's gallery), so that the tests measure what the issue
 measured. Changes from the original: `measure_svg` takes the SVG text (the tests hold
-bytes, not files), and the file is formatted as the project's code; the arithmetic is
+bytes, not files), and the file is formatted and linted as the project's code; the arithmetic is
 the original's.
 
 For one SVG: canvas (outer viewBox), the smallest font among texts that carry an address
@@ -19,7 +19,7 @@ import re
 import sys
 
 IP = re.compile(
-    r"\b\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?\b|\b[0-9a-f]{1,4}(?::[0-9a-f]{0,4}){2,7}(?:/\d{1,3})?\b", re.I
+    r"\b\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?\b|\b[0-9a-f]{1,4}(?::[0-9a-f]{0,4}){2,7}(?:/\d{1,3})?\b", re.IGNORECASE
 )
 
 
@@ -74,7 +74,7 @@ def measure_svg(s: str) -> dict:
     vb = re.search(r'<svg[^>]*viewBox="([-0-9. ]+)"', s)
     w, h = map(float, vb.group(1).split()[2:4])
     fonts = []
-    for m in re.finditer(r"<text[^>]*font-size:\s*([0-9.]+)px[^>]*>(.*?)</text>", s, re.S):
+    for m in re.finditer(r"<text[^>]*font-size:\s*([0-9.]+)px[^>]*>(.*?)</text>", s, re.DOTALL):
         txt = html.unescape(re.sub(r"<[^>]+>", " ", m.group(2)))
         if IP.search(txt):
             fonts.append(float(m.group(1)))
@@ -88,7 +88,7 @@ def measure_svg(s: str) -> dict:
             continue
         try:
             name = base64.b64decode(m.group(1)).decode()
-        except Exception:
+        except ValueError:  # not base64 or not UTF-8: not an edge's group
             continue
         if "(" not in name or name.startswith("(l_") or "legend" in name:
             continue
@@ -107,8 +107,8 @@ def measure_svg(s: str) -> dict:
         for (x1, y1), (x2, y2) in e
         if min(abs(x1 - x2), abs(y1 - y2)) > 20 and ((x1 - x2) ** 2 + (y1 - y2) ** 2) ** 0.5 > 60
     )
-    return dict(w=w, h=h, addr_labels=len(fonts), min_addr_font=minfont, slide_px=minfont * slide,
-                page_px=minfont * page, crossings=crossings, diagonals=diag, edges=len(edges))
+    return {"w": w, "h": h, "addr_labels": len(fonts), "min_addr_font": minfont, "slide_px": minfont * slide,
+            "page_px": minfont * page, "crossings": crossings, "diagonals": diag, "edges": len(edges)}
 
 
 def line(name: str, m: dict) -> str:

@@ -19,9 +19,9 @@ TIMINGS: list[float] = []  # seconds per picture read, for the session's summary
 # IPv4 with an optional prefix, and IPv6 with at least two colons (as in legibility.py).
 ADDRESS = re.compile(
     r"(?<![\w.:])(?:\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?|[0-9a-f]{1,4}(?::[0-9a-f]{0,4}){2,7}(?:/\d{1,3})?)(?![\w.:])",
-    re.I,
+    re.IGNORECASE,
 )
-_TEXT = re.compile(r"<text\b[^>]*>(.*?)</text>", re.S)
+_TEXT = re.compile(r"<text\b[^>]*>(.*?)</text>", re.DOTALL)
 
 
 def drawn_texts(svg: bytes | str) -> list[str]:
@@ -76,7 +76,7 @@ def recovered(expected: set[str], text: str) -> set[str]:
     squeezed = re.sub(r"\s+", "", text)
     for address in expected:
         tail = r"(?![\d/])" if "/" not in address else r"(?!\d)"
-        pattern = re.compile(r"(?<![\d.])" + re.escape(address) + tail, re.I)
+        pattern = re.compile(r"(?<![\d.])" + re.escape(address) + tail, re.IGNORECASE)
         if pattern.search(text) or pattern.search(squeezed):
             found.add(address)
     return found

@@ -175,4 +175,4 @@ def _d2_png(binary: str, work: Path, timeout: float) -> bytes:
     return _d2_output(binary, work, "png", timeout, f"--scale={scale}")
 
 
-__all__ = ["compile_d2", "svgs_to_pdf", "find_d2", "check_d2", "FORMATS", "PNG_ENGINES"]
+__all__ = ["FORMATS", "PNG_ENGINES", "check_d2", "compile_d2", "find_d2", "svgs_to_pdf"]

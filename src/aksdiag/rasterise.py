@@ -65,7 +65,7 @@ def prepare_svg(svg: bytes, font_dir: Path) -> bytes:
         replacement = _STYLES.get(style, _STYLES[b"regular"])
         svg = svg.replace(b'font-family: "' + family + b'";', b"font-family: " + replacement + b";")
         svg = svg.replace(b'font-family: "' + family + b'"', b"font-family: " + replacement)
-    svg = re.sub(rb"<mask\b.*?</mask>", b"", svg, flags=re.S)
+    svg = re.sub(rb"<mask\b.*?</mask>", b"", svg, flags=re.DOTALL)
     svg = re.sub(rb'\smask="[^"]*"', b"", svg)
     return svg
 
