@@ -15,6 +15,7 @@ from io import BytesIO
 
 SLIDE_WIDTH = 1920
 TIMINGS: list[float] = []  # seconds per picture read, for the session's summary line
+SCORES: dict[str, tuple[int, int]] = {}  # picture -> (addresses read, addresses drawn), for the same
 
 # IPv4 with an optional prefix, and IPv6 with at least two colons (as in legibility.py).
 ADDRESS = re.compile(
@@ -59,8 +60,9 @@ def read_text(image) -> str:
     """All the text OCR finds in a Pillow image, one detected line per line."""
     import numpy as np
 
+    engine = _engine()
     start = time.perf_counter()
-    result, _ = _engine()(np.asarray(image))
+    result, _ = engine(np.asarray(image))
     TIMINGS.append(time.perf_counter() - start)
     return "\n".join(text for _box, text, _score in result or ())
 

@@ -13,11 +13,11 @@ import pytest
 from aksdiag.compile import compile_d2
 
 from .conftest import EXAMPLES, example_id
-from .ocr import at_width, drawn_addresses, read_text, recovered
+from .ocr import SCORES, at_width, drawn_addresses, read_text, recovered
 
 pytestmark = pytest.mark.slow
 
-REQUIRED_SHARE = 0.9
+REQUIRED_SHARE = 0.9  # the summary line in conftest counts with the same share
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=example_id)
@@ -26,51 +26,40 @@ def test_overview_addresses_are_read_at_slide_width(example, overviews):
     assert expected, "an example with no addresses to read"
     text = read_text(at_width(overviews.png(example)))
     found = recovered(expected, text)
+    SCORES[example.stem] = (len(found), len(expected))
     share = len(found) / len(expected)
     assert share >= REQUIRED_SHARE, (
         f"OCR at 1920 px read {len(found)} of {len(expected)} addresses ({share:.0%}); "
         f"missing {sorted(expected - found)}")
 
 
-# The same twelve addresses drawn twice: on a slide-sized canvas, and with a wide empty
-# shape that makes the canvas ten times wider, so that at 1920 px their text is ~3 px high.
+# The same twelve addresses drawn twice: on a small canvas, and beside a wide empty shape
+# that makes the canvas about 15 times wider, so that at 1920 px their text is ~3.5 px high.
 ADDRESSES = [f"10.{i}.{i * 7 % 250}.{4 + i}" for i in range(1, 7)] + [f"172.16.{i}.0/24" for i in range(6)]
 
 
 def _control(wide: bool) -> tuple[bytes, bytes]:
     labels = "\n".join(f'  a{i}: "{a}" {{style.font-size: 28}}' for i, a in enumerate(ADDRESSES))
-    spacer = "spacer: {width: 24000; height: 40; style.opacity: 0}\n" if wide else ""
+    # 15,000 px keeps d2's 2x PNG under its raster limit, so the picture is not rescaled.
+    spacer = "spacer: {width: 15000; height: 40; style.opacity: 0}\n" if wide else ""
     source = f"direction: right\nbox: {{\n  grid-columns: 4\n{labels}\n}}\n{spacer}"
     return compile_d2(source, "svg", {}), compile_d2(source, "png", {})
 
 
-@pytest.fixture(scope="module")
-def legible_control() -> tuple[bytes, bytes]:
-    return _control(wide=False)
-
-
-def test_control_drawn_addresses_are_taken_from_the_labels(legible_control):
-    svg, _ = legible_control
-    assert drawn_addresses(svg) == set(ADDRESSES)
-
-
-def test_ocr_reads_a_legible_picture_and_not_an_illegible_one(legible_control):
-    _, png = legible_control
-    assert len(recovered(set(ADDRESSES), read_text(at_width(png)))) >= REQUIRED_SHARE * len(ADDRESSES)
-    _, tiny_png = _control(wide=True)
-    assert at_width(tiny_png).height < 300  # the labels really are tiny at slide width
-    assert len(recovered(set(ADDRESSES), read_text(at_width(tiny_png)))) < REQUIRED_SHARE * len(ADDRESSES)
-
-
-def test_ocr_engine_is_offline_with_models_in_its_wheel(legible_control, monkeypatch):
+def test_ocr_is_offline_and_tells_a_legible_picture_from_an_illegible_one(monkeypatch):
     from pathlib import Path
 
     import rapidocr_onnxruntime
 
     from . import ocr
 
+    svg, png = _control(wide=False)
+    _, tiny_png = _control(wide=True)
+    assert drawn_addresses(svg) == set(ADDRESSES)
+    assert at_width(tiny_png).height < 300  # the labels really are tiny at slide width
+
     models = sorted(p.name for p in (Path(rapidocr_onnxruntime.__file__).parent / "models").glob("*.onnx"))
-    assert len(models) == 3, models  # detection, direction, recognition
+    assert len(models) == 3, models  # detection, direction, recognition: all in the wheel
 
     def refuse(*args, **kwargs):
         raise AssertionError(f"the OCR engine tried to reach the network: {args!r}")
@@ -80,8 +69,8 @@ def test_ocr_engine_is_offline_with_models_in_its_wheel(legible_control, monkeyp
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     ocr._engine.cache_clear()  # load the models again, now without a network
     try:
-        _, png = legible_control
-        assert "10.1.7.5" in read_text(at_width(png))
+        assert len(recovered(set(ADDRESSES), read_text(at_width(png)))) >= REQUIRED_SHARE * len(ADDRESSES)
+        assert len(recovered(set(ADDRESSES), read_text(at_width(tiny_png)))) < REQUIRED_SHARE * len(ADDRESSES)
     finally:
         ocr._engine.cache_clear()
 
