@@ -171,7 +171,10 @@ def _d2_png(binary: str, work: Path, timeout: float) -> bytes:
         # Only a drawing over the raster limit is worth a second layout; d2 says so in words.
         if not any(_OVER_LIMIT.search(p.message) for p in exc.problems):
             raise
+        over_limit = exc
     scale = _png_scale(_d2_output(binary, work, "svg", timeout), "d2")
+    if scale >= 1:  # d2 measures its frame differently from our reading of its SVG
+        raise over_limit
     return _d2_output(binary, work, "png", timeout, f"--scale={scale}")
 
 
