@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -30,20 +32,32 @@ class Overviews:
     """Each example's overview rendered at most once per test session, in each format asked for.
 
     Rendering (and OCR) dominate the suite's time; the legibility, OCR and compile tests
-    all look at the same pictures.
+    all look at the same pictures. While a test looks at one example's picture, the next
+    example's is rendered in the background (d2 is another process: it takes the other core).
     """
 
     def __init__(self) -> None:
-        self._made: dict[tuple[Path, str], bytes] = {}
+        self._made: dict[tuple[Path, str], Future[bytes]] = {}
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="overviews")
 
-    def render(self, example: Path, fmt: str) -> bytes:
+    @staticmethod
+    def _render(example: Path, fmt: str) -> bytes:
         from aksdiag.pipeline import Options, load_cluster, plan_cluster, render_bytes
 
+        plan = plan_cluster(load_cluster(example), Options())
+        return render_bytes(plan, fmt, Options(), source_name=example.name)
+
+    def _future(self, example: Path, fmt: str) -> Future[bytes]:
         key = (example, fmt)
         if key not in self._made:
-            plan = plan_cluster(load_cluster(example), Options())
-            self._made[key] = render_bytes(plan, fmt, Options(), source_name=example.name)
+            self._made[key] = self._pool.submit(self._render, example, fmt)
         return self._made[key]
+
+    def render(self, example: Path, fmt: str) -> bytes:
+        made = self._future(example, fmt)
+        if example in EXAMPLES and example != EXAMPLES[-1]:
+            self._future(EXAMPLES[EXAMPLES.index(example) + 1], fmt)
+        return made.result()
 
     def svg(self, example: Path) -> bytes:
         return self.render(example, "svg")
@@ -51,10 +65,15 @@ class Overviews:
     def png(self, example: Path) -> bytes:
         return self.render(example, "png")
 
+    def close(self) -> None:
+        self._pool.shutdown(cancel_futures=True)
+
 
 @pytest.fixture(scope="session")
-def overviews() -> Overviews:
-    return Overviews()
+def overviews() -> Iterator[Overviews]:
+    made = Overviews()
+    yield made
+    made.close()
 
 
 def pytest_terminal_summary(terminalreporter):

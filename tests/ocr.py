@@ -43,7 +43,10 @@ def _engine():
     # The detector sees the picture at the size it is shown: no upscaling of small
     # pictures (its default makes the short side 736 px) and no downscaling of tall ones.
     # Text on a diagram is upright, so the direction classifier only costs time.
-    return RapidOCR(det_limit_type="max", det_limit_side_len=8192, max_side_len=8192, use_cls=False)
+    # One thread: measured on 2 shared cores, onnxruntime's default thread pool spent 1.7x the
+    # CPU for twice the wall time; the other core renders the next picture (conftest).
+    return RapidOCR(det_limit_type="max", det_limit_side_len=8192, max_side_len=8192, use_cls=False,
+                    intra_op_num_threads=1, inter_op_num_threads=1)
 
 
 def at_width(png: bytes, width: int = SLIDE_WIDTH):
