@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -35,3 +37,66 @@ def pool_renamed(doc: Path, tmp_path: Path, pool: str = "agentpool") -> Path:
     out = tmp_path / doc.name
     out.write_text(json.dumps(data))
     return out
+
+
+class Overviews:
+    """Each example's overview rendered at most once per test session, in each format asked for.
+
+    Rendering (and OCR) dominate the suite's time; the legibility, OCR and compile tests
+    all look at the same pictures. While a test looks at one example's picture, the next
+    example's is rendered in the background (d2 is another process: it takes the other core).
+    """
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[Path, str], Future[bytes]] = {}
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="overviews")
+
+    @staticmethod
+    def _render(example: Path, fmt: str) -> bytes:
+        from aksdiag.pipeline import Options, load_cluster, plan_cluster, render_bytes
+
+        plan = plan_cluster(load_cluster(example), Options())
+        return render_bytes(plan, fmt, Options(), source_name=example.name)
+
+    def _future(self, example: Path, fmt: str) -> Future[bytes]:
+        key = (example, fmt)
+        if key not in self._made:
+            self._made[key] = self._pool.submit(self._render, example, fmt)
+        return self._made[key]
+
+    def render(self, example: Path, fmt: str) -> bytes:
+        made = self._future(example, fmt)
+        if example in EXAMPLES and example != EXAMPLES[-1]:
+            self._future(EXAMPLES[EXAMPLES.index(example) + 1], fmt)
+        return made.result()
+
+    def svg(self, example: Path) -> bytes:
+        return self.render(example, "svg")
+
+    def png(self, example: Path) -> bytes:
+        return self.render(example, "png")
+
+    def close(self) -> None:
+        self._pool.shutdown(cancel_futures=True)
+
+
+@pytest.fixture(scope="session")
+def overviews() -> Iterator[Overviews]:
+    made = Overviews()
+    yield made
+    made.close()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How long OCR took, so that its cost stays visible (it was most of the suite once)."""
+    from . import ocr
+
+    if ocr.TIMINGS:
+        terminalreporter.write_line(
+            f"OCR: {len(ocr.TIMINGS)} pictures read in {sum(ocr.TIMINGS):.1f} s "
+            f"(slowest {max(ocr.TIMINGS):.1f} s)")
+    if ocr.SCORES:
+        read, drawn = (sum(v[i] for v in ocr.SCORES.values()) for i in (0, 1))
+        legible = sum(r >= 0.9 * d for r, d in ocr.SCORES.values())
+        terminalreporter.write_line(f"OCR at 1920 px: {read} of {drawn} addresses read; {legible} of "
+                                    f"{len(ocr.SCORES)} overviews at 90% or more")

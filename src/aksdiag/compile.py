@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import math
 import os
 import re
 import shutil
@@ -18,16 +19,23 @@ import subprocess
 import sys
 import tempfile
 import threading
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import CompileError, Interrupted, Problem
+from .errors import CompileError, Interrupted, Problem, RenderWarning
+from .rasterise import RASTER_LIMIT, svg_size, svg_to_pdf, svg_to_png, svgs_to_pdf
 
 D2_VERSION_RANGE = ((0, 9), (0, 10))  # >= 0.9, < 0.10: the versions whose output we test
 D2_ENV = "AKSDIAG_D2"
 DEFAULT_TIMEOUT = 120.0
 FORMATS = ("svg", "png", "pdf")
 PNG_ENGINES = ("d2", "cairosvg")
+# d2 draws a PNG at 2 px per SVG unit (its `--scale` multiplies that); aksdiag's cairosvg path does the same.
+PNG_SCALE = 2.0
+# Some room under the limit: d2 rounds the frame and adds its padding after scaling.
+RASTER_SAFE = RASTER_LIMIT - 767
+_OVER_LIMIT = re.compile(r"exceeds limit \d+")
 
 
 _d2_slots: threading.BoundedSemaphore | None = None  # None: no limit (one render at a time)
@@ -166,13 +174,43 @@ def _run(args: list[str], *, cwd: Path, env: dict[str, str], timeout: float) -> 
     return proc.returncode, stderr
 
 
-def _advice(stderr: str, fmt: str) -> str:
-    """What to do about the failures a user can fix."""
-    low = stderr.lower()
-    if fmt in ("png", "pdf") and "d2raster" in low and ("exceeds" in low or "too large" in low):
-        return ("; the diagram is too large for d2's rasteriser (PNG and PDF): draw fewer nodes "
-                "(--max-nodes) or render SVG")
-    return ""
+def _d2_output(binary: str, work: Path, fmt: str, timeout: float, *extra: str) -> bytes:
+    out = work / f"diagram.{fmt}"
+    out.unlink(missing_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("D2_")}
+    try:
+        with _d2_slots or contextlib.nullcontext():
+            returncode, stderr = _run([binary, *extra, "diagram.d2", out.name], cwd=work, env=env, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise CompileError(Problem(f"d2 did not finish within {timeout:.0f} s; try --layout dagre or fewer "
+                                   "nodes (--max-nodes)")) from None
+    except OSError as exc:
+        raise CompileError(Problem(f"could not run d2: {exc}")) from None
+    if returncode != 0:
+        what = "crashed" if returncode < 0 else "failed"
+        raise CompileError(Problem(f"d2 {what} (exit {returncode}): {_translate(stderr)}"))
+    if not out.is_file():
+        raise CompileError(Problem("d2 reported success but wrote no output"))
+    return out.read_bytes()
+
+
+def _png_scale(svg: bytes, engine: str) -> float:
+    """The largest scale (at most the engine's usual 2x) at which the PNG stays under the raster limit.
+
+    Scaling keeps one picture whole, which splitting into tiles would not; a warning says
+    what the reader loses (text size) and where the full detail is (SVG, PDF).
+    """
+    w, h = svg_size(svg)
+    fit = RASTER_SAFE / (max(w, h) * PNG_SCALE)
+    if fit >= 1:
+        return 1.0
+    scale = math.floor(fit * 1000) / 1000
+    warnings.warn(RenderWarning(
+        f"the PNG would be {w * PNG_SCALE:,.0f}x{h * PNG_SCALE:,.0f} px, over the {RASTER_LIMIT + 1:,} px per "
+        f"side that {engine} can rasterise: scaled it to {w * PNG_SCALE * scale:,.0f}x{h * PNG_SCALE * scale:,.0f} "
+        f"px ({PNG_SCALE * scale:.2f} px per SVG unit instead of {PNG_SCALE:.0f}); for full detail use SVG or PDF, "
+        "or draw fewer nodes (--max-nodes)"), stacklevel=3)
+    return scale
 
 
 def compile_d2(
@@ -184,7 +222,11 @@ def compile_d2(
     timeout: float = DEFAULT_TIMEOUT,
     png_engine: str = "d2",
 ) -> bytes:
-    """Compile D2 source to `fmt` bytes. `icon_files` maps the relative paths the source uses to files."""
+    """Compile D2 source to `fmt` bytes. `icon_files` maps the relative paths the source uses to files.
+
+    PDF is drawn from d2's SVG as vectors (text stays text); PNG never exceeds the raster
+    limit: a drawing too large is scaled down, with a `RenderWarning` saying so.
+    """
     if fmt not in FORMATS:
         raise CompileError(Problem(f"unknown output format {fmt!r}; allowed: {', '.join(FORMATS)}, d2"))
     binary = binary or find_d2()
@@ -197,26 +239,29 @@ def compile_d2(
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(src, dest)
             (work / "diagram.d2").write_text(source, encoding="utf-8")
-            target = "svg" if fmt == "png" and png_engine == "cairosvg" else fmt
-            out = work / f"diagram.{target}"
-            env = {k: v for k, v in os.environ.items() if not k.startswith("D2_")}
-            try:
-                with _d2_slots or contextlib.nullcontext():
-                    returncode, stderr = _run([binary, "diagram.d2", out.name], cwd=work, env=env,
-                                              timeout=timeout)
-            except subprocess.TimeoutExpired:
-                raise CompileError(Problem(f"d2 did not finish within {timeout:.0f} s; try --layout dagre or fewer "
-                                           "nodes (--max-nodes)")) from None
-            except OSError as exc:
-                raise CompileError(Problem(f"could not run d2: {exc}")) from None
-            if returncode != 0:
-                what = "crashed" if returncode < 0 else "failed"
-                raise CompileError(Problem(f"d2 {what} (exit {returncode}): {_translate(stderr)}{_advice(stderr, fmt)}"))
-            if not out.is_file():
-                raise CompileError(Problem("d2 reported success but wrote no output"))
-            data = out.read_bytes()
-            if fmt == "png" and png_engine == "cairosvg":
-                from .rasterise import svg_to_png
+            if fmt == "png" and png_engine == "d2":
+                return _d2_png(binary, work, timeout)
+            svg = _d2_output(binary, work, "svg", timeout)
+            if fmt == "svg":
+                return svg
+            if fmt == "pdf":
+                return svg_to_pdf(svg, work / "pdf", timeout=timeout)
+            scale = _png_scale(svg, "cairo")
+            return svg_to_png(svg, work / "cairo", timeout=timeout, scale=PNG_SCALE * scale)
 
-                data = svg_to_png(data, work, timeout=timeout)
-            return data
+
+def _d2_png(binary: str, work: Path, timeout: float) -> bytes:
+    try:
+        return _d2_output(binary, work, "png", timeout)
+    except CompileError as exc:
+        # Only a drawing over the raster limit is worth a second layout; d2 says so in words.
+        if not any(_OVER_LIMIT.search(p.message) for p in exc.problems):
+            raise
+        over_limit = exc
+    scale = _png_scale(_d2_output(binary, work, "svg", timeout), "d2")
+    if scale >= 1:  # d2 measures its frame differently from our reading of its SVG
+        raise over_limit
+    return _d2_output(binary, work, "png", timeout, f"--scale={scale}")
+
+
+__all__ = ["FORMATS", "PNG_ENGINES", "check_d2", "compile_d2", "d2_limit", "find_d2", "svgs_to_pdf"]

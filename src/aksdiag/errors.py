@@ -68,3 +68,11 @@ class Interrupted(BaseException):
     def __init__(self, signum: int):
         self.signum = signum
         super().__init__(f"signal {signum}")
+
+
+class RenderWarning(UserWarning):
+    """Something the user should know about the picture that was made (scaled down, split, ...).
+
+    Raised through Python's `warnings`, so library callers see it as usual and the CLI
+    prints each one on stderr; rendering goes on.
+    """

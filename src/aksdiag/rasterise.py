@@ -1,15 +1,17 @@
-"""PNG through cairosvg, made to work on D2's SVG.
+"""PNG and vector PDF through cairosvg, made to work on D2's SVG.
 
 Two things stop cairosvg from drawing D2 0.9's SVG as D2 means it:
 - D2 hides edges behind labels with a `<mask>`; cairosvg draws the mask's own
   white rectangle over the whole picture, so the page comes out blank.
-- D2 embeds its fonts (subsets of Source Sans Pro) as WOFF in CSS `@font-face`, which
-  cairosvg ignores, so text falls back to a wider font and overflows its boxes.
+- D2 embeds its fonts (subsets of Source Sans Pro and Source Code Pro) as WOFF in CSS
+  `@font-face`, which cairosvg ignores, so text falls back to a wider font and overflows
+  its boxes (and a PDF would carry the wrong font).
 We drop the masks (labels then sit on their edges, as in most renderers), write the
 embedded fonts to files that fontconfig reads (FreeType reads WOFF), and name the real
 family in the CSS. cairosvg runs in a child process whose fontconfig sees only those
 fonts and the system's, because fontconfig is set up once per process and D2's font
-subsets differ from diagram to diagram.
+subsets differ from diagram to diagram: that is also why a PDF of several SVGs is made
+one page per child process and joined afterwards.
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
+from io import BytesIO
 from pathlib import Path
 
 from .errors import CompileError, Problem
 
 _FACE = re.compile(
-    rb'font-family:\s*(d2-\d+-font-(\w+));\s*src:\s*url\("data:application/font-woff;base64,([A-Za-z0-9+/=]+)"\)'
+    rb'font-family:\s*(d2-\d+-font-([\w-]+));\s*src:\s*url\("data:application/font-woff;base64,([A-Za-z0-9+/=]+)"\)'
 )
 _STYLES = {
     b"regular": b'"Source Sans Pro"; font-weight: normal; font-style: normal',
@@ -32,7 +36,25 @@ _STYLES = {
     b"italic": b'"Source Sans Pro"; font-weight: normal; font-style: italic',
     b"semibold": b'"Source Sans Pro"; font-weight: 600; font-style: normal',
     b"mono": b'"Source Code Pro"; font-weight: normal; font-style: normal',
+    b"mono-bold": b'"Source Code Pro"; font-weight: bold; font-style: normal',
+    b"mono-italic": b'"Source Code Pro"; font-weight: normal; font-style: italic',
 }
+_VIEWBOX = re.compile(rb'<svg\b[^>]*?\bviewBox="\s*[-0-9.eE]+[\s,]+[-0-9.eE]+[\s,]+([0-9.eE]+)[\s,]+([0-9.eE]+)\s*"')
+
+# Both d2's rasteriser and cairo's image surfaces stop at 32,767-32,768 px per side.
+RASTER_LIMIT = 32_767
+# A PDF page larger than 200 inches (14,400 pt) is refused or clipped by common viewers
+# (Acrobat among them); a vector page can be made smaller without losing anything.
+PDF_PAGE_LIMIT_PT = 14_400
+_PT_PER_PX = 0.75  # cairosvg draws at 96 px per inch; PDF counts 72 pt per inch
+
+
+def svg_size(svg: bytes) -> tuple[float, float]:
+    """Width and height of the drawing in SVG user units (px at 1x), from the outer viewBox."""
+    match = _VIEWBOX.search(svg)
+    if not match:
+        raise CompileError(Problem("d2's SVG has no viewBox; cannot size the picture"))
+    return float(match[1]), float(match[2])
 
 
 def prepare_svg(svg: bytes, font_dir: Path) -> bytes:
@@ -43,7 +65,7 @@ def prepare_svg(svg: bytes, font_dir: Path) -> bytes:
         replacement = _STYLES.get(style, _STYLES[b"regular"])
         svg = svg.replace(b'font-family: "' + family + b'";', b"font-family: " + replacement + b";")
         svg = svg.replace(b'font-family: "' + family + b'"', b"font-family: " + replacement)
-    svg = re.sub(rb"<mask\b.*?</mask>", b"", svg, flags=re.S)
+    svg = re.sub(rb"<mask\b.*?</mask>", b"", svg, flags=re.DOTALL)
     svg = re.sub(rb'\smask="[^"]*"', b"", svg)
     return svg
 
@@ -57,24 +79,64 @@ def _fonts_conf(font_dir: Path) -> str:
     )
 
 
-def svg_to_png(svg: bytes, work: Path, *, timeout: float, scale: float = 2.0) -> bytes:
+# The child converts one prepared SVG: argv = function, input, output, then keyword=value floats.
+_CHILD = (
+    "import sys, cairosvg\n"
+    "kw = {k: float(v) for k, v in (a.split('=') for a in sys.argv[4:])}\n"
+    "getattr(cairosvg, sys.argv[1])(url=sys.argv[2], write_to=sys.argv[3], unsafe=False, **kw)\n"
+)
+
+
+def _cairosvg(function: str, svg: bytes, work: Path, suffix: str, *, timeout: float, **options: float) -> bytes:
+    """Run cairosvg's `function` on D2's `svg` in a child that sees only this SVG's fonts."""
+    work.mkdir(parents=True, exist_ok=True)
     font_dir = work / "fonts"
-    svg_in, png_out = work / "cairo-in.svg", work / "cairo-out.png"
+    svg_in, out = work / "cairo-in.svg", work / f"cairo-out.{suffix}"
     svg_in.write_bytes(prepare_svg(svg, font_dir))
     conf = work / "fonts.conf"
     conf.write_text(_fonts_conf(font_dir))
     env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
-    code = (
-        "import sys, cairosvg; "
-        "cairosvg.svg2png(url=sys.argv[1], write_to=sys.argv[2], scale=float(sys.argv[3]), unsafe=False)"
-    )
+    args = [f"{k}={v!r}" for k, v in options.items()]
     try:
-        proc = subprocess.run([sys.executable, "-c", code, str(svg_in), str(png_out), str(scale)],
+        proc = subprocess.run([sys.executable, "-c", _CHILD, function, str(svg_in), str(out), *args],
                               capture_output=True, text=True, timeout=timeout, env=env, check=False,
                               stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
         raise CompileError(Problem(f"cairosvg did not finish within {timeout:.0f} s")) from None
-    if proc.returncode != 0 or not png_out.is_file():
+    if proc.returncode != 0 or not out.is_file():
         last = (proc.stderr.strip().splitlines() or ["no message"])[-1]
         raise CompileError(Problem(f"cairosvg failed: {last}"))
-    return png_out.read_bytes()
+    return out.read_bytes()
+
+
+def svg_to_png(svg: bytes, work: Path, *, timeout: float, scale: float = 2.0) -> bytes:
+    return _cairosvg("svg2png", svg, work, "png", timeout=timeout, scale=scale)
+
+
+def pdf_page_scale(svg: bytes) -> float:
+    """1, or less for a drawing too large for a PDF page (vector: nothing is lost)."""
+    w, h = svg_size(svg)
+    return min(1.0, PDF_PAGE_LIMIT_PT / (max(w, h) * _PT_PER_PX))
+
+
+def svg_to_pdf(svg: bytes, work: Path, *, timeout: float) -> bytes:
+    """One PDF page the size of the SVG, its text kept as text (selectable, searchable)."""
+    return _cairosvg("svg2pdf", svg, work, "pdf", timeout=timeout, scale=pdf_page_scale(svg))
+
+
+def svgs_to_pdf(svgs: list[bytes], *, timeout: float = 120.0) -> bytes:
+    """One PDF with a page per SVG (a cluster's views, slides), each page sized to its SVG."""
+    if not svgs:
+        raise CompileError(Problem("no pictures to put in the PDF"))
+    with tempfile.TemporaryDirectory(prefix="aksdiag-pdf-") as tmp:
+        pages = [svg_to_pdf(svg, Path(tmp) / f"page{i}", timeout=timeout) for i, svg in enumerate(svgs)]
+    if len(pages) == 1:
+        return pages[0]
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for page in pages:
+        writer.append(BytesIO(page))
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -1,0 +1,87 @@
+"""Reading a picture as a person at a slide would: scale it to the slide's width, then OCR it.
+
+The engine is RapidOCR (PP-OCRv4 models in ONNX), because its wheel carries its models and
+it needs no system program: `pip install -e '.[test]'` is the whole install, and nothing is
+downloaded when it runs (`test_ocr_engine_is_offline` keeps that true).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+from functools import lru_cache
+from io import BytesIO
+
+SLIDE_WIDTH = 1920
+TIMINGS: list[float] = []  # seconds per picture read, for the session's summary line
+SCORES: dict[str, tuple[int, int]] = {}  # picture -> (addresses read, addresses drawn), for the same
+
+# IPv4 with an optional prefix, and IPv6 with at least two colons (as in legibility.py).
+ADDRESS = re.compile(
+    r"(?<![\w.:])(?:\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?|[0-9a-f]{1,4}(?::[0-9a-f]{0,4}){2,7}(?:/\d{1,3})?)(?![\w.:])",
+    re.IGNORECASE,
+)
+_TEXT = re.compile(r"<text\b[^>]*>(.*?)</text>", re.DOTALL)
+
+
+def drawn_texts(svg: bytes | str) -> list[str]:
+    """The texts an SVG draws (labels, titles, notes), not tooltips or CSS."""
+    s = svg.decode() if isinstance(svg, bytes) else svg
+    return [html.unescape(re.sub(r"<[^>]+>", " ", m)) for m in _TEXT.findall(s)]
+
+
+def drawn_addresses(svg: bytes | str) -> set[str]:
+    """Every IP or CIDR the drawing shows in a label."""
+    return {a for text in drawn_texts(svg) for a in ADDRESS.findall(text)}
+
+
+@lru_cache(maxsize=1)
+def _engine():
+    from rapidocr_onnxruntime import RapidOCR
+
+    # The detector sees the picture at the size it is shown: no upscaling of small
+    # pictures (its default makes the short side 736 px) and no downscaling of tall ones.
+    # Text on a diagram is upright, so the direction classifier only costs time.
+    # One thread: measured on 2 shared cores, onnxruntime's default thread pool spent 1.7x the
+    # CPU for twice the wall time; the other core renders the next picture (conftest).
+    return RapidOCR(det_limit_type="max", det_limit_side_len=8192, max_side_len=8192, use_cls=False,
+                    intra_op_num_threads=1, inter_op_num_threads=1)
+
+
+def at_width(png: bytes, width: int = SLIDE_WIDTH):
+    """The picture as an RGB Pillow image scaled to `width` pixels wide (a slide, a docs column)."""
+    from PIL import Image
+
+    im = Image.open(BytesIO(png)).convert("RGB")
+    if im.width != width:
+        im = im.resize((width, max(1, round(im.height * width / im.width))), Image.Resampling.LANCZOS)
+    return im
+
+
+def read_text(image) -> str:
+    """All the text OCR finds in a Pillow image, one detected line per line."""
+    import numpy as np
+
+    engine = _engine()
+    start = time.perf_counter()
+    result, _ = engine(np.asarray(image))
+    TIMINGS.append(time.perf_counter() - start)
+    return "\n".join(text for _box, text, _score in result or ())
+
+
+def recovered(expected: set[str], text: str) -> set[str]:
+    """The expected addresses that appear in OCR output, as whole addresses.
+
+    OCR often drops the spaces between words, so an address is searched for in the text
+    without spaces too; a digit (or a dot and digit) on either side means a different
+    address, and a bare IP followed by `/` is the start of a CIDR, not the IP.
+    """
+    found = set()
+    squeezed = re.sub(r"\s+", "", text)
+    for address in expected:
+        tail = r"(?![\d/])" if "/" not in address else r"(?!\d)"
+        pattern = re.compile(r"(?<![\d.])" + re.escape(address) + tail, re.IGNORECASE)
+        if pattern.search(text) or pattern.search(squeezed):
+            found.add(address)
+    return found
