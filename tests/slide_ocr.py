@@ -1,22 +1,13 @@
-"""OCR of a slide as a room sees it: the image fitted into 1920x1080, read by RapidOCR.
-
-RapidOCR's wheel carries its ONNX models, so nothing is downloaded when it runs.
-(issue 9b brings `tests/ocr.py` with the same engine; this is the slides' own small entry.)
-"""
+"""OCR of a slide as a room sees it: the image fitted into 1920x1080 (letterboxed, where
+`ocr.at_width` scales to the width), read by the same engine as `tests/ocr.py`."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from io import BytesIO
 
+from .ocr import read_text
+
 SLIDE = (1920, 1080)
-
-
-@lru_cache(maxsize=1)
-def _engine():
-    from rapidocr_onnxruntime import RapidOCR
-
-    return RapidOCR()
 
 
 def on_slide(png: bytes):
@@ -33,7 +24,4 @@ def on_slide(png: bytes):
 
 def ocr_lines(image) -> list[str]:
     """Every line of text OCR finds in a Pillow image."""
-    import numpy as np
-
-    result, _ = _engine()(np.asarray(image))
-    return [text for _box, text, _score in result or ()]
+    return read_text(image).splitlines()

@@ -250,7 +250,8 @@ def test_routes_of_another_cluster_are_drawn_as_drift(tmp_path):
          "nextHopType": "VirtualAppliance", "nextHopIpAddress": "10.9.9.9"}]}
     rt = tmp_path / "rt.json"
     rt.write_text(json.dumps(routes))
-    proc = aksdiag("render", str(BYO), "--route-table", str(rt), "-f", "d2", "-o", "-")
+    # Routes, drifted or not, are drawn in the addresses view.
+    proc = aksdiag("render", str(BYO), "--route-table", str(rt), "--view", "addresses", "-f", "d2", "-o", "-")
     assert proc.returncode == 0, proc.stderr
     assert "DRIFT" in proc.stdout and "10.9.9.9" in proc.stdout
 
@@ -347,7 +348,9 @@ def test_signal_stops_d2_and_removes_the_temporary_folder(tmp_path, sig, code):
 
 
 @pytest.mark.slow
-def test_png_over_d2s_raster_limit_says_what_to_do(tmp_path):
+def test_a_png_of_many_nodes_stays_under_d2s_raster_limit(tmp_path):
+    # 960 nodes once failed inside d2 (frame over 32,768 px). Views summarise what a slide cannot
+    # hold, and a picture still too large is scaled down with a warning (test_compile covers that).
     pools = "".join(f"  - name: pool{i}\n    count: 80\n" for i in range(12))
     big = tmp_path / "big.yaml"
     big.write_text("name: big\nnetworkProfile:\n  networkPlugin: azure\n  networkPluginMode: overlay\n"
@@ -355,8 +358,11 @@ def test_png_over_d2s_raster_limit_says_what_to_do(tmp_path):
     out = tmp_path / "big.png"
     proc = aksdiag("render", str(big), "--max-nodes", "100", "-o", str(out))
     _clean(proc)
-    assert proc.returncode == 2 and "too large for d2's rasteriser" in proc.stderr and "--max-nodes" in proc.stderr
-    assert not out.exists()
+    assert proc.returncode == 0, proc.stderr
+    from PIL import Image
+
+    with Image.open(out) as im:
+        assert max(im.size) <= 32_768, im.size
 
 
 @pytest.mark.slow

@@ -113,8 +113,9 @@ def slides(
     from .slides import build_deck
 
     try:
-        if output == "-":
-            raise InputError(Problem("a deck is a file: give -o review.pptx or -o review.pdf", field="--output"))
+        if output == "-" or Path(output).suffix.lower() not in (".pptx", ".pdf"):
+            raise InputError(Problem(f"cannot tell the format from {Path(output).name!r}; a deck is a file: "
+                                     "use .pptx or .pdf", field="--output"))
         target = output_target(output, None, None, [input, template, compare_with],
                                formats={".pptx": "pptx", ".pdf": "pdf"})
         fmt = "." + target.format

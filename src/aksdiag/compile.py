@@ -174,7 +174,7 @@ def _run(args: list[str], *, cwd: Path, env: dict[str, str], timeout: float) -> 
     return proc.returncode, stderr
 
 
-def _d2_output(binary: str, work: Path, fmt: str, timeout: float, *extra: str) -> bytes:
+def _d2_output(binary: str, work: Path, fmt: str, timeout: float, *extra: str, expect: Path | None = None) -> bytes:
     out = work / f"diagram.{fmt}"
     out.unlink(missing_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("D2_")}
@@ -189,9 +189,10 @@ def _d2_output(binary: str, work: Path, fmt: str, timeout: float, *extra: str) -
     if returncode != 0:
         what = "crashed" if returncode < 0 else "failed"
         raise CompileError(Problem(f"d2 {what} (exit {returncode}): {_translate(stderr)}"))
-    if not out.is_file():
+    written = expect or out
+    if not written.is_file():
         raise CompileError(Problem("d2 reported success but wrote no output"))
-    return out.read_bytes()
+    return written.read_bytes()
 
 
 def _png_scale(svg: bytes, engine: str) -> float:
@@ -241,6 +242,8 @@ def compile_d2(
             (work / "diagram.d2").write_text(source, encoding="utf-8")
             if fmt == "png" and png_engine == "d2":
                 return _d2_png(binary, work, timeout)
+            if fmt == "pdf" and _has_boards(source):
+                return svgs_to_pdf(_board_svgs(binary, work, source, timeout), timeout=timeout)
             svg = _d2_output(binary, work, "svg", timeout)
             if fmt == "svg":
                 return svg
@@ -248,6 +251,28 @@ def compile_d2(
                 return svg_to_pdf(svg, work / "pdf", timeout=timeout)
             scale = _png_scale(svg, "cairo")
             return svg_to_png(svg, work / "cairo", timeout=timeout, scale=PNG_SCALE * scale)
+
+
+_BOARDS = re.compile(r"^(layers|scenarios|steps)\s*:\s*\{", re.M)
+
+
+def _has_boards(source: str) -> bool:
+    return _BOARDS.search(source) is not None
+
+
+def _board_svgs(binary: str, work: Path, source: str, timeout: float) -> list[bytes]:
+    """One SVG per board of a multi-board source (d2 writes them into a folder), the main board
+    first and the others in the order the source names them: the pages of one vector PDF."""
+    _d2_output(binary, work, "svg", timeout, expect=work / "diagram" / "index.svg")
+    folder = work / "diagram"
+    pages = [p for p in folder.rglob("*.svg") if p != folder / "index.svg"]
+
+    def written_at(page: Path) -> tuple[int, str]:
+        name = page.stem if page.stem != "index" else page.parent.name
+        at = source.find(f"{name}:")
+        return (at if at >= 0 else len(source), str(page))
+
+    return [(folder / "index.svg").read_bytes(), *(p.read_bytes() for p in sorted(pages, key=written_at))]
 
 
 def _d2_png(binary: str, work: Path, timeout: float) -> bytes:

@@ -63,7 +63,7 @@ def chain(plan: AddressPlan, node_path: str, node: NodePlan, first: int,
     via = f"0.0.0.0/0 → {e.next_hop_ip} · " if e.device == "firewall" and e.next_hop_ip else ""
     where = {"loadBalancer": "the load balancer", "natGateway": "the NAT gateway",
              "firewall": "the firewall"}[e.device]
-    short = {"loadBalancer": "LB", "natGateway": "NAT gateway", "firewall": "firewall"}[e.device]
+    short = {"loadBalancer": "LB", "natGateway": "NAT GW", "firewall": "firewall"}[e.device]
     edges = [Edge(node_path, "out", f"{a} {via}{leaving}", kind),
              Edge("out", "internet", f"{b} source: {short} public IP", EdgeKind.snat)]
     what = {SourceIP.node: f"the node IP {node.ips[0]}", SourceIP.pod: "the pod IP",
