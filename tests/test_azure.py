@@ -16,7 +16,7 @@ import yaml
 from aksdiag.load.azure import managed_cluster_to_spec_data
 from aksdiag.pipeline import Options, d2_source, load_cluster, plan_cluster, render_bytes
 
-from .conftest import ROOT, SHARED, pool_renamed
+from .conftest import SHARED, pool_renamed
 
 CORPUS = SHARED / "corpus"
 DOCS = sorted((CORPUS / "aks-show").glob("*.json")) + sorted((CORPUS / "aks-show-cli-flattened").glob("*.json"))

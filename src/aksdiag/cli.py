@@ -399,4 +399,4 @@ def main() -> None:
 
 
 # The design-review commands live in their own module; importing it registers them on `app`.
-from . import cli_review  # noqa: E402,F401
+from . import cli_review  # noqa: F401

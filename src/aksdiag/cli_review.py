@@ -15,9 +15,9 @@ from typing import Annotated
 import typer
 
 from .cli import Layout, _fail, app
+from .errors import AksdiagError, InputError, Problem
 from .options import TARGET_MODELS
 from .output import output_target
-from .errors import AksdiagError, InputError, Problem
 
 
 class TableFormat(str, Enum):

@@ -14,14 +14,10 @@ import json
 from .derive.as_model import Choice
 from .derive.compare import Change, Comparison, Row, Topic
 from .derive.migration import Item, Migration, Status
+from .derive.profiles import PROFILES
 
-MODEL_NAMES = {
-    "kubenet": "kubenet",
-    "azure-cni-node-subnet": "Azure CNI (node subnet)",
-    "azure-cni-overlay": "Azure CNI Overlay",
-    "azure-cni-pod-subnet": "Azure CNI Pod Subnet",
-    "byo-cni": "bring your own CNI",
-}
+# The models' names as the diagrams title them: one place, the model's profile.
+MODEL_NAMES = {key.value: profile.title for key, profile in PROFILES.items()}
 
 TOPIC_NAMES = {
     Topic.model: "network model",

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-
 # What a diagram can say, one 16:9 slide each (`scene.View` has one member per name), and the
 # name that asks for all of them. Here, not in the scene, so the CLI offers them without loading it.
 VIEWS = ("overview", "addresses", "egress", "capacity", "api")

@@ -18,7 +18,7 @@ from .load.azure import cluster_document, converted_document, is_managed_cluster
 from .model import ClusterSpec
 from .options import Options
 from .render import render_d2
-from .scene import DEFAULT_MAX_NODES, View, build_scene, views_of
+from .scene import View, build_scene, views_of
 
 
 @dataclass(frozen=True)

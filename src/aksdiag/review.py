@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from . import api
 from .compare_report import choice_line
 from .compile import compile_d2
 from .derive import AddressPlan, derive
@@ -17,7 +18,6 @@ from .derive.migration import Migration, kubenet_to_overlay
 from .errors import InputError
 from .icons import IconSet
 from .load import parse_field
-from . import api
 from .pipeline import Loaded, Options, icon_files, plan_cluster
 from .render_compare import render_compare_d2
 from .scene_compare import build_compare_scene

@@ -3,4 +3,4 @@
 from .source import Document, parse_document, read_text
 from .spec import parse_field, validate_spec
 
-__all__ = ["Document", "parse_document", "read_text", "validate_spec", "parse_field"]
+__all__ = ["Document", "parse_document", "parse_field", "read_text", "validate_spec"]

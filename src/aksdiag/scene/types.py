@@ -11,7 +11,6 @@ from enum import StrEnum
 
 from ..options import VIEWS
 
-
 # One thing a diagram says, sized for one 16:9 slide; the names live with the render options.
 View = StrEnum("View", {name: name for name in VIEWS})
 

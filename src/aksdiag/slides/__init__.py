@@ -9,10 +9,9 @@ from __future__ import annotations
 from io import BytesIO
 from pathlib import Path
 
-from ..compare_report import MODEL_NAMES
-from ..derive.as_model import TargetModel
-from ..derive.plan import AddressPlan, CrossNode, SourceIP
 from .. import api
+from ..derive.as_model import TargetModel
+from ..derive.plan import AddressPlan
 from ..pipeline import Loaded, Options
 from .deck import Page, Picture, comparison_pages, picture_page, plan_pages, title_page
 
