@@ -1,5 +1,6 @@
-"""Every example's overview reads on a 1920x1080 slide: address labels at least 14 px once the
-drawing is fitted to the slide (about the floor on a projector), and no two edges crossing."""
+"""Every example's overview, and each of its other views, reads on a 1920x1080 slide: address
+labels at least 14 px once the drawing is fitted to the slide (about the floor on a projector),
+and no two edges crossing."""
 
 from __future__ import annotations
 
@@ -30,6 +31,20 @@ def test_overview_address_labels_are_legible_on_a_slide(example, overviews):
 def test_overview_edges_do_not_cross(example, overviews):
     m = _measure(example, overviews)
     assert m["crossings"] == 0, line(example.stem, m)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("view", ["addresses", "egress", "capacity", "api"])
+@pytest.mark.parametrize("example", EXAMPLES, ids=example_id)
+def test_every_view_reads_on_a_slide(example, view):
+    # The slides put each view on a page of its own: each must hold up at slide size too.
+    from aksdiag import api
+    from aksdiag.options import Options
+
+    svg = api.render(example, formats=("svg",), options=Options(view=view)).outputs["svg"]
+    m = measure_svg(svg.decode())
+    assert m["addr_labels"] > 0, "no address labels found: the measurement would pass vacuously"
+    assert m["slide_px"] >= MIN_SLIDE_PX and m["crossings"] == 0, line(f"{example.stem} {view}", m)
 
 
 # The measuring tool itself, on SVG written the way d2 0.9 writes it: edges are groups whose

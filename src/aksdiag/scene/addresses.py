@@ -37,7 +37,9 @@ def _routes(plan: AddressPlan, limit: int) -> Shape | None:
     else:
         owner = "created and kept by AKS"
     label = f"route table · {owner}\non subnet {', '.join(rt.subnets)} · {len(rt.routes)} of {rt.route_limit} routes"
-    return Shape("rt", label, ShapeKind.routetable, "route-table", tuple(rows), tooltip=rt.name, columns=1)
+    # Under the nodes the table is as wide as their subnet: more than three routes take two columns.
+    return Shape("rt", label, ShapeKind.routetable, "route-table", tuple(rows), tooltip=rt.name,
+                 columns=2 if len(rows) > 3 else 1)
 
 
 def _pod_space(plan: AddressPlan) -> Shape | None:
@@ -45,7 +47,7 @@ def _pod_space(plan: AddressPlan) -> Shape | None:
     source = profile_of(plan).model.pod_source
     if source == PodSource.overlay:
         per = " + ".join(f"/{p}" for p in pods.block_prefixlen)
-        return Shape("podcidr", f"pod CIDR {nets(pods.cidrs)}\n{per} per node · not routable in the VNet",
+        return Shape("podcidr", f"pod CIDR {nets(pods.cidrs)}\n{per} per node\nnot routable in the VNet",
                      ShapeKind.pods_overlay)
     if source == PodSource.cni:
         cidr = f"\npod CIDR {nets(pods.cidrs)}" if pods.cidrs else ""
@@ -58,7 +60,7 @@ def _services(plan: AddressPlan) -> Shape:
     # kubernetes.default is single-stack (the first family), even on dual-stack clusters.
     first = plan.kubernetes_service_ip or plan.service_cidrs[0].network_address + 1
     who = "by Cilium eBPF (no kube-proxy)" if plan.service_proxy == "cilium" else "by kube-proxy"
-    return Shape("svc", f"service CIDR {nets(plan.service_cidrs)}\nvirtual, answered on each node {who}",
+    return Shape("svc", f"service CIDR {nets(plan.service_cidrs)}\nvirtual, answered on each node\n{who}",
                  ShapeKind.services,
                  "service", (Shape("dns", f"kube-dns {plan.dns_service_ip}", ShapeKind.svcip),
                              Shape("kapi", f"kubernetes {first}", ShapeKind.svcip)), columns=1)
@@ -77,7 +79,10 @@ def build(plan: AddressPlan, *, max_nodes: int, layout: str) -> Scene:
     rt = _routes(plan, max(2 * max_nodes, 4))
     if rt is not None:
         children.append(rt)
-    vnet = Shape("vnet", vnet_label(plan), ShapeKind.vnet, "vnet", tuple(children), columns=2)
+    # The route table goes under the nodes it routes to: beside them, with the side boxes, the
+    # drawing was wider than a slide holds at 14 px.
+    vnet = Shape("vnet", vnet_label(plan), ShapeKind.vnet, "vnet", tuple(children),
+                 columns=1 if rt is not None and len(children) == 2 else 2)
     nsg = Shape("nsg", f"NSG {plan.nsg_name}\non the node NICs", ShapeKind.nsg, "nsg")
     side_shapes = tuple(s for s in (_pod_space(plan), _services(plan), nsg) if s is not None)
     # A VNet of one or two subnets and no route table is one wide row: the side boxes go under it.

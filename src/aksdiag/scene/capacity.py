@@ -72,7 +72,8 @@ def build(plan: AddressPlan, *, max_nodes: int, layout: str) -> Scene:
                             tuple(Shape(f"f{i}", _wrap(t), ShapeKind.cell) for i, t in enumerate(lines)), columns=1))
     title, subtitle = header(plan, prof, "capacity")
     notes = (RULES[prof.model.capacity_rule],)
-    body = Shape("body", "", ShapeKind.frame, None, tuple(shapes), columns=1 if len(shapes) < 3 else 2)
+    # Stacked, the tables fit a slide; four or more (several subnets) take two columns.
+    body = Shape("body", "", ShapeKind.frame, None, tuple(shapes), columns=2 if len(shapes) >= 4 else 1)
     return Scene(View.capacity, plan.model.value, title, subtitle, (body,), (), notes, layout, "down")
 
 
