@@ -211,7 +211,8 @@ def render(source: SourceLike | Prepared, *, formats: tuple[str, ...] | list[str
             _warnings.simplefilter("always")
             # The pipeline picks the view(s), leaves hover-only tooltips out of PNG and PDF, and
             # makes one page per view for `view="all"`.
-            outputs[fmt] = reproducible(fmt, render_bytes(address_plan, fmt, opts, source_name=name))
+            outputs[fmt] = reproducible(fmt, render_bytes(address_plan, fmt, opts, source_name=name,
+                                                          svg_source=source_text))
         caught += [str(w.message) for w in seen]
         version = d2_version_string()
     return Rendered(

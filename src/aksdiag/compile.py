@@ -236,6 +236,8 @@ def compile_d2(
         with tempfile.TemporaryDirectory(prefix="aksdiag-") as tmp:
             work = Path(tmp)
             for rel, src in icon_files.items():
+                if rel not in source:  # only what the drawing uses: a batch copies these per file
+                    continue
                 dest = work / rel
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(src, dest)

@@ -122,7 +122,9 @@ def icon_files(icons: IconSet) -> dict[str, Path]:
     return {f"icons/{name}{icons.path(name).suffix}": icons.path(name) for name in ICON_NAMES}
 
 
-def render_bytes(plan: AddressPlan, fmt: str, options: Options, *, source_name: str) -> bytes:
+def render_bytes(plan: AddressPlan, fmt: str, options: Options, *, source_name: str,
+                 svg_source: str | None = None) -> bytes:
+    """`svg_source`: the portable D2 text with tooltips, when the caller has it already."""
     icons = IconSet(options.icons)
     if fmt == "d2":
         return d2_source(plan, options, source_name=source_name, icons=icons, portable=False).encode()
@@ -131,7 +133,8 @@ def render_bytes(plan: AddressPlan, fmt: str, options: Options, *, source_name: 
     # Tooltips only where they are hover text; in PNG and PDF d2 appends them under the drawing.
     tooltips = fmt == "svg"
     if len(views) == 1:
-        source = d2_source(plan, options, source_name=source_name, icons=icons, tooltips=tooltips)
+        source = svg_source if tooltips and svg_source is not None else \
+            d2_source(plan, options, source_name=source_name, icons=icons, tooltips=tooltips)
         return compile_d2(source, fmt, files, timeout=options.timeout, png_engine=options.png_engine)
     if fmt != "pdf":
         raise InputError(Problem(f"--view all makes several pages: write .pdf or .d2, not .{fmt} "
