@@ -201,6 +201,12 @@ class RenderCache:
         return Made(outputs, meta["alt_text"], tuple(meta.get("findings", ())), tuple(meta.get("warnings", ())),
                     meta.get("extra", {}), True)
 
+    def has(self, key: str | None, formats: tuple[str, ...]) -> bool:
+        """Whether `get` would hit, from the files' presence alone (nothing is read)."""
+        if self.folder is None or key is None:
+            return False
+        return all(self._path(key, s).is_file() for s in ("json", *formats))
+
     def put(self, key: str | None, made: Made) -> None:
         if self.folder is None or key is None:
             return
@@ -231,14 +237,21 @@ def made_from(rendered: Rendered, extra: dict[str, Any] | None = None) -> Made:
     return Made(dict(rendered.outputs), rendered.alt_text, findings, tuple(rendered.warnings), extra or {})
 
 
+def render_key(source: Source, formats: tuple[str, ...], options: Options, cache: RenderCache) -> str | None:
+    """The cache key `render_cached` files a render under (None without a cache folder)."""
+    if cache.folder is None:
+        return None
+    needs_d2 = any(f != "d2" for f in formats)
+    return cache_key(source, options, d2_fingerprint() if needs_d2 else "none")
+
+
 def render_cached(source: Source, formats: tuple[str, ...], options: Options, cache: RenderCache,
                   *, extra: Any = None, store: bool = True) -> Made:
     """`api.render` through the cache. `extra(rendered) -> dict` adds a front end's own derived
     text to the entry (for example the MkDocs plan table), so a hit needs no plan either."""
     from . import api
 
-    needs_d2 = any(f != "d2" for f in formats)
-    key = cache_key(source, options, d2_fingerprint() if needs_d2 else "none") if cache.folder is not None else None
+    key = render_key(source, formats, options, cache)
     hit = cache.get(key, formats)
     if hit is not None:
         return hit

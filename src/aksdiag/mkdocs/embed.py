@@ -151,12 +151,22 @@ class Embedder:
             changes["theme"], changes["dark"] = "dark", None
         return replace(opts, **changes)
 
-    def render(self, source: Any, attrs: dict[str, str]) -> tuple[Made, Made | None]:
-        light = render_cached(source, ("svg",), self._options(attrs, False), self.cache, extra=_table_extra)
+    def _variants(self, attrs: dict[str, str]) -> list[Any]:
         want_dark = attrs.get("dark", "true" if self.settings.dark else "false").lower() in TRUE
-        dark = render_cached(source, ("svg",), self._options(attrs, True), self.cache, extra=_table_extra) \
-            if want_dark else None
-        return light, dark
+        return [self._options(attrs, False)] + ([self._options(attrs, True)] if want_dark else [])
+
+    def render(self, source: Any, attrs: dict[str, str]) -> tuple[Made, Made | None]:
+        made = [render_cached(source, ("svg",), opts, self.cache, extra=_table_extra) for opts in self._variants(attrs)]
+        return made[0], (made[1] if len(made) > 1 else None)
+
+    def _cached(self, source: Any, attrs: dict[str, str]) -> bool:
+        from ..cache import render_key
+
+        try:
+            return all(self.cache.has(render_key(source, ("svg",), opts, self.cache), ("svg",))
+                       for opts in self._variants(attrs))
+        except (AksdiagError, ValueError, OSError):
+            return False
 
     def prefetch(self, pages: list[tuple[str, Path, str]], jobs: int) -> None:
         """Render every embed of (page name, page folder, markdown) into the cache, up to `jobs`
@@ -170,6 +180,8 @@ class Embedder:
             return  # nothing to keep the results in
         work = [(self._source(embed, page, page_dir), embed.attrs)
                 for page, page_dir, markdown in pages for embed in find_embeds(markdown)]
+        # An unchanged site is all cache hits: the page pass reads them; no pool to start.
+        work = [item for item in work if not self._cached(*item)]
         if len(work) < 2:
             return
 
