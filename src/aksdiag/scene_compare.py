@@ -14,6 +14,7 @@ from enum import StrEnum
 from .compare_report import MODEL_NAMES
 from .derive.compare import Change, Comparison, Topic
 from .derive.plan import AddressPlan, CrossNode, NodePlan
+from .scene.types import Edge, EdgeKind, Shape
 
 COMPARE_NODES = 3  # the compare is about the model, not the scale: three nodes show every path
 
@@ -37,35 +38,14 @@ class Kind(StrEnum):
     internet = "internet"
 
 
-class EdgeKind(StrEnum):
-    pod_path = "pod_path"
-    snat = "snat"
-
-
 class ChangeMark(StrEnum):
     added = "added"
     removed = "removed"
     changed = "changed"
 
 
-@dataclass(frozen=True)
-class Shape:
-    id: str
-    label: str
-    kind: Kind
-    icon: str | None = None
-    children: tuple[Shape, ...] = ()
-    marks: tuple[ChangeMark, ...] = ()
-
-
-@dataclass(frozen=True)
-class Edge:
-    src: str  # dotted id path
-    dst: str
-    label: str
-    kind: EdgeKind
-
-
+# The scene's own Shape and Edge, with the compare's kinds and change marks (the templates in
+# `_compare.d2.j2` define classes for them).
 POD_KIND = {"cidr": Kind.pods_overlay, "node-subnet": Kind.pods_vnet, "pod-subnet": Kind.pods_vnet,
             "unmanaged": Kind.pods_cni}
 

@@ -30,6 +30,12 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _properties(value: Any, loc: Loc) -> tuple[Any, Loc]:
+    """An ARM resource's `properties`, or the value itself where the az CLI flattened them."""
+    props, at = _ci_at(value, loc, "properties")
+    return (props, at) if isinstance(props, dict) else (value, loc)
+
+
 def _mapping(doc: Document, value: Any, loc: Loc, what: str) -> dict[str, Any]:
     if value is None:
         return {}
@@ -114,9 +120,7 @@ def route_table_from_json(data: Any, source: str | Document) -> ObservedRouteTab
     root: Loc = ()
     if isinstance(data, list) and len(data) == 1:
         data, root = data[0], (0,)
-    props, props_at = _ci_at(data, root, "properties")
-    if not isinstance(props, dict):
-        props, props_at = data, root
+    props, props_at = _properties(data, root)
     routes_in, routes_at = _ci_at(props, props_at, "routes")
     if not isinstance(data, dict) or not isinstance(routes_in, list):
         raise InputError(doc.problem("not a route table: expected `az network route-table show` output with routes",
@@ -125,9 +129,7 @@ def route_table_from_json(data: Any, source: str | Document) -> ObservedRouteTab
     for i, raw in enumerate(routes_in):
         at: Loc = (*routes_at, i)
         raw = _mapping(doc, raw, at, "a route")
-        r, r_at = _ci_at(raw, at, "properties")
-        if not isinstance(r, dict):
-            r, r_at = raw, at
+        r, r_at = _properties(raw, at)
         name, name_at = _ci_at(raw, at, "name")
         prefix, prefix_at = _ci_at(r, r_at, "addressPrefix")
         hop_type, hop_type_at = _ci_at(r, r_at, "nextHopType")
@@ -195,9 +197,7 @@ def vnet_from_json(data: Any, source: str | Document, where: dict[Loc, Loc] | No
     if isinstance(kind, str) and kind.lower() != "microsoft.network/virtualnetworks" and "/" in kind:
         raise InputError(doc.problem(f"this is a {kind} resource, not a VNet: expected `az network vnet show` "
                                      "output", ("type",)))
-    props, props_at = _ci_at(data, (), "properties")
-    if not isinstance(props, dict):
-        props, props_at = data, ()
+    props, props_at = _properties(data, ())
     space, space_at = _ci_at(props, props_at, "addressSpace")
     prefixes, prefixes_at = _ci_at(space, space_at, "addressPrefixes")
     if not isinstance(data, dict) or not isinstance(prefixes, list):
@@ -208,9 +208,7 @@ def vnet_from_json(data: Any, source: str | Document, where: dict[Loc, Loc] | No
     for i, raw in enumerate(_list(doc, raw_subnets, subnets_at, "subnets")):
         at: Loc = (*subnets_at, i)
         raw = _mapping(doc, raw, at, "a subnet")
-        s, s_at = _ci_at(raw, at, "properties")
-        if not isinstance(s, dict):
-            s, s_at = raw, at
+        s, s_at = _properties(raw, at)
         prefix, prefix_at = _ci_at(s, s_at, "addressPrefix")
         if prefix is None:
             many, many_at = _ci_at(s, s_at, "addressPrefixes")

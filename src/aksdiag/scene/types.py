@@ -70,10 +70,10 @@ class Mark(StrEnum):
 class Shape:
     id: str
     label: str
-    kind: ShapeKind
+    kind: StrEnum  # a ShapeKind (or a compare kind): the class the templates draw it with
     icon: str | None = None
     children: tuple[Shape, ...] = ()
-    marks: tuple[Mark, ...] = ()
+    marks: tuple[StrEnum, ...] = ()  # Mark (or a compare change)
     tooltip: str | None = None  # the full name behind a short label
     columns: int | None = None  # lay children out as a grid; only where no edge enters
     rows: int | None = None  # with columns: fill the grid row by row (a table), as d2 does when rows come first
