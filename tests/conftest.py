@@ -1,12 +1,17 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
+# Every command the suite starts runs in its own process, as on CI; tests/test_server.py runs
+# commands through the fork server on purpose.
+os.environ["AKSDIAG_SERVER"] = "0"
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

@@ -91,3 +91,15 @@ def test_missing_input_is_exit_2_with_one_clear_line(tmp_path):
     proc = aksdiag("render", str(tmp_path / "nope.yaml"))
     assert proc.returncode == 2
     assert proc.stderr.strip() == f"aksdiag: error: {tmp_path / 'nope.yaml'}: input file does not exist"
+
+
+def test_the_default_output_name_follows_the_format(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    shutil.copy(ROOT / "examples" / "kubenet-basic.yaml", tmp_path / "c.yaml")
+    proc = subprocess.run([str(Path(sys.executable).parent / "aksdiag"), "render", "c.yaml", "-f", "d2"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.d2", "c.yaml"]

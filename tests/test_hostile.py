@@ -404,3 +404,13 @@ def test_dev_fd_of_a_pipe_is_written_into(tmp_path):
         for fd in (read_end, write_end):
             if fd >= 0:
                 os.close(fd)
+
+
+def test_a_new_output_file_gets_the_umasks_permissions(tmp_path):
+    for mask, mode in ((0o077, 0o600), (0o022, 0o644)):
+        out = tmp_path / f"u{mask:o}.d2"
+        proc = subprocess.run([str(EXE), "render", str(BYO), "-f", "d2", "-o", str(out)], capture_output=True,
+                              text=True, stdin=subprocess.DEVNULL, timeout=120,
+                              preexec_fn=lambda mask=mask: os.umask(mask))
+        assert proc.returncode == 0, proc.stderr
+        assert stat.S_IMODE(out.stat().st_mode) == mode

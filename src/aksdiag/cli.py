@@ -400,3 +400,34 @@ def main() -> None:
 
 # The design-review commands live in their own module; importing it registers them on `app`.
 from . import cli_review  # noqa: F401
+
+
+server_app = typer.Typer(help="The fork server that spares repeated commands Python's start-up "
+                              "(off on CI; AKSDIAG_SERVER=0 turns it off).", no_args_is_help=True)
+app.add_typer(server_app, name="server")
+
+
+@server_app.command("status")
+def server_status() -> None:
+    """Whether this installation's server runs, where its socket is, and what it has served."""
+    from . import remote
+
+    path, pid, info = remote.status()
+    state = "on" if remote.enabled() else "off (AKSDIAG_SERVER=0, or CI without AKSDIAG_SERVER=1)"
+    typer.echo(f"server: {state}")
+    typer.echo(f"socket: {path}")
+    if "failed" in info:
+        typer.echo(f"running: no; it failed to start ({info['failed']}); commands run in their own process")
+    elif pid is None:
+        typer.echo("running: no (the next command starts one)" if remote.enabled() else "running: no")
+    else:
+        typer.echo(f"running: pid {pid}, {info.get('served', '?')} commands served, "
+                   f"{info.get('running', '?')} running now")
+
+
+@server_app.command("stop")
+def server_stop() -> None:
+    """Stop this installation's server (after the commands it runs now)."""
+    from . import remote
+
+    typer.echo("aksdiag: server stopped" if remote.stop() else "aksdiag: no server was running")

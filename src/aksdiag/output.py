@@ -58,7 +58,9 @@ def output_target(output: str | None, base: Path | None, fmt: str | None, inputs
     if output is None:
         if base is None or str(base) == "-":
             raise _problem("the input comes from stdin: give an output file with -o FILE, or -o - for stdout")
-        target = base.with_suffix(default_suffix)
+        # `render x.yaml -f png` writes x.png: the default name follows the format asked for.
+        suffixes = {f: sfx for sfx, f in reversed(list(formats.items()))}
+        target = base.with_suffix(suffixes.get(fmt, default_suffix) if fmt else default_suffix)
         named = "the default output"
     else:
         target = Path(output)
@@ -124,9 +126,24 @@ def write_through(target: Path, data: bytes) -> None:
         os.close(fd)
 
 
+def _umask() -> int:
+    """The process's umask, read without changing it (os.umask sets it, racing a batch's threads)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(target: Path, data: bytes) -> None:
     """Write `data` to the regular file `target` (or a symlink's target) via a temporary file
-    in the same folder and a rename, keeping the permissions of a file it replaces."""
+    in the same folder and a rename, keeping the permissions of a file it replaces (a new file
+    gets what the umask leaves of 0666, as `>` in a shell would give it)."""
     kind = _kind(target)
     if kind == "through":
         write_through(target, data)
@@ -135,7 +152,7 @@ def write_atomic(target: Path, data: bytes) -> None:
     folder = real.parent if str(real.parent) else Path(".")
     if not folder.is_dir():
         raise _problem(f"output folder {folder} does not exist")
-    mode = stat.S_IMODE(os.stat(real).st_mode) if kind == "file" else 0o644
+    mode = stat.S_IMODE(os.stat(real).st_mode) if kind == "file" else 0o666 & ~_umask()
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
