@@ -7,6 +7,7 @@ then a rename, so a failure never leaves a partial or clobbered file.
 
 from __future__ import annotations
 
+import functools
 import json
 import traceback
 from dataclasses import replace
@@ -389,9 +390,17 @@ def main_options(
     """Draw an AKS cluster's network design as a diagram that is right about the network."""
 
 
+@functools.lru_cache(maxsize=1)
+def command() -> typer.core.TyperGroup:
+    """The click command typer builds from `app`: built once per process, so that the fork
+    server builds it before it forks and a command's child only parses (typer would spend
+    15 ms building it on every call)."""
+    return typer.main.get_command(app)
+
+
 def main() -> None:
     try:
-        app()
+        command()()
     except Interrupted as exc:
         # d2 is stopped and the temporary folder gone (compile unwinds); exit as the signal would.
         typer.echo("aksdiag: interrupted; nothing was written", err=True)

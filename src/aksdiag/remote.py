@@ -137,7 +137,10 @@ def run_remote(argv: list[str]) -> int | None:
     path = socket_path(folder, installation_key())
     if path is None or not os.path.exists(path):
         return None
-    import socket
+    # The C modules under `socket` and `signal`: their Python wrappers import enum and
+    # selectors, a third of this client's own start-up.
+    import _signal as signal
+    import _socket as socket
 
     fds = _open_fds()
     if len(fds) > MAX_FDS:
@@ -150,23 +153,17 @@ def run_remote(argv: list[str]) -> int | None:
         return None
     import array
     import marshal
-    import signal
 
-    old_mask = os.umask(0o022)
-    os.umask(old_mask)
-    limits = {}
     try:
-        import resource
-
-        limits = {name: resource.getrlimit(getattr(resource, name)) for name in _RLIMITS if hasattr(resource, name)}
-    except ImportError:
-        pass
-    request = marshal.dumps({
-        "argv": list(argv), "cwd": os.getcwd(), "env": dict(os.environ), "umask": old_mask,
-        "fds": fds, "limits": limits,
-        "stdio": [(getattr(s, "encoding", None), getattr(s, "errors", None))
-                  for s in (sys.stdin, sys.stdout, sys.stderr)],
-    })
+        request = marshal.dumps({
+            "argv": list(argv), "cwd": os.getcwd(), "env": dict(os.environ), "umask": _umask(),
+            "fds": fds, "limits": _limits(),
+            "stdio": [(getattr(s, "encoding", None), getattr(s, "errors", None))
+                      for s in (sys.stdin, sys.stdout, sys.stderr)],
+        })
+    except (OSError, ValueError):  # a working directory that is gone: the command says so itself
+        sock.close()
+        return None
     child: list[int] = []
     pending: list[int] = []
 
@@ -179,10 +176,11 @@ def run_remote(argv: list[str]) -> int | None:
         else:
             pending.append(signum)
 
+    previous = {}
     for name in _FORWARDED:
         sig = getattr(signal, name)
         if signal.getsignal(sig) != signal.SIG_IGN:  # `nohup aksdiag ...` keeps ignoring SIGHUP
-            signal.signal(sig, forward)
+            previous[sig] = signal.signal(sig, forward)
     try:
         sock.sendmsg([len(request).to_bytes(4, "big") + request],
                      [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))])
@@ -191,6 +189,10 @@ def run_remote(argv: list[str]) -> int | None:
         started = None
     if started is None or started[0] != b"p":
         sock.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        for signum in pending:  # what arrived meanwhile was meant for this process
+            signal.raise_signal(signum)
         return None  # nothing ran: the caller runs the command itself
     child.append(started[1])
     for signum in pending:
@@ -210,6 +212,20 @@ def run_remote(argv: list[str]) -> int | None:
         os.kill(os.getpid(), value)
         return 128 + value
     return value
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # the client is single-threaded: reading by setting is safe here
+    os.umask(mask)
+    return mask
+
+
+def _limits() -> dict[str, tuple[int, int]]:
+    try:
+        import resource
+    except ImportError:
+        return {}
+    return {name: resource.getrlimit(getattr(resource, name)) for name in _RLIMITS if hasattr(resource, name)}
 
 
 def _read_record(sock) -> tuple[bytes, int] | None:  # type: ignore[no-untyped-def]

@@ -66,9 +66,10 @@ def _preload() -> None:
 
         api.render(api.Source.from_data(_WARM_UP, name="warm-up"), formats=("d2",),
                    options=Options(view=view))
-    # typer builds its parameter converters on the first parse; --help parses and exits.
+    # typer builds the click command once per process, and its parameter converters on the
+    # first parse; --help parses and exits.
     with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
-        cli.app(["render", "--help"], prog_name="aksdiag")
+        cli.command()(["render", "--help"], prog_name="aksdiag")
 
 
 class _Server:
@@ -119,7 +120,8 @@ class _Server:
                 self._reap()
                 if self.children:
                     last = time.monotonic()
-                elif self.stopping or time.monotonic() - last > self.idle or not self._still_ours():
+                elif (self.stopping or time.monotonic() - last > self.idle or not self._still_ours()
+                      or installation_key() != self.key):  # aksdiag was upgraded or edited
                     return
                 for key, _ in selector.select(timeout=min(5.0, self.idle)):
                     if key.fileobj is self.wake_r:
