@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from typing import IO
 
 from .remote import (
     DEFAULT_IDLE,
@@ -73,10 +74,10 @@ def _preload() -> None:
 
 
 class _Server:
-    def __init__(self, folder: str, key: str, path: str, idle: float) -> None:
+    def __init__(self, folder: str, key: str, path: str, idle: float, lock: IO[str]) -> None:
         import socket
 
-        self.folder, self.key, self.path, self.idle = folder, key, path, idle
+        self.folder, self.key, self.path, self.idle, self.lock = folder, key, path, idle, lock
         self.children: dict[int, socket.socket] = {}
         self.served = 0
         self.stopping = False
@@ -274,7 +275,8 @@ def _run_request(server: _Server, conn, request: dict, fds: list[int]) -> int:  
     for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    for s in (server.listener, server.wake_r, server.wake_w):
+    # Nothing of the server's or of the other commands' connections stays open in this child.
+    for s in (server.listener, server.wake_r, server.wake_w, server.lock, *server.children.values()):
         s.close()
     # The received descriptors go to the numbers they had in the client. First lift them, and
     # the connection, above every target so that no dup2 closes one still needed.
@@ -373,7 +375,7 @@ def serve() -> None:
         idle = DEFAULT_IDLE
     try:
         _preload()
-        _Server(folder, key, path, idle).run()
+        _Server(folder, key, path, idle, lock).run()
     except Exception:  # noqa: BLE001 - any failure: record it, never retry for this installation
         # Recorded once per installation: the commands go on in their own processes and do
         # not start a server again until aksdiag changes (`aksdiag server status` shows this).
