@@ -255,7 +255,7 @@ def compile_d2(
             return svg_to_png(svg, work / "cairo", timeout=timeout, scale=PNG_SCALE * scale)
 
 
-_BOARDS = re.compile(r"^(layers|scenarios|steps)\s*:\s*\{", re.M)
+_BOARDS = re.compile(r"^(layers|scenarios|steps)\s*:\s*\{", re.MULTILINE)
 
 
 def _has_boards(source: str) -> bool:

@@ -25,7 +25,7 @@ ICON_NAMES = (
 _SUFFIXES = (".svg", ".png")
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _SVG_START = re.compile(rb"^(\xef\xbb\xbf)?\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>]",
-                        re.S)
+                        re.DOTALL)
 MAX_ICON_BYTES = 1024 * 1024  # the official Azure icons are a few KB each
 
 

@@ -18,8 +18,8 @@ from ..errors import InputError
 from ..model import OSSKU
 from .source import Document, Loc
 
-_SUBNET_ID = re.compile(r"/virtualnetworks/([^/]+)/subnets/([^/]+)", re.I)
-_RG = re.compile(r"/resourcegroups/([^/]+)/", re.I)
+_SUBNET_ID = re.compile(r"/virtualnetworks/([^/]+)/subnets/([^/]+)", re.IGNORECASE)
+_RG = re.compile(r"/resourcegroups/([^/]+)/", re.IGNORECASE)
 
 # Canonical spellings of the enum values the model knows; other values pass through
 # so that validation names them.
