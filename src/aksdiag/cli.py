@@ -74,7 +74,7 @@ def render(
         metavar="PATH...", help="Cluster descriptions (.yaml) or `az aks show` JSON: files, folders (walked "
         "by --pattern) or globs.", show_default=False)] = None,
     output: Annotated[str | None, typer.Option("--output", "-o", help="Output file; the extension picks the "
-                      "format (.svg .png .pdf .d2). `-` writes to stdout. Default: INPUT with .svg.")] = None,
+                      "format (.svg .png .pdf .d2). `-` writes to stdout. Default: INPUT with --format's extension (.svg).")] = None,
     format: Annotated[str | None, typer.Option("--format", "-f", help="svg, png, pdf or d2; needed with "
                       "`-o -` for anything but svg. Several, comma-separated, for a batch.")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out-dir", help="Batch: write outputs here, mirroring the "
