@@ -5,7 +5,6 @@ BIN := $(VENV)/bin
 # Two stamps: rendering needs only the runtime dependencies; the tests add their extras.
 RUNTIME := $(VENV)/.installed-runtime
 STAMP := $(VENV)/.installed-test
-EXAMPLES := $(wildcard examples/*.yaml)
 
 .PHONY: demo test snapshots diagrams bench lint clean venv
 
@@ -29,12 +28,7 @@ venv: $(STAMP)
 
 ## demo: set up (runtime dependencies only), then render every bundled example to out/ (SVG and PNG)
 demo: $(RUNTIME)
-	@mkdir -p out
-	@for f in $(EXAMPLES); do \
-	  n=$$(basename $$f .yaml); \
-	  $(BIN)/aksdiag render $$f -o out/$$n.svg || exit 1; \
-	  $(BIN)/aksdiag render $$f -o out/$$n.png || exit 1; \
-	done
+	$(BIN)/aksdiag render examples/ --out-dir out --format svg,png
 	@echo "demo: diagrams are in out/ (open out/kubenet-byo-vnet.svg in a browser)"
 	@echo "demo: run aksdiag yourself as $(BIN)/aksdiag (or after: source $(BIN)/activate), e.g."
 	@echo "      $(BIN)/aksdiag render examples/kubenet-byo-vnet.yaml -o my.svg"
@@ -50,11 +44,7 @@ snapshots: $(STAMP)
 
 ## diagrams: refresh the committed gallery in diagrams/
 diagrams: $(STAMP)
-	@for f in $(EXAMPLES); do \
-	  n=$$(basename $$f .yaml); \
-	  $(BIN)/aksdiag render $$f -o diagrams/$$n.svg || exit 1; \
-	  $(BIN)/aksdiag render $$f -o diagrams/$$n.png || exit 1; \
-	done
+	$(BIN)/aksdiag render examples/ --out-dir diagrams --format svg,png
 
 ## bench: aksdiag against d2 alone and mingrammer/diagrams (needs graphviz for the latter), in one run
 bench: $(STAMP)
