@@ -13,7 +13,7 @@ import traceback
 from dataclasses import replace
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -73,22 +73,22 @@ def render(
     inputs: Annotated[list[str] | None, typer.Argument(
         metavar="PATH...", help="Cluster descriptions (.yaml) or `az aks show` JSON: files, folders (walked "
         "by --pattern) or globs.", show_default=False)] = None,
-    output: Annotated[str | None, typer.Option("--output", "-o", help="Output file; the extension picks the "
+    output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Output file; the extension picks the "
                       "format (.svg .png .pdf .d2). `-` writes to stdout. Default: INPUT with --format's extension (.svg).")] = None,
-    format: Annotated[str | None, typer.Option("--format", "-f", help="svg, png, pdf or d2; needed with "
+    format: Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT", help="svg, png, pdf or d2; needed with "
                       "`-o -` for anything but svg. Several, comma-separated, for a batch.")] = None,
-    out_dir: Annotated[Path | None, typer.Option("--out-dir", help="Batch: write outputs here, mirroring the "
+    out_dir: Annotated[Path | None, typer.Option("--out-dir", metavar="DIR", help="Batch: write outputs here, mirroring the "
                        "input folders (default: beside each input).")] = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Batch: d2 runs at once "
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, metavar="N", help="Batch: d2 runs at once "
                     "(default: the CPU count).")] = None,
     check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 listing outputs that are missing "
                      "or differ from what would be rendered.")] = False,
-    pattern: Annotated[list[str] | None, typer.Option("--pattern", help="Batch: file names to take from "
+    pattern: Annotated[list[str] | None, typer.Option("--pattern", metavar="GLOB", help="Batch: file names to take from "
                        "folders (repeatable). Default: *.yaml *.yml *.json.")] = None,
-    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Batch: file or folder names to skip "
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", metavar="NAME", help="Batch: file or folder names to skip "
                        "in folders (repeatable). Default: mkdocs.yml, mkdocs.yaml, hidden ones (.*), "
                        "*.schema.json.")] = None,
-    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="Batch: the render cache folder "
+    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", metavar="DIR", help="Batch: the render cache folder "
                          "(default: $AKSDIAG_CACHE_DIR or ~/.cache/aksdiag).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Batch: render everything again.")] = False,
     view: Annotated[ViewName, typer.Option(help="What the diagram says: overview, addresses (every node, pod block "
@@ -100,29 +100,29 @@ def render(
                     "colour scheme).")] = None,
     png_engine: Annotated[PngEngine, typer.Option(help="PNG rasteriser: d2's own (default; exact fonts) or "
                           "cairosvg.")] = PngEngine.d2,
-    icons: Annotated[Path | None, typer.Option(help="Folder of your own icons, by name (vm.svg, lb.svg, "
+    icons: Annotated[Path | None, typer.Option(metavar="DIR", help="Folder of your own icons, by name (vm.svg, lb.svg, "
                      "...); missing names fall back to the bundled set.")] = None,
-    max_nodes: Annotated[int | None, typer.Option(min=2, max=100, help="Nodes drawn per pool; the rest are "
+    max_nodes: Annotated[int | None, typer.Option(min=2, max=100, metavar="N", help="Nodes drawn per pool; the rest are "
                          "summarised. Default: what fits the view.", show_default=False)] = None,
     draw_unsupported: Annotated[bool, typer.Option("--draw-unsupported", help="Draw combinations AKS does not "
                                 "allow, marked in red, instead of refusing them.")] = False,
-    nodes: Annotated[Path | None, typer.Option(help="`kubectl get nodes -o json` output: real node names, "
+    nodes: Annotated[Path | None, typer.Option(metavar="FILE", help="`kubectl get nodes -o json` output: real node names, "
                      "IPs and pod CIDRs.")] = None,
-    route_table: Annotated[Path | None, typer.Option(help="`az network route-table show` output: real routes, "
+    route_table: Annotated[Path | None, typer.Option(metavar="FILE", help="`az network route-table show` output: real routes, "
                            "with drift marked.")] = None,
-    vnet: Annotated[Path | None, typer.Option(help="`az network vnet show` output: the VNet's address space "
+    vnet: Annotated[Path | None, typer.Option(metavar="FILE", help="`az network vnet show` output: the VNet's address space "
                     "and subnets.")] = None,
-    connected: Annotated[list[str] | None, typer.Option(help=CONNECTED_HELP)] = None,
+    connected: Annotated[list[str] | None, typer.Option(metavar="[NAME=]CIDR", help=CONNECTED_HELP)] = None,
     az: Annotated[bool, typer.Option("--az", help="Read the cluster live with `az aks show`.")] = False,
     with_nodes: Annotated[bool, typer.Option("--with-nodes", help="With --az: also `kubectl get nodes`.")] = False,
     with_route_table: Annotated[bool, typer.Option("--with-route-table", help="With --az: also the route table "
                                 "in the node resource group.")] = False,
     with_vnet: Annotated[bool, typer.Option("--with-vnet", help="With --az: also `az network vnet show`.")] = False,
-    resource_group: Annotated[str | None, typer.Option("--resource-group", "-g", help="With --az.")] = None,
-    name: Annotated[str | None, typer.Option("--name", "-n", help="With --az: the cluster name.")] = None,
-    cluster: Annotated[str | None, typer.Option("--cluster", help="The cluster to draw from `az aks list` "
+    resource_group: Annotated[str | None, typer.Option("--resource-group", "-g", metavar="GROUP", help="With --az.")] = None,
+    name: Annotated[str | None, typer.Option("--name", "-n", metavar="NAME", help="With --az: the cluster name.")] = None,
+    cluster: Annotated[str | None, typer.Option("--cluster", metavar="NAME", help="The cluster to draw from `az aks list` "
                        "output.")] = None,
-    timeout: Annotated[float, typer.Option(min=1, help="Seconds d2 may take.")] = 120.0,
+    timeout: Annotated[float, typer.Option(min=1, metavar="SECONDS", help="Seconds d2 may take.")] = 120.0,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
 ) -> None:
     """Render cluster network diagrams (SVG, PNG, PDF or D2 source): one file, or many in one run.
@@ -251,14 +251,14 @@ def check(
                       "for code scanning).")] = CheckFormat.text,
     fail_on: Annotated[FailOn, typer.Option(help="Exit 1 when a finding is at least this severe (error: AKS "
                        "refuses; warning: it will hurt; note).")] = FailOn.error,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file "
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the report to this file "
                       "instead of stdout.")] = None,
-    nodes: Annotated[Path | None, typer.Option(help="`kubectl get nodes -o json` output, as for render.")] = None,
-    route_table: Annotated[Path | None, typer.Option(help="`az network route-table show` output, as for "
+    nodes: Annotated[Path | None, typer.Option(metavar="FILE", help="`kubectl get nodes -o json` output, as for render.")] = None,
+    route_table: Annotated[Path | None, typer.Option(metavar="FILE", help="`az network route-table show` output, as for "
                            "render.")] = None,
-    vnet: Annotated[Path | None, typer.Option(help="`az network vnet show` output, as for render.")] = None,
-    connected: Annotated[list[str] | None, typer.Option(help=CONNECTED_HELP)] = None,
-    cluster: Annotated[str | None, typer.Option("--cluster", help="The cluster to check from `az aks list` "
+    vnet: Annotated[Path | None, typer.Option(metavar="FILE", help="`az network vnet show` output, as for render.")] = None,
+    connected: Annotated[list[str] | None, typer.Option(metavar="[NAME=]CIDR", help=CONNECTED_HELP)] = None,
+    cluster: Annotated[str | None, typer.Option("--cluster", metavar="NAME", help="The cluster to check from `az aks list` "
                        "output.")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
 ) -> None:
@@ -317,16 +317,16 @@ def plan(
     input: Annotated[Path, typer.Argument(help="Cluster description or `az aks show` JSON.", show_default=False)],
     format: Annotated[PlanFormat, typer.Option("--format", "-f", help="markdown, csv or json.")
                       ] = PlanFormat.markdown,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of "
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to this file instead of "
                       "stdout.")] = None,
     draw_unsupported: Annotated[bool, typer.Option("--draw-unsupported", help="Plan a description that breaks "
                                 "AKS rules anyway, with the findings listed.")] = False,
-    nodes: Annotated[Path | None, typer.Option(help="`kubectl get nodes -o json` output, as for render.")] = None,
-    route_table: Annotated[Path | None, typer.Option(help="`az network route-table show` output, as for "
+    nodes: Annotated[Path | None, typer.Option(metavar="FILE", help="`kubectl get nodes -o json` output, as for render.")] = None,
+    route_table: Annotated[Path | None, typer.Option(metavar="FILE", help="`az network route-table show` output, as for "
                            "render.")] = None,
-    vnet: Annotated[Path | None, typer.Option(help="`az network vnet show` output, as for render.")] = None,
-    connected: Annotated[list[str] | None, typer.Option(help=CONNECTED_HELP)] = None,
-    cluster: Annotated[str | None, typer.Option("--cluster", help="The cluster to plan from `az aks list` "
+    vnet: Annotated[Path | None, typer.Option(metavar="FILE", help="`az network vnet show` output, as for render.")] = None,
+    connected: Annotated[list[str] | None, typer.Option(metavar="[NAME=]CIDR", help=CONNECTED_HELP)] = None,
+    cluster: Annotated[str | None, typer.Option("--cluster", metavar="NAME", help="The cluster to plan from `az aks list` "
                        "output.")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
 ) -> None:
@@ -352,7 +352,7 @@ def plan(
 @app.command("import")
 def import_(
     input: Annotated[Path, typer.Argument(help="`az aks show` JSON (either shape).")],
-    output: Annotated[str | None, typer.Option("--output", "-o", help="YAML file to write; `-` for stdout.")
+    output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="YAML file to write; `-` for stdout.")
                       ] = "-",
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
 ) -> None:

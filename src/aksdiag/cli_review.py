@@ -49,7 +49,7 @@ def compare(
     b: Annotated[Path | None, typer.Argument(help="A second cluster to compare with.", show_default=False)] = None,
     as_model: Annotated[AsModel | None, typer.Option("--as", help="Compare A with itself under another "  # type: ignore[valid-type]
                         "network model; what that model needs is chosen and listed as assumed.")] = None,
-    output: Annotated[str | None, typer.Option("--output", "-o", help="File to write; the extension picks: "
+    output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="File to write; the extension picks: "
                       ".md .csv .json (the table), .svg .png .d2 (side by side), .pdf (one page per model). "
                       "Default: the table on stdout.")] = None,
     format: Annotated[TableFormat | None, typer.Option("--format", "-f", help="Table format on stdout.")
@@ -95,10 +95,10 @@ def compare(
 @app.command()
 def slides(
     input: Annotated[Path, typer.Argument(help="Cluster description or `az aks show` JSON.")],
-    output: Annotated[str, typer.Option("--output", "-o", help="review.pptx or review.pdf.")],
-    template: Annotated[Path | None, typer.Option("--template", help="A company .pptx to start from "
+    output: Annotated[str, typer.Option("--output", "-o", metavar="FILE", help="review.pptx or review.pdf.")],
+    template: Annotated[Path | None, typer.Option("--template", metavar="FILE", help="A company .pptx to start from "
                         "(its layouts and theme).")] = None,
-    compare_with: Annotated[Path | None, typer.Option("--compare", help="Add a comparison with this cluster."
+    compare_with: Annotated[Path | None, typer.Option("--compare", metavar="FILE", help="Add a comparison with this cluster."
                             )] = None,
     as_model: Annotated[AsModel | None, typer.Option("--as", help="Add a comparison with the same cluster "  # type: ignore[valid-type]
                         "under another model (and, from kubenet to overlay, the migration checklist).")] = None,
