@@ -414,3 +414,33 @@ def test_a_new_output_file_gets_the_umasks_permissions(tmp_path):
                               preexec_fn=lambda mask=mask: os.umask(mask))
         assert proc.returncode == 0, proc.stderr
         assert stat.S_IMODE(out.stat().st_mode) == mode
+
+
+def _blocked_reading(pid: int, timeout: float = 30) -> None:
+    """Wait until the process sleeps in a read from its pipe (the kernel's wait channel says so);
+    where the kernel does not tell, give it three seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            channel = Path(f"/proc/{pid}/wchan").read_text()
+        except OSError:
+            channel = "0"
+        if "pipe_read" in channel:
+            return
+        if channel == "0" and time.monotonic() > deadline - timeout + 3:
+            return
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_while_the_input_loads_is_the_same_interruption(tmp_path, sig):
+    # stdin that never ends: the signal arrives while aksdiag reads the description, before d2.
+    out = tmp_path / "x.svg"
+    proc = subprocess.Popen([str(EXE), "render", "-", "-o", str(out)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _blocked_reading(proc.pid)
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 128 + sig, stderr
+    assert "interrupted" in stderr and "Aborted" not in stderr and "Traceback" not in stderr
+    assert not out.exists()

@@ -399,11 +399,17 @@ def command() -> typer.core.TyperGroup:
 
 
 def main() -> None:
+    from .compile import signals_unwind
+
     try:
-        command()()
+        # The whole command, not only d2's part: Ctrl-C while a file loads is the same
+        # interruption (click would print "Aborted!" and exit 1).
+        with signals_unwind():
+            command()()
     except Interrupted as exc:
-        # d2 is stopped and the temporary folder gone (compile unwinds); exit as the signal would.
-        typer.echo("aksdiag: interrupted; nothing was written", err=True)
+        # d2 is stopped and the temporary folder gone (compile unwinds), outputs are written
+        # whole or not at all; exit as the signal would.
+        typer.echo("aksdiag: interrupted; no file was left half-written", err=True)
         raise SystemExit(128 + exc.signum) from None
 
 

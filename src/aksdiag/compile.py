@@ -49,7 +49,7 @@ def d2_limit(jobs: int) -> Iterator[None]:
     global _d2_slots
     previous, _d2_slots = _d2_slots, threading.BoundedSemaphore(max(1, jobs))
     try:
-        with _signals_unwind():
+        with signals_unwind():
             yield
     finally:
         _d2_slots = previous
@@ -129,10 +129,10 @@ def _translate(stderr: str) -> str:
 
 
 @contextlib.contextmanager
-def _signals_unwind() -> Iterator[None]:
-    """Turn SIGTERM, SIGHUP and SIGINT into an exception while d2 runs, so that d2 is
-    stopped and the temporary folder removed (SIGTERM's default action exits at once),
-    and the CLI exits as the signal would."""
+def signals_unwind() -> Iterator[None]:
+    """Turn SIGTERM, SIGHUP and SIGINT into an exception while inside (d2's run; the CLI's
+    whole command), so that d2 is stopped and the temporary folder removed (SIGTERM's default
+    action exits at once), and the CLI exits as the signal would."""
     if threading.current_thread() is not threading.main_thread():
         yield  # signal handlers belong to the main thread; a batch installs them there
         return
@@ -231,7 +231,7 @@ def compile_d2(
     if fmt not in FORMATS:
         raise CompileError(Problem(f"unknown output format {fmt!r}; allowed: {', '.join(FORMATS)}, d2"))
     binary = binary or find_d2()
-    with _signals_unwind():
+    with signals_unwind():
         check_d2(binary)
         with tempfile.TemporaryDirectory(prefix="aksdiag-") as tmp:
             work = Path(tmp)
