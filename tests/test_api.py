@@ -79,7 +79,7 @@ def test_a_rule_violation_is_refused_with_its_line_and_drawn_on_request(tmp_path
 
 def test_loading_never_derives(monkeypatch):
     """Loading validates once; derive runs in plan only (also for Azure documents)."""
-    import aksdiag.pipeline as pipeline
+    from aksdiag import pipeline
 
     calls = []
     real = pipeline.derive
@@ -96,7 +96,7 @@ def test_loading_never_derives(monkeypatch):
 
 
 def test_vnet_overlay_is_applied_before_the_one_validation(tmp_path, monkeypatch):
-    import aksdiag.pipeline as pipeline
+    from aksdiag import pipeline
 
     vnet = tmp_path / "vnet.json"
     vnet.write_text(json.dumps({"name": "myAKSVnet", "properties": {

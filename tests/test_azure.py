@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +14,13 @@ import pytest
 import yaml
 
 from aksdiag.load.azure import managed_cluster_to_spec_data
-from aksdiag.pipeline import Options, d2_source, load_cluster, plan_cluster, render_bytes
+from aksdiag.pipeline import (
+    Options,
+    d2_source,
+    load_cluster,
+    plan_cluster,
+    render_bytes,
+)
 
 from .conftest import SHARED, pool_renamed
 
@@ -172,8 +178,8 @@ def test_live_cluster_through_a_fake_az_on_path(tmp_path):
 
 @pytest.mark.parametrize("stderr,expected", [
     ("ERROR: Please run 'az login' to setup account.", "az is not logged in: run `az login`"),
-    ("ERROR: (ResourceNotFound) The Resource 'Microsoft.ContainerService/managedClusters/prod' under resource "
-     "group 'rg' was not found.", "cluster 'prod' in resource group 'rg' was not found"),
+    (("ERROR: (ResourceNotFound) The Resource 'Microsoft.ContainerService/managedClusters/prod' under resource "
+      "group 'rg' was not found."), "cluster 'prod' in resource group 'rg' was not found"),
 ])
 def test_live_errors_are_clear(tmp_path, stderr, expected):
     env = _fake_az(tmp_path, f"echo \"{stderr}\" >&2\nexit 1\n")

@@ -7,7 +7,11 @@ import ipaddress
 import pytest
 
 from aksdiag.derive import derive
-from aksdiag.derive.network_models import route_name, usable_addresses, vmss_instance_name
+from aksdiag.derive.network_models import (
+    route_name,
+    usable_addresses,
+    vmss_instance_name,
+)
 from aksdiag.errors import RuleError
 from aksdiag.model import ClusterSpec
 

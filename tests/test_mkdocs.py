@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -65,7 +66,7 @@ def test_example_site_builds_strict_with_light_and_dark_figures(site):
     proc = build(folder, env)
     assert proc.returncode == 0, proc.stderr
     page = (folder / "site" / "index.html").read_text()
-    figure = re.search(r'<figure class="aksdiag"[^>]*>.*?</figure>', page, re.S)[0]
+    figure = re.search(r'<figure class="aksdiag"[^>]*>.*?</figure>', page, re.DOTALL)[0]
     light = re.search(r'<img src="([^"#]+)#only-light" alt="([^"]+)"', figure)
     dark = re.search(r'<img src="([^"#]+)#only-dark" alt="([^"]+)"', figure)
     assert light and dark
@@ -74,7 +75,7 @@ def test_example_site_builds_strict_with_light_and_dark_figures(site):
     dark_svg = (folder / "site" / dark[1]).read_bytes()
     assert light_svg.startswith(b"<?xml") and dark_svg.startswith(b"<?xml") and light_svg != dark_svg
     assert "<figcaption>kubenet in our own VNet</figcaption>" in figure
-    table = re.search(r"<div class=\"aksdiag-plan\"><table>.*?</table>", page, re.S)[0]
+    table = re.search(r"<div class=\"aksdiag-plan\"><table>.*?</table>", page, re.DOTALL)[0]
     for text in ("192.168.1.0/24", "10.244.0.0/16", "192.168.1.4", "10.244.2.0/24", "10.0.0.10"):
         assert text in table
     assert '<div class="admonition note aksdiag-finding">' in page and "kubenet retires" in page, \
@@ -128,7 +129,7 @@ def test_cluster_files_outside_docs_are_watched(site, monkeypatch):
     plugin = config.plugins["aksdiag"]
 
     class Server:
-        watched: list[str] = []
+        watched: ClassVar[list[str]] = []
 
         def watch(self, path):
             self.watched.append(path)

@@ -92,12 +92,12 @@ def _run(*args: str) -> subprocess.CompletedProcess:
 
 
 DISALLOWED = [
-    ("networkPlugin: azure\n  networkPluginMode: overlay", "networkPlugin: kubenet", "nodePools:\n  - name: np1\n"
-     "  - name: win1\n    osType: Windows\n", "kubenet-windows", "nodePools[1].osType"),
+    ("networkPlugin: azure\n  networkPluginMode: overlay", "networkPlugin: kubenet", ("nodePools:\n  - name: np1\n"
+                                                                                      "  - name: win1\n    osType: Windows\n"), "kubenet-windows", "nodePools[1].osType"),
     ("networkPlugin: azure\n  networkPluginMode: overlay", "networkPlugin: kubenet\n  networkPolicy: azure", None,
      "kubenet-azure-policy", "networkProfile.networkPolicy"),
-    ("networkPlugin: azure\n  networkPluginMode: overlay", "networkPlugin: kubenet\n  ipFamilies: [IPv4, IPv6]\n"
-     "  outboundType: managedNATGateway", None, "dualstack-kubenet-natgw", "networkProfile.outboundType"),
+    ("networkPlugin: azure\n  networkPluginMode: overlay", ("networkPlugin: kubenet\n  ipFamilies: [IPv4, IPv6]\n"
+                                                            "  outboundType: managedNATGateway"), None, "dualstack-kubenet-natgw", "networkProfile.outboundType"),
 ]
 
 

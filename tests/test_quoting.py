@@ -42,7 +42,7 @@ def shape_ids(svg: str) -> list[str]:
 
 
 def svg_text(svg: str) -> str:
-    return "\n".join(html.unescape(re.sub(r"<[^>]+>", "\n", t)) for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S))
+    return "\n".join(html.unescape(re.sub(r"<[^>]+>", "\n", t)) for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, re.DOTALL))
 
 
 @settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
