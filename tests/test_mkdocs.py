@@ -70,6 +70,9 @@ def test_example_site_builds_strict_with_light_and_dark_figures(site):
     light = re.search(r'<img src="([^"#]+)#only-light" alt="([^"]+)"', figure)
     dark = re.search(r'<img src="([^"#]+)#only-dark" alt="([^"]+)"', figure)
     assert light and dark
+    for url, variant in ((light[1], "only-light"), (dark[1], "only-dark")):  # each opens full size
+        assert f'<a class="aksdiag-full" href="{url}" title="Open the full-size diagram"><img src="{url}#{variant}"' \
+            in figure
     assert "myAKSCluster" in light[2] and "kubenet" in light[2] and "10.244.0.0/16" in light[2]
     light_svg = (folder / "site" / light[1]).read_bytes()
     dark_svg = (folder / "site" / dark[1]).read_bytes()

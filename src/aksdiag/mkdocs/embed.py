@@ -250,7 +250,14 @@ class Embedder:
         alt = html.escape(light.alt_text, quote=True)
 
         def img(data: bytes, fragment: str) -> str:
-            return f'<img src="{store(data, "svg")}{fragment}" alt="{alt}" loading="lazy"{FILL}>'
+            url = store(data, "svg")
+            tag = f'<img src="{url}{fragment}" alt="{alt}" loading="lazy"{FILL}>'
+            if url.startswith("data:"):
+                return tag
+            # In an 800 px column a whole cluster's address labels come out at 6-8 px: the
+            # picture opens full size, as vector, in the browser (Material hides the
+            # other variant's <img>, and with it the empty link).
+            return f'<a class="aksdiag-full" href="{url}" title="Open the full-size diagram">{tag}</a>'
 
         if dark is not None:
             imgs = img(light.outputs["svg"], "#only-light") + img(dark.outputs["svg"], "#only-dark")
