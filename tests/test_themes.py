@@ -122,3 +122,14 @@ def test_each_theme_looks_different():
     for i, a in enumerate(names):
         for b in names[i + 1:]:
             assert fills[a] != fills[b], (a, b)
+
+
+def test_edge_labels_get_the_canvas_behind_them_only_on_the_light_default_canvas():
+    def fills(options: Options) -> set[str]:
+        plan = plan_cluster(load_cluster(EX / "kubenet-byo-vnet.yaml"), options)
+        source = d2_source(plan, options, source_name="x")
+        return set(re.findall(r"^\s+snat: \{ style: \{ (fill: \"#FFFFFF\"; )?", source, re.M))
+
+    assert fills(Options()) == {'fill: "#FFFFFF"; '}, "the egress label crosses the VNet border on white"
+    for options in (Options(dark="dark"), Options(theme="dark"), Options(theme="neutral")):
+        assert fills(options) == {""}, f"no white box on {options.theme}/{options.dark}"
