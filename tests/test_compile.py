@@ -59,6 +59,15 @@ def test_pdf_is_vector_with_every_drawn_address_as_text(overviews):
     assert len(pdf) < 500_000  # d2's raster PDF of the same drawing is over 2 MB
 
 
+def test_pdf_numbers_the_path_in_glyphs_its_fonts_have(overviews):
+    # d2's fonts have no ①: a browser falls back to another font, cairosvg would draw empty boxes.
+    assert "①" in overviews.svg(BYO).decode() and "④" in overviews.svg(BYO).decode()
+    pdf = render_bytes(_plan(BYO), "pdf", Options(), source_name=BYO.name)
+    (page,) = _pdf_pages(pdf)
+    text = page.extract_text()
+    assert "(1)" in text and "(4)" in text and not re.search("[\u2460-\u2473]", text)
+
+
 def test_svgs_to_pdf_gives_a_page_per_svg_sized_to_it(overviews):
     examples = [BYO, next(e for e in EXAMPLES if e.stem == "azure-cni-overlay")]
     svgs = [overviews.svg(e) for e in examples]

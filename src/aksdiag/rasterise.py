@@ -67,7 +67,18 @@ def prepare_svg(svg: bytes, font_dir: Path) -> bytes:
         svg = svg.replace(b'font-family: "' + family + b'"', b"font-family: " + replacement)
     svg = re.sub(rb"<mask\b.*?</mask>", b"", svg, flags=re.DOTALL)
     svg = re.sub(rb'\smask="[^"]*"', b"", svg)
-    return svg
+    return _TEXT.sub(lambda m: _MARKS.sub(_mark_as_digits, m[0].decode("utf-8")).encode("utf-8"), svg)
+
+
+# D2's fonts have no circled digits (the numbered path: ① ② ...). A browser draws them from a
+# fallback font; cairosvg draws each text in one font and would leave empty boxes, so in its
+# pictures (vector PDF, `--png-engine cairosvg`, slides) they are written (1) (2) ... instead.
+_TEXT = re.compile(rb"<text\b.*?</text>", re.DOTALL)
+_MARKS = re.compile("[\u2460-\u2473]")
+
+
+def _mark_as_digits(m: re.Match[str]) -> str:
+    return f"({ord(m[0]) - 0x2460 + 1})"
 
 
 def _fonts_conf(font_dir: Path) -> str:
