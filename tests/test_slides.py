@@ -161,10 +161,11 @@ def _drawn_addresses(view: str) -> set[str]:
     from aksdiag.pipeline import load_cluster, plan_cluster, render_views
     from aksdiag.scene import View
 
-    if view == "compare":
+    if view in ("compare", "scenario"):
         from aksdiag.review import compare_d2, review
 
-        source = compare_d2(review(BYO, None, TargetModel.overlay, Options()), Options())
+        source = compare_d2(review(BYO, None, TargetModel.overlay, Options()), Options(), scenarios=view == "scenario")
+        source = source.split("\nscenarios: {")[0]  # the first scenario slide is the main board
     else:
         plan = plan_cluster(load_cluster(BYO), Options())
         [(_, source)] = render_views(plan, (View(view),), Options(), source_name="x", tooltips=False)
@@ -184,7 +185,7 @@ def test_pages_read_at_1920x1080(pages):
         if key not in seen and key not in ("addresses", "egress", "api"):
             seen.add(key)
             chosen.append(page)
-    assert {"title", "table", "list", "overview", "compare"} <= seen
+    assert {"title", "table", "list", "overview", "compare", "scenario"} <= seen
     for i, page in enumerate(chosen):
         png = page.picture.png if page.kind == "picture" else cairosvg.svg2png(bytestring=page_svg(page))
         text = " ".join(ocr_lines(on_slide(png)))
@@ -225,3 +226,15 @@ def test_slides_refuses_unknown_format_and_both_comparisons(tmp_path):
     proc = aksdiag("slides", str(BYO), "-o", str(tmp_path / "r.pptx"), "--compare", str(CNI), "--as", "overlay")
     assert proc.returncode == 2 and "not both" in proc.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_a_comparison_is_also_one_slide_per_design_on_one_skeleton(pages):
+    scenarios = [p for p in pages if p.kind == "picture" and p.picture.view == "scenario"]
+    assert [p.title for p in scenarios] == ["Today: myAKSCluster · kubenet",
+                                            "Proposed: myAKSCluster · Azure CNI Overlay"]
+    today, proposed = (p.picture for p in scenarios)
+    assert today.png != proposed.png
+    assert "kubenet" in today.alt_text and "Azure CNI Overlay" in proposed.alt_text
+    assert all(p.notes[0].startswith("Alt text: ") for p in scenarios)
+    at = [i for i, p in enumerate(pages) if p.picture is not None and p.picture.view in ("scenario", "compare")]
+    assert at == [at[0], at[0] + 1, at[0] + 2], "today, proposed, then both side by side"

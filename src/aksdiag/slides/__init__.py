@@ -65,6 +65,26 @@ def compare_picture(rv, options: Options) -> Picture:
     return Picture("compare", title(rv.comparison), png, alt, w, h)
 
 
+def scenario_pictures(rv, options: Options) -> list[Picture]:
+    """The comparison drawn as scenarios: one skeleton, a slide per design, so that flipping
+    from one slide to the next shows only what differs (the side-by-side picture shows both)."""
+    from ..compare_report import MODEL_NAMES
+    from ..compile import compile_boards
+    from ..icons import IconSet
+    from ..pipeline import icon_files
+    from ..review import compare_d2
+
+    source = compare_d2(rv, options, scenarios=True)
+    pngs = compile_boards(source, icon_files(IconSet(options.icons)), fmt="png", timeout=options.timeout)
+    out = []
+    for plan, png, when in zip((rv.plan_a, rv.plan_b), pngs, ("Today", "Proposed")):
+        name = f"{plan.cluster} · {MODEL_NAMES[plan.model.value]}"
+        w, h = _size(png)
+        alt = f"{when}: {name}. " + alt_text(plan)
+        out.append(Picture("scenario", f"{when}: {name}", png, alt, w, h))
+    return out
+
+
 def _rows(rv) -> list[dict[str, str]]:
     from ..compare_report import table_rows
 
@@ -82,7 +102,8 @@ def deck_pages(input: Path, options: Options, *, compare_with: Path | None = Non
         from ..review import review
 
         rv = review(input, compare_with, as_model, options)
-        pages += comparison_pages(rv.comparison, rv.choices, rv.migration, compare_picture(rv, options))
+        pages += comparison_pages(rv.comparison, rv.choices, rv.migration, compare_picture(rv, options),
+                                  scenario_pictures(rv, options))
     return pages
 
 

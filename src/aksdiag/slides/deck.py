@@ -177,9 +177,11 @@ def plan_pages(plan: AddressPlan) -> list[Page]:
 
 
 def comparison_pages(comparison: Comparison, choices: tuple[Choice, ...], migration: Migration | None,
-                     picture: Picture | None) -> list[Page]:
+                     picture: Picture | None, scenarios: list[Picture] | tuple[Picture, ...] = ()) -> list[Page]:
     notes = tuple(choice_line(c) for c in choices) or ("Both designs as described.",)
     pages: list[Page] = []
+    for pic in scenarios:  # the same skeleton on consecutive slides: flip between them
+        pages.append(Page("picture", pic.title, picture=pic, notes=(f"Alt text: {pic.alt_text}", *notes)))
     if picture is not None:
         pages.append(Page("picture", picture.title, picture=picture, notes=(f"Alt text: {picture.alt_text}", *notes)))
     rows = [(r["fact"], r["change"], r["before"], r["after"]) for r in table_rows(comparison, all_rows=False)]
