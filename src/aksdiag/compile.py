@@ -262,25 +262,6 @@ def _workdir(source: str, icon_files: dict[str, Path]) -> Iterator[Path]:
         yield work
 
 
-def compile_boards(source: str, icon_files: dict[str, Path], *, fmt: str = "svg", binary: str | None = None,
-                   timeout: float = DEFAULT_TIMEOUT) -> list[bytes]:
-    """One picture per board of a multi-board source (scenarios, layers), the main board first:
-    for slides, where each board is a slide of its own. `fmt` is svg, or png drawn from each SVG
-    by cairosvg (d2 writes a multi-board PNG only as a folder of separately laid-out files)."""
-    if fmt not in ("svg", "png"):
-        raise CompileError(Problem(f"boards are drawn as svg or png, not {fmt!r}"))
-    binary = binary or find_d2()
-    with signals_unwind():
-        check_d2(binary)
-        with _workdir(source, icon_files) as work:
-            svgs = _board_svgs(binary, work, source, timeout) if _has_boards(source) else \
-                [_d2_output(binary, work, "svg", timeout)]
-            if fmt == "svg":
-                return svgs
-            return [svg_to_png(svg, work / f"cairo{i}", timeout=timeout, scale=PNG_SCALE * _png_scale(svg, "cairo"))
-                    for i, svg in enumerate(svgs)]
-
-
 _BOARDS = re.compile(r"^(layers|scenarios|steps)\s*:\s*\{", re.MULTILINE)
 
 
@@ -317,4 +298,4 @@ def _d2_png(binary: str, work: Path, timeout: float) -> bytes:
     return _d2_output(binary, work, "png", timeout, f"--scale={scale}")
 
 
-__all__ = ["FORMATS", "PNG_ENGINES", "check_d2", "compile_boards", "compile_d2", "d2_limit", "find_d2", "svgs_to_pdf"]
+__all__ = ["FORMATS", "PNG_ENGINES", "check_d2", "compile_d2", "d2_limit", "find_d2", "svgs_to_pdf"]

@@ -66,22 +66,24 @@ def compare_picture(rv, options: Options) -> Picture:
 
 
 def scenario_pictures(rv, options: Options) -> list[Picture]:
-    """The comparison drawn as scenarios: one skeleton, a slide per design, so that flipping
-    from one slide to the next shows only what differs (the side-by-side picture shows both)."""
+    """Each design's overview on a slide of its own, today's then the proposed one: the same
+    drawing rules and size, so that flipping between the two slides shows what changes."""
     from ..compare_report import MODEL_NAMES
-    from ..compile import compile_boards
+    from ..compile import compile_d2
     from ..icons import IconSet
-    from ..pipeline import icon_files
-    from ..review import compare_d2
+    from ..pipeline import icon_files, render_views
+    from ..scene import View
 
-    source = compare_d2(rv, options, scenarios=True)
-    pngs = compile_boards(source, icon_files(IconSet(options.icons)), fmt="png", timeout=options.timeout)
+    icons = IconSet(options.icons)
+    files = icon_files(icons)
     out = []
-    for plan, png, when in zip((rv.plan_a, rv.plan_b), pngs, ("Today", "Proposed")):
-        name = f"{plan.cluster} · {MODEL_NAMES[plan.model.value]}"
+    for plan, when in ((rv.plan_a, "Today"), (rv.plan_b, "Proposed")):
+        [(_, source)] = render_views(plan, (View("overview"),), options, source_name=rv.before.doc.name,
+                                     icons=icons, tooltips=False)
+        png = compile_d2(source, "png", files, timeout=options.timeout, png_engine=options.png_engine)
         w, h = _size(png)
-        alt = f"{when}: {name}. " + alt_text(plan)
-        out.append(Picture("scenario", f"{when}: {name}", png, alt, w, h))
+        name = f"{plan.cluster} · {MODEL_NAMES[plan.model.value]}"
+        out.append(Picture("scenario", f"{when}: {name}", png, f"{when}: {name}. " + alt_text(plan), w, h))
     return out
 
 
