@@ -122,7 +122,7 @@ def test_node_list_gives_real_names_ips_and_pod_cidrs_out_of_order(tmp_path):
     # node 0 (its full name is the tooltip) has the pod CIDR kubectl reported, not the computed one
     node0 = proc.stdout.split('tooltip: "aks-agentpool-30520393-vmss000000"')[1][:200]
     assert 'pods: "pods 10.244.1.0/24 (kubectl)"' in node0
-    assert re.search(r'10\.240\.0\.6" \{[^}]*tooltip: "aks-agentpool-30520393-vmss000002"', proc.stdout)
+    assert re.search(r'10\.240\.0\.6\s*" \{[^}]*tooltip: "aks-agentpool-30520393-vmss000002"', proc.stdout)
     assert "node subnet aks-subnet · 10.240.0.0/16" in proc.stdout
 
 

@@ -399,7 +399,7 @@ def command() -> typer.core.TyperGroup:
 
 
 def main() -> None:
-    from .compile import signals_unwind
+    from .interrupt import signals_unwind
 
     try:
         # The whole command, not only d2's part: Ctrl-C while a file loads is the same

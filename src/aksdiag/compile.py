@@ -23,7 +23,8 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import CompileError, Interrupted, Problem, RenderWarning
+from .errors import CompileError, Problem, RenderWarning
+from .interrupt import live_groups, signals_unwind
 from .rasterise import RASTER_LIMIT, svg_size, svg_to_pdf, svg_to_png, svgs_to_pdf
 
 D2_VERSION_RANGE = ((0, 9), (0, 10))  # >= 0.9, < 0.10: the versions whose output we test
@@ -53,20 +54,6 @@ def d2_limit(jobs: int) -> Iterator[None]:
             yield
     finally:
         _d2_slots = previous
-
-
-# Process groups of the d2 runs under way, so that a signal caught on the main thread can
-# stop the ones that worker threads started.
-_live_groups: set[int] = set()
-_live_lock = threading.Lock()
-
-
-def _stop_live_groups() -> None:
-    with _live_lock:
-        groups = list(_live_groups)
-    for pgid in groups:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(pgid, signal.SIGKILL)
 
 
 def find_d2() -> str:
@@ -128,38 +115,12 @@ def _translate(stderr: str) -> str:
     return "; ".join(lines[:5]) or "no message"
 
 
-@contextlib.contextmanager
-def signals_unwind() -> Iterator[None]:
-    """Turn SIGTERM, SIGHUP and SIGINT into an exception while inside (d2's run; the CLI's
-    whole command), so that d2 is stopped and the temporary folder removed (SIGTERM's default
-    action exits at once), and the CLI exits as the signal would."""
-    if threading.current_thread() is not threading.main_thread():
-        yield  # signal handlers belong to the main thread; a batch installs them there
-        return
-
-    def unwind(signum: int, frame: object) -> None:
-        _stop_live_groups()
-        raise Interrupted(signum)
-
-    previous = {}
-    for sig, default in ((signal.SIGTERM, signal.SIG_DFL), (signal.SIGHUP, signal.SIG_DFL),
-                         (signal.SIGINT, signal.default_int_handler)):
-        if signal.getsignal(sig) == default:  # a signal the caller ignores or handles stays theirs
-            previous[sig] = signal.signal(sig, unwind)
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
 def _run(args: list[str], *, cwd: Path, env: dict[str, str], timeout: float) -> tuple[int, str]:
     """Run d2 in a process group of its own; on timeout or interruption stop the whole group
     (d2 starts a browser for PNG and PDF), then re-raise."""
     proc = subprocess.Popen(args, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
-    with _live_lock:
-        _live_groups.add(proc.pid)
+    live_groups.add(proc.pid)
     try:
         _, stderr = proc.communicate(timeout=timeout)
     except BaseException:
@@ -169,8 +130,7 @@ def _run(args: list[str], *, cwd: Path, env: dict[str, str], timeout: float) -> 
         proc.communicate()
         raise
     finally:
-        with _live_lock:
-            _live_groups.discard(proc.pid)
+        live_groups.discard(proc.pid)
     return proc.returncode, stderr
 
 
