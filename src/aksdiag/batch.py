@@ -9,6 +9,7 @@ One failing file does not stop the others; the caller prints the summary.
 from __future__ import annotations
 
 import fnmatch
+import gc
 import glob
 import os
 from collections.abc import Callable, Iterable
@@ -161,14 +162,22 @@ def _d2_ready(keyed: bool) -> None:
 
 
 def _python_ready(keyed: bool) -> None:
-    from . import alttext, api, pipeline, reproducible  # noqa: F401  (the stages' imports, once, here)
-    from .render import environment
+    # Loading modules makes next to no garbage, but allocates enough to start ~50 collector passes
+    # over the growing heap: 125 -> 116 ms for this function with the collector paused (3 runs each).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        from . import alttext, api, pipeline, reproducible  # noqa: F401  (the stages' imports, once, here)
+        from .render import environment
 
-    environment()
-    if keyed:
-        from .cache import _resources_digest
+        environment()
+        if keyed:
+            from .cache import _resources_digest
 
-        _resources_digest()
+            _resources_digest()
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def default_jobs() -> int:
