@@ -160,37 +160,18 @@ def _run(args: list[str], *, cwd: Path, env: dict[str, str], timeout: float) -> 
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
     with _live_lock:
         _live_groups.add(proc.pid)
-    # The deadline is a timer that stops the group; communicate() without a timeout then learns of
-    # d2's exit from a blocking waitpid. With a timeout it polls for the exit in sleeps of 0.5 ms
-    # and more, while this thread holds a d2 slot that the next file of a batch is waiting for.
-    expired = threading.Event()
-
-    def stop() -> None:
-        expired.set()
-        _kill_group(proc.pid)
-
-    timer = threading.Timer(timeout, stop)
-    timer.daemon = True
-    timer.start()
     try:
-        _, stderr = proc.communicate()
+        _, stderr = proc.communicate(timeout=timeout)
     except BaseException:
-        _kill_group(proc.pid)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
         proc.kill()
         proc.communicate()
         raise
     finally:
-        timer.cancel()
         with _live_lock:
             _live_groups.discard(proc.pid)
-    if expired.is_set() and proc.returncode != 0:
-        raise subprocess.TimeoutExpired(args, timeout)
     return proc.returncode, stderr
-
-
-def _kill_group(pgid: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pgid, signal.SIGKILL)
 
 
 def _d2_output(binary: str, work: Path, fmt: str, timeout: float, *extra: str, expect: Path | None = None) -> bytes:
