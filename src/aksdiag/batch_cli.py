@@ -43,6 +43,9 @@ def _write(target: Path, data: bytes) -> None:
 def run_batch(paths: list[str], options: Options, *, out_dir: Path | None, formats: str | None, jobs: int | None,
               check: bool, patterns: list[str] | None, excludes: list[str] | None, cache_dir: Path | None,
               no_cache: bool) -> int:
+    from .quick_exit import skip_final_collection
+
+    skip_final_collection()  # this is the `aksdiag render DIR` process: its end need not collect
     fmts = _formats(formats)
     inputs = find_inputs(paths, patterns or DEFAULT_PATTERNS, excludes or DEFAULT_EXCLUDES)
     if not inputs:

@@ -10,7 +10,6 @@ only ever see whole files.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from .once import once
 
 if TYPE_CHECKING:
     from .api import Rendered, Source
@@ -77,14 +77,19 @@ def remember_d2_version(binary: str, version: tuple[int, int, int]) -> tuple[int
     return version
 
 
-@functools.lru_cache(maxsize=8)
 def d2_fingerprint(binary: str | None = None) -> str:
     """d2's version and the digest of the binary's bytes: a look-alike binary that answers
     `--version` the same (a test double, a patched build) can never share cache entries.
     The digest is computed once per binary file and remembered beside its version."""
-    from .compile import d2_version_string, find_d2
+    from .compile import find_d2
 
-    binary = binary or find_d2()
+    return _d2_fingerprint(binary or find_d2())
+
+
+@once
+def _d2_fingerprint(binary: str) -> str:
+    from .compile import d2_version_string
+
     version = d2_version_string(binary)
     ident = _binary_id(binary)
     memo = default_cache_dir() / "d2-version" / f"{ident}.sha256" if ident else None
@@ -95,7 +100,9 @@ def d2_fingerprint(binary: str | None = None) -> str:
     if len(digest) != 64:
         h = hashlib.sha256()
         with open(binary, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
+            # Big blocks: the hash runs beside the imports (batch start), and each block means
+            # waiting for the GIL again, up to the 5 ms switch interval (1 MB blocks: ~125 ms for 42 MB).
+            for block in iter(lambda: fh.read(1 << 24), b""):
                 h.update(block)
         digest = h.hexdigest()
         if memo:
@@ -113,7 +120,7 @@ def _hash_tree(folder: Path, h: Any) -> None:
         h.update(b"\0")
 
 
-@functools.lru_cache(maxsize=1)
+@once
 def _resources_digest() -> str:
     """Templates, bundled icons and aksdiag's own code, hashed once per process: a changed
     template or scene (even without a new version number, in a checkout) is a different output."""

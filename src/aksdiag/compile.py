@@ -9,7 +9,6 @@ leave a partial file where the user will look.
 from __future__ import annotations
 
 import contextlib
-import functools
 import math
 import os
 import re
@@ -25,6 +24,7 @@ from pathlib import Path
 
 from .errors import CompileError, Problem, RenderWarning
 from .interrupt import live_groups, signals_unwind
+from .once import once
 from .rasterise import RASTER_LIMIT, svg_size, svg_to_pdf, svg_to_png, svgs_to_pdf
 
 D2_VERSION_RANGE = ((0, 9), (0, 10))  # >= 0.9, < 0.10: the versions whose output we test
@@ -84,7 +84,7 @@ def d2_version(binary: str) -> tuple[int, int, int]:
     return int(match[1]), int(match[2]), int(match[3])
 
 
-@functools.lru_cache(maxsize=8)
+@once
 def check_d2(binary: str) -> tuple[int, int, int]:
     """The binary's version, checked against the range once per process (a batch runs d2 many times);
     the answer of `d2 --version` is remembered per binary file (path, size, mtime) across processes."""

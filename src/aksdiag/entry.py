@@ -20,6 +20,9 @@ def main() -> None:
             if code is not None:
                 sys.exit(code)
             remote.spawn()  # for the next command; this one runs here, as it always has
+    from .quick_exit import skip_final_collection
+
+    skip_final_collection()  # this process is one command: its end need not collect
     from .cli import main as cli_main
 
     cli_main()

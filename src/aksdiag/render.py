@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from .d2text import d2_key, d2_string
+from .once import once
 from .resources import templates_dir
 from .themes import DARK_THEMES, THEMES
 
@@ -20,7 +20,7 @@ def _path(dotted: str) -> str:
     return ".".join(d2_key(part) for part in dotted.split("."))
 
 
-@functools.lru_cache(maxsize=1)
+@once
 def environment() -> jinja2.Environment:
     """One Jinja environment per process: it caches the compiled templates across renders, and
     their bytecode across processes (keyed by each template's checksum), so a one-off render

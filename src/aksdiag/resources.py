@@ -6,15 +6,20 @@ or an editable install they are the top-level `templates/` and `icons/` folders.
 
 from __future__ import annotations
 
-from importlib.resources import files
+import functools
 from pathlib import Path
 
 
+@functools.cache
 def resource_dir(name: str) -> Path:
-    packaged = Path(str(files("aksdiag"))) / name
+    # Beside this module is where `importlib.resources.files("aksdiag")` points for a package on
+    # disk (the only kind whose folders we can hand to d2 and Jinja); asking importlib.resources
+    # cost 20 ms in a process that had not loaded it, such as a MkDocs build with every diagram cached.
+    package = Path(__file__).resolve().parent
+    packaged = package / name
     if packaged.is_dir():
         return packaged
-    checkout = Path(__file__).resolve().parents[2] / name
+    checkout = package.parents[1] / name
     if checkout.is_dir():
         return checkout
     raise FileNotFoundError(f"aksdiag's {name}/ folder is missing from this installation")

@@ -168,14 +168,10 @@ class Embedder:
         except (AksdiagError, ValueError, OSError):
             return False
 
-    def prefetch(self, pages: list[tuple[str, Path, str]], jobs: int) -> None:
+    def prefetch(self, pages: list[tuple[str, Path, str]], jobs: int | None = None) -> None:
         """Render every embed of (page name, page folder, markdown) into the cache, up to `jobs`
-        d2 at once, so the page-by-page pass that follows only reads the cache. Problems are left
-        for that pass to report, in page order."""
-        from concurrent.futures import ThreadPoolExecutor
-
-        from ..compile import d2_limit
-
+        d2 at once (default: the CPU count), so the page-by-page pass that follows only reads the
+        cache. Problems are left for that pass to report, in page order."""
         if self.cache.folder is None:
             return  # nothing to keep the results in
         work = [(self._source(embed, page, page_dir), embed.attrs)
@@ -184,6 +180,13 @@ class Embedder:
         work = [item for item in work if not self._cached(*item)]
         if len(work) < 2:
             return
+        # Only a site with diagrams to draw loads the thread pool and the batch module.
+        from concurrent.futures import ThreadPoolExecutor
+
+        from ..batch import default_jobs
+        from ..compile import d2_limit
+
+        jobs = jobs or default_jobs()
 
         def one(item: tuple[Any, dict[str, str]]) -> None:
             try:

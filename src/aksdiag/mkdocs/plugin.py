@@ -56,8 +56,6 @@ class AksdiagPlugin(BasePlugin[AksdiagConfig]):
 
     def on_files(self, files: Any, config: Any) -> Any:
         """Render the whole site's diagrams in parallel first; pages then take them from the cache."""
-        from ..batch import default_jobs
-
         pages = []
         for file in files.documentation_pages():
             try:
@@ -67,7 +65,7 @@ class AksdiagPlugin(BasePlugin[AksdiagConfig]):
             if "aksdiag" in text or ".y" in text or ".json" in text:
                 src = Path(file.abs_src_path)
                 pages.append((os.path.relpath(src, self.root), src.parent, text))
-        self.embedder.prefetch(pages, self.config.jobs or default_jobs())
+        self.embedder.prefetch(pages, self.config.jobs)
         return files
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
