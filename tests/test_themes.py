@@ -128,7 +128,7 @@ def test_edge_labels_get_the_canvas_behind_them_only_on_the_light_default_canvas
     def fills(options: Options) -> set[str]:
         plan = plan_cluster(load_cluster(EX / "kubenet-byo-vnet.yaml"), options)
         source = d2_source(plan, options, source_name="x")
-        return set(re.findall(r"^\s+snat: \{ style: \{ (fill: \"#FFFFFF\"; )?", source, re.M))
+        return set(re.findall(r"^\s+snat: \{ style: \{ (fill: \"#FFFFFF\"; )?", source, re.MULTILINE))
 
     assert fills(Options()) == {'fill: "#FFFFFF"; '}, "the egress label crosses the VNet border on white"
     for options in (Options(dark="dark"), Options(theme="dark"), Options(theme="neutral")):
