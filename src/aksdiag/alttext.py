@@ -4,15 +4,9 @@ the wording lives here."""
 
 from __future__ import annotations
 
-from .derive.plan import AddressPlan, ModelKey, SourceIP
+from .derive.plan import AddressPlan, SourceIP
+from .derive.profiles import MODEL_NAMES
 
-MODEL_NAMES = {
-    ModelKey.kubenet: "kubenet",
-    ModelKey.azure_cni_node_subnet: "Azure CNI (pods on the node subnet)",
-    ModelKey.azure_cni_overlay: "Azure CNI Overlay",
-    ModelKey.azure_cni_pod_subnet: "Azure CNI with a pod subnet",
-    ModelKey.byo_cni: "bring-your-own CNI",
-}
 EGRESS_DEVICES = {
     "loadBalancer": "a load balancer",
     "natGateway": "a NAT gateway",
@@ -32,7 +26,7 @@ def _sentence(text: str) -> str:
 
 def alt_text(plan: AddressPlan) -> str:
     """One paragraph: cluster, network model, address ranges, node count, egress."""
-    model = MODEL_NAMES.get(plan.model, str(plan.model))
+    model = MODEL_NAMES.get(plan.model.value, str(plan.model))
     if plan.network_policy and plan.network_policy != "none":
         model += f", network policy {plan.network_policy}"
     families = " and ".join(plan.ip_families)

@@ -14,10 +14,9 @@ import json
 from .derive.as_model import Choice
 from .derive.compare import Change, Comparison, Row, Topic
 from .derive.migration import Item, Migration, Status
-from .derive.profiles import PROFILES
+from .derive.profiles import MODEL_NAMES
 
 # The models' names as the diagrams title them: one place, the model's profile.
-MODEL_NAMES = {key.value: profile.title for key, profile in PROFILES.items()}
 
 TOPIC_NAMES = {
     Topic.model: "network model",

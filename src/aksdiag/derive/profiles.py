@@ -54,6 +54,9 @@ PROFILES: dict[ModelKey, ModelProfile] = {
                                    CapacityRule.cni),
 }
 
+# Each model's one name, by ModelKey value: diagrams, tables, alt text, slides and compare say the same.
+MODEL_NAMES: dict[str, str] = {key.value: profile.title for key, profile in PROFILES.items()}
+
 
 @dataclass(frozen=True)
 class PlanProfile:

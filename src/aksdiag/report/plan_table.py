@@ -15,14 +15,7 @@ from typing import Any
 
 from ..derive.catalog import RULES
 from ..derive.plan import AddressPlan, CapacityRow, PodCount
-
-MODEL_NAMES = {
-    "kubenet": "kubenet",
-    "azure-cni-node-subnet": "Azure CNI node subnet",
-    "azure-cni-overlay": "Azure CNI Overlay",
-    "azure-cni-pod-subnet": "Azure CNI Pod Subnet",
-    "byo-cni": "BYO CNI",
-}
+from ..derive.profiles import MODEL_NAMES
 
 
 @dataclass(frozen=True)
@@ -157,7 +150,7 @@ def _md_escape(text: str) -> str:
 
 def markdown(plan: AddressPlan) -> str:
     t = plan_rows(plan)
-    out = [f"# Address plan: {_md_escape(plan.cluster)} ({MODEL_NAMES[plan.model.value]})", ""]
+    out = [f"# Address plan: {_md_escape(plan.cluster)} · {MODEL_NAMES[plan.model.value]}", ""]
     out += [("| range | name | prefix | size | usable | planned | what lives there | nodes now | nodes max | "
              "with surge | pods max | pods with surge |"), "|" + "---|" * 12]
     for r in t.ranges:
