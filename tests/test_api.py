@@ -149,3 +149,16 @@ def test_one_jinja_environment_per_process():
     from aksdiag.render import environment
 
     assert environment() is environment()
+
+
+@pytest.mark.parametrize("name", ["kubenet-basic", "azure-cni-node-subnet", "azure-cni-overlay",
+                                  "azure-cni-pod-subnet", "byo-cni-cilium"])
+def test_a_model_has_one_name_in_the_picture_the_alt_text_and_the_plan(name):
+    from aksdiag.derive.profiles import MODEL_NAMES
+    from aksdiag.report.plan_table import markdown
+
+    made = api.render(ROOT / "examples" / f"{name}.yaml", formats=())
+    model = MODEL_NAMES[made.plan.model.value]
+    assert f'· {model}"' in made.d2  # the picture's title
+    assert f": {model}," in made.alt_text
+    assert markdown(made.plan).splitlines()[0].endswith(f"· {model}")
