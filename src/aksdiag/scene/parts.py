@@ -80,11 +80,16 @@ def pods_label(plan: AddressPlan, pool: PoolPlan, node: NodePlan) -> str:
 def node_shape(plan: AddressPlan, pool: PoolPlan, node: NodePlan, position: int, pods: bool = True,
                big: bool = False) -> Shape:
     kind = POD_KIND[profile_of(plan).model.pod_source]
-    children = (Shape("pods", pods_label(plan, pool, node), kind),) if pods else ()
+    # The node's full name is a tooltip. A browser marks it with an (i) at the shape's top-right
+    # corner: on the node that sits on the subnet's last label line and the node's address, so
+    # it goes on the pod block inside the node when there is one.
+    tip = f"node {node.name}"
+    children = (Shape("pods", pods_label(plan, pool, node), kind, tooltip=tip),) if pods else ()
     ips = "\n".join(str(ip) for ip in node.ips) if len(node.ips) > 1 else f"{node.ips[0]}"
     sep = "\n" if len(node.ips) > 1 else " · "
     icon = "windows" if pool.os == "Windows" else "vm"
-    return Shape(f"n{position}", f"node {position}{sep}{ips}", ShapeKind.node, icon, children, tooltip=node.name)
+    return Shape(f"n{position}", f"node {position}{sep}{ips}", ShapeKind.node, icon, children,
+                 tooltip=None if pods else tip)
 
 
 def more_nodes(pool: PoolPlan, hidden: tuple[NodePlan, ...]) -> Shape:
