@@ -186,7 +186,8 @@ def test_a_folder_others_can_enter_is_not_used(server_env, tmp_path):
 
 def test_off_on_ci_unless_asked_and_off_when_asked():
     assert remote.enabled({}) is True
-    assert remote.enabled({"CI": "true"}) is False
+    assert remote.enabled({"CI": "true"}) is False and remote.enabled({"CI": "1"}) is False
+    assert remote.enabled({"CI": "false"}) is True
     assert remote.enabled({"CI": "true", remote.ENABLE_ENV: "1"}) is True
     assert remote.enabled({remote.ENABLE_ENV: "0"}) is False
 

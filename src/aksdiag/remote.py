@@ -32,7 +32,7 @@ def enabled(environ: os._Environ[str] | dict[str, str] = os.environ) -> bool:
         return True
     # Servers that outlive a CI job keep runners waiting or get killed as orphans; batch mode
     # (`aksdiag render DIR`) is the fast path there.
-    return not environ.get("CI")
+    return environ.get("CI", "").strip().lower() in ("", "0", "false", "no")
 
 
 def server_dir(create: bool = True) -> str | None:
