@@ -253,12 +253,13 @@ def render_key(source: Source, formats: tuple[str, ...], options: Options, cache
 
 
 def render_cached(source: Source, formats: tuple[str, ...], options: Options, cache: RenderCache,
-                  *, extra: Any = None, store: bool = True) -> Made:
+                  *, extra: Any = None, store: bool = True, key: str | None = None) -> Made:
     """`api.render` through the cache. `extra(rendered) -> dict` adds a front end's own derived
-    text to the entry (for example the MkDocs plan table), so a hit needs no plan either."""
+    text to the entry (for example the MkDocs plan table), so a hit needs no plan either.
+    `key`: what `render_key` gave for the same source and options moments ago, if known."""
     from . import api
 
-    key = render_key(source, formats, options, cache)
+    key = key or render_key(source, formats, options, cache)
     hit = cache.get(key, formats)
     if hit is not None:
         return hit

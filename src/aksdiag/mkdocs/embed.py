@@ -134,6 +134,9 @@ class Embedder:
     def __init__(self, settings: Settings, cache: RenderCache):
         self.settings = settings
         self.cache = cache
+        # Cache keys the prefetch computed, for the page pass of the same build: a key hashes
+        # the cluster file and its options, work an unchanged site would otherwise do twice.
+        self._keys: dict[tuple[Any, Any], str | None] = {}
 
     def _options(self, attrs: dict[str, str], dark: bool) -> Any:
         from ..options import Options
@@ -156,15 +159,19 @@ class Embedder:
         return [self._options(attrs, False)] + ([self._options(attrs, True)] if want_dark else [])
 
     def render(self, source: Any, attrs: dict[str, str]) -> tuple[Made, Made | None]:
-        made = [render_cached(source, ("svg",), opts, self.cache, extra=_table_extra) for opts in self._variants(attrs)]
+        made = [render_cached(source, ("svg",), opts, self.cache, extra=_table_extra, key=self._keys.pop((source, opts), None))
+                for opts in self._variants(attrs)]
         return made[0], (made[1] if len(made) > 1 else None)
 
     def _cached(self, source: Any, attrs: dict[str, str]) -> bool:
         from ..cache import render_key
 
         try:
-            return all(self.cache.has(render_key(source, ("svg",), opts, self.cache), ("svg",))
-                       for opts in self._variants(attrs))
+            for opts in self._variants(attrs):
+                key = self._keys[(source, opts)] = render_key(source, ("svg",), opts, self.cache)
+                if not self.cache.has(key, ("svg",)):
+                    return False
+            return True
         except (AksdiagError, ValueError, OSError):
             return False
 
