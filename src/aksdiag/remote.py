@@ -13,6 +13,8 @@ IDLE_ENV = "AKSDIAG_SERVER_IDLE"
 DEFAULT_IDLE = 600.0
 MAX_FDS = 200  # SCM_RIGHTS carries at most 253 descriptors in one message on Linux
 MAX_HEADER = 4 << 20
+TIMEOUT_ENV = "AKSDIAG_SERVER_TIMEOUT"  # seconds for the server to fork the command's child
+START_TIMEOUT = 20.0
 # Limits the child takes from its client, so `ulimit` means the same with and without the server.
 _RLIMITS = ("RLIMIT_AS", "RLIMIT_CORE", "RLIMIT_CPU", "RLIMIT_DATA", "RLIMIT_FSIZE", "RLIMIT_NOFILE",
             "RLIMIT_STACK")
@@ -182,10 +184,15 @@ def run_remote(argv: list[str]) -> int | None:
         if signal.getsignal(sig) != signal.SIG_IGN:  # `nohup aksdiag ...` keeps ignoring SIGHUP
             previous[sig] = signal.signal(sig, forward)
     try:
+        # A server that does not answer (stopped, or stuck) must not hang the command: after
+        # $AKSDIAG_SERVER_TIMEOUT seconds the command runs here; closing the socket stops a
+        # child the server forks late at once (it watches for its client going away).
+        sock.settimeout(_start_timeout())
         sock.sendmsg([len(request).to_bytes(4, "big") + request],
                      [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))])
         started = _read_record(sock)
-    except OSError:
+        sock.settimeout(None)
+    except OSError:  # TimeoutError included
         started = None
     if started is None or started[0] != b"p":
         sock.close()
@@ -212,6 +219,13 @@ def run_remote(argv: list[str]) -> int | None:
         os.kill(os.getpid(), value)
         return 128 + value
     return value
+
+
+def _start_timeout() -> float:
+    try:
+        return max(0.1, float(os.environ.get(TIMEOUT_ENV, START_TIMEOUT)))
+    except ValueError:
+        return START_TIMEOUT
 
 
 def _umask() -> int:
