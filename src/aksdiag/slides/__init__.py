@@ -34,8 +34,8 @@ def _size(png: bytes) -> tuple[int, int]:
         return im.size
 
 
-def pictures(loaded: Loaded, plan: AddressPlan, options: Options) -> list[Picture]:
-    """(view, PNG, alt text) for every view: the one place that asks the render core for pictures."""
+def _view_pngs(plan: AddressPlan, views: tuple[str, ...], options: Options, source_name: str) -> list[bytes]:
+    """A PNG per view: the one place that asks the render core for the deck's pictures."""
     from ..compile import compile_d2
     from ..icons import IconSet
     from ..pipeline import icon_files, render_views
@@ -43,14 +43,17 @@ def pictures(loaded: Loaded, plan: AddressPlan, options: Options) -> list[Pictur
 
     icons = IconSet(options.icons)
     files = icon_files(icons)
-    sources = render_views(plan, tuple(View(v) for v, _ in VIEWS), options, source_name=loaded.doc.name,
+    sources = render_views(plan, tuple(View(v) for v in views), options, source_name=source_name,
                            icons=icons, tooltips=False)
-    out = []
-    for (view, source), (_, name) in zip(sources, VIEWS):
-        png = compile_d2(source, "png", files, timeout=options.timeout, png_engine=options.png_engine)
-        w, h = _size(png)
-        out.append(Picture(view, f"{plan.cluster} · {name}", png, alt_text(plan, view), w, h))
-    return out
+    return [compile_d2(source, "png", files, timeout=options.timeout, png_engine=options.png_engine)
+            for _, source in sources]
+
+
+def pictures(loaded: Loaded, plan: AddressPlan, options: Options) -> list[Picture]:
+    """(view, PNG, alt text) for every view."""
+    pngs = _view_pngs(plan, tuple(v for v, _ in VIEWS), options, loaded.doc.name)
+    return [Picture(view, f"{plan.cluster} · {name}", png, alt_text(plan, view), *_size(png))
+            for png, (view, name) in zip(pngs, VIEWS)]
 
 
 def compare_picture(rv, options: Options) -> Picture:
@@ -65,25 +68,17 @@ def compare_picture(rv, options: Options) -> Picture:
     return Picture("compare", title(rv.comparison), png, alt, w, h)
 
 
-def scenario_pictures(rv, options: Options) -> list[Picture]:
-    """Each design's overview on a slide of its own, today's then the proposed one: the same
-    drawing rules and size, so that flipping between the two slides shows what changes."""
+def scenario_pictures(rv, options: Options, today: Picture) -> list[Picture]:
+    """Each design's overview on a slide of its own, today's (the deck's overview picture) then
+    the proposed one: the same drawing rules and size, so that flipping between the two slides
+    shows what changes."""
     from ..compare_report import MODEL_NAMES
-    from ..compile import compile_d2
-    from ..icons import IconSet
-    from ..pipeline import icon_files, render_views
-    from ..scene import View
 
-    icons = IconSet(options.icons)
-    files = icon_files(icons)
+    [proposed] = _view_pngs(rv.plan_b, ("overview",), options, rv.before.doc.name)
     out = []
-    for plan, when in ((rv.plan_a, "Today"), (rv.plan_b, "Proposed")):
-        [(_, source)] = render_views(plan, (View("overview"),), options, source_name=rv.before.doc.name,
-                                     icons=icons, tooltips=False)
-        png = compile_d2(source, "png", files, timeout=options.timeout, png_engine=options.png_engine)
-        w, h = _size(png)
+    for plan, png, when in ((rv.plan_a, today.png, "Today"), (rv.plan_b, proposed, "Proposed")):
         name = f"{plan.cluster} · {MODEL_NAMES[plan.model.value]}"
-        out.append(Picture("scenario", f"{when}: {name}", png, f"{when}: {name}. " + alt_text(plan), w, h))
+        out.append(Picture("scenario", f"{when}: {name}", png, f"{when}: {name}. " + alt_text(plan), *_size(png)))
     return out
 
 
@@ -98,14 +93,15 @@ def deck_pages(input: Path, options: Options, *, compare_with: Path | None = Non
     prepared = api.load(input)
     loaded, plan = prepared.loaded, api.plan(prepared, options)
     pages = [title_page(plan, loaded.spec.kubernetesVersion)]
-    pages += [picture_page(plan, pic) for pic in pictures(loaded, plan, options)]
+    views = pictures(loaded, plan, options)
+    pages += [picture_page(plan, pic) for pic in views]
     pages += plan_pages(plan)
     if compare_with is not None or as_model is not None:
         from ..review import review
 
         rv = review(input, compare_with, as_model, options)
         pages += comparison_pages(rv.comparison, rv.choices, rv.migration, compare_picture(rv, options),
-                                  scenario_pictures(rv, options))
+                                  scenario_pictures(rv, options, next(p for p in views if p.view == "overview")))
     return pages
 
 
