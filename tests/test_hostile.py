@@ -324,13 +324,14 @@ def _alive(pid: int) -> bool:
         return False
 
 
-@pytest.mark.parametrize("sig,code", [(signal.SIGTERM, 128 + signal.SIGTERM), (signal.SIGINT, 128 + signal.SIGINT)])
-def test_signal_stops_d2_and_removes_the_temporary_folder(tmp_path, sig, code):
+def interrupt_a_render(tmp_path: Path, environ: dict, sig: int, code: int) -> None:
+    """Render with a slow fake d2, send `sig` once d2 runs, and check the command stops as the
+    signal asks: exit `code`, d2 and its helper gone, the temporary folder removed, no output."""
     pids = _fake_slow_d2(tmp_path)
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     out = tmp_path / "x.svg"
-    env = {**os.environ, "AKSDIAG_D2": str(tmp_path / "fake-d2"), "TMPDIR": str(tmp)}
+    env = {**environ, "AKSDIAG_D2": str(tmp_path / "fake-d2"), "TMPDIR": str(tmp)}
     proc = subprocess.Popen([str(EXE), "render", str(BYO), "-o", str(out)], env=env, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 30
@@ -345,6 +346,11 @@ def test_signal_stops_d2_and_removes_the_temporary_folder(tmp_path, sig, code):
     assert not [int(p) for p in pids.read_text().split() if _alive(int(p))], "d2 and its helper are stopped"
     assert not list(tmp.iterdir()), "the temporary folder is removed"
     assert not out.exists()
+
+
+@pytest.mark.parametrize("sig,code", [(signal.SIGTERM, 128 + signal.SIGTERM), (signal.SIGINT, 128 + signal.SIGINT)])
+def test_signal_stops_d2_and_removes_the_temporary_folder(tmp_path, sig, code):
+    interrupt_a_render(tmp_path, dict(os.environ), sig, code)
 
 
 @pytest.mark.slow

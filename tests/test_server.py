@@ -19,7 +19,7 @@ import pytest
 from aksdiag import remote
 
 from .conftest import ROOT
-from .test_hostile import _alive, _fake_slow_d2
+from .test_hostile import _alive, _fake_slow_d2, interrupt_a_render
 
 EXE = Path(sys.executable).parent / "aksdiag"
 BYO = ROOT / "examples" / "kubenet-byo-vnet.yaml"
@@ -131,27 +131,9 @@ def test_the_callers_environment_and_umask_apply(server_env, tmp_path):
 
 @pytest.mark.parametrize("sig,code", [(signal.SIGTERM, 128 + signal.SIGTERM), (signal.SIGINT, 128 + signal.SIGINT)])
 def test_a_signal_to_the_caller_stops_d2_and_removes_the_temporary_folder(server_env, tmp_path, sig, code):
-    pids = _fake_slow_d2(tmp_path)
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
-    out = tmp_path / "x.svg"
-    env = {**server_env, "AKSDIAG_D2": str(tmp_path / "fake-d2"), "TMPDIR": str(tmp)}
-    before = served(env)
-    proc = subprocess.Popen([str(EXE), "render", str(BYO), "-o", str(out)], env=env, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not (pids.exists() and len(pids.read_text().split()) == 2):
-        time.sleep(0.05)
-    assert pids.exists() and list(tmp.iterdir()), "d2 started in the caller's temporary folder"
-    proc.send_signal(sig)
-    _, stderr = proc.communicate(timeout=30)
-    assert proc.returncode == code, stderr
-    assert "Traceback" not in stderr and "interrupted" in stderr
-    time.sleep(0.2)
-    assert not [int(p) for p in pids.read_text().split() if _alive(int(p))], "d2 and its helper are stopped"
-    assert not list(tmp.iterdir()), "the temporary folder is removed"
-    assert not out.exists()
-    assert served(env) == before + 1
+    before = served(server_env)
+    interrupt_a_render(tmp_path, server_env, sig, code)
+    assert served(server_env) == before + 1
 
 
 def test_a_caller_killed_outright_takes_its_d2_with_it(server_env, tmp_path):
