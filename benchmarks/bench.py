@@ -120,8 +120,8 @@ def fifty_inputs(folder: Path) -> list[Path]:
 
 def d2_sources(inputs: list[Path], folder: Path) -> list[Path]:
     from aksdiag import api
-    from aksdiag.icons import IconSet
-    from aksdiag.pipeline import icon_files
+    from aksdiag.d2.icons import IconSet
+    from aksdiag.api.stages import icon_files
 
     for rel, src in icon_files(IconSet()).items():
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -162,7 +162,7 @@ def start_server(env: dict) -> None:
 
 
 def main() -> None:
-    from aksdiag.compile import find_d2
+    from aksdiag.compile.d2 import find_d2
 
     d2 = find_d2()
     missing = mingrammer_missing()

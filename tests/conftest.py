@@ -1,17 +1,12 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
-
-# Every command the suite starts runs in its own process, as on CI; tests/test_server.py runs
-# commands through the fork server on purpose.
-os.environ["AKSDIAG_SERVER"] = "0"
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -58,7 +53,7 @@ class Overviews:
 
     @staticmethod
     def _render(example: Path, fmt: str) -> bytes:
-        from aksdiag.pipeline import Options, load_cluster, plan_cluster, render_bytes
+        from aksdiag.api.stages import Options, load_cluster, plan_cluster, render_bytes
 
         plan = plan_cluster(load_cluster(example), Options())
         return render_bytes(plan, fmt, Options(), source_name=example.name)

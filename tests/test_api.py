@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from aksdiag import api
+from aksdiag.api.stages import Options
 from aksdiag.errors import InputError, RuleError
-from aksdiag.pipeline import Options
 
 from .conftest import EXAMPLES, ROOT
 
@@ -79,7 +79,7 @@ def test_a_rule_violation_is_refused_with_its_line_and_drawn_on_request(tmp_path
 
 def test_loading_never_derives(monkeypatch):
     """Loading validates once; derive runs in plan only (also for Azure documents)."""
-    from aksdiag import pipeline
+    from aksdiag.api import stages as pipeline
 
     calls = []
     real = pipeline.derive
@@ -96,7 +96,7 @@ def test_loading_never_derives(monkeypatch):
 
 
 def test_vnet_overlay_is_applied_before_the_one_validation(tmp_path, monkeypatch):
-    from aksdiag import pipeline
+    from aksdiag.api import stages as pipeline
 
     vnet = tmp_path / "vnet.json"
     vnet.write_text(json.dumps({"name": "myAKSVnet", "properties": {
@@ -131,22 +131,22 @@ def _modules_after(code: str) -> set[str]:
 
 
 def test_version_loads_nothing_but_the_package():
-    loaded = _modules_after("sys.argv = ['aksdiag', '--version']\nfrom aksdiag.entry import main\nmain()")
-    assert loaded == {"aksdiag", "aksdiag.entry"}
+    loaded = _modules_after("sys.argv = ['aksdiag', '--version']\nfrom aksdiag.cli.entry import main\nmain()")
+    assert loaded == {"aksdiag", "aksdiag.cli", "aksdiag.cli.entry"}
 
 
 def test_help_loads_no_renderer_model_or_templates():
-    loaded = _modules_after("sys.argv = ['aksdiag', 'render', '--help']\nfrom aksdiag.entry import main\n"
+    loaded = _modules_after("sys.argv = ['aksdiag', 'render', '--help']\nfrom aksdiag.cli.entry import main\n"
                             "try:\n    main()\nexcept SystemExit:\n    pass")
-    assert "aksdiag.cli" in loaded
+    assert "aksdiag.cli.app" in loaded
     # typer itself imports pydantic (typer._adapters); none of our stages may load.
-    heavy = {"jinja2", "yaml", "aksdiag.render", "aksdiag.pipeline", "aksdiag.model", "aksdiag.scene",
+    heavy = {"jinja2", "yaml", "aksdiag.d2.render", "aksdiag.api.stages", "aksdiag.model", "aksdiag.scene",
              "aksdiag.derive", "aksdiag.load", "aksdiag.compile"}
     assert not loaded & heavy, loaded & heavy
 
 
 def test_one_jinja_environment_per_process():
-    from aksdiag.render import environment
+    from aksdiag.d2.render import environment
 
     assert environment() is environment()
 

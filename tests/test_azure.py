@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from aksdiag.load.azure import managed_cluster_to_spec_data
-from aksdiag.pipeline import (
+from aksdiag.api.stages import (
     Options,
     d2_source,
     load_cluster,
     plan_cluster,
     render_bytes,
 )
+from aksdiag.load.azure import managed_cluster_to_spec_data
 
 from .conftest import SHARED, pool_renamed
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from aksdiag.batch import find_inputs
-from aksdiag.compile import find_d2
+from aksdiag.compile.d2 import find_d2
 
 from .conftest import ROOT
 
@@ -142,8 +142,8 @@ def test_cache_key_covers_what_changes_the_output(tree, monkeypatch):
     from dataclasses import replace
 
     from aksdiag.api import Source
-    from aksdiag.cache import cache_key
-    from aksdiag.pipeline import Options
+    from aksdiag.api.stages import Options
+    from aksdiag.batch.cache import cache_key
 
     path = tree / "docs" / "kubenet-basic.yaml"
     base = cache_key(Source(path=path), Options(), "0.9.0")
@@ -199,7 +199,7 @@ def test_a_missing_file_is_reported_not_a_traceback(tree, counting_d2):
 
 
 def test_a_look_alike_d2_never_shares_cache_entries(tmp_path, monkeypatch):
-    from aksdiag.cache import d2_fingerprint
+    from aksdiag.compile.binary import d2_fingerprint
 
     monkeypatch.setenv("AKSDIAG_CACHE_DIR", str(tmp_path / "cache"))
     prints = []

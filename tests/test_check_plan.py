@@ -16,7 +16,7 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from aksdiag.cli import app
+from aksdiag.cli.app import app
 
 from .conftest import ROOT, SHARED, pool_renamed
 

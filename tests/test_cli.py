@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from aksdiag.cli import app
+from aksdiag.cli.app import app
 
 from .conftest import ROOT
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from aksdiag.api.compare import review
+from aksdiag.api.stages import Options, load_cluster
 from aksdiag.derive import derive
 from aksdiag.derive.as_model import TargetModel, as_model
 from aksdiag.derive.compare import Change, Topic, compare
 from aksdiag.derive.migration import Status
-from aksdiag.pipeline import Options, load_cluster
-from aksdiag.review import review
 
 from .conftest import EXAMPLES, ROOT, example_id
 

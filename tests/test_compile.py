@@ -8,10 +8,10 @@ from io import BytesIO
 
 import pytest
 
-from aksdiag.compile import PNG_SCALE, compile_d2, svgs_to_pdf
+from aksdiag.api.stages import Options, load_cluster, plan_cluster, render_bytes
+from aksdiag.compile.d2 import PNG_SCALE, compile_d2, svgs_to_pdf
+from aksdiag.compile.raster import PDF_PAGE_LIMIT_PT, RASTER_LIMIT, svg_size
 from aksdiag.errors import RenderWarning
-from aksdiag.pipeline import Options, load_cluster, plan_cluster, render_bytes
-from aksdiag.rasterise import PDF_PAGE_LIMIT_PT, RASTER_LIMIT, svg_size
 
 from .conftest import EXAMPLES, example_id
 from .ocr import drawn_addresses
@@ -154,8 +154,8 @@ def test_pdf_of_a_huge_drawing_keeps_every_address_as_text(big_svg):
 def test_cli_prints_the_scaling_warning_and_writes_the_png(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
-    from aksdiag import pipeline
-    from aksdiag.cli import app
+    from aksdiag.api import stages as pipeline
+    from aksdiag.cli.app import app
 
     # The scene is not under test here: hand the real compiler a drawing that is too large.
     monkeypatch.setattr(pipeline, "d2_source", lambda *a, **k: _big_source())
@@ -167,7 +167,7 @@ def test_cli_prints_the_scaling_warning_and_writes_the_png(tmp_path, monkeypatch
 
 
 def test_d2_version_is_checked(tmp_path, monkeypatch):
-    from aksdiag.compile import compile_d2
+    from aksdiag.compile.d2 import compile_d2
     from aksdiag.errors import CompileError
 
     fake = tmp_path / "d2"

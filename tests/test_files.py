@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from aksdiag.d2.icons import IconSet
 from aksdiag.errors import InputError
-from aksdiag.icons import IconSet
 
 from .conftest import ROOT
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aksdiag.pipeline import Options, d2_source, load_cluster, plan_cluster
+from aksdiag.api.stages import Options, d2_source, load_cluster, plan_cluster
 
 from .conftest import EXAMPLES, example_id
 
@@ -20,9 +20,9 @@ def test_example_d2_matches_golden(example, golden):
 
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from aksdiag.compare_report import render_table
+from aksdiag.api.compare import compare_d2, review
 from aksdiag.derive.as_model import TargetModel
-from aksdiag.review import compare_d2, review
+from aksdiag.report.compare import render_table
 
 from .conftest import ROOT
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from aksdiag.d2.icons import IconSet
 from aksdiag.errors import InputError
-from aksdiag.icons import IconSet
 
 from .conftest import ROOT
 
@@ -231,7 +231,7 @@ def _az_with_subnets(net: dict, subnets: list[str]) -> dict:
      "dnsServiceIP": "172.16.0.10", "dockerBridgeCidr": "192.168.0.1/16"},
 ])
 def test_placeholder_subnets_never_overlap_and_raise_no_finding(tmp_path, net):
-    from aksdiag.pipeline import Options, load_cluster, plan_cluster
+    from aksdiag.api.stages import Options, load_cluster, plan_cluster
 
     doc = tmp_path / "c.json"
     doc.write_text(json.dumps(_az_with_subnets(net, ["a", "b", "c"])))

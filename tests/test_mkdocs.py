@@ -13,7 +13,7 @@ from typing import ClassVar
 
 import pytest
 
-from aksdiag.compile import find_d2
+from aksdiag.compile.d2 import find_d2
 
 from .conftest import ROOT
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from aksdiag.pipeline import Options, d2_source, load_cluster, plan_cluster
+from aksdiag.api.stages import Options, d2_source, load_cluster, plan_cluster
 
 from .conftest import ROOT
 

@@ -10,7 +10,7 @@ import socket
 
 import pytest
 
-from aksdiag.compile import compile_d2
+from aksdiag.compile.d2 import compile_d2
 
 from .conftest import EXAMPLES, example_id
 from .ocr import SCORES, at_width, drawn_addresses, read_text, recovered

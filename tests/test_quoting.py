@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from aksdiag.compile import find_d2
-from aksdiag.d2text import ELLIPSIS, LABEL_LIMIT, d2_key, d2_string, display_text
+from aksdiag.api.stages import Loaded, Options, plan_cluster, render_bytes
+from aksdiag.compile.d2 import find_d2
+from aksdiag.d2.quote import ELLIPSIS, LABEL_LIMIT, d2_key, d2_string, display_text
 from aksdiag.load import Document
 from aksdiag.model import ClusterSpec
-from aksdiag.pipeline import Loaded, Options, plan_cluster, render_bytes
 from aksdiag.scene import View
 
 D2 = find_d2()

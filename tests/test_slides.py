@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from aksdiag.api.stages import Options
 from aksdiag.derive.as_model import TargetModel
-from aksdiag.pipeline import Options
 from aksdiag.slides import build_deck, deck_pages
 from aksdiag.slides.pdf_writer import page_svg
 
@@ -158,13 +158,13 @@ def test_pdf_has_the_same_pages_with_selectable_text(tmp_path, pages):
 
 def _drawn_addresses(view: str) -> set[str]:
     """The addresses a view's labels carry, read from its D2 source (labels are quoted strings)."""
-    from aksdiag.pipeline import load_cluster, plan_cluster, render_views
+    from aksdiag.api.stages import load_cluster, plan_cluster, render_views
     from aksdiag.scene import View
 
     if view == "scenario":  # the first is today's overview
         view = "overview"
     if view == "compare":
-        from aksdiag.review import compare_d2, review
+        from aksdiag.api.compare import compare_d2, review
 
         source = compare_d2(review(BYO, None, TargetModel.overlay, Options()), Options())
     else:

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from aksdiag.compile import compile_d2
-from aksdiag.icons import IconSet
-from aksdiag.pipeline import Options, d2_source, icon_files, load_cluster, plan_cluster
-from aksdiag.render import DARK_THEMES, THEMES
+from aksdiag.api.stages import Options, d2_source, icon_files, load_cluster, plan_cluster
+from aksdiag.compile.d2 import compile_d2
+from aksdiag.d2.icons import IconSet
+from aksdiag.d2.render import DARK_THEMES, THEMES
 
 from .conftest import ROOT
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from aksdiag.pipeline import (
+from aksdiag.api.stages import (
     Options,
     d2_source,
     load_cluster,

@@ -31,6 +31,6 @@ def test_wheel_in_fresh_venv_renders_an_example(tmp_path):
     svg = (work / "c.svg").read_text()
     assert "192.168.1.4" in svg and "data:image/svg+xml;base64," in svg
     # The installed package resolves its own data, not this checkout's.
-    where = subprocess.run([str(py), "-c", "from aksdiag.resources import templates_dir; print(templates_dir())"],
+    where = subprocess.run([str(py), "-c", "from aksdiag.runtime.resources import templates_dir; print(templates_dir())"],
                            cwd=work, capture_output=True, text=True, check=True).stdout
     assert str(env_dir) in where

@@ -6,6 +6,7 @@ import ipaddress
 
 from ..errors import Problem, RuleError
 from ..model import ClusterSpec
+from ..model.observed import Observed
 from .capacity import (
     capacity,
     cluster_capacity,
@@ -26,7 +27,7 @@ from .network_models import (
     static_blocks_per_node,
     usable_addresses,
 )
-from .observed import Observed, apply_observed
+from .observed import apply_observed, compare_routes
 from .plan import (
     AddressPlan,
     APIServerPlan,
@@ -86,7 +87,7 @@ def derive(spec: ClusterSpec, observed: Observed | None = None, *, allow_errors:
     cluster_cap = cluster_capacity(r, caps)
     route_table = _route_table(r, model_plan.pod_routes, pools)
     if observed is not None and observed.route_table is not None and route_table is not None:
-        route_table = observed.route_table.compare(route_table, pools, nodes_observed=bool(observed.nodes))
+        route_table = compare_routes(observed.route_table, route_table, pools, nodes_observed=bool(observed.nodes))
     findings += _fit(r, use, route_table)
     if route_table is not None:
         findings += [finding("route-drift", "routeTable", route=x.name, drift=x.drift)

@@ -8,81 +8,51 @@ route, for the diagram to mark.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from ..model import IPAddress, IPNetwork
+from ..errors import Problem
+from ..load.source import Document, Loc
+from ..model import ClusterSpec
+from ..model.observed import Observed, ObservedNode, ObservedRouteTable, pool_of
 from .plan import NodePlan, PoolPlan, RoutePlan, RouteTablePlan
+from .resolve import DEFAULT_POD_CIDR, ModelKey, model_key
 
 
-@dataclass(frozen=True)
-class ObservedNode:
-    name: str
-    pool: str | None
-    ips: tuple[IPAddress, ...]
-    pod_cidrs: tuple[IPNetwork, ...]
-
-
-@dataclass(frozen=True)
-class ObservedRoute:
-    name: str
-    prefix: IPNetwork
-    next_hop_type: str
-    next_hop_ip: IPAddress | None
-
-
-@dataclass(frozen=True)
-class ObservedRouteTable:
-    name: str
-    routes: tuple[ObservedRoute, ...]
-
-    def compare(self, planned: RouteTablePlan, pools: tuple[PoolPlan, ...], nodes_observed: bool) -> RouteTablePlan:
-        """Mark each route that disagrees with the nodes; without a node list, the nodes are the plan's."""
-        nodes = [n for p in pools for n in p.nodes]
-        by_ip = {ip: n for n in nodes for ip in n.ips}
-        by_block = {b: n for n in nodes for b in n.pod_blocks}
-        routes: list[RoutePlan] = []
-        routed: set[tuple[str, int]] = set()
-        for rt in self.routes:
-            hop_node = by_ip.get(rt.next_hop_ip) if rt.next_hop_ip is not None else None
-            block_node = by_block.get(rt.prefix)
-            looks_aks = rt.name.startswith("aks-") or hop_node is not None or block_node is not None
-            if not looks_aks:
-                routes.append(RoutePlan(rt.name, rt.prefix, rt.next_hop_type, rt.next_hop_ip, "user"))
-                continue
-            drift = None
-            node = hop_node or block_node
-            if hop_node is None and block_node is None:
-                drift = "route to no node" if nodes_observed else "no planned node has this IP (--nodes gives the real ones)"
-            elif hop_node is None and block_node is not None:
-                drift = f"next hop is not {block_node.name}'s IP"
-            elif hop_node is not None and rt.prefix not in hop_node.pod_blocks:
-                have = ", ".join(map(str, hop_node.pod_blocks)) or "none"
-                drift = f"prefix differs from the node's pod CIDR ({have})"
-            if node is not None and drift is None:
-                routed.add((node.name, rt.prefix.version))
-            routes.append(RoutePlan(rt.name, rt.prefix, rt.next_hop_type, rt.next_hop_ip, "aks",
-                                    node.name if node else None, drift))
-        for n in nodes if nodes_observed else ():
-            for b in n.pod_blocks:
-                if (n.name, b.version) not in routed:
-                    hop = next((ip for ip in n.ips if ip.version == b.version), None)
-                    routes.append(RoutePlan(f"(missing) {n.name}", b, "VirtualAppliance", hop, "aks", n.name,
-                                            "node has no route"))
-        return replace(planned, name=self.name, routes=tuple(routes))
-
-
-@dataclass(frozen=True)
-class Observed:
-    nodes: tuple[ObservedNode, ...] | None = None
-    route_table: ObservedRouteTable | None = None
-
-
-def pool_of(node: ObservedNode) -> str | None:
-    if node.pool:
-        return node.pool
-    parts = node.name.split("-")
-    # aks-<pool>-<id>-vmss000000 (VMSS) or aks-<pool>-<id>-0 (availability set, pre-2019)
-    return parts[1] if len(parts) >= 4 and parts[0] == "aks" else None
+def compare_routes(observed: ObservedRouteTable, planned: RouteTablePlan, pools: tuple[PoolPlan, ...],
+                   nodes_observed: bool) -> RouteTablePlan:
+    """Mark each route that disagrees with the nodes; without a node list, the nodes are the plan's."""
+    nodes = [n for p in pools for n in p.nodes]
+    by_ip = {ip: n for n in nodes for ip in n.ips}
+    by_block = {b: n for n in nodes for b in n.pod_blocks}
+    routes: list[RoutePlan] = []
+    routed: set[tuple[str, int]] = set()
+    for rt in observed.routes:
+        hop_node = by_ip.get(rt.next_hop_ip) if rt.next_hop_ip is not None else None
+        block_node = by_block.get(rt.prefix)
+        looks_aks = rt.name.startswith("aks-") or hop_node is not None or block_node is not None
+        if not looks_aks:
+            routes.append(RoutePlan(rt.name, rt.prefix, rt.next_hop_type, rt.next_hop_ip, "user"))
+            continue
+        drift = None
+        node = hop_node or block_node
+        if hop_node is None and block_node is None:
+            drift = "route to no node" if nodes_observed else "no planned node has this IP (--nodes gives the real ones)"
+        elif hop_node is None and block_node is not None:
+            drift = f"next hop is not {block_node.name}'s IP"
+        elif hop_node is not None and rt.prefix not in hop_node.pod_blocks:
+            have = ", ".join(map(str, hop_node.pod_blocks)) or "none"
+            drift = f"prefix differs from the node's pod CIDR ({have})"
+        if node is not None and drift is None:
+            routed.add((node.name, rt.prefix.version))
+        routes.append(RoutePlan(rt.name, rt.prefix, rt.next_hop_type, rt.next_hop_ip, "aks",
+                                node.name if node else None, drift))
+    for n in nodes if nodes_observed else ():
+        for b in n.pod_blocks:
+            if (n.name, b.version) not in routed:
+                hop = next((ip for ip in n.ips if ip.version == b.version), None)
+                routes.append(RoutePlan(f"(missing) {n.name}", b, "VirtualAppliance", hop, "aks", n.name,
+                                        "node has no route"))
+    return replace(planned, name=observed.name, routes=tuple(routes))
 
 
 def apply_observed(pools: tuple[PoolPlan, ...], observed: Observed) -> tuple[PoolPlan, ...]:
@@ -104,3 +74,31 @@ def apply_observed(pools: tuple[PoolPlan, ...], observed: Observed) -> tuple[Poo
             index += 1
         out.append(replace(p, nodes=tuple(nodes), count=len(nodes)))
     return tuple(out)
+
+
+def foreign_nodes(nodes: tuple[ObservedNode, ...], doc: Document, spec: ClusterSpec) -> list[Problem]:
+    """Nodes of a pool the cluster does not have, or with a pod CIDR outside the cluster's:
+    merged silently they would be drawn as the cluster's own, so they are refused."""
+    pools = [p.name for p in spec.nodePools]
+    net = spec.networkProfile
+    # Only kubenet and Overlay give nodes blocks of a cluster pod CIDR (the AKS default if unset).
+    cidrs: list = []
+    if model_key(spec) in (ModelKey.kubenet, ModelKey.azure_cni_overlay):
+        cidrs = list(net.podCidrs or [net.podCidr or DEFAULT_POD_CIDR])
+    single = isinstance(doc.data, dict) and doc.data.get("kind") == "Node"
+    problems = []
+    for i, node in enumerate(nodes):
+        at: Loc = () if single else ("items", i)
+        pool = pool_of(node)
+        if pool not in pools and not (pool is None and len(pools) == 1):
+            said = f"belongs to pool {pool!r}" if pool else "names no pool (no agentpool label)"
+            problems.append(doc.problem(f"node {node.name!r} {said}, which this cluster does not have (pools: "
+                                        f"{', '.join(pools)}): is the node list from another cluster?",
+                                        (*at, "metadata")))
+        for block in node.pod_cidrs:
+            same_family = [c for c in cidrs if c.version == block.version]
+            if same_family and not any(block.subnet_of(c) for c in same_family):  # type: ignore[arg-type]
+                problems.append(doc.problem(
+                    f"node {node.name!r} has pod CIDR {block}, outside the cluster's pod CIDR "
+                    f"{', '.join(map(str, same_family))}: is the node list from another cluster?", (*at, "spec")))
+    return problems

@@ -6,9 +6,8 @@ import ipaddress
 from pathlib import Path
 from typing import Any
 
-from ..derive.observed import Observed, ObservedNode, ObservedRoute, ObservedRouteTable
-from ..errors import InputError, Problem
-from ..model import ClusterSpec
+from ..errors import InputError
+from ..model.observed import Observed, ObservedNode, ObservedRoute, ObservedRouteTable
 from .azure import _ci, _ci_at
 from .source import Document, Loc, parse_document
 
@@ -155,37 +154,6 @@ def load_observed(nodes: Path | None, route_table: Path | None) -> tuple[Observe
         doc = parse_document(route_table, "route table")
         observed_rt = route_table_from_json(doc.data, doc)
     return Observed(nodes=observed_nodes, route_table=observed_rt), nodes_doc
-
-
-def foreign_nodes(nodes: tuple[ObservedNode, ...], doc: Document, spec: ClusterSpec) -> list[Problem]:
-    """Nodes of a pool the cluster does not have, or with a pod CIDR outside the cluster's:
-    merged silently they would be drawn as the cluster's own, so they are refused."""
-    from ..derive.observed import pool_of
-    from ..derive.resolve import DEFAULT_POD_CIDR, ModelKey, model_key
-
-    pools = [p.name for p in spec.nodePools]
-    net = spec.networkProfile
-    # Only kubenet and Overlay give nodes blocks of a cluster pod CIDR (the AKS default if unset).
-    cidrs: list = []
-    if model_key(spec) in (ModelKey.kubenet, ModelKey.azure_cni_overlay):
-        cidrs = list(net.podCidrs or [net.podCidr or DEFAULT_POD_CIDR])
-    single = isinstance(doc.data, dict) and doc.data.get("kind") == "Node"
-    problems = []
-    for i, node in enumerate(nodes):
-        at: Loc = () if single else ("items", i)
-        pool = pool_of(node)
-        if pool not in pools and not (pool is None and len(pools) == 1):
-            said = f"belongs to pool {pool!r}" if pool else "names no pool (no agentpool label)"
-            problems.append(doc.problem(f"node {node.name!r} {said}, which this cluster does not have (pools: "
-                                        f"{', '.join(pools)}): is the node list from another cluster?",
-                                        (*at, "metadata")))
-        for block in node.pod_cidrs:
-            same_family = [c for c in cidrs if c.version == block.version]
-            if same_family and not any(block.subnet_of(c) for c in same_family):  # type: ignore[arg-type]
-                problems.append(doc.problem(
-                    f"node {node.name!r} has pod CIDR {block}, outside the cluster's pod CIDR "
-                    f"{', '.join(map(str, same_family))}: is the node list from another cluster?", (*at, "spec")))
-    return problems
 
 
 def vnet_from_json(data: Any, source: str | Document, where: dict[Loc, Loc] | None = None) -> dict[str, Any]:

@@ -7,8 +7,8 @@ import shutil
 import subprocess
 from typing import Any
 
-from ..derive.observed import Observed
 from ..errors import LiveError, Problem
+from ..model.observed import Observed
 from .azure import _ci, managed_cluster_to_spec_data
 from .enrich import merged_vnet, nodes_from_json, route_table_from_json, vnet_from_json
 from .source import Document

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..cache import Made, RenderCache, render_cached
+from ..batch.cache import Made, RenderCache, render_cached
 from ..errors import AksdiagError, Problem
 
 CLUSTER_SUFFIXES = (".yaml", ".yml", ".json")
@@ -164,7 +164,7 @@ class Embedder:
         return made[0], (made[1] if len(made) > 1 else None)
 
     def _cached(self, source: Any, attrs: dict[str, str]) -> bool:
-        from ..cache import render_key
+        from ..batch.cache import render_key
 
         try:
             for opts in self._variants(attrs):
@@ -191,7 +191,7 @@ class Embedder:
         from concurrent.futures import ThreadPoolExecutor
 
         from ..batch import default_jobs
-        from ..compile import d2_limit
+        from ..compile.d2 import d2_limit
 
         jobs = jobs or default_jobs()
 

@@ -23,11 +23,12 @@ class _Embeds(Preprocessor):
         self.ext = ext
 
     def run(self, lines: list[str]) -> list[str]:
-        from ..cache import RenderCache, default_cache_dir
+        from ..batch.cache import RenderCache
+        from ..runtime.resources import cache_dir
         from .embed import Embedder, Settings
 
         embedder = Embedder(Settings(dark=self.ext.getConfig("dark"), table=self.ext.getConfig("table")),
-                            RenderCache(default_cache_dir()))
+                            RenderCache(cache_dir()))
 
         def store(data: bytes, suffix: str) -> str:
             return f"data:image/svg+xml;base64,{base64.b64encode(data).decode()}"

@@ -36,15 +36,16 @@ class AksdiagConfig(Config):
 
 class AksdiagPlugin(BasePlugin[AksdiagConfig]):
     def on_config(self, config: Any) -> Any:
-        from ..cache import RenderCache, default_cache_dir
+        from ..batch.cache import RenderCache
         from ..options import Options
+        from ..runtime.resources import cache_dir
         from .embed import Embedder, Settings
 
         options = Options(layout=self.config.layout, draw_unsupported=self.config.draw_unsupported,
                           max_nodes=self.config.max_nodes)
         folder = None
         if self.config.cache:
-            folder = Path(self.config.cache_dir) if self.config.cache_dir else default_cache_dir()
+            folder = Path(self.config.cache_dir) if self.config.cache_dir else cache_dir()
             if not folder.is_absolute():
                 folder = Path(config.config_file_path).parent / folder
         self.embedder = Embedder(Settings(dark=self.config.dark, table=self.config.table, options=options),

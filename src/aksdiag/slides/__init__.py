@@ -10,9 +10,9 @@ from io import BytesIO
 from pathlib import Path
 
 from .. import api
+from ..api.stages import Loaded, Options
 from ..derive.as_model import TargetModel
 from ..derive.plan import AddressPlan
-from ..pipeline import Loaded, Options
 from .deck import Page, Picture, comparison_pages, picture_page, plan_pages, title_page
 
 # One picture slide per view; capacity is a native table instead (numbers a reviewer edits).
@@ -22,7 +22,7 @@ VIEWS = (("overview", "Overview"), ("addresses", "Addresses and routes"), ("egre
 
 def alt_text(plan: AddressPlan, view: str = "overview") -> str:
     """What the picture shows, for someone who cannot see it: the plan's alt text, named by view."""
-    from ..alttext import alt_text as plan_alt_text
+    from ..report.alttext import alt_text as plan_alt_text
 
     return f"{dict(VIEWS).get(view, view)} view. " + plan_alt_text(plan)
 
@@ -36,9 +36,9 @@ def _size(png: bytes) -> tuple[int, int]:
 
 def _view_pngs(plan: AddressPlan, views: tuple[str, ...], options: Options, source_name: str) -> list[bytes]:
     """A PNG per view: the one place that asks the render core for the deck's pictures."""
-    from ..compile import compile_d2
-    from ..icons import IconSet
-    from ..pipeline import icon_files, render_views
+    from ..api.stages import icon_files, render_views
+    from ..compile.d2 import compile_d2
+    from ..d2.icons import IconSet
     from ..scene import View
 
     icons = IconSet(options.icons)
@@ -57,8 +57,8 @@ def pictures(loaded: Loaded, plan: AddressPlan, options: Options) -> list[Pictur
 
 
 def compare_picture(rv, options: Options) -> Picture:
-    from ..compare_report import title
-    from ..review import compare_bytes
+    from ..api.compare import compare_bytes
+    from ..report.compare import title
 
     png = compare_bytes(rv, "png", options)
     w, h = _size(png)
@@ -72,7 +72,7 @@ def scenario_pictures(rv, options: Options, today: Picture) -> list[Picture]:
     """Each design's overview on a slide of its own, today's (the deck's overview picture) then
     the proposed one: the same drawing rules and size, so that flipping between the two slides
     shows what changes."""
-    from ..compare_report import MODEL_NAMES
+    from ..report.compare import MODEL_NAMES
 
     [proposed] = _view_pngs(rv.plan_b, ("overview",), options, rv.before.doc.name)
     out = []
@@ -83,7 +83,7 @@ def scenario_pictures(rv, options: Options, today: Picture) -> list[Picture]:
 
 
 def _rows(rv) -> list[dict[str, str]]:
-    from ..compare_report import table_rows
+    from ..report.compare import table_rows
 
     return table_rows(rv.comparison, all_rows=False)
 
@@ -97,7 +97,7 @@ def deck_pages(input: Path, options: Options, *, compare_with: Path | None = Non
     pages += [picture_page(plan, pic) for pic in views]
     pages += plan_pages(plan)
     if compare_with is not None or as_model is not None:
-        from ..review import review
+        from ..api.compare import review
 
         rv = review(input, compare_with, as_model, options)
         pages += comparison_pages(rv.comparison, rv.choices, rv.migration, compare_picture(rv, options),

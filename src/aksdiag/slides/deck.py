@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..compare_report import MODEL_NAMES, choice_line, migration_lines, table_rows
-from ..compare_report import title as compare_title
 from ..derive.as_model import Choice
 from ..derive.compare import Comparison
 from ..derive.migration import Migration
 from ..derive.plan import AddressPlan, Severity
+from ..report.compare import MODEL_NAMES, choice_line, migration_lines, table_rows
+from ..report.compare import title as compare_title
 from ..report.plan_table import _pods as pods_text
 from ..report.plan_table import plan_rows as plan_tables
 

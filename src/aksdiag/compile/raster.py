@@ -25,7 +25,7 @@ import tempfile
 from io import BytesIO
 from pathlib import Path
 
-from .errors import CompileError, Problem
+from ..errors import CompileError, Problem
 
 _FACE = re.compile(
     rb'font-family:\s*(d2-\d+-font-([\w-]+));\s*src:\s*url\("data:application/font-woff;base64,([A-Za-z0-9+/=]+)"\)'

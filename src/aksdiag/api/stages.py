@@ -9,16 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .compile import compile_d2
-from .derive import AddressPlan, Observed, derive
-from .errors import AksdiagError, InputError, Problem, RuleError
-from .icons import ICON_NAMES, IconSet
-from .load import Document, parse_document, parse_field, validate_spec
-from .load.azure import cluster_document, converted_document, is_managed_cluster
-from .model import ClusterSpec
-from .options import Options
-from .render import render_d2
-from .scene import View, build_scene, views_of
+from ..compile.d2 import compile_d2
+from ..d2.icons import ICON_NAMES, IconSet
+from ..d2.render import render_d2
+from ..derive import AddressPlan, Observed, derive
+from ..errors import AksdiagError, InputError, Problem, RuleError
+from ..load import Document, parse_document, parse_field, validate_spec
+from ..load.azure import cluster_document, converted_document, is_managed_cluster
+from ..model import ClusterSpec
+from ..options import Options
+from ..scene import View, build_scene, views_of
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ def render_bytes(plan: AddressPlan, fmt: str, options: Options, *, source_name: 
         raise InputError(Problem(f"--view all makes several pages: write .pdf or .d2, not .{fmt} "
                                  "(or pick one view)", field="--view"))
     try:
-        from .compile import svgs_to_pdf  # the vector multi-page PDF, where it exists
+        from ..compile.d2 import svgs_to_pdf  # the vector multi-page PDF, where it exists
     except ImportError:  # d2's own PDF: one page per layer
         source = d2_source(plan, options, source_name=source_name, icons=icons, tooltips=False)
         return compile_d2(source, "pdf", files, timeout=options.timeout, png_engine=options.png_engine)

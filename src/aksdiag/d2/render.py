@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from .d2text import d2_key, d2_string
-from .once import once
-from .resources import templates_dir
+from ..runtime.once import once
+from ..runtime.resources import templates_dir
+from .quote import d2_key, d2_string
 from .themes import DARK_THEMES, THEMES
 
 if TYPE_CHECKING:  # jinja2 loads on the first render, not when the module is imported
     import jinja2
 
-    from .scene import Scene
+    from ..scene import Scene
 
 
 def _path(dotted: str) -> str:
@@ -22,16 +22,12 @@ def _path(dotted: str) -> str:
 
 @once
 def environment() -> jinja2.Environment:
-    """One Jinja environment per process: it caches the compiled templates across renders, and
-    their bytecode across processes (keyed by each template's checksum), so a one-off render
-    does not compile the templates again."""
+    """One Jinja environment per process: it compiles each template once and keeps it for every
+    render. No bytecode cache on disk: Jinja loads that with marshal, so whoever could write the
+    folder would run code as the user."""
     import jinja2
 
-    from .cache import jinja_bytecode_dir
-
-    folder = jinja_bytecode_dir()
     env = jinja2.Environment(
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(folder)) if folder else None,
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # the output is D2, escaped by the `d2` filter, not HTML

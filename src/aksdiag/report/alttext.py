@@ -4,8 +4,8 @@ the wording lives here."""
 
 from __future__ import annotations
 
-from .derive.plan import AddressPlan, SourceIP
-from .derive.profiles import MODEL_NAMES
+from ..derive.plan import AddressPlan, SourceIP
+from ..derive.profiles import MODEL_NAMES
 
 EGRESS_DEVICES = {
     "loadBalancer": "a load balancer",

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from .compare_report import MODEL_NAMES
-from .derive.compare import Change, Comparison, Topic
-from .derive.plan import AddressPlan, CrossNode, NodePlan
-from .scene.types import Edge, EdgeKind, Shape
+from ..derive.compare import Change, Comparison, Topic
+from ..derive.plan import AddressPlan, CrossNode, NodePlan
+from ..derive.profiles import MODEL_NAMES
+from .types import Edge, EdgeKind, Shape
 
 COMPARE_NODES = 3  # the compare is about the model, not the scale: three nodes show every path
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..scene.compare import CompareScene
 from .render import environment
-from .scene_compare import CompareScene
 
 
 def render_compare_d2(scene: CompareScene, icon: Callable[[str], str], *, scenarios: bool = False) -> str:

@@ -15,8 +15,8 @@ import re
 import stat
 from pathlib import Path
 
-from .errors import InputError, Problem
-from .resources import icons_dir
+from ..errors import InputError, Problem
+from ..runtime.resources import icons_dir
 
 ICON_NAMES = (
     "vm", "windows", "vmss", "vnet", "subnet", "pod", "route-table", "lb", "public-ip", "nat", "nsg",

@@ -17,11 +17,11 @@ from typing import Annotated
 
 import typer
 
-from . import __version__
-from .errors import AksdiagError, InputError, Interrupted, Problem
-from .options import ALL_VIEWS, VIEWS
+from .. import __version__
+from ..d2.themes import DARK_THEMES, THEMES
+from ..errors import AksdiagError, InputError, Interrupted, Problem
+from ..options import ALL_VIEWS, VIEWS
 from .output import output_target
-from .themes import DARK_THEMES, THEMES
 
 app = typer.Typer(
     name="aksdiag",
@@ -129,8 +129,8 @@ def render(
 
     Exit codes: 0 done; 1 with --check, outputs missing or stale; 2 bad input (in a batch: any file).
     """
-    from . import api
-    from .options import Options
+    from .. import api
+    from ..options import Options
 
     paths = inputs or []
     try:
@@ -149,13 +149,13 @@ def render(
             if nodes or route_table or vnet or cluster or connected:
                 raise InputError(Problem("--nodes, --route-table, --vnet, --cluster and --connected describe one "
                                          "cluster; render it on its own", field="--nodes"))
-            from .batch_cli import run_batch
+            from .batch import run_batch
 
             code = run_batch(paths, options, out_dir=out_dir, formats=format, jobs=jobs, check=check,
                              patterns=pattern, excludes=exclude, cache_dir=cache_dir, no_cache=no_cache)
             raise typer.Exit(code)
         if az:
-            from .load.live import load_live
+            from ..load.live import load_live
 
             live_doc, observed = load_live(resource_group, name, nodes=with_nodes, route_table=with_route_table,
                                            vnet=with_vnet)
@@ -238,7 +238,7 @@ class PlanFormat(str, Enum):
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the cluster description (for editors' YAML language server)."""
-    from .model import json_schema
+    from ..model import json_schema
 
     typer.echo(json.dumps(json_schema(), indent=2))
 
@@ -263,11 +263,11 @@ def check(
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
 ) -> None:
     """Check designs against AKS's rules: exit 0 clean, 1 findings at or above --fail-on, 2 bad input."""
-    from . import api
-    from .derive.plan import Severity
-    from .options import Options
-    from .pipeline import locate_field
-    from .report.findings import FORMATS, FileResult, Located
+    from .. import api
+    from ..api.stages import locate_field
+    from ..derive.plan import Severity
+    from ..options import Options
+    from ..report.findings import FORMATS, FileResult, Located
 
     results: list[FileResult] = []
     bad = failed = False
@@ -331,9 +331,9 @@ def plan(
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
 ) -> None:
     """The address plan as a table: every range, its use, and the nodes and pods that fit, with upgrade surge."""
-    from . import api
-    from .options import Options
-    from .report.plan_table import FORMATS
+    from .. import api
+    from ..options import Options
+    from ..report.plan_table import FORMATS
 
     try:
         source = api.Source(path=input, nodes=nodes, route_table=route_table, vnet=vnet, cluster=cluster,
@@ -357,8 +357,8 @@ def import_(
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
 ) -> None:
     """Write the editable YAML description of a real cluster."""
-    from .load.export import spec_to_yaml
-    from .pipeline import load_cluster
+    from ..api.stages import load_cluster
+    from ..load.export import spec_to_yaml
 
     try:
         target = output_target(output or "-", input, "yaml", [input], default_suffix=".yaml",
@@ -392,14 +392,12 @@ def main_options(
 
 @functools.lru_cache(maxsize=1)
 def command() -> typer.core.TyperGroup:
-    """The click command typer builds from `app`: built once per process, so that the fork
-    server builds it before it forks and a command's child only parses (typer would spend
-    15 ms building it on every call)."""
+    """The click command typer builds from `app`, built once per process."""
     return typer.main.get_command(app)
 
 
 def main() -> None:
-    from .interrupt import signals_unwind
+    from ..runtime.interrupt import signals_unwind
 
     try:
         # The whole command, not only d2's part: Ctrl-C while a file loads is the same
@@ -414,34 +412,4 @@ def main() -> None:
 
 
 # The design-review commands live in their own module; importing it registers them on `app`.
-from . import cli_review  # noqa: F401
-
-server_app = typer.Typer(help="The fork server that spares repeated commands Python's start-up "
-                              "(off on CI; AKSDIAG_SERVER=0 turns it off).", no_args_is_help=True)
-app.add_typer(server_app, name="server")
-
-
-@server_app.command("status")
-def server_status() -> None:
-    """Whether this installation's server runs, where its socket is, and what it has served."""
-    from . import remote
-
-    path, pid, info = remote.status()
-    state = "on" if remote.enabled() else "off (AKSDIAG_SERVER=0, or CI without AKSDIAG_SERVER=1)"
-    typer.echo(f"server: {state}")
-    typer.echo(f"socket: {path}")
-    if "failed" in info:
-        typer.echo(f"running: no; it failed to start ({info['failed']}); commands run in their own process")
-    elif pid is None:
-        typer.echo("running: no (the next command starts one)" if remote.enabled() else "running: no")
-    else:
-        typer.echo(f"running: pid {pid}, {info.get('served', '?')} commands served, "
-                   f"{info.get('running', '?')} running now")
-
-
-@server_app.command("stop")
-def server_stop() -> None:
-    """Stop this installation's server (after the commands it runs now)."""
-    from . import remote
-
-    typer.echo("aksdiag: server stopped" if remote.stop() else "aksdiag: no server was running")
+from . import review  # noqa: F401

@@ -11,10 +11,10 @@ import csv
 import io
 import json
 
-from .derive.as_model import Choice
-from .derive.compare import Change, Comparison, Row, Topic
-from .derive.migration import Item, Migration, Status
-from .derive.profiles import MODEL_NAMES
+from ..derive.as_model import Choice
+from ..derive.compare import Change, Comparison, Row, Topic
+from ..derive.migration import Item, Migration, Status
+from ..derive.profiles import MODEL_NAMES
 
 # The models' names as the diagrams title them: one place, the model's profile.
 

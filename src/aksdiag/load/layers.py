@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..derive.observed import Observed
+from ..model.observed import Observed
 from .enrich import merged_vnet, vnet_from_json
 from .source import Document, Loc, parse_document
 

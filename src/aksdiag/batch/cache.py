@@ -18,99 +18,19 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
-from .once import once
+from .. import __version__
+from ..compile.binary import d2_fingerprint
+from ..runtime.once import once
 
 if TYPE_CHECKING:
-    from .api import Rendered, Source
-    from .options import Options
+    from ..api import Rendered, Source
+    from ..options import Options
 
-CACHE_ENV = "AKSDIAG_CACHE_DIR"
 FORMAT_VERSION = "1"  # bump when what an entry holds changes
 
 
-def default_cache_dir() -> Path:
-    configured = os.environ.get(CACHE_ENV)
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "aksdiag"
 
 
-def jinja_bytecode_dir() -> Path | None:
-    """Where compiled templates are kept between processes; None if it cannot be made."""
-    folder = default_cache_dir() / "jinja"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return folder
-
-
-def _binary_id(binary: str) -> str | None:
-    try:
-        real = os.path.realpath(binary)
-        st = os.stat(real)
-    except OSError:
-        return None
-    return hashlib.sha256(f"{real}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}".encode()).hexdigest()[:32]
-
-
-def known_d2_version(binary: str) -> tuple[int, int, int] | None:
-    """What `d2 --version` said for this very file (same path, size, mtime), without running it."""
-    ident = _binary_id(binary)
-    try:
-        text = (default_cache_dir() / "d2-version" / ident).read_text() if ident else ""
-        major, minor, patch = (int(x) for x in text.split("."))
-    except (OSError, ValueError):
-        return None
-    return major, minor, patch
-
-
-def remember_d2_version(binary: str, version: tuple[int, int, int]) -> tuple[int, int, int]:
-    ident = _binary_id(binary)
-    if ident:
-        try:
-            RenderCache._write(default_cache_dir() / "d2-version" / ident, ".".join(map(str, version)).encode())
-        except OSError:
-            pass  # only slower next time
-    return version
-
-
-def d2_fingerprint(binary: str | None = None) -> str:
-    """d2's version and the digest of the binary's bytes: a look-alike binary that answers
-    `--version` the same (a test double, a patched build) can never share cache entries.
-    The digest is computed once per binary file and remembered beside its version."""
-    from .compile import find_d2
-
-    return _d2_fingerprint(binary or find_d2())
-
-
-@once
-def _d2_fingerprint(binary: str) -> str:
-    from .compile import d2_version_string
-
-    version = d2_version_string(binary)
-    ident = _binary_id(binary)
-    memo = default_cache_dir() / "d2-version" / f"{ident}.sha256" if ident else None
-    try:
-        digest = memo.read_text() if memo else ""
-    except OSError:
-        digest = ""
-    if len(digest) != 64:
-        h = hashlib.sha256()
-        with open(binary, "rb") as fh:
-            # Big blocks: the hash runs beside the imports (batch start), and each block means
-            # waiting for the GIL again, up to the 5 ms switch interval (1 MB blocks: ~125 ms for 42 MB).
-            for block in iter(lambda: fh.read(1 << 24), b""):
-                h.update(block)
-        digest = h.hexdigest()
-        if memo:
-            try:
-                RenderCache._write(memo, digest.encode())
-            except OSError:
-                pass
-    return f"{version} {digest}"
 
 
 def _hash_tree(folder: Path, h: Any) -> None:
@@ -124,12 +44,12 @@ def _hash_tree(folder: Path, h: Any) -> None:
 def _resources_digest() -> str:
     """Templates, bundled icons and aksdiag's own code, hashed once per process: a changed
     template or scene (even without a new version number, in a checkout) is a different output."""
-    from .resources import icons_dir, templates_dir
+    from ..runtime.resources import icons_dir, templates_dir
 
     h = hashlib.sha256()
     for folder in (templates_dir(), icons_dir()):
         _hash_tree(folder, h)
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]  # the aksdiag package
     for path in sorted(package.rglob("*.py")):
         h.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
@@ -257,7 +177,7 @@ def render_cached(source: Source, formats: tuple[str, ...], options: Options, ca
     """`api.render` through the cache. `extra(rendered) -> dict` adds a front end's own derived
     text to the entry (for example the MkDocs plan table), so a hit needs no plan either.
     `key`: what `render_key` gave for the same source and options moments ago, if known."""
-    from . import api
+    from .. import api
 
     key = key or render_key(source, formats, options, cache)
     hit = cache.get(key, formats)

@@ -14,9 +14,9 @@ from typing import Annotated
 
 import typer
 
-from .cli import Layout, _fail, app
-from .errors import AksdiagError, InputError, Problem
-from .options import TARGET_MODELS
+from ..errors import AksdiagError, InputError, Problem
+from ..options import TARGET_MODELS
+from .app import Layout, _fail, app
 from .output import output_target
 
 
@@ -33,7 +33,7 @@ DIAGRAM_SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".d2": "d2"}
 
 
 def _second(b: Path | None, as_model: Enum | None):
-    from .derive.as_model import TargetModel
+    from ..derive.as_model import TargetModel
 
     if b is not None and as_model is not None:
         raise InputError(Problem("give a second cluster B or --as MODEL, not both", field="--as"))
@@ -62,9 +62,9 @@ def compare(
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
 ) -> None:
     """Compare two designs by what they derive: pod addressing, routes, source IPs, capacity, findings."""
-    from .compare_report import render_table
-    from .pipeline import Options
-    from .review import compare_bytes, review
+    from ..api.compare import compare_bytes, review
+    from ..api.stages import Options
+    from ..report.compare import render_table
 
     try:
         target = _second(b, as_model)
@@ -108,9 +108,9 @@ def slides(
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
 ) -> None:
     """A design-review deck: title, one picture per view, native plan and findings tables, notes."""
-    from .derive.as_model import TargetModel
-    from .pipeline import Options
-    from .slides import build_deck
+    from ..api.stages import Options
+    from ..derive.as_model import TargetModel
+    from ..slides import build_deck
 
     try:
         if output == "-" or Path(output).suffix.lower() not in (".pptx", ".pdf"):

@@ -8,19 +8,19 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import api
-from .compare_report import choice_line
-from .compile import compile_d2
-from .derive import AddressPlan, derive
-from .derive.as_model import Choice, TargetModel, as_model
-from .derive.compare import Comparison, compare
-from .derive.migration import Migration, kubenet_to_overlay
-from .errors import InputError
-from .icons import IconSet
-from .load import parse_field
-from .pipeline import Loaded, Options, icon_files, plan_cluster
-from .render_compare import render_compare_d2
-from .scene_compare import build_compare_scene
+from .. import api
+from ..compile.d2 import compile_d2
+from ..d2.icons import IconSet
+from ..d2.render_compare import render_compare_d2
+from ..derive import AddressPlan, derive
+from ..derive.as_model import Choice, TargetModel, as_model
+from ..derive.compare import Comparison, compare
+from ..derive.migration import Migration, kubenet_to_overlay
+from ..errors import InputError
+from ..load import parse_field
+from ..report.compare import choice_line
+from ..scene.compare import build_compare_scene
+from .stages import Loaded, Options, icon_files, plan_cluster
 
 
 @dataclass(frozen=True)

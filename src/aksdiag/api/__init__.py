@@ -22,13 +22,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
-from .errors import AksdiagError, InputError, Problem
+from ..errors import AksdiagError, InputError, Problem
 
 if TYPE_CHECKING:  # the heavy stages load on first use, so `import aksdiag.api` stays cheap
-    from .derive import AddressPlan, Observed
-    from .derive.plan import Finding
-    from .options import Options
-    from .pipeline import Loaded
+    from ..derive import AddressPlan, Observed
+    from ..derive.plan import Finding
+    from ..options import Options
+    from .stages import Loaded
 
 OUTPUT_FORMATS = ("svg", "png", "pdf", "d2")
 
@@ -103,12 +103,13 @@ def load(source: SourceLike | Prepared, **overlays: Any) -> Prepared:
     """Read, lay every overlay over the data, validate once. Raises `AksdiagError` on bad input."""
     if isinstance(source, Prepared):
         return source
-    from .load import Document, parse_document
-    from .load.azure import cluster_document, converted_document, is_managed_cluster
-    from .load.enrich import foreign_nodes, load_observed
-    from .load.overlay import fit_vnet_to_nodes, with_connected, with_real_vnet
-    from .load.source import parse_json, parse_yaml
-    from .pipeline import validate_document
+    from ..derive.observed import foreign_nodes
+    from ..load import Document, parse_document
+    from ..load.azure import cluster_document, converted_document, is_managed_cluster
+    from ..load.enrich import load_observed
+    from ..load.layers import fit_vnet_to_nodes, with_connected, with_real_vnet
+    from ..load.source import parse_json, parse_yaml
+    from .stages import validate_document
 
     src = as_source(source, **overlays)
     if src.path is not None:
@@ -144,14 +145,14 @@ def load(source: SourceLike | Prepared, **overlays: Any) -> Prepared:
 
 
 def _options(options: Options | None) -> Options:
-    from .options import Options
+    from ..options import Options
 
     return options if options is not None else Options()
 
 
 def plan(source: SourceLike | Prepared, options: Options | None = None, **overlays: Any) -> AddressPlan:
     """The address plan, for front ends that draw nothing. Raises `AksdiagError` (RuleError, InputError)."""
-    from .pipeline import plan_cluster
+    from .stages import plan_cluster
 
     prepared = load(source, **overlays)
     return plan_cluster(prepared.loaded, _options(options), prepared.observed)
@@ -184,11 +185,11 @@ def render(source: SourceLike | Prepared, *, formats: tuple[str, ...] | list[str
     Raises `AksdiagError` for anything the user can fix; d2's problems are `CompileError`s.
     Compile warnings (a scaled-down PNG, ...) are returned, not printed.
     """
-    from .alttext import alt_text
-    from .compile import d2_version_string
-    from .icons import IconSet
-    from .pipeline import d2_source, render_bytes
-    from .reproducible import reproducible
+    from ..compile.d2 import d2_version_string
+    from ..compile.reproducible import reproducible
+    from ..d2.icons import IconSet
+    from ..report.alttext import alt_text
+    from .stages import d2_source, render_bytes
 
     unknown = [f for f in formats if f not in OUTPUT_FORMATS]
     if unknown:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .batch import (
+from ..batch import (
     DEFAULT_EXCLUDES,
     DEFAULT_PATTERNS,
     Outcome,
@@ -18,9 +18,10 @@ from .batch import (
     plan_jobs,
     run,
 )
-from .cache import RenderCache, default_cache_dir
-from .errors import InputError, Problem
-from .options import Options
+from ..batch.cache import RenderCache
+from ..errors import InputError, Problem
+from ..options import Options
+from ..runtime.resources import cache_dir as default_cache_dir
 
 BATCH_FORMATS = ("svg", "png", "pdf", "d2")
 

@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError, Problem
+from ..errors import InputError, Problem
 
 FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".d2": "d2"}
 STDOUT = "-"

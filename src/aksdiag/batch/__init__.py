@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import AksdiagError, InputError, Problem
+from ..errors import AksdiagError, InputError, Problem
 
 if TYPE_CHECKING:
+    from ..options import Options
     from .cache import RenderCache
-    from .options import Options
 
 # A folder walk renders cluster documents only: YAML and JSON, minus the configuration files
 # that live beside them in a docs repository (MkDocs, pre-commit) and anything hidden.
@@ -104,7 +104,7 @@ def _current(target: Path) -> bytes | None:
 
 def run_job(job: Job, options: Options, cache: RenderCache, *, check: bool,
             write: Callable[[Path, bytes], None]) -> Outcome:
-    from .api import Source
+    from ..api import Source
     from .cache import render_cached
 
     try:
@@ -140,7 +140,7 @@ def run(jobs: list[Job], options: Options, cache: RenderCache, *, workers: int, 
         _python_ready(cache.folder is not None)
         if d2_ready is not None:
             d2_ready.result()
-    from .compile import d2_limit
+    from ..compile.d2 import d2_limit
 
     results: dict[int, Outcome] = {}
     # Twice the threads, `workers` d2 at a time: while d2 draws one file, Python prepares the next.
@@ -155,8 +155,8 @@ def run(jobs: list[Job], options: Options, cache: RenderCache, *, workers: int, 
 
 
 def _d2_ready(keyed: bool) -> None:
-    from .cache import d2_fingerprint
-    from .compile import d2_version_string
+    from ..compile.binary import d2_fingerprint
+    from ..compile.d2 import d2_version_string
 
     d2_fingerprint() if keyed else d2_version_string()
 
@@ -167,8 +167,11 @@ def _python_ready(keyed: bool) -> None:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        from . import alttext, api, pipeline, reproducible  # noqa: F401  (the stages' imports, once, here)
-        from .render import environment
+        from .. import api  # noqa: F401
+        from ..api import stages  # noqa: F401
+        from ..compile import reproducible  # noqa: F401
+        from ..d2.render import environment
+        from ..report import alttext  # noqa: F401  (the stages' imports, once, here)
 
         environment()
         if keyed:
