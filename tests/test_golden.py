@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from aksdiag.api.stages import Options, d2_source, load_cluster, plan_cluster
+from aksdiag.options import View
 
 from .conftest import EXAMPLES, example_id
 
@@ -14,6 +15,18 @@ def test_example_d2_matches_golden(example, golden):
     loaded = load_cluster(example)
     plan = plan_cluster(loaded, Options())
     assert d2_source(plan, Options(), source_name=example.name) == golden
+
+
+# Every other view of every example, one golden each: a label dropped from any view shows in a diff.
+OTHER_VIEWS = [v for v in View if v is not View.overview]
+
+
+@pytest.mark.parametrize("view", OTHER_VIEWS, ids=str)
+@pytest.mark.parametrize("example", EXAMPLES, ids=example_id)
+def test_view_d2_matches_golden(example, view, golden):
+    options = Options(view=view.value)
+    plan = plan_cluster(load_cluster(example), options)
+    assert d2_source(plan, options, source_name=example.name) == golden
 
 
 # Comparisons, pinned as readable text: the table a reviewer reads and the D2 of both diagrams.

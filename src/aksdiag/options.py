@@ -7,12 +7,64 @@ without loading pydantic, the scene or the templates (a warm MkDocs build never 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
-# What a diagram can say, one 16:9 slide each (`scene.View` has one member per name), and the
-# name that asks for all of them. Here, not in the scene, so the CLI offers them without loading it.
-VIEWS = ("overview", "addresses", "egress", "capacity", "api")
+
+class View(StrEnum):
+    """What a diagram can say, one picture each: the registry every channel reads (the CLI's
+    `--view`, MkDocs' `view=`, slides, the scene's builders, the README table).
+
+    Here, not in the scene, so a channel offers the choices without loading a stage."""
+
+    overview = "overview"
+    addresses = "addresses"
+    egress = "egress"
+    capacity = "capacity"
+    api = "api"
+
+    @property
+    def title(self) -> str:
+        return _VIEW_TEXT[self][0]
+
+    @property
+    def help(self) -> str:
+        return _VIEW_TEXT[self][1]
+
+
+_VIEW_TEXT = {
+    View.overview: ("Overview", "nodes with their pods, the numbered pod-to-pod path, the way out, the API server"),
+    View.addresses: ("Addresses and routes", "every subnet, node IP, pod block and route"),
+    View.egress: ("Egress and source IP", "the packet's way out, the source IP at each hop"),
+    View.capacity: ("Capacity", "what the subnets hold per model, with surge; findings"),
+    View.api: ("API server access", "how nodes reach the API server"),
+}
+
+# The `--view` value that asks for every view (pages of a PDF, layers of a .d2, one file each otherwise).
 ALL_VIEWS = "all"
+VIEWS = tuple(v.value for v in View)
+
+
+class OutputFormat(StrEnum):
+    """What a render can make: the registry the CLI (`--format`, `-o`'s extension), api, batch
+    and MkDocs read."""
+
+    svg = "svg"
+    png = "png"
+    pdf = "pdf"
+    d2 = "d2"
+
+    @property
+    def suffix(self) -> str:
+        return f".{self.value}"
+
+    @property
+    def compiled(self) -> bool:
+        """Made by the d2 binary (and its rasterisers), not by aksdiag's templates alone."""
+        return self is not OutputFormat.d2
+
+
+OUTPUT_FORMATS = tuple(f.value for f in OutputFormat)
 # The models `compare --as` and `slides --as` accept (`derive.as_model.TargetModel` has one member each).
 TARGET_MODELS = ("kubenet", "overlay", "azure-cni", "pod-subnet", "none")
 

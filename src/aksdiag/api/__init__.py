@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
 from ..errors import AksdiagError, InputError, Problem
+from ..options import OUTPUT_FORMATS
 
 if TYPE_CHECKING:  # the heavy stages load on first use, so `import aksdiag.api` stays cheap
     from ..derive import AddressPlan, Observed
@@ -30,7 +31,6 @@ if TYPE_CHECKING:  # the heavy stages load on first use, so `import aksdiag.api`
     from ..options import Options
     from .stages import Loaded
 
-OUTPUT_FORMATS = ("svg", "png", "pdf", "d2")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import typer
 from .. import __version__
 from ..d2.themes import DARK_THEMES, THEMES
 from ..errors import AksdiagError, InputError, Interrupted, Problem
-from ..options import ALL_VIEWS, VIEWS
+from ..options import ALL_VIEWS, VIEWS, View
 from .output import output_target
 
 app = typer.Typer(
@@ -42,7 +42,7 @@ class Layout(str, Enum):
 # The theme names live with their D2 ids in `render`; the CLI only offers them.
 Theme = Enum("Theme", {name: name for name in ("default", *THEMES)}, type=str)
 Dark = Enum("Dark", {name: name for name in DARK_THEMES}, type=str)
-ViewName = Enum("ViewName", {name: name for name in (*VIEWS, ALL_VIEWS)}, type=str)
+ViewName = Enum("ViewName", {name: name for name in (*VIEWS, ALL_VIEWS)}, type=str)  # type: ignore[misc]
 
 
 class PngEngine(str, Enum):
@@ -91,9 +91,9 @@ def render(
     cache_dir: Annotated[Path | None, typer.Option("--cache-dir", metavar="DIR", help="Batch: the render cache folder "
                          "(default: $AKSDIAG_CACHE_DIR or ~/.cache/aksdiag).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Batch: render everything again.")] = False,
-    view: Annotated[ViewName, typer.Option(help="What the diagram says: overview, addresses (every node, pod block "
-                    "and route), egress (the way out, source IP per hop), capacity (and findings), api; all: "
-                    "every view, as pages of a PDF or layers of a .d2.")] = ViewName["overview"],
+    view: Annotated[ViewName, typer.Option(help="What the diagram says: " + "; ".join(
+                    f"{v.value} ({v.help})" for v in View) + "; all: every view, as pages of a PDF or layers of "
+                    "a .d2.")] = ViewName["overview"],
     layout: Annotated[Layout, typer.Option(help="D2 layout engine.")] = Layout.elk,
     theme: Annotated[Theme, typer.Option(help="D2 theme for the light rendering.")] = Theme["default"],
     dark: Annotated[Dark | None, typer.Option(help="Also embed a dark variant (SVG follows the viewer's "

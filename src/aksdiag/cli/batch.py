@@ -20,17 +20,15 @@ from ..batch import (
 )
 from ..batch.cache import RenderCache
 from ..errors import InputError, Problem
-from ..options import Options
+from ..options import OUTPUT_FORMATS, Options
 from ..runtime.resources import cache_dir as default_cache_dir
-
-BATCH_FORMATS = ("svg", "png", "pdf", "d2")
 
 
 def _formats(text: str | None) -> tuple[str, ...]:
     formats = tuple(dict.fromkeys(f.strip().lower() for f in (text or "svg").split(",") if f.strip()))
-    bad = [f for f in formats if f not in BATCH_FORMATS]
+    bad = [f for f in formats if f not in OUTPUT_FORMATS]
     if bad or not formats:
-        raise InputError(Problem(f"unknown format {bad[0] if bad else text!r}; allowed: {', '.join(BATCH_FORMATS)}",
+        raise InputError(Problem(f"unknown format {bad[0] if bad else text!r}; allowed: {', '.join(OUTPUT_FORMATS)}",
                                  field="--format"))
     return formats
 

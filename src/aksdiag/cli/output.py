@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, Problem
+from ..options import OutputFormat
 
-FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".d2": "d2"}
+FORMATS = {f.suffix: f.value for f in OutputFormat}
 STDOUT = "-"
 # Paths that name an already open file (the process's own descriptors): written
 # through even when what is behind them is a regular file, which the shell owns.

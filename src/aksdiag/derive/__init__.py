@@ -33,7 +33,6 @@ from .plan import (
     APIServerPlan,
     EgressPlan,
     Finding,
-    ModelKey,
     PoolPlan,
     RoutePlan,
     RouteTablePlan,
@@ -41,6 +40,7 @@ from .plan import (
     SourceIP,
     SubnetPlan,
 )
+from .profiles import PROFILES
 from .resolve import Resolved, resolve
 from .rules import addresses, combinations, finding, references
 
@@ -106,10 +106,9 @@ def derive(spec: ClusterSpec, observed: Observed | None = None, *, allow_errors:
         location=spec.location,
         resource_group=spec.resourceGroup,
         model=r.model,
-        network_plugin=(net.networkPlugin.value if net.networkPlugin else
-                        ("kubenet" if r.model == ModelKey.kubenet else "azure")),
+        network_plugin=net.networkPlugin.value if net.networkPlugin else PROFILES[r.model].network_plugin,
         network_plugin_mode=(net.networkPluginMode.value if net.networkPluginMode else
-                             ("overlay" if r.model == ModelKey.azure_cni_overlay else None)),
+                             PROFILES[r.model].plugin_mode),
         network_policy=r.network_policy,
         dataplane=r.dataplane,
         ip_families=r.ip_families,
@@ -252,7 +251,7 @@ def _fit(r: Resolved, use: dict[str, int], rt: RouteTablePlan | None) -> list[Fi
         on = r.pools_on(s.name) if s.name in r.pool_subnet.values() else []
         for p in on:  # pools upgrade one at a time: the largest surge must fit
             n = r.pool_surge[p.name].nodes(p.count)
-            cost = 1 + r.pool_max_pods[p.name] if r.model == ModelKey.azure_cni_node_subnet else 1
+            cost = PROFILES[r.model].node_subnet_ips(r.pool_max_pods[p.name])
             if n * cost > extra:
                 extra, surge_nodes = n * cost, n
         for p in pod_users.get(s.name, []):
@@ -267,7 +266,7 @@ def _fit(r: Resolved, use: dict[str, int], rt: RouteTablePlan | None) -> list[Fi
         out += _static_blocks_fit(r, s.name, field, pod_users.get(s.name, []))
     nodes = sum(p.count for p in r.spec.nodePools)
     surge_now = max((r.pool_surge[p.name].nodes(p.count) for p in r.spec.nodePools), default=0)
-    if r.model in (ModelKey.kubenet, ModelKey.azure_cni_overlay):
+    if PROFILES[r.model].pod_cidr_per_node:
         blocks = pod_cidr_blocks(r) or 0
         field = "networkProfile.podCidrs" if r.spec.networkProfile.podCidrs else "networkProfile.podCidr"
         prefix = ", ".join(map(str, r.pod_cidrs))

@@ -15,7 +15,8 @@ from typing import Any
 
 from ..errors import InputError, Problem
 from ..model import ClusterSpec, IPNetwork
-from .plan import ModelKey
+from .plan import ModelKey, PodAddresses
+from .profiles import PROFILES
 from .resolve import (
     DEFAULT_MAX_PODS,
     DEFAULT_POD_CIDR,
@@ -72,23 +73,18 @@ def as_model(spec: ClusterSpec, target: TargetModel) -> tuple[ClusterSpec, tuple
             del net[field]
             choices.append(Choice(f"networkProfile.{field}", None, why))
 
-    plugin, mode = {
-        ModelKey.kubenet: ("kubenet", None),
-        ModelKey.azure_cni_overlay: ("azure", "overlay"),
-        ModelKey.azure_cni_node_subnet: ("azure", None),
-        ModelKey.azure_cni_pod_subnet: ("azure", None),
-        ModelKey.byo_cni: ("none", None),
-    }[target.key]
+    profile = PROFILES[target.key]
+    plugin, mode = profile.network_plugin, profile.plugin_mode
     set_net("networkPlugin", plugin, "model")
     if mode:
         set_net("networkPluginMode", mode, "model")
     else:
         drop_net("networkPluginMode", "model")
 
-    if target.key in (ModelKey.kubenet, ModelKey.azure_cni_overlay):
+    if profile.pod_cidr_per_node:
         if "podCidr" not in net and "podCidrs" not in net:
             set_net("podCidr", str(DEFAULT_POD_CIDR), "needed")
-    elif target.key != ModelKey.byo_cni:
+    elif profile.pod_addresses is not PodAddresses.unmanaged:
         drop_net("podCidr", "unsupported")
         drop_net("podCidrs", "unsupported")
     if target.key != ModelKey.byo_cni:
@@ -103,7 +99,7 @@ def as_model(spec: ClusterSpec, target: TargetModel) -> tuple[ClusterSpec, tuple
         drop_net("networkPolicy", "unsupported")
 
     pools: list[dict[str, Any]] = data["nodePools"]
-    if target.key != ModelKey.azure_cni_pod_subnet:
+    if not profile.pod_subnets:
         for i, pool in enumerate(pools):
             for field in ("podSubnetName", "podIPAllocationMode"):
                 if field in pool:

@@ -34,6 +34,7 @@ from .plan import (
     PodCount,
     Surge,
 )
+from .profiles import PROFILES, CapacityRule
 from .resolve import DEFAULT_MAX_PODS, Resolved
 
 COMPARED = (ModelKey.kubenet, ModelKey.azure_cni_node_subnet, ModelKey.azure_cni_overlay)
@@ -109,11 +110,12 @@ def _row(model: ModelKey, max_pods: int, caps: list[_Cap], surge: Callable[[int]
     best = min(caps, key=lambda c: c.nodes)
     nodes = max(best.nodes, 0)
     with_surge = min(fit_with_surge(c.nodes, surge) for c in caps)
-    if model in (ModelKey.kubenet, ModelKey.azure_cni_node_subnet):
+    rule = PROFILES[model].capacity_rule
+    if rule in (CapacityRule.routes, CapacityRule.subnet_per_pod):
         kind, pods, pods_s = PodCount.reserved, nodes * max_pods, with_surge * max_pods
-    elif model == ModelKey.azure_cni_overlay:
+    elif rule is CapacityRule.overlay_nodes:
         kind, pods, pods_s = PodCount.per_node, None, None
-    elif model == ModelKey.byo_cni:
+    elif rule is CapacityRule.cni:
         kind, pods, pods_s = PodCount.unmanaged, None, None
     elif pod_budget is not None:
         kind, pods = PodCount.ip_budget, pod_budget
@@ -134,10 +136,10 @@ def _shown_surge(r: Resolved, pools: list[str]) -> Surge:
 
 def _shared_caps(r: Resolved, model: ModelKey, others: int) -> list[_Cap]:
     caps = [_Cap(CLUSTER_NODE_LIMIT - others, Limit.cluster)]
-    if model in (ModelKey.kubenet, ModelKey.azure_cni_overlay):
+    if PROFILES[model].pod_cidr_per_node:
         blocks = pod_cidr_blocks(r)
         caps.append(_Cap((blocks if blocks is not None else 256) - others, Limit.pod_cidr))
-    if model == ModelKey.kubenet:
+    if PROFILES[model].capacity_rule is CapacityRule.routes:
         per = routes_per_node(r)
         caps.append(_Cap(route_budget(r) // per - others, Limit.routes))
     return caps
@@ -156,7 +158,7 @@ def node_subnet_capacity(r: Resolved, subnet: str) -> Capacity:
     current_pods = r.pool_max_pods[pools[0]] if pools else DEFAULT_MAX_PODS[r.model]
 
     def caps(model: ModelKey, max_pods: int) -> list[_Cap]:
-        cost = 1 + max_pods if model == ModelKey.azure_cni_node_subnet else 1
+        cost = PROFILES[model].node_subnet_ips(max_pods)
         return [_Cap(room // cost, Limit.subnet), *_shared_caps(r, model, others)]
 
     rows = []
@@ -167,7 +169,7 @@ def node_subnet_capacity(r: Resolved, subnet: str) -> Capacity:
     if not any(row.current for row in rows):
         model_caps = caps(r.model, current_pods)
         budget = None
-        if r.model == ModelKey.azure_cni_pod_subnet:
+        if PROFILES[r.model].pod_subnets:
             extra, budget = _pod_subnet_caps(r, pools)
             model_caps += extra
         rows.append(_row(r.model, current_pods, model_caps, surge, shown, True, budget))
@@ -210,7 +212,7 @@ def pod_subnet_capacity(r: Resolved, subnet: str) -> Capacity:
 
 def capacity(r: Resolved) -> tuple[Capacity, ...]:
     out = [node_subnet_capacity(r, name) for name in dict.fromkeys(r.pool_subnet.values())]
-    if r.model == ModelKey.azure_cni_pod_subnet:
+    if PROFILES[r.model].pod_subnets:
         names = {s.name for s in r.vnet.subnets}
         out += [pod_subnet_capacity(r, name) for name in dict.fromkeys(
             p.podSubnetName for p in r.spec.nodePools if p.podSubnetName in names)]
@@ -224,18 +226,18 @@ def cluster_capacity(r: Resolved, per_subnet: tuple[Capacity, ...]) -> ClusterCa
     surge_now = max((r.pool_surge[p.name].nodes(p.count) for p in r.spec.nodePools), default=0)
     subnet_total = sum(_subnet_only(r, c) for c in per_subnet if c.role == "nodes")
     caps = [_Cap(subnet_total, Limit.subnet), *_shared_caps(r, r.model, 0)]
-    if r.model == ModelKey.azure_cni_pod_subnet:
+    if PROFILES[r.model].pod_subnets:
         pod_total = sum(c.rows[0].nodes for c in per_subnet if c.role == "pods")
         caps.append(_Cap(pod_total, Limit.pod_subnet))
     best = min(caps, key=lambda c: c.nodes)
     with_surge = min(fit_with_surge(c.nodes, surge) for c in caps)
-    blocks = pod_cidr_blocks(r) if r.model in (ModelKey.kubenet, ModelKey.azure_cni_overlay) else None
-    budget = route_budget(r) if r.model == ModelKey.kubenet else None
+    blocks = pod_cidr_blocks(r) if PROFILES[r.model].pod_cidr_per_node else None
+    budget = route_budget(r) if PROFILES[r.model].capacity_rule is CapacityRule.routes else None
     return ClusterCapacity(nodes_now, surge_now, max(best.nodes, 0), with_surge, best.limit, blocks, budget)
 
 
 def _subnet_only(r: Resolved, cap: Capacity) -> int:
     pools = r.pools_on(cap.subnet)
     max_pods = r.pool_max_pods[pools[0].name] if pools else DEFAULT_MAX_PODS[r.model]
-    cost = 1 + max_pods if r.model == ModelKey.azure_cni_node_subnet else 1
+    cost = PROFILES[r.model].node_subnet_ips(max_pods)
     return (cap.usable - fixed_use(r, cap.subnet)) // cost

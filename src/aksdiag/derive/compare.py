@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .plan import AddressPlan
+from .plan import AddressPlan, PodAddresses
 
 
 class Topic(StrEnum):
@@ -92,9 +92,9 @@ def facts(plan: AddressPlan) -> list[Fact]:
     out: list[Fact] = [Fact(Topic.model, "", plan.model.value)]
     pods = plan.pods
     out.append(Fact(Topic.pod_ip_source, "", pods.kind))
-    if pods.kind in ("cidr", "unmanaged"):
+    if pods.kind in (PodAddresses.pod_cidr, PodAddresses.unmanaged):
         out += [Fact(Topic.pod_cidr, f"IPv{c.version}", str(c)) for c in pods.cidrs]
-    if pods.kind == "pod-subnet":
+    if pods.kind == PodAddresses.pod_subnet:
         for pool in plan.pools:
             if pool.pod_subnet:
                 prefix = next(s.prefix for s in plan.subnets if s.name == pool.pod_subnet)

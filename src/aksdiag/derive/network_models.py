@@ -18,6 +18,7 @@ from .plan import (
     CrossNode,
     ModelKey,
     NodePlan,
+    PodAddresses,
     PodAddressing,
     PoolPlan,
     SourceIP,
@@ -178,7 +179,7 @@ def plan_kubenet(r: Resolved) -> ModelPlan:
     allocated, used = _allocate_nodes(r, lambda p: 1, _cidr_blocks(r))
     return ModelPlan(
         pods=PodAddressing(
-            kind="cidr",
+            kind=PodAddresses.pod_cidr,
             cidrs=r.pod_cidrs,
             block_prefixlen=tuple(node_block_prefixlen(c) for c in r.pod_cidrs),
             cross_node=CrossNode.udr,
@@ -197,7 +198,7 @@ def plan_overlay(r: Resolved) -> ModelPlan:
     allocated, used = _allocate_nodes(r, lambda p: 1, _cidr_blocks(r))
     return ModelPlan(
         pods=PodAddressing(
-            kind="cidr",
+            kind=PodAddresses.pod_cidr,
             cidrs=r.pod_cidrs,
             block_prefixlen=tuple(node_block_prefixlen(c) for c in r.pod_cidrs),
             cross_node=CrossNode.overlay,
@@ -217,7 +218,7 @@ def plan_node_subnet(r: Resolved) -> ModelPlan:
     allocated, used = _allocate_nodes(r, lambda p: 1 + r.pool_max_pods[p.name])
     return ModelPlan(
         pods=PodAddressing(
-            kind="node-subnet",
+            kind=PodAddresses.node_subnet,
             cidrs=(),
             block_prefixlen=(),
             cross_node=CrossNode.vnet,
@@ -265,7 +266,7 @@ def plan_pod_subnet(r: Resolved) -> ModelPlan:
             with_blocks.append((pool, nodes))
     return ModelPlan(
         pods=PodAddressing(
-            kind="pod-subnet",
+            kind=PodAddresses.pod_subnet,
             cidrs=tuple(r.subnet(n).addressPrefix for n in dict.fromkeys(p.podSubnetName for p in r.spec.nodePools
                                                                           if p.podSubnetName)),
             block_prefixlen=(),
@@ -288,7 +289,7 @@ def plan_byo_cni(r: Resolved) -> ModelPlan:
     cni = r.spec.networkProfile.byoCni
     return ModelPlan(
         pods=PodAddressing(
-            kind="unmanaged",
+            kind=PodAddresses.unmanaged,
             cidrs=r.pod_cidrs,
             block_prefixlen=(),
             cross_node=CrossNode.cni,

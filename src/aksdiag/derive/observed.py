@@ -15,7 +15,8 @@ from ..load.source import Document, Loc
 from ..model import ClusterSpec
 from ..model.observed import Observed, ObservedNode, ObservedRouteTable, pool_of
 from .plan import NodePlan, PoolPlan, RoutePlan, RouteTablePlan
-from .resolve import DEFAULT_POD_CIDR, ModelKey, model_key
+from .profiles import PROFILES
+from .resolve import DEFAULT_POD_CIDR, model_key
 
 
 def compare_routes(observed: ObservedRouteTable, planned: RouteTablePlan, pools: tuple[PoolPlan, ...],
@@ -83,7 +84,7 @@ def foreign_nodes(nodes: tuple[ObservedNode, ...], doc: Document, spec: ClusterS
     net = spec.networkProfile
     # Only kubenet and Overlay give nodes blocks of a cluster pod CIDR (the AKS default if unset).
     cidrs: list = []
-    if model_key(spec) in (ModelKey.kubenet, ModelKey.azure_cni_overlay):
+    if PROFILES[model_key(spec)].pod_cidr_per_node:
         cidrs = list(net.podCidrs or [net.podCidr or DEFAULT_POD_CIDR])
     single = isinstance(doc.data, dict) and doc.data.get("kind") == "Node"
     problems = []

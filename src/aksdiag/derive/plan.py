@@ -165,9 +165,19 @@ class EgressPlan:
     managed: bool = True  # managed NAT gateway / LB vs. user-assigned
 
 
+class PodAddresses(StrEnum):
+    """Where exactly pod IPs are taken from: a finer cut of PodSource that plans, tables and
+    compare name (the values are the words the plan tables have always printed)."""
+
+    pod_cidr = "cidr"  # a private pod CIDR, one block per node (kubenet, Overlay)
+    node_subnet = "node-subnet"  # maxPods IPs per node from the node subnet
+    pod_subnet = "pod-subnet"  # a pod subnet of the VNet, per pool
+    unmanaged = "unmanaged"  # the user's CNI
+
+
 @dataclass(frozen=True)
 class PodAddressing:
-    kind: str  # "cidr" (kubenet, Overlay), "node-subnet", "pod-subnet", "unmanaged"
+    kind: PodAddresses
     cidrs: tuple[IPNetwork, ...]
     block_prefixlen: tuple[int, ...]  # per family, for "cidr"
     cross_node: CrossNode

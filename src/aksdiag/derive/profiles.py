@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .plan import AddressPlan, CrossNode, ModelKey, SourceIP
+from .plan import AddressPlan, CrossNode, ModelKey, PodAddresses, SourceIP
 
 
 class PodSource(StrEnum):
@@ -37,22 +37,52 @@ class ModelProfile:
     key: ModelKey
     title: str  # the model's name as Azure's docs write it
     pod_source: PodSource
+    pod_addresses: PodAddresses
     pod_path: CrossNode
     capacity_rule: CapacityRule
+    default_max_pods: int  # AKS's maxPods when a pool does not set it
+    # How a description selects the model: `networkPlugin`, `networkPluginMode`, and whether its
+    # pools name pod subnets (Azure CNI with and without a pod subnet share plugin and mode).
+    network_plugin: str
+    plugin_mode: str | None = None
+    pod_subnets: bool = False
+
+    @property
+    def pod_cidr_per_node(self) -> bool:
+        """Each node gets a block of a cluster pod CIDR that lies outside the VNet."""
+        return self.pod_addresses is PodAddresses.pod_cidr
+
+    def node_subnet_ips(self, max_pods: int) -> int:
+        """Node-subnet IPs one node takes: its own, plus every pod's where pods live there."""
+        return 1 + max_pods if self.pod_addresses is PodAddresses.node_subnet else 1
 
 
 PROFILES: dict[ModelKey, ModelProfile] = {
-    ModelKey.kubenet: ModelProfile(ModelKey.kubenet, "kubenet", PodSource.overlay, CrossNode.udr,
-                                   CapacityRule.routes),
-    ModelKey.azure_cni_node_subnet: ModelProfile(ModelKey.azure_cni_node_subnet, "Azure CNI (node subnet)",
-                                                 PodSource.vnet, CrossNode.vnet, CapacityRule.subnet_per_pod),
-    ModelKey.azure_cni_overlay: ModelProfile(ModelKey.azure_cni_overlay, "Azure CNI Overlay", PodSource.overlay,
-                                             CrossNode.overlay, CapacityRule.overlay_nodes),
-    ModelKey.azure_cni_pod_subnet: ModelProfile(ModelKey.azure_cni_pod_subnet, "Azure CNI Pod Subnet",
-                                                PodSource.vnet, CrossNode.vnet, CapacityRule.pod_subnet),
-    ModelKey.byo_cni: ModelProfile(ModelKey.byo_cni, "bring your own CNI", PodSource.cni, CrossNode.cni,
-                                   CapacityRule.cni),
+    ModelKey.kubenet: ModelProfile(
+        ModelKey.kubenet, "kubenet", PodSource.overlay, PodAddresses.pod_cidr, CrossNode.udr, CapacityRule.routes,
+        default_max_pods=110, network_plugin="kubenet"),
+    ModelKey.azure_cni_node_subnet: ModelProfile(
+        ModelKey.azure_cni_node_subnet, "Azure CNI (node subnet)", PodSource.vnet, PodAddresses.node_subnet,
+        CrossNode.vnet, CapacityRule.subnet_per_pod, default_max_pods=30, network_plugin="azure"),
+    ModelKey.azure_cni_overlay: ModelProfile(
+        ModelKey.azure_cni_overlay, "Azure CNI Overlay", PodSource.overlay, PodAddresses.pod_cidr, CrossNode.overlay,
+        CapacityRule.overlay_nodes, default_max_pods=250, network_plugin="azure", plugin_mode="overlay"),
+    ModelKey.azure_cni_pod_subnet: ModelProfile(
+        ModelKey.azure_cni_pod_subnet, "Azure CNI Pod Subnet", PodSource.vnet, PodAddresses.pod_subnet,
+        CrossNode.vnet, CapacityRule.pod_subnet, default_max_pods=250, network_plugin="azure", pod_subnets=True),
+    ModelKey.byo_cni: ModelProfile(
+        ModelKey.byo_cni, "bring your own CNI", PodSource.cni, PodAddresses.unmanaged, CrossNode.cni,
+        CapacityRule.cni, default_max_pods=250, network_plugin="none"),
 }
+
+
+def select_model(network_plugin: str, plugin_mode: str | None, pod_subnets: bool) -> ModelKey:
+    """The model a description's plugin, mode and pod subnets name; pod subnets decide only
+    between models that share plugin and mode."""
+    same = [p for p in PROFILES.values() if p.network_plugin == network_plugin and p.plugin_mode == plugin_mode]
+    if not same:
+        raise ValueError(f"no network model has plugin {network_plugin!r} with mode {plugin_mode!r}")
+    return next((p.key for p in same if p.pod_subnets == pod_subnets), same[0].key)
 
 # Each model's one name, by ModelKey value: diagrams, tables, alt text, slides and compare say the same.
 MODEL_NAMES: dict[str, str] = {key.value: profile.title for key, profile in PROFILES.items()}

@@ -15,7 +15,8 @@ from ..model import (
     Subnet,
     VirtualNetwork,
 )
-from .plan import ModelKey, Surge
+from .plan import ModelKey, PodAddresses, Surge
+from .profiles import PROFILES, select_model
 
 MANAGED_VNET = ipaddress.ip_network("10.224.0.0/12")
 MANAGED_SUBNET = ipaddress.ip_network("10.224.0.0/16")
@@ -26,13 +27,7 @@ DEFAULT_POD_CIDR_V6 = ipaddress.ip_network("fd12:3456:789a::/64")
 DEFAULT_SERVICE_CIDR_V6 = ipaddress.ip_network("fd12:3456:789a:1::/108")
 MANAGED_SUBNET_V6 = ipaddress.ip_network("fd00:0:0:1::/64")
 
-DEFAULT_MAX_PODS = {
-    ModelKey.kubenet: 110,
-    ModelKey.azure_cni_node_subnet: 30,
-    ModelKey.azure_cni_overlay: 250,
-    ModelKey.azure_cni_pod_subnet: 250,
-    ModelKey.byo_cni: 250,
-}
+DEFAULT_MAX_PODS = {key: profile.default_max_pods for key, profile in PROFILES.items()}
 
 
 def default_plugin(spec: ClusterSpec) -> NetworkPlugin:
@@ -55,17 +50,10 @@ def default_plugin(spec: ClusterSpec) -> NetworkPlugin:
 def model_key(spec: ClusterSpec) -> ModelKey:
     net = spec.networkProfile
     plugin = net.networkPlugin or default_plugin(spec)
+    mode = net.networkPluginMode.value if net.networkPluginMode is not None else None
     if net.networkPlugin is None and plugin == NetworkPlugin.azure:
-        return ModelKey.azure_cni_overlay
-    if plugin == NetworkPlugin.kubenet:
-        return ModelKey.kubenet
-    if plugin == NetworkPlugin.none:
-        return ModelKey.byo_cni
-    if net.networkPluginMode is not None:
-        return ModelKey.azure_cni_overlay
-    if any(p.podSubnetName for p in spec.nodePools):
-        return ModelKey.azure_cni_pod_subnet
-    return ModelKey.azure_cni_node_subnet
+        mode = "overlay"  # AKS's default Azure CNI is Overlay
+    return select_model(plugin.value, mode, any(p.podSubnetName for p in spec.nodePools))
 
 
 @dataclass
@@ -110,7 +98,7 @@ def resolve(spec: ClusterSpec) -> Resolved:
     model = model_key(spec)
     if net.networkPlugin is None:
         assumed.append("networkProfile.networkPlugin")
-        if model == ModelKey.azure_cni_overlay:
+        if PROFILES[model].plugin_mode is not None:
             assumed.append("networkProfile.networkPluginMode")
 
     aks_id = spec.aksId or made_up_aks_id(spec.name)
@@ -138,7 +126,7 @@ def resolve(spec: ClusterSpec) -> Resolved:
         )
 
     pod_cidrs: tuple[IPNetwork, ...] = ()
-    if model in (ModelKey.kubenet, ModelKey.azure_cni_overlay):
+    if PROFILES[model].pod_cidr_per_node:
         if net.podCidrs:
             pod_cidrs = tuple(net.podCidrs)
         elif net.podCidr is not None:
@@ -149,7 +137,7 @@ def resolve(spec: ClusterSpec) -> Resolved:
         if dual and not any(c.version == 6 for c in pod_cidrs):
             assumed.append("networkProfile.podCidrs[1]")
             pod_cidrs = (*pod_cidrs, DEFAULT_POD_CIDR_V6)
-    elif model == ModelKey.byo_cni and (net.podCidrs or net.podCidr):
+    elif PROFILES[model].pod_addresses is PodAddresses.unmanaged and (net.podCidrs or net.podCidr):
         pod_cidrs = tuple(net.podCidrs or [net.podCidr])  # type: ignore[list-item]
 
     if net.serviceCidrs:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from ..model import IPNetwork, NetworkDataplane, OSType
 from .plan import Finding, ModelKey
+from .profiles import PROFILES, PodSource
 from .resolve import Resolved
 
 RESERVED_RANGES = tuple(
@@ -174,9 +175,9 @@ def _models(r: Resolved) -> Iterator[Finding]:
     if dual and m != ModelKey.kubenet and r.outbound_type in ("managedNATGateway", "userAssignedNATGateway"):
         yield finding("dualstack-natgw", ("networkProfile.outboundType", "networkProfile.ipFamilies"),
                       outbound=r.outbound_type)
-    if m in (ModelKey.azure_cni_node_subnet, ModelKey.azure_cni_pod_subnet) and (net.podCidr or net.podCidrs):
+    if PROFILES[m].pod_source is PodSource.vnet and (net.podCidr or net.podCidrs):
         yield finding("pod-cidr-without-overlay", "networkProfile.podCidr")
-    if m in (ModelKey.kubenet, ModelKey.azure_cni_overlay):
+    if PROFILES[m].pod_cidr_per_node:
         for i, p in enumerate(spec.nodePools):
             if p.podSubnetName:
                 yield finding("pod-subnet-model", (f"nodePools[{i}].podSubnetName", plugin_field), p.name,

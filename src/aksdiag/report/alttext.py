@@ -4,7 +4,7 @@ the wording lives here."""
 
 from __future__ import annotations
 
-from ..derive.plan import AddressPlan, SourceIP
+from ..derive.plan import AddressPlan, PodAddresses, SourceIP
 from ..derive.profiles import MODEL_NAMES
 
 EGRESS_DEVICES = {
@@ -33,11 +33,11 @@ def alt_text(plan: AddressPlan) -> str:
     vnet = f"{'AKS-managed' if plan.vnet_managed else 'own'} VNet {plan.vnet_name} ({_join(plan.vnet_prefixes)})"
     subnets = "; ".join(f"subnet {s.name} {s.prefix}" + (f" and {s.prefix_v6}" if s.prefix_v6 else "")
                         + (f" for {', '.join(s.roles)}" if s.roles else "") for s in plan.subnets)
-    if plan.pods.kind == "cidr":
+    if plan.pods.kind == PodAddresses.pod_cidr:
         pods = f"pod CIDR {_join(plan.pods.cidrs)}, one /{'+/'.join(map(str, plan.pods.block_prefixlen))} per node"
-    elif plan.pods.kind == "node-subnet":
+    elif plan.pods.kind == PodAddresses.node_subnet:
         pods = "pods take addresses from the node subnet"
-    elif plan.pods.kind == "pod-subnet":
+    elif plan.pods.kind == PodAddresses.pod_subnet:
         pods = "pods take addresses from the pod subnet"
     else:
         pods = "pod addresses are managed by the cluster's own CNI"

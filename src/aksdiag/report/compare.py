@@ -14,6 +14,7 @@ import json
 from ..derive.as_model import Choice
 from ..derive.compare import Change, Comparison, Row, Topic
 from ..derive.migration import Item, Migration, Status
+from ..derive.plan import PodAddresses
 from ..derive.profiles import MODEL_NAMES
 
 # The models' names as the diagrams title them: one place, the model's profile.
@@ -45,8 +46,9 @@ TOPIC_NAMES = {
 
 _VALUE_WORDS = {
     Topic.model: MODEL_NAMES,
-    Topic.pod_ip_source: {"cidr": "pod CIDR, one /24 per node (not VNet IPs)", "node-subnet": "the node subnet",
-                          "pod-subnet": "a pod subnet", "unmanaged": "your CNI"},
+    Topic.pod_ip_source: {PodAddresses.pod_cidr: "pod CIDR, one /24 per node (not VNet IPs)",
+                          PodAddresses.node_subnet: "the node subnet", PodAddresses.pod_subnet: "a pod subnet",
+                          PodAddresses.unmanaged: "your CNI"},
     Topic.cross_node: {"udr": "route table (one route per node)", "vnet": "VNet routing, direct",
                        "overlay": "Azure routes the pod CIDR, no route table", "cni": "your CNI"},
     Topic.source_in_vnet: {"node": "SNAT to the node IP", "pod": "pod IP"},

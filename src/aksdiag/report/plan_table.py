@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..derive.catalog import RULES
-from ..derive.plan import AddressPlan, CapacityRow, PodCount
+from ..derive.plan import AddressPlan, CapacityRow, PodAddresses, PodCount
 from ..derive.profiles import MODEL_NAMES
 
 
@@ -84,7 +84,7 @@ def plan_rows(plan: AddressPlan) -> PlanTables:
             label, s.name, str(s.prefix), s.prefix.num_addresses, s.usable, s.used, lives,
             cap.nodes_now if cap else None, row.nodes if row else None, row.nodes_with_surge if row else None,
             row.pods if row else None, row.pods_with_surge if row else None))
-    if plan.pods.kind == "cidr":
+    if plan.pods.kind == PodAddresses.pod_cidr:
         cc = plan.cluster_capacity
         for c, block in zip(plan.pods.cidrs, plan.pods.block_prefixlen):
             blocks = 1 << max(block - c.prefixlen, 0)
@@ -92,7 +92,7 @@ def plan_rows(plan: AddressPlan) -> PlanTables:
                 "pod CIDR", "pods", str(c), c.num_addresses, blocks, len(plan.nodes),
                 f"pods: one /{block} per node ({blocks:,} blocks, shared by every subnet)",
                 len(plan.nodes), cc.nodes if cc else None, cc.nodes_with_surge if cc else None))
-    elif plan.pods.kind == "unmanaged" and plan.pods.cidrs:
+    elif plan.pods.kind == PodAddresses.unmanaged and plan.pods.cidrs:
         for c in plan.pods.cidrs:
             t.ranges.append(RangeRow("pod CIDR", "pods", str(c), c.num_addresses, None, None,
                                      f"pods, as {plan.pods.cni} allocates them"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..derive.plan import AddressPlan, Severity
+from ..derive.plan import AddressPlan, PodCount, Severity
 from ..derive.profiles import PROFILES, CapacityRule, profile_of
 from .parts import header
 from .types import Scene, Shape, ShapeKind, View
@@ -33,12 +33,12 @@ def rows(plan: AddressPlan) -> list[tuple[str, list[tuple[str, ...]]]]:
 
 def _pods(row, pods: int | None) -> str:
     """Pod figures as issue 10's capacity reads them: no total where nodes and pods are independent."""
-    if row.pod_count == "per-node":
+    if row.pod_count is PodCount.per_node:
         return f"up to {row.max_pods_per_node}/node"
-    if row.pod_count == "unmanaged":
+    if row.pod_count is PodCount.unmanaged:
         return "CNI's IPAM"
     text = f"{pods:,}" if pods is not None else ""
-    return text + (" pod IPs" if row.pod_count == "ip-budget" else "")
+    return text + (" pod IPs" if row.pod_count is PodCount.ip_budget else "")
 
 
 def _table(tid: str, caption: str, table: list[tuple[str, ...]]) -> Shape:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from ..derive.compare import Change, Comparison, Topic
-from ..derive.plan import AddressPlan, CrossNode, NodePlan
+from ..derive.plan import AddressPlan, CrossNode, NodePlan, PodAddresses
 from ..derive.profiles import MODEL_NAMES
 from .types import Edge, EdgeKind, Shape
 
@@ -46,8 +46,8 @@ class ChangeMark(StrEnum):
 
 # The scene's own Shape and Edge, with the compare's kinds and change marks (the templates in
 # `_compare.d2.j2` define classes for them).
-POD_KIND = {"cidr": Kind.pods_overlay, "node-subnet": Kind.pods_vnet, "pod-subnet": Kind.pods_vnet,
-            "unmanaged": Kind.pods_cni}
+POD_KIND = {PodAddresses.pod_cidr: Kind.pods_overlay, PodAddresses.node_subnet: Kind.pods_vnet, PodAddresses.pod_subnet: Kind.pods_vnet,
+            PodAddresses.unmanaged: Kind.pods_cni}
 
 
 @dataclass(frozen=True)
@@ -90,14 +90,14 @@ def _drawn(plan: AddressPlan) -> tuple[NodePlan, ...]:
 
 def _pods_label(plan: AddressPlan, node: NodePlan) -> str:
     kind = plan.pods.kind
-    if kind == "node-subnet" and node.reserved_pod_ips:
+    if kind == PodAddresses.node_subnet and node.reserved_pod_ips:
         first, last = node.reserved_pod_ips
         return f"pods {first}–{last}\nVNet IPs"
-    if kind == "pod-subnet":
+    if kind == PodAddresses.pod_subnet:
         if node.pod_blocks:
             return "pods " + ", ".join(map(str, node.pod_blocks[:2])) + (" …" if len(node.pod_blocks) > 2 else "")
         return f"pods from pod subnet {plan.pools[0].pod_subnet if plan.pools else ''}".rstrip()
-    if kind == "unmanaged":
+    if kind == PodAddresses.unmanaged:
         return f"pods · {plan.pods.cni} CNI"
     return "pods " + ", ".join(map(str, node.pod_blocks))
 
@@ -173,7 +173,7 @@ def side(plan: AddressPlan, sid: str, marks: dict[str, tuple[ChangeMark, ...]]) 
     prefixes = ", ".join(map(str, plan.vnet_prefixes))
     vnet = Shape("vnet", f"VNet {plan.vnet_name} {prefixes}", Kind.vnet, "vnet", tuple(children), m("vnet"))
     shapes = [vnet]
-    if plan.pods.kind in ("cidr", "unmanaged") and plan.pods.cidrs:
+    if plan.pods.kind in (PodAddresses.pod_cidr, PodAddresses.unmanaged) and plan.pods.cidrs:
         shapes.append(Shape("podcidr", "pod CIDR " + ", ".join(map(str, plan.pods.cidrs)) + "\nnot a VNet range",
                             Kind.podcidr, None, (), m("podcidr")))
     out, hop2, hop3 = _egress(plan)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..derive.plan import AddressPlan, NodePlan, PoolPlan, Severity, SubnetPlan
+from ..derive.plan import AddressPlan, NodePlan, PodAddresses, PoolPlan, Severity, SubnetPlan
 from ..derive.profiles import PlanProfile, PodSource, profile_of
 from .types import Mark, Shape, ShapeKind
 
@@ -43,9 +43,9 @@ def header(plan: AddressPlan, prof: PlanProfile, what: str | None = None) -> tup
     parts = [f"VNet {nets(plan.vnet_prefixes)}"]
     if what == "addresses":  # where the cluster lives, on the page that lists what it holds
         parts = [p for p in (plan.resource_group and f"resource group {plan.resource_group}", plan.location) if p] + parts
-    if prof.model.pod_source == PodSource.overlay or (plan.pods.kind == "unmanaged" and plan.pods.cidrs):
+    if prof.model.pod_source == PodSource.overlay or (plan.pods.kind == PodAddresses.unmanaged and plan.pods.cidrs):
         parts.append(f"pod CIDR {nets(plan.pods.cidrs)}")
-    elif plan.pods.kind == "pod-subnet":
+    elif plan.pods.kind == PodAddresses.pod_subnet:
         parts.append(f"pod subnet {nets(plan.pods.cidrs)}")
     parts.append(f"services {nets(plan.service_cidrs)}")
     parts.append(f"outbound {plan.egress.outbound_type}")
@@ -64,10 +64,10 @@ def pods_label(plan: AddressPlan, pool: PoolPlan, node: NodePlan) -> str:
     if node.reserved_pod_ips is not None:
         first, last = node.reserved_pod_ips
         return f"pods {first} – {last}"
-    if plan.pods.kind == "cidr":
+    if plan.pods.kind == PodAddresses.pod_cidr:
         source = " (kubectl)" if node.pod_cidr_from_node_list else ""
         return "\n".join(f"pods {b}" for b in node.pod_blocks) + source if node.pod_blocks else "no pod CIDR"
-    if plan.pods.kind == "pod-subnet":
+    if plan.pods.kind == PodAddresses.pod_subnet:
         if node.pod_blocks:
             more = f" + {len(node.pod_blocks) - 1} more /28" if len(node.pod_blocks) > 1 else ""
             return f"pods {node.pod_blocks[0]}{more}"
@@ -127,7 +127,7 @@ def compact_pool(plan: AddressPlan, pool: PoolPlan, pid: str, path: str, paths: 
     first, last = pool.nodes[0], pool.nodes[-1]
     nodes = f"nodes {first.ips[0]}" + (f" – {last.ips[0]}" if len(pool.nodes) > 1 else "")
     pods = ""
-    if first.pod_blocks and plan.pods.kind == "cidr":
+    if first.pod_blocks and plan.pods.kind == PodAddresses.pod_cidr:
         pods = f"\npods {first.pod_blocks[0]}" + (f" – {last.pod_blocks[0]}" if len(pool.nodes) > 1 else "")
     paths.pool[pool.name] = f"{path}.{pid}"
     marks = (Mark.unsupported,) if pool.name in unsupported else ()

@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ..options import VIEWS
+from ..options import View
 
-# One thing a diagram says, sized for one 16:9 slide; the names live with the render options.
-View = StrEnum("View", {name: name for name in VIEWS})
+__all__ = ["Edge", "EdgeKind", "Mark", "Scene", "Shape", "ShapeKind", "View"]
 
 
 class ShapeKind(StrEnum):

@@ -13,11 +13,11 @@ from .. import api
 from ..api.stages import Loaded, Options
 from ..derive.as_model import TargetModel
 from ..derive.plan import AddressPlan
+from ..options import View
 from .deck import Page, Picture, comparison_pages, picture_page, plan_pages, title_page
 
 # One picture slide per view; capacity is a native table instead (numbers a reviewer edits).
-VIEWS = (("overview", "Overview"), ("addresses", "Addresses and routes"), ("egress", "Egress and source IP"),
-         ("api", "API server access"))
+VIEWS = tuple((v.value, v.title) for v in View if v is not View.capacity)
 
 
 def alt_text(plan: AddressPlan, view: str = "overview") -> str:
@@ -39,7 +39,6 @@ def _view_pngs(plan: AddressPlan, views: tuple[str, ...], options: Options, sour
     from ..api.stages import icon_files, render_views
     from ..compile.d2 import compile_d2
     from ..d2.icons import IconSet
-    from ..scene import View
 
     icons = IconSet(options.icons)
     files = icon_files(icons)
