@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.installed-runtime
 STAMP := $(VENV)/.installed-test
 
-.PHONY: demo test snapshots diagrams bench lint clean venv
+.PHONY: demo test snapshots diagrams bench lint clean venv templates
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ demo: $(RUNTIME)
 ## test: the whole suite; everything it needs comes from pip (no system packages, no root)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+## templates: compile templates/ to Python modules (src/aksdiag/d2/compiled/), loaded by every render
+templates: $(RUNTIME)
+	$(BIN)/python -m aksdiag.d2.render
 
 ## snapshots: accept the current D2 output as the goldens (review the diff!)
 snapshots: $(STAMP)

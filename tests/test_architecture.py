@@ -90,3 +90,19 @@ def test_the_checker_sees_an_upward_import(tmp_path):
     """The walk above must find imports at all, or the two tests pass on anything."""
     assert "derive" in _imports(PACKAGE / "scene" / "parts.py")
     assert "api" in _graph()["cli"]
+
+
+def test_compiled_templates_match_their_sources():
+    """Every render loads the compiled templates; after editing templates/, run `make templates`."""
+    from aksdiag.d2.render import COMPILED, DIGEST_FILE, templates_digest
+
+    assert (COMPILED / DIGEST_FILE).read_text().strip() == templates_digest(), "run `make templates`"
+    assert len(list(COMPILED.glob("tmpl_*.py"))) == len(list((ROOT / "templates").glob("*.j2")))
+
+
+def test_renders_use_the_compiled_templates():
+    import jinja2
+
+    from aksdiag.d2.render import environment
+
+    assert isinstance(environment().loader, jinja2.ModuleLoader)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..runtime.once import once
@@ -20,15 +22,28 @@ def _path(dotted: str) -> str:
     return ".".join(d2_key(part) for part in dotted.split("."))
 
 
-@once
-def environment() -> jinja2.Environment:
-    """One Jinja environment per process: it compiles each template once and keeps it for every
-    render. No bytecode cache on disk: Jinja loads that with marshal, so whoever could write the
-    folder would run code as the user."""
+# The templates compiled to Python by Jinja (`make templates` writes them; generated, do not
+# edit), loaded as modules so Python's own bytecode cache serves them: compiling the templates
+# took a one-off render more time than drawing it. Jinja's file-based bytecode cache is not used:
+# it is loaded with marshal from a folder outside the package, so whoever could write there
+# would run code as the user.
+COMPILED = Path(__file__).with_name("compiled")
+DIGEST_FILE = "templates.sha256"
+
+
+def templates_digest() -> str:
+    """The templates' names and bytes: compiled modules serve only the sources they came from."""
+    h = hashlib.sha256()
+    for path in sorted(templates_dir().glob("*.j2")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        loader=loader,
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # the output is D2, escaped by the `d2` filter, not HTML
         keep_trailing_newline=True,
@@ -39,6 +54,37 @@ def environment() -> jinja2.Environment:
     env.filters["key"] = d2_key
     env.filters["path"] = _path
     return env
+
+
+@once
+def environment() -> jinja2.Environment:
+    """One Jinja environment per process, on the compiled templates when they match the sources
+    (an edited template in a checkout is read from its source until `make templates`)."""
+    import jinja2
+
+    try:
+        current = (COMPILED / DIGEST_FILE).read_text().strip() == templates_digest()
+    except OSError:
+        current = False
+    if current:
+        return _environment(jinja2.ModuleLoader(str(COMPILED)))
+    return _environment(jinja2.FileSystemLoader(str(templates_dir())))
+
+
+def compile_templates(target: Path = COMPILED) -> list[str]:
+    """Write the templates as Python modules into `target`, with the digest of their sources."""
+    import jinja2
+
+    env = _environment(jinja2.FileSystemLoader(str(templates_dir())))
+    target.mkdir(parents=True, exist_ok=True)
+    for old in target.glob("tmpl_*.py"):
+        old.unlink()
+    names = sorted(env.list_templates(filter_func=lambda name: name.endswith(".j2")))
+    env.compile_templates(str(target), zip=None, filter_func=lambda name: name in names, ignore_errors=False)
+    for module in target.glob("tmpl_*.py"):
+        module.write_text("# Generated from templates/ by `make templates` (jinja2); do not edit.\n" + module.read_text())
+    (target / DIGEST_FILE).write_text(templates_digest() + "\n")
+    return names
 
 
 def render_d2(
@@ -69,3 +115,7 @@ def render_d2(
         dark_theme_id=DARK_THEMES[dark] if dark else None,
     )
     return "\n".join(line.rstrip() for line in text.splitlines()).strip() + "\n"
+
+
+if __name__ == "__main__":  # `make templates`
+    print("compiled:", ", ".join(compile_templates()))
