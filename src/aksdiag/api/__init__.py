@@ -46,7 +46,9 @@ class Source:
     vnet: Path | None = None  # `az network vnet show`
     observed: Observed | None = None  # live data already read (`--az --with-nodes`)
     from_azure: bool = False  # data already converted from `az aks show` (live)
-    cluster: str | None = None  # which cluster of an `az aks list` array
+    cluster: str | None = None  # which cluster of an `az aks list` array, a plan or a template
+    parameters: Path | None = None  # an ARM template's parameters file (`--parameters`)
+    side: str = "after"  # a Terraform plan's `before` or `after`
     # Networks the VNet reaches (peered VNets, on-premises), added to `connectedNetworks`:
     # mappings of name, kind and addressPrefixes, as the description writes them.
     connected: tuple[Mapping[str, Any], ...] = ()
@@ -70,7 +72,7 @@ class Source:
 
     def files(self) -> list[Path]:
         """Every local file this source reads: what a cache key or a file watcher must cover."""
-        return [p for p in (self.path, self.nodes, self.route_table, self.vnet) if p is not None]
+        return [p for p in (self.path, self.nodes, self.route_table, self.vnet, self.parameters) if p is not None]
 
 
 SourceLike = Union[Source, Path, str, "os.PathLike[str]", Mapping[str, Any]]
@@ -97,6 +99,9 @@ class Prepared:
     source: Source
     loaded: Loaded
     observed: Observed | None
+    # What the document could not tell (a plan's "known after apply", a template's unknown
+    # parameters), each with where it was written; render returns these among its warnings.
+    warnings: tuple[str, ...] = ()
 
 
 def load(source: SourceLike | Prepared, **overlays: Any) -> Prepared:
@@ -106,6 +111,7 @@ def load(source: SourceLike | Prepared, **overlays: Any) -> Prepared:
     from ..derive.observed import foreign_nodes
     from ..load import Document, parse_document
     from ..load.azure import cluster_document, converted_document, is_managed_cluster
+    from ..load.design import read_design
     from ..load.enrich import load_observed
     from ..load.layers import fit_vnet_to_nodes, with_connected, with_real_vnet
     from ..load.source import parse_json, parse_yaml
@@ -122,7 +128,14 @@ def load(source: SourceLike | Prepared, **overlays: Any) -> Prepared:
         doc = parse_json(src.text, name) if is_json else parse_yaml(src.text, name)
     else:
         doc = Document(src.display_name, dict(src.data or {}))
-    doc = cluster_document(doc, src.cluster)
+    design = read_design(doc, cluster=src.cluster, parameters=src.parameters, side=src.side)
+    notes: tuple[str, ...] = ()
+    if design is not None:
+        # Plans and templates become descriptions positioned in the file itself, so the
+        # converted document is the one findings are located in.
+        doc, notes = design
+    else:
+        doc = cluster_document(doc, src.cluster)
 
     from_azure = src.from_azure
     target = doc
@@ -141,7 +154,7 @@ def load(source: SourceLike | Prepared, **overlays: Any) -> Prepared:
         problems = foreign_nodes(observed.nodes, nodes_doc, loaded.spec)
         if problems:
             raise InputError(problems)
-    return Prepared(src, replace(loaded, doc=doc), observed)
+    return Prepared(src, replace(loaded, doc=doc), observed, notes)
 
 
 def _options(options: Options | None) -> Options:
@@ -223,7 +236,7 @@ def render(source: SourceLike | Prepared, *, formats: tuple[str, ...] | list[str
         alt_text=alt_text(address_plan),
         plan=address_plan,
         findings=tuple(address_plan.findings),
-        warnings=tuple(dict.fromkeys(caught)),
+        warnings=tuple(dict.fromkeys([*prepared.warnings, *caught])),
         d2_version=version,
         assumed=tuple(address_plan.assumed),
     )

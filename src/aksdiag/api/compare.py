@@ -34,13 +34,21 @@ class Review:
     migration: Migration | None
 
 
-def review(path_a: Path, path_b: Path | None, target: TargetModel | None, options: Options) -> Review:
-    loaded_a = api.load(path_a).loaded
+def review(path_a: Path, path_b: Path | None, target: TargetModel | None, options: Options, *,
+           cluster: str | None = None) -> Review:
+    """Two designs side by side; with neither a second file nor a model, a Terraform plan's
+    cluster before and after the plan."""
+    plan_change = path_b is None and target is None
+    loaded_a = api.load(api.Source(path=path_a, cluster=cluster, side="before" if plan_change else "after")).loaded
     # A comparison shows what breaks AKS's rules as a finding on either side, rather than refusing.
     relaxed = Options(**{**options.__dict__, "draw_unsupported": True})
     plan_a = plan_cluster(loaded_a, relaxed)
     choices: tuple[Choice, ...] = ()
-    if path_b is not None:
+    if plan_change:
+        loaded_b = api.load(api.Source(path=path_a, cluster=cluster, side="after")).loaded
+        plan_b = plan_cluster(loaded_b, relaxed)
+        label = f"{path_a.name} after the plan"
+    elif path_b is not None:
         loaded_b = api.load(path_b).loaded
         plan_b = plan_cluster(loaded_b, relaxed)
         label = path_b.name

@@ -71,7 +71,8 @@ def _is_batch(paths: list[str], *, out_dir: Path | None, check: bool, jobs: int 
 @app.command()
 def render(
     inputs: Annotated[list[str] | None, typer.Argument(
-        metavar="PATH...", help="Cluster descriptions (.yaml) or `az aks show` JSON: files, folders (walked "
+        metavar="PATH...", help="Cluster descriptions (.yaml), `az aks show` JSON, Terraform plans "
+        "(`terraform show -json`) or ARM templates: files, folders (walked "
         "by --pattern) or globs.", show_default=False)] = None,
     output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Output file; the extension picks the "
                       "format (.svg .png .pdf .d2). `-` writes to stdout. Default: INPUT with --format's extension (.svg).")] = None,
@@ -121,7 +122,9 @@ def render(
     resource_group: Annotated[str | None, typer.Option("--resource-group", "-g", metavar="GROUP", help="With --az.")] = None,
     name: Annotated[str | None, typer.Option("--name", "-n", metavar="NAME", help="With --az: the cluster name.")] = None,
     cluster: Annotated[str | None, typer.Option("--cluster", metavar="NAME", help="The cluster to draw from `az aks list` "
-                       "output.")] = None,
+                       "output, a Terraform plan or an ARM template.")] = None,
+    parameters: Annotated[Path | None, typer.Option("--parameters", metavar="FILE", help="An ARM template's "
+                          "parameters file (azuredeploy.parameters.json, or a .bicepparam built to JSON).")] = None,
     timeout: Annotated[float, typer.Option(min=1, metavar="SECONDS", help="Seconds d2 may take.")] = 120.0,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
 ) -> None:
@@ -146,9 +149,9 @@ def render(
             if output is not None:
                 raise InputError(Problem("-o names one output; with several inputs, folders or --check use "
                                          "--out-dir", field="--output"))
-            if nodes or route_table or vnet or cluster or connected:
-                raise InputError(Problem("--nodes, --route-table, --vnet, --cluster and --connected describe one "
-                                         "cluster; render it on its own", field="--nodes"))
+            if nodes or route_table or vnet or cluster or connected or parameters:
+                raise InputError(Problem("--nodes, --route-table, --vnet, --cluster, --parameters and --connected "
+                                         "describe one cluster; render it on its own", field="--nodes"))
             from .batch import run_batch
 
             code = run_batch(paths, options, out_dir=out_dir, formats=format, jobs=jobs, check=check,
@@ -164,8 +167,9 @@ def render(
         else:
             assert input is not None
             base = input
-            source = api.Source(path=input, nodes=nodes, route_table=route_table, vnet=vnet, cluster=cluster)
-        target = output_target(output, base, format, [input, nodes, route_table, vnet])
+            source = api.Source(path=input, nodes=nodes, route_table=route_table, vnet=vnet, cluster=cluster,
+                                parameters=parameters)
+        target = output_target(output, base, format, [input, nodes, route_table, vnet, parameters])
         source = replace(source, connected=_connected(connected))
         made = api.render(source, formats=(target.format,), options=options)
         data = made.outputs[target.format]
@@ -245,7 +249,8 @@ def schema() -> None:
 
 @app.command()
 def check(
-    inputs: Annotated[list[Path], typer.Argument(help="Cluster descriptions or `az aks show` JSON files.",
+    inputs: Annotated[list[Path], typer.Argument(help="Cluster descriptions, `az aks show` JSON, Terraform plans or "
+                                                 "ARM templates.",
                                                  show_default=False)],
     format: Annotated[CheckFormat, typer.Option("--format", "-f", help="text, json or sarif (SARIF 2.1.0, "
                       "for code scanning).")] = CheckFormat.text,
@@ -259,7 +264,9 @@ def check(
     vnet: Annotated[Path | None, typer.Option(metavar="FILE", help="`az network vnet show` output, as for render.")] = None,
     connected: Annotated[list[str] | None, typer.Option(metavar="[NAME=]CIDR", help=CONNECTED_HELP)] = None,
     cluster: Annotated[str | None, typer.Option("--cluster", metavar="NAME", help="The cluster to check from `az aks list` "
-                       "output.")] = None,
+                       "output, a Terraform plan or an ARM template.")] = None,
+    parameters: Annotated[Path | None, typer.Option("--parameters", metavar="FILE", help="An ARM template's "
+                          "parameters file (azuredeploy.parameters.json, or a .bicepparam built to JSON).")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
 ) -> None:
     """Check designs against AKS's rules: exit 0 clean, 1 findings at or above --fail-on, 2 bad input."""
@@ -280,7 +287,9 @@ def check(
         shown = _shown_input(input)
         try:
             prepared = api.load(api.Source(path=input, nodes=nodes, route_table=route_table, vnet=vnet,
-                                           cluster=cluster, connected=extra))
+                                           cluster=cluster, connected=extra, parameters=parameters))
+            for warning in prepared.warnings:
+                typer.echo(f"aksdiag: warning: {warning}", err=True)
             # Every finding, errors included: the verdict is the same whether the document is
             # a description (render refuses it) or from Azure (render draws it, marked).
             plan = api.plan(prepared, Options(draw_unsupported=True))
@@ -304,7 +313,7 @@ def check(
     report = FORMATS[format.value](results)
     if output is not None:
         try:
-            _write_report(output, report, [*inputs, nodes, route_table, vnet])
+            _write_report(output, report, [*inputs, nodes, route_table, vnet, parameters])
         except AksdiagError as exc:
             _fail(exc.problems, debug)
     else:
@@ -314,7 +323,8 @@ def check(
 
 @app.command()
 def plan(
-    input: Annotated[Path, typer.Argument(help="Cluster description or `az aks show` JSON.", show_default=False)],
+    input: Annotated[Path, typer.Argument(help="Cluster description, `az aks show` JSON, Terraform plan or ARM "
+                     "template.", show_default=False)],
     format: Annotated[PlanFormat, typer.Option("--format", "-f", help="markdown, csv or json.")
                       ] = PlanFormat.markdown,
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to this file instead of "
@@ -327,7 +337,9 @@ def plan(
     vnet: Annotated[Path | None, typer.Option(metavar="FILE", help="`az network vnet show` output, as for render.")] = None,
     connected: Annotated[list[str] | None, typer.Option(metavar="[NAME=]CIDR", help=CONNECTED_HELP)] = None,
     cluster: Annotated[str | None, typer.Option("--cluster", metavar="NAME", help="The cluster to plan from `az aks list` "
-                       "output.")] = None,
+                       "output, a Terraform plan or an ARM template.")] = None,
+    parameters: Annotated[Path | None, typer.Option("--parameters", metavar="FILE", help="An ARM template's "
+                          "parameters file (azuredeploy.parameters.json, or a .bicepparam built to JSON).")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
 ) -> None:
     """The address plan as a table: every range, its use, and the nodes and pods that fit, with upgrade surge."""
@@ -337,11 +349,14 @@ def plan(
 
     try:
         source = api.Source(path=input, nodes=nodes, route_table=route_table, vnet=vnet, cluster=cluster,
-                            connected=_connected(connected))
-        address_plan = api.plan(source, Options(draw_unsupported=draw_unsupported))
+                            connected=_connected(connected), parameters=parameters)
+        prepared = api.load(source)
+        for warning in prepared.warnings:
+            typer.echo(f"aksdiag: warning: {warning}", err=True)
+        address_plan = api.plan(prepared, Options(draw_unsupported=draw_unsupported))
         text = FORMATS[format.value](address_plan)
         if output is not None:
-            _write_report(output, text, [input, nodes, route_table, vnet])
+            _write_report(output, text, [input, nodes, route_table, vnet, parameters])
     except AksdiagError as exc:
         _fail(exc.problems, debug)
         return

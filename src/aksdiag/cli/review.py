@@ -32,12 +32,15 @@ TABLE_SUFFIXES = {".md": "markdown", ".csv": "csv", ".json": "json"}
 DIAGRAM_SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".d2": "d2"}
 
 
-def _second(b: Path | None, as_model: Enum | None):
+def _second(a: Path, b: Path | None, as_model: Enum | None):
     from ..derive.as_model import TargetModel
+    from ..load.design import has_before
+    from ..load.source import parse_document
 
     if b is not None and as_model is not None:
         raise InputError(Problem("give a second cluster B or --as MODEL, not both", field="--as"))
-    if b is None and as_model is None:
+    if b is None and as_model is None and has_before(parse_document(a)):
+        return None  # a Terraform plan: its before and its after
         raise InputError(Problem("give a second cluster B to compare with, or --as MODEL "
                                  f"({', '.join(t.value for t in TargetModel)})", field="--as"))
     return TargetModel(as_model.value) if as_model is not None else None
@@ -45,7 +48,8 @@ def _second(b: Path | None, as_model: Enum | None):
 
 @app.command()
 def compare(
-    a: Annotated[Path, typer.Argument(help="Cluster description or `az aks show` JSON.")],
+    a: Annotated[Path, typer.Argument(help="Cluster description, `az aks show` JSON, or a Terraform plan (alone: "
+                 "what the plan changes).")],
     b: Annotated[Path | None, typer.Argument(help="A second cluster to compare with.", show_default=False)] = None,
     as_model: Annotated[AsModel | None, typer.Option("--as", help="Compare A with itself under another "  # type: ignore[valid-type]
                         "network model; what that model needs is chosen and listed as assumed.")] = None,
@@ -58,6 +62,8 @@ def compare(
                          "same skeleton instead of side by side.")] = False,
     changes_only: Annotated[bool, typer.Option("--changes-only", help="Leave out facts that are the same.")
                             ] = False,
+    cluster: Annotated[str | None, typer.Option("--cluster", metavar="NAME", help="The cluster to compare, in a "
+                       "plan with several.")] = None,
     layout: Annotated[Layout, typer.Option(help="D2 layout engine.")] = Layout.elk,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
 ) -> None:
@@ -67,9 +73,9 @@ def compare(
     from ..report.compare import render_table
 
     try:
-        target = _second(b, as_model)
+        target = _second(a, b, as_model)
         options = Options(layout=layout.value)
-        rv = review(a, b, target, options)
+        rv = review(a, b, target, options, cluster=cluster)
         suffix = Path(output).suffix.lower() if output and output != "-" else ""
         if suffix in DIAGRAM_SUFFIXES:
             fmt = DIAGRAM_SUFFIXES[suffix]

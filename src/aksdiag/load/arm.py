@@ -88,6 +88,7 @@ class Scope:
     unknowns: list[tuple[str, At]] = field(default_factory=list)
     _busy: set[str] = field(default_factory=set)
     steps: list[int] = field(default_factory=lambda: [0])
+    outer: bool = False  # a nested template in the outer scope reads its parent's parameters and variables
 
     # --- evaluation -----------------------------------------------------------------
 
@@ -201,6 +202,8 @@ class Scope:
         return result
 
     def parameter(self, name: Any, at: At) -> Any:
+        if self.outer and self.parent is not None:
+            return self.parent.parameter(name, at)
         if isinstance(name, Unknown):
             return name
         for k, v in self.params.items():
@@ -209,6 +212,8 @@ class Scope:
         raise ex.ExprError(f"the template has no parameter {name!r}")
 
     def variable(self, name: Any, at: At) -> Any:
+        if self.outer and self.parent is not None:
+            return self.parent.variable(name, at)
         if isinstance(name, Unknown):
             return name
         key = next((k for k in (self.template.get("variables").value or {}) if k.lower() == str(name).lower()), None)
@@ -348,8 +353,7 @@ class Scope:
             child = Scope(self.doc, template, {}, {}, name, self, steps=self.steps)
             child.params = _parameters(child, params, param_at)
         else:  # an outer-scope nested template sees this template's parameters and variables
-            child = Scope(self.doc, template, self.params, self.param_at, name, self, self.variables,
-                          steps=self.steps)
+            child = Scope(self.doc, template, self.params, self.param_at, name, self, steps=self.steps, outer=True)
         self.deployments[_id_key(resource_id(DEPLOYMENT, [name]))] = child
         child.deployments = self.deployments  # sibling modules reference each other's outputs
         child.resources = self.resources
@@ -543,8 +547,8 @@ def _real_vnet(scope: Scope, cluster: Resource, source: Document, out: Document,
                     for k in p if k.lower() == "vnetsubnetid"), ("properties",))
         raise InputError(source.problem(
             f"the cluster's subnet is in VNet {name!r}, which this template does not deploy; aksdiag draws only "
-            "what the template holds (deploy the VNet in the same template or module, or draw `az aks show` "
-            "output with --vnet)", loc, field="vnetSubnetID"))
+            "what the template holds (deploy the VNet in the same template or one of its modules)", loc,
+            field="vnetSubnetID"))
     body = vnet.body if isinstance(vnet.body, dict) else {}
     prefixes = ((body.get("properties") or {}).get("addressSpace") or {}).get("addressPrefixes")
     if not isinstance(prefixes, list) or not prefixes or any(isinstance(p, Unknown) for p in prefixes):

@@ -276,11 +276,32 @@ def _json_constant(text: str) -> Any:
     raise _JsonRefusal(f"{text} is not a JSON value")
 
 
+# ARM templates may hold // and /* */ comments (Azure reads them); blanked to spaces, so that
+# every line and column stays where it was.
+_JSON_COMMENT = re.compile(r'"(?:[^"\\]|\\.)*"|//[^\n]*|/\*.*?\*/', re.DOTALL)
+
+
+def _without_comments(text: str) -> str:
+    return _JSON_COMMENT.sub(lambda m: m[0] if m[0].startswith('"') else re.sub(r"[^\n]", " ", m[0]), text)
+
+
+def _is_arm_template(data: Any) -> bool:
+    return isinstance(data, dict) and "resources" in data and "deploymentTemplate" in str(data.get("$schema", ""))
+
+
 def parse_json(text: str, name: str) -> Document:
     _check_json_depth(text, name)
     try:
         data = json.loads(text, object_pairs_hook=_json_pairs, parse_int=_json_int, parse_constant=_json_constant)
     except json.JSONDecodeError as exc:
+        blanked = _without_comments(text)
+        if blanked != text:
+            try:
+                again = parse_json(blanked, name)
+            except InputError:
+                again = None
+            if again is not None and _is_arm_template(again.data):
+                return again
         raise InputError(Problem(f"invalid JSON: {exc.msg}", file=name, line=exc.lineno, column=exc.colno)) from None
     except RecursionError:
         raise InputError(Problem("invalid JSON: nested too deeply", file=name)) from None
