@@ -57,6 +57,10 @@ class Source:
         given = [x is not None for x in (self.path, self.text, self.data)]
         if sum(given) != 1:
             raise TypeError("a Source has exactly one of path, text or data")
+        if self.parameters is not None and not isinstance(self.parameters, Path):
+            object.__setattr__(self, "parameters", Path(self.parameters))
+        if self.side not in ("after", "before"):
+            raise ValueError("side is a Terraform plan's `after` or `before`")
 
     @classmethod
     def from_text(cls, text: str, name: str = "cluster.yaml", **overlays: Any) -> Source:

@@ -39,10 +39,12 @@ def _second(a: Path, b: Path | None, as_model: Enum | None):
 
     if b is not None and as_model is not None:
         raise InputError(Problem("give a second cluster B or --as MODEL, not both", field="--as"))
-    if b is None and as_model is None and has_before(parse_document(a)):
-        return None  # a Terraform plan: its before and its after
+    if b is None and as_model is None:
+        if has_before(parse_document(a)):
+            return None  # a Terraform plan: its before and its after
         raise InputError(Problem("give a second cluster B to compare with, or --as MODEL "
-                                 f"({', '.join(t.value for t in TargetModel)})", field="--as"))
+                                 f"({', '.join(t.value for t in TargetModel)}); alone, only a Terraform plan "
+                                 "that changes an existing cluster can be compared", field="--as"))
     return TargetModel(as_model.value) if as_model is not None else None
 
 

@@ -179,6 +179,21 @@ def sides(doc: Document) -> dict[str, Side]:
     return out
 
 
+def _key(address: str) -> str | None:
+    """The instance key of an address (`[2]`, `["a"]`), or None."""
+    m = re.search(r"(\[[^\]]*\])$", address)
+    return m[1] if m else None
+
+
+def _same_instance(found: list[Resource], key: str | None) -> Resource:
+    """Of a reference's instances (`count`, `for_each`), the one with the referrer's key."""
+    if key is not None and len(found) > 1:
+        for r in found:
+            if _key(r.address) == key:
+                return r
+    return found[0]
+
+
 def clusters(side: Side) -> list[Resource]:
     return side.of_type(CLUSTER)
 
@@ -226,7 +241,7 @@ def _expression(side: Side, r: Resource, *path: str | int) -> At:
     return at
 
 
-def follow(side: Side, module: str, expr: At) -> Resource | At:
+def follow(side: Side, module: str, expr: At, key: str | None = None) -> Resource | At:
     """Where an expression's value comes from: a resource of the document, or a known value.
     Raises `Unfollowable` when the chain leaves the document."""
     if expr.missing:
@@ -240,9 +255,14 @@ def follow(side: Side, module: str, expr: At) -> Resource | At:
     # A conditional (`var.byo ? azurerm_subnet.x[0].id : null`) references its condition too:
     # the first reference that leads to a resource or to text is the value's source.
     first: Unfollowable | None = None
-    for ref in dict.fromkeys(str(r) for r in refs):
+    seen: set[str] = set()
+    for ref_at in expr.get("references").items():
+        ref = str(ref_at.value)
+        if ref in seen:
+            continue
+        seen.add(ref)
         try:
-            found = _follow_one(side, module, expr, ref)
+            found = _follow_one(side, module, ref_at, ref, key)
         except Unfollowable as exc:
             first = first or exc
             continue
@@ -251,7 +271,7 @@ def follow(side: Side, module: str, expr: At) -> Resource | At:
     raise first or Unfollowable(str(refs[0]), expr, "none of its references leads to a resource or a value")
 
 
-def _follow_one(side: Side, module: str, expr: At, ref: str) -> Resource | At:
+def _follow_one(side: Side, module: str, expr: At, ref: str, key: str | None = None) -> Resource | At:
     parts = ref.split(".")
     base = _INDEX.sub("", module)
     if parts[0] == "var":
@@ -268,7 +288,7 @@ def _follow_one(side: Side, module: str, expr: At, ref: str) -> Resource | At:
         arg = call.get("expressions").get(name)
         if arg.missing:
             raise Unfollowable(ref, expr, "the module is called without it (its default is not in the plan)")
-        return follow(side, parent, arg)
+        return follow(side, parent, arg, key)
     if parts[0] == "module" and len(parts) >= 3:
         child_name = _INDEX.sub("", parts[1])
         child = f"{module}.module.{child_name}" if module else f"module.{child_name}"
@@ -283,13 +303,13 @@ def _follow_one(side: Side, module: str, expr: At, ref: str) -> Resource | At:
             child = f"{module}.module.{parts[1]}" if module else f"module.{parts[1]}"
         elif instances:
             child = instances[0]
-        return follow(side, child, output.get("expression"))
+        return follow(side, child, output.get("expression"), key)
     if parts[0] == "data" and len(parts) >= 3:
         address = ".".join(parts[:3])
         full = f"{module}.{address}" if module else address
         found = side.by_address(full)
         if found:
-            return found[0]
+            return _same_instance(found, key)
         raise Unfollowable(ref, expr, "the data source was not read into the plan")
     if parts[0] in ("local", "each", "count", "path", "terraform", "self"):
         raise Unfollowable(ref, expr, "the plan does not record local values")
@@ -298,7 +318,7 @@ def _follow_one(side: Side, module: str, expr: At, ref: str) -> Resource | At:
         full = f"{module}.{address}" if module else address
         found = side.by_address(full)
         if found:
-            return found[0]
+            return _same_instance(found, key)
         raise Unfollowable(ref, expr, "the resource is not in the plan")
     raise Unfollowable(ref, expr, "aksdiag does not follow this kind of reference")
 
@@ -338,7 +358,7 @@ def _id_of(side: Side, r: Resource, attribute: str, *path: str | int) -> Resourc
         return None
     expr = _expression(side, r, *path, attribute)
     try:
-        target = follow(side, r.module, expr)
+        target = follow(side, r.module, expr, _key(r.address))
     except Unfollowable:
         return None
     if isinstance(target, Resource):
@@ -377,10 +397,22 @@ def _vnet_of(side: Side, subnet: Resource) -> Resource | None:
     name = subnet.value("virtual_network_name").value
     if isinstance(name, str):
         vnets = [v for v in side.of_type("azurerm_virtual_network") if v.value("name").value == name]
-        same = [v for v in vnets if v.module == subnet.module]
-        return (same or vnets or [None])[0]
+        if len(vnets) <= 1:
+            return vnets[0] if vnets else None
+        # Several VNets of one name (a `count` of clusters, each in its resource group): the
+        # one the configuration names, else the one in the subnet's resource group and module.
+        try:
+            target = follow(side, subnet.module, _expression(side, subnet, "virtual_network_name"),
+                            _key(subnet.address))
+            if isinstance(target, Resource) and target in vnets:
+                return target
+        except Unfollowable:
+            pass
+        group = subnet.value("resource_group_name").value
+        return sorted(vnets, key=lambda v: (v.value("resource_group_name").value != group, v.module != subnet.module,
+                                            _key(v.address) != _key(subnet.address)))[0]
     try:
-        target = follow(side, subnet.module, _expression(side, subnet, "virtual_network_name"))
+        target = follow(side, subnet.module, _expression(side, subnet, "virtual_network_name"), _key(subnet.address))
     except Unfollowable:
         return None
     return target if isinstance(target, Resource) and target.type == "azurerm_virtual_network" else None
@@ -411,7 +443,7 @@ def _subnet_of_pool(side: Side, pool: Resource, attribute: str, *path: str | int
             expr = call_arg
             module = module.rsplit(".module.", 1)[0] if ".module." in module else ""
     try:
-        target = follow(side, module, expr)
+        target = follow(side, module, expr, _key(pool.address))
     except Unfollowable as exc:
         where = exc.at if not exc.at.missing else pool.values
         raise where.fail(f"{attribute} of {pool.address} is known after apply and its reference {exc.reference} "
@@ -456,7 +488,7 @@ def _route_tables(side: Side) -> dict[str, tuple[Resource, list[dict[str, Any]],
                           None)
         else:
             try:
-                found = follow(side, route.module, _expression(side, route, "route_table_name"))
+                found = follow(side, route.module, _expression(side, route, "route_table_name"), _key(route.address))
                 target = found if isinstance(found, Resource) else None
             except Unfollowable:
                 target = None
