@@ -89,7 +89,7 @@ def test_plan_routes_and_peering_reach_the_description():
     planned = [r for r in _after(plan, "azurerm_route") if r["route_table_name"] == table.name]
     assert planned and [(r.name, str(r.addressPrefix)) for r in table.routes] == [(r["name"], r["address_prefix"])
                                                                                 for r in planned]
-    hub = [v for v in _after(plan, "azurerm_virtual_network") if v["name"] == spec.connectedNetworks[0].name][0]
+    hub = next(v for v in _after(plan, "azurerm_virtual_network") if v["name"] == spec.connectedNetworks[0].name)
     assert [str(p) for p in spec.connectedNetworks[0].addressPrefixes] == hub["address_space"]
     made = api.render(api.Source(path=TF / "terraform-azure-aks-agic.plan.json"), formats=("d2",),
                       options=Options(view="addresses"))

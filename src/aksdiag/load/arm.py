@@ -342,11 +342,11 @@ class Scope:
         if not isinstance(template.value, dict):
             self.unknowns.append((f"nested deployment {name} (a linked template is not read)", r))
             return
-        inner = str((props.get("expressionEvaluationOptions").get("scope").value or "outer")).lower() == "inner"
+        inner = str(props.get("expressionEvaluationOptions").get("scope").value or "outer").lower() == "inner"
         params: dict[str, Any] = {}
         param_at: dict[str, At] = {}
         if inner:
-            for key, p in (props.get("parameters").value or {}).items():
+            for key in (props.get("parameters").value or {}):
                 given = props.get("parameters").get(key)
                 params[key] = self.value(given.get("value"), copy_index=index)
                 param_at[key] = given
@@ -498,9 +498,9 @@ def arm_document(doc: Document, parameters: Document | None = None, cluster: str
         if r.type == POOL and r.name.rsplit("/", 1)[0] == chosen.name and isinstance(r.body, dict):
             i = len(pools)
             pools.append({**(r.body.get("properties") or {}), "name": r.short})
-            for path, source in r.positions.items():
+            for path, written in r.positions.items():
                 if path[:1] == ("properties",):
-                    extra[("properties", "agentPoolProfiles", i, *path[1:])] = source
+                    extra[("properties", "agentPoolProfiles", i, *path[1:])] = written
             extra[("properties", "agentPoolProfiles", i, "name")] = r.positions.get(("name",), r.at.loc)
     unknown: list[tuple[Loc, Unknown]] = []
     body = _known(body, (), unknown)
@@ -543,11 +543,11 @@ def _real_vnet(scope: Scope, cluster: Resource, source: Document, out: Document,
     name = spec["vnet"]["name"]
     vnet = next((r for r in scope.resources if r.type == VNET and r.short.lower() == str(name).lower()), None)
     if vnet is None:
-        loc = next((("properties", "agentPoolProfiles", i, k) for i, p in enumerate(pools) if isinstance(p, dict)
-                    for k in p if k.lower() == "vnetsubnetid"), ("properties",))
+        at: Loc = next((("properties", "agentPoolProfiles", i, k) for i, p in enumerate(pools)
+                        if isinstance(p, dict) for k in p if k.lower() == "vnetsubnetid"), ("properties",))
         raise InputError(source.problem(
             f"the cluster's subnet is in VNet {name!r}, which this template does not deploy; aksdiag draws only "
-            "what the template holds (deploy the VNet in the same template or one of its modules)", loc,
+            "what the template holds (deploy the VNet in the same template or one of its modules)", at,
             field="vnetSubnetID"))
     body = vnet.body if isinstance(vnet.body, dict) else {}
     prefixes = ((body.get("properties") or {}).get("addressSpace") or {}).get("addressPrefixes")
@@ -596,7 +596,7 @@ def _routes(scope: Scope, table: Resource) -> list[dict[str, Any]]:
     raw = [r for r in (inline if isinstance(inline, list) else []) if isinstance(r, dict)]
     raw += [{**r.body, "name": r.short} for r in scope.resources
             if r.type == ROUTE and r.name.rsplit("/", 1)[0] == table.name and isinstance(r.body, dict)]
-    routes = []
+    routes: list[dict[str, Any]] = []
     for r in raw:
         p = r.get("properties") or {}
         prefix, hop_type, hop = p.get("addressPrefix"), p.get("nextHopType"), p.get("nextHopIpAddress")

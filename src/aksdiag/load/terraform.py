@@ -133,7 +133,7 @@ def _config_tree(doc: Document) -> tuple[dict[tuple[str, str], At], dict[str, At
             address = r.get("address").value
             if isinstance(address, str):
                 config[(path, address)] = r
-        for name, call in (module.get("module_calls").value or {}).items():
+        for name in (module.get("module_calls").value or {}):
             call_at = module.get("module_calls").get(name)
             child = f"{path}.module.{name}" if path else f"module.{name}"
             calls[child] = call_at
@@ -297,9 +297,9 @@ def _follow_one(side: Side, module: str, expr: At, ref: str, key: str | None = N
         if output.missing:
             raise Unfollowable(ref, expr, "the module has no such output in the plan")
         # An instance key on the call (`module.x[0]`) names that instance; without one, the first.
-        key = re.search(r"\[[^\]]*\]", parts[1])
+        keyed = re.search(r"\[[^\]]*\]", parts[1])
         instances = sorted({r.module for r in side.resources if _INDEX.sub("", r.module) == _INDEX.sub("", child)})
-        if key:
+        if keyed:
             child = f"{module}.module.{parts[1]}" if module else f"module.{parts[1]}"
         elif instances:
             child = instances[0]
@@ -409,8 +409,8 @@ def _vnet_of(side: Side, subnet: Resource) -> Resource | None:
         except Unfollowable:
             pass
         group = subnet.value("resource_group_name").value
-        return sorted(vnets, key=lambda v: (v.value("resource_group_name").value != group, v.module != subnet.module,
-                                            _key(v.address) != _key(subnet.address)))[0]
+        return min(vnets, key=lambda v: (v.value("resource_group_name").value != group, v.module != subnet.module,
+                                            _key(v.address) != _key(subnet.address)))
     try:
         target = follow(side, subnet.module, _expression(side, subnet, "virtual_network_name"), _key(subnet.address))
     except Unfollowable:
@@ -477,8 +477,8 @@ def _route_tables(side: Side) -> dict[str, tuple[Resource, list[dict[str, Any]],
     for rt in side.of_type("azurerm_route_table"):
         routes: list[dict[str, Any]] = []
         ats: list[At] = []
-        for route in rt.value("route").items():
-            _add_route(side, rt, route, routes, ats)
+        for inline in rt.value("route").items():
+            _add_route(side, rt, inline, routes, ats)
         out[rt.address] = (rt, routes, ats)
     for route in side.of_type("azurerm_route"):
         table_name = route.value("route_table_name").value
