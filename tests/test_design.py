@@ -326,3 +326,25 @@ def test_unknown_spreads_and_is_not_taken_as_true():
     picked = scope.evaluate(armexpr.parse("if(contains(resourceGroup().location, 'eu'), 'a', 'b')"),
                             At(doc, "[x]"), {})
     assert isinstance(picked, armexpr.Unknown)
+
+
+def test_hostile_expressions_stop_with_a_message():
+    template = json.loads((ARM / "quickstart-aks.json").read_text())
+    template["variables"] = {"v0": "[createArray(1, 2, 3, 4, 5, 6, 7, 8)]",
+                             **{f"v{i}": f"[concat(variables('v{i - 1}'), variables('v{i - 1}'))]" for i in range(1, 40)}}
+    pool = template["resources"][0]["properties"]["agentPoolProfiles"][0]
+    for count, why in (("[length(variables('v39'))]", "more than any template needs"),
+                       ("[" + "concat(" * 300 + "'a'" + ")" * 300 + "]", "nests more than"),
+                       ("[range(0, 100000000)]", "more than a template makes")):
+        pool["count"] = count
+        with pytest.raises(InputError, match=why):
+            arm_document(parse_json(json.dumps(template, indent=1), "t.json"))
+
+
+def test_reference_loop_between_modules_stops():
+    plan = _plan("aks-tf")
+    calls = plan["configuration"]["root_module"]["module_calls"]
+    calls["AppGateway"]["module"]["outputs"]["aks_subnet_id"]["expression"] = {"references": ["var.loop"]}
+    calls["AppGateway"]["expressions"]["loop"] = {"references": ["module.AppGateway.aks_subnet_id"]}
+    with pytest.raises(InputError, match="cannot be followed: it passes through more than 32 module inputs"):
+        terraform_document(parse_json(json.dumps(plan), "loop.json"))

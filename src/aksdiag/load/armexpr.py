@@ -111,8 +111,25 @@ class _Parser:
         return node
 
 
+MAX_NESTING = 64  # a real template nests calls a dozen deep; the parser recurses per level
+MAX_SIZE = 1_000_000  # characters of a string or items of an array an expression may make
+
+
+def _nesting(text: str) -> int:
+    depth = deepest = 0
+    for m in re.finditer(r"'(?:[^']|'')*'|[(\[]|[)\]]", text):
+        if m[0] in "([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif m[0] in ")]":
+            depth -= 1
+    return deepest
+
+
 def parse(text: str) -> Any:
     """`[...]` without its brackets -> a tree of Call, Member and Literal."""
+    if _nesting(text) > MAX_NESTING:
+        raise ExprError(f"the expression nests more than {MAX_NESTING} levels")
     parser = _Parser(text)
     node = parser.expression()
     if parser.peek() is not None:
@@ -181,6 +198,18 @@ def _split(text: str, sep: Any) -> list[str]:
     return re.split("|".join(map(re.escape, seps)), text)
 
 
+def _int(v: Any) -> int:
+    if isinstance(v, bool) or not isinstance(v, int) or abs(v) > 2**53:
+        raise ValueError(f"{v!r} is not a number ARM computes with")
+    return v
+
+
+def _count(v: Any) -> int:
+    if not 0 <= _int(v) <= 10_000:
+        raise ValueError(f"{v!r} items are more than a template makes")
+    return v
+
+
 # Pure functions of known values. Anything else (uniqueString, guid, utcNow, newGuid, the
 # lambda functions, list* of deployed resources) is not in the subset and is unknown.
 PURE: dict[str, Callable[..., Any]] = {
@@ -222,14 +251,14 @@ PURE: dict[str, Callable[..., Any]] = {
     "greaterorequals": lambda a, b: a >= b,
     "less": lambda a, b: a < b,
     "lessorequals": lambda a, b: a <= b,
-    "add": lambda a, b: a + b,
-    "sub": lambda a, b: a - b,
-    "mul": lambda a, b: a * b,
-    "div": lambda a, b: a // b,
-    "mod": lambda a, b: a % b,
+    "add": lambda a, b: _int(a) + _int(b),
+    "sub": lambda a, b: _int(a) - _int(b),
+    "mul": lambda a, b: _int(a) * _int(b),
+    "div": lambda a, b: _int(a) // _int(b),
+    "mod": lambda a, b: _int(a) % _int(b),
     "min": lambda *a: min(a[0] if len(a) == 1 and isinstance(a[0], list) else a),
     "max": lambda *a: max(a[0] if len(a) == 1 and isinstance(a[0], list) else a),
-    "range": lambda start, count: list(range(start, start + count)),
+    "range": lambda start, count: list(range(_int(start), _int(start) + _count(count))),
     "intersection": lambda *a: ({k: v for k, v in a[0].items() if all(o.get(k) == v for o in a[1:])}
                                 if isinstance(a[0], dict) else [x for x in a[0] if all(x in o for o in a[1:])]),
     "items": lambda o: [{"key": k, "value": v} for k, v in o.items()],
@@ -255,9 +284,13 @@ def apply(name: str, args: list[Any]) -> Any:
     if unknown is not None:
         return unknown
     try:
-        return PURE[name](*args)
+        result = PURE[name](*args)
     except (TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError) as exc:
         raise ExprError(f"{name}() cannot take these arguments: {exc}") from None
+    # Values that double on every step (concat(v, v) in a chain of variables) stop here.
+    if isinstance(result, (str, list, dict)) and len(result) > MAX_SIZE:
+        raise ExprError(f"{name}() makes a value of {len(result):,} items; more than any template needs")
+    return result
 
 
 def member(target: Any, key: Any) -> Any:

@@ -241,9 +241,14 @@ def _expression(side: Side, r: Resource, *path: str | int) -> At:
     return at
 
 
-def follow(side: Side, module: str, expr: At, key: str | None = None) -> Resource | At:
+MAX_HOPS = 32  # module inputs and outputs a value passes through; a loop of them stops here
+
+
+def follow(side: Side, module: str, expr: At, key: str | None = None, hops: int = 0) -> Resource | At:
     """Where an expression's value comes from: a resource of the document, or a known value.
     Raises `Unfollowable` when the chain leaves the document."""
+    if hops > MAX_HOPS:
+        raise Unfollowable("?", expr, f"it passes through more than {MAX_HOPS} module inputs and outputs")
     if expr.missing:
         raise Unfollowable("?", expr, "the plan's configuration does not say where it comes from")
     constant = expr.get("constant_value")
@@ -262,7 +267,7 @@ def follow(side: Side, module: str, expr: At, key: str | None = None) -> Resourc
             continue
         seen.add(ref)
         try:
-            found = _follow_one(side, module, ref_at, ref, key)
+            found = _follow_one(side, module, ref_at, ref, key, hops)
         except Unfollowable as exc:
             first = first or exc
             continue
@@ -271,7 +276,7 @@ def follow(side: Side, module: str, expr: At, key: str | None = None) -> Resourc
     raise first or Unfollowable(str(refs[0]), expr, "none of its references leads to a resource or a value")
 
 
-def _follow_one(side: Side, module: str, expr: At, ref: str, key: str | None = None) -> Resource | At:
+def _follow_one(side: Side, module: str, expr: At, ref: str, key: str | None, hops: int) -> Resource | At:
     parts = ref.split(".")
     base = _INDEX.sub("", module)
     if parts[0] == "var":
@@ -288,7 +293,7 @@ def _follow_one(side: Side, module: str, expr: At, ref: str, key: str | None = N
         arg = call.get("expressions").get(name)
         if arg.missing:
             raise Unfollowable(ref, expr, "the module is called without it (its default is not in the plan)")
-        return follow(side, parent, arg, key)
+        return follow(side, parent, arg, key, hops + 1)
     if parts[0] == "module" and len(parts) >= 3:
         child_name = _INDEX.sub("", parts[1])
         child = f"{module}.module.{child_name}" if module else f"module.{child_name}"
@@ -303,7 +308,7 @@ def _follow_one(side: Side, module: str, expr: At, ref: str, key: str | None = N
             child = f"{module}.module.{parts[1]}" if module else f"module.{parts[1]}"
         elif instances:
             child = instances[0]
-        return follow(side, child, output.get("expression"), key)
+        return follow(side, child, output.get("expression"), key, hops + 1)
     if parts[0] == "data" and len(parts) >= 3:
         address = ".".join(parts[:3])
         full = f"{module}.{address}" if module else address
@@ -446,7 +451,8 @@ def _subnet_of_pool(side: Side, pool: Resource, attribute: str, *path: str | int
         target = follow(side, module, expr, _key(pool.address))
     except Unfollowable as exc:
         where = exc.at if not exc.at.missing else pool.values
-        raise where.fail(f"{attribute} of {pool.address} is known after apply and its reference {exc.reference} "
+        named = f" {exc.reference}" if exc.reference != "?" else ""
+        raise where.fail(f"{attribute} of {pool.address} is known after apply and its reference{named} "
                          f"cannot be followed: {exc.why}") from None
     if isinstance(target, Resource):
         if target.type != "azurerm_subnet":
