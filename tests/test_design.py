@@ -348,3 +348,13 @@ def test_reference_loop_between_modules_stops():
     calls["AppGateway"]["expressions"]["loop"] = {"references": ["module.AppGateway.aks_subnet_id"]}
     with pytest.raises(InputError, match="cannot be followed: it passes through more than 32 module inputs"):
         terraform_document(parse_json(json.dumps(plan), "loop.json"))
+
+
+def test_user_assigned_nat_gateway_needs_its_association():
+    """aks-tf associates its NAT gateway with the node subnet; without that resource, it is said."""
+    assert not any("NAT" in w for w in api.load(TF / "aks-tf.plan.json").warnings)
+    plan = _plan("aks-tf")
+    plan["resource_changes"] = [rc for rc in plan["resource_changes"]
+                                if rc["type"] != "azurerm_subnet_nat_gateway_association"]
+    _, warnings = terraform_document(parse_json(json.dumps(plan), "no-assoc.json"))
+    assert any("associates no NAT gateway with the node subnet" in w for w in warnings)

@@ -496,6 +496,9 @@ def arm_document(doc: Document, parameters: Document | None = None, cluster: str
         pools = props["agentPoolProfiles"] = []
     for r in scope.resources:
         if r.type == POOL and r.name.rsplit("/", 1)[0] == chosen.name and isinstance(r.body, dict):
+            # `az deployment group export` writes each pool twice: in agentPoolProfiles and as a resource.
+            if any(isinstance(p, dict) and p.get("name") == r.short for p in pools):
+                continue
             i = len(pools)
             pools.append({**(r.body.get("properties") or {}), "name": r.short})
             for path, written in r.positions.items():
@@ -530,8 +533,11 @@ def _subnets_of(scope: Scope, vnet: Resource) -> list[tuple[dict[str, Any], Reso
     for i, s in enumerate(inline if isinstance(inline, list) else []):
         if isinstance(s, dict):
             out.append((s, vnet, ("properties", "subnets", i)))
+    inline_names = {s.get("name") for s, _, _ in out}
     for r in scope.resources:
         if r.type == SUBNET and r.name.rsplit("/", 1)[0] == vnet.name and isinstance(r.body, dict):
+            if r.short in inline_names:
+                continue  # written inline and as a resource, as an exported template does
             out.append(({**r.body, "name": r.short}, r, ()))
     return out
 

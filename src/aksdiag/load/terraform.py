@@ -663,8 +663,20 @@ def describe(side: Side, cluster: Resource) -> Document:
     _api_server(side, net, cluster)
     if subnets_used:
         _vnet(side, net, subnets_used)
+        _nat_gateway(side, net, cluster, subnets_used[0][0])
     net.data["assumedFields"] = sorted({f"{what} (known after apply)" for what, _ in side.unknown})
     return side.doc.moved(net.data, net.where)
+
+
+def _nat_gateway(side: Side, net: _Net, cluster: Resource, node_subnet: Resource) -> None:
+    """userAssignedNATGateway needs a NAT gateway on the node subnet before the cluster is made;
+    the description has no field for the gateway, so a plan without the association is said."""
+    if net.data["networkProfile"].get("outboundType") != "userAssignedNATGateway":
+        return
+    if _association(side, "azurerm_subnet_nat_gateway_association", node_subnet, "nat_gateway_id") is None:
+        at = cluster.value("network_profile", 0, "outbound_type")
+        side.notes.append(f"{at.where()}: outbound_type is userAssignedNATGateway but this plan associates no NAT "
+                          f"gateway with the node subnet {node_subnet.address}; AKS refuses a subnet without one")
 
 
 def _api_server(side: Side, net: _Net, cluster: Resource) -> None:
