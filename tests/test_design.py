@@ -358,3 +358,13 @@ def test_user_assigned_nat_gateway_needs_its_association():
                                 if rc["type"] != "azurerm_subnet_nat_gateway_association"]
     _, warnings = terraform_document(parse_json(json.dumps(plan), "no-assoc.json"))
     assert any("associates no NAT gateway with the node subnet" in w for w in warnings)
+
+
+def test_exported_template_reads_each_pool_once():
+    template = json.loads((ARM / "exported-kubenet.json").read_text())
+    cluster = next(r for r in template["resources"] if r["type"] == "Microsoft.ContainerService/managedClusters")
+    profile = cluster["properties"]["networkProfile"]
+    made = api.render(ARM / "exported-kubenet.json", formats=("d2",))
+    assert f"pod CIDR {profile['podCidr']}" in made.d2 and f"services {profile['serviceCidr']}" in made.d2
+    names = [p["name"] for p in cluster["properties"]["agentPoolProfiles"]]
+    assert [p.name for p in made.plan.pools] == names
