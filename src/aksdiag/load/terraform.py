@@ -664,7 +664,10 @@ def describe(side: Side, cluster: Resource) -> Document:
     if subnets_used:
         _vnet(side, net, subnets_used)
         _nat_gateway(side, net, cluster, subnets_used[0][0])
-    net.data["assumedFields"] = sorted({f"{what} (known after apply)" for what, _ in side.unknown})
+    # Network profile fields left unknown are filled by derive with AKS's defaults, which lists
+    # them as assumed itself; the rest (a name, a route's next hop) are listed here.
+    net.data["assumedFields"] = sorted({f"{what} (known after apply)" for what, _ in side.unknown
+                                        if not what.startswith("networkProfile")})
     return side.doc.moved(net.data, net.where)
 
 
