@@ -52,13 +52,16 @@ class Severity(StrEnum):
 class Surge:
     """Extra nodes an upgrade adds to a pool: a count, or a percentage of the pool (rounded up)."""
 
-    count: int | None = 1  # AKS's default is one node
+    count: int | None = 1  # one node when the input says nothing: see `resolve.DEFAULT_SURGE` for why
     percent: int | None = None
 
     def nodes(self, pool_size: int) -> int:
+        """Surge nodes for a pool of `pool_size`: never more than the pool (upgrade-aks-node-pools-rolling:
+        "If the max surge value is higher than the required number of nodes to be upgraded, the number
+        of nodes to be upgraded is used")."""
         if self.percent is not None:
             return -(-pool_size * self.percent // 100)
-        return self.count or 0
+        return min(self.count or 0, max(pool_size, 0))
 
     def __str__(self) -> str:
         return f"{self.percent}%" if self.percent is not None else str(self.count)
@@ -184,7 +187,8 @@ class Limit(StrEnum):
     pod_subnet = "pod subnet"  # the pod subnet's addresses (batches of 16 or /28 blocks)
     pod_cidr = "pod CIDR"  # /24 (IPv6 /80) blocks of the pod CIDR, shared by the whole cluster
     routes = "routes"  # kubenet: 400 routes per route table, one per node (two dual-stack)
-    cluster = "cluster limit"  # 5,000 nodes per cluster
+    cluster = "cluster limit"  # 5,000 nodes per cluster (Free tier 1,000)
+    vnet = "VNet IP limit"  # 65,536 IP configurations per VNet (node-subnet CNI, dynamic Pod Subnet)
 
 
 class PodCount(StrEnum):
