@@ -56,7 +56,9 @@ def references(r: Resolved) -> Iterator[Finding]:
             ref = getattr(pool, attr)
             if ref is None:
                 continue
-            if r.vnet_managed:
+            if r.vnet_managed and attr == "podSubnetName":
+                yield finding("pod-subnet-needs-vnet", f"nodePools[{i}].{attr}", pool.name)
+            elif r.vnet_managed:
                 yield finding("subnet-needs-vnet", f"nodePools[{i}].{attr}", subnet=ref)
             elif ref not in names:
                 yield finding("unknown-subnet", f"nodePools[{i}].{attr}", subnet=ref, known=", ".join(sorted(names)))
@@ -205,8 +207,6 @@ def _models(r: Resolved) -> Iterator[Finding]:
         for i, p in enumerate(spec.nodePools):
             if not p.podSubnetName:
                 yield finding("pod-subnet-every-pool", f"nodePools[{i}].podSubnetName", p.name)
-        if r.vnet_managed:
-            yield finding("pod-subnet-needs-vnet", "vnet")
         yield from _static_blocks(r)
     for i, p in enumerate(spec.nodePools):
         if p.podIPAllocationMode is not None and not p.podSubnetName:
