@@ -54,6 +54,7 @@ class Surge:
 
     count: int | None = 1  # one node when the input says nothing: see `resolve.DEFAULT_SURGE` for why
     percent: int | None = None
+    assumed: bool = False  # the input did not say; AKS's default is disputed (see resolve.DEFAULT_SURGE)
 
     def nodes(self, pool_size: int) -> int:
         """Surge nodes for a pool of `pool_size`: never more than the pool (upgrade-aks-node-pools-rolling:
@@ -64,7 +65,8 @@ class Surge:
         return min(self.count or 0, max(pool_size, 0))
 
     def __str__(self) -> str:
-        return f"{self.percent}%" if self.percent is not None else str(self.count)
+        text = f"{self.percent}%" if self.percent is not None else str(self.count)
+        return text + (", assumed" if self.assumed else "")
 
 
 @dataclass(frozen=True)
@@ -195,7 +197,8 @@ class PodCount(StrEnum):
     """How to read a row's pod figures; AKS says not to multiply independent limits."""
 
     reserved = "reserved"  # pods = IPs set aside per node x nodes (node-subnet CNI, static block, kubenet /24s)
-    ip_budget = "ip-budget"  # pods = pod IPs the subnet can hand out (dynamic pod subnet)
+    ip_budget = "ip-budget"  # pods = pod IPs the subnet can hand out (no longer a row's pod figure)
+    full_nodes = "full-nodes"  # dynamic pod subnet: pods = full nodes x maxPods; pod_ips is the IP budget
     per_node = "per-node"  # no pod total: nodes and maxPods are independent limits (Overlay)
     unmanaged = "unmanaged"  # the user's CNI decides (BYO CNI)
 
@@ -219,6 +222,8 @@ class CapacityRow:
     pods: int | None
     pods_with_surge: int | None
     current: bool  # the model and maxPods of this cluster
+    pod_ips: int | None = None  # dynamic pod subnet: the pod IPs its batches hold (a second figure, not pods)
+    pod_ips_with_surge: int | None = None
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ MANAGED_SUBNET_V6 = ipaddress.ip_network("fd00:0:0:1::/64")
 # large-cluster page says "AKS configures upgrades with a default value of 10% for max surge", and
 # the AKS release of 2023-10-01 made 10% the default for new clusters on 1.28 and later. aksdiag
 # plans with one node (DOMAIN.md's numbers rest on it) and lists the field as assumed.
-DEFAULT_SURGE = Surge(count=1)
+DEFAULT_SURGE = Surge(count=1, assumed=True)
 SURGE_SOURCES = ("https://learn.microsoft.com/azure/aks/upgrade-aks-node-pools-rolling",
                  "https://github.com/Azure/AKS/releases/tag/2023-10-01")
 FREE_TIER_NODES = 1000  # free-standard-pricing-tiers: Free "Supports up to 1,000 nodes."
