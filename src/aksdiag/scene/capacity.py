@@ -24,20 +24,24 @@ def rows(plan: AddressPlan) -> list[tuple[str, list[tuple[str, ...]]]]:
     out = []
     for cap in plan.capacity:
         table = [(titles.get(r.model, r.model) + ("  ◀ this cluster" if r.current else ""), f"{r.nodes:,}",
-                  f"{r.nodes_with_surge:,} (surge {r.surge})", _pods(r, r.pods), _pods(r, r.pods_with_surge),
+                  f"{r.nodes_with_surge:,} (surge {r.surge})", _pods(r, r.pods, r.pod_ips),
+                  _pods(r, r.pods_with_surge, r.pod_ips_with_surge),
                   str(r.max_pods_per_node), r.limited_by.value) for r in cap.rows]
         what = "pod subnet" if cap.role == "pods" else "subnet"
         out.append((f"{what} {cap.subnet} · {cap.prefix} · {cap.usable:,} usable", table))
     return out
 
 
-def _pods(row, pods: int | None) -> str:
-    """Pod figures as issue 10's capacity reads them: no total where nodes and pods are independent."""
+def _pods(row, pods: int | None, pod_ips: int | None = None) -> str:
+    """Pod figures as issue 10's capacity reads them: no total where nodes and pods are independent;
+    a dynamic pod subnet's IP budget beside the pods its full nodes run, never instead of them."""
     if row.pod_count == "per-node":
         return f"up to {row.max_pods_per_node}/node"
     if row.pod_count == "unmanaged":
         return "CNI's IPAM"
     text = f"{pods:,}" if pods is not None else ""
+    if row.pod_count == "full-nodes" and pod_ips is not None:
+        return f"{text} ({pod_ips:,} pod IPs)"
     return text + (" pod IPs" if row.pod_count == "ip-budget" else "")
 
 
