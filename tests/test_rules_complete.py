@@ -11,7 +11,7 @@ import pytest
 
 from aksdiag.derive import derive
 from aksdiag.derive.catalog import RULES
-from aksdiag.derive.observed import Observed, ObservedRoute, ObservedRouteTable
+from aksdiag.model.observed import Observed, ObservedRoute, ObservedRouteTable
 from aksdiag.errors import RuleError
 from aksdiag.model import ClusterSpec
 
