@@ -48,8 +48,8 @@ InterfaceField = Annotated[ipaddress.IPv4Interface, BeforeValidator(_written_as_
 # Ranges no VNet can hold (virtual-networks-faq: multicast, broadcast, loopback, Azure's DNS
 # address; IPv6: the unspecified address, loopback, link-local and multicast).
 _NOT_FOR_VNETS = tuple(ipaddress.ip_network(r) for r in (
-    "224.0.0.0/4", "255.255.255.255/32", "127.0.0.0/8", "168.63.129.16/32", "::/128", "::1/128", "fe80::/10",
-    "ff00::/8"))
+    "224.0.0.0/4", "ff00::/8", "255.255.255.255/32", "127.0.0.0/8", "168.63.129.16/32", "fe80::/10", "::1/128",
+    "::/128"))
 VNET_LARGEST = 8  # concepts-network-ip-address-planning: "Max size /8."
 SUBNET_SMALLEST = 29  # virtual-networks-faq: "The smallest supported IPv4 subnet is /29"
 SUBNET_V6 = 64  # virtual-networks-faq: "IPv6 subnets must be exactly /64 in size."
@@ -223,7 +223,7 @@ class Subnet(_Strict):
     @classmethod
     def _v6_subnet(cls, v: ipaddress.IPv6Network | None) -> ipaddress.IPv6Network | None:
         if v is not None and v.prefixlen != SUBNET_V6:
-            raise ValueError(f"{v}: an Azure IPv6 subnet is exactly /{SUBNET_V6}")
+            raise ValueError(f"an Azure IPv6 subnet is exactly /{SUBNET_V6}")
         return v
 
     addressPrefix: NetworkField = Field(description="IPv4 prefix, e.g. `192.168.1.0/24`.")
