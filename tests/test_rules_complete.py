@@ -232,8 +232,8 @@ def test_severity_follows_error_means_aks_refuses_it():
                "private-dns-none-no-fqdn", "isolated-kubenet", "static-block-version", "windows2019-version",
                "pool-surge-over-1000", "npm-windows", "free-tier-node-limit", "vnet-ip-limit", "system-pool-min-pods"}
     hurts = {"npm-scale", "overlay-dcsv2", "overlay-name-length", "system-pool-nodes", "dualstack-natgw-v2",
-             "kubenet-identity", "autoscale-no-room", "vnet-ip-limit-growth"}
-    notes = {"overlay-pod-limit", "public-api-open", "no-network-policy", "npm-retirement"}
+             "autoscale-no-room", "vnet-ip-limit-growth"}
+    notes = {"overlay-pod-limit", "public-api-open", "no-network-policy", "npm-retirement", "kubenet-identity"}
     assert {r: RULES[r].severity.value for r in refused} == dict.fromkeys(refused, "error")
     assert {r: RULES[r].severity.value for r in hurts} == dict.fromkeys(hurts, "warning")
     assert {r: RULES[r].severity.value for r in notes} == dict.fromkeys(notes, "note")

@@ -267,9 +267,11 @@ _RULES = [
     _r("isolated-kubenet", E, "A network isolated cluster cannot use kubenet.",
        "a network isolated cluster (bootstrapProfile.artifactSource Cache) does not support kubenet",
        "concepts-network-isolated", "kubenet networking is not supported."),
-    _r("kubenet-identity", W, "kubenet with your own VNet and route table needs a user-assigned managed identity for "
-       "the cluster; a system-assigned one works only through the Azure CLI, which grants its role late.", "kubenet with your own VNet needs a user-assigned managed identity, "
-       "not {identity}", "configure-kubenet",
+    _r("kubenet-identity", N, "kubenet with your own VNet and route table needs a user-assigned managed identity for "
+       "the cluster; a system-assigned one works only through the Azure CLI, which grants its role late, and the "
+       "move to Overlay cannot remove the route table without a user-assigned one.",
+       "kubenet with your own VNet: {identity} identity works only when created with the Azure CLI, and the move "
+       "to Overlay needs a user-assigned one", "configure-kubenet",
        "When you create and use your own VNet and route table with the kubenet network plugin, you must configure a "
        "user-assigned managed identity for the cluster."),
     _r("basic-lb-outbound", E, "Outbound types other than loadBalancer need the Standard load balancer.",
