@@ -237,3 +237,10 @@ def test_severity_follows_error_means_aks_refuses_it():
     assert {r: RULES[r].severity.value for r in refused} == dict.fromkeys(refused, "error")
     assert {r: RULES[r].severity.value for r in hurts} == dict.fromkeys(hurts, "warning")
     assert {r: RULES[r].severity.value for r in notes} == dict.fromkeys(notes, "note")
+
+
+def test_a_static_pod_subnet_without_surge_room_is_reported_once_in_blocks():
+    # Audit probe sg2: the same shortfall came as subnet-no-surge-room (addresses) and
+    # static-blocks-no-surge-room (/28 blocks); blocks are what static allocation hands out.
+    found = fired(static("10.10.16.0/26", 2))
+    assert "static-blocks-no-surge-room" in found and "subnet-no-surge-room" not in found

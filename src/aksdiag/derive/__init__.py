@@ -258,11 +258,11 @@ def _fit(r: Resolved, use: dict[str, int], rt: RouteTablePlan | None) -> list[Fi
             if n * cost > extra:
                 extra, surge_nodes = n * cost, n
         for p in pod_users.get(s.name, []):
+            if p.podIPAllocationMode is not None and p.podIPAllocationMode.value == "StaticBlock":
+                continue  # counted in whole /28 blocks by static-blocks-no-surge-room, not twice
             n = r.pool_surge[p.name].nodes(p.count)
-            blocks = (p.podIPAllocationMode is not None and p.podIPAllocationMode.value == "StaticBlock")
-            cost = static_blocks_per_node(r.pool_max_pods[p.name]) * 16 if blocks else DYNAMIC_BATCH
-            if n * cost > extra:
-                extra, surge_nodes = n * cost, n
+            if n * DYNAMIC_BATCH > extra:
+                extra, surge_nodes = n * DYNAMIC_BATCH, n
         if surge_nodes and need + extra > usable:
             out.append(finding("subnet-no-surge-room", field, s.name, subnet=s.name, usable=usable, surge=surge_nodes,
                                need=need + extra))
