@@ -330,3 +330,14 @@ def test_scenarios_of_any_two_designs_compile_to_one_page_each(tmp_path, a, b):
     proc = aksdiag("compare", str(ROOT / "examples" / a), str(ROOT / "examples" / b), "-o", str(out))
     assert proc.returncode == 0, proc.stderr
     assert len(PdfReader(out).pages) == 2
+
+
+def test_capacity_item_adds_every_pools_surge_as_all_pools_reimage_at_once(tmp_path):
+    # update-azure-cni: "The update process triggers node pools to be reimaged simultaneously."
+    text = BYO.read_text()
+    assert "  - name: nodepool1\n" in text
+    src = tmp_path / "two.yaml"
+    src.write_text(text.replace("  - name: nodepool1\n", "  - name: extra\n    count: 2\n    mode: User\n"
+                                "    upgradeSettings: {maxSurge: \"2\"}\n  - name: nodepool1\n", 1))
+    cap = {i.id: i for i in review(src, None, TargetModel.overlay, Options()).migration.items}["capacity"]
+    assert (cap.values["nodes_now"], cap.values["surge_all"]) == ("5", "3")

@@ -151,7 +151,9 @@ def _common_tail(before: AddressPlan, after: AddressPlan, items: list[Item]) -> 
         if row_b is None or row_a is None or cap_before.role != "nodes":
             continue
         on_subnet = cap_before.nodes_now
-        status = Status.ok if row_a.nodes_with_surge >= on_subnet else (
+        # Every pool is reimaged at once, so the subnet needs all its pools' surge nodes together.
+        surge_all = sum(p.surge.nodes(p.count) for p in before.pools if p.node_subnet == cap_before.subnet)
+        status = Status.ok if on_subnet + surge_all <= row_a.nodes else (
             Status.action if row_a.nodes >= on_subnet else Status.blocker)
         items.append(Item("capacity", status, {
             "from": before.model.value,
@@ -160,7 +162,7 @@ def _common_tail(before: AddressPlan, after: AddressPlan, items: list[Item]) -> 
             "limit_before": row_b.limited_by.value,
             "nodes_after": str(row_a.nodes), "surge_after": str(row_a.nodes_with_surge),
             "limit_after": row_a.limited_by.value, "surge": str(row_a.surge),
-            "max_pods": str(row_a.max_pods_per_node)}))
+            "max_pods": str(row_a.max_pods_per_node), "surge_all": str(surge_all)}))
     items.append(Item("nsg-firewall-rules", Status.check, {
         "pod_cidr": cidrs, "nsg": before.nsg_name,
         "firewall": str(before.egress.next_hop_ip) if before.egress.next_hop_ip else ""}))

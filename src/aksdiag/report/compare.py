@@ -153,7 +153,8 @@ def item_text(item: Item) -> str:
                      f"{'kubenet' if v.get('from') == 'kubenet' else 'Azure CNI'}: {v.get('nodes_before')} "
                      f"nodes at most ({v.get('limit_before')}), {v.get('surge_before')} with surge; Overlay: "
                      f"{v.get('nodes_after')} at most ({v.get('limit_after')}), {v.get('surge_after')} with surge "
-                     f"{v.get('surge')}, up to {v.get('max_pods')} pods per node."),
+                     f"{v.get('surge')}, up to {v.get('max_pods')} pods per node. Every pool reimages at once: "
+                     f"{v.get('nodes_now')} nodes + {v.get('surge_all')} surge need room together."),
         "nsg-firewall-rules": (f"Check NSG {v.get('nsg')}" + (f" and firewall {v.get('firewall')}"
                                if v.get("firewall") else "") +
                                f" for rules that name the pod CIDR {v.get('pod_cidr')} or the route table."),
