@@ -93,6 +93,8 @@ def test_sarif_validates_against_the_oasis_schema_and_points_at_the_field():
     rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
     assert rules["kubenet-windows"]["helpUri"].startswith("https://learn.microsoft.com/azure/aks/")
     assert rules["kubenet-windows"]["help"]["text"]
+    # A rule that quotes its Learn sentence carries it into the SARIF help (multi-pool-windows: maxPods 250).
+    assert 'The page says: "For Windows Server containers' in rules["windows-max-pods"]["help"]["text"]
     result = next(r for r in run["results"] if r["ruleId"] == "kubenet-windows")
     assert result["level"] == "error"
     loc = result["locations"][0]

@@ -240,10 +240,27 @@ def render(source: SourceLike | Prepared, *, formats: tuple[str, ...] | list[str
         alt_text=alt_text(address_plan),
         plan=address_plan,
         findings=tuple(address_plan.findings),
-        warnings=tuple(dict.fromkeys([*prepared.warnings, *caught])),
+        warnings=tuple(dict.fromkeys([*prepared.warnings, *_refused_warnings(prepared, address_plan), *caught])),
         d2_version=version,
         assumed=tuple(address_plan.assumed),
     )
+
+
+def _refused_warnings(prepared: Prepared, address_plan: AddressPlan) -> list[str]:
+    """A cluster document from Azure is drawn even where AKS would refuse it (it exists); a CI log
+    still shows each such finding, one line each, where the document wrote the field."""
+    from ..derive import errors_of
+    from .stages import locate_field
+
+    loaded = prepared.loaded
+    if not loaded.from_azure:
+        return []
+    out = []
+    for f in errors_of(address_plan.findings):
+        line, col = locate_field(loaded, f.fields[0]) if f.fields else (None, None)
+        where = loaded.doc.name + (f":{line}:{col}" if line is not None else "")
+        out.append(f"{where}: AKS would refuse this: {f.message} [rule {f.rule}]")
+    return out
 
 
 class Cluster:

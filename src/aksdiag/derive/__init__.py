@@ -23,6 +23,8 @@ from .network_models import (
     DYNAMIC_BATCH,
     PLANNERS,
     ROUTE_LIMIT,
+    VNET_IP_LIMIT,
+    dynamic_batches_per_node,
     route_name,
     static_blocks_per_node,
     usable_addresses,
@@ -33,6 +35,7 @@ from .plan import (
     APIServerPlan,
     EgressPlan,
     Finding,
+    PodAddresses,
     PoolPlan,
     RoutePlan,
     RouteTablePlan,
@@ -255,11 +258,11 @@ def _fit(r: Resolved, use: dict[str, int], rt: RouteTablePlan | None) -> list[Fi
             if n * cost > extra:
                 extra, surge_nodes = n * cost, n
         for p in pod_users.get(s.name, []):
+            if p.podIPAllocationMode is not None and p.podIPAllocationMode.value == "StaticBlock":
+                continue  # counted in whole /28 blocks by static-blocks-no-surge-room, not twice
             n = r.pool_surge[p.name].nodes(p.count)
-            blocks = (p.podIPAllocationMode is not None and p.podIPAllocationMode.value == "StaticBlock")
-            cost = static_blocks_per_node(r.pool_max_pods[p.name]) * 16 if blocks else DYNAMIC_BATCH
-            if n * cost > extra:
-                extra, surge_nodes = n * cost, n
+            if n * DYNAMIC_BATCH > extra:
+                extra, surge_nodes = n * DYNAMIC_BATCH, n
         if surge_nodes and need + extra > usable:
             out.append(finding("subnet-no-surge-room", field, s.name, subnet=s.name, usable=usable, surge=surge_nodes,
                                need=need + extra))
@@ -284,6 +287,53 @@ def _fit(r: Resolved, use: dict[str, int], rt: RouteTablePlan | None) -> list[Fi
                                surge=surge_now, limit=ROUTE_LIMIT))
     if nodes > CLUSTER_NODE_LIMIT:
         out.append(finding("cluster-node-limit", "nodePools", nodes=nodes, limit=CLUSTER_NODE_LIMIT))
+    elif nodes > r.node_limit:
+        out.append(finding("free-tier-node-limit", ("nodePools", "sku.tier"), nodes=nodes, tier=r.tier))
+    out += _vnet_ip_limit(r)
+    out += _autoscale_room(r, use)
+    return out
+
+
+def _vnet_ip_limit(r: Resolved) -> list[Finding]:
+    """Azure's 65,536 configured IP addresses per VNet, for the models that give pods VNet IPs one by one."""
+    if PROFILES[r.model].pod_addresses is PodAddresses.node_subnet:
+        now = sum(p.count * (1 + r.pool_max_pods[p.name]) for p in r.spec.nodePools)
+        grown = sum(r.pool_planned[p.name] * (1 + r.pool_max_pods[p.name]) for p in r.spec.nodePools)
+        what, when = "a node and its maxPods pod IPs per node", "at maxCount"
+    elif PROFILES[r.model].pod_subnets:
+        dynamic = [p for p in r.spec.nodePools if p.podSubnetName and (
+            p.podIPAllocationMode is None or p.podIPAllocationMode.value != "StaticBlock")]
+        if not dynamic:
+            return []
+        nodes = sum(p.count for p in r.spec.nodePools)
+        now = nodes + sum(p.count * DYNAMIC_BATCH for p in dynamic)
+        grown = sum(r.pool_planned.values()) + sum(
+            r.pool_planned[p.name] * dynamic_batches_per_node(r.pool_max_pods[p.name]) * DYNAMIC_BATCH for p in dynamic)
+        what, when = "nodes and their first batch of 16 pod IPs", "with every node full (and at maxCount)"
+    else:
+        return []
+    if now > VNET_IP_LIMIT:
+        return [finding("vnet-ip-limit", "nodePools", need=now, vnet=r.vnet.name, what=what)]
+    if grown > VNET_IP_LIMIT:
+        return [finding("vnet-ip-limit-growth", "nodePools", when=when.capitalize(), need=grown, vnet=r.vnet.name)]
+    return []
+
+
+def _autoscale_room(r: Resolved, use: dict[str, int]) -> list[Finding]:
+    """A subnet that holds today's nodes but not the autoscaler's maxCount (with that pool's surge)."""
+    out = []
+    for i, s in enumerate(r.vnet.subnets):
+        pools = r.pools_on(s.name) if s.name in r.pool_subnet.values() else []
+        growing = [p for p in pools if r.pool_planned[p.name] > p.count]
+        if not growing:
+            continue
+        cost = {p.name: PROFILES[r.model].node_subnet_ips(r.pool_max_pods[p.name]) for p in pools}
+        grown = sum((r.pool_planned[p.name] - p.count) * cost[p.name] for p in growing)
+        surge = max(r.pool_surge[p.name].nodes(r.pool_planned[p.name]) * cost[p.name] for p in pools)
+        need, usable = use.get(s.name, 0) + grown + surge, usable_addresses(s.addressPrefix)
+        if use.get(s.name, 0) <= usable < need:
+            out.append(finding("autoscale-no-room", f"vnet.subnets[{i}].addressPrefix", s.name, subnet=s.name,
+                               usable=usable, need=need))
     return out
 
 

@@ -52,16 +52,21 @@ class Severity(StrEnum):
 class Surge:
     """Extra nodes an upgrade adds to a pool: a count, or a percentage of the pool (rounded up)."""
 
-    count: int | None = 1  # AKS's default is one node
+    count: int | None = 1  # one node when the input says nothing: see `resolve.DEFAULT_SURGE` for why
     percent: int | None = None
+    assumed: bool = False  # the input did not say; AKS's default is disputed (see resolve.DEFAULT_SURGE)
 
     def nodes(self, pool_size: int) -> int:
+        """Surge nodes for a pool of `pool_size`: never more than the pool (upgrade-aks-node-pools-rolling:
+        "If the max surge value is higher than the required number of nodes to be upgraded, the number
+        of nodes to be upgraded is used")."""
         if self.percent is not None:
             return -(-pool_size * self.percent // 100)
-        return self.count or 0
+        return min(self.count or 0, max(pool_size, 0))
 
     def __str__(self) -> str:
-        return f"{self.percent}%" if self.percent is not None else str(self.count)
+        text = f"{self.percent}%" if self.percent is not None else str(self.count)
+        return text + (", assumed" if self.assumed else "")
 
 
 @dataclass(frozen=True)
@@ -194,14 +199,16 @@ class Limit(StrEnum):
     pod_subnet = "pod subnet"  # the pod subnet's addresses (batches of 16 or /28 blocks)
     pod_cidr = "pod CIDR"  # /24 (IPv6 /80) blocks of the pod CIDR, shared by the whole cluster
     routes = "routes"  # kubenet: 400 routes per route table, one per node (two dual-stack)
-    cluster = "cluster limit"  # 5,000 nodes per cluster
+    cluster = "cluster limit"  # 5,000 nodes per cluster (Free tier 1,000)
+    vnet = "VNet IP limit"  # 65,536 IP configurations per VNet (node-subnet CNI, dynamic Pod Subnet)
 
 
 class PodCount(StrEnum):
     """How to read a row's pod figures; AKS says not to multiply independent limits."""
 
     reserved = "reserved"  # pods = IPs set aside per node x nodes (node-subnet CNI, static block, kubenet /24s)
-    ip_budget = "ip-budget"  # pods = pod IPs the subnet can hand out (dynamic pod subnet)
+    ip_budget = "ip-budget"  # pods = pod IPs the subnet can hand out (no longer a row's pod figure)
+    full_nodes = "full-nodes"  # dynamic pod subnet: pods = full nodes x maxPods; pod_ips is the IP budget
     per_node = "per-node"  # no pod total: nodes and maxPods are independent limits (Overlay)
     unmanaged = "unmanaged"  # the user's CNI decides (BYO CNI)
 
@@ -225,6 +232,8 @@ class CapacityRow:
     pods: int | None
     pods_with_surge: int | None
     current: bool  # the model and maxPods of this cluster
+    pod_ips: int | None = None  # dynamic pod subnet: the pod IPs its batches hold (a second figure, not pods)
+    pod_ips_with_surge: int | None = None
 
 
 @dataclass(frozen=True)
