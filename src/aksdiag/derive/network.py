@@ -178,6 +178,14 @@ def findings(r: Resolved) -> Iterator[Finding]:
         what = "on-premises" if c.kind.value in ON_PREMISES else "peered VNet" if c.kind.value == "peeredVNet" \
             else "connected network"
         remotes += [(f"connectedNetworks[{k}].addressPrefixes", c.name, what, p) for p in c.addressPrefixes]
+    # Azure does not peer VNets whose address spaces overlap.
+    if spec.hub is not None:
+        for v in r.vnet.addressPrefixes:
+            for other in spec.hub.addressPrefixes:
+                if v.version == other.version and v.overlaps(other):  # type: ignore[arg-type]
+                    yield finding("connected-overlap", ("vnet.addressPrefixes", "hub.addressPrefixes"), prefix=v,
+                                  field="vnet.addressPrefixes", network=spec.hub.name, other=other,
+                                  kind="peeredVNet")
     for field, prefix in _captured(r):
         for rfield, name, what, other in remotes:
             if prefix.version == other.version and prefix.overlaps(other):  # type: ignore[arg-type]
@@ -203,8 +211,10 @@ def _nat_gateways(r: Resolved) -> Iterator[Finding]:
         if s.natGateway is None:
             yield finding("natgw-not-on-node-subnet", f"vnet.subnets[{i}].natGateway", name, subnet=name)
     if r.model == ModelKey.azure_cni_pod_subnet:
+        seen: set[str] = set()
         for p in r.spec.nodePools:
-            if p.podSubnetName and p.podSubnetName in subnets:
+            if p.podSubnetName and p.podSubnetName in subnets and p.podSubnetName not in seen:
+                seen.add(p.podSubnetName)
                 i, s = subnets[p.podSubnetName]
                 if s.natGateway is None:
                     yield finding("natgw-not-on-pod-subnet", f"vnet.subnets[{i}].natGateway", s.name,
