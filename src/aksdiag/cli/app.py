@@ -113,6 +113,7 @@ def render(
     vnet: Annotated[Path | None, typer.Option(metavar="FILE", help="`az network vnet show` output: the VNet's address space "
                     "and subnets.")] = None,
     connected: Annotated[list[str] | None, typer.Option(metavar="[NAME=]CIDR", help=CONNECTED_HELP)] = None,
+    network: Annotated[list[Path] | None, typer.Option(metavar="FILE", help=NETWORK_HELP)] = None,
     az: Annotated[bool, typer.Option("--az", help="Read the cluster live with `az aks show`.")] = False,
     with_nodes: Annotated[bool, typer.Option("--with-nodes", help="With --az: also `kubectl get nodes`.")] = False,
     with_route_table: Annotated[bool, typer.Option("--with-route-table", help="With --az: also the route table "
@@ -146,8 +147,8 @@ def render(
             if output is not None:
                 raise InputError(Problem("-o names one output; with several inputs, folders or --check use "
                                          "--out-dir", field="--output"))
-            if nodes or route_table or vnet or cluster or connected:
-                raise InputError(Problem("--nodes, --route-table, --vnet, --cluster and --connected describe one "
+            if nodes or route_table or vnet or cluster or connected or network:
+                raise InputError(Problem("--nodes, --route-table, --vnet, --network, --cluster and --connected describe one "
                                          "cluster; render it on its own", field="--nodes"))
             from .batch import run_batch
 
@@ -165,8 +166,8 @@ def render(
             assert input is not None
             base = input
             source = api.Source(path=input, nodes=nodes, route_table=route_table, vnet=vnet, cluster=cluster)
-        target = output_target(output, base, format, [input, nodes, route_table, vnet])
-        source = replace(source, connected=_connected(connected))
+        target = output_target(output, base, format, [input, nodes, route_table, vnet, *(network or [])])
+        source = replace(source, connected=_connected(connected), network=tuple(network or ()))
         made = api.render(source, formats=(target.format,), options=options)
         data = made.outputs[target.format]
         target.write(data)
@@ -193,6 +194,9 @@ def _refuse_live_options_without_az(az: bool, input: Path | None, **given: objec
 
 CONNECTED_HELP = ("A range the cluster's VNet reaches (peered VNet, on-premises, ExpressRoute, VPN) that pod, "
                   "service and VNet ranges must not overlap: CIDR or NAME=CIDR; repeat for more.")
+NETWORK_HELP = ("The network around the cluster, as `az network ... show` prints it: the hub VNet (`vnet show`), its "
+                "firewall (`firewall show`) and public IP (`public-ip show`), peerings (`vnet peering list`), on-premises "
+                "ranges (`local-gateway show`), private DNS zone links (`private-dns link vnet show`); repeat for more.")
 
 
 def _connected(connected: list[str] | None) -> tuple[dict, ...]:
@@ -258,6 +262,7 @@ def check(
                            "render.")] = None,
     vnet: Annotated[Path | None, typer.Option(metavar="FILE", help="`az network vnet show` output, as for render.")] = None,
     connected: Annotated[list[str] | None, typer.Option(metavar="[NAME=]CIDR", help=CONNECTED_HELP)] = None,
+    network: Annotated[list[Path] | None, typer.Option(metavar="FILE", help=NETWORK_HELP)] = None,
     cluster: Annotated[str | None, typer.Option("--cluster", metavar="NAME", help="The cluster to check from `az aks list` "
                        "output.")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
@@ -280,7 +285,7 @@ def check(
         shown = _shown_input(input)
         try:
             prepared = api.load(api.Source(path=input, nodes=nodes, route_table=route_table, vnet=vnet,
-                                           cluster=cluster, connected=extra))
+                                           cluster=cluster, connected=extra, network=tuple(network or ())))
             # Every finding, errors included: the verdict is the same whether the document is
             # a description (render refuses it) or from Azure (render draws it, marked).
             plan = api.plan(prepared, Options(draw_unsupported=True))
@@ -326,6 +331,7 @@ def plan(
                            "render.")] = None,
     vnet: Annotated[Path | None, typer.Option(metavar="FILE", help="`az network vnet show` output, as for render.")] = None,
     connected: Annotated[list[str] | None, typer.Option(metavar="[NAME=]CIDR", help=CONNECTED_HELP)] = None,
+    network: Annotated[list[Path] | None, typer.Option(metavar="FILE", help=NETWORK_HELP)] = None,
     cluster: Annotated[str | None, typer.Option("--cluster", metavar="NAME", help="The cluster to plan from `az aks list` "
                        "output.")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
@@ -337,7 +343,7 @@ def plan(
 
     try:
         source = api.Source(path=input, nodes=nodes, route_table=route_table, vnet=vnet, cluster=cluster,
-                            connected=_connected(connected))
+                            connected=_connected(connected), network=tuple(network or ()))
         address_plan = api.plan(source, Options(draw_unsupported=draw_unsupported))
         text = FORMATS[format.value](address_plan)
         if output is not None:
