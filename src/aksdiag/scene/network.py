@@ -60,14 +60,15 @@ def hub_shape(plan: AddressPlan, device: Shape | None, detail: bool = False) -> 
     return Shape("hub", label, ShapeKind.hub, "vnet", tuple(children))
 
 
-def peering_edge(plan: AddressPlan) -> Edge | None:
+def peering_edge(plan: AddressPlan, from_hub: bool = False) -> Edge | None:
     net = plan.network
     if net is None or net.hub is None:
         return None
     hub = net.hub
-    state = f" · {hub.peering_state}" if hub.peering_state else ""
+    state = f"\n{hub.peering_state}" if hub.peering_state else ""
     name = f" {hub.peering}" if hub.peering else ""
-    return Edge("vnet", "hub", f"peering{name}{state}", EdgeKind.peering)
+    ends = ("hub", "vnet") if from_hub else ("vnet", "hub")
+    return Edge(*ends, f"peering{name}{state}", EdgeKind.peering)
 
 
 def on_premises(plan: AddressPlan) -> tuple[list[Shape], list[Edge]]:
@@ -82,7 +83,7 @@ def on_premises(plan: AddressPlan) -> tuple[list[Shape], list[Edge]]:
         shapes.append(Shape(sid, f"on-premises {remote.name}\n{nets(remote.prefixes)}{via}", ShapeKind.onprem))
         target = _gateway_path(net, remote.gateway, remote.kind)
         if target is not None:
-            edges.append(Edge(target, sid, VIA.get(remote.kind, "gateway"), EdgeKind.peering))
+            edges.append(Edge(target, sid, "", EdgeKind.peering))
     return shapes, edges
 
 
@@ -95,11 +96,11 @@ def _gateway_path(net: NetworkPlan, name: str | None, kind: str) -> str | None:
     return "hub"
 
 
-def dns_zone(plan: AddressPlan) -> tuple[Shape | None, list[Edge]]:
-    """The API server's private DNS zone and the VNets it is linked to."""
+def dns_zone(plan: AddressPlan) -> tuple[Shape | None, list[Edge], tuple[str, ...]]:
+    """The API server's private DNS zone, its links to the VNets drawn, and every VNet it is linked to."""
     api = plan.api_server
     if not api.private or api.private_dns_zone == "none":
-        return None, []
+        return None, [], ()
     net = plan.network
     zone_name = api.private_dns_zone or "system"
     zones = {z.name.lower(): z for z in (net.dns_zones if net else ())}
@@ -119,4 +120,19 @@ def dns_zone(plan: AddressPlan) -> tuple[Shape | None, list[Edge]]:
             edges.append(Edge("dnszone", target, "link", EdgeKind.assoc))
     if not links:
         label += "\nno VNet link given: the nodes cannot resolve it"
-    return Shape("dnszone", label, ShapeKind.dnszone, "dns"), edges
+    return Shape("dnszone", label, ShapeKind.dnszone, "dns"), edges, links
+
+
+def surround(plan: AddressPlan, shapes: list[Shape], detail: bool = False,
+             from_hub: bool = False) -> tuple[list[Shape], list[Edge]]:
+    """The egress chain's shapes with the hub around the firewall, and on-premises beside the hub;
+    the edges that join them (peering, gateway links). Without a hub the shapes stay as they are."""
+    inside = next((s for s in shapes if s.id == "out"), None) if plan.egress.device == "firewall" \
+        and firewall_in_hub(plan) else None
+    hub = hub_shape(plan, inside, detail)
+    if hub is None:
+        return shapes, []
+    onprem, onprem_edges = on_premises(plan)
+    peering = peering_edge(plan, from_hub)
+    rest = [s for s in shapes if s is not inside]
+    return [hub, *rest, *onprem], ([peering] if peering else []) + onprem_edges
