@@ -35,6 +35,7 @@ from .plan import (
     APIServerPlan,
     EgressPlan,
     Finding,
+    ModelKey,
     PoolPlan,
     RoutePlan,
     RouteTablePlan,
