@@ -255,3 +255,40 @@ def test_routes_show_azures_next_hop_types_and_udr_route_table_is_yours(tmp_path
     plan = api.plan(api.Source(path=write(tmp_path, data)))
     text = d2_source(plan, Options(view="addresses"), source_name="c")
     assert "your route table (not given)" in text and "created and kept by AKS" not in text
+
+
+# --- compare --as: ranges that fit the whole cluster with its surge, each pool's maxPods
+
+
+@pytest.mark.parametrize("example", ["kubenet-byo-vnet.yaml", "kubenet-basic.yaml", "azure-cni-overlay.yaml",
+                                     "multi-pool-windows.yaml"])
+def test_as_pod_subnet_chooses_a_pod_subnet_that_holds_the_cluster_full_with_surge(example):
+    from aksdiag.api.compare import review
+    from aksdiag.derive.as_model import TargetModel
+
+    rv = review(ROOT / "examples" / example, None, TargetModel.pod_subnet, Options())
+    after = rv.plan_b
+    pods = next(s for s in after.subnets if s.name == "pods")
+    full = sum(p.count * -(-p.max_pods // 16) * 16 for p in after.pools)
+    surge = max(p.surge.nodes(p.count) * -(-p.max_pods // 16) * 16 for p in after.pools)
+    assert pods.usable >= full + surge, (pods.prefix, full, surge)
+    # and no larger than needed: half of it would not hold the cluster with its surge
+    assert pods.usable // 2 - 3 < full + surge
+    assert not {"subnet-too-small", "subnet-no-surge-room"} & {f.rule for f in after.findings
+                                                               if "pods" in (f.subject or "")}
+
+
+def test_capacity_counts_each_pools_max_pods_not_the_first_pools(tmp_path):
+    data = {"name": "c", "networkProfile": {"networkPlugin": "azure"},
+            "vnet": {"name": "v", "addressPrefixes": ["10.30.0.0/16"],
+                     "subnets": [{"name": "nodes", "addressPrefix": "10.30.0.0/24"},
+                                 {"name": "pods", "addressPrefix": "10.30.16.0/20"}]},
+            "nodePools": [{"name": "np1", "count": 3, "maxPods": 50, "vnetSubnetName": "nodes", "podSubnetName": "pods"},
+                          {"name": "np2", "count": 4, "maxPods": 120, "vnetSubnetName": "nodes",
+                           "podSubnetName": "pods"}]}
+    from aksdiag.api.compare import review
+    from aksdiag.derive.as_model import TargetModel
+
+    rv = review(write(tmp_path, data), None, TargetModel.overlay, Options())
+    row = next(r for c in rv.plan_b.capacity if c.subnet == "nodes" for r in c.rows if r.current)
+    assert row.max_pods_per_node == 120
