@@ -292,3 +292,54 @@ def test_capacity_counts_each_pools_max_pods_not_the_first_pools(tmp_path):
     rv = review(write(tmp_path, data), None, TargetModel.overlay, Options())
     row = next(r for c in rv.plan_b.capacity if c.subnet == "nodes" for r in c.rows if r.current)
     assert row.max_pods_per_node == 120
+
+
+# --- live: --az --with-network reads the same documents through a fake az
+
+
+def test_live_network_through_a_fake_az(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    cluster = {  # az aks show, trimmed to what the network needs (a BYO subnet in vnet1)
+        "name": "prod", "location": "westus", "resourceGroup": "rg", "nodeResourceGroup": "MC_rg_prod_westus",
+        "networkProfile": {"networkPlugin": "azure", "networkPluginMode": "overlay", "podCidr": "10.244.0.0/16",
+                           "serviceCidr": "172.20.0.0/16", "dnsServiceIp": "172.20.0.10",
+                           "outboundType": "userDefinedRouting"},
+        "agentPoolProfiles": [{"name": "nodepool1", "count": 3, "mode": "System", "osType": "Linux",
+                               "vnetSubnetId": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/"
+                                               "virtualNetworks/vnet1/subnets/nodes"}]}
+    hub = {  # az network vnet show of the hub: its firewall subnet names the firewall's IP configuration
+        "name": "vnet2", "type": "Microsoft.Network/virtualNetworks", "addressSpace": {"addressPrefixes": ["11.0.0.0/16"]},
+        "subnets": [{"name": "AzureFirewallSubnet", "addressPrefix": "11.0.1.0/26", "ipConfigurations": [
+            {"id": "/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/azureFirewalls/azurefirewall/"
+                   "ipConfigurations/azureFirewallIpConfiguration"}]}]}
+    pip = {"name": "pipName", "type": "Microsoft.Network/publicIPAddresses", "ipAddress": "203.0.113.30"}
+    files = {"cluster": cluster, "hub": hub, "pip": pip}
+    for k, v in files.items():
+        (tmp_path / f"{k}.json").write_text(json.dumps(v))
+    peering = json.loads((NET / "cli-rec-2021-vnet1-peering1-get.json").read_text())
+    (tmp_path / "peerings.json").write_text(json.dumps([peering]))
+    script = f"""case "$*" in
+  "aks show"*) cat "{tmp_path}/cluster.json" ;;
+  "network vnet peering list --resource-group rg --vnet-name vnet1"*) cat "{tmp_path}/peerings.json" ;;
+  "network vnet show --ids "*vnet2*) cat "{tmp_path}/hub.json" ;;
+  "network firewall show --ids "*azureFirewalls/azurefirewall" --output json") cat "{NET}/arm-2024-05-01-azure-firewall-get.json" ;;
+  "network public-ip show --ids "*pipName*) cat "{tmp_path}/pip.json" ;;
+  *) echo "unexpected $*" >&2; exit 9 ;;
+esac
+"""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "az").write_text("#!/bin/sh\n" + script)
+    (bin_dir / "az").chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    proc = subprocess.run([sys.executable, "-m", "aksdiag", "render", "--az", "-g", "rg", "-n", "prod", "--with-network",
+                           "--view", "egress", "-o", "-", "-f", "d2"], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert 'hub: "hub VNet vnet2 · 11.0.0.0/16"' in proc.stdout and "peering peering1\\nConnected" in proc.stdout
+    assert "Azure Firewall azurefirewall · 10.0.0.0" in proc.stdout and "public IP 203.0.113.30" in proc.stdout
+    without = subprocess.run([sys.executable, "-m", "aksdiag", "render", "--with-network", str(HUB)],
+                             capture_output=True, text=True, env=env)
+    assert without.returncode == 2 and "--with-network" in without.stderr

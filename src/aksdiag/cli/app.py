@@ -119,6 +119,8 @@ def render(
     with_route_table: Annotated[bool, typer.Option("--with-route-table", help="With --az: also the route table "
                                 "in the node resource group.")] = False,
     with_vnet: Annotated[bool, typer.Option("--with-vnet", help="With --az: also `az network vnet show`.")] = False,
+    with_network: Annotated[bool, typer.Option("--with-network", help="With --az: also the VNet's peerings, the "
+                            "peered hub, its firewall and the firewall's public IP.")] = False,
     resource_group: Annotated[str | None, typer.Option("--resource-group", "-g", metavar="GROUP", help="With --az.")] = None,
     name: Annotated[str | None, typer.Option("--name", "-n", metavar="NAME", help="With --az: the cluster name.")] = None,
     cluster: Annotated[str | None, typer.Option("--cluster", metavar="NAME", help="The cluster to draw from `az aks list` "
@@ -139,7 +141,8 @@ def render(
             raise InputError(Problem("give an INPUT file, or --az with --resource-group and --name"))
         input = Path(paths[0]) if paths else None
         _refuse_live_options_without_az(az, input, with_nodes=with_nodes, with_route_table=with_route_table,
-                                        with_vnet=with_vnet, resource_group=resource_group, name=name)
+                                        with_vnet=with_vnet, with_network=with_network,
+                                        resource_group=resource_group, name=name)
         options = Options(layout=layout.value, theme=theme.value, dark=dark.value if dark else None,
                           max_nodes=max_nodes, png_engine=png_engine.value, icons=icons,
                           draw_unsupported=draw_unsupported, timeout=timeout, view=view.value)
@@ -158,9 +161,10 @@ def render(
         if az:
             from ..load.live import load_live
 
-            live_doc, observed = load_live(resource_group, name, nodes=with_nodes, route_table=with_route_table,
-                                           vnet=with_vnet)
-            source = api.Source(data=live_doc.data, name=live_doc.name, observed=observed, from_azure=True)
+            live_doc, observed, around = load_live(resource_group, name, nodes=with_nodes,
+                                                   route_table=with_route_table, vnet=with_vnet, network=with_network)
+            source = api.Source(data=live_doc.data, name=live_doc.name, observed=observed, from_azure=True,
+                                network_documents=around)
             base = Path(f"{name}.yaml")
         else:
             assert input is not None
@@ -183,11 +187,11 @@ def render(
 def _refuse_live_options_without_az(az: bool, input: Path | None, **given: object) -> None:
     """`--with-*`, `-g` and `-n` mean something only with --az; ignoring them would hide a mistake."""
     flags = {"with_nodes": "--with-nodes", "with_route_table": "--with-route-table", "with_vnet": "--with-vnet",
-             "resource_group": "--resource-group", "name": "--name"}
+             "with_network": "--with-network", "resource_group": "--resource-group", "name": "--name"}
     used = [flags[k] for k, v in given.items() if v]
     if not az and used:
         raise InputError(Problem(f"{', '.join(used)} only work with --az (reading the cluster live); for a file, "
-                                 "use --nodes, --route-table and --vnet", field=used[0]))
+                                 "use --nodes, --route-table, --vnet and --network", field=used[0]))
     if az and input is not None:
         raise InputError(Problem("give either an INPUT file or --az, not both", field="--az"))
 

@@ -277,14 +277,15 @@ _READERS = {VNET: _vnet, PEERING: _peerings, FIREWALL: _firewall, FIREWALL_IPCON
             PUBLIC_IP: _public_ip, LOCAL_GATEWAY: _local_gateway, DNS_LINK: _dns_link}
 
 
-def with_network(doc: Document, files: tuple[Path, ...] | list[Path]) -> Document:
-    """The description with every `--network` document laid over it, in an order where what is
-    referred to comes first (a firewall before its public IP), whatever the order on the command line."""
-    if not files or not isinstance(doc.data, dict):
+def with_network(doc: Document, files: tuple[Path, ...] | list[Path] = (),
+                 documents: tuple[Document, ...] | list[Document] = ()) -> Document:
+    """The description with every `--network` document (a file, or one read live) laid over it, in
+    an order where what is referred to comes first (a firewall before its public IP), whatever the
+    order on the command line."""
+    if not (files or documents) or not isinstance(doc.data, dict):
         return doc
     items: list[tuple[int, Document, Any, Loc, str]] = []
-    for path in files:
-        ndoc = parse_document(path, "network document")
+    for ndoc in [*(parse_document(path, "network document") for path in files), *documents]:
         for item, at in _items(ndoc):
             kind = _kind(ndoc, item, at)
             items.append((_ORDER.index(kind), ndoc, item, at, kind))
