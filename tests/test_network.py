@@ -343,3 +343,22 @@ esac
     without = subprocess.run([sys.executable, "-m", "aksdiag", "render", "--with-network", str(HUB)],
                              capture_output=True, text=True, env=env)
     assert without.returncode == 2 and "--with-network" in without.stderr
+
+
+def test_vnet_show_names_each_subnets_nat_gateway(tmp_path):
+    # az network vnet show, flattened as the CLI prints it; the subnet names its NAT gateway by id.
+    vnet = {"name": "v", "type": "Microsoft.Network/virtualNetworks", "addressSpace": {"addressPrefixes": ["10.50.0.0/16"]},
+            "subnets": [{"name": "nodes", "addressPrefix": "10.50.0.0/24", "natGateway": {
+                "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/natGateways/natgw-spoke",
+                "resourceGroup": "rg"}}]}
+    data = {"name": "c", "networkProfile": {"networkPlugin": "azure", "networkPluginMode": "overlay",
+                                            "outboundType": "userAssignedNATGateway"},
+            "vnet": {"name": "v", "addressPrefixes": ["10.50.0.0/16"],
+                     "subnets": [{"name": "nodes", "addressPrefix": "10.50.0.0/24"}]},
+            "nodePools": [{"name": "np1", "count": 3}]}
+    source = api.Source(path=write(tmp_path, data), vnet=write(tmp_path, vnet, "vnet.json"))
+    spec = api.load(source).loaded.spec
+    assert spec.vnet.subnets[0].natGateway.name == "natgw-spoke"
+    plan = api.plan(source)
+    assert "NAT gateway natgw-spoke · yours, on the node subnet nodes" in d2_source(plan, Options(view="egress"),
+                                                                                   source_name="c")
