@@ -38,7 +38,7 @@ def test_addresses_view_of_a_three_node_kubenet_cluster_has_every_address():
         assert f"pods {node.pod_blocks[0]}" in text, node.name
     assert plan.route_table is not None and len(plan.route_table.routes) == 3
     for route in plan.route_table.routes:
-        assert f"{route.prefix} → {route.next_hop_ip}" in text
+        assert f"{route.prefix} → VirtualAppliance {route.next_hop_ip}" in text  # as az prints the route
         assert route.name in text  # the full name, as the route's tooltip
 
 

@@ -52,6 +52,10 @@ class Source:
     # Networks the VNet reaches (peered VNets, on-premises), added to `connectedNetworks`:
     # mappings of name, kind and addressPrefixes, as the description writes them.
     connected: tuple[Mapping[str, Any], ...] = ()
+    # The network around the VNet, as `az network ... show` prints it: the hub VNet, its firewall
+    # and public IP, peerings, local network gateways, private DNS zone links (`--network`).
+    network: tuple[Path, ...] = ()
+    network_documents: tuple[Any, ...] = ()  # the same, read live (`--az --with-network`): load.Documents
 
     def __post_init__(self) -> None:
         given = [x is not None for x in (self.path, self.text, self.data)]
@@ -76,7 +80,8 @@ class Source:
 
     def files(self) -> list[Path]:
         """Every local file this source reads: what a cache key or a file watcher must cover."""
-        return [p for p in (self.path, self.nodes, self.route_table, self.vnet, self.parameters) if p is not None]
+        return [p for p in (self.path, self.nodes, self.route_table, self.vnet, self.parameters, *self.network)
+                if p is not None]
 
 
 SourceLike = Union[Source, Path, str, "os.PathLike[str]", Mapping[str, Any]]
@@ -151,6 +156,10 @@ def load(source: SourceLike | Prepared, **overlays: Any) -> Prepared:
     if isinstance(target.data, dict):
         if src.vnet is not None:
             target = with_real_vnet(target, src.vnet)
+        if src.network or src.network_documents:
+            from ..load.network import with_network
+
+            target = with_network(target, src.network, src.network_documents)
         target = with_connected(fit_vnet_to_nodes(target, observed), src.connected)
     loaded = validate_document(target, from_azure=from_azure)
     if nodes_doc is not None and observed is not None and observed.nodes:

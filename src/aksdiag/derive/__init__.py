@@ -17,6 +17,8 @@ from .capacity import (
     static_blocks_in,
 )
 from .catalog import RULES
+from .network import egress_hop, network_plan
+from .network import findings as network_findings
 from .network_models import (
     APISERVER_RESERVED,
     CLUSTER_NODE_LIMIT,
@@ -64,7 +66,7 @@ def derive(spec: ClusterSpec, observed: Observed | None = None, *, allow_errors:
     fatal = list(references(r))
     if fatal:
         raise RuleError([problem(f) for f in fatal])
-    findings = list(addresses(r)) + list(combinations(r))
+    findings = list(addresses(r)) + list(combinations(r)) + list(network_findings(r))
 
     model_plan = PLANNERS[r.model](r)
     pools = model_plan.pools
@@ -138,6 +140,7 @@ def derive(spec: ClusterSpec, observed: Observed | None = None, *, allow_errors:
         connected=tuple((c.name, c.kind.value, p) for c in spec.connectedNetworks for p in c.addressPrefixes),
         assumed=tuple(r.assumed),
         findings=tuple(findings),
+        network=network_plan(r, route_table),
     )
 
 
@@ -193,9 +196,12 @@ def _route_table(r: Resolved, pod_routes: bool, pools: tuple[PoolPlan, ...]) -> 
                   next(ip for ip in n.ips if ip.version == b.version), "aks", n.name)
         for p in pools for n in p.nodes for b in n.pod_blocks
     ) if pod_routes else ()
+    # With userDefinedRouting the route table is always yours (AKS creates none); not given, it has no name.
+    mine = r.outbound_type == "userDefinedRouting"
     return RouteTablePlan(
-        name=byo.name if byo else f"aks-agentpool-{r.aks_id}-routetable",
+        name=byo.name if byo else ("your route table" if mine else f"aks-agentpool-{r.aks_id}-routetable"),
         byo=byo is not None,
+        given=byo is not None or not mine,
         subnets=node_subnets,
         routes=aks + user_routes,
         route_limit=ROUTE_LIMIT,
@@ -208,15 +214,22 @@ def _egress(r: Resolved, pod_source: SourceIP) -> EgressPlan:
     out = r.outbound_type
     if out == "loadBalancer":
         return EgressPlan(out, pod_source, "loadBalancer", net.loadBalancerOutboundIPCount or 1)
-    if out in ("managedNATGateway", "userAssignedNATGateway"):
+    if out == "managedNATGateway":
         count = net.natGatewayProfile.managedOutboundIPCount if net.natGatewayProfile else 1
-        return EgressPlan(out, pod_source, "natGateway", count, managed=out == "managedNATGateway")
+        return EgressPlan(out, pod_source, "natGateway", count, managed=True)
+    if out == "userAssignedNATGateway":
+        # The NAT gateway that translates a pod's packet is the one on the subnet its source IP is
+        # from: with Pod Subnet that is the pod subnet (Learn: "fixing the source IP for pod in a
+        # node pool using an Azure NAT Gateway", concepts-network-azure-cni-pod-subnet).
+        pool = r.spec.nodePools[0]
+        where = pool.podSubnetName if PROFILES[r.model].pod_subnets and pool.podSubnetName \
+            else r.pool_subnet[pool.name]
+        natgw = next((s.natGateway for s in r.vnet.subnets if s.name == where), None)
+        count = len(natgw.publicIPAddresses) if natgw and natgw.publicIPAddresses else 1
+        return EgressPlan(out, pod_source, "natGateway", count, managed=False, nat_subnet=where,
+                          nat_gateway=natgw.name if natgw else None)
     if out == "userDefinedRouting":
-        hop = net.egressNextHopIP
-        if hop is None:
-            hop = next((rt.nextHopIpAddress for s in r.vnet.subnets if s.routeTable for rt in s.routeTable.routes
-                        if str(rt.addressPrefix) == "0.0.0.0/0"), None)
-        return EgressPlan(out, pod_source, "firewall", 0, next_hop_ip=hop, managed=False)
+        return EgressPlan(out, pod_source, "firewall", 0, next_hop_ip=egress_hop(r), managed=False)
     return EgressPlan(out, pod_source, "none", 0, managed=False)
 
 

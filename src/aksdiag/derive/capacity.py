@@ -182,7 +182,8 @@ def node_subnet_capacity(r: Resolved, subnet: str) -> Capacity:
     surge = largest_surge(r.pool_surge[p] for p in pools)
     shown = _shown_surge(r, pools)
     room = usable - fixed_use(r, subnet)
-    current_pods = r.pool_max_pods[pools[0]] if pools else DEFAULT_MAX_PODS[r.model]
+    # Pools of one subnet may differ in maxPods: the costliest node counts, not the first pool's.
+    current_pods = max((r.pool_max_pods[p] for p in pools), default=DEFAULT_MAX_PODS[r.model])
 
     def caps(model: ModelKey, max_pods: int) -> list[_Cap]:
         cost = PROFILES[model].node_subnet_ips(max_pods)
@@ -286,6 +287,6 @@ def cluster_capacity(r: Resolved, per_subnet: tuple[Capacity, ...]) -> ClusterCa
 
 def _subnet_only(r: Resolved, cap: Capacity) -> int:
     pools = r.pools_on(cap.subnet)
-    max_pods = r.pool_max_pods[pools[0].name] if pools else DEFAULT_MAX_PODS[r.model]
+    max_pods = max((r.pool_max_pods[p.name] for p in pools), default=DEFAULT_MAX_PODS[r.model])
     cost = PROFILES[r.model].node_subnet_ips(max_pods)
     return (cap.usable - fixed_use(r, cap.subnet)) // cost

@@ -333,6 +333,31 @@ _RULES = [
     _r("kubenet-route-tables", E, "Each kubenet cluster uses a single route table for all its subnets.",
        "node subnets carry different route tables ({tables}); kubenet needs one for all of them",
        "configure-kubenet"),
+    # --- the cluster in its network: hub and spoke, firewall, NAT gateways, on-premises
+    _r("egress-next-hop-mismatch", W, "Azure sends 0.0.0.0/0 where the node subnet's route table says; "
+       "egressNextHopIP and the firewall's private IP must be that same address, or egress reaches the wrong "
+       "appliance or none.", "the egress next hop disagrees: route table 0.0.0.0/0 -> {route}, egressNextHopIP "
+       "{hop}, firewall private IP {firewall}; Azure follows the route table ({used})", "egress-udr"),
+    _r("next-hop-in-cluster-range", W, "No network element connected to the VNet may use the service range (nor "
+       "the pod range): the cluster answers those addresses itself, so pods never reach a firewall there.",
+       "the egress next hop {ip} is inside {prefix} ({field}): the cluster captures traffic to it, so pods cannot "
+       "reach the firewall (its DNS proxy included)", "concepts-network-ip-address-planning"),
+    _r("range-captures-remote", W, "Pod and service ranges must not overlap the hub, peered VNets or on-premises "
+       "(ExpressRoute, VPN): traffic from the cluster to the overlap is captured in the cluster and never leaves.",
+       "{prefix} ({field}) overlaps {what} {network} {other}: traffic from the cluster to that range is captured "
+       "in the cluster and never reaches {network}", "concepts-network-ip-address-planning"),
+    _r("natgw-profile-user-assigned", W, "natGatewayProfile configures the NAT gateway AKS manages "
+       "(managedNATGateway); with userAssignedNATGateway your NAT gateway on the subnet decides, and the profile "
+       "is not used.", "natGatewayProfile is not used with userAssignedNATGateway: set outbound IPs and idle "
+       "timeout on your NAT gateway", "nat-gateway"),
+    _r("natgw-not-on-node-subnet", W, "userAssignedNATGateway needs the NAT gateway preconfigured on the cluster's "
+       "subnet.", "node subnet {subnet!r} has no NAT gateway, but userAssignedNATGateway needs one preconfigured "
+       "on it", "nat-gateway"),
+    _r("natgw-not-on-pod-subnet", W, "With Azure CNI Pod Subnet a pod's packet leaves with its pod IP, from the "
+       "pod subnet: Learn names \"fixing the source IP for pod in a node pool using an Azure NAT Gateway\" on the "
+       "pod subnet; the node subnet's NAT gateway does not translate pod IPs.",
+       "pod subnet {subnet!r} (pool {pool!r}) has no NAT gateway: pods leave with pod IPs the node subnet's NAT "
+       "gateway does not translate", "concepts-network-azure-cni-pod-subnet"),
 ]
 
 RULES: dict[str, Rule] = {r.id: r for r in _RULES}

@@ -10,8 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from ipaddress import IPv4Interface
+from typing import TYPE_CHECKING
 
 from ..model import IPAddress, IPNetwork
+
+if TYPE_CHECKING:
+    from .network import NetworkPlan
 
 
 class ModelKey(StrEnum):
@@ -156,6 +160,7 @@ class RouteTablePlan:
     byo: bool
     subnets: tuple[str, ...]
     routes: tuple[RoutePlan, ...]
+    given: bool = True  # False: userDefinedRouting with no route table in the description (yours, not given)
     route_limit: int = 400
     aks_routes: bool = True  # AKS adds pod routes to it (kubenet); Overlay and others add none
 
@@ -168,6 +173,11 @@ class EgressPlan:
     public_ip_count: int
     next_hop_ip: IPAddress | None = None  # UDR: firewall / NVA
     managed: bool = True  # managed NAT gateway / LB vs. user-assigned
+    # User-assigned NAT gateway: the subnet whose NAT gateway translates a pod's packet (the pod
+    # subnet with Pod Subnet, where the packet leaves with the pod IP; the node subnet otherwise),
+    # and that NAT gateway's name when the description gives it.
+    nat_subnet: str | None = None
+    nat_gateway: str | None = None
 
 
 class PodAddresses(StrEnum):
@@ -304,6 +314,7 @@ class AddressPlan:
     connected: tuple[tuple[str, str, IPNetwork], ...] = ()  # (name, kind, prefix) the cluster must not overlap
     assumed: tuple[str, ...] = ()  # field paths whose value is an AKS default, not the input's
     findings: tuple[Finding, ...] = field(default=())
+    network: NetworkPlan | None = None  # the hub, firewall, on-premises and DNS zones around the VNet
 
     @property
     def dual_stack(self) -> bool:

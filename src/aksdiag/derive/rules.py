@@ -121,9 +121,10 @@ def addresses(r: Resolved) -> Iterator[Finding]:
                           subnet=sn, subnet_prefix=sp)
         if not hit and any(_overlaps(prefix, v) for v in vnet_prefixes):
             yield finding("range-in-vnet", name, prefix=prefix, vnet=vnet_text)
+    # Pod and service ranges over these are `range-captures-remote` (derive.network).
     for k, c in enumerate(r.spec.connectedNetworks):
         for other in c.addressPrefixes:
-            for name, prefix in [("vnet.addressPrefixes", p) for p in vnet_prefixes] + ranges:
+            for name, prefix in [("vnet.addressPrefixes", p) for p in vnet_prefixes]:
                 if _overlaps(prefix, other):
                     yield finding("connected-overlap", (name, f"connectedNetworks[{k}].addressPrefixes"),
                                   prefix=prefix, field=name, network=c.name, other=other, kind=c.kind.value)

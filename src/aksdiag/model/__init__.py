@@ -136,6 +136,16 @@ class ConnectedKind(StrEnum):
     other = "other"
 
 
+class GatewayKind(StrEnum):
+    expressRoute = "expressRoute"
+    vpn = "vpn"
+
+
+class FirewallKind(StrEnum):
+    azureFirewall = "azureFirewall"
+    nva = "nva"
+
+
 class ArtifactSource(StrEnum):
     Direct = "Direct"
     Cache = "Cache"
@@ -207,6 +217,13 @@ class RouteTable(_Strict):
     routes: list[Route] = Field(default_factory=list, description="Your own routes.")
 
 
+class NATGatewayRef(_Strict):
+    """A NAT gateway you associated with a subnet (`az network vnet subnet update --nat-gateway`)."""
+
+    name: str = Field(min_length=1)
+    publicIPAddresses: list[AddressField] = Field(default_factory=list, description="Its public IPs, if known.")
+
+
 class Subnet(_Strict):
     name: str = Field(min_length=1, description="Subnet name, e.g. `aks-nodes`.")
 
@@ -236,6 +253,8 @@ class Subnet(_Strict):
     networkSecurityGroup: str | None = Field(
         default=None, description="Name of an NSG you associated with the subnet."
     )
+    natGateway: NATGatewayRef | None = Field(
+        default=None, description="A NAT gateway associated with the subnet (userAssignedNATGateway).")
 
 
 class VirtualNetwork(_Strict):
@@ -422,6 +441,56 @@ class ConnectedNetwork(_Strict):
     kind: ConnectedKind = Field(default=ConnectedKind.other,
                                 description="peeredVNet, onPremises, expressRoute, vpn or other.")
     addressPrefixes: list[NetworkField] = Field(min_length=1)
+    gateway: str | None = Field(default=None, description="On-premises: the hub gateway that reaches it.")
+
+
+class Gateway(_Strict):
+    """A virtual network gateway in the hub's GatewaySubnet."""
+
+    name: str = Field(min_length=1)
+    kind: GatewayKind = Field(description="expressRoute or vpn (`gatewayType` ExpressRoute / Vpn).")
+
+
+class Peering(_Strict):
+    """The spoke's peering to the hub, as `az network vnet peering show` names its fields."""
+
+    name: str | None = None
+    peeringState: str | None = Field(default=None, description="Connected, Initiated or Disconnected.")
+    allowForwardedTraffic: Flag | None = None
+    useRemoteGateways: Flag | None = Field(default=None, description="The spoke uses the hub's gateways.")
+
+
+class HubNetwork(_Strict):
+    """The hub VNet the cluster's VNet is peered to (an Azure landing zone's connectivity hub)."""
+
+    name: str = Field(min_length=1)
+    addressPrefixes: list[NetworkField] = Field(min_length=1)
+    subnets: list[Subnet] = Field(default_factory=list, max_length=3000,
+                                  description="AzureFirewallSubnet, GatewaySubnet, ...")
+    gateways: list[Gateway] = Field(default_factory=list, description="ExpressRoute or VPN gateways.")
+    peering: Peering | None = None
+
+
+class Firewall(_Strict):
+    """The firewall or network virtual appliance the 0.0.0.0/0 route sends to."""
+
+    name: str = Field(min_length=1)
+    kind: FirewallKind = Field(default=FirewallKind.azureFirewall, description="azureFirewall or nva.")
+    privateIPAddress: AddressField | None = Field(
+        default=None, description="The IP the route table's 0.0.0.0/0 points at.")
+    publicIPAddresses: list[AddressField] = Field(default_factory=list,
+                                                  description="The source of packets leaving to the Internet.")
+    publicIPName: str | None = Field(default=None, description="The public IP resource, when its address is "
+                                     "not known.")
+    vnetName: str | None = Field(default=None, description="The VNet that holds it: the hub's (default) or the "
+                                 "cluster's own.")
+
+
+class PrivateDNSZone(_Strict):
+    """A private DNS zone (the private API server's) and the VNets it is linked to."""
+
+    name: str = Field(min_length=1, description="e.g. privatelink.westeurope.azmk8s.io")
+    links: list[str] = Field(default_factory=list, description="Names of the VNets linked to the zone.")
 
 
 class ClusterSku(_Strict):
@@ -477,6 +546,10 @@ class ClusterSpec(_Strict):
     bootstrapProfile: BootstrapProfile | None = None
     sku: ClusterSku | None = Field(default=None, description="`tier` decides the node limit.")
     identity: ManagedIdentity | None = Field(default=None, description="The cluster identity's `type`.")
+    hub: HubNetwork | None = Field(default=None, description="The hub VNet the cluster's VNet is peered to.")
+    firewall: Firewall | None = Field(default=None, description="The firewall or NVA egress goes through.")
+    privateDNSZones: list[PrivateDNSZone] = Field(default_factory=list,
+                                                  description="Private DNS zones and the VNets linked to them.")
 
     @field_validator("nodePools")
     @classmethod

@@ -20,7 +20,8 @@ def _routes(plan: AddressPlan, limit: int) -> Shape | None:
     drawn = aks if len(aks) <= limit else aks[: limit - 1]
     rows = []
     for k, route in enumerate(drawn + user):
-        hop = str(route.next_hop_ip) if route.next_hop_ip else route.next_hop_type
+        # The next hop as `az network route-table show` prints it: its type, then its IP if it has one.
+        hop = f"{route.next_hop_type} {route.next_hop_ip}" if route.next_hop_ip else route.next_hop_type
         who = "" if route.origin == "aks" else " · yours"
         label = f"{route.prefix} → {hop}{who}"
         marks: tuple[Mark, ...] = ()
@@ -32,11 +33,15 @@ def _routes(plan: AddressPlan, limit: int) -> Shape | None:
         hidden = aks[len(drawn):]
         rows.append(Shape("rmore", f"… {len(hidden)} more node routes\n{hidden[0].prefix} – {hidden[-1].prefix}",
                           ShapeKind.more))
-    if rt.byo:
+    if not rt.given:
+        # userDefinedRouting: the route table is always yours; AKS creates none for it.
+        owner = "; AKS adds its routes" if rt.aks_routes else ""
+    elif rt.byo:
         owner = "yours; AKS adds its routes" if rt.aks_routes else "yours; AKS adds no routes"
     else:
         owner = "created and kept by AKS"
-    label = f"route table · {owner}\non subnet {', '.join(rt.subnets)} · {len(rt.routes)} of {rt.route_limit} routes"
+    head = f"your route table (not given){owner}" if not rt.given else f"route table · {owner}"
+    label = f"{head}\non subnet {', '.join(rt.subnets)} · {len(rt.routes)} of {rt.route_limit} routes"
     # Under the nodes the table is as wide as their subnet: more than three routes take two columns.
     return Shape("rt", label, ShapeKind.routetable, "route-table", tuple(rows), tooltip=rt.name,
                  columns=2 if len(rows) > 3 else 1)

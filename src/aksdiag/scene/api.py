@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..derive.plan import AddressPlan
 from ..derive.profiles import profile_of
+from .network import dns_zone, hub_shape
 from .parts import header, nets, node_shape, vnet_label
 from .types import Edge, EdgeKind, Scene, Shape, ShapeKind, View
 
@@ -12,11 +13,14 @@ def _api_label(plan: AddressPlan) -> tuple[str, str]:
     api = plan.api_server
     if api.private:
         zone = api.private_dns_zone or "system"
+        # A zone is drawn beside the API server with its links (scene.network.dns_zone); its name
+        # is the last part of the resource ID.
         zone_text = "private DNS zone managed by AKS" if zone == "system" else (
-            "no private DNS zone (you resolve it)" if zone == "none" else f"private DNS zone {zone}")
+            "no private DNS zone (you resolve it)" if zone == "none" else f"private DNS zone {zone.rsplit('/', 1)[-1]}")
         fqdn = "\npublic FQDN too" if api.public_fqdn else ""
         how = "VNet integration" if api.vnet_integration else "private endpoint"
-        return f"API server · private ({how})\n{zone_text}{fqdn}", zone_text
+        shown = "" if zone != "none" else f"\n{zone_text}"
+        return f"API server · private ({how}){shown}{fqdn}", zone_text
     if api.vnet_integration:
         return "API server · VNet integration\npublic FQDN too", "public DNS"
     ranges = f"\nauthorized IP ranges {nets(api.authorized_ranges)}" if api.authorized_ranges else ""
@@ -54,5 +58,14 @@ def build(plan: AddressPlan, *, max_nodes: int, layout: str) -> Scene:
     vnet = Shape("vnet", vnet_label(plan), ShapeKind.vnet, "vnet", (sub, *children))
     label, _ = _api_label(plan)
     title, subtitle = header(plan, prof, "API server")
-    return Scene(View.api, plan.model.value, title, subtitle, (vnet, Shape("api", label, ShapeKind.api, "api-server")),
-                 tuple(edges), (note,), layout)
+    zone, links, linked = dns_zone(plan)
+    extra: list[Shape] = []
+    if zone is not None:
+        extra.append(zone)
+        edges += links
+        hub = hub_shape(plan, None)
+        if hub is not None and any(e.dst == "hub" for e in links):
+            extra.append(Shape(hub.id, hub.label, hub.kind, hub.icon))  # the hub's name and range, nothing inside
+        note += f"\nthe private DNS zone resolves the API server's name; it is linked to {', '.join(linked) or 'no VNet'}"
+    return Scene(View.api, plan.model.value, title, subtitle,
+                 (vnet, Shape("api", label, ShapeKind.api, "api-server"), *extra), tuple(edges), (note,), layout)

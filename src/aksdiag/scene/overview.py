@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..derive.plan import AddressPlan, CrossNode, Severity
 from ..derive.profiles import profile_of
 from .egress import chain, step
+from .network import surround
 from .parts import Paths, first_two_nodes, header, subnets, vnet_label
 from .types import Edge, EdgeKind, Scene, Shape, ShapeKind, View
 
@@ -23,7 +24,8 @@ def _route_table(plan: AddressPlan, paths: Paths) -> Shape | None:
     rest = len(rt.routes) - len(drawn)
     if rest:
         lines.append(f"… {rest} more routes")
-    owner = "yours, AKS adds routes" if rt.byo else "kept by AKS"
+    owner = "yours, AKS adds routes" if rt.byo else ("yours (not given), AKS adds routes" if not rt.given
+                                                     else "kept by AKS")
     label = f"route table · {owner} · {len(rt.routes)} of {rt.route_limit}\n" + "\n".join(lines)
     return Shape("rt", label, ShapeKind.routetable, tooltip=rt.name)
 
@@ -76,6 +78,9 @@ def build(plan: AddressPlan, *, max_nodes: int, layout: str) -> Scene:
     pool = plan.pools[0]
     out_node = [nd for nd in pool.nodes if nd.name in paths.node][-1]
     shapes, out_edges, egress_note = chain(plan, paths.node[out_node.name], out_node, n)
+    # Drawn from the hub, the peering leaves the spoke on the side the API server's edge does not.
+    shapes, around = surround(plan, shapes, from_hub=True)
+    out_edges += around
     api, api_edge = _api(plan, paths)
 
     errors = [f for f in plan.findings if f.severity == Severity.error]
