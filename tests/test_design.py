@@ -372,3 +372,21 @@ def test_exported_template_reads_each_pool_once():
     assert f"pod CIDR {profile['podCidr']}" in made.d2 and f"services {profile['serviceCidr']}" in made.d2
     names = [p["name"] for p in cluster["properties"]["agentPoolProfiles"]]
     assert [p.name for p in made.plan.pools] == names
+
+
+def test_symbolic_names_and_existing_resources_of_language_version_2():
+    """Bicep's languageVersion 2.0: resources keyed by symbolic name; `existing` ones are not deployed."""
+    template = json.loads((ARM / "quickstart-aks.json").read_text())
+    template["languageVersion"] = "2.0"
+    aks = template["resources"][0]
+    aks["properties"]["agentPoolProfiles"][0]["vnetSubnetID"] = "[reference('vnet').subnets[0].id]"
+    vnet = {"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2023-04-01", "name": "spoke",
+            "properties": {"addressSpace": {"addressPrefixes": ["10.8.0.0/16"]},
+                           "subnets": [{"name": "nodes", "id": "[resourceId('Microsoft.Network/virtualNetworks/"
+                                        "subnets', 'spoke', 'nodes')]", "properties": {"addressPrefix": "10.8.0.0/22"}}]}}
+    template["resources"] = {"aks": aks, "vnet": vnet}
+    doc, _ = arm_document(Document("t.json", template))
+    assert doc.data["vnet"]["subnets"][0] == {"name": "nodes", "addressPrefix": "10.8.0.0/22"}
+    template["resources"]["vnet"]["existing"] = True
+    with pytest.raises(InputError, match="cannot be followed"):
+        arm_document(Document("t.json", template))

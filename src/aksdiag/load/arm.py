@@ -89,6 +89,7 @@ class Scope:
     _busy: set[str] = field(default_factory=set)
     steps: list[int] = field(default_factory=lambda: [0])
     outer: bool = False  # a nested template in the outer scope reads its parent's parameters and variables
+    symbols: dict[str, str] = field(default_factory=dict)  # languageVersion 2.0: symbolic name -> ID key
 
     # --- evaluation -----------------------------------------------------------------
 
@@ -257,7 +258,7 @@ class Scope:
             return target
         if not isinstance(target, str):
             raise ex.ExprError("reference() takes a resource ID or name")
-        key = _id_key(target) if "/" in target else None
+        key = _id_key(target) if "/" in target else self.symbols.get(target)
         full = len(values) > 2 and str(values[2]).lower() == "full"
         for dep_key, scope in self.deployments.items():
             if key == dep_key or target == dep_key.rsplit("/", 1)[-1]:
@@ -279,10 +280,13 @@ class Scope:
         """Every resource the template deploys (conditions and copy loops applied), depth first
         into nested deployments, each evaluated with its positions."""
         raw = self.template.get("resources")
-        # Nested deployments first: Bicep modules (a VNet module) feed the cluster through their
-        # outputs, wherever the module is written in the template.
-        items = sorted(raw.items(), key=lambda r: str((r.value or {}).get("type", "")).lower() != DEPLOYMENT
-                       if isinstance(r.value, dict) else True)
+        # Nested deployments first, clusters last: modules and networks feed the cluster (through
+        # outputs and reference()), wherever they are written in the template.
+        def order(r: At) -> int:
+            kind = str((r.value or {}).get("type", "")).lower() if isinstance(r.value, dict) else ""
+            return 0 if kind == DEPLOYMENT else 2 if kind.startswith(CLUSTER) else 1
+
+        items = sorted(raw.items(), key=order)
         for r in items:
             self._resource(r, None)
 
@@ -312,11 +316,16 @@ class Scope:
             self._instance(r, parent, index)
 
     def _instance(self, r: At, parent: Resource | None, index: dict[str, int]) -> None:
+        if r.get("existing").value is True:
+            return  # declared to be read, not deployed: it lies outside the template
         kind = self.value(r.get("type"), copy_index=index)
         name = self.value(r.get("name"), copy_index=index)
         if not isinstance(kind, str):
             return
         kind = kind.lower()
+        # languageVersion 2.0 keys resources by symbolic name; reference('aks') names one so.
+        if parent is None and r.loc and isinstance(r.loc[-1], str) and isinstance(name, str):
+            self.symbols[r.loc[-1]] = _id_key(resource_id(kind, name.split("/")))
         if parent is not None and not kind.startswith(parent.type + "/") and "/" not in kind:
             kind = f"{parent.type}/{kind}"
         if isinstance(name, Unknown):
