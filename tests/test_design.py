@@ -203,7 +203,8 @@ def _params(name: str) -> dict:
 def test_bicep_build_with_modules_draws_vnet_route_and_pools():
     source = api.Source(path=ARM / "aks-construction-main.json",
                         parameters=ARM / "aks-construction-custom-vnet-firewall.parameters.json")
-    made = api.render(source, formats=("d2",), options=Options(view="addresses"))
+    # AKS-Construction's default service CIDR 172.10.0.0/16 is public space, an error rule: drawn, marked.
+    made = api.render(source, formats=("d2",), options=Options(view="addresses", draw_unsupported=True))
     spec = api.load(source).loaded.spec
     name = _params("custom-vnet-firewall")["resourceName"]["value"]
     assert spec.name == f"aks-{name}" and spec.vnet.name == f"vnet-{name}"
@@ -214,13 +215,14 @@ def test_bicep_build_with_modules_draws_vnet_route_and_pools():
     firewall_subnet = next(s for s in spec.vnet.subnets if s.name == "AzureFirewallSubnet")
     assert route.nextHopIpAddress in firewall_subnet.addressPrefix  # the firewall module's computed address
     assert [p.name for p in spec.nodePools] == ["npsystem", "npuser01"]
-    assert f"outbound {spec.networkProfile.outboundType}" in api.render(source, formats=("d2",)).d2
+    overview = api.render(source, formats=("d2",), options=Options(draw_unsupported=True))
+    assert f"outbound {spec.networkProfile.outboundType}" in overview.d2
 
 
 def test_bicep_parameters_pick_the_network_model():
     source = api.Source(path=ARM / "aks-construction-main.json",
                         parameters=ARM / "aks-construction-cni-overlay.parameters.json")
-    made = api.render(source, formats=("d2",))
+    made = api.render(source, formats=("d2",), options=Options(draw_unsupported=True))
     assert api.load(source).loaded.spec.networkProfile.networkPluginMode == "overlay"
     subnet = _params("cni-overlay")["vnetAksSubnetAddressPrefix"]["value"]
     assert f"aks-sn · {subnet}" in made.d2
@@ -241,7 +243,11 @@ def test_check_runs_on_templates():
     assert proc.returncode == 0, proc.stderr
     proc = _run("check", str(ARM / "aks-construction-main.json"), "--parameters",
                 str(ARM / "aks-construction-custom-vnet-firewall.parameters.json"))
-    assert proc.returncode == 0, proc.stderr
+    # The template's default service CIDR, 172.10.0.0/16, is public address space: found on its line.
+    assert proc.returncode == 1, proc.stderr
+    finding = next(line for line in proc.stdout.splitlines() if "service-cidr-public" in line)
+    line = int(finding.split(":")[1])
+    assert "serviceCidr" in _line_of(ARM / "aks-construction-main.json", line)
 
 
 def test_parameter_outside_allowed_values_is_refused_in_the_parameters_file():
