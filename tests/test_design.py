@@ -396,3 +396,29 @@ def test_symbolic_names_and_existing_resources_of_language_version_2():
     template["resources"]["vnet"]["existing"] = True
     with pytest.raises(InputError, match="cannot be followed"):
         arm_document(Document("t.json", template))
+
+
+def test_route_to_a_firewall_takes_its_address_in_its_subnet_and_says_so():
+    """terraform-azure-aks-agic routes to 10.100.1.4, in the hub's snet-firewall-trust. Edited so the
+    next hop is `azurerm_firewall.fw`'s private IP (known after apply), the same address comes back."""
+    plan = _plan("terraform-azure-aks-agic")
+    route = next(rc for rc in plan["resource_changes"] if rc["address"] == "azurerm_route.appgw-route")
+    real_hop = route["change"]["after"]["next_hop_in_ip_address"]
+    route["change"]["after"]["next_hop_in_ip_address"] = None
+    route["change"]["after_unknown"]["next_hop_in_ip_address"] = True
+    conf = plan["configuration"]["root_module"]["resources"]
+    next(r for r in conf if r["address"] == "azurerm_route.appgw-route")["expressions"]["next_hop_in_ip_address"] = {
+        "references": ["azurerm_firewall.fw.ip_configuration[0].private_ip_address", "azurerm_firewall.fw"]}
+    plan["resource_changes"].append({
+        "address": "azurerm_firewall.fw", "mode": "managed", "type": "azurerm_firewall", "name": "fw",
+        "change": {"actions": ["create"], "before": None,
+                   "after": {"name": "fw", "ip_configuration": [{"name": "cfg", "subnet_id": None}]},
+                   "after_unknown": {"id": True, "ip_configuration": [{"private_ip_address": True, "subnet_id": True}]}}})
+    conf.append({"address": "azurerm_firewall.fw", "mode": "managed", "type": "azurerm_firewall", "name": "fw",
+                 "expressions": {"ip_configuration": [{"subnet_id": {"references": [
+                     "azurerm_subnet.snet-firewall-trust.id", "azurerm_subnet.snet-firewall-trust"]}}]}})
+    doc, warnings = terraform_document(parse_json(json.dumps(plan), "firewall.json"))
+    (hop,) = [r["nextHopIpAddress"] for s in doc.data["vnet"]["subnets"] for r in (s.get("routeTable") or {}).get(
+        "routes", [])]
+    assert hop == real_hop
+    assert any("azurerm_firewall.fw" in w and "known after apply" in w for w in warnings)
