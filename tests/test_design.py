@@ -422,3 +422,18 @@ def test_route_to_a_firewall_takes_its_address_in_its_subnet_and_says_so():
         "routes", [])]
     assert hop == real_hop
     assert any("azurerm_firewall.fw" in w and "known after apply" in w for w in warnings)
+
+
+def test_user_assigned_nat_gateway_in_a_template_needs_it_on_the_node_subnet(tmp_path):
+    """AKS-Construction associates its NAT gateway with the node subnet only with createNatGateway."""
+    params = json.loads((ARM / "aks-construction-cni-overlay.parameters.json").read_text())
+    params["parameters"]["aksOutboundTrafficType"] = {"value": "userAssignedNATGateway"}
+    without = tmp_path / "without.parameters.json"
+    without.write_text(json.dumps(params))
+    params["parameters"]["createNatGateway"] = {"value": True}
+    with_gateway = tmp_path / "with.parameters.json"
+    with_gateway.write_text(json.dumps(params))
+    template = ARM / "aks-construction-main.json"
+    said = api.load(api.Source(path=template, parameters=without)).warnings
+    assert any("associates no NAT gateway with the node subnet 'aks-sn'" in w for w in said)
+    assert not any("NAT gateway" in w for w in api.load(api.Source(path=template, parameters=with_gateway)).warnings)

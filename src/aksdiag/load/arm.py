@@ -529,7 +529,7 @@ def arm_document(doc: Document, parameters: Document | None = None, cluster: str
     warnings = [f"{u.where or doc.name}: {_dotted(p)} is unknown: {u.why}" for p, u in unknown
                 if any(_dotted(p).startswith(w) for w in _WATCHED)]
     if "vnet" in spec:
-        _real_vnet(scope, chosen, source, out, pools)
+        warnings += _real_vnet(scope, chosen, source, out, pools)
     warnings += [f"{at.where()}: {what}" for what, at in scope.unknowns
                  if "deployed" in what and any(k in what.lower() for k in ("network", "containerservice"))]
     return out, list(dict.fromkeys(warnings))
@@ -552,8 +552,9 @@ def _subnets_of(scope: Scope, vnet: Resource) -> list[tuple[dict[str, Any], Reso
 
 
 def _real_vnet(scope: Scope, cluster: Resource, source: Document, out: Document,
-               pools: list[Any]) -> None:
-    """Replace the VNet `az aks show` conversion assumed with the one the template deploys."""
+               pools: list[Any]) -> list[str]:
+    """Replace the VNet `az aks show` conversion assumed with the one the template deploys;
+    returns what the design lacks that the description has no field for (a NAT gateway)."""
     spec = out.data
     name = spec["vnet"]["name"]
     vnet = next((r for r in scope.resources if r.type == VNET and r.short.lower() == str(name).lower()), None)
@@ -598,12 +599,19 @@ def _real_vnet(scope: Scope, cluster: Resource, source: Document, out: Document,
     if missing:
         raise vnet.at.fail(f"the cluster uses subnet {missing[0]!r}, which VNet {name!r} in this template does "
                            "not have")
+    notes: list[str] = []
+    node = next((sp for sp, _, _ in found if sp.get("name") == wanted[0]), None) if wanted else None
+    nat = ((node or {}).get("properties") or {}).get("natGateway")
+    if (spec.get("networkProfile") or {}).get("outboundType") == "userAssignedNATGateway" and not nat:
+        notes.append(f"{cluster.at.where()}: outboundType is userAssignedNATGateway but the template associates no "
+                     f"NAT gateway with the node subnet {wanted[0]!r}; AKS refuses a subnet without one")
     spec["vnet"] = {"name": vnet.short, "addressPrefixes": list(prefixes), "subnets": subnets}
     spec["assumedFields"] = [f for f in spec.get("assumedFields", []) if not str(f).startswith("vnet")]
     for path, tloc in positions.items():
         line, col = scope.doc.locate(tloc)
         if line is not None:
             out.positions[path] = out.key_positions[path] = (line, col)  # type: ignore[assignment]
+    return notes
 
 
 def _routes(scope: Scope, table: Resource) -> list[dict[str, Any]]:
