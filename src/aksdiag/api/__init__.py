@@ -11,6 +11,11 @@ A source is a path (`Path` or `str`), a text with a name (`Source.from_text`), a
 mapping (`Source.from_data`, or any `Mapping`), or a `Source` that also names real-world
 documents to lay over it (`nodes`, `route_table`, `vnet`). Loading applies every overlay to
 the data before the one validation; derive runs only in `plan`.
+
+The file may also be a design that does not exist yet: `terraform show -json` of a plan or a
+state (`Source(side="before")` for what a plan changes), or an ARM template such as `az bicep
+build` writes (`Source(parameters=...)` for its parameters file). What those cannot tell
+comes back in `Prepared.warnings` and `Rendered.warnings`.
 """
 
 from __future__ import annotations
