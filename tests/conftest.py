@@ -10,7 +10,8 @@ from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
-SHARED = ROOT.parent / "shared"
+# Real `az` documents copied into the repository, with their provenance in SOURCES.md.
+CORPUS = ROOT / "tests" / "corpus"
 
 
 class D2Golden(SingleFileSnapshotExtension):
