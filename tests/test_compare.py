@@ -19,6 +19,7 @@ from aksdiag.derive.compare import Change, Topic, compare
 from aksdiag.derive.migration import Status
 
 from .conftest import EXAMPLES, ROOT, example_id
+from .legibility import measure
 
 BYO = ROOT / "examples" / "kubenet-byo-vnet.yaml"
 BYO_RT = ROOT / "examples" / "kubenet-byo-route-table.yaml"
@@ -209,18 +210,6 @@ def test_cli_compare_scenarios_pdf_has_one_page_per_model(tmp_path):
     assert len(PdfReader(out).pages) == 2
 
 
-def _measure(svg: Path) -> dict:
-    """The team's legibility measure (../shared/tools/legibility.py), on one SVG."""
-    import importlib.util
-
-    from .conftest import SHARED
-
-    spec = importlib.util.spec_from_file_location("legibility", SHARED / "tools" / "legibility.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.measure(str(svg))
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("args", [
     ("kubenet-byo-vnet.yaml", "--as", "overlay"),
@@ -234,7 +223,7 @@ def test_compare_picture_reads_on_a_slide(tmp_path, args):
     paths = [str(ROOT / "examples" / a) if a.endswith(".yaml") else a for a in args]
     proc = aksdiag("compare", *paths, "-o", str(out))
     assert proc.returncode == 0, proc.stderr
-    m = _measure(out)
+    m = measure(out)
     assert m["addr_labels"] >= 10
     assert m["slide_px"] >= 14, m
     assert m["crossings"] == 0, m
