@@ -13,7 +13,6 @@ import math
 import os
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 import threading
@@ -22,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import CompileError, Problem, RenderWarning
-from ..runtime.interrupt import live_groups, signals_unwind
+from ..runtime.interrupt import kill_tree, live_groups, own_group, signals_unwind
 from .binary import D2_ENV, D2_VERSION_RANGE, check_d2, d2_version_string, find_d2  # noqa: F401
 from .raster import RASTER_LIMIT, svg_size, svg_to_pdf, svg_to_png, svgs_to_pdf
 
@@ -58,7 +57,7 @@ def _translate(stderr: str) -> str:
     lines = []
     for line in stderr.splitlines():
         line = re.sub(r"^(err|error|warn|info|success):\s*", "", line.strip())
-        line = re.sub(r"/\S*/aksdiag-\w+/", "", line)
+        line = re.sub(r"(?:[A-Za-z]:)?[\\/]\S*[\\/]aksdiag-\w+[\\/]", "", line)  # POSIX or Windows temp path
         if line and not line.startswith("compiled ") and "successfully compiled" not in line:
             lines.append(line)
     return "; ".join(lines[:5]) or "no message"
@@ -68,18 +67,16 @@ def _run(args: list[str], *, cwd: Path, env: dict[str, str], timeout: float) -> 
     """Run d2 in a process group of its own; on timeout or interruption stop the whole group
     (d2 starts a browser for PNG and PDF), then re-raise."""
     proc = subprocess.Popen(args, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
-    live_groups.add(proc.pid)
+                            stderr=subprocess.PIPE, text=True, **own_group())
+    live_groups.add(proc)
     try:
         _, stderr = proc.communicate(timeout=timeout)
     except BaseException:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.kill()
+        kill_tree(proc)
         proc.communicate()
         raise
     finally:
-        live_groups.discard(proc.pid)
+        live_groups.discard(proc)
     return proc.returncode, stderr
 
 
