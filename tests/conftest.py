@@ -21,6 +21,21 @@ class D2Golden(SingleFileSnapshotExtension):
     file_extension = "d2"
 
 
+@pytest.fixture(params=["cairosvg", "typst"])
+def pdf_engine(request, monkeypatch):
+    """A PDF test once per renderer. One that cannot run here (cairosvg without the system's cairo)
+    must say so in one line naming the extra; the test is then skipped with that reason."""
+    from aksdiag.compile import pdf
+    from aksdiag.errors import CompileError
+
+    monkeypatch.setenv(pdf.ENGINE_ENV, request.param)
+    if request.param == "cairosvg" and not pdf.cairo_available():
+        with pytest.raises(CompileError, match=r"pip install 'aksdiag\[pdf\]'"):
+            pdf.pdf_engine()
+        pytest.skip("cairosvg cannot run here: no system cairo library")
+    return request.param
+
+
 @pytest.fixture
 def golden(snapshot):
     return snapshot.use_extension(D2Golden)

@@ -23,7 +23,8 @@ from pathlib import Path
 from ..errors import CompileError, Problem, RenderWarning
 from ..runtime.interrupt import kill_tree, live_groups, own_group, signals_unwind
 from .binary import D2_ENV, D2_VERSION_RANGE, check_d2, d2_version_string, find_d2  # noqa: F401
-from .raster import RASTER_LIMIT, svg_size, svg_to_pdf, svg_to_png, svgs_to_pdf
+from .pdf import pdf_renderer, svgs_to_pdf
+from .raster import RASTER_LIMIT, svg_size, svg_to_png
 
 DEFAULT_TIMEOUT = 120.0
 FORMATS = ("svg", "png", "pdf")
@@ -142,13 +143,14 @@ def compile_d2(
         with _workdir(source, icon_files) as work:
             if fmt == "png" and png_engine == "d2":
                 return _d2_png(binary, work, timeout)
-            if fmt == "pdf" and _has_boards(source):
-                return svgs_to_pdf(_board_svgs(binary, work, source, timeout), timeout=timeout)
+            if fmt == "pdf":
+                with pdf_renderer(timeout=timeout) as render:  # ready while d2 draws
+                    if _has_boards(source):
+                        return render(_board_svgs(binary, work, source, timeout))
+                    return render([_d2_output(binary, work, "svg", timeout)])
             svg = _d2_output(binary, work, "svg", timeout)
             if fmt == "svg":
                 return svg
-            if fmt == "pdf":
-                return svg_to_pdf(svg, work / "pdf", timeout=timeout)
             scale = _png_scale(svg, "cairo")
             return svg_to_png(svg, work / "cairo", timeout=timeout, scale=PNG_SCALE * scale)
 
