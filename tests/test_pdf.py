@@ -106,3 +106,14 @@ def test_each_face_of_d2s_svg_becomes_a_truetype_font_of_its_own_family(overview
 def test_woff_is_refused_when_it_is_not_woff():
     with pytest.raises(ValueError, match="WOFF"):
         fonts.woff_to_sfnt(base64.b64decode("AAEAAAAK"))
+
+
+def test_a_pptx_deck_without_the_slides_extra_names_it(monkeypatch, tmp_path):
+    from aksdiag.runtime import extras
+
+    real = extras.importlib.util.find_spec
+    monkeypatch.setattr(extras.importlib.util, "find_spec", lambda name, *a: None if name == "pptx" else real(name, *a))
+    out = tmp_path / "d.pptx"
+    result = CliRunner().invoke(app, ["slides", str(EX / "kubenet-byo-vnet.yaml"), "-o", str(out)])
+    assert result.exit_code == 2 and "pip install 'aksdiag[slides]'" in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1 and not out.exists()

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import CompileError, Problem, RenderWarning
+from ..runtime.extras import require
 from ..runtime.interrupt import kill_tree, live_groups, own_group, signals_unwind
 from .binary import D2_ENV, D2_VERSION_RANGE, check_d2, d2_version_string, find_d2  # noqa: F401
 from .pdf import pdf_renderer, svgs_to_pdf
@@ -151,6 +152,7 @@ def compile_d2(
             svg = _d2_output(binary, work, "svg", timeout)
             if fmt == "svg":
                 return svg
+            require("cairosvg", "pdf", "--png-engine cairosvg", field="--png-engine")
             scale = _png_scale(svg, "cairo")
             return svg_to_png(svg, work / "cairo", timeout=timeout, scale=PNG_SCALE * scale)
 

@@ -179,7 +179,10 @@ def _stop(proc: subprocess.Popen[str]) -> None:
 def _join(pages: list[bytes]) -> bytes:
     if len(pages) == 1:
         return pages[0]
-    from pypdf import PdfWriter
+    try:
+        from pypdf import PdfWriter
+    except ImportError:  # cairosvg installed by hand, without the extra
+        raise CompileError(Problem(f"joining PDF pages needs pypdf: {INSTALL_HINT}")) from None
 
     writer = PdfWriter()
     for page in pages:
