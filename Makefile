@@ -46,7 +46,7 @@ snapshots: $(STAMP)
 	$(BIN)/python -m pytest -q tests/test_golden.py tests/test_errors.py --snapshot-update
 	@git --no-pager diff --stat -- tests/__snapshots__ || true
 
-## diagrams: refresh the committed gallery in diagrams/
+## diagrams: refresh the gallery in diagrams/ (SVGs are committed; the PNGs are made here, git-ignored)
 diagrams: $(STAMP)
 	$(BIN)/aksdiag render examples/ --out-dir diagrams --format svg,png
 
