@@ -105,3 +105,12 @@ def test_writing_through_a_device_without_o_noctty(lacks, tmp_path):
     target.write_bytes(b"")
     write_through(target, b"data")
     assert Path(target).read_bytes() == b"data"
+
+
+def test_ci_runs_the_suite_on_linux_macos_and_windows():
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text())
+    matrix = workflow["jobs"]["test"]["strategy"]["matrix"]
+    assert {name.split("-")[0] for name in matrix["os"]} == {"ubuntu", "macos", "windows"}
+    assert {"3.11", "3.13"} <= set(matrix["python"])
