@@ -28,10 +28,39 @@ class MessageGolden(SingleFileSnapshotExtension):
     file_extension = "txt"
 
 
-def aksdiag(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+def executable(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).parent / "aksdiag"
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, cwd=cwd, env=env,
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, cwd=cwd,
                           stdin=subprocess.DEVNULL, timeout=120)
+
+
+def aksdiag(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The command run in this process by typer's runner: the exit status and stderr of the executable
+    (`test_the_executable_gives_the_same_message` holds that), without starting Python and the package
+    again for each of the many cases. An exception that escaped the command reads as a traceback."""
+    from typer.testing import CliRunner
+
+    from aksdiag.cli.app import app
+
+    here = os.getcwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        result = CliRunner().invoke(app, list(args), env=env, prog_name="aksdiag")
+    finally:
+        os.chdir(here)
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += f"Traceback (escaped the command): {result.exception!r}\n"
+    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, stderr)
+
+
+def test_the_executable_gives_the_same_message(tmp_path):
+    """The process boundary: the installed command, its exit status and its stderr, byte for byte."""
+    bad = CATALOGUE[0]
+    args = ("render", bad.name, "-o", str(tmp_path / "out.svg"))
+    real, here = executable(*args, cwd=BAD), aksdiag(*args, cwd=BAD)
+    assert (real.returncode, real.stdout, real.stderr) == (here.returncode, here.stdout, here.stderr) and real.stderr
 
 
 def test_catalogue_has_at_least_30_mistakes():
