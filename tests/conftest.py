@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -19,6 +21,27 @@ class D2Golden(SingleFileSnapshotExtension):
 
     _write_mode = WriteMode.TEXT
     file_extension = "d2"
+
+
+def cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The command run in this process by typer's runner: the exit status and stderr of the executable
+    (`test_the_executable_gives_the_same_message` holds that), without starting Python and the package
+    again for each of the many cases. An exception that escaped the command reads as a traceback."""
+    from typer.testing import CliRunner
+
+    from aksdiag.cli.app import app
+
+    here = os.getcwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        result = CliRunner().invoke(app, list(args), env=env, prog_name="aksdiag")
+    finally:
+        os.chdir(here)
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += f"Traceback (escaped the command): {result.exception!r}\n"
+    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, stderr)
 
 
 @pytest.fixture(params=["cairosvg", "typst"])

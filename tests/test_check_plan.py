@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from aksdiag.cli.app import app
 
-from .conftest import CORPUS, ROOT, pool_renamed
+from .conftest import CORPUS, ROOT, cli, pool_renamed
 
 EXE = Path(sys.executable).parent / "aksdiag"
 EX = ROOT / "examples"
@@ -26,9 +26,9 @@ BAD = ROOT / "tests" / "bad-inputs"
 AKS_SHOW = CORPUS / "aks-show"
 
 
-def aksdiag(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(EXE), *map(str, args)], capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                          check=False)
+def aksdiag(*args: object, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """The command in-process (conftest.cli): no process boundary is under test here."""
+    return cli(*map(str, args), cwd=cwd)
 
 
 def sarif_schema() -> dict:

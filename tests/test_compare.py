@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from aksdiag.derive.as_model import TargetModel, as_model
 from aksdiag.derive.compare import Change, Topic, compare
 from aksdiag.derive.migration import Status
 
-from .conftest import EXAMPLES, ROOT, example_id
+from .conftest import EXAMPLES, ROOT, cli, example_id
 from .legibility import measure
 
 BYO = ROOT / "examples" / "kubenet-byo-vnet.yaml"
@@ -26,9 +25,9 @@ BYO_RT = ROOT / "examples" / "kubenet-byo-route-table.yaml"
 CNI = ROOT / "examples" / "azure-cni-node-subnet.yaml"
 
 
-def aksdiag(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    exe = Path(sys.executable).parent / "aksdiag"
-    return subprocess.run([str(exe), *args], check=False, capture_output=True, text=True, cwd=cwd, stdin=subprocess.DEVNULL)
+def aksdiag(*args: object, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """The command in-process (conftest.cli): no process boundary is under test here."""
+    return cli(*map(str, args), cwd=cwd)
 
 
 def test_kubenet_as_overlay_removes_route_table_and_its_routes_keeps_pod_cidr_and_snat():

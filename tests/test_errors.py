@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from .conftest import ROOT
+from .conftest import ROOT, cli
 
 BAD = ROOT / "tests" / "bad-inputs"
 CATALOGUE = sorted(p for p in BAD.iterdir() if p.suffix in (".yaml", ".json"))
@@ -34,25 +34,7 @@ def executable(*args: str, cwd: Path | None = None) -> subprocess.CompletedProce
                           stdin=subprocess.DEVNULL, timeout=120)
 
 
-def aksdiag(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    """The command run in this process by typer's runner: the exit status and stderr of the executable
-    (`test_the_executable_gives_the_same_message` holds that), without starting Python and the package
-    again for each of the many cases. An exception that escaped the command reads as a traceback."""
-    from typer.testing import CliRunner
-
-    from aksdiag.cli.app import app
-
-    here = os.getcwd()
-    try:
-        if cwd is not None:
-            os.chdir(cwd)
-        result = CliRunner().invoke(app, list(args), env=env, prog_name="aksdiag")
-    finally:
-        os.chdir(here)
-    stderr = result.stderr
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        stderr += f"Traceback (escaped the command): {result.exception!r}\n"
-    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, stderr)
+aksdiag = cli
 
 
 def test_the_executable_gives_the_same_message(tmp_path):
