@@ -18,10 +18,6 @@ $(RUNTIME): pyproject.toml | $(VENV)/bin/python
 
 $(STAMP): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	@# The test OCR (rapidocr) pulls opencv-python, whose cv2 needs the system's libGL; the
-	@# headless build of the same cv2 needs only libc, so the suite runs on a bare machine.
-	$(BIN)/python -m pip uninstall --quiet -y opencv-python
-	$(BIN)/python -m pip install --quiet --force-reinstall --no-deps opencv-python-headless
 	touch $(RUNTIME) $(STAMP)
 
 venv: $(STAMP)
