@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,16 +17,17 @@ from aksdiag.derive.as_model import TargetModel, as_model
 from aksdiag.derive.compare import Change, Topic, compare
 from aksdiag.derive.migration import Status
 
-from .conftest import EXAMPLES, ROOT, example_id
+from .conftest import EXAMPLES, ROOT, cli, example_id
+from .legibility import measure
 
 BYO = ROOT / "examples" / "kubenet-byo-vnet.yaml"
 BYO_RT = ROOT / "examples" / "kubenet-byo-route-table.yaml"
 CNI = ROOT / "examples" / "azure-cni-node-subnet.yaml"
 
 
-def aksdiag(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    exe = Path(sys.executable).parent / "aksdiag"
-    return subprocess.run([str(exe), *args], check=False, capture_output=True, text=True, cwd=cwd, stdin=subprocess.DEVNULL)
+def aksdiag(*args: object, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """The command in-process (conftest.cli): no process boundary is under test here."""
+    return cli(*map(str, args), cwd=cwd)
 
 
 def test_kubenet_as_overlay_removes_route_table_and_its_routes_keeps_pod_cidr_and_snat():
@@ -257,18 +257,6 @@ def test_cli_compare_scenarios_pdf_has_one_page_per_model(tmp_path):
     assert len(PdfReader(out).pages) == 2
 
 
-def _measure(svg: Path) -> dict:
-    """The team's legibility measure (../shared/tools/legibility.py), on one SVG."""
-    import importlib.util
-
-    from .conftest import SHARED
-
-    spec = importlib.util.spec_from_file_location("legibility", SHARED / "tools" / "legibility.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.measure(str(svg))
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("args", [
     ("kubenet-byo-vnet.yaml", "--as", "overlay"),
@@ -282,7 +270,7 @@ def test_compare_picture_reads_on_a_slide(tmp_path, args):
     paths = [str(ROOT / "examples" / a) if a.endswith(".yaml") else a for a in args]
     proc = aksdiag("compare", *paths, "-o", str(out))
     assert proc.returncode == 0, proc.stderr
-    m = _measure(out)
+    m = measure(out)
     assert m["addr_labels"] >= 10
     assert m["slide_px"] >= 14, m
     assert m["crossings"] == 0, m

@@ -189,7 +189,7 @@ def plan(source: SourceLike | Prepared, options: Options | None = None, **overla
     return plan_cluster(prepared.loaded, _options(options), prepared.observed)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Rendered:
     """What one render made. `d2` is the portable source (icons as `icons/<name>`); `outputs`
     holds the bytes per requested format (`d2` there is the keepable source, with absolute icon paths)."""
@@ -207,6 +207,12 @@ class Rendered:
     def _repr_svg_(self) -> str | None:
         svg = self.outputs.get("svg")
         return svg.decode("utf-8") if svg is not None else None
+
+    def __repr__(self) -> str:
+        # The outputs are megabytes (a notebook stores a cell's repr): sizes, not bytes.
+        sizes = ", ".join(f"{fmt}: {len(data):,} bytes" for fmt, data in self.outputs.items())
+        return (f"Rendered(name={self.name!r}, outputs={{{sizes}}}, findings={len(self.findings)}, "
+                f"warnings={len(self.warnings)}, d2_version={self.d2_version!r})")
 
 
 def render(source: SourceLike | Prepared, *, formats: tuple[str, ...] | list[str] = ("svg",),
@@ -295,10 +301,20 @@ class Cluster:
         return self.render(("svg",))._repr_svg_() or ""
 
 
+def __getattr__(name: str) -> Any:
+    # The render options, importable from here with the functions that take them (a cheap module).
+    if name == "Options":
+        from ..options import Options
+
+        return Options
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "OUTPUT_FORMATS",
     "AksdiagError",
     "Cluster",
+    "Options",
     "Prepared",
     "Rendered",
     "Source",

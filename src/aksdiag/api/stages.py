@@ -139,13 +139,11 @@ def render_bytes(plan: AddressPlan, fmt: str, options: Options, *, source_name: 
     if fmt != "pdf":
         raise InputError(Problem(f"--view all makes several pages: write .pdf or .d2, not .{fmt} "
                                  "(or pick one view)", field="--view"))
-    try:
-        from ..compile.d2 import svgs_to_pdf  # the vector multi-page PDF, where it exists
-    except ImportError:  # d2's own PDF: one page per layer
-        source = d2_source(plan, options, source_name=source_name, icons=icons, tooltips=False)
-        return compile_d2(source, "pdf", files, timeout=options.timeout, png_engine=options.png_engine)
+    from ..compile.pdf import pdf_renderer
+
     sources = render_views(plan, views, options, source_name=source_name, icons=icons, tooltips=False)
-    return svgs_to_pdf([compile_d2(src, "svg", files, timeout=options.timeout) for _, src in sources])
+    with pdf_renderer(timeout=options.timeout) as render:  # ready while d2 draws the views
+        return render([compile_d2(src, "svg", files, timeout=options.timeout) for _, src in sources])
 
 
 __all__ = [
