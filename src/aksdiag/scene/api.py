@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..derive.plan import AddressPlan
 from ..derive.profiles import profile_of
-from .network import dns_zone, hub_shape
+from .network import dns_zone, hub_shape, zone_name
 from .parts import header, nets, node_shape, vnet_label
 from .types import Edge, EdgeKind, Scene, Shape, ShapeKind, View
 
@@ -16,7 +16,7 @@ def _api_label(plan: AddressPlan) -> tuple[str, str]:
         # A zone is drawn beside the API server with its links (scene.network.dns_zone); its name
         # is the last part of the resource ID.
         zone_text = "private DNS zone managed by AKS" if zone == "system" else (
-            "no private DNS zone (you resolve it)" if zone == "none" else f"private DNS zone {zone.rsplit('/', 1)[-1]}")
+            "no private DNS zone (you resolve it)" if zone == "none" else f"private DNS zone {zone_name(zone)}")
         fqdn = "\npublic FQDN too" if api.public_fqdn else ""
         how = "VNet integration" if api.vnet_integration else "private endpoint"
         shown = "" if zone != "none" else f"\n{zone_text}"
