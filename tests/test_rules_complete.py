@@ -59,6 +59,36 @@ def static(prefix: str, count: int, version: str | None = None) -> dict:
 RANGES = [f"20.{i // 256}.{i % 256}.0/24" for i in range(201)]
 LONG = "v" * 64
 
+def udr_hop(route_ip: str, hop: str | None = None, firewall: str | None = None) -> dict:
+    out = merge(udr("VirtualAppliance"), {"vnet": {"subnets": [{"name": "nodes", "addressPrefix": "10.10.1.0/24",
+                                                                 "routeTable": {"name": "rt", "routes": [
+        {"name": "default", "addressPrefix": "0.0.0.0/0", "nextHopType": "VirtualAppliance",
+         "nextHopIpAddress": route_ip}]}}]}})
+    if hop:
+        out = merge(out, {"networkProfile": {"egressNextHopIP": hop}})
+    if firewall:
+        out = {**out, "firewall": {"name": "fw", "privateIPAddress": firewall}}
+    return out
+
+
+def natgw(node: bool, pod: bool | None = None, profile: bool = False) -> dict:
+    """userAssignedNATGateway with NAT gateways on the node subnet and (Pod Subnet) the pod subnet."""
+    ref = {"name": "ng"}
+    subnets = [{"name": "nodes", "addressPrefix": "10.10.1.0/24", **({"natGateway": ref} if node else {})}]
+    pools = [{"name": "np1", "vnetSubnetName": "nodes"}]
+    net: dict = {"outboundType": "userAssignedNATGateway"}
+    if pod is not None:
+        subnets.append({"name": "pods", "addressPrefix": "10.10.16.0/24", **({"natGateway": ref} if pod else {})})
+        pools = [{"name": "np1", "vnetSubnetName": "nodes", "podSubnetName": "pods"}]
+        net.update(networkPlugin="azure", networkPluginMode=None)
+    if profile:
+        net["natGatewayProfile"] = {"managedOutboundIPCount": 2}
+    return {"networkProfile": net, "nodePools": pools,
+            "vnet": {"name": "v", "addressPrefixes": ["10.10.0.0/16"], "subnets": subnets}}
+
+
+HUB = {"hub": {"name": "hub", "addressPrefixes": ["10.0.0.0/16"]}}
+
 # (rule, a design that breaks it, a design that does not)
 MORE = [
     ("allocation-mode-needs-pod-subnet", {"nodePools": [{"name": "np1", "podIPAllocationMode": "StaticBlock"}]}, {}),
@@ -177,6 +207,16 @@ MORE = [
                           for i in range(3)]),
      node_subnet_cluster([{"name": f"np{i}", "count": 10, "enableAutoScaling": True, "minCount": 3,
                            "maxCount": 705 - (i == 0)} for i in range(3)])),
+    # Issue 23's hub rules.
+    ("egress-next-hop-mismatch", udr_hop("10.10.0.4", hop="10.10.0.5"), udr_hop("10.10.0.4", hop="10.10.0.4")),
+    ("next-hop-in-cluster-range", merge(udr_hop("10.0.0.4"), {"vnet": {"addressPrefixes": ["10.10.0.0/16",
+                                                                                           "10.0.0.0/24"]}}),
+     udr_hop("10.10.0.4")),
+    ("range-captures-remote", {**HUB, "networkProfile": {"serviceCidr": "10.0.0.0/16", "dnsServiceIP": "10.0.0.10"}},
+     {**HUB, "networkProfile": {"serviceCidr": "172.16.0.0/16", "dnsServiceIP": "172.16.0.10"}}),
+    ("natgw-profile-user-assigned", natgw(True, profile=True), natgw(True)),
+    ("natgw-not-on-node-subnet", natgw(False, pod=True), natgw(True, pod=True)),
+    ("natgw-not-on-pod-subnet", natgw(True, pod=False), natgw(True, pod=True)),
     ("windows-pool-name", {"nodePools": [{"name": "np1"}, {"name": "winpool", "osType": "Windows"}]}, windows()),
     ("windows-system-pool", {"nodePools": [{"name": "np1"}, {"name": "win1", "osType": "Windows", "mode": "System"}]},
      windows()),
