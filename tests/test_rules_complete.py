@@ -179,8 +179,10 @@ MORE = [
                      "networkProfile": {"podCidr": "10.244.0.0/15"}, "nodePools": [{"name": "np1", "count": 400}]})),
     ("service-cidr-public", {"networkProfile": {"serviceCidr": "20.0.0.0/16", "dnsServiceIP": "20.0.0.10"}},
      {"networkProfile": {"serviceCidr": "172.16.0.0/16", "dnsServiceIP": "172.16.0.10"}}),
-    ("service-cidr-public", {"networkProfile": {"serviceCidr": "224.1.0.0/16", "dnsServiceIP": "224.1.0.10"}},
+    ("service-cidr-public", {"networkProfile": {"serviceCidr": "172.10.0.0/16", "dnsServiceIP": "172.10.0.10"}},
      {"networkProfile": {"serviceCidr": "100.64.0.0/16", "dnsServiceIP": "100.64.0.10"}}),
+    ("service-cidr-multicast", {"networkProfile": {"serviceCidr": "224.1.0.0/16", "dnsServiceIP": "224.1.0.10"}},
+     {"networkProfile": {"serviceCidr": "20.0.0.0/16", "dnsServiceIP": "20.0.0.10"}}),
     ("static-block-version", static("10.10.16.0/24", 1, "1.27.9"), static("10.10.16.0/24", 1, "1.28.0")),
     ("static-blocks-no-surge-room", static("10.10.16.0/26", 2), static("10.10.16.0/26", 1)),
     ("static-blocks-too-few", static("10.10.16.0/26", 3), static("10.10.16.0/26", 2)),
@@ -258,7 +260,7 @@ def test_every_rule_has_a_pair():
 
 def test_every_new_rule_quotes_the_sentence_it_rests_on():
     # The second audit's rules and the ones it corrected carry their Learn sentence.
-    quoted = {"service-cidr-public", "authorized-ranges-private", "authorized-ranges-too-many",
+    quoted = {"service-cidr-public", "service-cidr-multicast", "authorized-ranges-private", "authorized-ranges-too-many",
               "private-dns-none-no-fqdn", "isolated-kubenet", "static-block-version", "windows2019-version",
               "pool-surge-over-1000", "npm-windows", "npm-scale", "overlay-dcsv2", "overlay-name-length",
               "overlay-pod-limit", "free-tier-node-limit", "kubenet-identity", "system-pool-min-pods",
@@ -268,10 +270,10 @@ def test_every_new_rule_quotes_the_sentence_it_rests_on():
 
 
 def test_severity_follows_error_means_aks_refuses_it():
-    refused = {"service-cidr-public", "authorized-ranges-private", "authorized-ranges-too-many",
+    refused = {"service-cidr-multicast", "authorized-ranges-private", "authorized-ranges-too-many",
                "private-dns-none-no-fqdn", "isolated-kubenet", "static-block-version", "windows2019-version",
                "pool-surge-over-1000", "npm-windows", "free-tier-node-limit", "vnet-ip-limit", "system-pool-min-pods"}
-    hurts = {"npm-scale", "overlay-dcsv2", "overlay-name-length", "system-pool-nodes", "dualstack-natgw-v2",
+    hurts = {"service-cidr-public", "npm-scale", "overlay-dcsv2", "overlay-name-length", "system-pool-nodes", "dualstack-natgw-v2",
              "autoscale-no-room", "vnet-ip-limit-growth"}
     notes = {"overlay-pod-limit", "public-api-open", "no-network-policy", "npm-retirement", "kubenet-identity"}
     assert {r: RULES[r].severity.value for r in refused} == dict.fromkeys(refused, "error")
