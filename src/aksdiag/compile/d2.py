@@ -157,6 +157,19 @@ def compile_d2(
             return svg_to_png(svg, work / "cairo", timeout=timeout, scale=PNG_SCALE * scale)
 
 
+def compile_boards(source: str, icon_files: dict[str, Path], *, binary: str | None = None,
+                   timeout: float = DEFAULT_TIMEOUT) -> list[bytes]:
+    """One SVG per board of a source with scenarios, layers or steps (the main board first, then
+    the others in the order the source names them): a deck places each on a slide of its own."""
+    binary = binary or find_d2()
+    with signals_unwind():
+        check_d2(binary)
+        with _workdir(source, icon_files) as work:
+            if not _has_boards(source):
+                return [_d2_output(binary, work, "svg", timeout)]
+            return _board_svgs(binary, work, source, timeout)
+
+
 @contextlib.contextmanager
 def _workdir(source: str, icon_files: dict[str, Path]) -> Iterator[Path]:
     """A temporary folder holding the source as `diagram.d2` and the icons it uses."""

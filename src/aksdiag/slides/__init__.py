@@ -1,12 +1,14 @@
 """`aksdiag slides`: a design-review deck (.pptx, or .pdf with the same pages).
 
-`pictures` is the one place that asks the render core for the views; everything else
-works on `Page`s (deck.py) and writes them (pptx_writer.py, pdf_writer.py).
+`_view_svgs` and `scenario_pictures` are the places that ask the render core for pictures;
+everything else works on `Page`s (deck.py) and writes them (pptx_writer.py, pdf_writer.py).
+Pictures are D2's SVG; a PPTX also gets a PNG of each as the fallback image.
 """
 
 from __future__ import annotations
 
-import struct
+import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from .. import api
@@ -14,10 +16,13 @@ from ..api.stages import Loaded, Options
 from ..derive.as_model import TargetModel
 from ..derive.plan import AddressPlan
 from ..options import View
-from .deck import Page, Picture, comparison_pages, picture_page, plan_pages, title_page
+from .deck import SLIDE_W, Page, Picture, comparison_pages, picture_page, plan_pages, title_page
 
 # One picture slide per view; capacity is a native table instead (numbers a reviewer edits).
 VIEWS = tuple((v.value, v.title) for v in View if v is not View.capacity)
+# The fallback PNG's width per pt of the slide it is placed on: 96 dpi, twice over, sharp on a
+# projector and when zoomed (at 1280x720 px a slide is 4/3 px per pt).
+PNG_PX_PER_PT = 8 / 3
 
 
 def alt_text(plan: AddressPlan, view: str = "overview") -> str:
@@ -27,16 +32,14 @@ def alt_text(plan: AddressPlan, view: str = "overview") -> str:
     return f"{dict(VIEWS).get(view, view)} view. " + plan_alt_text(plan)
 
 
-def _size(png: bytes) -> tuple[int, int]:
-    # A PNG starts with its IHDR chunk: width and height at bytes 16-24 (a PDF deck needs no Pillow).
-    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
-        raise ValueError("not a PNG")
-    width, height = struct.unpack(">II", png[16:24])
-    return width, height
+def _picture(view: str, title: str, svg: bytes, alt: str, frame: tuple[float, float] | None = None) -> Picture:
+    from ..compile.raster import svg_size
+
+    return Picture(view, title, svg, alt, *svg_size(svg), frame=frame)
 
 
-def _view_pngs(plan: AddressPlan, views: tuple[str, ...], options: Options, source_name: str) -> list[bytes]:
-    """A PNG per view: the one place that asks the render core for the deck's pictures."""
+def _view_svgs(plan: AddressPlan, views: tuple[str, ...], options: Options, source_name: str) -> list[bytes]:
+    """An SVG per view, without tooltips (nothing opens them on a slide)."""
     from ..api.stages import icon_files, render_views
     from ..compile.d2 import compile_d2
     from ..d2.icons import IconSet
@@ -45,40 +48,45 @@ def _view_pngs(plan: AddressPlan, views: tuple[str, ...], options: Options, sour
     files = icon_files(icons)
     sources = render_views(plan, tuple(View(v) for v in views), options, source_name=source_name,
                            icons=icons, tooltips=False)
-    return [compile_d2(source, "png", files, timeout=options.timeout, png_engine=options.png_engine)
-            for _, source in sources]
+    return [compile_d2(source, "svg", files, timeout=options.timeout) for _, source in sources]
 
 
 def pictures(loaded: Loaded, plan: AddressPlan, options: Options) -> list[Picture]:
-    """(view, PNG, alt text) for every view."""
-    pngs = _view_pngs(plan, tuple(v for v, _ in VIEWS), options, loaded.doc.name)
-    return [Picture(view, f"{plan.cluster} · {name}", png, alt_text(plan, view), *_size(png))
-            for png, (view, name) in zip(pngs, VIEWS)]
+    """(view, SVG, alt text) for every view."""
+    svgs = _view_svgs(plan, tuple(v for v, _ in VIEWS), options, loaded.doc.name)
+    return [_picture(view, f"{plan.cluster} · {name}", svg, alt_text(plan, view))
+            for svg, (view, name) in zip(svgs, VIEWS)]
 
 
 def compare_picture(rv, options: Options) -> Picture:
     from ..api.compare import compare_bytes
     from ..report.compare import title
 
-    png = compare_bytes(rv, "png", options)
-    w, h = _size(png)
+    svg = compare_bytes(rv, "svg", options)
     alt = (f"Side-by-side comparison: {title(rv.comparison)}. "
            + " ".join(f"{r['fact']}: {r['change']} ({r['before'] or '-'} → {r['after'] or '-'})."
                       for r in _rows(rv)))
-    return Picture("compare", title(rv.comparison), png, alt, w, h)
+    return _picture("compare", title(rv.comparison), svg, alt)
 
 
-def scenario_pictures(rv, options: Options, today: Picture) -> list[Picture]:
-    """Each design's overview on a slide of its own, today's (the deck's overview picture) then
-    the proposed one: the same drawing rules and size, so that flipping between the two slides
-    shows what changes."""
+def scenario_pictures(rv, options: Options) -> list[Picture]:
+    """Today's design and the proposed one as the two boards of one skeleton (the compare scene's
+    scenarios: the same ids in the same places, the second board only what changes), placed in
+    one frame so that flipping between the two slides shows only the change."""
+    from ..api.compare import compare_d2
+    from ..api.stages import icon_files
+    from ..compile.d2 import compile_boards
+    from ..d2.icons import IconSet
     from ..report.compare import MODEL_NAMES
 
-    [proposed] = _view_pngs(rv.plan_b, ("overview",), options, rv.before.doc.name)
+    source = compare_d2(rv, options, scenarios=True)
+    boards = compile_boards(source, icon_files(IconSet(options.icons)), timeout=options.timeout)
+    drawn = [_picture("scenario", "", svg, "") for svg in boards]
+    frame = (max(p.width for p in drawn), max(p.height for p in drawn))
     out = []
-    for plan, png, when in ((rv.plan_a, today.png, "Today"), (rv.plan_b, proposed, "Proposed")):
+    for plan, pic, when in zip((rv.plan_a, rv.plan_b), drawn, ("Today", "Proposed")):
         name = f"{plan.cluster} · {MODEL_NAMES[plan.model.value]}"
-        out.append(Picture("scenario", f"{when}: {name}", png, f"{when}: {name}. " + alt_text(plan), *_size(png)))
+        out.append(replace(pic, title=f"{when}: {name}", alt_text=f"{when}: {name}. " + alt_text(plan), frame=frame))
     return out
 
 
@@ -88,20 +96,29 @@ def _rows(rv) -> list[dict[str, str]]:
     return table_rows(rv.comparison, all_rows=False)
 
 
+def with_png(pic: Picture, timeout: float) -> Picture:
+    """`pic` with a PNG of its SVG, sized for the slide it fills (the PPTX's fallback image)."""
+    from ..compile.raster import svg_to_png
+
+    w_pt = pic.placement(SLIDE_W, SLIDE_W * 9 / 16)[2]
+    scale = max(w_pt * PNG_PX_PER_PT / pic.width, 0.5)
+    with tempfile.TemporaryDirectory(prefix="aksdiag-deck-") as tmp:
+        return replace(pic, png=svg_to_png(pic.svg, Path(tmp), timeout=timeout, scale=scale))
+
+
 def deck_pages(input: Path, options: Options, *, compare_with: Path | None = None,
                as_model: TargetModel | None = None) -> list[Page]:
     prepared = api.load(input)
     loaded, plan = prepared.loaded, api.plan(prepared, options)
     pages = [title_page(plan, loaded.spec.kubernetesVersion)]
-    views = pictures(loaded, plan, options)
-    pages += [picture_page(plan, pic) for pic in views]
+    pages += [picture_page(plan, pic) for pic in pictures(loaded, plan, options)]
     pages += plan_pages(plan)
     if compare_with is not None or as_model is not None:
         from ..api.compare import review
 
         rv = review(input, compare_with, as_model, options)
         pages += comparison_pages(rv.comparison, rv.choices, rv.migration, compare_picture(rv, options),
-                                  scenario_pictures(rv, options, next(p for p in views if p.view == "overview")))
+                                  scenario_pictures(rv, options))
     return pages
 
 
@@ -111,7 +128,9 @@ def build_deck(input: Path, options: Options, *, fmt: str = "pptx", template: Pa
     if fmt == "pdf":
         from .pdf_writer import write_pdf
 
-        return write_pdf(pages)
+        return write_pdf(pages, timeout=options.timeout)
     from .pptx_writer import write_pptx
 
+    pages = [replace(p, picture=with_png(p.picture, options.timeout)) if p.picture is not None else p
+             for p in pages]
     return write_pptx(pages, template)
