@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import textwrap
 from dataclasses import dataclass, field
 
 from ..derive.as_model import Choice
@@ -22,6 +21,7 @@ from ..report.compare import MODEL_NAMES, choice_line, migration_lines, table_ro
 from ..report.compare import title as compare_title
 from ..report.plan_table import _pods as pods_text
 from ..report.plan_table import plan_rows as plan_tables
+from .metrics import text_width
 
 SLIDE_W, SLIDE_H = 960.0, 540.0  # pt
 MARGIN = 36.0  # left, right and bottom
@@ -31,9 +31,7 @@ TABLE_PT = (14.0, 13.0, 12.0)  # 12 pt is the least a room reads
 LIST_PT = 18.0
 LINE = 1.2  # line height as a share of the font size, as PowerPoint sets text
 CELL_X, CELL_Y = 6.0, 3.0  # cell margins (pt), set explicitly in both writers
-# Average glyph widths as a share of the font size, measured on DejaVu Sans (the PDF's font,
-# the widest of the fonts the deck is shown in) over addresses and names, with some room.
-CHAR_W, BOLD_W = 0.62, 0.70
+SLACK = 2.0  # pt a column keeps beyond its longest word: renderers round glyph positions
 SUMMARY_MIN = 5  # routes that change the same way: at least this many become one row
 
 SOURCES = {
@@ -96,11 +94,25 @@ class Page:
 
 
 def wrap(text: str, width: float, font: float, *, bold: bool = False) -> list[str]:
-    """`text` in lines that fit `width` pt at `font` pt (breaking inside a word only if it alone is wider)."""
-    chars = max(int(width / (font * (BOLD_W if bold else CHAR_W)) + 1e-6), 1)
+    """`text` in lines that fit `width` pt at `font` pt, measured glyph by glyph; a word wider than
+    the line alone is broken (columns are made wide enough for their longest word)."""
     lines: list[str] = []
     for part in text.split("\n"):
-        lines += textwrap.wrap(part, chars, break_long_words=True, break_on_hyphens=False) or [""]
+        line = ""
+        for word in part.split():
+            candidate = f"{line} {word}" if line else word
+            if text_width(candidate, font, bold=bold) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            line = ""
+            for ch in word:  # only a word wider than the whole line gets here
+                if line and text_width(line + ch, font, bold=bold) > width:
+                    lines.append(line)
+                    line = ""
+                line += ch
+        lines.append(line)
     return lines
 
 
@@ -109,10 +121,11 @@ def _needs(header: tuple[str, ...], rows: list[tuple[str, ...]], font: float) ->
     need, want = [], []
     for c, head in enumerate(header):
         cells = [r[c] for r in rows]
-        words = [len(w) * font * BOLD_W for w in head.split()] + \
-                [len(w) * font * CHAR_W for t in cells for w in (t.split() or [""])]
-        need.append(max(words) + 2 * CELL_X)
-        want.append(max([len(head) * font * BOLD_W] + [len(t) * font * CHAR_W for t in cells]) + 2 * CELL_X)
+        words = [text_width(w, font, bold=True) for w in head.split()] + \
+                [text_width(w, font) for t in cells for w in (t.split() or [""])]
+        need.append(max(words) + 2 * CELL_X + SLACK)
+        want.append(max([text_width(head, font, bold=True)] + [text_width(t, font) for t in cells]) + 2 * CELL_X
+                    + SLACK)
     return need, want
 
 

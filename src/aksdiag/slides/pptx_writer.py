@@ -20,6 +20,7 @@ from zipfile import BadZipFile
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
+from pptx.enum.text import PP_ALIGN
 from pptx.exc import PackageNotFoundError
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.package import Part
@@ -168,8 +169,13 @@ def _titled(prs, page: Page, template: bool):
                 g.y(BODY_TOP - 20)
             title.text_frame.word_wrap = True
         for p in title.text_frame.paragraphs:
+            if not template:  # as the PDF draws it
+                p.alignment = PP_ALIGN.LEFT
             for r in p.runs:
                 r.font.size = Pt(title_font(page.title))
+                if not template:
+                    r.font.bold = True
+                    r.font.color.rgb = HEADER_FILL
     for ph in list(slide.placeholders):
         if ph.placeholder_format.idx != 0:
             ph._element.getparent().remove(ph._element)
