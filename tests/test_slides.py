@@ -230,13 +230,11 @@ def _drawn_addresses(view: str) -> set[str]:
     from aksdiag.api.stages import load_cluster, plan_cluster, render_views
     from aksdiag.scene import View
 
-    if view in ("compare", "scenario"):  # the first scenario slide is today's board of the compare
+    if view == "scenario":  # the first scenario slide is today's board: the source before its scenarios
         from aksdiag.api.compare import compare_d2, review
 
-        source = compare_d2(review(BYO, None, TargetModel.overlay, Options()), Options(),
-                            scenarios=view == "scenario")
-        if view == "scenario":
-            source = source.split("\nscenarios: {")[0]
+        source = compare_d2(review(BYO, None, TargetModel.overlay, Options()), Options(), scenarios=True)
+        source = source.split("\nscenarios: {")[0]
     else:
         plan = plan_cluster(load_cluster(BYO), Options())
         [(_, source)] = render_views(plan, (View(view),), Options(), source_name="x", tooltips=False)
@@ -245,8 +243,8 @@ def _drawn_addresses(view: str) -> set[str]:
 
 
 def test_pages_read_at_1920x1080(pages, tmp_path):
-    """OCR pages as they land on a slide: the title, the first table and list, the overview and the
-    comparison pictures. (The other views are read by the views' own OCR test; OCR is the suite's
+    """OCR pages as they land on a slide: the title, the first table and list, the overview and
+    today's board of the comparison. (The other views are read by the views' own OCR test; OCR is the suite's
     slowest step, so each kind of page is read once.)"""
     from aksdiag.compile.raster import svg_to_png
 
@@ -256,7 +254,7 @@ def test_pages_read_at_1920x1080(pages, tmp_path):
         if key not in seen and key not in ("addresses", "egress", "api"):
             seen.add(key)
             chosen.append(page)
-    assert {"title", "table", "list", "overview", "compare", "scenario"} <= seen
+    assert {"title", "table", "list", "overview", "scenario"} <= seen
     for i, page in enumerate(chosen):
         png = svg_to_png(page_svg(page), tmp_path / str(i), timeout=120, scale=2)  # 960 pt -> 1920 px
         text = " ".join(ocr_lines(on_slide(png)))
@@ -276,17 +274,19 @@ def test_pages_read_at_1920x1080(pages, tmp_path):
 
 
 
-def test_deck_with_compare_of_two_models_has_the_side_by_side_picture(tmp_path):
+def test_deck_with_compare_of_two_models_shows_each_on_a_slide_of_its_own(tmp_path):
     from pptx import Presentation
 
     out = tmp_path / "r.pptx"
     proc = aksdiag("slides", str(BYO), "-o", str(out), "--compare", str(CNI))
     assert proc.returncode == 0, proc.stderr
     deck = Presentation(str(out))
-    pictures = {s.name: s for slide in deck.slides for s in slide.shapes if s.shape_type == 13}
-    assert "compare diagram" in pictures
-    alt = pictures["compare diagram"]._element.nvPicPr.cNvPr.get("descr")
-    assert "kubenet" in alt and "Azure CNI (node subnet)" in alt and "pod IPs come from: changed" in alt
+    boards = [s for slide in deck.slides for s in slide.shapes if s.shape_type == 13 and s.name == "scenario diagram"]
+    assert [b._element.nvPicPr.cNvPr.get("title").split(":")[0] for b in boards] == ["Today", "Proposed"]
+    alt = boards[1]._element.nvPicPr.cNvPr.get("descr")
+    assert "Azure CNI (node subnet)" in alt and "pod IPs come from: changed" in alt
+    assert "compare diagram" not in {s.name for slide in deck.slides for s in slide.shapes}, \
+        "no side-by-side slide: both designs at half size"
     texts = "\n".join(_texts(s) for s in deck.slides)
     assert "checklist" not in texts  # the migration checklist is for kubenet -> Overlay only
 
@@ -309,7 +309,7 @@ def test_a_comparison_shows_each_designs_overview_on_a_slide_of_its_own(pages):
     assert "kubenet" in today.alt_text and "Azure CNI Overlay" in proposed.alt_text
     assert all(p.notes[0].startswith("Alt text: ") for p in scenarios)
     at = [i for i, p in enumerate(pages) if p.picture is not None and p.picture.view in ("scenario", "compare")]
-    assert at == [at[0], at[0] + 1, at[0] + 2], "today, proposed, then both side by side"
+    assert at == [at[0], at[0] + 1], "today then proposed, flipping between them"
 
 
 def test_today_and_proposed_are_one_skeleton_on_the_slide(pdf_deck, pages):

@@ -58,17 +58,6 @@ def pictures(loaded: Loaded, plan: AddressPlan, options: Options) -> list[Pictur
             for svg, (view, name) in zip(svgs, VIEWS)]
 
 
-def compare_picture(rv, options: Options) -> Picture:
-    from ..api.compare import compare_bytes
-    from ..report.compare import title
-
-    svg = compare_bytes(rv, "svg", options)
-    alt = (f"Side-by-side comparison: {title(rv.comparison)}. "
-           + " ".join(f"{r['fact']}: {r['change']} ({r['before'] or '-'} → {r['after'] or '-'})."
-                      for r in _rows(rv)))
-    return _picture("compare", title(rv.comparison), svg, alt)
-
-
 def scenario_pictures(rv, options: Options) -> list[Picture]:
     """Today's design and the proposed one as the two boards of one skeleton (the compare scene's
     scenarios: the same ids in the same places, the second board only what changes), placed in
@@ -84,9 +73,11 @@ def scenario_pictures(rv, options: Options) -> list[Picture]:
     drawn = [_picture("scenario", "", svg, "") for svg in boards]
     frame = (max(p.width for p in drawn), max(p.height for p in drawn))
     out = []
+    changes = " ".join(f"{r['fact']}: {r['change']} ({r['before'] or '-'} → {r['after'] or '-'})." for r in _rows(rv))
     for plan, pic, when in zip((rv.plan_a, rv.plan_b), drawn, ("Today", "Proposed")):
         name = f"{plan.cluster} · {MODEL_NAMES[plan.model.value]}"
-        out.append(replace(pic, title=f"{when}: {name}", alt_text=f"{when}: {name}. " + alt_text(plan), frame=frame))
+        alt = f"{when}: {name}. " + alt_text(plan) + (f" What changes: {changes}" if when == "Proposed" else "")
+        out.append(replace(pic, title=f"{when}: {name}", alt_text=alt, frame=frame))
     return out
 
 
@@ -117,8 +108,7 @@ def deck_pages(input: Path, options: Options, *, compare_with: Path | None = Non
         from ..api.compare import review
 
         rv = review(input, compare_with, as_model, options)
-        pages += comparison_pages(rv.comparison, rv.choices, rv.migration, compare_picture(rv, options),
-                                  scenario_pictures(rv, options))
+        pages += comparison_pages(rv.comparison, rv.choices, rv.migration, scenario_pictures(rv, options))
     return pages
 
 

@@ -346,13 +346,13 @@ def change_rows(comparison: Comparison) -> list[tuple[str, ...]]:
 
 
 def comparison_pages(comparison: Comparison, choices: tuple[Choice, ...], migration: Migration | None,
-                     picture: Picture | None, scenarios: list[Picture] | tuple[Picture, ...] = ()) -> list[Page]:
+                     scenarios: list[Picture] | tuple[Picture, ...] = ()) -> list[Page]:
+    """Today's and the proposed design on consecutive slides (one skeleton: flip between them; no
+    side-by-side slide, which would show both at half the size), then the changes and the checklist."""
     notes = tuple(choice_line(c) for c in choices) or ("Both designs as described.",)
     pages: list[Page] = []
-    for pic in scenarios:  # the same skeleton on consecutive slides: flip between them
+    for pic in scenarios:
         pages.append(Page("picture", pic.title, picture=pic, notes=(f"Alt text: {pic.alt_text}", *notes)))
-    if picture is not None:
-        pages.append(Page("picture", picture.title, picture=picture, notes=(f"Alt text: {picture.alt_text}", *notes)))
     a, b = comparison.before, comparison.after
     pages += _chunks("What changes", ("fact", "change", f"{a.cluster} · {MODEL_NAMES[a.model.value]}",
                                       f"{b.cluster} · {MODEL_NAMES[b.model.value]}"), change_rows(comparison),
