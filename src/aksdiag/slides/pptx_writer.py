@@ -94,6 +94,10 @@ def _notes(slide, notes: tuple[str, ...]) -> None:
 def _title_slide(prs, page: Page, template: bool) -> None:
     slide = prs.slides.add_slide(_layout(prs, ("title slide",), 0))
     slide.shapes.title.text = page.title
+    if not template:  # as the PDF draws it
+        for r in slide.shapes.title.text_frame.paragraphs[0].runs:
+            r.font.bold, r.font.size = True, Pt(36)
+            r.font.color.rgb = HEADER_FILL
     body = next((ph for ph in slide.placeholders if ph.placeholder_format.idx == 1), None)
     if body is not None:
         body.text = "\n".join(page.lines)
