@@ -23,6 +23,9 @@ VIEWS = tuple((v.value, v.title) for v in View if v is not View.capacity)
 # The fallback PNG's width per pt of the slide it is placed on: 96 dpi, twice over, sharp on a
 # projector and when zoomed (at 1280x720 px a slide is 4/3 px per pt).
 PNG_PX_PER_PT = 8 / 3
+# Nodes per board of today/proposed: two still show the pod path and the way out, and leave
+# a board narrow enough for its addresses to read on the slide.
+ROOM_NODES = 2
 
 
 def alt_text(plan: AddressPlan, view: str = "overview") -> str:
@@ -68,7 +71,7 @@ def scenario_pictures(rv, options: Options) -> list[Picture]:
     from ..d2.icons import IconSet
     from ..report.compare import MODEL_NAMES
 
-    source = compare_d2(rv, options, scenarios=True)
+    source = compare_d2(rv, options, scenarios=True, nodes=ROOM_NODES)
     boards = compile_boards(source, icon_files(IconSet(options.icons)), timeout=options.timeout)
     drawn = [_picture("scenario", "", svg, "") for svg in boards]
     frame = (max(p.width for p in drawn), max(p.height for p in drawn))
