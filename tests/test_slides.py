@@ -233,7 +233,10 @@ def _drawn_addresses(view: str) -> set[str]:
     if view == "scenario":  # the first scenario slide is today's board: the source before its scenarios
         from aksdiag.api.compare import compare_d2, review
 
-        source = compare_d2(review(BYO, None, TargetModel.overlay, Options()), Options(), scenarios=True)
+        from aksdiag.slides import ROOM_NODES
+
+        source = compare_d2(review(BYO, None, TargetModel.overlay, Options()), Options(), scenarios=True,
+                            nodes=ROOM_NODES)
         source = source.split("\nscenarios: {")[0]
     else:
         plan = plan_cluster(load_cluster(BYO), Options())
