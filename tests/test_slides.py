@@ -232,7 +232,6 @@ def _drawn_addresses(view: str) -> set[str]:
 
     if view == "scenario":  # the first scenario slide is today's board: the source before its scenarios
         from aksdiag.api.compare import compare_d2, review
-
         from aksdiag.slides import ROOM_NODES
 
         source = compare_d2(review(BYO, None, TargetModel.overlay, Options()), Options(), scenarios=True,
