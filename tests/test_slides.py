@@ -198,6 +198,14 @@ def test_template_gives_its_layouts_and_size_and_drops_its_slides(tmp_path):
     assert (deck.slide_width, deck.slide_height) == (Inches(10), Inches(7.5))
     assert all("CORP EXAMPLE SLIDE" not in _texts(sl) for sl in deck.slides)
     assert deck.slides[0].slide_layout.name == "Title Slide"
+    for slide in deck.slides:  # the deck scaled to the template's size: everything stays on its slide
+        title = slide.shapes.title
+        for shape in slide.shapes:
+            if shape.shape_type == 19 or shape.shape_type == 13 or (shape.has_text_frame and shape != title):
+                height = sum(r.height for r in shape.table.rows) if shape.has_table else shape.height
+                assert shape.left + shape.width <= deck.slide_width and shape.top + height <= deck.slide_height
+                if title is not None and shape.shape_type != 13:
+                    assert shape.top >= title.top + title.height, "the body starts under the template's title"
 
 
 def test_bad_template_exits_2(tmp_path):

@@ -67,16 +67,37 @@ def _open(template: Path | None):
 
 
 class _Geometry:
-    """Deck pt -> this presentation's EMU (the template may not be 16:9)."""
+    """Deck pt -> this presentation's EMU. A template of another size gets the deck scaled as a
+    whole, type included (min of the two ratios): a slide is projected at the size of the screen,
+    so what reads on 13.33 in reads at the same share of a 10 in slide."""
 
     def __init__(self, prs) -> None:
-        self.fx, self.fy = prs.slide_width / SLIDE_W, prs.slide_height / SLIDE_H
+        self.k = min(prs.slide_width / SLIDE_W, prs.slide_height / SLIDE_H)  # EMU per deck pt
 
     def x(self, pt: float) -> Emu:
-        return Emu(round(pt * self.fx))
+        return Emu(round(pt * self.k))
 
-    def y(self, pt: float) -> Emu:
-        return Emu(round(pt * self.fy))
+    y = x
+
+    def pt(self, size: float) -> Pt:
+        return Pt(size * self.k / 12700)
+
+    def scaled(self, factor: float) -> _Geometry:
+        out = object.__new__(_Geometry)
+        out.k = self.k * factor
+        return out
+
+
+def _body(prs, slide, height: float) -> tuple[Emu, _Geometry]:
+    """Where a slide's body starts, under its title, and the geometry to draw a body `height` pt
+    tall at: the deck's, or smaller where a template's title leaves less room than the deck's band."""
+    g = _Geometry(prs)
+    top = g.y(BODY_TOP)
+    title = slide.shapes.title
+    if title is not None and title.top is not None and title.height is not None:
+        top = max(top, Emu(title.top + title.height + g.y(8)))
+    room, need = prs.slide_height - g.y(MARGIN) - top, g.y(height)
+    return top, (g.scaled(room / need) if need > room else g)
 
 
 def _layout(prs, names: tuple[str, ...], fallback: int):
@@ -152,7 +173,7 @@ def _picture_slide(prs, page: Page, template: bool) -> None:
         ph._element.getparent().remove(ph._element)
     g = _Geometry(prs)
     # Placed in the slide's own proportions, so a 4:3 template's picture keeps its aspect.
-    box_w, box_h = prs.slide_width / g.fy, SLIDE_H
+    box_w, box_h = prs.slide_width / g.k, prs.slide_height / g.k
     x, y, w, h = pic.placement(box_w, box_h)
     shape = slide.shapes.add_picture(BytesIO(pic.png), g.y(x), g.y(y), g.y(w), g.y(h))
     _add_svg(slide, shape, office_svg(pic.svg))
@@ -165,10 +186,10 @@ def _picture_slide(prs, page: Page, template: bool) -> None:
 def _titled(prs, page: Page, template: bool):
     slide = prs.slides.add_slide(_layout(prs, ("title only",), 5))
     title = slide.shapes.title
+    g = _Geometry(prs)
     if title is not None:
         title.text = page.title
         if not template:  # the deck's title band; a template keeps its own
-            g = _Geometry(prs)
             title.left, title.top, title.width, title.height = g.x(MARGIN), g.y(12), g.x(SLIDE_W - 2 * MARGIN), \
                 g.y(BODY_TOP - 20)
             title.text_frame.word_wrap = True
@@ -176,7 +197,7 @@ def _titled(prs, page: Page, template: bool):
             if not template:  # as the PDF draws it
                 p.alignment = PP_ALIGN.LEFT
             for r in p.runs:
-                r.font.size = Pt(title_font(page.title))
+                r.font.size = g.pt(title_font(page.title))
                 if not template:
                     r.font.bold = True
                     r.font.color.rgb = HEADER_FILL
@@ -190,9 +211,9 @@ def _table_slide(prs, page: Page, template: bool) -> None:
     table_geo = page.table
     assert table_geo is not None
     slide = _titled(prs, page, template)
-    g = _Geometry(prs)
+    top, g = _body(prs, slide, sum(table_geo.heights))
     n_rows, n_cols = len(table_geo.heights), len(table_geo.widths)
-    shape = slide.shapes.add_table(n_rows, n_cols, g.x(MARGIN), g.y(BODY_TOP), g.x(sum(table_geo.widths)),
+    shape = slide.shapes.add_table(n_rows, n_cols, _Geometry(prs).x(MARGIN), top, g.x(sum(table_geo.widths)),
                                    g.y(sum(table_geo.heights)))
     table = shape.table
     for c, w in enumerate(table_geo.widths):
@@ -203,13 +224,13 @@ def _table_slide(prs, page: Page, template: bool) -> None:
         for c, text in enumerate(texts):
             cell = table.cell(i, c)
             cell.text = text
-            cell.margin_left = cell.margin_right = Pt(CELL_X)
-            cell.margin_top = cell.margin_bottom = Pt(CELL_Y)
+            cell.margin_left = cell.margin_right = g.pt(CELL_X)
+            cell.margin_top = cell.margin_bottom = g.pt(CELL_Y)
             cell.fill.solid()
             cell.fill.fore_color.rgb = HEADER_FILL if i == 0 else (BAND_FILL if i % 2 == 0 else RGBColor(255, 255, 255))
             for p in cell.text_frame.paragraphs:
                 for r in p.runs:
-                    r.font.size = Pt(table_geo.font)
+                    r.font.size = g.pt(table_geo.font)
                     if i == 0:
                         r.font.bold = True
                         r.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
@@ -220,19 +241,19 @@ def _table_slide(prs, page: Page, template: bool) -> None:
 
 def _list_slide(prs, page: Page, template: bool) -> None:
     slide = _titled(prs, page, template)
-    g = _Geometry(prs)
-    box = slide.shapes.add_textbox(g.x(MARGIN), g.y(BODY_TOP), g.x(SLIDE_W - 2 * MARGIN),
+    top, g = _body(prs, slide, SLIDE_H - MARGIN - BODY_TOP)
+    box = slide.shapes.add_textbox(_Geometry(prs).x(MARGIN), top, g.x(SLIDE_W - 2 * MARGIN),
                                    g.y(SLIDE_H - MARGIN - BODY_TOP))
     frame = box.text_frame
     frame.word_wrap = True
-    frame.margin_left = frame.margin_right = Pt(CELL_X)
+    frame.margin_left = frame.margin_right = g.pt(CELL_X)
     frame.margin_top = frame.margin_bottom = Pt(0)
     for i, line in enumerate(page.lines):
         p = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
         p.text = line
-        p.space_after = Pt(LIST_PT * 0.5)
+        p.space_after = g.pt(LIST_PT * 0.5)
         for r in p.runs:
-            r.font.size = Pt(LIST_PT)
+            r.font.size = g.pt(LIST_PT)
     _notes(slide, page.notes)
 
 
