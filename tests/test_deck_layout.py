@@ -88,3 +88,17 @@ def test_a_few_routes_stay_one_per_row(tmp_path):
     rv = _review(3, tmp_path)
     rows = change_rows(rv.comparison)
     assert sum(1 for r in rows if r[0].startswith("route 10.244.") and r[1] == "removed") == 3
+
+
+def test_a_run_of_nodes_whose_pod_addresses_change_is_one_row(tmp_path):
+    from aksdiag.api.compare import review
+
+    text = (ROOT / "examples" / "kubenet-byo-vnet.yaml").read_text().replace("count: 3", "count: 12")
+    path = tmp_path / "c.yaml"
+    path.write_text(text)
+    rv = review(path, None, TargetModel.azure_cni, Options())
+    per_node = [r for r in rv.comparison.differences if r.topic.value == "node-pod-block"]
+    assert len(per_node) == 12
+    rows = [r for r in change_rows(rv.comparison) if r[0].startswith("node's pod addresses")]
+    assert len(rows) == 1 and rows[0][0].startswith("node's pod addresses: 12 nodes"), rows
+    assert rows[0][2].startswith(per_node[0].before) and rows[0][2].endswith(per_node[-1].before)

@@ -17,7 +17,7 @@ from ..derive.as_model import Choice
 from ..derive.compare import Change, Comparison, Row, Topic
 from ..derive.migration import Migration
 from ..derive.plan import AddressPlan, Severity
-from ..report.compare import MODEL_NAMES, choice_line, migration_lines, table_rows
+from ..report.compare import MODEL_NAMES, TOPIC_NAMES, choice_line, migration_lines, table_rows, value_words
 from ..report.compare import title as compare_title
 from ..report.plan_table import _pods as pods_text
 from ..report.plan_table import plan_rows as plan_tables
@@ -317,29 +317,52 @@ def _route_summary(group: list[Row]) -> tuple[str, ...]:
     return (f"{len(group)} pod routes {first.subject} … {last.subject}", first.change.value, before, after)
 
 
+# Per-node facts: a run of nodes that change the same way is one row, as routes are.
+_PER_NODE = (Topic.node_pod_block, Topic.node_ip)
+
+
+def _node_summary(group: list[Row]) -> tuple[str, ...]:
+    first, last = group[0], group[-1]
+
+    def span(a: str | None, b: str | None) -> str:
+        if a is None or b is None:
+            return ""
+        return f"{value_words(first.topic, a)} … {value_words(first.topic, b)}"
+
+    return (f"{TOPIC_NAMES[first.topic]}: {len(group)} nodes, {first.subject} … {last.subject}", first.change.value,
+            span(first.before, last.before), span(first.after, last.after))
+
+
 def change_rows(comparison: Comparison) -> list[tuple[str, ...]]:
     """The comparison's differences, a run of `SUMMARY_MIN` or more routes changed the same way
-    (per IP family and owner) as one row where its first route was: a 60-node kubenet cluster
-    moving to Overlay loses its routes on one line, not on ten slides."""
+    (per IP family and owner), or of nodes whose addresses change the same way, as one row where
+    the run began: a 60-node kubenet cluster moving to Overlay loses its routes on one line, not
+    on ten slides."""
     rows = comparison.differences
     words = table_rows(comparison, all_rows=False)
 
-    def group_key(r: Row) -> tuple[str, int, str]:
-        return (r.change.value, ipaddress.ip_network(r.subject, strict=False).version,
-                _hop(r.before if r.change == Change.removed else r.after)[2])
-
-    groups: dict[tuple[str, int, str], list[Row]] = {}
-    for r in rows:
+    def group_key(r: Row) -> tuple[str, ...] | None:
         if r.topic == Topic.route:
-            groups.setdefault(group_key(r), []).append(r)
+            return (r.topic.value, r.change.value, str(ipaddress.ip_network(r.subject, strict=False).version),
+                    _hop(r.before if r.change == Change.removed else r.after)[2])
+        if r.topic in _PER_NODE:
+            return (r.topic.value, r.change.value)
+        return None
+
+    groups: dict[tuple[str, ...], list[Row]] = {}
+    for r in rows:
+        key = group_key(r)
+        if key is not None:
+            groups.setdefault(key, []).append(r)
     out: list[tuple[str, ...]] = []
-    done: set[tuple[str, int, str]] = set()
+    done: set[tuple[str, ...]] = set()
     for r, w in zip(rows, words):
-        key = group_key(r) if r.topic == Topic.route else None
+        key = group_key(r)
         if key is not None and len(groups[key]) >= SUMMARY_MIN:
             if key not in done:
                 done.add(key)
-                out.append(_route_summary(groups[key]))
+                group = groups[key]
+                out.append(_route_summary(group) if r.topic == Topic.route else _node_summary(group))
             continue
         out.append((w["fact"], w["change"], w["before"], w["after"]))
     return out
