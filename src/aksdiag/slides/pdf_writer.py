@@ -91,12 +91,17 @@ def _list_page(page: Page) -> list[str]:
 DRAW = {"title": _title_page, "picture": _picture_page, "table": _table_page, "list": _list_page}
 
 
+PX_PER_PT = 4 / 3  # SVG px (96 per inch) per pt (72 per inch): PDF renderers size a page by its px
+
+
 def page_svg(page: Page) -> bytes:
-    """One page as an SVG in pt: 960x540 user units on a 960x540 pt page."""
+    """One page as an SVG of 1280x720 px, a 960x540 pt page; drawn in pt inside."""
     body = "\n".join(DRAW[page.kind](page))
+    w, h = SLIDE_W * PX_PER_PT, SLIDE_H * PX_PER_PT
     return (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-            f'width="{SLIDE_W:g}pt" height="{SLIDE_H:g}pt" viewBox="0 0 {SLIDE_W:g} {SLIDE_H:g}">'
-            f'<rect width="{SLIDE_W:g}" height="{SLIDE_H:g}" fill="#FFFFFF"/>\n{body}\n</svg>').encode()
+            f'width="{w:g}" height="{h:g}" viewBox="0 0 {w:g} {h:g}">'
+            f'<rect width="{w:g}" height="{h:g}" fill="#FFFFFF"/>\n'
+            f'<g transform="scale({PX_PER_PT:.6f})">\n{body}\n</g></svg>').encode()
 
 
 def write_pdf(pages: list[Page], *, timeout: float = 120.0) -> bytes:
