@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from aksdiag.api_diff import diff, exit_code
+from aksdiag.api.diff import diff, exit_code
 from aksdiag.derive.diff import FileChange
 from aksdiag.derive.plan import Severity
 from aksdiag.load.revision import snapshot

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..compare_report import TOPIC_NAMES, fact_name, value_words
+from .compare import TOPIC_NAMES, fact_name, value_words
 from ..derive.catalog import RULES
 from ..derive.compare import Change, Topic
 from ..derive.diff import REPEATED, FileChange, FileDiff

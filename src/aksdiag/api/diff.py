@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from . import api
-from .derive.diff import FileChange, FileDiff, Side, diff_file
-from .derive.plan import Severity
-from .errors import AksdiagError
-from .load.revision import snapshot
-from .options import Options
-from .report.diff import DiffReport
+from .. import api
+from ..derive.diff import FileChange, FileDiff, Side, diff_file
+from ..derive.plan import Severity
+from ..errors import AksdiagError
+from ..load.revision import snapshot
+from ..options import Options
+from ..report.diff import DiffReport
 
 
 @dataclass
@@ -29,7 +29,7 @@ def _side(path: str, data: bytes | None, options: Options,
           positions: dict[tuple[str, str, str], tuple[int | None, int | None]], label: str) -> Side | None:
     if data is None:
         return None
-    from .pipeline import locate_field
+    from .stages import locate_field
 
     try:
         text = data.decode("utf-8-sig")
@@ -38,7 +38,7 @@ def _side(path: str, data: bytes | None, options: Options,
         # rules as findings on either side rather than refusing to compare.
         plan = api.plan(prepared, Options(**{**options.__dict__, "draw_unsupported": True}))
     except UnicodeDecodeError as exc:
-        from .errors import Problem
+        from ..errors import Problem
 
         return Side(problems=(Problem(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=path),))
     except AksdiagError as exc:
