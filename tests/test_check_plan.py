@@ -98,7 +98,10 @@ def test_sarif_validates_against_the_oasis_schema_and_points_at_the_field():
     result = next(r for r in run["results"] if r["ruleId"] == "kubenet-windows")
     assert result["level"] == "error"
     loc = result["locations"][0]
-    assert loc["physicalLocation"]["region"] == {"startLine": 8, "startColumn": 13}
+    line8 = (BAD / "windows-pool-on-kubenet.yaml").read_text().splitlines()[7]
+    # From the field's value to the end of its line (endColumn: the column after the last character).
+    assert loc["physicalLocation"]["region"] == {"startLine": 8, "startColumn": 13, "endLine": 8,
+                                                 "endColumn": len(line8.rstrip()) + 1}
     assert loc["logicalLocations"][0]["fullyQualifiedName"] == "nodePools[1].osType"
     assert {r["level"] for r in run["results"]} == {"error", "warning", "note"}
 

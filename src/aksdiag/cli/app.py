@@ -257,9 +257,9 @@ def schema() -> None:
 
 @app.command()
 def check(
-    inputs: Annotated[list[Path], typer.Argument(help="Cluster descriptions, `az aks show` JSON, Terraform plans or "
-                                                 "ARM templates.",
-                                                 show_default=False)],
+    inputs: Annotated[list[str], typer.Argument(metavar="PATH...", help="Cluster descriptions, `az aks show` JSON, "
+                                                "Terraform plans or ARM templates: files, folders (walked as render "
+                                                "walks them) or globs.", show_default=False)],
     format: Annotated[CheckFormat, typer.Option("--format", "-f", help="text, json or sarif (SARIF 2.1.0, "
                       "for code scanning).")] = CheckFormat.text,
     fail_on: Annotated[FailOn, typer.Option(help="Exit 1 when a finding is at least this severe (error: AKS "
@@ -283,16 +283,18 @@ def check(
     from ..api.stages import locate_field
     from ..derive.plan import Severity
     from ..options import Options
-    from ..report.findings import FORMATS, FileResult, Located
+    from ..batch import find_inputs
+    from ..report.findings import FORMATS, FileResult, Located, as_sarif
 
     results: list[FileResult] = []
     bad = failed = False
     threshold = None if fail_on == FailOn.never else Severity(fail_on.value).rank
     try:
         extra = _connected(connected)
+        files = [path for path, _ in find_inputs(inputs)]
     except AksdiagError as exc:
         _fail(exc.problems, debug)
-    for input in inputs:
+    for input in files:
         shown = _shown_input(input)
         try:
             prepared = api.load(api.Source(path=input, nodes=nodes, route_table=route_table, vnet=vnet,
@@ -311,24 +313,46 @@ def check(
                 typer.echo(f"aksdiag: error: {p}", err=True)
             if debug:
                 traceback.print_exc()
-            results.append(FileResult(shown, (), None, tuple(map(str, problems))))
+            results.append(FileResult(shown, (), None, tuple(problems)))
             continue
         located = []
+        lines = _text_lines(input)
         for f in plan.findings:
             line, col = locate_field(prepared.loaded, f.fields[0]) if f.fields else (None, None)
-            located.append(Located(shown, f, line, col))
+            end = (line, len(lines[line - 1].rstrip()) + 1) if line is not None and line <= len(lines) else (None, None)
+            located.append(Located(shown, f, line, col, *end))
             if threshold is not None and f.severity.rank >= threshold:
                 failed = True
         results.append(FileResult(shown, tuple(located), f"{plan.model.value}, {len(plan.nodes)} nodes"))
-    report = FORMATS[format.value](results)
+    report = as_sarif(results, _repository_root(Path.cwd())) if format == CheckFormat.sarif \
+        else FORMATS[format.value](results)
     if output is not None:
         try:
-            _write_report(output, report, [*inputs, nodes, route_table, vnet, parameters])
+            _write_report(output, report, [*files, nodes, route_table, vnet, parameters])
         except AksdiagError as exc:
             _fail(exc.problems, debug)
     else:
         typer.echo(report, nl=False)
     raise typer.Exit(2 if bad else 1 if failed else 0)
+
+
+def _text_lines(path: Path) -> list[str]:
+    """The input's lines, for where a finding's region ends; stdin has been read and is not kept."""
+    if str(path) == "-":
+        return []
+    try:
+        return path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
+    except OSError:
+        return []
+
+
+def _repository_root(start: Path) -> Path:
+    """The git work tree around `start` (code scanning places files from its root), else `start`."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
 
 
 @app.command()

@@ -58,7 +58,7 @@ def finding(f: Any, file: str | None, line: int | None = None, column: int | Non
 
     rule = RULES[f.rule]
     return {"rule": f.rule, "severity": f.severity.value, "message": f.message, "why": rule.why, "url": rule.url,
-            "fields": list(f.fields), "subject": f.subject, "values": {camel(k): str(v) for k, v in f.values},
+            "source": rule.quote or None, "fields": list(f.fields), "subject": f.subject, "values": {camel(k): str(v) for k, v in f.values},
             "file": file_name(file) if file is not None else None, "line": line, "column": column}
 
 
