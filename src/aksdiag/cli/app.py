@@ -281,9 +281,9 @@ def check(
     """Check designs against AKS's rules: exit 0 clean, 1 findings at or above --fail-on, 2 bad input."""
     from .. import api
     from ..api.stages import locate_field
+    from ..batch import find_inputs
     from ..derive.plan import Severity
     from ..options import Options
-    from ..batch import find_inputs
     from ..report.findings import FORMATS, FileResult, Located, as_sarif
 
     results: list[FileResult] = []
@@ -379,8 +379,9 @@ def plan(
 ) -> None:
     """The address plan as a table: every range, its use, and the nodes and pods that fit, with upgrade surge."""
     from .. import api
+    from ..api.stages import locate_field
     from ..options import Options
-    from ..report.plan_table import FORMATS
+    from ..report.plan_table import FORMATS, as_json
 
     try:
         source = api.Source(path=input, nodes=nodes, route_table=route_table, vnet=vnet, cluster=cluster,
@@ -390,7 +391,11 @@ def plan(
         for warning in prepared.warnings:
             typer.echo(f"aksdiag: warning: {warning}", err=True)
         address_plan = api.plan(prepared, Options(draw_unsupported=draw_unsupported))
-        text = FORMATS[format.value](address_plan)
+        if format == PlanFormat.json:
+            text = as_json(address_plan, file=_shown_input(input),
+                           locate=lambda field: locate_field(prepared.loaded, field))
+        else:
+            text = FORMATS[format.value](address_plan)
         if output is not None:
             _write_report(output, text, [input, nodes, route_table, vnet, parameters])
     except AksdiagError as exc:

@@ -88,7 +88,8 @@ def compare(
                                          f"{', '.join([*TABLE_SUFFIXES, *DIAGRAM_SUFFIXES])}", field="--output"))
             fmt = format.value if format else TABLE_SUFFIXES.get(suffix, "markdown")
             data = render_table(rv.comparison, fmt, choices=rv.choices, migration=rv.migration,
-                                all_rows=not changes_only).encode()
+                                all_rows=not changes_only,
+                                files=(str(a), str(b) if b is not None else None)).encode()
         if not output or output == "-":
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
@@ -170,7 +171,8 @@ def diff(
 ) -> None:
     """What a change does to the networks: the cluster files of two revisions (or folders), compared by what
     they derive. Exit codes as check: 0 clean, 1 a finding at or above --fail-on appears, 2 bad input."""
-    from ..api.diff import diff as run_diff, exit_code
+    from ..api.diff import diff as run_diff
+    from ..api.diff import exit_code
     from ..derive.plan import Severity
     from ..options import Options
     from ..report.diff import as_json, markdown

@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .compare import TOPIC_NAMES, fact_name, value_words
 from ..derive.catalog import RULES
 from ..derive.compare import Change, Topic
 from ..derive.diff import REPEATED, FileChange, FileDiff
 from ..derive.plan import Finding
 from ..derive.profiles import MODEL_NAMES
 from . import envelope
+from .compare import TOPIC_NAMES, fact_name, value_words
 
 MARKER = "<!-- aksdiag-diff -->"  # the workflow finds its own comment by this, to edit it in place
 LIMIT = 60_000
@@ -161,8 +161,9 @@ def markdown(report: DiffReport) -> str:
             if sum(len(x) + 1 for x in [*head, *body, *section]) > LIMIT:
                 continue
         body += section + ([""] + details if details else [])
-    tail = ([""] + [f"_{left_out} section{'s were' if left_out > 1 else ' was'} left out to keep this comment "
-                    "within GitHub's limit; `aksdiag diff -f json` has everything._"] if left_out else [])
+    note = (f"_{left_out} section{'s were' if left_out > 1 else ' was'} left out to keep this comment within "
+            "GitHub's limit; `aksdiag diff -f json` has everything._")
+    tail = ["", note] if left_out else []
     return "\n".join([*head, *body, *tail, ""])
 
 
