@@ -58,12 +58,13 @@ def _fail(problems: list[Problem], debug: bool) -> None:
     raise typer.Exit(2)
 
 
-def _is_batch(paths: list[str], *, out_dir: Path | None, check: bool, jobs: int | None, format: str | None) -> bool:
+def _is_batch(paths: list[str], *, out_dir: Path | None, check: bool, jobs: int | None, format: str | None,
+              fail_on_write: bool = False) -> bool:
     """The batch form: several inputs, a folder or a glob, or an option only a batch has. One plain
     file with at most -o and one format stays the single-file render it always was."""
     import glob
 
-    if len(paths) > 1 or out_dir is not None or check or jobs is not None or (format and "," in format):
+    if len(paths) > 1 or out_dir is not None or check or fail_on_write or jobs is not None or (format and "," in format):
         return True
     return bool(paths) and not Path(paths[0]).is_file() and (Path(paths[0]).is_dir() or glob.has_magic(paths[0]))
 
@@ -78,12 +79,18 @@ def render(
                       "format (.svg .png .pdf .d2). `-` writes to stdout. Default: INPUT with --format's extension (.svg).")] = None,
     format: Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT", help="svg, png, pdf or d2; needed with "
                       "`-o -` for anything but svg. Several, comma-separated, for a batch.")] = None,
-    out_dir: Annotated[Path | None, typer.Option("--out-dir", metavar="DIR", help="Batch: write outputs here, mirroring the "
-                       "input folders (default: beside each input).")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out-dir", metavar="DIR", help="Batch: write outputs here, each at "
+                       "its input's path from the current folder, whether the input was named or found in a "
+                       "folder (default: beside each input).")] = None,
+    relative_to: Annotated[Path | None, typer.Option("--relative-to", metavar="DIR", help="Batch: with --out-dir, "
+                           "mirror inputs' paths from this folder instead of the current one.")] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, metavar="N", help="Batch: d2 runs at once "
                     "(default: the CPU count).")] = None,
     check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 listing outputs that are missing "
                      "or differ from what would be rendered.")] = False,
+    fail_on_write: Annotated[bool, typer.Option("--fail-on-write", help="Batch: write what is missing or stale, and "
+                             "exit 1 when anything was written (pre-commit: add the diagrams and commit again).")
+                             ] = False,
     pattern: Annotated[list[str] | None, typer.Option("--pattern", metavar="GLOB", help="Batch: file names to take from "
                        "folders (repeatable). Default: *.yaml *.yml *.json.")] = None,
     exclude: Annotated[list[str] | None, typer.Option("--exclude", metavar="NAME", help="Batch: file or folder names to skip "
@@ -133,7 +140,8 @@ def render(
 ) -> None:
     """Render cluster network diagrams (SVG, PNG, PDF or D2 source): one file, or many in one run.
 
-    Exit codes: 0 done; 1 with --check, outputs missing or stale; 2 bad input (in a batch: any file).
+    Exit codes: 0 done; 1 with --check, outputs missing or stale, or with --fail-on-write, outputs written;
+    2 bad input (in a batch: any file).
     """
     from .. import api
     from ..options import Options
@@ -149,7 +157,8 @@ def render(
         options = Options(layout=layout.value, theme=theme.value, dark=dark.value if dark else None,
                           max_nodes=max_nodes, png_engine=png_engine.value, icons=icons,
                           draw_unsupported=draw_unsupported, timeout=timeout, view=view.value)
-        if not az and _is_batch(paths, out_dir=out_dir, check=check, jobs=jobs, format=format):
+        if not az and _is_batch(paths, out_dir=out_dir, check=check, jobs=jobs, format=format,
+                                fail_on_write=fail_on_write):
             if output is not None:
                 raise InputError(Problem("-o names one output; with several inputs, folders or --check use "
                                          "--out-dir", field="--output"))
@@ -159,6 +168,7 @@ def render(
             from .batch import run_batch
 
             code = run_batch(paths, options, out_dir=out_dir, formats=format, jobs=jobs, check=check,
+                             fail_on_write=fail_on_write, relative_to=relative_to,
                              patterns=pattern, excludes=exclude, cache_dir=cache_dir, no_cache=no_cache)
             raise typer.Exit(code)
         if az:
