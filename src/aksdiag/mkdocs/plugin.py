@@ -35,6 +35,15 @@ class AksdiagConfig(Config):
 
 
 class AksdiagPlugin(BasePlugin[AksdiagConfig]):
+    # The server `mkdocs serve` runs, and the cluster files outside docs_dir it watches. Defining
+    # on_startup keeps this object across the rebuilds of one `mkdocs serve`, so a file first
+    # embedded on a rebuild is watched from then on.
+    server: Any = None
+    watched: set[Path]
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.watched = set()
+
     def on_config(self, config: Any) -> Any:
         from ..batch.cache import RenderCache
         from ..options import Options
@@ -48,10 +57,13 @@ class AksdiagPlugin(BasePlugin[AksdiagConfig]):
             folder = Path(self.config.cache_dir) if self.config.cache_dir else cache_dir()
             if not folder.is_absolute():
                 folder = Path(config.config_file_path).parent / folder
-        self.embedder = Embedder(Settings(dark=self.config.dark, table=self.config.table, options=options),
-                                 RenderCache(folder))
+        # Material hides `#only-dark` pictures by its palette; any other theme gets one <picture>.
+        scheme = "toggle" if getattr(config.theme, "name", None) == "material" else "media"
+        self.embedder = Embedder(Settings(dark=self.config.dark, table=self.config.table, options=options,
+                                          scheme=scheme), RenderCache(folder))
         self.assets: dict[str, bytes] = {}
-        self.watched: set[Path] = set()
+        if not hasattr(self, "watched"):
+            self.watched = set()
         self.root = Path(config.config_file_path).parent
         return config
 
@@ -86,7 +98,12 @@ class AksdiagPlugin(BasePlugin[AksdiagConfig]):
         for message in result.errors:
             log.error(message)
         docs = Path(config.docs_dir).resolve()
-        self.watched |= {p for p in result.inputs if docs not in p.parents}
+        outside = {p for p in result.inputs if docs not in p.parents}
+        if self.server is not None:
+            for path in sorted(outside - self.watched):
+                if path.exists():
+                    self.server.watch(str(path))
+        self.watched |= outside
         return result.markdown
 
     def on_post_build(self, config: Any) -> None:
@@ -99,6 +116,7 @@ class AksdiagPlugin(BasePlugin[AksdiagConfig]):
             target.write_bytes(data)
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+        self.server = server
         for path in sorted(self.watched):
             if path.exists():
                 server.watch(str(path))
