@@ -95,8 +95,7 @@ class AksdiagExtension(Extension):
             "base_dir": ["", "The old name of docs_dir"],
             "docs_label": ["", "How messages name the docs folder (default: its name)"],
             "dark": [True, "Also a dark picture"],
-            "scheme": ["", "toggle (#only-light/#only-dark, for Material and Zensical) or media (<picture>); "
-                           "default: toggle under Zensical, media elsewhere"],
+            "scheme": ["", "toggle (#only-light/#only-dark: Material, Zensical) or media (<picture>)"],
             "table": [False, "The address-plan table under every figure"],
             "strict": [False, "Raise on a broken diagram, so that the build fails"],
             "page_name": ["page", "How error messages name the document when the host does not say"],
