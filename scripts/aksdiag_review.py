@@ -5,8 +5,8 @@ On the head revision checked out in the working folder it runs, each as its own 
 command with the Python that runs this script:
 
 1. `aksdiag check PATHS -f sarif` -> OUT/aksdiag.sarif, for code scanning;
-2. `aksdiag render PATHS --check` (unless --no-render-check): diagrams in the repository that
-   are missing or stale;
+2. `aksdiag render PATHS --check --draw-unsupported` (unless --no-render-check): diagrams in the
+   repository that are missing or stale;
 3. `aksdiag diff BASE HEAD --path PATHS` -> OUT/comment.md and the before/after pictures under
    OUT/pictures/, BASE being the merge base of BASE and HEAD (what the pull request changes).
 
@@ -80,7 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     sys.stderr.write(checked.stderr)
     rendered = None
     if not args.no_render_check:
-        rendered = aksdiag("render", *paths, "--check", cwd=cwd)
+        # Whether the pictures are current, whatever the design says: findings are check's verdict, and a
+        # design AKS would refuse is drawn (marked) instead of failing here as bad input. A design without
+        # such findings draws the same bytes either way.
+        rendered = aksdiag("render", *paths, "--check", "--draw-unsupported", cwd=cwd)
         sys.stderr.write(rendered.stderr)
     base = merge_base(args.base, args.head, cwd)
     scope = [arg for p in paths for arg in ("--path", p)]
