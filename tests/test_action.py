@@ -6,6 +6,7 @@ and the SARIF file passes the OASIS schema and GitHub's documented requirements.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -52,7 +53,6 @@ def test_the_action_script_reviews_a_pull_request(pull_request, tmp_path):
     outputs, summary = tmp_path / "github_output", tmp_path / "step_summary"
     env = {"GITHUB_OUTPUT": str(outputs), "GITHUB_STEP_SUMMARY": str(summary), "AKSDIAG_BASE": "main",
            "AKSDIAG_HEAD": "HEAD", "AKSDIAG_CACHE_DIR": str(tmp_path / "cache")}
-    import os
 
     proc = subprocess.run([sys.executable, str(SCRIPT), "--out", str(tmp_path / "review")], cwd=repo,
                           capture_output=True, text=True, env={**os.environ, **env}, timeout=600)
