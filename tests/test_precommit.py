@@ -32,10 +32,12 @@ def hook_home(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
-def try_repo(repo: Path, hook: str, home: Path, *files: str) -> subprocess.CompletedProcess:
+def try_repo(repo: Path, hook: str | None, home: Path, *files: str) -> subprocess.CompletedProcess:
+    """One hook, or all of them (`hook=None`); each call builds the hooks' environment anew (try-repo
+    clones the repository each time), so the test makes two."""
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "AKSDIAG_CACHE_DIR": str(repo.parent / "cache")}
     env.pop("PYTHONPATH", None)  # the hook runs the aksdiag pip installed into its own environment
-    args = [*PRE_COMMIT, "try-repo", str(ROOT), hook, "--verbose"]
+    args = [*PRE_COMMIT, "try-repo", str(ROOT), *([hook] if hook else []), "--verbose"]
     args += ["--files", *files] if files else ["--all-files"]
     return subprocess.run(args, cwd=repo, capture_output=True, text=True, timeout=900)
 
@@ -58,11 +60,9 @@ def test_render_hook_fails_when_it_writes_then_passes_after_git_add(tmp_path, ho
     assert not (repo / "clusters" / "aks.schema.svg").exists() and not (repo / "clusters" / ".draft.svg").exists()
 
     git(repo, "add", "clusters/prod.svg")
-    second = try_repo(repo, "aksdiag-render", hook_home)
+    # Every hook now: the render hook writes nothing, the check hook takes the cluster and not the
+    # schema file (which it would refuse as bad input), and the diagram is current.
+    second = try_repo(repo, None, hook_home)
     assert second.returncode == 0, second.stdout + second.stderr
-    assert "Passed" in second.stdout
-
-    checked = try_repo(repo, "aksdiag-check", hook_home)
-    assert checked.returncode == 0, checked.stdout + checked.stderr  # the schema file is not a cluster
-    stale = try_repo(repo, "aksdiag-render-check", hook_home)
-    assert stale.returncode == 0, stale.stdout + stale.stderr
+    passed = {line.split("...")[0].strip() for line in second.stdout.splitlines() if line.rstrip().endswith("Passed")}
+    assert len(passed) == 3, second.stdout
