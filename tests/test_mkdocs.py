@@ -166,7 +166,8 @@ def test_a_cold_build_runs_d2_in_parallel_up_to_jobs(site):
                        f"{real} \"$@\"; rc=$?\necho - >> {log}\nexit $rc\n")
     wrapper.chmod(0o755)
     mkdocs_yml = folder / "mkdocs.yml"
-    mkdocs_yml.write_text(mkdocs_yml.read_text().replace("  - aksdiag:\n", "  - aksdiag:\n      jobs: 2\n"))
+    # the plugin (listed first), not the Markdown extension beside it for Zensical
+    mkdocs_yml.write_text(mkdocs_yml.read_text().replace("  - aksdiag:\n", "  - aksdiag:\n      jobs: 2\n", 1))
     proc = build(folder, {**env, "AKSDIAG_D2": str(wrapper)})
     assert proc.returncode == 0, proc.stderr
     running = peak = 0
