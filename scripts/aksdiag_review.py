@@ -85,11 +85,15 @@ def main(argv: list[str] | None = None) -> int:
         # such findings draws the same bytes either way.
         rendered = aksdiag("render", *paths, "--check", "--draw-unsupported", cwd=cwd)
         sys.stderr.write(rendered.stderr)
-    base = merge_base(args.base, args.head, cwd)
-    scope = [arg for p in paths for arg in ("--path", p)]
-    diffed = aksdiag("diff", base, args.head, *scope, "-o", str(comment), "--pictures", str(pictures),
-                     "--fail-on", args.fail_on, cwd=cwd)
-    sys.stderr.write(diffed.stderr)
+    if set(args.base) == {"0"}:
+        # A push that creates a branch has no commit before it (GitHub sends forty zeros): nothing to compare.
+        diffed = subprocess.CompletedProcess([], 0, "", "")
+    else:
+        base = merge_base(args.base, args.head, cwd)
+        scope = [arg for p in paths for arg in ("--path", p)]
+        diffed = aksdiag("diff", base, args.head, *scope, "-o", str(comment), "--pictures", str(pictures),
+                         "--fail-on", args.fail_on, cwd=cwd)
+        sys.stderr.write(diffed.stderr)
     if comment.is_file() and rendered is not None:
         with comment.open("a", encoding="utf-8") as f:
             f.write("\n" + render_section(rendered, paths) + "\n")

@@ -58,8 +58,8 @@ def picture_name(path: str, side: str, fmt: str) -> str:
 def diff(base: str, head: str, *, cwd: Path, scopes: tuple[str, ...] = (), options: Options | None = None,
          picture_format: str | None = "svg") -> Diffed:
     options = options or Options()
-    a = snapshot(base, cwd=cwd, scopes=scopes)
-    b = snapshot(head, cwd=cwd, scopes=scopes)
+    a = snapshot(base, cwd=cwd, scopes=scopes, field="BASE")
+    b = snapshot(head, cwd=cwd, scopes=scopes, field="HEAD")
     positions: dict[tuple[str, str, str], tuple[int | None, int | None]] = {}
     files: list[FileDiff] = []
     for path in sorted(set(a.files) | set(b.files)):

@@ -199,7 +199,8 @@ def diff(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        typer.echo(f"wrote {output}" + (f" and {len(made.pictures)} pictures under {pictures}" if made.pictures
-                                        else ""), err=True)
+        typer.echo(f"wrote {output}", err=True)
+    if made.pictures:
+        typer.echo(f"wrote {len(made.pictures)} pictures under {pictures}", err=True)
     threshold = None if fail_on == FailOn.never else Severity(fail_on.value)
     raise typer.Exit(exit_code(made.report, threshold))

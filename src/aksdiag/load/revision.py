@@ -39,7 +39,7 @@ def _within(path: str, scopes: tuple[str, ...]) -> bool:
     return not scopes or any(path == s or path.startswith(s.rstrip("/") + "/") for s in scopes)
 
 
-def _git(repo: Path, *args: str, input: bytes | None = None) -> bytes:
+def _git(repo: Path, *args: str, input: bytes | None = None, field: str = "BASE") -> bytes:
     try:
         proc = subprocess.run(["git", "-C", str(repo), *args], input=input, capture_output=True, check=False)
     except FileNotFoundError:
@@ -47,7 +47,7 @@ def _git(repo: Path, *args: str, input: bytes | None = None) -> bytes:
                                  field="BASE")) from None
     if proc.returncode != 0:
         message = proc.stderr.decode(errors="replace").strip().splitlines()
-        raise InputError(Problem(f"git {args[0]}: {message[-1] if message else 'failed'}", field="BASE"))
+        raise InputError(Problem(f"git {args[0]}: {message[-1] if message else 'failed'}", field=field))
     return proc.stdout
 
 
@@ -69,8 +69,14 @@ def scope_paths(paths: Iterable[str], root: Path, cwd: Path) -> tuple[str, ...]:
 
 
 def from_revision(repo: Path, revision: str, scopes: tuple[str, ...] = (),
-                  patterns: Iterable[str] = PATTERNS, excludes: Iterable[str] = EXCLUDES) -> Snapshot:
-    commit = _git(repo, "rev-parse", "--verify", "--end-of-options", f"{revision}^{{commit}}").decode().strip()
+                  patterns: Iterable[str] = PATTERNS, excludes: Iterable[str] = EXCLUDES,
+                  field: str = "BASE") -> Snapshot:
+    try:
+        commit = _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options",
+                      f"{revision}^{{commit}}").decode().strip()
+    except InputError:
+        raise InputError(Problem(f"{revision!r} is neither a folder nor a commit of the repository {repo}",
+                                 field=field)) from None
     listing = _git(repo, "ls-tree", "-r", "-z", "--full-tree", commit)
     blobs: list[tuple[str, str]] = []
     for entry in listing.split(b"\0"):
@@ -107,7 +113,7 @@ def from_folder(folder: Path, patterns: Iterable[str] = PATTERNS, excludes: Iter
     return Snapshot(str(folder), files)
 
 
-def snapshot(where: str, *, cwd: Path, scopes: Iterable[str] = ()) -> Snapshot:
+def snapshot(where: str, *, cwd: Path, scopes: Iterable[str] = (), field: str = "BASE") -> Snapshot:
     """A folder when `where` names one, otherwise a revision of the repository around `cwd`."""
     folder = cwd / where
     if folder.is_dir():
@@ -115,4 +121,4 @@ def snapshot(where: str, *, cwd: Path, scopes: Iterable[str] = ()) -> Snapshot:
         wanted = tuple(s.strip("/") for s in scopes)
         return Snapshot(snap.label, {p: b for p, b in snap.files.items() if _within(p, wanted)}, None)
     root = repository_root(cwd)
-    return from_revision(root, where, scope_paths(scopes, root, cwd))
+    return from_revision(root, where, scope_paths(scopes, root, cwd), field=field)
