@@ -46,8 +46,10 @@ def conforms(doc: dict, command: str) -> None:
     assert not bad, bad
 
 
-def test_the_schema_is_a_valid_json_schema():
+def test_the_schema_is_a_valid_json_schema_and_printed_by_the_cli():
     jsonschema.Draft202012Validator.check_schema(envelope.schema())
+    printed = subprocess.run([str(EXE), "schema", "--reports"], capture_output=True, text=True, check=True)
+    assert json.loads(printed.stdout) == envelope.schema()
 
 
 def test_the_schema_refuses_another_convention():

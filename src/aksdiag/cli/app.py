@@ -258,8 +258,16 @@ class PlanFormat(str, Enum):
 
 
 @app.command()
-def schema() -> None:
+def schema(
+    reports: Annotated[bool, typer.Option("--reports", help="The schema of the JSON that check, plan, compare and "
+                       "diff write, instead.")] = False,
+) -> None:
     """Print the JSON Schema of the cluster description (for editors' YAML language server)."""
+    if reports:
+        from ..report import envelope
+
+        typer.echo(json.dumps(envelope.schema(), indent=2))
+        return
     from ..model import json_schema
 
     typer.echo(json.dumps(json_schema(), indent=2))
