@@ -108,3 +108,8 @@ def test_check_takes_folders_as_render_does(tmp_path):
     proc = subprocess.run([str(EXE), "check", "clusters", "-f", "json"], cwd=repo, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert [r["file"] for r in json.loads(proc.stdout)["results"]] == ["clusters/a.yaml", "clusters/sub/b.yaml"]
+    empty = tmp_path / "empty"
+    (empty / "docs").mkdir(parents=True)
+    (empty / "docs" / "mkdocs.yml").write_text("site_name: x\n")
+    nothing = subprocess.run([str(EXE), "check", "docs"], cwd=empty, capture_output=True, text=True)
+    assert nothing.returncode == 2 and "no cluster files found in docs" in nothing.stderr

@@ -310,6 +310,8 @@ def check(
     try:
         extra = _connected(connected)
         files = [path for path, _ in find_inputs(inputs)]
+        if not files:
+            raise InputError(Problem(f"no cluster files found in {', '.join(inputs)}", field="PATH"))
     except AksdiagError as exc:
         _fail(exc.problems, debug)
     for input in files:
