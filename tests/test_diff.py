@@ -115,6 +115,9 @@ def test_folders_added_removed_and_bad_input(tmp_path):
     assert exit_code(made.report, Severity.error) == 2  # bad input, as `check` says it
     comment = markdown(made.report)
     assert "new cluster" in comment and "cluster removed" in comment and "broken.yaml:" in comment
+    assert "- New cluster aks-overlay: Azure CNI Overlay, " in comment and "- Removed cluster myAKSCluster: kubenet" \
+        in comment
+    assert f"network review of `{base}` → `{head}`" in comment
     doc = json.loads(diff_json(made.report))
     validate(doc)
     broken = next(x for x in doc["files"] if x["file"] == "clusters/broken.yaml")

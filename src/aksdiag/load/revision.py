@@ -101,7 +101,8 @@ def from_revision(repo: Path, revision: str, scopes: tuple[str, ...] = (),
     return Snapshot(f"{revision} ({commit[:7]})" if not commit.startswith(revision) else commit[:7], files, commit)
 
 
-def from_folder(folder: Path, patterns: Iterable[str] = PATTERNS, excludes: Iterable[str] = EXCLUDES) -> Snapshot:
+def from_folder(folder: Path, patterns: Iterable[str] = PATTERNS, excludes: Iterable[str] = EXCLUDES,
+                label: str | None = None) -> Snapshot:
     files = {}
     for candidate in sorted(folder.rglob("*")):
         rel = candidate.relative_to(folder).as_posix()
@@ -110,14 +111,14 @@ def from_folder(folder: Path, patterns: Iterable[str] = PATTERNS, excludes: Iter
                 files[rel] = candidate.read_bytes()
             except OSError as exc:
                 raise InputError(Problem(f"cannot read: {exc.strerror}", file=str(candidate))) from None
-    return Snapshot(str(folder), files)
+    return Snapshot(label or str(folder), files)
 
 
 def snapshot(where: str, *, cwd: Path, scopes: Iterable[str] = (), field: str = "BASE") -> Snapshot:
     """A folder when `where` names one, otherwise a revision of the repository around `cwd`."""
     folder = cwd / where
     if folder.is_dir():
-        snap = from_folder(folder)
+        snap = from_folder(folder, label=where)
         wanted = tuple(s.strip("/") for s in scopes)
         return Snapshot(snap.label, {p: b for p, b in snap.files.items() if _within(p, wanted)}, None)
     root = repository_root(cwd)

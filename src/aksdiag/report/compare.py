@@ -64,12 +64,12 @@ def value_words(row_topic: Topic, value: str | None) -> str:
     return _VALUE_WORDS.get(row_topic, {}).get(value, value)
 
 
-_PER_SUBNET = (Topic.vnet_used, Topic.nodes_fit, Topic.pods_fit, Topic.nodes_fit_surge, Topic.pods_fit_surge)
+PER_SUBNET = (Topic.vnet_used, Topic.nodes_fit, Topic.pods_fit, Topic.nodes_fit_surge, Topic.pods_fit_surge)
 
 
 def fact_name(row: Row) -> str:
     name = TOPIC_NAMES[row.topic]
-    if row.topic in _PER_SUBNET:
+    if row.topic in PER_SUBNET:
         return f"subnet {row.subject}: {name}"
     return f"{name} {row.subject}" if row.subject else name
 

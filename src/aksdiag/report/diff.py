@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..derive.catalog import RULES
-from ..derive.compare import Change, Topic
+from ..derive.compare import Change, Row, Topic
 from ..derive.diff import REPEATED, FileChange, FileDiff
 from ..derive.plan import Finding
 from ..derive.profiles import MODEL_NAMES
 from . import envelope
-from .compare import TOPIC_NAMES, fact_name, value_words
+from .compare import PER_SUBNET, TOPIC_NAMES, fact_name, value_words
 
 MARKER = "<!-- aksdiag-diff -->"  # the workflow finds its own comment by this, to edit it in place
 LIMIT = 60_000
@@ -91,21 +91,39 @@ def _finding_line(f: Finding) -> str:
     return f"**{f.severity.value}** `{f.rule}`: {_md(f.message)} ([Learn]({rule.url}))"
 
 
+def _counted(r: Row) -> bool:
+    """Rows a reviewer needs counted, not listed: one per node or route, and the per-subnet figures
+    of a subnet that comes or goes (their values are in the folded table)."""
+    return r.topic in REPEATED or (r.topic in PER_SUBNET and r.change != Change.changed)
+
+
 def _headline(f: FileDiff) -> list[str]:
-    """The facts a reviewer reads first: each non-repeated fact as before → after."""
+    """The facts a reviewer reads first: each fact as before → after, repeated ones counted."""
     lines = []
     for r in f.rows:
-        if r.topic in REPEATED or r.topic == Topic.finding:
+        if _counted(r) or r.topic == Topic.finding:
             continue
         before, after = value_words(r.topic, r.before) or "(none)", value_words(r.topic, r.after) or "(none)"
         lines.append(f"- {_md(fact_name(r))}: `{_md(before)}` → `{_md(after)}`")
     for topic in f.topics():
-        if topic in REPEATED:
-            rows = [r for r in f.rows if r.topic == topic]
+        rows = [r for r in f.rows if r.topic == topic and _counted(r)]
+        if rows:
             kinds = {c: sum(1 for r in rows if r.change == c) for c in (Change.added, Change.removed, Change.changed)}
             said = ", ".join(f"{n} {c.value}" for c, n in kinds.items() if n)
             lines.append(f"- {TOPIC_NAMES[topic]}: {said}")
     return lines
+
+
+def _whole(f: FileDiff) -> list[str]:
+    """A cluster that comes or goes, in one line: what it is and how it reaches out."""
+    side = f.after if f.change == FileChange.added else f.before
+    if side is None or side.plan is None:
+        return []
+    plan = side.plan
+    pods = ", ".join(map(str, plan.pods.cidrs)) or value_words(Topic.pod_ip_source, plan.pods.kind)
+    verb = "New" if f.change == FileChange.added else "Removed"
+    return [(f"- {verb} cluster {_md(plan.cluster)}: {MODEL_NAMES[plan.model.value]}, {len(plan.nodes)} nodes, "
+            f"pods from {_md(pods)}, outbound {plan.egress.outbound_type}")]
 
 
 def _details(f: FileDiff) -> list[str]:
@@ -145,7 +163,7 @@ def markdown(report: DiffReport) -> str:
         section = ["", f"#### `{_md(f.path)}`", ""]
         if f.change == FileChange.failed and f.after is not None:
             section += [f"- `{_md(str(p))}`" for p in f.after.problems]
-        section += _headline(f)
+        section += _whole(f) if f.change in (FileChange.added, FileChange.removed) else _headline(f)
         if f.appeared():
             section += ["", "Findings that appear:", ""] + [f"- {_finding_line(x)}" for x in f.appeared()]
         if f.cleared():
