@@ -94,9 +94,15 @@ def main(argv: list[str] | None = None) -> int:
         diffed = aksdiag("diff", base, args.head, *scope, "-o", str(comment), "--pictures", str(pictures),
                          "--fail-on", args.fail_on, cwd=cwd)
         sys.stderr.write(diffed.stderr)
-    if comment.is_file() and rendered is not None:
+    if comment.is_file():
         with comment.open("a", encoding="utf-8") as f:
-            f.write("\n" + render_section(rendered, paths) + "\n")
+            if rendered is not None:
+                f.write("\n" + render_section(rendered, paths) + "\n")
+            run = [env.get(k) for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID")]
+            if pictures.is_dir() and all(run):
+                # The Action uploads them as an artifact of this run; a comment cannot show local files.
+                f.write(f"\nBefore and after pictures: the `aksdiag-pictures` artifact of "
+                        f"[this run]({run[0]}/{run[1]}/actions/runs/{run[2]}).\n")
     code = combined(checked.returncode, diffed.returncode, rendered.returncode if rendered else 0)
     outputs = {"sarif-file": sarif if sarif.is_file() else "", "comment-file": comment if comment.is_file() else "",
                "pictures-dir": pictures if pictures.is_dir() else "", "check-exit": checked.returncode,

@@ -52,7 +52,9 @@ def test_the_action_script_reviews_a_pull_request(pull_request, tmp_path):
     repo = pull_request
     outputs, summary = tmp_path / "github_output", tmp_path / "step_summary"
     env = {"GITHUB_OUTPUT": str(outputs), "GITHUB_STEP_SUMMARY": str(summary), "AKSDIAG_BASE": "main",
-           "AKSDIAG_HEAD": "HEAD", "AKSDIAG_CACHE_DIR": str(tmp_path / "cache")}
+           "AKSDIAG_HEAD": "HEAD", "AKSDIAG_CACHE_DIR": str(tmp_path / "cache"),
+           "GITHUB_SERVER_URL": "https://github.example.invalid", "GITHUB_REPOSITORY": "team/clusters",
+           "GITHUB_RUN_ID": "42"}
 
     proc = subprocess.run([sys.executable, str(SCRIPT), "--out", str(tmp_path / "review")], cwd=repo,
                           capture_output=True, text=True, env={**os.environ, **env}, timeout=600)
@@ -70,6 +72,7 @@ def test_the_action_script_reviews_a_pull_request(pull_request, tmp_path):
     assert "`udr-needs-default-route`" in appeared and "learn.microsoft.com" in appeared
     assert "Diagrams: out of date" in comment and "clusters/prod.svg: stale" in comment
     assert summary.read_text() == comment
+    assert "[this run](https://github.example.invalid/team/clusters/actions/runs/42)" in comment
 
     pictures = Path(written["pictures-dir"])
     assert sorted(p.relative_to(pictures).as_posix() for p in pictures.rglob("*.svg")) == [
