@@ -42,7 +42,7 @@ class AksdiagPlugin(BasePlugin[AksdiagConfig]):
     watched: set[Path]
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.watched = set()
+        self.watched, self.server = set(), None
 
     def on_config(self, config: Any) -> Any:
         from ..batch.cache import RenderCache
@@ -62,9 +62,12 @@ class AksdiagPlugin(BasePlugin[AksdiagConfig]):
         self.embedder = Embedder(Settings(dark=self.config.dark, table=self.config.table, options=options,
                                           scheme=scheme), RenderCache(folder))
         self.assets: dict[str, bytes] = {}
-        if not hasattr(self, "watched"):
-            self.watched = set()
-        self.root = Path(config.config_file_path).parent
+        root = Path(config.config_file_path).parent
+        if not hasattr(self, "watched") or getattr(self, "root", None) != root:
+            # MkDocs keeps one object of a plugin with on_startup per process: a build of another
+            # site in the same process (a script, a test) starts from nothing.
+            self.watched, self.server = set(), None
+        self.root = root
         return config
 
     def on_files(self, files: Any, config: Any) -> Any:
