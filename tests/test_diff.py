@@ -4,6 +4,7 @@ they derive, as a pull-request comment and as JSON in the common convention."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -183,3 +184,15 @@ def test_the_command_on_two_commits(tmp_path):
     assert ignored.returncode == 0
     bad = subprocess.run([str(exe), "diff", "no-such-rev", "HEAD"], cwd=repo, capture_output=True, text=True)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "no-such-rev" in bad.stderr
+
+
+def test_names_from_a_description_are_text_in_the_comment(tmp_path):
+    base, head = tmp_path / "base", tmp_path / "head"
+    (base / "c").mkdir(parents=True)
+    (head / "c").mkdir(parents=True)
+    text = BYO.read_text().replace("name: myAKSCluster", 'name: "[pwn](https://evil.invalid) <img src=x> |x"')
+    (head / "c" / "new.yaml").write_text(text)
+    comment = markdown(diff(str(base), str(head), cwd=tmp_path, picture_format=None).report)
+    # Escaped, the brackets make no link and the pipe no table cell.
+    assert "\\[pwn\\](https://evil.invalid) \\<img src=x\\> \\|x" in comment
+    assert not re.search(r"(?<!\\)<img", comment)

@@ -9,6 +9,7 @@ of the last files are left out and the comment says so.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,8 +43,19 @@ class DiffReport:
         return out
 
 
+_MARKUP = re.compile(r"([\\`*_\[\]<>|])")
+
+
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+    """Text from a description (a cluster's name, a value) as text: Markdown and HTML in it are escaped,
+    so a name cannot add a link, an image or a table cell to the comment."""
+    return _MARKUP.sub(r"\\\1", text.replace("\n", " "))
+
+
+def _code(text: str) -> str:
+    """Text for a code span: GitHub shows entities there as typed, so only what would end the span
+    (a backtick) or the table cell (a pipe) is changed."""
+    return text.replace("`", "'").replace("|", "\\|").replace("\n", " ")
 
 
 def _model(f: FileDiff) -> str:
@@ -104,7 +116,7 @@ def _headline(f: FileDiff) -> list[str]:
         if _counted(r) or r.topic == Topic.finding:
             continue
         before, after = value_words(r.topic, r.before) or "(none)", value_words(r.topic, r.after) or "(none)"
-        lines.append(f"- {_md(fact_name(r))}: `{_md(before)}` → `{_md(after)}`")
+        lines.append(f"- {_md(fact_name(r))}: `{_code(before)}` → `{_code(after)}`")
     for topic in f.topics():
         rows = [r for r in f.rows if r.topic == topic and _counted(r)]
         if rows:
@@ -147,7 +159,8 @@ def _cluster_name(f: FileDiff) -> str:
 
 def markdown(report: DiffReport) -> str:
     changed = [f for f in report.files if f.change != FileChange.edited]
-    head = [MARKER, f"### aksdiag: network review of `{report.base_label}` → `{report.head_label}`", ""]
+    head = [MARKER, f"### aksdiag: network review of `{_code(report.base_label)}` → `{_code(report.head_label)}`",
+            ""]
     if not report.files:
         return "\n".join([*head, "No cluster file changes.", ""])
     counts = report.counts()
@@ -155,14 +168,14 @@ def markdown(report: DiffReport) -> str:
     head += [f"{len(report.files)} cluster file{'s differ' if len(report.files) != 1 else ' differs'}: {said}.", "",
              "| cluster file | cluster | change | what changes | findings |", "|---|---|---|---|---|"]
     for f in report.files:
-        head.append(f"| `{_md(f.path)}` | {_md(_cluster_name(f))} | {f.change.value} ({_md(_model(f))}) | "
+        head.append(f"| `{_code(f.path)}` | {_md(_cluster_name(f))} | {f.change.value} ({_md(_model(f))}) | "
                     f"{_md(what_changes(f))} | {_finding_counts(f)} |")
     body: list[str] = []
     left_out = 0
     for f in changed:
-        section = ["", f"#### `{_md(f.path)}`", ""]
+        section = ["", f"#### `{_code(f.path)}`", ""]
         if f.change == FileChange.failed and f.after is not None:
-            section += [f"- `{_md(str(p))}`" for p in f.after.problems]
+            section += [f"- `{_code(str(p))}`" for p in f.after.problems]
         section += _whole(f) if f.change in (FileChange.added, FileChange.removed) else _headline(f)
         if f.appeared():
             section += ["", "Findings that appear:", ""] + [f"- {_finding_line(x)}" for x in f.appeared()]
@@ -170,7 +183,7 @@ def markdown(report: DiffReport) -> str:
             section += ["", "Findings that clear:", ""] + [f"- {_finding_line(x)}" for x in f.cleared()]
         pictures = report.pictures.get(f.path, {})
         if pictures:
-            section += ["", "Pictures: " + ", ".join(f"{side} `{_md(p)}`" for side, p in pictures.items())]
+            section += ["", "Pictures: " + ", ".join(f"{side} `{_code(p)}`" for side, p in pictures.items())]
         details = _details(f) if f.change == FileChange.changed else []
         size = sum(len(x) + 1 for x in [*head, *body, *section, *details])
         if size > LIMIT:
