@@ -95,15 +95,20 @@ SourceLike = Union[Source, Path, str, "os.PathLike[str]", Mapping[str, Any]]
 def as_source(source: SourceLike, *, nodes: Path | None = None, route_table: Path | None = None,
               vnet: Path | None = None) -> Source:
     """A `Source` from anything `render` accepts; a plain `str` is a path, like `open()`."""
-    overlays = {k: Path(v) for k, v in (("nodes", nodes), ("route_table", route_table), ("vnet", vnet))
-                if v is not None}
     if isinstance(source, Source):
-        return replace(source, **overlays) if overlays else source
-    if isinstance(source, (str, os.PathLike)):
-        return Source(path=Path(source), **overlays)
-    if isinstance(source, Mapping):
-        return Source(data=source, name="cluster", **overlays)
-    raise TypeError(f"cannot render a {type(source).__name__}; give a path, a Source or a mapping")
+        base = source
+    elif isinstance(source, (str, os.PathLike)):
+        base = Source(path=Path(source))
+    elif isinstance(source, Mapping):
+        base = Source(data=source, name="cluster")
+    else:
+        raise TypeError(f"cannot render a {type(source).__name__}; give a path, a Source or a mapping")
+    if nodes is None and route_table is None and vnet is None:
+        return base
+    # An overlay given here replaces the Source's own; one not given keeps it.
+    return replace(base, nodes=base.nodes if nodes is None else Path(nodes),
+                   route_table=base.route_table if route_table is None else Path(route_table),
+                   vnet=base.vnet if vnet is None else Path(vnet))
 
 
 @dataclass(frozen=True)

@@ -146,7 +146,7 @@ def derive(spec: ClusterSpec, observed: Observed | None = None, *, allow_errors:
 
 def problem(f: Finding) -> Problem:
     fields = f.fields or (None,)
-    extra = f" (also: {', '.join(fields[1:])})" if len(fields) > 1 else ""  # type: ignore[arg-type]
+    extra = f" (also: {', '.join(fields[1:])})" if len(fields) > 1 else ""
     return Problem(f"{f.message}{extra} [rule {f.rule}]", field=fields[0])
 
 

@@ -183,13 +183,13 @@ def findings(r: Resolved) -> Iterator[Finding]:
     if spec.hub is not None:
         for v in r.vnet.addressPrefixes:
             for other in spec.hub.addressPrefixes:
-                if v.version == other.version and v.overlaps(other):  # type: ignore[arg-type]
+                if v.version == other.version and v.overlaps(other):
                     yield finding("connected-overlap", ("vnet.addressPrefixes", "hub.addressPrefixes"), prefix=v,
                                   field="vnet.addressPrefixes", network=spec.hub.name, other=other,
                                   kind="peeredVNet")
     for field, prefix in _captured(r):
         for rfield, name, what, other in remotes:
-            if prefix.version == other.version and prefix.overlaps(other):  # type: ignore[arg-type]
+            if prefix.version == other.version and prefix.overlaps(other):
                 yield finding("range-captures-remote", (field, rfield), prefix=prefix, field=field, network=name,
                               what=what, other=other)
     yield from _nat_gateways(r)

@@ -25,7 +25,7 @@ DEFAULT_SERVICE_CIDR = ipaddress.ip_network("10.0.0.0/16")
 # AKS's defaults for the IPv6 half of a dual-stack cluster.
 DEFAULT_POD_CIDR_V6 = ipaddress.ip_network("fd12:3456:789a::/64")
 DEFAULT_SERVICE_CIDR_V6 = ipaddress.ip_network("fd12:3456:789a:1::/108")
-MANAGED_SUBNET_V6 = ipaddress.ip_network("fd00:0:0:1::/64")
+MANAGED_SUBNET_V6 = ipaddress.IPv6Network("fd00:0:0:1::/64")
 
 # The surge an upgrade adds when the pool does not say. Learn disagrees with itself: the rolling
 # upgrade page says "AKS configures upgrades to surge with one extra node by default", while the

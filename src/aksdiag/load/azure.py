@@ -320,33 +320,34 @@ def _assumed_vnet(vnet: str, subnets: list[str], net: dict[str, Any], dual: bool
     for key in ("podCidrs", "serviceCidrs"):
         value = net.get(key)
         taken += _networks(value if isinstance(value, list) else [])
-    taken = [t for t in taken if t.version == 4]
-    free = [space for space in map(ipaddress.ip_network, _ASSUMED_SPACES)
-            if not any(t.overlaps(space) for t in taken)]
+    taken_v4 = [t for t in taken if isinstance(t, ipaddress.IPv4Network)]
+    free = [space for space in map(ipaddress.IPv4Network, _ASSUMED_SPACES)
+            if not any(t.overlaps(space) for t in taken_v4)]
     if not free:  # the cluster's ranges cover every candidate: take the largest free piece left
-        free = _free_pieces(taken)
+        free = _free_pieces(taken_v4)
     space = free[0]
     # At most one /16 per subnet, smaller when the space is small or the subnets many;
     # never below /28, the smallest subnet Azure allows.
     bits = max(0, (len(subnets) - 1).bit_length())
     prefix = min(28, max(16, space.prefixlen + bits))
     blocks = space.subnets(new_prefix=prefix)
-    out = {"name": vnet, "addressPrefixes": [str(space)], "subnets": []}
+    prefixes = [str(space)]
     if dual:
-        out["addressPrefixes"].append("fd00:aa::/48")
+        prefixes.append("fd00:aa::/48")
+    subnet_blocks: list[dict[str, Any]] = []
     for i, (name, block) in enumerate(zip(subnets, blocks)):
         sub: dict[str, Any] = {"name": name, "addressPrefix": str(block)}
         if dual:
             sub["addressPrefixIPv6"] = f"fd00:aa:0:{i + 1:x}::/64"
-        out["subnets"].append(sub)
-    return out
+        subnet_blocks.append(sub)
+    return {"name": vnet, "addressPrefixes": prefixes, "subnets": subnet_blocks}
 
 
 def _free_pieces(taken: list[ipaddress.IPv4Network]) -> list[ipaddress.IPv4Network]:
     """Private /16s (then /24s) that none of `taken` overlaps, largest first."""
-    for private in map(ipaddress.ip_network, ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")):
+    for private in map(ipaddress.IPv4Network, ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")):
         for new_prefix in (16, 20, 24):
             for piece in private.subnets(new_prefix=new_prefix):
                 if not any(t.overlaps(piece) for t in taken):
                     return [piece]
-    return [ipaddress.ip_network("198.18.0.0/15")]  # benchmarking space: nothing real lives there
+    return [ipaddress.IPv4Network("198.18.0.0/15")]  # benchmarking space: nothing real lives there

@@ -65,6 +65,7 @@ def nodes_from_json(data: Any, source: str | Document) -> tuple[ObservedNode, ..
     """`kubectl get nodes -o json` (a List of Node) or a single Node."""
     doc = _doc(data, source)
     kind = data.get("kind") if isinstance(data, dict) else None
+    items_at: Loc | None
     if kind in ("List", "NodeList"):
         items, items_at = data.get("items"), ("items",)
     elif kind == "Node":
@@ -171,7 +172,7 @@ def vnet_from_json(data: Any, source: str | Document, where: dict[Loc, Loc] | No
     if not isinstance(data, dict) or not isinstance(prefixes, list):
         raise InputError(doc.problem("not a VNet: expected `az network vnet show` output with addressSpace"))
     where[("vnet", "addressPrefixes")] = prefixes_at
-    subnets = []
+    subnets: list[dict[str, Any]] = []
     raw_subnets, subnets_at = _ci_at(props, props_at, "subnets")
     for i, raw in enumerate(_list(doc, raw_subnets, subnets_at, "subnets")):
         at: Loc = (*subnets_at, i)
