@@ -514,7 +514,7 @@ def arm_document(doc: Document, parameters: Document | None = None, cluster: str
                                      field=_dotted(path)))
     source = _as_document(doc, chosen, body, extra)
     where: dict[Loc, Loc] = {}
-    spec = managed_cluster_to_spec_data(body, doc.name, where)
+    spec = managed_cluster_to_spec_data(body, where)
     out = source.moved(spec, where)
     warnings = [f"{u.where or doc.name}: {_dotted(p)} is unknown: {u.why}" for p, u in unknown
                 if any(_dotted(p).startswith(w) for w in _WATCHED)]

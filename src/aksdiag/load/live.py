@@ -92,7 +92,7 @@ def load_live(resource_group: str | None, name: str | None, *, nodes: bool = Fal
         raise LiveError(Problem("--az needs --resource-group and --name"))
     cluster = _run("az", ["aks", "show", "--resource-group", resource_group, "--name", name, "--output", "json"],
                    f"cluster {name!r} in resource group {resource_group!r}")
-    data = managed_cluster_to_spec_data(cluster, f"az aks show -g {resource_group} -n {name}")
+    data = managed_cluster_to_spec_data(cluster)
     observed = Observed()
     props = _ci(cluster, "properties") or cluster
     subnet_id = next((_ci(p, "vnetSubnetID", "vnetSubnetId") for p in _ci(props, "agentPoolProfiles") or []
