@@ -101,13 +101,13 @@ def network_plan(r: Resolved, route_table: RouteTablePlan | None) -> NetworkPlan
     remotes = sorted(spec.connectedNetworks, key=lambda c: c.kind.value not in ON_PREMISES)
     remote_plans = tuple(RemotePlan(c.name, c.kind.value, tuple(c.addressPrefixes), c.gateway) for c in remotes)
     zones = tuple(DnsZonePlan(z.name, tuple(z.links)) for z in spec.privateDNSZones)
-    default = default_route(r, route_table)
+    default = default_route(route_table)
     if hub is None and fw is None and not remote_plans and not zones:
         return None
     return NetworkPlan(hub, fw, remote_plans, zones, default)
 
 
-def default_route(r: Resolved, route_table: RouteTablePlan | None) -> DefaultRoute | None:
+def default_route(route_table: RouteTablePlan | None) -> DefaultRoute | None:
     if route_table is None:
         return None
     route = next((x for x in route_table.routes if str(x.prefix) == "0.0.0.0/0"), None)
