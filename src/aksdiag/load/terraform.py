@@ -666,7 +666,20 @@ def describe(side: Side, cluster: Resource) -> Document:
         at = cluster.value(tf)
         if isinstance(at.value, str) and at.value:
             net.put((key,), at.value, at)
+    _network_profile(side, net, cluster)
+    subnets_used = _pools(side, net, cluster)
+    _api_server(net, cluster)
+    if subnets_used:
+        _vnet(side, net, subnets_used)
+        _nat_gateway(side, net, cluster, subnets_used[0][0])
+    # Network profile fields left unknown are filled by derive with AKS's defaults, which lists
+    # them as assumed itself; the rest (a name, a route's next hop) are listed here.
+    net.data["assumedFields"] = sorted({f"{what} (known after apply)" for what, _ in side.unknown
+                                        if not what.startswith("networkProfile")})
+    return side.doc.moved(net.data, net.where)
 
+
+def _network_profile(side: Side, net: _Net, cluster: Resource) -> None:
     profile = cluster.value("network_profile").first()
     net.data["networkProfile"] = {}
     net.where[("networkProfile",)] = profile.loc if not profile.missing else cluster.values.loc
@@ -687,12 +700,7 @@ def describe(side: Side, cluster: Resource) -> Document:
         at = profile.get(tf)
         if isinstance(at.value, list) and at.value:
             net.put(("networkProfile", key), _canon(key, at.value), at)
-    lb_count = profile.get("load_balancer_profile").first().get("managed_outbound_ip_count")
-    if isinstance(lb_count.value, int):
-        net.put(("networkProfile", "loadBalancerOutboundIPCount"), lb_count.value, lb_count)
-    nat_count = profile.get("nat_gateway_profile").first().get("managed_outbound_ip_count")
-    if isinstance(nat_count.value, int) and net.data["networkProfile"].get("outboundType") == "managedNATGateway":
-        net.put(("networkProfile", "natGatewayProfile", "managedOutboundIPCount"), nat_count.value, nat_count)
+    _outbound_ip_counts(net, profile)
     # Azure CNI without overlay gives pods VNet addresses: its pod CIDR is no fact of the design.
     flat = net.data["networkProfile"].get("networkPlugin") == "azure" and "networkPluginMode" not in net.data[
         "networkProfile"]
@@ -700,6 +708,19 @@ def describe(side: Side, cluster: Resource) -> Document:
     if net.data["networkProfile"].get("networkPolicy") == "none":
         del net.data["networkProfile"]["networkPolicy"]
 
+
+def _outbound_ip_counts(net: _Net, profile: At) -> None:
+    lb_count = profile.get("load_balancer_profile").first().get("managed_outbound_ip_count")
+    if isinstance(lb_count.value, int):
+        net.put(("networkProfile", "loadBalancerOutboundIPCount"), lb_count.value, lb_count)
+    nat_count = profile.get("nat_gateway_profile").first().get("managed_outbound_ip_count")
+    if isinstance(nat_count.value, int) and net.data["networkProfile"].get("outboundType") == "managedNATGateway":
+        net.put(("networkProfile", "natGatewayProfile", "managedOutboundIPCount"), nat_count.value, nat_count)
+
+
+def _pools(side: Side, net: _Net, cluster: Resource) -> list[tuple[Resource, At]]:
+    """The default pool and the cluster's other pools; returns the subnets they use, each with
+    the pool that names it."""
     net.data["nodePools"] = [{}]
     subnets_used: list[tuple[Resource, At]] = []
     node, pod = _pool(side, net, cluster, ("default_node_pool", 0), 0, "System")
@@ -712,16 +733,7 @@ def describe(side: Side, cluster: Resource) -> Document:
         node, pod = _pool(side, net, extra, (), len(net.data["nodePools"]) - 1, None)
         subnets_used += [(s, extra.values) for s in (node, pod) if s is not None]
     net.where[("nodePools",)] = cluster.value("default_node_pool").loc
-
-    _api_server(net, cluster)
-    if subnets_used:
-        _vnet(side, net, subnets_used)
-        _nat_gateway(side, net, cluster, subnets_used[0][0])
-    # Network profile fields left unknown are filled by derive with AKS's defaults, which lists
-    # them as assumed itself; the rest (a name, a route's next hop) are listed here.
-    net.data["assumedFields"] = sorted({f"{what} (known after apply)" for what, _ in side.unknown
-                                        if not what.startswith("networkProfile")})
-    return side.doc.moved(net.data, net.where)
+    return subnets_used
 
 
 def _nat_gateway(side: Side, net: _Net, cluster: Resource, node_subnet: Resource) -> None:
