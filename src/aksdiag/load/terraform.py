@@ -278,13 +278,17 @@ def _follow_one(side: Side, module: str, expr: At, ref: str, key: str | None, ho
     if parts[0] == "module" and len(parts) >= 3:
         return _follow_module_output(side, module, expr, ref, key, hops)
     if parts[0] == "data" and len(parts) >= 3:
-        return _follow_address(side, module, ".".join(parts[:3]), key,
-                               Unfollowable(ref, expr, "the data source was not read into the plan"))
+        found = _in_module(side, module, ".".join(parts[:3]), key)
+        if found is None:
+            raise Unfollowable(ref, expr, "the data source was not read into the plan")
+        return found
     if parts[0] in ("local", "each", "count", "path", "terraform", "self"):
         raise Unfollowable(ref, expr, "the plan does not record local values")
     if len(parts) >= 2 and parts[0].startswith("azurerm_"):
-        return _follow_address(side, module, f"{parts[0]}.{parts[1]}", key,
-                               Unfollowable(ref, expr, "the resource is not in the plan"))
+        found = _in_module(side, module, f"{parts[0]}.{parts[1]}", key)
+        if found is None:
+            raise Unfollowable(ref, expr, "the resource is not in the plan")
+        return found
     raise Unfollowable(ref, expr, "aksdiag does not follow this kind of reference")
 
 
@@ -326,13 +330,12 @@ def _follow_module_output(side: Side, module: str, expr: At, ref: str, key: str 
     return follow(side, child, output.get("expression"), key, hops + 1)
 
 
-def _follow_address(side: Side, module: str, address: str, key: str | None, missing: Unfollowable) -> Resource:
-    """A resource or data source by its address in `module`; `missing` is raised when the plan lacks it."""
+def _in_module(side: Side, module: str, address: str, key: str | None) -> Resource | None:
+    """A resource or data source by its address in `module` (the referrer's instance of it);
+    None when the plan lacks it."""
     full = f"{module}.{address}" if module else address
     found = side.by_address(full)
-    if found:
-        return _same_instance(found, key)
-    raise missing
+    return _same_instance(found, key) if found else None
 
 
 # --- reading the network ---------------------------------------------------------------
