@@ -105,7 +105,7 @@ def test_casing_nulls_and_unknown_fields_do_not_matter():
     messy["properties"]["agentPoolProfiles"][0]["osType"] = "linux"
     messy["properties"]["agentPoolProfiles"][0]["MODE"] = "system"
     messy["properties"]["brandNewProfile"] = None
-    assert managed_cluster_to_spec_data(messy, "m") == managed_cluster_to_spec_data(doc, "d")
+    assert managed_cluster_to_spec_data(messy) == managed_cluster_to_spec_data(doc)
 
 
 def _render_d2(*args: str, env=None) -> subprocess.CompletedProcess:

@@ -33,6 +33,7 @@ from ..options import OUTPUT_FORMATS
 if TYPE_CHECKING:  # the heavy stages load on first use, so `import aksdiag.api` stays cheap
     from ..derive import AddressPlan, Observed
     from ..derive.plan import Finding
+    from ..load import Document
     from ..options import Options
     from .stages import Loaded
 
@@ -95,15 +96,20 @@ SourceLike = Union[Source, Path, str, "os.PathLike[str]", Mapping[str, Any]]
 def as_source(source: SourceLike, *, nodes: Path | None = None, route_table: Path | None = None,
               vnet: Path | None = None) -> Source:
     """A `Source` from anything `render` accepts; a plain `str` is a path, like `open()`."""
-    overlays = {k: Path(v) for k, v in (("nodes", nodes), ("route_table", route_table), ("vnet", vnet))
-                if v is not None}
     if isinstance(source, Source):
-        return replace(source, **overlays) if overlays else source
-    if isinstance(source, (str, os.PathLike)):
-        return Source(path=Path(source), **overlays)
-    if isinstance(source, Mapping):
-        return Source(data=source, name="cluster", **overlays)
-    raise TypeError(f"cannot render a {type(source).__name__}; give a path, a Source or a mapping")
+        base = source
+    elif isinstance(source, (str, os.PathLike)):
+        base = Source(path=Path(source))
+    elif isinstance(source, Mapping):
+        base = Source(data=source, name="cluster")
+    else:
+        raise TypeError(f"cannot render a {type(source).__name__}; give a path, a Source or a mapping")
+    if nodes is None and route_table is None and vnet is None:
+        return base
+    # An overlay given here replaces the Source's own; one not given keeps it.
+    return replace(base, nodes=base.nodes if nodes is None else Path(nodes),
+                   route_table=base.route_table if route_table is None else Path(route_table),
+                   vnet=base.vnet if vnet is None else Path(vnet))
 
 
 @dataclass(frozen=True)
@@ -123,25 +129,13 @@ def load(source: SourceLike | Prepared, **overlays: Any) -> Prepared:
     if isinstance(source, Prepared):
         return source
     from ..derive.observed import foreign_nodes
-    from ..load import Document, parse_document
     from ..load.azure import cluster_document, converted_document, is_managed_cluster
     from ..load.design import read_design
     from ..load.enrich import load_observed
-    from ..load.layers import fit_vnet_to_nodes, with_connected, with_real_vnet
-    from ..load.source import parse_json, parse_yaml
     from .stages import validate_document
 
     src = as_source(source, **overlays)
-    if src.path is not None:
-        doc = parse_document(src.path)
-    elif src.text is not None:
-        name = src.display_name
-        if not src.text.strip():
-            raise InputError(Problem("input is empty", file=name))
-        is_json = name.lower().endswith(".json") or src.text.lstrip().startswith(("{", "["))
-        doc = parse_json(src.text, name) if is_json else parse_yaml(src.text, name)
-    else:
-        doc = Document(src.display_name, dict(src.data or {}))
+    doc = _parse(src)
     design = read_design(doc, cluster=src.cluster, parameters=src.parameters, side=src.side)
     notes: tuple[str, ...] = ()
     if design is not None:
@@ -159,13 +153,7 @@ def load(source: SourceLike | Prepared, **overlays: Any) -> Prepared:
     if src.nodes is not None or src.route_table is not None:
         observed, nodes_doc = load_observed(src.nodes, src.route_table)
     if isinstance(target.data, dict):
-        if src.vnet is not None:
-            target = with_real_vnet(target, src.vnet)
-        if src.network or src.network_documents:
-            from ..load.network import with_network
-
-            target = with_network(target, src.network, src.network_documents)
-        target = with_connected(fit_vnet_to_nodes(target, observed), src.connected)
+        target = _overlaid(target, src, observed)
     loaded = validate_document(target, from_azure=from_azure)
     if nodes_doc is not None and observed is not None and observed.nodes:
         # A node list of another cluster would be drawn as this one's: refused, not merged.
@@ -173,6 +161,36 @@ def load(source: SourceLike | Prepared, **overlays: Any) -> Prepared:
         if problems:
             raise InputError(problems)
     return Prepared(src, replace(loaded, doc=doc), observed, notes)
+
+
+def _parse(src: Source) -> Document:
+    """The source's document, from its file, its text or its data."""
+    from ..load import Document, parse_document
+    from ..load.source import parse_json, parse_yaml
+
+    if src.path is not None:
+        return parse_document(src.path)
+    if src.text is not None:
+        name = src.display_name
+        if not src.text.strip():
+            raise InputError(Problem("input is empty", file=name))
+        is_json = name.lower().endswith(".json") or src.text.lstrip().startswith(("{", "["))
+        return parse_json(src.text, name) if is_json else parse_yaml(src.text, name)
+    return Document(src.display_name, dict(src.data or {}))
+
+
+def _overlaid(target: Document, src: Source, observed: Observed | None) -> Document:
+    """The description with the real VNet, the network around it, the nodes' subnets and the
+    connected networks laid over it, before the one validation."""
+    from ..load.layers import fit_vnet_to_nodes, with_connected, with_real_vnet
+
+    if src.vnet is not None:
+        target = with_real_vnet(target, src.vnet)
+    if src.network or src.network_documents:
+        from ..load.network import with_network
+
+        target = with_network(target, src.network, src.network_documents)
+    return with_connected(fit_vnet_to_nodes(target, observed), src.connected)
 
 
 def _options(options: Options | None) -> Options:

@@ -65,7 +65,8 @@ def locate_field(loaded: Loaded, field: str) -> tuple[int | None, int | None]:
     loc = parse_field(field)
     if not loaded.from_azure:
         return loaded.doc.locate(loc)
-    data, found = loaded.doc.data, []
+    data = loaded.doc.data
+    found: list[str | int] = []
     if isinstance(data, dict) and "properties" in data and isinstance(data["properties"], dict):
         data, found = data["properties"], ["properties"]
     for part in loc:

@@ -146,7 +146,7 @@ def derive(spec: ClusterSpec, observed: Observed | None = None, *, allow_errors:
 
 def problem(f: Finding) -> Problem:
     fields = f.fields or (None,)
-    extra = f" (also: {', '.join(fields[1:])})" if len(fields) > 1 else ""  # type: ignore[arg-type]
+    extra = f" (also: {', '.join(fields[1:])})" if len(fields) > 1 else ""
     return Problem(f"{f.message}{extra} [rule {f.rule}]", field=fields[0])
 
 
@@ -251,6 +251,19 @@ def _api_server(r: Resolved) -> APIServerPlan:
 
 def _fit(r: Resolved, use: dict[str, int], rt: RouteTablePlan | None) -> list[Finding]:
     """Errors for what does not fit today, warnings for what does not fit an upgrade's surge."""
+    out = _subnets_fit(r, use)
+    nodes = sum(p.count for p in r.spec.nodePools)
+    surge_now = max((r.pool_surge[p.name].nodes(p.count) for p in r.spec.nodePools), default=0)
+    out += _pod_cidr_fit(r, nodes, surge_now)
+    out += _route_table_fit(r, rt, nodes, surge_now)
+    out += _node_limits(r, nodes)
+    out += _vnet_ip_limit(r)
+    out += _autoscale_room(r, use)
+    return out
+
+
+def _subnets_fit(r: Resolved, use: dict[str, int]) -> list[Finding]:
+    """Each subnet holds what it is given today, and the largest upgrade surge on top."""
     out = []
     pod_users: dict[str, list] = {}
     for p in r.spec.nodePools:
@@ -263,48 +276,67 @@ def _fit(r: Resolved, use: dict[str, int], rt: RouteTablePlan | None) -> list[Fi
             out.append(finding("subnet-too-small", field, s.name, need=need, subnet=s.name, prefix=s.addressPrefix,
                                usable=usable))
             continue
-        extra, surge_nodes = 0, 0
-        on = r.pools_on(s.name) if s.name in r.pool_subnet.values() else []
-        for p in on:  # pools upgrade one at a time: the largest surge must fit
-            n = r.pool_surge[p.name].nodes(p.count)
-            cost = PROFILES[r.model].node_subnet_ips(r.pool_max_pods[p.name])
-            if n * cost > extra:
-                extra, surge_nodes = n * cost, n
-        for p in pod_users.get(s.name, []):
-            if p.podIPAllocationMode is not None and p.podIPAllocationMode.value == "StaticBlock":
-                continue  # counted in whole /28 blocks by static-blocks-no-surge-room, not twice
-            n = r.pool_surge[p.name].nodes(p.count)
-            if n * DYNAMIC_BATCH > extra:
-                extra, surge_nodes = n * DYNAMIC_BATCH, n
+        extra, surge_nodes = _largest_surge(r, s.name, pod_users.get(s.name, []))
         if surge_nodes and need + extra > usable:
             out.append(finding("subnet-no-surge-room", field, s.name, subnet=s.name, usable=usable, surge=surge_nodes,
                                need=need + extra))
         out += _static_blocks_fit(r, s.name, field, pod_users.get(s.name, []))
-    nodes = sum(p.count for p in r.spec.nodePools)
-    surge_now = max((r.pool_surge[p.name].nodes(p.count) for p in r.spec.nodePools), default=0)
-    if PROFILES[r.model].pod_cidr_per_node:
-        blocks = pod_cidr_blocks(r) or 0
-        field = "networkProfile.podCidrs" if r.spec.networkProfile.podCidrs else "networkProfile.podCidr"
-        prefix = ", ".join(map(str, r.pod_cidrs))
-        if nodes > blocks:
-            out.append(finding("pod-cidr-too-small", field, prefix=prefix, blocks=blocks, nodes=nodes))
-        elif nodes + surge_now > blocks:
-            out.append(finding("pod-cidr-no-surge-room", field, prefix=prefix, blocks=blocks, need=nodes + surge_now))
-    if rt is not None and rt.aks_routes:
-        per = routes_per_node(r)
-        user = ROUTE_LIMIT - route_budget(r)
-        if len(rt.routes) > ROUTE_LIMIT:
-            out.append(finding("route-limit", "nodePools", routes=len(rt.routes), limit=ROUTE_LIMIT))
-        elif (nodes + surge_now) * per + user > ROUTE_LIMIT:
-            out.append(finding("route-limit-surge", "nodePools", routes=(nodes + surge_now) * per + user,
-                               surge=surge_now, limit=ROUTE_LIMIT))
-    if nodes > CLUSTER_NODE_LIMIT:
-        out.append(finding("cluster-node-limit", "nodePools", nodes=nodes, limit=CLUSTER_NODE_LIMIT))
-    elif nodes > r.node_limit:
-        out.append(finding("free-tier-node-limit", ("nodePools", "sku.tier"), nodes=nodes, tier=r.tier))
-    out += _vnet_ip_limit(r)
-    out += _autoscale_room(r, use)
     return out
+
+
+def _largest_surge(r: Resolved, subnet: str, pod_users: list) -> tuple[int, int]:
+    """The addresses and nodes of the largest surge a subnet must hold: pools upgrade one at a
+    time, so the largest surge, of nodes on it or of pods whose pool uses it, must fit."""
+    extra, surge_nodes = 0, 0
+    on = r.pools_on(subnet) if subnet in r.pool_subnet.values() else []
+    for p in on:
+        n = r.pool_surge[p.name].nodes(p.count)
+        cost = PROFILES[r.model].node_subnet_ips(r.pool_max_pods[p.name])
+        if n * cost > extra:
+            extra, surge_nodes = n * cost, n
+    for p in pod_users:
+        if p.podIPAllocationMode is not None and p.podIPAllocationMode.value == "StaticBlock":
+            continue  # counted in whole /28 blocks by static-blocks-no-surge-room, not twice
+        n = r.pool_surge[p.name].nodes(p.count)
+        if n * DYNAMIC_BATCH > extra:
+            extra, surge_nodes = n * DYNAMIC_BATCH, n
+    return extra, surge_nodes
+
+
+def _pod_cidr_fit(r: Resolved, nodes: int, surge_now: int) -> list[Finding]:
+    """A pod CIDR cut per node has a block for every node, and for the surge."""
+    if not PROFILES[r.model].pod_cidr_per_node:
+        return []
+    blocks = pod_cidr_blocks(r) or 0
+    field = "networkProfile.podCidrs" if r.spec.networkProfile.podCidrs else "networkProfile.podCidr"
+    prefix = ", ".join(map(str, r.pod_cidrs))
+    if nodes > blocks:
+        return [finding("pod-cidr-too-small", field, prefix=prefix, blocks=blocks, nodes=nodes)]
+    if nodes + surge_now > blocks:
+        return [finding("pod-cidr-no-surge-room", field, prefix=prefix, blocks=blocks, need=nodes + surge_now)]
+    return []
+
+
+def _route_table_fit(r: Resolved, rt: RouteTablePlan | None, nodes: int, surge_now: int) -> list[Finding]:
+    """A route table that AKS writes a route per node into stays within Azure's limit."""
+    if rt is None or not rt.aks_routes:
+        return []
+    per = routes_per_node(r)
+    user = ROUTE_LIMIT - route_budget(r)
+    if len(rt.routes) > ROUTE_LIMIT:
+        return [finding("route-limit", "nodePools", routes=len(rt.routes), limit=ROUTE_LIMIT)]
+    if (nodes + surge_now) * per + user > ROUTE_LIMIT:
+        return [finding("route-limit-surge", "nodePools", routes=(nodes + surge_now) * per + user,
+                        surge=surge_now, limit=ROUTE_LIMIT)]
+    return []
+
+
+def _node_limits(r: Resolved, nodes: int) -> list[Finding]:
+    if nodes > CLUSTER_NODE_LIMIT:
+        return [finding("cluster-node-limit", "nodePools", nodes=nodes, limit=CLUSTER_NODE_LIMIT)]
+    if nodes > r.node_limit:
+        return [finding("free-tier-node-limit", ("nodePools", "sku.tier"), nodes=nodes, tier=r.tier)]
+    return []
 
 
 def _vnet_ip_limit(r: Resolved) -> list[Finding]:

@@ -60,70 +60,94 @@ def as_model(spec: ClusterSpec, target: TargetModel) -> tuple[ClusterSpec, tuple
     """`spec` under `target`, and the choices that took. Rule breaks are left for derive to find
     (plan it with `allow_errors`: what AKS would refuse under the new model is a finding to compare)."""
     data: dict[str, Any] = spec.model_dump(mode="json", exclude_none=True)
-    net: dict[str, Any] = data.setdefault("networkProfile", {})
-    choices: list[Choice] = []
-    source = model_key(spec)
-
-    def set_net(field: str, value: Any, why: str) -> None:
-        if net.get(field) != value:
-            net[field] = value
-            choices.append(Choice(f"networkProfile.{field}", str(value), why))
-
-    def drop_net(field: str, why: str) -> None:
-        if field in net:
-            del net[field]
-            choices.append(Choice(f"networkProfile.{field}", None, why))
-
+    net = _NetworkEdit(data.setdefault("networkProfile", {}))
+    choices = net.choices
     profile = PROFILES[target.key]
-    plugin, mode = profile.network_plugin, profile.plugin_mode
-    set_net("networkPlugin", plugin, "model")
-    if mode:
-        set_net("networkPluginMode", mode, "model")
+    net.set("networkPlugin", profile.network_plugin, "model")
+    if profile.plugin_mode:
+        net.set("networkPluginMode", profile.plugin_mode, "model")
     else:
-        drop_net("networkPluginMode", "model")
-
-    if profile.pod_cidr_per_node:
-        if "podCidr" not in net and "podCidrs" not in net:
-            set_net("podCidr", str(DEFAULT_POD_CIDR), "needed")
-    elif profile.pod_addresses is not PodAddresses.unmanaged:
-        drop_net("podCidr", "unsupported")
-        drop_net("podCidrs", "unsupported")
-    if target.key != ModelKey.byo_cni:
-        drop_net("byoCni", "unsupported")
-
-    if target.key in (ModelKey.kubenet, ModelKey.byo_cni):
-        if net.get("networkDataplane") == "cilium":
-            drop_net("networkDataplane", "unsupported")
-        if target.key == ModelKey.byo_cni or net.get("networkPolicy") in ("azure", "cilium"):
-            drop_net("networkPolicy", "unsupported")
-    if net.get("networkPolicy") == "cilium" and net.get("networkDataplane") != "cilium":
-        drop_net("networkPolicy", "unsupported")
+        net.drop("networkPluginMode", "model")
+    _pod_cidr(net, target.key)
+    _policy_and_dataplane(net, target.key)
 
     pools: list[dict[str, Any]] = data["nodePools"]
     if not profile.pod_subnets:
-        for i, pool in enumerate(pools):
-            for field in ("podSubnetName", "podIPAllocationMode"):
-                if field in pool:
-                    del pool[field]
-                    choices.append(Choice(f"nodePools[{i}].{field}", None, "unsupported"))
+        _drop_pod_subnets(pools, choices)
     else:
         _add_pod_subnet(data, pools, choices, DEFAULT_MAX_PODS[target.key])
+    _max_pods(pools, choices, model_key(spec), target.key)
 
-    if source == ModelKey.kubenet and target.key == ModelKey.azure_cni_overlay:
+    data["assumedFields"] = sorted(set(data.get("assumedFields", [])) |
+                                   {c.field for c in choices if c.value is not None and c.why in ("needed", "kept")})
+    return ClusterSpec.model_validate(data), tuple(choices)
+
+
+class _NetworkEdit:
+    """The network profile being changed, and the choices each change took."""
+
+    def __init__(self, net: dict[str, Any]) -> None:
+        self.net = net
+        self.choices: list[Choice] = []
+
+    def get(self, field: str) -> Any:
+        return self.net.get(field)
+
+    def set(self, field: str, value: Any, why: str) -> None:
+        if self.net.get(field) != value:
+            self.net[field] = value
+            self.choices.append(Choice(f"networkProfile.{field}", str(value), why))
+
+    def drop(self, field: str, why: str) -> None:
+        if field in self.net:
+            del self.net[field]
+            self.choices.append(Choice(f"networkProfile.{field}", None, why))
+
+
+def _pod_cidr(net: _NetworkEdit, target: ModelKey) -> None:
+    """A pod CIDR where the target cuts one per node; none where pods take VNet addresses."""
+    profile = PROFILES[target]
+    if profile.pod_cidr_per_node:
+        if "podCidr" not in net.net and "podCidrs" not in net.net:
+            net.set("podCidr", str(DEFAULT_POD_CIDR), "needed")
+    elif profile.pod_addresses is not PodAddresses.unmanaged:
+        net.drop("podCidr", "unsupported")
+        net.drop("podCidrs", "unsupported")
+    if target != ModelKey.byo_cni:
+        net.drop("byoCni", "unsupported")
+
+
+def _policy_and_dataplane(net: _NetworkEdit, target: ModelKey) -> None:
+    """Drop a dataplane or network policy the target model cannot run."""
+    if target in (ModelKey.kubenet, ModelKey.byo_cni):
+        if net.get("networkDataplane") == "cilium":
+            net.drop("networkDataplane", "unsupported")
+        if target == ModelKey.byo_cni or net.get("networkPolicy") in ("azure", "cilium"):
+            net.drop("networkPolicy", "unsupported")
+    if net.get("networkPolicy") == "cilium" and net.get("networkDataplane") != "cilium":
+        net.drop("networkPolicy", "unsupported")
+
+
+def _drop_pod_subnets(pools: list[dict[str, Any]], choices: list[Choice]) -> None:
+    for i, pool in enumerate(pools):
+        for field in ("podSubnetName", "podIPAllocationMode"):
+            if field in pool:
+                del pool[field]
+                choices.append(Choice(f"nodePools[{i}].{field}", None, "unsupported"))
+
+
+def _max_pods(pools: list[dict[str, Any]], choices: list[Choice], source: ModelKey, target: ModelKey) -> None:
+    if source == ModelKey.kubenet and target == ModelKey.azure_cni_overlay:
         # The in-place move keeps each pool's maxPods; Overlay's own default would be 250.
         for i, pool in enumerate(pools):
             if "maxPods" not in pool:
                 pool["maxPods"] = DEFAULT_MAX_PODS[ModelKey.kubenet]
                 choices.append(Choice(f"nodePools[{i}].maxPods", str(pool["maxPods"]), "kept"))
-    elif source != target.key:
+    elif source != target:
         # maxPods left out meant the old model's default; under the new one it means the new default.
         for i, pool in enumerate(pools):
             if "maxPods" not in pool:
                 choices.append(Choice(f"nodePools[{i}].maxPods", None, "default"))
-
-    data["assumedFields"] = sorted(set(data.get("assumedFields", [])) |
-                                   {c.field for c in choices if c.value is not None and c.why in ("needed", "kept")})
-    return ClusterSpec.model_validate(data), tuple(choices)
 
 
 def pod_subnet_need(pools: list[dict[str, Any]], default_max_pods: int) -> int:

@@ -90,8 +90,27 @@ class Comparison:
 def facts(plan: AddressPlan) -> list[Fact]:
     """Every fact a reviewer compares between two designs, keyed so that the same thing matches."""
     out: list[Fact] = [Fact(Topic.model, "", plan.model.value)]
+    out += _pod_address_facts(plan)
+    out += _node_facts(plan)
+    out.append(Fact(Topic.cross_node, "", plan.pods.cross_node.value))
+    out += _route_facts(plan)
+    out += _egress_facts(plan)
+    out += [Fact(Topic.service_cidr, f"IPv{c.version}", str(c)) for c in plan.service_cidrs]
+    out.append(Fact(Topic.dns_ip, "", str(plan.dns_service_ip)))
+    out += [Fact(Topic.vnet_used, s.name, f"{s.used}/{s.usable}") for s in plan.subnets]
+    out += _capacity_facts(plan)
+    api = plan.api_server
+    path = "vnet-integration" if api.vnet_integration else ("private-endpoint" if api.private else "public")
+    out.append(Fact(Topic.api_server, "", path + (" +public-fqdn" if api.private and api.public_fqdn else "")))
+    out += [Fact(Topic.finding, f.rule + (f":{f.subject}" if f.subject else ""), f.severity.value)
+            for f in plan.findings]
+    return out
+
+
+def _pod_address_facts(plan: AddressPlan) -> list[Fact]:
+    """Where pod IPs come from: the pod CIDRs, or each pool's pod subnet."""
     pods = plan.pods
-    out.append(Fact(Topic.pod_ip_source, "", pods.kind))
+    out = [Fact(Topic.pod_ip_source, "", pods.kind)]
     if pods.kind in (PodAddresses.pod_cidr, PodAddresses.unmanaged):
         out += [Fact(Topic.pod_cidr, f"IPv{c.version}", str(c)) for c in pods.cidrs]
     if pods.kind == PodAddresses.pod_subnet:
@@ -99,6 +118,12 @@ def facts(plan: AddressPlan) -> list[Fact]:
             if pool.pod_subnet:
                 prefix = next(s.prefix for s in plan.subnets if s.name == pool.pod_subnet)
                 out.append(Fact(Topic.pod_subnet, pool.name, f"{pool.pod_subnet} {prefix}"))
+    return out
+
+
+def _node_facts(plan: AddressPlan) -> list[Fact]:
+    """Each node's IPs and its pod block (or the pod IPs kept for it in the node subnet)."""
+    out = []
     for node in plan.nodes:
         subject = f"{node.pool}[{node.index}]"
         out.append(Fact(Topic.node_ip, subject, ", ".join(map(str, node.ips))))
@@ -107,25 +132,36 @@ def facts(plan: AddressPlan) -> list[Fact]:
         elif node.reserved_pod_ips is not None:
             first, last = node.reserved_pod_ips
             out.append(Fact(Topic.node_pod_block, subject, f"{first}-{last}"))
-    out.append(Fact(Topic.cross_node, "", pods.cross_node.value))
-    if plan.route_table is not None:
-        rt = plan.route_table
-        out.append(Fact(Topic.route_table, "", f"{rt.name} ({'byo' if rt.byo else 'aks'})"))
-        for route in rt.routes:
-            hop = f" {route.next_hop_ip}" if route.next_hop_ip is not None else ""
-            out.append(Fact(Topic.route, str(route.prefix), f"{route.next_hop_type}{hop} ({route.origin})"))
-    out.append(Fact(Topic.source_in_vnet, "", pods.source_in_vnet.value))
-    out.append(Fact(Topic.source_leaving, "", plan.egress.pod_snat.value))
+    return out
+
+
+def _route_facts(plan: AddressPlan) -> list[Fact]:
+    rt = plan.route_table
+    if rt is None:
+        return []
+    out = [Fact(Topic.route_table, "", f"{rt.name} ({'byo' if rt.byo else 'aks'})")]
+    for route in rt.routes:
+        hop = f" {route.next_hop_ip}" if route.next_hop_ip is not None else ""
+        out.append(Fact(Topic.route, str(route.prefix), f"{route.next_hop_type}{hop} ({route.origin})"))
+    return out
+
+
+def _egress_facts(plan: AddressPlan) -> list[Fact]:
+    """The source IP inside the VNet and leaving it, and the way out."""
     eg = plan.egress
-    out.append(Fact(Topic.egress_device, "", eg.outbound_type))
+    out = [Fact(Topic.source_in_vnet, "", plan.pods.source_in_vnet.value),
+           Fact(Topic.source_leaving, "", eg.pod_snat.value),
+           Fact(Topic.egress_device, "", eg.outbound_type)]
     if eg.device in ("loadBalancer", "natGateway"):
         out.append(Fact(Topic.egress_public, "", f"{eg.device} public IP x{eg.public_ip_count}"))
     elif eg.device == "firewall":
         out.append(Fact(Topic.egress_public, "", f"firewall {eg.next_hop_ip or '?'}"))
-    out += [Fact(Topic.service_cidr, f"IPv{c.version}", str(c)) for c in plan.service_cidrs]
-    out.append(Fact(Topic.dns_ip, "", str(plan.dns_service_ip)))
-    for s in plan.subnets:
-        out.append(Fact(Topic.vnet_used, s.name, f"{s.used}/{s.usable}"))
+    return out
+
+
+def _capacity_facts(plan: AddressPlan) -> list[Fact]:
+    """Nodes and pods that fit each subnet today, and with an upgrade's surge."""
+    out = []
     for cap in plan.capacity:
         current = next((row for row in cap.rows if row.current), None)
         if current is None:
@@ -136,11 +172,6 @@ def facts(plan: AddressPlan) -> list[Fact]:
         out.append(Fact(Topic.nodes_fit_surge, cap.subnet, f"{current.nodes_with_surge} (surge {current.surge})"))
         out.append(Fact(Topic.pods_fit_surge, cap.subnet,
                         str(current.pods_with_surge) if current.pods_with_surge is not None else per_node))
-    api = plan.api_server
-    path = "vnet-integration" if api.vnet_integration else ("private-endpoint" if api.private else "public")
-    out.append(Fact(Topic.api_server, "", path + (" +public-fqdn" if api.private and api.public_fqdn else "")))
-    for f in plan.findings:
-        out.append(Fact(Topic.finding, f.rule + (f":{f.subject}" if f.subject else ""), f.severity.value))
     return out
 
 

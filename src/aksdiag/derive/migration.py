@@ -98,7 +98,7 @@ def to_overlay(before: AddressPlan, after: AddressPlan, kubernetes_version: str 
     items.append(Item("pod-cidr-kept", Status.ok if kept else Status.action,
                       {"before": cidrs, "after": ", ".join(str(c) for c in after.pods.cidrs)}))
     clashes = [(name, kind, str(p)) for name, kind, p in before.connected for c in before.pods.cidrs
-               if p.version == c.version and p.overlaps(c)]  # type: ignore[arg-type]
+               if p.version == c.version and p.overlaps(c)]
     if clashes:
         items.append(Item("pod-cidr-external", Status.blocker, {
             "pod_cidr": cidrs, "clashes": ", ".join(f"{n} ({k}) {p}" for n, k, p in clashes)}))
@@ -116,7 +116,7 @@ def to_overlay(before: AddressPlan, after: AddressPlan, kubernetes_version: str 
             "name": rt.name, "byo": "yes" if rt.byo else "no", "aks_routes": str(len(aks_routes)),
             "user_routes": str(len(user_routes)), "subnets": ", ".join(rt.subnets)}))
         naming_pods = [r for r in user_routes
-                       if any(r.prefix.version == c.version and r.prefix.overlaps(c)  # type: ignore[arg-type]
+                       if any(r.prefix.version == c.version and r.prefix.overlaps(c)
                               for c in before.pods.cidrs)]
         items.append(Item("user-routes-pod-cidr", Status.action if naming_pods else Status.ok,
                           {"routes": ", ".join(f"{r.name} {r.prefix}" for r in naming_pods),
@@ -132,7 +132,7 @@ def _new_pod_cidr(before: AddressPlan, after: AddressPlan) -> list[Item]:
     taken += [("service CIDR", p) for p in before.service_cidrs]
     taken += [(f"{name} ({kind})", p) for name, kind, p in before.connected]
     clashes = [f"{what} {p}" for what, p in taken for c in after.pods.cidrs
-               if p.version == c.version and p.overlaps(c)]  # type: ignore[arg-type]
+               if p.version == c.version and p.overlaps(c)]
     return [Item("pod-cidr-new", Status.blocker if clashes else Status.action,
                  {"pod_cidr": cidr, "clashes": ", ".join(clashes)})]
 

@@ -101,13 +101,13 @@ def network_plan(r: Resolved, route_table: RouteTablePlan | None) -> NetworkPlan
     remotes = sorted(spec.connectedNetworks, key=lambda c: c.kind.value not in ON_PREMISES)
     remote_plans = tuple(RemotePlan(c.name, c.kind.value, tuple(c.addressPrefixes), c.gateway) for c in remotes)
     zones = tuple(DnsZonePlan(z.name, tuple(z.links)) for z in spec.privateDNSZones)
-    default = default_route(r, route_table)
+    default = default_route(route_table)
     if hub is None and fw is None and not remote_plans and not zones:
         return None
     return NetworkPlan(hub, fw, remote_plans, zones, default)
 
 
-def default_route(r: Resolved, route_table: RouteTablePlan | None) -> DefaultRoute | None:
+def default_route(route_table: RouteTablePlan | None) -> DefaultRoute | None:
     if route_table is None:
         return None
     route = next((x for x in route_table.routes if str(x.prefix) == "0.0.0.0/0"), None)
@@ -146,32 +146,59 @@ def _captured(r: Resolved) -> list[tuple[str, IPNetwork]]:
 
 
 def findings(r: Resolved) -> Iterator[Finding]:
+    if r.outbound_type == "userDefinedRouting":
+        yield from _next_hop(r)
+    yield from _hub_overlap(r)
+    yield from _captured_remotes(r)
+    yield from _nat_gateways(r)
+
+
+def _next_hop(r: Resolved) -> Iterator[Finding]:
+    """User-defined routing: the route table, egressNextHopIP and the firewall agree on the next
+    hop, and that hop is not inside a pod or service range."""
     from .rules import finding
 
-    spec, net = r.spec, r.spec.networkProfile
-    if r.outbound_type == "userDefinedRouting":
-        route = _node_default_route(r)
-        fw = spec.firewall
-        said = {
-            "route": (route[2] if route else None, route[0] if route else "vnet.subnets[].routeTable"),
-            "egressNextHopIP": (net.egressNextHopIP, "networkProfile.egressNextHopIP"),
-            "firewall": (fw.privateIPAddress if fw else None, "firewall.privateIPAddress"),
-        }
-        given = {k: v for k, v in said.items() if v[0] is not None}
-        if len({str(v[0]) for v in given.values()}) > 1:
-            def shown(key: str) -> str:
-                return str(said[key][0]) if said[key][0] is not None else "not given"
+    net, fw = r.spec.networkProfile, r.spec.firewall
+    route = _node_default_route(r)
+    said = {
+        "route": (route[2] if route else None, route[0] if route else "vnet.subnets[].routeTable"),
+        "egressNextHopIP": (net.egressNextHopIP, "networkProfile.egressNextHopIP"),
+        "firewall": (fw.privateIPAddress if fw else None, "firewall.privateIPAddress"),
+    }
+    given = {k: v for k, v in said.items() if v[0] is not None}
+    if len({str(v[0]) for v in given.values()}) > 1:
+        def shown(key: str) -> str:
+            return str(said[key][0]) if said[key][0] is not None else "not given"
 
-            yield finding("egress-next-hop-mismatch", tuple(v[1] for v in given.values()),
-                          route=shown("route"), hop=shown("egressNextHopIP"), firewall=shown("firewall"),
-                          used=str(egress_hop(r)))
-        hop = egress_hop(r)
-        if hop is not None:
-            for field, prefix in _captured(r):
-                if hop.version == prefix.version and hop in prefix:
-                    yield finding("next-hop-in-cluster-range", (field, *[v[1] for v in given.values()][:1]),
-                                  ip=hop, prefix=prefix, field=field)
-    # Ranges of the hub and of what lies behind it that a pod or service range hides.
+        yield finding("egress-next-hop-mismatch", tuple(v[1] for v in given.values()),
+                      route=shown("route"), hop=shown("egressNextHopIP"), firewall=shown("firewall"),
+                      used=str(egress_hop(r)))
+    hop = egress_hop(r)
+    if hop is not None:
+        for field, prefix in _captured(r):
+            if hop.version == prefix.version and hop in prefix:
+                yield finding("next-hop-in-cluster-range", (field, *[v[1] for v in given.values()][:1]),
+                              ip=hop, prefix=prefix, field=field)
+
+
+def _hub_overlap(r: Resolved) -> Iterator[Finding]:
+    """Azure does not peer VNets whose address spaces overlap."""
+    from .rules import finding
+
+    hub = r.spec.hub
+    if hub is None:
+        return
+    for v in r.vnet.addressPrefixes:
+        for other in hub.addressPrefixes:
+            if v.version == other.version and v.overlaps(other):
+                yield finding("connected-overlap", ("vnet.addressPrefixes", "hub.addressPrefixes"), prefix=v,
+                              field="vnet.addressPrefixes", network=hub.name, other=other,
+                              kind="peeredVNet")
+
+
+def _remotes(r: Resolved) -> list[tuple[str, str, str, IPNetwork]]:
+    """Ranges of the hub and of what lies behind it: (field, network's name, what it is, range)."""
+    spec = r.spec
     remotes: list[tuple[str, str, str, IPNetwork]] = []
     if spec.hub is not None:
         remotes += [("hub.addressPrefixes", spec.hub.name, "hub VNet", p) for p in spec.hub.addressPrefixes]
@@ -179,20 +206,19 @@ def findings(r: Resolved) -> Iterator[Finding]:
         what = "on-premises" if c.kind.value in ON_PREMISES else "peered VNet" if c.kind.value == "peeredVNet" \
             else "connected network"
         remotes += [(f"connectedNetworks[{k}].addressPrefixes", c.name, what, p) for p in c.addressPrefixes]
-    # Azure does not peer VNets whose address spaces overlap.
-    if spec.hub is not None:
-        for v in r.vnet.addressPrefixes:
-            for other in spec.hub.addressPrefixes:
-                if v.version == other.version and v.overlaps(other):  # type: ignore[arg-type]
-                    yield finding("connected-overlap", ("vnet.addressPrefixes", "hub.addressPrefixes"), prefix=v,
-                                  field="vnet.addressPrefixes", network=spec.hub.name, other=other,
-                                  kind="peeredVNet")
+    return remotes
+
+
+def _captured_remotes(r: Resolved) -> Iterator[Finding]:
+    """A pod or service range that hides a remote range."""
+    from .rules import finding
+
+    remotes = _remotes(r)
     for field, prefix in _captured(r):
         for rfield, name, what, other in remotes:
-            if prefix.version == other.version and prefix.overlaps(other):  # type: ignore[arg-type]
+            if prefix.version == other.version and prefix.overlaps(other):
                 yield finding("range-captures-remote", (field, rfield), prefix=prefix, field=field, network=name,
                               what=what, other=other)
-    yield from _nat_gateways(r)
 
 
 def _nat_gateways(r: Resolved) -> Iterator[Finding]:

@@ -99,10 +99,15 @@ def _subnet_v6(r: Resolved, subnet: Subnet) -> IPNetwork | None:
     return subnet.addressPrefixIPv6 if "IPv6" in r.ip_families else None
 
 
+def _one_ip(_pool: NodePool) -> int:
+    """A node takes one subnet address, whatever its pool (its pods' addresses come from elsewhere)."""
+    return 1
+
+
 def _allocate_nodes(
     r: Resolved,
     ips_per_node: Callable[[NodePool], int],
-    pod_blocks: Callable[[int], tuple[IPNetwork, ...]] = lambda i: (),
+    pod_blocks: Callable[[int], tuple[IPNetwork, ...]] | None = None,
 ) -> tuple[list[tuple[NodePool, list[NodePlan]]], dict[str, int]]:
     """Give every node its name and primary IP(s), subnet by subnet, in pool order.
 
@@ -136,7 +141,7 @@ def _allocate_nodes(
                     pool=pool.name,
                     index=index,
                     ips=ips,
-                    pod_blocks=pod_blocks(index),
+                    pod_blocks=pod_blocks(index) if pod_blocks else (),
                     reserved_pod_ips=reserved,
                 )
             )
@@ -178,7 +183,7 @@ def _cidr_blocks(r: Resolved) -> Callable[[int], tuple[IPNetwork, ...]]:
 
 
 def plan_kubenet(r: Resolved) -> ModelPlan:
-    allocated, used = _allocate_nodes(r, lambda p: 1, _cidr_blocks(r))
+    allocated, used = _allocate_nodes(r, _one_ip, _cidr_blocks(r))
     return ModelPlan(
         pods=PodAddressing(
             kind=PodAddresses.pod_cidr,
@@ -197,7 +202,7 @@ def plan_kubenet(r: Resolved) -> ModelPlan:
 
 
 def plan_overlay(r: Resolved) -> ModelPlan:
-    allocated, used = _allocate_nodes(r, lambda p: 1, _cidr_blocks(r))
+    allocated, used = _allocate_nodes(r, _one_ip, _cidr_blocks(r))
     return ModelPlan(
         pods=PodAddressing(
             kind=PodAddresses.pod_cidr,
@@ -236,7 +241,7 @@ def plan_node_subnet(r: Resolved) -> ModelPlan:
 
 
 def plan_pod_subnet(r: Resolved) -> ModelPlan:
-    allocated, used = _allocate_nodes(r, lambda p: 1)
+    allocated, used = _allocate_nodes(r, _one_ip)
     # Static block: each node owns ceil((maxPods+1)/16) /28 blocks of its pool's pod subnet,
     # handed out in node order from the first /28 clear of Azure's reserved addresses.
     # Dynamic: a node takes one batch of 16 at start and more as pods arrive (up to maxPods).
@@ -287,7 +292,7 @@ def plan_pod_subnet(r: Resolved) -> ModelPlan:
 
 
 def plan_byo_cni(r: Resolved) -> ModelPlan:
-    allocated, used = _allocate_nodes(r, lambda p: 1)
+    allocated, used = _allocate_nodes(r, _one_ip)
     cni = r.spec.networkProfile.byoCni
     return ModelPlan(
         pods=PodAddressing(

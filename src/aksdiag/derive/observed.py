@@ -98,7 +98,7 @@ def foreign_nodes(nodes: tuple[ObservedNode, ...], doc: Document, spec: ClusterS
                                         (*at, "metadata")))
         for block in node.pod_cidrs:
             same_family = [c for c in cidrs if c.version == block.version]
-            if same_family and not any(block.subnet_of(c) for c in same_family):  # type: ignore[arg-type]
+            if same_family and not any(block.subnet_of(c) for c in same_family):
                 problems.append(doc.problem(
                     f"node {node.name!r} has pod CIDR {block}, outside the cluster's pod CIDR "
                     f"{', '.join(map(str, same_family))}: is the node list from another cluster?", (*at, "spec")))

@@ -117,7 +117,7 @@ class PoolPlan:
     name: str
     os: str
     mode: str
-    vm_size: str
+    vm_size: str | None  # None: AKS chooses the size
     count: int
     max_pods: int
     node_subnet: str

@@ -11,6 +11,7 @@ from ..model import (
     IPAddress,
     IPNetwork,
     NetworkPlugin,
+    NetworkProfile,
     NodePool,
     Subnet,
     VirtualNetwork,
@@ -25,7 +26,7 @@ DEFAULT_SERVICE_CIDR = ipaddress.ip_network("10.0.0.0/16")
 # AKS's defaults for the IPv6 half of a dual-stack cluster.
 DEFAULT_POD_CIDR_V6 = ipaddress.ip_network("fd12:3456:789a::/64")
 DEFAULT_SERVICE_CIDR_V6 = ipaddress.ip_network("fd12:3456:789a:1::/108")
-MANAGED_SUBNET_V6 = ipaddress.ip_network("fd00:0:0:1::/64")
+MANAGED_SUBNET_V6 = ipaddress.IPv6Network("fd00:0:0:1::/64")
 
 # The surge an upgrade adds when the pool does not say. Learn disagrees with itself: the rolling
 # upgrade page says "AKS configures upgrades to surge with one extra node by default", while the
@@ -120,7 +121,105 @@ def made_up_aks_id(cluster_name: str) -> str:
     return f"{zlib.crc32(cluster_name.encode()) % 100_000_000:08d}"
 
 
+def _vnet(spec: ClusterSpec, aks_id: str, dual: bool, assumed: list[str]) -> VirtualNetwork:
+    """The description's VNet, or the one AKS makes for a cluster without one."""
+    if spec.vnet is not None:
+        return spec.vnet
+    assumed.append("vnet")
+    return VirtualNetwork(
+        name=f"aks-vnet-{aks_id}",
+        addressPrefixes=[MANAGED_VNET],
+        subnets=[
+            Subnet(
+                name="aks-subnet",
+                addressPrefix=MANAGED_SUBNET,
+                addressPrefixIPv6=MANAGED_SUBNET_V6 if dual else None,
+            )
+        ],
+    )
+
+
+def _pod_cidrs(net: NetworkProfile, model: ModelKey, dual: bool, assumed: list[str]) -> tuple[IPNetwork, ...]:
+    """The pod CIDR(s) of a model that cuts them per node (AKS's defaults where not given), or the
+    ones a BYO CNI cluster names; none for the models whose pods take VNet addresses."""
+    if PROFILES[model].pod_cidr_per_node:
+        pod_cidrs: tuple[IPNetwork, ...]
+        if net.podCidrs:
+            pod_cidrs = tuple(net.podCidrs)
+        elif net.podCidr is not None:
+            pod_cidrs = (net.podCidr,)
+        else:
+            assumed.append("networkProfile.podCidr")
+            pod_cidrs = (DEFAULT_POD_CIDR,)
+        if dual and not any(c.version == 6 for c in pod_cidrs):
+            assumed.append("networkProfile.podCidrs[1]")
+            pod_cidrs = (*pod_cidrs, DEFAULT_POD_CIDR_V6)
+        return pod_cidrs
+    if PROFILES[model].pod_addresses is PodAddresses.unmanaged and (net.podCidrs or net.podCidr):
+        return tuple(net.podCidrs or [net.podCidr])  # type: ignore[list-item]
+    return ()
+
+
+def _service_cidrs(net: NetworkProfile, dual: bool, assumed: list[str]) -> tuple[IPNetwork, ...]:
+    service_cidrs: tuple[IPNetwork, ...]
+    if net.serviceCidrs:
+        service_cidrs = tuple(net.serviceCidrs)
+    elif net.serviceCidr is not None:
+        service_cidrs = (net.serviceCidr,)
+    else:
+        assumed.append("networkProfile.serviceCidr")
+        service_cidrs = (DEFAULT_SERVICE_CIDR,)
+    if dual and not any(c.version == 6 for c in service_cidrs):
+        assumed.append("networkProfile.serviceCidrs[1]")
+        service_cidrs = (*service_cidrs, DEFAULT_SERVICE_CIDR_V6)
+    return service_cidrs
+
+
+def _public_fqdn(spec: ClusterSpec, assumed: list[str]) -> bool:
+    api = spec.apiServerAccessProfile
+    if api.enablePrivateCluster and api.enablePrivateClusterPublicFQDN is None:
+        assumed.append("apiServerAccessProfile.enablePrivateClusterPublicFQDN")
+    # AKS creates a public FQDN for a private cluster too, unless it is disabled (private-clusters).
+    return api.enablePrivateClusterPublicFQDN is not False if api.enablePrivateCluster else True
+
+
+@dataclass
+class _Pools:
+    """Each pool's values with AKS's defaults, by pool name."""
+
+    max_pods: dict[str, int] = field(default_factory=dict)
+    modes: dict[str, str] = field(default_factory=dict)
+    subnets: dict[str, str] = field(default_factory=dict)
+    surges: dict[str, Surge] = field(default_factory=dict)
+    planned: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, spec: ClusterSpec, model: ModelKey, vnet: VirtualNetwork, assumed: list[str]) -> _Pools:
+        out = cls()
+        for i, pool in enumerate(spec.nodePools):
+            out.surges[pool.name] = _surge(pool, i, assumed)
+            if pool.maxPods is None:
+                assumed.append(f"nodePools[{i}].maxPods")
+            out.max_pods[pool.name] = pool.maxPods or DEFAULT_MAX_PODS[model]
+            out.modes[pool.name] = (pool.mode.value if pool.mode else ("System" if i == 0 else "User"))
+            out.subnets[pool.name] = pool.vnetSubnetName or vnet.subnets[0].name
+            out.planned[pool.name] = max(pool.count, pool.maxCount or 0) if pool.enableAutoScaling else pool.count
+        return out
+
+
+def _surge(pool: NodePool, i: int, assumed: list[str]) -> Surge:
+    surge = pool.upgradeSettings.maxSurge if pool.upgradeSettings else None
+    if surge is None:
+        assumed.append(f"nodePools[{i}].upgradeSettings.maxSurge")
+        return DEFAULT_SURGE
+    if surge.endswith("%"):
+        return Surge(count=None, percent=int(surge[:-1]))
+    return Surge(count=int(surge))
+
+
 def resolve(spec: ClusterSpec) -> Resolved:
+    """The description with AKS's defaults filled in; each default taken is listed in `assumed`
+    (in the order of the fields, which the plan's notes keep)."""
     net = spec.networkProfile
     assumed: list[str] = list(spec.assumedFields)
     model = model_key(spec)
@@ -135,50 +234,9 @@ def resolve(spec: ClusterSpec) -> Resolved:
 
     families = tuple(f.value for f in net.ipFamilies) if net.ipFamilies else ("IPv4",)
     dual = "IPv6" in families
-
-    vnet_managed = spec.vnet is None
-    if spec.vnet is not None:
-        vnet = spec.vnet
-    else:
-        assumed.append("vnet")
-        vnet = VirtualNetwork(
-            name=f"aks-vnet-{aks_id}",
-            addressPrefixes=[MANAGED_VNET],
-            subnets=[
-                Subnet(
-                    name="aks-subnet",
-                    addressPrefix=MANAGED_SUBNET,
-                    addressPrefixIPv6=MANAGED_SUBNET_V6 if dual else None,
-                )
-            ],
-        )
-
-    pod_cidrs: tuple[IPNetwork, ...] = ()
-    if PROFILES[model].pod_cidr_per_node:
-        if net.podCidrs:
-            pod_cidrs = tuple(net.podCidrs)
-        elif net.podCidr is not None:
-            pod_cidrs = (net.podCidr,)
-        else:
-            assumed.append("networkProfile.podCidr")
-            pod_cidrs = (DEFAULT_POD_CIDR,)
-        if dual and not any(c.version == 6 for c in pod_cidrs):
-            assumed.append("networkProfile.podCidrs[1]")
-            pod_cidrs = (*pod_cidrs, DEFAULT_POD_CIDR_V6)
-    elif PROFILES[model].pod_addresses is PodAddresses.unmanaged and (net.podCidrs or net.podCidr):
-        pod_cidrs = tuple(net.podCidrs or [net.podCidr])  # type: ignore[list-item]
-
-    if net.serviceCidrs:
-        service_cidrs = tuple(net.serviceCidrs)
-    elif net.serviceCidr is not None:
-        service_cidrs = (net.serviceCidr,)
-    else:
-        assumed.append("networkProfile.serviceCidr")
-        service_cidrs = (DEFAULT_SERVICE_CIDR,)
-    if dual and not any(c.version == 6 for c in service_cidrs):
-        assumed.append("networkProfile.serviceCidrs[1]")
-        service_cidrs = (*service_cidrs, DEFAULT_SERVICE_CIDR_V6)
-
+    vnet = _vnet(spec, aks_id, dual, assumed)
+    pod_cidrs = _pod_cidrs(net, model, dual, assumed)
+    service_cidrs = _service_cidrs(net, dual, assumed)
     if net.dnsServiceIP is not None:
         dns = net.dnsServiceIP
     else:
@@ -186,40 +244,15 @@ def resolve(spec: ClusterSpec) -> Resolved:
         dns = service_cidrs[0].network_address + 10
 
     dataplane = net.networkDataplane.value if net.networkDataplane else "azure"
-    if net.networkPolicy is not None:
-        policy = net.networkPolicy.value
-    else:
-        # Azure CNI powered by Cilium enforces policy with Cilium, always.
-        policy = "cilium" if dataplane == "cilium" else "none"
-
+    # Azure CNI powered by Cilium enforces policy with Cilium, always.
+    policy = net.networkPolicy.value if net.networkPolicy is not None else "cilium" if dataplane == "cilium" else "none"
     outbound = net.outboundType.value if net.outboundType else "loadBalancer"
     if net.outboundType is None:
         assumed.append("networkProfile.outboundType")
     lb_sku = net.loadBalancerSku or "standard"
-
-    api = spec.apiServerAccessProfile
-    # AKS creates a public FQDN for a private cluster too, unless it is disabled (private-clusters).
-    public_fqdn = api.enablePrivateClusterPublicFQDN is not False if api.enablePrivateCluster else True
-    if api.enablePrivateCluster and api.enablePrivateClusterPublicFQDN is None:
-        assumed.append("apiServerAccessProfile.enablePrivateClusterPublicFQDN")
-
-    default_pods = DEFAULT_MAX_PODS[model]
-    max_pods, modes, subnets, surges, planned = {}, {}, {}, {}, {}
-    for i, pool in enumerate(spec.nodePools):
-        surge = pool.upgradeSettings.maxSurge if pool.upgradeSettings else None
-        if surge is None:
-            surges[pool.name] = DEFAULT_SURGE
-            assumed.append(f"nodePools[{i}].upgradeSettings.maxSurge")
-        elif surge.endswith("%"):
-            surges[pool.name] = Surge(count=None, percent=int(surge[:-1]))
-        else:
-            surges[pool.name] = Surge(count=int(surge))
-        if pool.maxPods is None:
-            assumed.append(f"nodePools[{i}].maxPods")
-        max_pods[pool.name] = pool.maxPods or default_pods
-        modes[pool.name] = (pool.mode.value if pool.mode else ("System" if i == 0 else "User"))
-        subnets[pool.name] = pool.vnetSubnetName or vnet.subnets[0].name
-        planned[pool.name] = max(pool.count, pool.maxCount or 0) if pool.enableAutoScaling else pool.count
+    public_fqdn = _public_fqdn(spec, assumed)
+    pools = _Pools.of(spec, model, vnet, assumed)
+    max_pods, modes, subnets, surges, planned = pools.max_pods, pools.modes, pools.subnets, pools.surges, pools.planned
 
     tier = spec.sku.tier.value if spec.sku is not None and spec.sku.tier is not None else None
     if tier is None:
@@ -230,7 +263,7 @@ def resolve(spec: ClusterSpec) -> Resolved:
         model=model,
         aks_id=aks_id,
         vnet=vnet,
-        vnet_managed=vnet_managed,
+        vnet_managed=spec.vnet is None,
         ip_families=families,
         pod_cidrs=pod_cidrs,
         service_cidrs=service_cidrs,

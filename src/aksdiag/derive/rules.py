@@ -11,7 +11,7 @@ import ipaddress
 import re
 from collections.abc import Iterator
 
-from ..model import IPNetwork, NetworkDataplane, OSType
+from ..model import IPNetwork, NetworkDataplane, NodePool, OSType
 from .plan import Finding, ModelKey
 from .profiles import PROFILES, PodSource
 from .resolve import CURRENT_VERSION, Resolved
@@ -70,7 +70,7 @@ def references(r: Resolved) -> Iterator[Finding]:
 
 
 def _overlaps(a: IPNetwork, b: IPNetwork) -> bool:
-    return a.version == b.version and a.overlaps(b)  # type: ignore[arg-type]
+    return a.version == b.version and a.overlaps(b)
 
 
 def _inside(a: IPNetwork, b: IPNetwork) -> bool:
@@ -91,19 +91,36 @@ def _cluster_ranges(r: Resolved) -> list[tuple[str, IPNetwork]]:
 
 
 def addresses(r: Resolved) -> Iterator[Finding]:
+    yield from _subnets_in_vnet(r)
+    yield from _cluster_range_clashes(r)
+    yield from _ranges_over_subnets(r)
+    yield from _connected_overlaps(r)
+    yield from _service_and_pod_ranges(r)
+    yield from _dns_service_ip(r)
+    yield from _ip_families(r)
+
+
+def _vnet_text(r: Resolved) -> str:
+    return ", ".join(map(str, r.vnet.addressPrefixes))
+
+
+def _subnets_in_vnet(r: Resolved) -> Iterator[Finding]:
+    """Each subnet inside the VNet's space, and no two subnets overlapping."""
     vnet_prefixes = list(r.vnet.addressPrefixes)
-    vnet_text = ", ".join(map(str, vnet_prefixes))
     for i, s in enumerate(r.vnet.subnets):
         if not any(_inside(s.addressPrefix, v) for v in vnet_prefixes):
             yield finding("subnet-outside-vnet", f"vnet.subnets[{i}].addressPrefix", prefix=s.addressPrefix,
-                          vnet=vnet_text)
+                          vnet=_vnet_text(r))
         for j, t in enumerate(r.vnet.subnets[:i]):
             if _overlaps(s.addressPrefix, t.addressPrefix):
-                yield finding("subnet-overlap", (f"vnet.subnets[{i}].addressPrefix", f"vnet.subnets[{j}].addressPrefix"),
-                              prefix=s.addressPrefix, other=t.name, other_prefix=t.addressPrefix)
+                yield finding("subnet-overlap",
+                              (f"vnet.subnets[{i}].addressPrefix", f"vnet.subnets[{j}].addressPrefix"), prefix=s.addressPrefix, other=t.name, other_prefix=t.addressPrefix)
 
+
+def _cluster_range_clashes(r: Resolved) -> Iterator[Finding]:
+    """The VNet and the cluster's ranges against reserved ranges, and the cluster's ranges against each other."""
     ranges = _cluster_ranges(r)
-    for name, prefix in [("vnet.addressPrefixes", p) for p in vnet_prefixes] + ranges:
+    for name, prefix in [("vnet.addressPrefixes", p) for p in r.vnet.addressPrefixes] + ranges:
         for bad in RESERVED_RANGES:
             if _overlaps(prefix, bad):
                 yield finding("reserved-range", name, prefix=prefix, reserved=bad)
@@ -111,24 +128,33 @@ def addresses(r: Resolved) -> Iterator[Finding]:
         for name_b, b in ranges[:i]:
             if name_a != name_b and _overlaps(a, b):
                 yield finding("range-overlap", (name_a, name_b), prefix=a, other=b, other_field=name_b)
+
+
+def _ranges_over_subnets(r: Resolved) -> Iterator[Finding]:
     # AKS refuses overlap with a subnet; overlap with the VNet's free space is allowed (X1).
     subnets = [(i, s.name, p) for i, s in enumerate(r.vnet.subnets)
                for p in (s.addressPrefix, s.addressPrefixIPv6) if p is not None]
-    for name, prefix in ranges:
+    for name, prefix in _cluster_ranges(r):
         hit = [(i, sn, sp) for i, sn, sp in subnets if _overlaps(prefix, sp)]
         for i, sn, sp in hit:
             yield finding("range-overlaps-subnet", (name, f"vnet.subnets[{i}].addressPrefix"), prefix=prefix,
                           subnet=sn, subnet_prefix=sp)
-        if not hit and any(_overlaps(prefix, v) for v in vnet_prefixes):
-            yield finding("range-in-vnet", name, prefix=prefix, vnet=vnet_text)
+        if not hit and any(_overlaps(prefix, v) for v in r.vnet.addressPrefixes):
+            yield finding("range-in-vnet", name, prefix=prefix, vnet=_vnet_text(r))
+
+
+def _connected_overlaps(r: Resolved) -> Iterator[Finding]:
     # Pod and service ranges over these are `range-captures-remote` (derive.network).
     for k, c in enumerate(r.spec.connectedNetworks):
         for other in c.addressPrefixes:
-            for name, prefix in [("vnet.addressPrefixes", p) for p in vnet_prefixes]:
+            for name, prefix in [("vnet.addressPrefixes", p) for p in r.vnet.addressPrefixes]:
                 if _overlaps(prefix, other):
                     yield finding("connected-overlap", (name, f"connectedNetworks[{k}].addressPrefixes"),
                                   prefix=prefix, field=name, network=c.name, other=other, kind=c.kind.value)
 
+
+def _service_and_pod_ranges(r: Resolved) -> Iterator[Finding]:
+    """Service ranges small enough and private; pod ranges private."""
     svc_field = "networkProfile.serviceCidrs" if r.spec.networkProfile.serviceCidrs else "networkProfile.serviceCidr"
     for c in r.service_cidrs:
         limit = SERVICE_CIDR_LARGEST[c.version]
@@ -143,6 +169,8 @@ def addresses(r: Resolved) -> Iterator[Finding]:
         if not any(_inside(c, p) for p in PRIVATE_RANGES):
             yield finding("pod-cidr-not-private", "networkProfile.podCidr", prefix=c)
 
+
+def _dns_service_ip(r: Resolved) -> Iterator[Finding]:
     dns = r.dns_service_ip
     svc = [c for c in r.service_cidrs if c.version == dns.version]
     service_text = ", ".join(map(str, r.service_cidrs))
@@ -155,6 +183,8 @@ def addresses(r: Resolved) -> Iterator[Finding]:
     elif dns == svc[0].broadcast_address:
         yield finding("dns-broadcast-address", "networkProfile.dnsServiceIP", dns=dns, service=svc[0])
 
+
+def _ip_families(r: Resolved) -> Iterator[Finding]:
     families = list(r.ip_families)
     if families not in (["IPv4"], ["IPv4", "IPv6"]):
         yield finding("ip-families", "networkProfile.ipFamilies", families="[" + ", ".join(families) + "]")
@@ -168,42 +198,81 @@ def combinations(r: Resolved) -> Iterator[Finding]:
 
 
 def _models(r: Resolved) -> Iterator[Finding]:
-    spec, net, m = r.spec, r.spec.networkProfile, r.model
-    dual = "IPv6" in r.ip_families
-    windows = [(i, p) for i, p in enumerate(spec.nodePools) if p.osType == OSType.Windows]
-    plugin_field = "networkProfile.networkPlugin"
+    """What each network model allows: plugins, dual-stack, pod addresses, policies, dataplanes, Windows."""
+    yield from _plugin_mode(r)
+    if r.model == ModelKey.kubenet:
+        yield from _kubenet(r)
+    yield from _dual_stack(r)
+    yield from _pod_addresses(r)
+    yield from _byo_cni(r)
+    yield from _cilium(r)
+    yield from _network_policy(r)
+    yield from _windows(r)
+    if r.model == ModelKey.azure_cni_overlay:
+        yield from _overlay_limits(r)
+    if r.model == ModelKey.kubenet:
+        yield from _kubenet_route_tables(r)
 
+
+PLUGIN_FIELD = "networkProfile.networkPlugin"
+
+
+def _windows_pools(r: Resolved) -> list[tuple[int, NodePool]]:
+    return [(i, p) for i, p in enumerate(r.spec.nodePools) if p.osType == OSType.Windows]
+
+
+def _dual(r: Resolved) -> bool:
+    return "IPv6" in r.ip_families
+
+
+def _plugin_mode(r: Resolved) -> Iterator[Finding]:
+    net = r.spec.networkProfile
     if net.networkPluginMode is not None and net.networkPlugin is not None and net.networkPlugin != "azure":
-        yield finding("overlay-needs-azure", ("networkProfile.networkPluginMode", plugin_field))
-    if m == ModelKey.kubenet:
-        for i, p in windows:
-            yield finding("kubenet-windows", (f"nodePools[{i}].osType", plugin_field), p.name)
-        if r.network_policy == "azure":
-            yield finding("kubenet-azure-policy", ("networkProfile.networkPolicy", plugin_field))
-        if dual and r.network_policy in ("azure", "calico"):
-            yield finding("dualstack-kubenet-policy", ("networkProfile.networkPolicy", "networkProfile.ipFamilies"),
-                          policy=r.network_policy)
-        if dual and r.outbound_type in ("managedNATGateway", "userAssignedNATGateway"):
-            yield finding("dualstack-kubenet-natgw", ("networkProfile.outboundType", "networkProfile.ipFamilies"))
-        if dual:
-            yield finding("dualstack-kubenet-legacy", ("networkProfile.ipFamilies", plugin_field))
-        yield finding("kubenet-retirement", plugin_field)
-    if dual and m in (ModelKey.azure_cni_node_subnet, ModelKey.azure_cni_pod_subnet):
-        yield finding("dualstack-model", ("networkProfile.ipFamilies", plugin_field), model=m.value)
-    if dual and m == ModelKey.azure_cni_overlay and r.network_policy in ("azure", "calico"):
+        yield finding("overlay-needs-azure", ("networkProfile.networkPluginMode", PLUGIN_FIELD))
+
+
+def _kubenet(r: Resolved) -> Iterator[Finding]:
+    dual = _dual(r)
+    for i, p in _windows_pools(r):
+        yield finding("kubenet-windows", (f"nodePools[{i}].osType", PLUGIN_FIELD), p.name)
+    if r.network_policy == "azure":
+        yield finding("kubenet-azure-policy", ("networkProfile.networkPolicy", PLUGIN_FIELD))
+    if dual and r.network_policy in ("azure", "calico"):
+        yield finding("dualstack-kubenet-policy", ("networkProfile.networkPolicy", "networkProfile.ipFamilies"),
+                      policy=r.network_policy)
+    if dual and r.outbound_type in ("managedNATGateway", "userAssignedNATGateway"):
+        yield finding("dualstack-kubenet-natgw", ("networkProfile.outboundType", "networkProfile.ipFamilies"))
+    if dual:
+        yield finding("dualstack-kubenet-legacy", ("networkProfile.ipFamilies", PLUGIN_FIELD))
+    yield finding("kubenet-retirement", PLUGIN_FIELD)
+
+
+def _dual_stack(r: Resolved) -> Iterator[Finding]:
+    """Dual-stack with the models other than kubenet (kubenet's own are in `_kubenet`)."""
+    m = r.model
+    if not _dual(r):
+        return
+    if m in (ModelKey.azure_cni_node_subnet, ModelKey.azure_cni_pod_subnet):
+        yield finding("dualstack-model", ("networkProfile.ipFamilies", PLUGIN_FIELD), model=m.value)
+    if m == ModelKey.azure_cni_overlay and r.network_policy in ("azure", "calico"):
         yield finding("dualstack-overlay-policy", ("networkProfile.networkPolicy", "networkProfile.ipFamilies"),
                       policy=r.network_policy)
-    if dual and m != ModelKey.kubenet and r.outbound_type == "managedNATGateway":
+    if m != ModelKey.kubenet and r.outbound_type == "managedNATGateway":
         yield finding("dualstack-natgw", ("networkProfile.outboundType", "networkProfile.ipFamilies"),
                       outbound=r.outbound_type)
-    if dual and m != ModelKey.kubenet and r.outbound_type == "userAssignedNATGateway":
+    if m != ModelKey.kubenet and r.outbound_type == "userAssignedNATGateway":
         yield finding("dualstack-natgw-v2", ("networkProfile.outboundType", "networkProfile.ipFamilies"))
+
+
+def _pod_addresses(r: Resolved) -> Iterator[Finding]:
+    """Where pod IPs come from (a pod CIDR or a pod subnet) matches the model."""
+    spec, net, m = r.spec, r.spec.networkProfile, r.model
     if PROFILES[m].pod_source is PodSource.vnet and (net.podCidr or net.podCidrs):
         yield finding("pod-cidr-without-overlay", "networkProfile.podCidr")
     if PROFILES[m].pod_cidr_per_node:
         for i, p in enumerate(spec.nodePools):
             if p.podSubnetName:
-                yield finding("pod-subnet-model", (f"nodePools[{i}].podSubnetName", plugin_field), p.name,
+                yield finding("pod-subnet-model", (f"nodePools[{i}].podSubnetName", PLUGIN_FIELD), p.name,
                               model=m.value)
     if m == ModelKey.azure_cni_pod_subnet:
         for i, p in enumerate(spec.nodePools):
@@ -213,53 +282,71 @@ def _models(r: Resolved) -> Iterator[Finding]:
     for i, p in enumerate(spec.nodePools):
         if p.podIPAllocationMode is not None and not p.podSubnetName:
             yield finding("allocation-mode-needs-pod-subnet", f"nodePools[{i}].podIPAllocationMode", p.name)
-    if net.byoCni is not None and m != ModelKey.byo_cni:
-        yield finding("byo-cni-needs-none", ("networkProfile.byoCni", plugin_field))
-    if m == ModelKey.byo_cni:
+
+
+def _byo_cni(r: Resolved) -> Iterator[Finding]:
+    if r.spec.networkProfile.byoCni is not None and r.model != ModelKey.byo_cni:
+        yield finding("byo-cni-needs-none", ("networkProfile.byoCni", PLUGIN_FIELD))
+    if r.model == ModelKey.byo_cni:
         if r.network_policy != "none":
             yield finding("byo-cni-policy", "networkProfile.networkPolicy")
         if not r.pod_cidrs:
             yield finding("byo-cni-no-pod-cidr", "networkProfile.podCidr")
-    if net.networkDataplane == NetworkDataplane.cilium:
-        if m not in (ModelKey.azure_cni_overlay, ModelKey.azure_cni_pod_subnet, ModelKey.azure_cni_node_subnet):
-            yield finding("cilium-dataplane-needs-azure", ("networkProfile.networkDataplane", plugin_field))
+
+
+def _cilium(r: Resolved) -> Iterator[Finding]:
+    if r.spec.networkProfile.networkDataplane == NetworkDataplane.cilium:
+        if r.model not in (ModelKey.azure_cni_overlay, ModelKey.azure_cni_pod_subnet, ModelKey.azure_cni_node_subnet):
+            yield finding("cilium-dataplane-needs-azure", ("networkProfile.networkDataplane", PLUGIN_FIELD))
         if r.network_policy in ("azure", "calico"):
-            yield finding("cilium-dataplane-policy", ("networkProfile.networkPolicy", "networkProfile.networkDataplane"),
-                          policy=r.network_policy)
-        for i, p in windows:
+            yield finding("cilium-dataplane-policy",
+                          ("networkProfile.networkPolicy", "networkProfile.networkDataplane"), policy=r.network_policy)
+        for i, p in _windows_pools(r):
             yield finding("windows-cilium", (f"nodePools[{i}].osType", "networkProfile.networkDataplane"), p.name)
     if r.network_policy == "cilium" and r.dataplane != "cilium":
-        yield finding("cilium-policy-needs-dataplane", ("networkProfile.networkPolicy", "networkProfile.networkDataplane"))
+        yield finding("cilium-policy-needs-dataplane",
+                      ("networkProfile.networkPolicy", "networkProfile.networkDataplane"))
+
+
+def _network_policy(r: Resolved) -> Iterator[Finding]:
+    """Azure Network Policy Manager's limits and retirement, and no policy at all."""
+    windows = _windows_pools(r)
     planned = sum(r.pool_planned.values())
-    if r.network_policy == "azure" and m != ModelKey.kubenet:
+    if r.network_policy == "azure" and r.model != ModelKey.kubenet:
         for i, p in windows:
             yield finding("npm-windows", ("networkProfile.networkPolicy", f"nodePools[{i}].osType"), p.name)
-        if len(windows) < len(spec.nodePools):
+        if len(windows) < len(r.spec.nodePools):
             yield finding("npm-retirement", "networkProfile.networkPolicy")
         if planned > NPM_NODES:
             pods = sum(n * r.pool_max_pods[name] for name, n in r.pool_planned.items())
             yield finding("npm-scale", ("networkProfile.networkPolicy", "nodePools"), nodes=planned, pods=pods)
-    if r.network_policy == "none" and m != ModelKey.byo_cni:
+    if r.network_policy == "none" and r.model != ModelKey.byo_cni:
         yield finding("no-network-policy", "networkProfile.networkPolicy")
+
+
+def _windows(r: Resolved) -> Iterator[Finding]:
+    """Windows Server 2019's model and version limits, and Windows' pods per node."""
+    m = r.model
     version = r.version or CURRENT_VERSION
-    for i, p in windows:
+    for i, p in _windows_pools(r):
         if p.osSKU is not None and p.osSKU.value == "Windows2019":
             if m == ModelKey.azure_cni_pod_subnet:
-                yield finding("windows2019-model", (f"nodePools[{i}].osSKU", plugin_field), p.name, model=m.value)
+                yield finding("windows2019-model", (f"nodePools[{i}].osSKU", PLUGIN_FIELD), p.name, model=m.value)
             if version > WINDOWS2019_LAST:
                 yield finding("windows2019-version", (f"nodePools[{i}].osSKU", "kubernetesVersion"), p.name,
-                              version=spec.kubernetesVersion or "the current default")
+                              version=r.spec.kubernetesVersion or "the current default")
         if r.pool_max_pods[p.name] > WINDOWS_MAX_PODS:
             yield finding("windows-max-pods", f"nodePools[{i}].maxPods", p.name, max_pods=r.pool_max_pods[p.name])
-    if m == ModelKey.azure_cni_overlay:
-        yield from _overlay_limits(r)
-    if m == ModelKey.kubenet:
-        tables = {r.subnet(n).routeTable.name for n in r.pool_subnet.values()  # type: ignore[union-attr]
-                  if r.subnet(n).routeTable is not None}
-        bare = any(r.subnet(n).routeTable is None for n in r.pool_subnet.values())
-        if len(tables) > 1 or (tables and bare):
-            yield finding("kubenet-route-tables", "vnet.subnets",
-                          tables=", ".join(sorted(tables) + (["none"] if bare else [])))
+
+
+def _kubenet_route_tables(r: Resolved) -> Iterator[Finding]:
+    """Kubenet's routes live in one route table: every node subnet shares it."""
+    tables = {r.subnet(n).routeTable.name for n in r.pool_subnet.values()  # type: ignore[union-attr]
+              if r.subnet(n).routeTable is not None}
+    bare = any(r.subnet(n).routeTable is None for n in r.pool_subnet.values())
+    if len(tables) > 1 or (tables and bare):
+        yield finding("kubenet-route-tables", "vnet.subnets",
+                      tables=", ".join(sorted(tables) + (["none"] if bare else [])))
 
 
 def _overlay_limits(r: Resolved) -> Iterator[Finding]:
@@ -334,36 +421,16 @@ def _pools(r: Resolved) -> Iterator[Finding]:
 
 
 def _egress(r: Resolved) -> Iterator[Finding]:
-    net, out = r.spec.networkProfile, r.outbound_type
+    out = r.outbound_type
     if out == "managedNATGateway" and not r.vnet_managed:
         yield finding("managed-natgw-byo-vnet", ("networkProfile.outboundType", "vnet"))
     if out in ("userAssignedNATGateway", "userDefinedRouting") and r.vnet_managed:
         yield finding(f"{out}-needs-byo-vnet", ("networkProfile.outboundType", "vnet"))
     if out == "userDefinedRouting" and not r.vnet_managed:
-        defaults = [(i, k, rt) for i, s in enumerate(r.vnet.subnets) if s.routeTable
-                    for k, rt in enumerate(s.routeTable.routes) if str(rt.addressPrefix) == "0.0.0.0/0"]
-        if not defaults and net.egressNextHopIP is None:
-            yield finding("udr-needs-default-route", ("networkProfile.outboundType", "networkProfile.egressNextHopIP"))
-        for i, k, rt in defaults:
-            if rt.nextHopType.value == "Internet":
-                yield finding("udr-default-route-internet", f"vnet.subnets[{i}].routeTable.routes[{k}].nextHopType",
-                              route=rt.name)
-        if r.lb_sku == "standard":
-            yield finding("udr-public-inbound", "networkProfile.outboundType")
-    boot = r.spec.bootstrapProfile
-    isolated = boot is not None and boot.artifactSource is not None and boot.artifactSource.value == "Cache"
-    if isolated and out == "none" and r.model == ModelKey.kubenet:
-        yield finding("isolated-kubenet", ("networkProfile.networkPlugin", "bootstrapProfile.artifactSource"))
-    if r.model == ModelKey.kubenet and not r.vnet_managed and r.identity == "SystemAssigned":
-        yield finding("kubenet-identity", ("identity.type", "networkProfile.networkPlugin"), identity=r.identity)
+        yield from _user_defined_routing(r)
+    yield from _isolated_and_identity(r)
     if out == "none":
-        if boot is None or boot.artifactSource is None or boot.artifactSource.value != "Cache":
-            yield finding("outbound-none-not-isolated", ("networkProfile.outboundType",
-                                                          "bootstrapProfile.artifactSource"))
-        api = r.spec.apiServerAccessProfile
-        if not api.enablePrivateCluster and not api.enableVnetIntegration:
-            yield finding("outbound-none-public-api", ("networkProfile.outboundType",
-                                                        "apiServerAccessProfile.enablePrivateCluster"))
+        yield from _outbound_none(r)
     if r.lb_sku == "basic":
         if out != "loadBalancer":
             yield finding("basic-lb-outbound", ("networkProfile.loadBalancerSku", "networkProfile.outboundType"),
@@ -371,7 +438,52 @@ def _egress(r: Resolved) -> Iterator[Finding]:
         yield finding("basic-lb-retired", "networkProfile.loadBalancerSku")
 
 
+def _user_defined_routing(r: Resolved) -> Iterator[Finding]:
+    """A BYO VNet's user-defined routing: a default route that does not go straight to the Internet."""
+    net = r.spec.networkProfile
+    defaults = [(i, k, rt) for i, s in enumerate(r.vnet.subnets) if s.routeTable
+                for k, rt in enumerate(s.routeTable.routes) if str(rt.addressPrefix) == "0.0.0.0/0"]
+    if not defaults and net.egressNextHopIP is None:
+        yield finding("udr-needs-default-route", ("networkProfile.outboundType", "networkProfile.egressNextHopIP"))
+    for i, k, rt in defaults:
+        if rt.nextHopType.value == "Internet":
+            yield finding("udr-default-route-internet", f"vnet.subnets[{i}].routeTable.routes[{k}].nextHopType",
+                          route=rt.name)
+    if r.lb_sku == "standard":
+        yield finding("udr-public-inbound", "networkProfile.outboundType")
+
+
+def _isolated(r: Resolved) -> bool:
+    """Images come from the cluster's own cache (a network-isolated cluster)."""
+    boot = r.spec.bootstrapProfile
+    return boot is not None and boot.artifactSource is not None and boot.artifactSource.value == "Cache"
+
+
+def _isolated_and_identity(r: Resolved) -> Iterator[Finding]:
+    if _isolated(r) and r.outbound_type == "none" and r.model == ModelKey.kubenet:
+        yield finding("isolated-kubenet", ("networkProfile.networkPlugin", "bootstrapProfile.artifactSource"))
+    if r.model == ModelKey.kubenet and not r.vnet_managed and r.identity == "SystemAssigned":
+        yield finding("kubenet-identity", ("identity.type", "networkProfile.networkPlugin"), identity=r.identity)
+
+
+def _outbound_none(r: Resolved) -> Iterator[Finding]:
+    """No way out: the cluster must be network-isolated, and reach its API server privately."""
+    if not _isolated(r):
+        yield finding("outbound-none-not-isolated", ("networkProfile.outboundType",
+                                                      "bootstrapProfile.artifactSource"))
+    api = r.spec.apiServerAccessProfile
+    if not api.enablePrivateCluster and not api.enableVnetIntegration:
+        yield finding("outbound-none-public-api", ("networkProfile.outboundType",
+                                                    "apiServerAccessProfile.enablePrivateCluster"))
+
+
 def _api_server(r: Resolved) -> Iterator[Finding]:
+    yield from _api_subnet(r)
+    yield from _api_access(r)
+
+
+def _api_subnet(r: Resolved) -> Iterator[Finding]:
+    """API Server VNet Integration's subnet: given, large enough, the API server's alone."""
     api = r.spec.apiServerAccessProfile
     if api.enableVnetIntegration and api.subnetName is None and not r.vnet_managed:
         yield finding("apiserver-subnet", "apiServerAccessProfile.subnetName")
@@ -389,6 +501,11 @@ def _api_server(r: Resolved) -> Iterator[Finding]:
                 yield finding("apiserver-subnet-shared", (f"nodePools[{i}].podSubnetName",
                                                            "apiServerAccessProfile.subnetName"), api.subnetName,
                               subnet=api.subnetName, pool=p.name, what="pods")
+
+
+def _api_access(r: Resolved) -> Iterator[Finding]:
+    """Who reaches the API server: authorized ranges, a private cluster and its DNS zone."""
+    api = r.spec.apiServerAccessProfile
     ranges = api.authorizedIPRanges or []
     if ranges and api.enablePrivateCluster:
         yield finding("authorized-ranges-private", ("apiServerAccessProfile.authorizedIPRanges",

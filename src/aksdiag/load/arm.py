@@ -144,30 +144,38 @@ class Scope:
         name, args = node.name, node.args
         if name in ex.LAZY:
             return self.lazy(name, args, at, copy_index)
-        values = [self.evaluate(a, at, copy_index) for a in args]
+        return self.call(name, [self.evaluate(a, at, copy_index) for a in args], at, copy_index)
+
+    def call(self, name: str, values: list[Any], at: At, copy_index: dict[str, int]) -> Any:
+        """A function of evaluated arguments: the template's own scope, the deployment, or a pure one."""
         if name == "parameters":
             return self.parameter(values[0], at)
         if name == "variables":
             return self.variable(values[0], at)
         if name == "copyindex":
-            return self.copy_index(values, copy_index, at)
+            return self.copy_index(values, copy_index)
         if name in ("resourceid", "subscriptionresourceid", "tenantresourceid", "extensionresourceid"):
             return self.resource_id(name, values)
         if name == "reference":
             return self.reference(values, at)
+        if name in ("resourcegroup", "subscription", "deployment"):
+            return self.deployment_value(name, at)
+        if name in ex.PURE:
+            return ex.apply(name, values)
+        return Unknown(f"{name}() is known only at deployment", at.where())
+
+    def deployment_value(self, name: str, at: At) -> Any:
+        """resourceGroup(), subscription() and deployment(): placeholders, known only when deployed."""
         if name == "resourcegroup":
             return {"name": "{resourceGroup}", "id": "/subscriptions/{subscription}/resourceGroups/{resourceGroup}",
                     "location": Unknown("the resource group's location", at.where())}
         if name == "subscription":
             return {"subscriptionId": "{subscription}", "id": "/subscriptions/{subscription}",
                     "tenantId": Unknown("the tenant", at.where())}
-        if name == "deployment":
-            return {"name": self.deployment, "properties": {}}
-        if name in ex.PURE:
-            return ex.apply(name, values)
-        return Unknown(f"{name}() is known only at deployment", at.where())
+        return {"name": self.deployment, "properties": {}}
 
     def lazy(self, name: str, args: tuple[Any, ...], at: At, copy_index: dict[str, int]) -> Any:
+        """The functions that evaluate only the arguments they need."""
         if name == "if":
             if len(args) != 3:
                 raise ex.ExprError("if() takes a condition and two values")
@@ -176,11 +184,11 @@ class Scope:
                 return cond
             return self.evaluate(args[1] if cond else args[2], at, copy_index)
         if name == "coalesce":
-            for a in args:
-                v = self.evaluate(a, at, copy_index)
-                if v is not None:
-                    return v
-            return None
+            return next((v for v in (self.evaluate(a, at, copy_index) for a in args) if v is not None), None)
+        return self.and_or(name, args, at, copy_index)
+
+    def and_or(self, name: str, args: tuple[Any, ...], at: At, copy_index: dict[str, int]) -> Any:
+        """and() and or(), stopping at the first argument that decides (or is unknown)."""
         result: Any = name == "and"
         for a in args:
             v = self.evaluate(a, at, copy_index)
@@ -224,7 +232,7 @@ class Scope:
         self._busy.discard(key)
         return value
 
-    def copy_index(self, values: list[Any], copy_index: dict[str, int], at: At) -> Any:
+    def copy_index(self, values: list[Any], copy_index: dict[str, int]) -> Any:
         offset = next((v for v in values if isinstance(v, int)), 0)
         loop = next((v for v in values if isinstance(v, str)), "")
         if loop not in copy_index:
@@ -493,6 +501,25 @@ def arm_document(doc: Document, parameters: Document | None = None, cluster: str
     pools = props.setdefault("agentPoolProfiles", [])
     if not isinstance(pools, list):
         pools = props["agentPoolProfiles"] = []
+    _add_pool_resources(scope, chosen, pools, extra)
+    unknown: list[tuple[Loc, Unknown]] = []
+    body = _known(body, (), unknown)
+    _refuse_unknown_subnets(doc, chosen, extra, unknown)
+    source = _as_document(doc, chosen, body, extra)
+    where: dict[Loc, Loc] = {}
+    spec = managed_cluster_to_spec_data(body, where)
+    out = source.moved(spec, where)
+    warnings = [f"{u.where or doc.name}: {_dotted(p)} is unknown: {u.why}" for p, u in unknown
+                if any(_dotted(p).startswith(w) for w in _WATCHED)]
+    if "vnet" in spec:
+        warnings += _real_vnet(scope, chosen, source, out, pools)
+    warnings += [f"{at.where()}: {what}" for what, at in scope.unknowns
+                 if "deployed" in what and any(k in what.lower() for k in ("network", "containerservice"))]
+    return out, list(dict.fromkeys(warnings))
+
+
+def _add_pool_resources(scope: Scope, chosen: Resource, pools: list[Any], extra: dict[Loc, Loc]) -> None:
+    """The cluster's agentPools resources, added to `pools` (their positions into `extra`)."""
     for r in scope.resources:
         if r.type == POOL and r.name.rsplit("/", 1)[0] == chosen.name and isinstance(r.body, dict):
             # `az deployment group export` writes each pool twice: in agentPoolProfiles and as a resource.
@@ -504,25 +531,17 @@ def arm_document(doc: Document, parameters: Document | None = None, cluster: str
                 if path[:1] == ("properties",):
                     extra[("properties", "agentPoolProfiles", i, *path[1:])] = written
             extra[("properties", "agentPoolProfiles", i, "name")] = r.positions.get(("name",), r.at.loc)
-    unknown: list[tuple[Loc, Unknown]] = []
-    body = _known(body, (), unknown)
+
+
+def _refuse_unknown_subnets(doc: Document, chosen: Resource, extra: dict[Loc, Loc],
+                            unknown: list[tuple[Loc, Unknown]]) -> None:
+    """A pool's subnet known only at deployment cannot be drawn: refused where it is written."""
     for path, u in unknown:
         if str(path[-1]).lower() in ("vnetsubnetid", "podsubnetid"):
             line, col = doc.locate(chosen.positions.get(path) or extra.get(path) or _nearest(chosen, path))
             raise InputError(Problem(f"the {path[-1]} of node pool {path[2] if len(path) > 2 else 0} cannot be "
                                      f"followed: {u.why} ({u.where})", file=doc.name, line=line, column=col,
                                      field=_dotted(path)))
-    source = _as_document(doc, chosen, body, extra)
-    where: dict[Loc, Loc] = {}
-    spec = managed_cluster_to_spec_data(body, doc.name, where)
-    out = source.moved(spec, where)
-    warnings = [f"{u.where or doc.name}: {_dotted(p)} is unknown: {u.why}" for p, u in unknown
-                if any(_dotted(p).startswith(w) for w in _WATCHED)]
-    if "vnet" in spec:
-        warnings += _real_vnet(scope, chosen, source, out, pools)
-    warnings += [f"{at.where()}: {what}" for what, at in scope.unknowns
-                 if "deployed" in what and any(k in what.lower() for k in ("network", "containerservice"))]
-    return out, list(dict.fromkeys(warnings))
 
 
 def _subnets_of(scope: Scope, vnet: Resource) -> list[tuple[dict[str, Any], Resource, Loc]]:
@@ -568,23 +587,9 @@ def _real_vnet(scope: Scope, cluster: Resource, source: Document, out: Document,
     found = _subnets_of(scope, vnet)
     found.sort(key=lambda t: (wanted.index(t[0].get("name")) if t[0].get("name") in wanted else len(wanted)))
     for s, owner, path in found:
-        sp = s.get("properties") or {}
-        prefix = sp.get("addressPrefix")
-        if prefix is None and isinstance(sp.get("addressPrefixes"), list) and sp["addressPrefixes"]:
-            prefix = sp["addressPrefixes"][0]
-        if not isinstance(prefix, str):
-            scope.unknowns.append((f"address prefix of subnet {s.get('name')}", owner.at))
-            continue
-        loc: Loc = ("vnet", "subnets", len(subnets))
-        entry: dict[str, Any] = {"name": s.get("name"), "addressPrefix": prefix}
-        positions[loc] = owner.positions.get(path, owner.at.loc)
-        positions[(*loc, "addressPrefix")] = owner.positions.get((*path, "properties", "addressPrefix"),
-                                                                 positions[loc])
-        table_id = (sp.get("routeTable") or {}).get("id") if isinstance(sp.get("routeTable"), dict) else None
-        table = tables.get(_id_key(table_id)) if isinstance(table_id, str) else None
-        if table is not None:
-            entry["routeTable"] = {"name": table.short, "routes": _routes(scope, table)}
-        subnets.append(entry)
+        entry = _subnet_entry(scope, s, owner, path, tables, ("vnet", "subnets", len(subnets)), positions)
+        if entry is not None:
+            subnets.append(entry)
     missing = [n for n in wanted if n not in {e["name"] for e in subnets}]
     if missing:
         raise vnet.at.fail(f"the cluster uses subnet {missing[0]!r}, which VNet {name!r} in this template does "
@@ -602,6 +607,28 @@ def _real_vnet(scope: Scope, cluster: Resource, source: Document, out: Document,
         if line is not None:
             out.positions[path] = out.key_positions[path] = (line, col)  # type: ignore[assignment]
     return notes
+
+
+def _subnet_entry(scope: Scope, s: dict[str, Any], owner: Resource, path: Loc, tables: dict[str, Resource],
+                  loc: Loc, positions: dict[Loc, Loc]) -> dict[str, Any] | None:
+    """One subnet of the template's VNet as the description writes it (its positions into
+    `positions` at `loc`), or None when its address prefix is known only at deployment."""
+    sp = s.get("properties") or {}
+    prefix = sp.get("addressPrefix")
+    if prefix is None and isinstance(sp.get("addressPrefixes"), list) and sp["addressPrefixes"]:
+        prefix = sp["addressPrefixes"][0]
+    if not isinstance(prefix, str):
+        scope.unknowns.append((f"address prefix of subnet {s.get('name')}", owner.at))
+        return None
+    entry: dict[str, Any] = {"name": s.get("name"), "addressPrefix": prefix}
+    positions[loc] = owner.positions.get(path, owner.at.loc)
+    positions[(*loc, "addressPrefix")] = owner.positions.get((*path, "properties", "addressPrefix"),
+                                                             positions[loc])
+    table_id = (sp.get("routeTable") or {}).get("id") if isinstance(sp.get("routeTable"), dict) else None
+    table = tables.get(_id_key(table_id)) if isinstance(table_id, str) else None
+    if table is not None:
+        entry["routeTable"] = {"name": table.short, "routes": _routes(scope, table)}
+    return entry
 
 
 def _routes(scope: Scope, table: Resource) -> list[dict[str, Any]]:

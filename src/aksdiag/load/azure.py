@@ -109,7 +109,7 @@ def cluster_document(doc: Document, cluster: str | None = None) -> Document:
 def converted_document(doc: Document) -> Document:
     """An `az aks show` document as description data, each field positioned where Azure wrote it."""
     where: dict[Loc, Loc] = {}
-    data = managed_cluster_to_spec_data(doc.data, doc.name, where)
+    data = managed_cluster_to_spec_data(doc.data, where)
     return doc.moved(data, where)
 
 
@@ -132,8 +132,7 @@ def _ci_at(d: Any, loc: Loc, *names: str) -> tuple[Any, Loc]:
     return None, loc
 
 
-def managed_cluster_to_spec_data(data: dict[str, Any], name: str,
-                                 where: dict[Loc, Loc] | None = None) -> dict[str, Any]:
+def managed_cluster_to_spec_data(data: dict[str, Any], where: dict[Loc, Loc] | None = None) -> dict[str, Any]:
     """The description data of a managed cluster; `where` is filled with the document path
     each description field came from, so that a bad value is reported where it was written."""
     where = {} if where is None else where
@@ -141,9 +140,46 @@ def managed_cluster_to_spec_data(data: dict[str, Any], name: str,
     if not isinstance(props, dict):
         props, props_at = data, ()  # the CLI's shape has no `properties`
     net_in, net_at = _ci_at(props, props_at, "networkProfile")
-    net_in = net_in if isinstance(net_in, dict) else {}
-    assumed: list[str] = []
+    net = _network_profile(net_in if isinstance(net_in, dict) else {}, net_at, where)
+    refs = _SubnetRefs()
+    raw_pools, pools_at = _ci_at(props, props_at, "agentPoolProfiles")
+    pools = [_pool(raw, (*pools_at, i), ("nodePools", i), refs, where)
+             for i, raw in enumerate(raw_pools if isinstance(raw_pools, list) else [])]
+    api_in, api_at = _ci_at(props, props_at, "apiServerAccessProfile")
+    api = _api_server(api_in, api_at, refs, where)
 
+    spec = _cluster_fields(data, props, props_at, where)
+    spec["networkProfile"] = net
+    spec.update(_sku_identity_bootstrap(data, props, where))
+    where[("networkProfile",)] = net_at
+    assumed: list[str] = []
+    if refs.subnets:
+        spec["vnet"] = _assumed_vnet(refs.vnet_name or "vnet", refs.subnets, net,
+                                     "IPv6" in (net.get("ipFamilies") or []))
+        assumed += ["vnet.addressPrefixes", "vnet.subnets[].addressPrefix"]
+    spec["nodePools"] = pools
+    where[("nodePools",)] = pools_at
+    if api:
+        spec["apiServerAccessProfile"] = api
+        where[("apiServerAccessProfile",)] = api_at
+    spec["assumedFields"] = assumed
+    return spec
+
+
+class _SubnetRefs:
+    """The subnets the cluster names by ID, in the order first named, and the first VNet named."""
+
+    def __init__(self) -> None:
+        self.vnet_name: str | None = None
+        self.subnets: list[str] = []
+
+    def add(self, ref: tuple[str, str]) -> None:
+        self.vnet_name = self.vnet_name or ref[0]
+        if ref[1] not in self.subnets:
+            self.subnets.append(ref[1])
+
+
+def _network_profile(net_in: dict[str, Any], net_at: Loc, where: dict[Loc, Loc]) -> dict[str, Any]:
     net: dict[str, Any] = {}
     for field in ("networkPlugin", "networkPluginMode", "networkPolicy", "networkDataplane", "outboundType",
                   "podCidr", "serviceCidr", "dockerBridgeCidr", "loadBalancerSku"):
@@ -160,6 +196,14 @@ def managed_cluster_to_spec_data(data: dict[str, Any], name: str,
     if dns is not None:
         net["dnsServiceIP"] = dns
         where[("networkProfile", "dnsServiceIP")] = at
+    _outbound_ip_counts(net_in, net_at, net, where)
+    if net.get("networkPolicy") == "none":
+        del net["networkPolicy"]  # AKS writes `none` where nothing was chosen; same meaning
+    return net
+
+
+def _outbound_ip_counts(net_in: dict[str, Any], net_at: Loc, net: dict[str, Any], where: dict[Loc, Loc]) -> None:
+    """The load balancer's and the managed NAT gateway's outbound IP counts, into `net`."""
     lb, lb_at = _ci_at(net_in, net_at, "loadBalancerProfile")
     count, at = _ci_at(*_ci_at(lb, lb_at, "managedOutboundIPs", "managedOutboundIps"), "count")
     if count is not None:
@@ -170,74 +214,72 @@ def managed_cluster_to_spec_data(data: dict[str, Any], name: str,
     if nat_count is not None:
         net["natGatewayProfile"] = {"managedOutboundIPCount": nat_count}
         where[("networkProfile", "natGatewayProfile", "managedOutboundIPCount")] = at
-    if net.get("networkPolicy") == "none":
-        del net["networkPolicy"]  # AKS writes `none` where nothing was chosen; same meaning
 
-    pools, subnets_seen, vnet_name = [], [], None
-    raw_pools, pools_at = _ci_at(props, props_at, "agentPoolProfiles")
-    for i, raw in enumerate(raw_pools if isinstance(raw_pools, list) else []):
-        raw_at: Loc = (*pools_at, i)
-        ploc: Loc = ("nodePools", len(pools))
-        where[ploc] = raw_at
-        pool_name, at = _ci_at(raw, raw_at, "name")
-        pool: dict[str, Any] = {"name": pool_name if pool_name is not None else "nodepool"}
-        where[(*ploc, "name")] = at
-        # An autoscaled pool may carry only minCount; a pool with neither is drawn with one node.
-        count, at = _ci_at(raw, raw_at, "count", "minCount")
-        pool["count"] = count if count is not None else 1
-        where[(*ploc, "count")] = at
-        # The autoscaler's bounds: AKS sizes subnets by maxCount, so capacity plans with it.
-        auto, at = _ci_at(raw, raw_at, "enableAutoScaling")
-        if auto is not None:
-            pool["enableAutoScaling"] = auto
-            where[(*ploc, "enableAutoScaling")] = at
-        for field in ("minCount", "maxCount"):
-            value, at = _ci_at(raw, raw_at, field)
-            if value is not None and auto:
-                pool[field] = value
-                where[(*ploc, field)] = at
-        for field in ("vmSize", "osType", "mode", "maxPods"):
-            value, at = _ci_at(raw, raw_at, field)
-            if value is not None:
-                pool[field] = _canon(field, value)
-                where[(*ploc, field)] = at
-        sku, at = _ci_at(raw, raw_at, "osSKU", "osSku")
-        known = {v.lower(): v for v in OSSKU.__members__.values()}
-        if isinstance(sku, str) and sku.lower() in known:
-            pool["osSKU"] = known[sku.lower()]
-            where[(*ploc, "osSKU")] = at
-        surge = _ci(_ci(raw, "upgradeSettings"), "maxSurge")
-        if surge is not None and re.fullmatch(r"[0-9]{1,4}%?", str(surge).strip()):
-            pool["upgradeSettings"] = {"maxSurge": str(surge).strip()}
-        alloc, at = _ci_at(raw, raw_at, "podIPAllocationMode", "podIpAllocationMode")
-        if alloc is not None:
-            pool["podIPAllocationMode"] = _canon("podIPAllocationMode", alloc)
-            where[(*ploc, "podIPAllocationMode")] = at
-        for src, dest in (("vnetSubnetID", "vnetSubnetName"), ("podSubnetID", "podSubnetName")):
-            value, at = _ci_at(raw, raw_at, src, src.replace("ID", "Id"))
-            ref = _subnet_ref(value)
-            if ref:
-                vnet_name = vnet_name or ref[0]
-                pool[dest] = ref[1]
-                where[(*ploc, dest)] = at
-                if ref[1] not in subnets_seen:
-                    subnets_seen.append(ref[1])
-        pools.append(pool)
 
-    api_in, api_at = _ci_at(props, props_at, "apiServerAccessProfile")
+def _pool(raw: Any, raw_at: Loc, ploc: Loc, refs: _SubnetRefs, where: dict[Loc, Loc]) -> dict[str, Any]:
+    """One of `agentPoolProfiles` as a node pool of the description."""
+    where[ploc] = raw_at
+    pool_name, at = _ci_at(raw, raw_at, "name")
+    pool: dict[str, Any] = {"name": pool_name if pool_name is not None else "nodepool"}
+    where[(*ploc, "name")] = at
+    _pool_size(raw, raw_at, ploc, pool, where)
+    _pool_machines(raw, raw_at, ploc, pool, where)
+    for src, dest in (("vnetSubnetID", "vnetSubnetName"), ("podSubnetID", "podSubnetName")):
+        value, at = _ci_at(raw, raw_at, src, src.replace("ID", "Id"))
+        ref = _subnet_ref(value)
+        if ref:
+            refs.add(ref)
+            pool[dest] = ref[1]
+            where[(*ploc, dest)] = at
+    return pool
+
+
+def _pool_size(raw: Any, raw_at: Loc, ploc: Loc, pool: dict[str, Any], where: dict[Loc, Loc]) -> None:
+    """A pool's node count and the autoscaler's bounds, into `pool`."""
+    # An autoscaled pool may carry only minCount; a pool with neither is drawn with one node.
+    count, at = _ci_at(raw, raw_at, "count", "minCount")
+    pool["count"] = count if count is not None else 1
+    where[(*ploc, "count")] = at
+    # The autoscaler's bounds: AKS sizes subnets by maxCount, so capacity plans with it.
+    auto, at = _ci_at(raw, raw_at, "enableAutoScaling")
+    if auto is not None:
+        pool["enableAutoScaling"] = auto
+        where[(*ploc, "enableAutoScaling")] = at
+    for field in ("minCount", "maxCount"):
+        value, at = _ci_at(raw, raw_at, field)
+        if value is not None and auto:
+            pool[field] = value
+            where[(*ploc, field)] = at
+
+
+def _pool_machines(raw: Any, raw_at: Loc, ploc: Loc, pool: dict[str, Any], where: dict[Loc, Loc]) -> None:
+    """A pool's VM size, OS, mode, pods per node, surge and pod IP allocation, into `pool`."""
+    for field in ("vmSize", "osType", "mode", "maxPods"):
+        value, at = _ci_at(raw, raw_at, field)
+        if value is not None:
+            pool[field] = _canon(field, value)
+            where[(*ploc, field)] = at
+    sku, at = _ci_at(raw, raw_at, "osSKU", "osSku")
+    known = {v.lower(): v for v in OSSKU.__members__.values()}
+    if isinstance(sku, str) and sku.lower() in known:
+        pool["osSKU"] = known[sku.lower()]
+        where[(*ploc, "osSKU")] = at
+    surge = _ci(_ci(raw, "upgradeSettings"), "maxSurge")
+    if surge is not None and re.fullmatch(r"[0-9]{1,4}%?", str(surge).strip()):
+        pool["upgradeSettings"] = {"maxSurge": str(surge).strip()}
+    alloc, at = _ci_at(raw, raw_at, "podIPAllocationMode", "podIpAllocationMode")
+    if alloc is not None:
+        pool["podIPAllocationMode"] = _canon("podIPAllocationMode", alloc)
+        where[(*ploc, "podIPAllocationMode")] = at
+
+
+def _api_server(api_in: Any, api_at: Loc, refs: _SubnetRefs, where: dict[Loc, Loc]) -> dict[str, Any]:
     api: dict[str, Any] = {}
     private, at = _ci_at(api_in, api_at, "enablePrivateCluster")
     if private:
         api["enablePrivateCluster"] = private
         where[("apiServerAccessProfile", "enablePrivateCluster")] = at
-        zone, at = _ci_at(api_in, api_at, "privateDNSZone", "privateDnsZone")
-        if zone is not None:
-            api["privateDNSZone"] = zone
-            where[("apiServerAccessProfile", "privateDNSZone")] = at
-        public, at = _ci_at(api_in, api_at, "enablePrivateClusterPublicFQDN", "enablePrivateClusterPublicFqdn")
-        if public is not None:
-            api["enablePrivateClusterPublicFQDN"] = public
-            where[("apiServerAccessProfile", "enablePrivateClusterPublicFQDN")] = at
+        _private_cluster(api_in, api_at, api, where)
     integration, at = _ci_at(api_in, api_at, "enableVnetIntegration")
     if integration:
         api["enableVnetIntegration"] = integration
@@ -247,13 +289,29 @@ def managed_cluster_to_spec_data(data: dict[str, Any], name: str,
         if ref:
             api["subnetName"] = ref[1]
             where[("apiServerAccessProfile", "subnetName")] = at
-            if ref[1] not in subnets_seen:
-                subnets_seen.append(ref[1])
+            if ref[1] not in refs.subnets:  # the API server's subnet does not name the VNet for the pools
+                refs.subnets.append(ref[1])
     ranges, at = _ci_at(api_in, api_at, "authorizedIPRanges", "authorizedIpRanges")
     if isinstance(ranges, list) and ranges:
         api["authorizedIPRanges"] = ranges
         where[("apiServerAccessProfile", "authorizedIPRanges")] = at
+    return api
 
+
+def _private_cluster(api_in: Any, api_at: Loc, api: dict[str, Any], where: dict[Loc, Loc]) -> None:
+    """A private cluster's DNS zone and public FQDN, into `api`."""
+    zone, at = _ci_at(api_in, api_at, "privateDNSZone", "privateDnsZone")
+    if zone is not None:
+        api["privateDNSZone"] = zone
+        where[("apiServerAccessProfile", "privateDNSZone")] = at
+    public, at = _ci_at(api_in, api_at, "enablePrivateClusterPublicFQDN", "enablePrivateClusterPublicFqdn")
+    if public is not None:
+        api["enablePrivateClusterPublicFQDN"] = public
+        where[("apiServerAccessProfile", "enablePrivateClusterPublicFQDN")] = at
+
+
+def _cluster_fields(data: Any, props: Any, props_at: Loc, where: dict[Loc, Loc]) -> dict[str, Any]:
+    """The cluster's name, location, resource groups and Kubernetes version."""
     cluster_name, at = _ci_at(data, (), "name")
     spec: dict[str, Any] = {"name": cluster_name if cluster_name is not None else "cluster"}
     where[("name",)] = at
@@ -274,7 +332,12 @@ def managed_cluster_to_spec_data(data: dict[str, Any], name: str,
         if value:
             spec[field] = value
             where[(field,)] = at
-    spec["networkProfile"] = net
+    return spec
+
+
+def _sku_identity_bootstrap(data: Any, props: Any, where: dict[Loc, Loc]) -> dict[str, Any]:
+    """The pricing tier, the identity's kind and where node images come from."""
+    spec: dict[str, Any] = {}
     sku, sku_at = _ci_at(data, (), "sku")
     tier, at = _ci_at(sku, sku_at, "tier")
     if isinstance(tier, str):
@@ -289,16 +352,6 @@ def managed_cluster_to_spec_data(data: dict[str, Any], name: str,
     source = _ci(_ci(props, "bootstrapProfile"), "artifactSource")
     if isinstance(source, str) and source.lower() in ("direct", "cache"):
         spec["bootstrapProfile"] = {"artifactSource": source.capitalize()}
-    where[("networkProfile",)] = net_at
-    if subnets_seen:
-        spec["vnet"] = _assumed_vnet(vnet_name or "vnet", subnets_seen, net, "IPv6" in (net.get("ipFamilies") or []))
-        assumed += ["vnet.addressPrefixes", "vnet.subnets[].addressPrefix"]
-    spec["nodePools"] = pools
-    where[("nodePools",)] = pools_at
-    if api:
-        spec["apiServerAccessProfile"] = api
-        where[("apiServerAccessProfile",)] = api_at
-    spec["assumedFields"] = assumed
     return spec
 
 
@@ -320,33 +373,34 @@ def _assumed_vnet(vnet: str, subnets: list[str], net: dict[str, Any], dual: bool
     for key in ("podCidrs", "serviceCidrs"):
         value = net.get(key)
         taken += _networks(value if isinstance(value, list) else [])
-    taken = [t for t in taken if t.version == 4]
-    free = [space for space in map(ipaddress.ip_network, _ASSUMED_SPACES)
-            if not any(t.overlaps(space) for t in taken)]
+    taken_v4 = [t for t in taken if isinstance(t, ipaddress.IPv4Network)]
+    free = [space for space in map(ipaddress.IPv4Network, _ASSUMED_SPACES)
+            if not any(t.overlaps(space) for t in taken_v4)]
     if not free:  # the cluster's ranges cover every candidate: take the largest free piece left
-        free = _free_pieces(taken)
+        free = _free_pieces(taken_v4)
     space = free[0]
     # At most one /16 per subnet, smaller when the space is small or the subnets many;
     # never below /28, the smallest subnet Azure allows.
     bits = max(0, (len(subnets) - 1).bit_length())
     prefix = min(28, max(16, space.prefixlen + bits))
     blocks = space.subnets(new_prefix=prefix)
-    out = {"name": vnet, "addressPrefixes": [str(space)], "subnets": []}
+    prefixes = [str(space)]
     if dual:
-        out["addressPrefixes"].append("fd00:aa::/48")
+        prefixes.append("fd00:aa::/48")
+    subnet_blocks: list[dict[str, Any]] = []
     for i, (name, block) in enumerate(zip(subnets, blocks)):
         sub: dict[str, Any] = {"name": name, "addressPrefix": str(block)}
         if dual:
             sub["addressPrefixIPv6"] = f"fd00:aa:0:{i + 1:x}::/64"
-        out["subnets"].append(sub)
-    return out
+        subnet_blocks.append(sub)
+    return {"name": vnet, "addressPrefixes": prefixes, "subnets": subnet_blocks}
 
 
 def _free_pieces(taken: list[ipaddress.IPv4Network]) -> list[ipaddress.IPv4Network]:
     """Private /16s (then /24s) that none of `taken` overlaps, largest first."""
-    for private in map(ipaddress.ip_network, ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")):
+    for private in map(ipaddress.IPv4Network, ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")):
         for new_prefix in (16, 20, 24):
             for piece in private.subnets(new_prefix=new_prefix):
                 if not any(t.overlaps(piece) for t in taken):
                     return [piece]
-    return [ipaddress.ip_network("198.18.0.0/15")]  # benchmarking space: nothing real lives there
+    return [ipaddress.IPv4Network("198.18.0.0/15")]  # benchmarking space: nothing real lives there

@@ -65,6 +65,7 @@ def nodes_from_json(data: Any, source: str | Document) -> tuple[ObservedNode, ..
     """`kubectl get nodes -o json` (a List of Node) or a single Node."""
     doc = _doc(data, source)
     kind = data.get("kind") if isinstance(data, dict) else None
+    items_at: Loc | None
     if kind in ("List", "NodeList"):
         items, items_at = data.get("items"), ("items",)
     elif kind == "Node":
@@ -74,43 +75,48 @@ def nodes_from_json(data: Any, source: str | Document) -> tuple[ObservedNode, ..
     if not isinstance(items, list):
         raise InputError(doc.problem("not a node list: expected `kubectl get nodes -o json` output (kind List of "
                                      "Node)", items_at or ()))
-    out = []
-    for i, item in enumerate(items):
-        at: Loc = (*items_at, i) if items_at is not None else ()
-        item = _mapping(doc, item, at, "a node")
-        if item.get("kind", "Node") != "Node":
-            raise InputError(doc.problem(f"found kind {_shown(item.get('kind'))}: items of a node list are Nodes",
-                                         (*at, "kind")))
-        meta = _mapping(doc, item.get("metadata"), (*at, "metadata"), "metadata")
-        spec = _mapping(doc, item.get("spec"), (*at, "spec"), "spec")
-        status = _mapping(doc, item.get("status"), (*at, "status"), "status")
-        labels = _mapping(doc, meta.get("labels"), (*at, "metadata", "labels"), "labels")
-        name = _text(doc, meta.get("name"), (*at, "metadata", "name"), "a node's name")
-        pool = None
-        for label in ("kubernetes.azure.com/agentpool", "agentpool"):
-            if labels.get(label) is not None:
-                pool = _text(doc, labels[label], (*at, "metadata", "labels", label), "a label")
-                break
-        ips = []
-        addresses = _list(doc, status.get("addresses"), (*at, "status", "addresses"), "addresses")
-        for j, a in enumerate(addresses):
-            a = _mapping(doc, a, (*at, "status", "addresses", j), "an address")
-            if a.get("type") == "InternalIP":
-                ips.append(_address(doc, a.get("address"), (*at, "status", "addresses", j, "address")))
-        if spec.get("podCIDRs") is not None:
-            cidrs = [(c, (*at, "spec", "podCIDRs", j))
-                     for j, c in enumerate(_list(doc, spec["podCIDRs"], (*at, "spec", "podCIDRs"), "podCIDRs"))]
-        elif spec.get("podCIDR") is not None:
-            cidrs = [(spec["podCIDR"], (*at, "spec", "podCIDR"))]
-        else:
-            cidrs = []
-        out.append(ObservedNode(
-            name=name,
-            pool=pool,
-            ips=tuple(sorted(ips, key=lambda ip: ip.version)),
-            pod_cidrs=tuple(_address(doc, c, loc, network=True) for c, loc in cidrs),
-        ))
-    return tuple(out)
+    return tuple(_node(doc, item, (*items_at, i) if items_at is not None else ()) for i, item in enumerate(items))
+
+
+def _node(doc: Document, item: Any, at: Loc) -> ObservedNode:
+    """One Node; each part is checked in document order, so the first bad one is reported."""
+    item = _mapping(doc, item, at, "a node")
+    if item.get("kind", "Node") != "Node":
+        raise InputError(doc.problem(f"found kind {_shown(item.get('kind'))}: items of a node list are Nodes",
+                                     (*at, "kind")))
+    meta = _mapping(doc, item.get("metadata"), (*at, "metadata"), "metadata")
+    spec = _mapping(doc, item.get("spec"), (*at, "spec"), "spec")
+    status = _mapping(doc, item.get("status"), (*at, "status"), "status")
+    labels = _mapping(doc, meta.get("labels"), (*at, "metadata", "labels"), "labels")
+    name = _text(doc, meta.get("name"), (*at, "metadata", "name"), "a node's name")
+    pool = None
+    for label in ("kubernetes.azure.com/agentpool", "agentpool"):
+        if labels.get(label) is not None:
+            pool = _text(doc, labels[label], (*at, "metadata", "labels", label), "a label")
+            break
+    ips = []
+    addresses = _list(doc, status.get("addresses"), (*at, "status", "addresses"), "addresses")
+    for j, a in enumerate(addresses):
+        a = _mapping(doc, a, (*at, "status", "addresses", j), "an address")
+        if a.get("type") == "InternalIP":
+            ips.append(_address(doc, a.get("address"), (*at, "status", "addresses", j, "address")))
+    cidrs = _pod_cidrs(doc, spec, at)
+    return ObservedNode(
+        name=name,
+        pool=pool,
+        ips=tuple(sorted(ips, key=lambda ip: ip.version)),
+        pod_cidrs=tuple(_address(doc, c, loc, network=True) for c, loc in cidrs),
+    )
+
+
+def _pod_cidrs(doc: Document, spec: dict[str, Any], at: Loc) -> list[tuple[Any, Loc]]:
+    """A node's pod CIDR(s), each with its place: `podCIDRs` (dual-stack) or the older `podCIDR`."""
+    if spec.get("podCIDRs") is not None:
+        return [(c, (*at, "spec", "podCIDRs", j))
+                for j, c in enumerate(_list(doc, spec["podCIDRs"], (*at, "spec", "podCIDRs"), "podCIDRs"))]
+    if spec.get("podCIDR") is not None:
+        return [(spec["podCIDR"], (*at, "spec", "podCIDR"))]
+    return []
 
 
 def route_table_from_json(data: Any, source: str | Document) -> ObservedRouteTable:
@@ -171,7 +177,7 @@ def vnet_from_json(data: Any, source: str | Document, where: dict[Loc, Loc] | No
     if not isinstance(data, dict) or not isinstance(prefixes, list):
         raise InputError(doc.problem("not a VNet: expected `az network vnet show` output with addressSpace"))
     where[("vnet", "addressPrefixes")] = prefixes_at
-    subnets = []
+    subnets: list[dict[str, Any]] = []
     raw_subnets, subnets_at = _ci_at(props, props_at, "subnets")
     for i, raw in enumerate(_list(doc, raw_subnets, subnets_at, "subnets")):
         at: Loc = (*subnets_at, i)

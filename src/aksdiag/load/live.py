@@ -48,6 +48,7 @@ def _run(tool: str, args: list[str], what: str) -> Any:
 def _network(subnet_id: str | None, node_rg: str | None) -> tuple[Document, ...]:
     """What `--network` files would hold, read live: the cluster VNet's peerings, the first peered
     VNet (the hub), the firewall in its AzureFirewallSubnet and that firewall's public IP."""
+    vnet_id: str | None
     if subnet_id:
         vnet_id = subnet_id.rsplit("/subnets/", 1)[0]
     else:
@@ -91,13 +92,14 @@ def load_live(resource_group: str | None, name: str | None, *, nodes: bool = Fal
         raise LiveError(Problem("--az needs --resource-group and --name"))
     cluster = _run("az", ["aks", "show", "--resource-group", resource_group, "--name", name, "--output", "json"],
                    f"cluster {name!r} in resource group {resource_group!r}")
-    data = managed_cluster_to_spec_data(cluster, f"az aks show -g {resource_group} -n {name}")
+    data = managed_cluster_to_spec_data(cluster)
     observed = Observed()
     props = _ci(cluster, "properties") or cluster
     subnet_id = next((_ci(p, "vnetSubnetID", "vnetSubnetId") for p in _ci(props, "agentPoolProfiles") or []
                       if _ci(p, "vnetSubnetID", "vnetSubnetId")), None)
     node_rg = _ci(props, "nodeResourceGroup")
     if vnet:
+        real: dict[str, Any] | None
         if subnet_id:
             real = vnet_from_json(_run("az", ["network", "vnet", "show", "--ids", subnet_id.rsplit("/subnets/", 1)[0],
                                               "--output", "json"], "the cluster's VNet"), "az network vnet show")

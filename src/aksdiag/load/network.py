@@ -49,7 +49,8 @@ def _last(resource_id: Any, after: str) -> str | None:
 
 def _items(doc: Document) -> list[tuple[Any, Loc]]:
     """The resources a document holds, each with its path: unwraps lists, `value` and create wrappers."""
-    data, at = doc.data, ()
+    data: Any = doc.data
+    at: Loc = ()
     for wrapper in ("newVNet", "publicIp"):
         inner, inner_at = _ci_at(data, at, wrapper)
         if isinstance(inner, dict) and isinstance(data, dict) and len(data) == 1:

@@ -273,54 +273,69 @@ def follow(side: Side, module: str, expr: At, key: str | None = None, hops: int 
 
 def _follow_one(side: Side, module: str, expr: At, ref: str, key: str | None, hops: int) -> Resource | At:
     parts = ref.split(".")
-    base = _INDEX.sub("", module)
     if parts[0] == "var":
-        name = _INDEX.sub("", parts[1])
-        if not module:
-            value = side.variables.get(name).get("value")
-            if value.missing:
-                raise Unfollowable(ref, expr, "the variable has no value in the plan")
-            return value
-        call = side.module_calls.get(base)
-        if call is None:
-            raise Unfollowable(ref, expr, "the module call is not in the plan's configuration")
-        parent = module.rsplit(".module.", 1)[0] if ".module." in module else ""
-        arg = call.get("expressions").get(name)
-        if arg.missing:
-            raise Unfollowable(ref, expr, "the module is called without it (its default is not in the plan)")
-        return follow(side, parent, arg, key, hops + 1)
+        return _follow_variable(side, module, expr, ref, key, hops)
     if parts[0] == "module" and len(parts) >= 3:
-        child_name = _INDEX.sub("", parts[1])
-        child = f"{module}.module.{child_name}" if module else f"module.{child_name}"
-        out = side.outputs.get(_INDEX.sub("", child))
-        output = out.get(parts[2]) if out is not None else At(side.doc, None, ())
-        if output.missing:
-            raise Unfollowable(ref, expr, "the module has no such output in the plan")
-        # An instance key on the call (`module.x[0]`) names that instance; without one, the first.
-        keyed = re.search(r"\[[^\]]*\]", parts[1])
-        instances = sorted({r.module for r in side.resources if _INDEX.sub("", r.module) == _INDEX.sub("", child)})
-        if keyed:
-            child = f"{module}.module.{parts[1]}" if module else f"module.{parts[1]}"
-        elif instances:
-            child = instances[0]
-        return follow(side, child, output.get("expression"), key, hops + 1)
+        return _follow_module_output(side, module, expr, ref, key, hops)
     if parts[0] == "data" and len(parts) >= 3:
-        address = ".".join(parts[:3])
-        full = f"{module}.{address}" if module else address
-        found = side.by_address(full)
-        if found:
-            return _same_instance(found, key)
-        raise Unfollowable(ref, expr, "the data source was not read into the plan")
+        found = _in_module(side, module, ".".join(parts[:3]), key)
+        if found is None:
+            raise Unfollowable(ref, expr, "the data source was not read into the plan")
+        return found
     if parts[0] in ("local", "each", "count", "path", "terraform", "self"):
         raise Unfollowable(ref, expr, "the plan does not record local values")
     if len(parts) >= 2 and parts[0].startswith("azurerm_"):
-        address = f"{parts[0]}.{parts[1]}"
-        full = f"{module}.{address}" if module else address
-        found = side.by_address(full)
-        if found:
-            return _same_instance(found, key)
-        raise Unfollowable(ref, expr, "the resource is not in the plan")
+        found = _in_module(side, module, f"{parts[0]}.{parts[1]}", key)
+        if found is None:
+            raise Unfollowable(ref, expr, "the resource is not in the plan")
+        return found
     raise Unfollowable(ref, expr, "aksdiag does not follow this kind of reference")
+
+
+def _follow_variable(side: Side, module: str, expr: At, ref: str, key: str | None, hops: int) -> Resource | At:
+    """`var.x`: the root module's value in the plan, or the argument the module was called with."""
+    name = _INDEX.sub("", ref.split(".")[1])
+    if not module:
+        value = side.variables.get(name).get("value")
+        if value.missing:
+            raise Unfollowable(ref, expr, "the variable has no value in the plan")
+        return value
+    call = side.module_calls.get(_INDEX.sub("", module))
+    if call is None:
+        raise Unfollowable(ref, expr, "the module call is not in the plan's configuration")
+    parent = module.rsplit(".module.", 1)[0] if ".module." in module else ""
+    arg = call.get("expressions").get(name)
+    if arg.missing:
+        raise Unfollowable(ref, expr, "the module is called without it (its default is not in the plan)")
+    return follow(side, parent, arg, key, hops + 1)
+
+
+def _follow_module_output(side: Side, module: str, expr: At, ref: str, key: str | None, hops: int
+                          ) -> Resource | At:
+    """`module.x.output`: the output's expression, followed inside that module's instance."""
+    parts = ref.split(".")
+    child_name = _INDEX.sub("", parts[1])
+    child = f"{module}.module.{child_name}" if module else f"module.{child_name}"
+    out = side.outputs.get(_INDEX.sub("", child))
+    output = out.get(parts[2]) if out is not None else At(side.doc, None, ())
+    if output.missing:
+        raise Unfollowable(ref, expr, "the module has no such output in the plan")
+    # An instance key on the call (`module.x[0]`) names that instance; without one, the first.
+    keyed = re.search(r"\[[^\]]*\]", parts[1])
+    instances = sorted({r.module for r in side.resources if _INDEX.sub("", r.module) == _INDEX.sub("", child)})
+    if keyed:
+        child = f"{module}.module.{parts[1]}" if module else f"module.{parts[1]}"
+    elif instances:
+        child = instances[0]
+    return follow(side, child, output.get("expression"), key, hops + 1)
+
+
+def _in_module(side: Side, module: str, address: str, key: str | None) -> Resource | None:
+    """A resource or data source by its address in `module` (the referrer's instance of it);
+    None when the plan lacks it."""
+    full = f"{module}.{address}" if module else address
+    found = side.by_address(full)
+    return _same_instance(found, key) if found else None
 
 
 # --- reading the network ---------------------------------------------------------------
@@ -422,26 +437,10 @@ def _subnet_of_pool(side: Side, pool: Resource, attribute: str, *path: str | int
     """The subnet a pool's `vnet_subnet_id` names; None when the pool has none (AKS-managed VNet)."""
     at = pool.value(*path, attribute)
     if isinstance(at.value, str):
-        found = _by_id(side, at.value)
-        if found is None:
-            m = _SUBNET_ID.search(at.value)
-            what = f"subnet {m[2]!r} of VNet {m[1]!r}" if m else f"subnet {at.value!r}"
-            raise at.fail(f"{attribute}: the {what} is defined outside this plan; aksdiag draws only what the "
-                          "plan holds (plan the VNet in the same configuration, or read it as a data source)")
-        return found
+        return _subnet_by_id(side, at, attribute)
     if not pool.is_unknown(*path, attribute):
         return None
-    expr = _expression(side, pool, *path, attribute)
-    module = pool.module
-    if expr.missing and module and _INDEX.sub("", module) in side.module_calls:
-        # A dynamic block (Azure/terraform-azurerm-aks writes its default pool so) leaves no
-        # expression in the plan; the module's input of the same name is where it comes from.
-        call_arg = side.module_calls[_INDEX.sub("", module)].get("expressions").get(attribute)
-        if not call_arg.missing:
-            side.notes.append(f"{call_arg.where()}: {attribute} of {pool.address} is written in a dynamic block; "
-                              f"followed the module input {attribute}")
-            expr = call_arg
-            module = module.rsplit(".module.", 1)[0] if ".module." in module else ""
+    expr, module = _pool_expression(side, pool, attribute, *path)
     try:
         target = follow(side, module, expr, _key(pool.address))
     except Unfollowable as exc:
@@ -461,7 +460,34 @@ def _subnet_of_pool(side: Side, pool: Resource, attribute: str, *path: str | int
     raise expr.fail(f"{attribute} of {pool.address} cannot be followed to a subnet")
 
 
-def _prefix(r: Resource, side: Side, net: _Net, what: str) -> tuple[str | None, At]:
+def _subnet_by_id(side: Side, at: At, attribute: str) -> Resource:
+    """The subnet a known ID names, which must be in the plan."""
+    found = _by_id(side, at.value)
+    if found is None:
+        m = _SUBNET_ID.search(at.value)
+        what = f"subnet {m[2]!r} of VNet {m[1]!r}" if m else f"subnet {at.value!r}"
+        raise at.fail(f"{attribute}: the {what} is defined outside this plan; aksdiag draws only what the "
+                      "plan holds (plan the VNet in the same configuration, or read it as a data source)")
+    return found
+
+
+def _pool_expression(side: Side, pool: Resource, attribute: str, *path: str | int) -> tuple[At, str]:
+    """The expression a pool's attribute known after apply was written with, and the module it is in."""
+    expr = _expression(side, pool, *path, attribute)
+    module = pool.module
+    if expr.missing and module and _INDEX.sub("", module) in side.module_calls:
+        # A dynamic block (Azure/terraform-azurerm-aks writes its default pool so) leaves no
+        # expression in the plan; the module's input of the same name is where it comes from.
+        call_arg = side.module_calls[_INDEX.sub("", module)].get("expressions").get(attribute)
+        if not call_arg.missing:
+            side.notes.append(f"{call_arg.where()}: {attribute} of {pool.address} is written in a dynamic block; "
+                              f"followed the module input {attribute}")
+            expr = call_arg
+            module = module.rsplit(".module.", 1)[0] if ".module." in module else ""
+    return expr, module
+
+
+def _prefix(r: Resource, side: Side, what: str) -> tuple[str | None, At]:
     prefixes = r.value("address_prefixes")
     if isinstance(prefixes.value, list) and prefixes.value:
         return prefixes.value[0], At(prefixes.doc, prefixes.value[0], (*prefixes.loc, 0))
@@ -597,28 +623,7 @@ def _pool(side: Side, net: _Net, r: Resource, at: tuple[str | int, ...], index: 
     net.put((*loc, "count"), count.value if isinstance(count.value, int) else 1, count)
     if count.missing and (unknown("node_count") or unknown("min_count")):
         side.unknown.append((f"nodePools[{index}].count", block))
-    vm = get("vm_size")
-    if isinstance(vm.value, str):
-        net.put((*loc, "vmSize"), vm.value, vm)
-    os_type = get("os_type")
-    if isinstance(os_type.value, str):
-        net.put((*loc, "osType"), _canon("osType", os_type.value), os_type)
-    if mode is not None:
-        net.data["nodePools"][index]["mode"] = mode
-    elif isinstance(get("mode").value, str):
-        net.put((*loc, "mode"), _canon("mode", get("mode").value), get("mode"))
-    pods = get("max_pods")
-    if isinstance(pods.value, int):
-        net.put((*loc, "maxPods"), pods.value, pods)
-    elif unknown("max_pods"):
-        pass  # computed from the network plugin, as aksdiag's default does
-    sku = get("os_sku")
-    known = {v.lower(): v for v in OSSKU.__members__.values()}
-    if isinstance(sku.value, str) and sku.value.lower() in known:
-        net.put((*loc, "osSKU"), known[sku.value.lower()], sku)
-    surge = get("upgrade_settings").first().get("max_surge")
-    if isinstance(surge.value, (str, int)) and re.fullmatch(r"[0-9]{1,4}%?", str(surge.value).strip()):
-        net.put((*loc, "upgradeSettings", "maxSurge"), str(surge.value).strip(), surge)
+    _pool_machines(net, block, index, mode)
     node_subnet = _subnet_of_pool(side, r, "vnet_subnet_id", *at)
     pod_subnet = _subnet_of_pool(side, r, "pod_subnet_id", *at)
     for subnet, key in ((node_subnet, "vnetSubnetName"), (pod_subnet, "podSubnetName")):
@@ -626,6 +631,31 @@ def _pool(side: Side, net: _Net, r: Resource, at: tuple[str | int, ...], index: 
             net.put((*loc, key), _name(side, subnet), block.get(
                 "vnet_subnet_id" if key == "vnetSubnetName" else "pod_subnet_id"))
     return node_subnet, pod_subnet
+
+
+def _pool_machines(net: _Net, block: At, index: int, mode: str | None) -> None:
+    """A pool's VM size, OS, mode (`mode` when the caller knows it), pods per node and surge. A
+    max_pods known after apply is left out: AKS computes it from the network plugin, as aksdiag's
+    default does."""
+    loc: Loc = ("nodePools", index)
+    for tf, key in (("vm_size", "vmSize"), ("os_type", "osType")):
+        at = block.get(tf)
+        if isinstance(at.value, str):
+            net.put((*loc, key), _canon(key, at.value), at)
+    if mode is not None:
+        net.data["nodePools"][index]["mode"] = mode
+    elif isinstance(block.get("mode").value, str):
+        net.put((*loc, "mode"), _canon("mode", block.get("mode").value), block.get("mode"))
+    pods = block.get("max_pods")
+    if isinstance(pods.value, int):
+        net.put((*loc, "maxPods"), pods.value, pods)
+    sku = block.get("os_sku")
+    known = {v.lower(): v for v in OSSKU.__members__.values()}
+    if isinstance(sku.value, str) and sku.value.lower() in known:
+        net.put((*loc, "osSKU"), known[sku.value.lower()], sku)
+    surge = block.get("upgrade_settings").first().get("max_surge")
+    if isinstance(surge.value, (str, int)) and re.fullmatch(r"[0-9]{1,4}%?", str(surge.value).strip()):
+        net.put((*loc, "upgradeSettings", "maxSurge"), str(surge.value).strip(), surge)
 
 
 def describe(side: Side, cluster: Resource) -> Document:
@@ -639,7 +669,20 @@ def describe(side: Side, cluster: Resource) -> Document:
         at = cluster.value(tf)
         if isinstance(at.value, str) and at.value:
             net.put((key,), at.value, at)
+    _network_profile(side, net, cluster)
+    subnets_used = _pools(side, net, cluster)
+    _api_server(net, cluster)
+    if subnets_used:
+        _vnet(side, net, subnets_used)
+        _nat_gateway(side, net, cluster, subnets_used[0][0])
+    # Network profile fields left unknown are filled by derive with AKS's defaults, which lists
+    # them as assumed itself; the rest (a name, a route's next hop) are listed here.
+    net.data["assumedFields"] = sorted({f"{what} (known after apply)" for what, _ in side.unknown
+                                        if not what.startswith("networkProfile")})
+    return side.doc.moved(net.data, net.where)
 
+
+def _network_profile(side: Side, net: _Net, cluster: Resource) -> None:
     profile = cluster.value("network_profile").first()
     net.data["networkProfile"] = {}
     net.where[("networkProfile",)] = profile.loc if not profile.missing else cluster.values.loc
@@ -660,12 +703,7 @@ def describe(side: Side, cluster: Resource) -> Document:
         at = profile.get(tf)
         if isinstance(at.value, list) and at.value:
             net.put(("networkProfile", key), _canon(key, at.value), at)
-    lb_count = profile.get("load_balancer_profile").first().get("managed_outbound_ip_count")
-    if isinstance(lb_count.value, int):
-        net.put(("networkProfile", "loadBalancerOutboundIPCount"), lb_count.value, lb_count)
-    nat_count = profile.get("nat_gateway_profile").first().get("managed_outbound_ip_count")
-    if isinstance(nat_count.value, int) and net.data["networkProfile"].get("outboundType") == "managedNATGateway":
-        net.put(("networkProfile", "natGatewayProfile", "managedOutboundIPCount"), nat_count.value, nat_count)
+    _outbound_ip_counts(net, profile)
     # Azure CNI without overlay gives pods VNet addresses: its pod CIDR is no fact of the design.
     flat = net.data["networkProfile"].get("networkPlugin") == "azure" and "networkPluginMode" not in net.data[
         "networkProfile"]
@@ -673,6 +711,19 @@ def describe(side: Side, cluster: Resource) -> Document:
     if net.data["networkProfile"].get("networkPolicy") == "none":
         del net.data["networkProfile"]["networkPolicy"]
 
+
+def _outbound_ip_counts(net: _Net, profile: At) -> None:
+    lb_count = profile.get("load_balancer_profile").first().get("managed_outbound_ip_count")
+    if isinstance(lb_count.value, int):
+        net.put(("networkProfile", "loadBalancerOutboundIPCount"), lb_count.value, lb_count)
+    nat_count = profile.get("nat_gateway_profile").first().get("managed_outbound_ip_count")
+    if isinstance(nat_count.value, int) and net.data["networkProfile"].get("outboundType") == "managedNATGateway":
+        net.put(("networkProfile", "natGatewayProfile", "managedOutboundIPCount"), nat_count.value, nat_count)
+
+
+def _pools(side: Side, net: _Net, cluster: Resource) -> list[tuple[Resource, At]]:
+    """The default pool and the cluster's other pools; returns the subnets they use, each with
+    the pool that names it."""
     net.data["nodePools"] = [{}]
     subnets_used: list[tuple[Resource, At]] = []
     node, pod = _pool(side, net, cluster, ("default_node_pool", 0), 0, "System")
@@ -685,16 +736,7 @@ def describe(side: Side, cluster: Resource) -> Document:
         node, pod = _pool(side, net, extra, (), len(net.data["nodePools"]) - 1, None)
         subnets_used += [(s, extra.values) for s in (node, pod) if s is not None]
     net.where[("nodePools",)] = cluster.value("default_node_pool").loc
-
-    _api_server(side, net, cluster)
-    if subnets_used:
-        _vnet(side, net, subnets_used)
-        _nat_gateway(side, net, cluster, subnets_used[0][0])
-    # Network profile fields left unknown are filled by derive with AKS's defaults, which lists
-    # them as assumed itself; the rest (a name, a route's next hop) are listed here.
-    net.data["assumedFields"] = sorted({f"{what} (known after apply)" for what, _ in side.unknown
-                                        if not what.startswith("networkProfile")})
-    return side.doc.moved(net.data, net.where)
+    return subnets_used
 
 
 def _nat_gateway(side: Side, net: _Net, cluster: Resource, node_subnet: Resource) -> None:
@@ -708,7 +750,7 @@ def _nat_gateway(side: Side, net: _Net, cluster: Resource, node_subnet: Resource
                           f"gateway with the node subnet {node_subnet.address}; AKS refuses a subnet without one")
 
 
-def _api_server(side: Side, net: _Net, cluster: Resource) -> None:
+def _api_server(net: _Net, cluster: Resource) -> None:
     private = cluster.value("private_cluster_enabled")
     if private.value is True:
         net.put(("apiServerAccessProfile", "enablePrivateCluster"), True, private)
@@ -744,7 +786,7 @@ def _vnet(side: Side, net: _Net, used: list[tuple[Resource, At]]) -> None:
     members.sort(key=lambda s: (0 if any(s is u for u, _ in used) else 1))
     subnets: list[dict[str, Any]] = []
     for s in members:
-        prefix, prefix_at = _prefix(s, side, net, f"address prefix of {s.address}")
+        prefix, prefix_at = _prefix(s, side, f"address prefix of {s.address}")
         if prefix is None:
             continue
         loc: Loc = ("vnet", "subnets", len(subnets))

@@ -270,12 +270,12 @@ class VirtualNetwork(_Strict):
         for i, p in enumerate(prefixes):
             if p.version == 4 and p.prefixlen < VNET_LARGEST:
                 raise ValueError(f"{p} is larger than /{VNET_LARGEST}, the largest VNet address space")
-            bad = next((b for b in _NOT_FOR_VNETS if b.version == p.version and b.overlaps(p)), None)  # type: ignore[arg-type]
+            bad = next((b for b in _NOT_FOR_VNETS if b.version == p.version and b.overlaps(p)), None)
             if bad is not None:
                 raise ValueError(f"{p} overlaps {bad}, which no VNet can hold (multicast, loopback, link-local or "
                                  "Azure's own addresses)")
             for q in prefixes[:i]:
-                if q.version == p.version and q.overlaps(p):  # type: ignore[arg-type]
+                if q.version == p.version and q.overlaps(p):
                     raise ValueError(f"{p} overlaps {q}; a VNet's address ranges cannot overlap")
         return prefixes
 

@@ -78,7 +78,7 @@ def signals_unwind() -> Iterator[None]:
         yield  # signal handlers belong to the main thread; a batch installs them there
         return
 
-    def unwind(signum: int, frame: object) -> None:
+    def unwind(signum: int, _frame: object) -> None:  # signal.signal's handler signature
         live_groups.stop_all()
         raise Interrupted(signum)
 
