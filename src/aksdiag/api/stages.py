@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..compile.d2 import compile_d2
+from ..compile.raster import svg_size
 from ..d2.icons import ICON_NAMES, IconSet
 from ..d2.render import render_d2
 from ..derive import AddressPlan, Observed, derive
@@ -17,8 +18,9 @@ from ..errors import AksdiagError, InputError, Problem, RuleError
 from ..load import Document, parse_document, parse_field, validate_spec
 from ..load.azure import cluster_document, converted_document, is_managed_cluster
 from ..model import ClusterSpec
-from ..options import Options
-from ..scene import View, build_scene, views_of
+from ..options import FITS, Options
+from ..scene import Scene, View, compose, views_of
+from ..scene.fit import ADDRESS_FONT, scene_size
 
 
 @dataclass(frozen=True)
@@ -94,14 +96,38 @@ def _icon_ref(icons: IconSet, portable: bool):
     return icon_ref
 
 
+# An estimate this far above the fit's target is trusted (the estimate is within a few per cent of
+# d2's canvas on the gallery and the held-out designs); nearer, one compile measures.
+TRUSTED_MARGIN = 1.15
+
+
+def fitted_scene(plan: AddressPlan, view: View, options: Options, icons: IconSet | None = None,
+                 measure: bool = True) -> Scene:
+    """The view composed for `options.fit` from the scene's estimate; then one compile measures
+    the canvas and, when d2 laid it out larger than estimated so that it misses the target, the
+    view is composed once more against a target raised by that error."""
+    scene = compose(plan, view, fit=options.fit, max_nodes=options.max_nodes, layout=options.layout)
+    frame = FITS[options.fit]
+    estimate = frame.shown(scene_size(scene), ADDRESS_FONT)
+    if not measure or estimate >= TRUSTED_MARGIN * frame.target:
+        return scene
+    icons = icons or IconSet(options.icons)
+    source = render_d2(scene, _icon_ref(icons, True), source_name="measure", theme=options.theme, tooltips=False)
+    measured = frame.shown(svg_size(compile_d2(source, "svg", icon_files(icons), timeout=options.timeout)),
+                           ADDRESS_FONT)
+    if measured >= frame.target:
+        return scene
+    return compose(plan, view, fit=options.fit, max_nodes=options.max_nodes, layout=options.layout,
+                   strict=estimate / measured * 1.02)
+
+
 def d2_source(plan: AddressPlan, options: Options, *, source_name: str, icons: IconSet | None = None,
               portable: bool = True, tooltips: bool = True) -> str:
     """D2 text for the plan: the chosen view, or every view with the first as the main board and
     the others as `layers`. Portable sources name icons as `icons/<name>.svg` (the compile
     folder's copy); non-portable ones give absolute paths, for a .d2 file a user keeps."""
     icons = icons or IconSet(options.icons)
-    scenes = [build_scene(plan, v, max_nodes=options.max_nodes, layout=options.layout)
-              for v in views_of(options.view)]
+    scenes = [fitted_scene(plan, v, options, icons) for v in views_of(options.view)]
     return render_d2(scenes, _icon_ref(icons, portable), source_name=source_name, theme=options.theme,
                      dark=options.dark, tooltips=tooltips)
 
@@ -112,7 +138,7 @@ def render_views(plan: AddressPlan, views: tuple[View, ...], options: Options, *
     icons = icons or IconSet(options.icons)
     out = []
     for view in views:
-        scene = build_scene(plan, view, max_nodes=options.max_nodes, layout=options.layout)
+        scene = fitted_scene(plan, view, options, icons)
         out.append((view.value, render_d2(scene, _icon_ref(icons, True), source_name=source_name,
                                           theme=options.theme, dark=options.dark, tooltips=tooltips)))
     return out

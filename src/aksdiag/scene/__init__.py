@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..derive.plan import AddressPlan
-from ..options import ALL_VIEWS, VIEWS
+from ..options import ALL_VIEWS, FITS, VIEWS, Fit
 from . import addresses, api, capacity, egress, overview
+from .fit import Detail, poorer, shown, start
 from .types import Edge, EdgeKind, Mark, Scene, Shape, ShapeKind, View
-
-DEFAULT_MAX_NODES = 4  # nodes drawn per pool in the addresses view; the rest are summarised
 
 BUILDERS: dict[View, Callable[..., Scene]] = {
     View.overview: overview.build,
@@ -33,15 +32,48 @@ def views_of(name: str) -> tuple[View, ...]:
     return tuple(View) if name == ALL else (View(name),)
 
 
+def compose(plan: AddressPlan, view: View | str = View.overview, *, fit: Fit | str = Fit.slide,
+            max_nodes: int | None = None, layout: str = "elk", strict: float = 1.0) -> Scene:
+    """The scene of one view as rich as reads where it is shown. From the fit's richest detail,
+    while the estimated smallest address label misses the fit's target (times `strict`, which the
+    render stage raises when d2's canvas came out larger than the estimate), take the one-knob-
+    poorer detail that gains the most; the floors end the search. `max_nodes` is the most nodes
+    drawn per pool (None: as many as the fit holds)."""
+    fit = Fit(fit)
+    build = BUILDERS[View(view)]
+    target = FITS[fit].target * strict
+
+    def make(d: Detail) -> Scene:
+        return build(plan, detail=d, exact=max_nodes is not None, layout=layout)
+
+    detail = start(fit, max_nodes)
+    scene = make(detail)
+    size = shown(fit, scene)
+    while size < target:
+        best = None
+        for k, run in enumerate(poorer(detail)):
+            for d in run:  # the first step on this knob that gains anything
+                s = make(d)
+                gain = shown(fit, s)
+                if gain > size * 1.001:
+                    if best is None or gain > best[0]:
+                        best = (gain, d, s)
+                    break
+        if best is None:
+            break  # nothing left to give up gains: the poorest this input allows
+        size, detail, scene = best
+    return scene
+
+
 def build_scene(plan: AddressPlan, view: View | str = View.overview, *, max_nodes: int | None = None,
-                layout: str = "elk") -> Scene:
-    """The scene of one view; `max_nodes` None draws as many nodes per pool as the view holds."""
-    return BUILDERS[View(view)](plan, max_nodes=max_nodes or DEFAULT_MAX_NODES, layout=layout)
+                layout: str = "elk", fit: Fit | str = Fit.slide) -> Scene:
+    """The scene of one view, composed for `fit` (see `compose`)."""
+    return compose(plan, view, fit=fit, max_nodes=max_nodes, layout=layout)
 
 
 __all__ = [
     "ALL",
-    "DEFAULT_MAX_NODES",
+    "Detail",
     "VIEW_NAMES",
     "Edge",
     "EdgeKind",
@@ -51,5 +83,6 @@ __all__ = [
     "ShapeKind",
     "View",
     "build_scene",
+    "compose",
     "views_of",
 ]

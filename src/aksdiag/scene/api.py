@@ -4,30 +4,35 @@ from __future__ import annotations
 
 from ..derive.plan import AddressPlan
 from ..derive.profiles import profile_of
-from .parts import header, nets, node_shape, vnet_label
+from .fit import Detail, short, short_id, wrap
+from .parts import full_names, header, nets, node_shape, vnet_label
 from .types import Edge, EdgeKind, Scene, Shape, ShapeKind, View
 
 
-def _api_label(plan: AddressPlan) -> tuple[str, str]:
+def _api_label(plan: AddressPlan, detail: Detail) -> tuple[str, str]:
+    """The API server's label; a private DNS zone given as a resource ID is named by its name
+    (the ID is the shape's tooltip and in `aksdiag plan`)."""
     api = plan.api_server
     if api.private:
         zone = api.private_dns_zone or "system"
         zone_text = "private DNS zone managed by AKS" if zone == "system" else (
-            "no private DNS zone (you resolve it)" if zone == "none" else f"private DNS zone {zone}")
+            "no private DNS zone (you resolve it)" if zone == "none" else
+            f"private DNS zone {short(short_id(zone), detail.name)}")
         fqdn = "\npublic FQDN too" if api.public_fqdn else ""
         how = "VNet integration" if api.vnet_integration else "private endpoint"
         return f"API server · private ({how})\n{zone_text}{fqdn}", zone_text
     if api.vnet_integration:
         return "API server · VNet integration\npublic FQDN too", "public DNS"
-    ranges = f"\nauthorized IP ranges {nets(api.authorized_ranges)}" if api.authorized_ranges else ""
+    ranges = wrap(f"\nauthorized IP ranges {nets(api.authorized_ranges)}", detail.line, ", ") \
+        if api.authorized_ranges else ""
     return f"API server · public FQDN\nAKS control plane, outside your VNet{ranges}", "public DNS"
 
 
-def build(plan: AddressPlan, *, max_nodes: int, layout: str) -> Scene:
+def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str) -> Scene:
     prof = profile_of(plan)
     api = plan.api_server
     pool = plan.pools[0]
-    nodes = tuple(node_shape(plan, pool, n, k, pods=False) for k, n in enumerate(pool.nodes[:2]))
+    nodes = tuple(node_shape(plan, pool, n, k, pods=False) for k, n in enumerate(pool.nodes[:min(2, detail.nodes)]))
     node_subnet = next(s for s in plan.subnets if s.name == pool.node_subnet)
     pool_shape = Shape("pool", f"pool {pool.name}", ShapeKind.pool, None, nodes)
     sub_children = [pool_shape]
@@ -40,19 +45,23 @@ def build(plan: AddressPlan, *, max_nodes: int, layout: str) -> Scene:
         note = "① kubelet resolves the API server's name to the private endpoint's IP   ② Private Link carries it"
     elif api.vnet_integration and api.subnet:
         api_subnet = next(s for s in plan.subnets if s.name == api.subnet)
-        children.append(Shape("asn", f"API server subnet {api_subnet.name} · {api_subnet.prefix}\ndelegated to AKS",
-                              ShapeKind.subnet, None,
-                              (Shape("ilb", "internal load balancer\nof the API server", ShapeKind.endpoint, "lb"),)))
+        children.append(Shape("asn", f"API server subnet {short(api_subnet.name, detail.name)} · {api_subnet.prefix}"
+                                     "\ndelegated to AKS", ShapeKind.subnet, None,
+                              (Shape("ilb", "internal load balancer\nof the API server", ShapeKind.endpoint, "lb"),),
+                              tooltip=full_names(api_subnet.name, limit=detail.name)))
         edges += [Edge("vnet.sn.pool", "vnet.asn.ilb", "① kubelet", EdgeKind.control),
                   Edge("vnet.asn.ilb", "api", "②", EdgeKind.control)]
         note = "① kubelet reaches the API server through an internal load balancer in the delegated subnet   ② no hop leaves the VNet"
     else:
         edges.append(Edge("vnet.sn.pool", "api", "① kubelet → public FQDN", EdgeKind.control))
         note = "① kubelet reaches the API server on its public FQDN, through the cluster's outbound path"
-    sub = Shape("sn", f"node subnet {node_subnet.name} · {node_subnet.prefix}", ShapeKind.subnet, None,
-                tuple(sub_children))
-    vnet = Shape("vnet", vnet_label(plan), ShapeKind.vnet, "vnet", (sub, *children))
-    label, _ = _api_label(plan)
-    title, subtitle = header(plan, prof, "API server")
-    return Scene(View.api, plan.model.value, title, subtitle, (vnet, Shape("api", label, ShapeKind.api, "api-server")),
-                 tuple(edges), (note,), layout)
+    sub = Shape("sn", wrap(f"node subnet {short(node_subnet.name, detail.name)} · {node_subnet.prefix}", detail.line),
+                ShapeKind.subnet, None, tuple(sub_children), tooltip=full_names(node_subnet.name, limit=detail.name))
+    vnet = Shape("vnet", vnet_label(plan, detail), ShapeKind.vnet, "vnet", (sub, *children),
+                 tooltip=full_names(plan.vnet_name, limit=detail.name))
+    label, _ = _api_label(plan, detail)
+    zone = api.private_dns_zone if api.private and api.private_dns_zone not in (None, "system", "none") else None
+    title, subtitle = header(plan, prof, "API server", detail)
+    return Scene(View.api, plan.model.value, title, subtitle,
+                 (vnet, Shape("api", label, ShapeKind.api, "api-server", tooltip=zone)),
+                 tuple(edges), (wrap(note, detail.line, "   "),), layout, "down" if detail.portrait else "right")
