@@ -8,6 +8,7 @@ is its own module and fits one 16:9 slide; what a view cannot hold it summarises
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from ..derive.plan import AddressPlan
 from ..options import ALL_VIEWS, FITS, VIEWS, Fit
@@ -50,19 +51,42 @@ def compose(plan: AddressPlan, view: View | str = View.overview, *, fit: Fit | s
     scene = make(detail)
     size = shown(fit, scene)
     while size < target:
-        best = None
-        for k, run in enumerate(poorer(detail)):
-            for d in run:  # the first step on this knob that gains anything
-                s = make(d)
-                gain = shown(fit, s)
-                if gain > size * 1.001:
-                    if best is None or gain > best[0]:
-                        best = (gain, d, s)
-                    break
-        if best is None:
+        found = _best_step(detail, size, make, fit)
+        if found is None:
             break  # nothing left to give up gains: the poorest this input allows
-        size, detail, scene = best
+        size, detail, scene = found
     return scene
+
+
+def _best_step(detail: Detail, size: float, make: Callable[[Detail], Scene], fit: Fit):
+    """The one-knob step (up to three notches on that knob) that gains the most; when none gains,
+    the best pair of first notches on two knobs (a summary made a line and fewer pools gain only
+    together)."""
+    best = None
+    runs = poorer(detail)
+    for run in runs:
+        for d in run:
+            s = make(d)
+            gain = shown(fit, s)
+            if gain > size * 1.001:
+                if best is None or gain > best[0]:
+                    best = (gain, d, s)
+                break
+    if best is not None:
+        return best
+    for i, first in enumerate(runs):
+        for second in runs[i + 1:]:
+            d = _merge(detail, first[0], second[0])
+            s = make(d)
+            gain = shown(fit, s)
+            if gain > size * 1.001 and (best is None or gain > best[0]):
+                best = (gain, d, s)
+    return best
+
+
+def _merge(base: Detail, a: Detail, b: Detail) -> Detail:
+    changed = {k: v for k, v in vars(b).items() if v != getattr(base, k)}
+    return replace(a, **changed)
 
 
 def build_scene(plan: AddressPlan, view: View | str = View.overview, *, max_nodes: int | None = None,

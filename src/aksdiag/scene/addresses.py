@@ -67,8 +67,11 @@ def _services(plan: AddressPlan, detail: Detail) -> Shape:
     # kubernetes.default is single-stack (the first family), even on dual-stack clusters.
     first = plan.kubernetes_service_ip or plan.service_cidrs[0].network_address + 1
     who = "by Cilium eBPF (no kube-proxy)" if plan.service_proxy == "cilium" else "by kube-proxy"
-    return Shape("svc", wrap(f"service CIDR {nets(plan.service_cidrs)}", detail.line // 2, ", ") +
-                 f"\nvirtual, answered on each node\n{who}",
+    cidr = wrap(f"service CIDR {nets(plan.service_cidrs)}", detail.line // 2, ", ")
+    if detail.terse:  # one box: the two addresses as lines of its label
+        return Shape("svc", f"{cidr}\nkube-dns {plan.dns_service_ip} · kubernetes {first}\nvirtual, {who}",
+                     ShapeKind.services, "service")
+    return Shape("svc", f"{cidr}\nvirtual, answered on each node\n{who}",
                  ShapeKind.services,
                  "service", (Shape("dns", f"kube-dns {plan.dns_service_ip}", ShapeKind.svcip),
                              Shape("kapi", f"kubernetes {first}", ShapeKind.svcip)), columns=1)
@@ -79,16 +82,18 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
     paths = Paths()
     # Nodes first..last per pool, the rest of the cluster in the summaries' first..last ranges;
     # in rows (row-major: node 0, node 1 side by side), as many side by side as the fit holds.
-    children = subnets(plan, paths, detail, nodes=detail.nodes, full=True, exact=exact)
+    lines: list[str] = []
+    children = subnets(plan, paths, detail, nodes=detail.nodes, full=True, exact=exact, lines=lines)
     children = [Shape(s.id, s.label, s.kind, s.icon, tuple(_pool_grid(c, detail.per_row) for c in s.children), s.marks,
                       s.tooltip) for s in children]
     children = [grid(s, _columns(s, detail)) if s.children else s for s in children]
-    rt = _routes(plan, detail.routes * (2 if plan.dual_stack else 1), detail)
+    rt = _routes(plan, detail.rows * (2 if plan.dual_stack else 1), detail)
     if rt is not None:
         children.append(rt)
     # The route table goes under the nodes it routes to: beside them, with the side boxes, the
     # drawing was wider than a slide holds at 14 px.
-    vnet = grid(Shape("vnet", vnet_label(plan, detail), ShapeKind.vnet, "vnet", tuple(children),
+    label = vnet_label(plan, detail) + "".join("\n" + wrap(ln, detail.line) for ln in lines)
+    vnet = grid(Shape("vnet", label, ShapeKind.vnet, "vnet", tuple(children),
                       tooltip=full_names(plan.vnet_name, limit=detail.name)),
                 1 if detail.portrait or (rt is not None and len(children) == 2) else 2)
     nsg = Shape("nsg", wrap(f"NSG {short(plan.nsg_name, detail.name)}\non the node NICs", detail.line), ShapeKind.nsg,

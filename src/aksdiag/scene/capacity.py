@@ -16,7 +16,7 @@ RULES = {
     CapacityRule.cni: "bring your own CNI: nodes take subnet IPs; pod limits are your CNI's",
 }
 COLUMNS = ("model", "nodes", "with surge", "pods", "pods with surge", "pods per node", "limited by")
-NARROW = (0, 1, 3, 5, 6)  # a docs column: without the surge columns (`aksdiag plan` has them)
+NARROW = (0, 1, 3, 5, 6)  # a docs column or a terse detail: without the surge columns (`aksdiag plan` has them)
 FINDINGS = 6
 
 
@@ -66,7 +66,7 @@ def findings(plan: AddressPlan) -> list[str]:
 
 def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str) -> Scene:
     prof = profile_of(plan)
-    columns = NARROW if detail.portrait else tuple(range(len(COLUMNS)))
+    columns = NARROW if detail.portrait or detail.terse else tuple(range(len(COLUMNS)))
     tables = rows(plan, detail.name)
     shapes = [_table(f"cap{i}", caption, table, columns) for i, (caption, table) in enumerate(tables[:detail.tables])]
     if len(tables) > detail.tables:
@@ -74,7 +74,7 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
         shapes.append(Shape("morecap", f"… {rest} more subnets: aksdiag plan lists their capacity", ShapeKind.more))
     found = findings(plan)
     if found:
-        room = max(2, FINDINGS - len(shapes))
+        room = max(1, min(FINDINGS - len(shapes), detail.rows))
         lines = found[:room] + ([f"… {len(found) - room} more (aksdiag check)"] if len(found) > room else [])
         shapes.append(Shape("findings", "findings", ShapeKind.table, None,
                             tuple(Shape(f"f{i}", _wrap(t, detail.line), ShapeKind.cell) for i, t in enumerate(lines)),

@@ -53,7 +53,7 @@ class Detail:
     per_row: int = 3  # nodes side by side
     pools: int = 3  # pools drawn before the rest are summarised in one shape
     subnets: int = 4  # subnets drawn before the rest are summarised
-    routes: int = 8  # route table rows
+    rows: int = 8  # rows of a list: routes in the route table, findings
     tables: int = 4  # capacity tables (one per subnet)
     name: int = 64  # characters a name may take in a label; longer ones are shortened, whole in the tooltip
     line: int = 120  # characters per line of labels, the header and notes
@@ -61,19 +61,21 @@ class Detail:
     stack: bool = False  # the addresses view's side boxes and pools stacked rather than side by side
     terse: bool = False  # edges labelled by their step number only, the notes say the rest
     subtitle: bool = True  # the header's line of facts (VNet, pod and service ranges, outbound)
+    inline: bool = False  # summaries ("… 8 more nodes") as a line of their container's label, not a box
+    focus: bool = False  # the overview draws the pod path alone; the way out and the API server have their views
 
 
 # Where each fit starts: the richest detail it may draw. A docs column is portrait from the start.
 RICHEST: dict[Fit, Detail] = {
     Fit.slide: Detail(),
     Fit.docs: Detail(per_row=2, line=80, name=48, portrait=True, stack=True),
-    Fit.room: Detail(nodes=4, pools=2, subnets=3, routes=4, tables=2, line=96, name=48),
+    Fit.room: Detail(nodes=4, pools=2, subnets=3, rows=4, tables=2, line=96, name=48),
 }
 
 # One step poorer on one knob each, and each knob's floor. The floors bound every name, count
 # and line whatever the input, so the poorest detail fits (the property test holds it to that).
 KNOBS: tuple[tuple[str, int, int], ...] = (  # field, step, floor; in the order ties are broken
-    ("routes", 2, 1),
+    ("rows", 2, 1),
     ("tables", 1, 1),
     ("subnets", 1, 1),
     ("nodes", 1, 2),
@@ -85,7 +87,8 @@ KNOBS: tuple[tuple[str, int, int], ...] = (  # field, step, floor; in the order 
 )
 
 
-SWITCHES = (("stack", True), ("terse", True), ("subtitle", False))  # layout and wording, no fewer facts
+# Layout and wording first (no fewer facts), then the overview's focus on the pod path.
+SWITCHES = (("stack", True), ("terse", True), ("inline", True), ("subtitle", False), ("focus", True))
 
 
 def poorer(detail: Detail) -> list[list[Detail]]:

@@ -22,7 +22,7 @@ def _route_table(plan: AddressPlan, paths: Paths, detail: Detail) -> Shape | Non
     rt = plan.route_table
     if rt is None or profile_of(plan).model.pod_path != CrossNode.udr:
         return None
-    drawn = [r for r in rt.routes if r.origin == "aks" and r.node in paths.node][:min(ROUTES, detail.routes)]
+    drawn = [r for r in rt.routes if r.origin == "aks" and r.node in paths.node][:min(ROUTES, detail.rows)]
     lines = [f"{r.prefix} → {r.next_hop_ip}" for r in drawn]
     rest = len(rt.routes) - len(drawn)
     if rest:
@@ -84,7 +84,9 @@ def _api(plan: AddressPlan, paths: Paths) -> tuple[Shape, Edge]:
 def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str) -> Scene:
     prof = profile_of(plan)
     paths = Paths()
-    children = subnets(plan, paths, detail, nodes=max(2, min(NODES, detail.nodes)), full=False, compact=True, exact=exact)
+    lines: list[str] = []
+    children = subnets(plan, paths, detail, nodes=max(2, min(NODES, detail.nodes)), full=False, compact=True,
+                       exact=exact, lines=lines)
     rt = _route_table(plan, paths, detail)
     rt_path = None
     if rt is not None:
@@ -94,7 +96,8 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
         else:
             children.append(rt)
             rt_path = "vnet.rt"
-    vnet = Shape("vnet", vnet_label(plan, detail), ShapeKind.vnet, "vnet", tuple(children),
+    label = vnet_label(plan, detail) + "".join("\n" + wrap(ln, detail.line) for ln in lines)
+    vnet = Shape("vnet", label, ShapeKind.vnet, "vnet", tuple(children),
                  tooltip=full_names(plan.vnet_name, limit=detail.name))
     edges, path_note, n = _pod_path(plan, paths, rt_path, detail.terse)
 
@@ -104,6 +107,11 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
     out_node = drawn[1] if len(drawn) > 1 and rt_path else drawn[-1]
     shapes, out_edges, egress_note = chain(plan, paths.node[out_node.name], out_node, n, terse=detail.terse)
     api, api_edge = _api(plan, paths)
+    others: list[Shape] = [*shapes, api]
+    if detail.focus and edges:
+        # One topic: the pod path; the way out and the API server are the next views' topics.
+        others, out_edges, api_edge = [], [], None
+        egress_note = "the way out: the egress view · the API server: the api view"
 
     errors = [f for f in plan.findings if f.severity == Severity.error]
     notes = [path_note] if path_note else []
@@ -113,6 +121,6 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
     else:
         notes.append(egress_note)
     title, subtitle = header(plan, prof, None, detail)
-    return Scene(View.overview, plan.model.value, title, subtitle, (vnet, *shapes, api),
-                 tuple(edges + out_edges + [api_edge]), tuple(wrap(n_, detail.line, "   ") for n_ in notes[:2]),
+    return Scene(View.overview, plan.model.value, title, subtitle, (vnet, *others),
+                 tuple(edges + out_edges + ([api_edge] if api_edge else [])), tuple(wrap(n_, detail.line, "   ") for n_ in notes[:2]),
                  layout, "down" if detail.portrait else "right")

@@ -122,7 +122,7 @@ def pod_subnet_line(plan: AddressPlan, pools: tuple[PoolPlan, ...], detail: Deta
 
 
 def pool_shape(plan: AddressPlan, pool: PoolPlan, pid: str, path: str, paths: Paths, limit: int,
-               unsupported: set[str], pods: bool = True, exact: bool = False) -> Shape:
+               unsupported: set[str], pods: bool = True, exact: bool = False, inline: bool = False) -> Shape:
     nodes, hidden = shown(pool.nodes, limit, exact)
     children = []
     for k, node in enumerate(nodes):
@@ -131,11 +131,14 @@ def pool_shape(plan: AddressPlan, pool: PoolPlan, pid: str, path: str, paths: Pa
         paths.node[node.name] = f"{path}.{pid}.{shape.id}"
         paths.pods[node.name] = f"{path}.{pid}.{shape.id}.pods"
         children.append(shape)
-        if hidden and k == max(len(nodes) - 2, 0):
+        if hidden and k == max(len(nodes) - 2, 0) and not inline:
             children.append(more_nodes(pool, hidden))
     paths.pool[pool.name] = f"{path}.{pid}"
     marks = (Mark.unsupported,) if pool.name in unsupported else ()
-    return Shape(pid, pool_label(plan, pool, unsupported), ShapeKind.pool, None, tuple(children), marks)
+    label = pool_label(plan, pool, unsupported)
+    if hidden and inline:
+        label += "\n" + more_nodes(pool, hidden).label.replace("\n", " · ")
+    return Shape(pid, label, ShapeKind.pool, None, tuple(children), marks)
 
 
 def compact_pool(plan: AddressPlan, pool: PoolPlan, pid: str, path: str, paths: Paths,
@@ -151,10 +154,6 @@ def compact_pool(plan: AddressPlan, pool: PoolPlan, pid: str, path: str, paths: 
     paths.pool[pool.name] = f"{path}.{pid}"
     marks = (Mark.unsupported,) if pool.name in unsupported else ()
     return Shape(pid, f"{pool_label(plan, pool, unsupported)}\n{nodes}{pods}", ShapeKind.pool, None, (), marks)
-
-
-def shown_pools(plan: AddressPlan, limit: int) -> tuple[tuple[PoolPlan, ...], tuple[PoolPlan, ...]]:
-    return shown(plan.pools, limit)
 
 
 def more_pools(plan: AddressPlan, hidden: tuple[PoolPlan, ...], detail: Detail) -> Shape:
@@ -192,14 +191,16 @@ def full_names(*names: str | None, limit: int) -> str | None:
 
 def subnets(plan: AddressPlan, paths: Paths, detail: Detail, *, nodes: int, full: bool,
             extra: dict[str, list[Shape]] | None = None, compact: bool = False, flat: bool = True,
-            exact: bool = False) -> list[Shape]:
+            exact: bool = False, lines: list[str] | None = None) -> list[Shape]:
     """The VNet's subnets with their pools. Pools beyond `detail.pools` are summarised in one
     shape, subnets beyond `detail.subnets` in another: first those that hold drawn pools, then
     their pod subnets, then the rest. `compact` draws every pool but the first as one box with its
     ranges; `flat` puts a subnet's only pool's nodes straight into the subnet, with the pool named
-    on the subnet's label."""
+    on the subnet's label. With `detail.inline` the summaries are lines added to `lines` (the
+    VNet's label) instead of shapes."""
     unsupported = unsupported_subjects(plan)
-    drawn, hidden = shown_pools(plan, detail.pools)
+    # A summary line (inline) is cheaper than the one pool it stands for; a summary box is not.
+    drawn, hidden = shown(plan.pools, detail.pools, exact=detail.inline)
     holding = {p.node_subnet for p in drawn} | {p.pod_subnet for p in drawn if p.pod_subnet}
     holding |= set(extra or {})
     order = sorted(range(len(plan.subnets)), key=lambda i: (plan.subnets[i].name not in holding, i))
@@ -213,7 +214,7 @@ def subnets(plan: AddressPlan, paths: Paths, detail: Detail, *, nodes: int, full
         children = [compact_pool(plan, pool, f"pool{plan.pools.index(pool)}", path, paths, unsupported, detail)
                     if compact and pool is not plan.pools[0] else
                     pool_shape(plan, pool, f"pool{plan.pools.index(pool)}", path, paths, nodes, unsupported,
-                               exact=exact)
+                               exact=exact, inline=detail.inline)
                     for pool in drawn if pool.node_subnet == subnet.name]
         children += (extra or {}).get(subnet.name, [])
         if not children and subnet.name in hidden_pool_subnets and subnet.name not in holding:
@@ -235,11 +236,16 @@ def subnets(plan: AddressPlan, paths: Paths, detail: Detail, *, nodes: int, full
                     table[k] = v.replace(f"{path}.{pool.id}", path, 1)
         out.append(Shape(sid, label, ShapeKind.subnet, None, tuple(children), marks,
                          tooltip=full_names(subnet.name, subnet.nsg, limit=detail.name)))
+    summaries = []
     if hidden:
-        out.append(more_pools(plan, hidden, detail))
+        summaries.append(more_pools(plan, hidden, detail))
     if left:
-        out.append(Shape("moresubnets", f"… {len(left)} more subnets\n{left[0].prefix} … {left[-1].prefix}",
-                         ShapeKind.more))
+        summaries.append(Shape("moresubnets", f"… {len(left)} more subnets\n{left[0].prefix} … {left[-1].prefix}",
+                               ShapeKind.more))
+    if detail.inline and lines is not None:
+        lines += [s.label.replace("\n", " · ") for s in summaries]
+    else:
+        out += summaries
     return out
 
 
