@@ -18,7 +18,7 @@ from ..errors import AksdiagError, InputError, Problem, RuleError
 from ..load import Document, parse_document, parse_field, validate_spec
 from ..load.azure import cluster_document, converted_document, is_managed_cluster
 from ..model import ClusterSpec
-from ..options import FITS, Options
+from ..options import FITS, Fit, Options
 from ..scene import Scene, View, compose, views_of
 from ..scene.fit import ADDRESS_FONT, scene_size
 
@@ -106,6 +106,23 @@ def fitted_scene(plan: AddressPlan, view: View, options: Options, icons: IconSet
     """The view composed for `options.fit` from the scene's estimate; then one compile measures
     the canvas and, when d2 laid it out larger than estimated so that it misses the target, the
     view is composed once more against a target raised by that error."""
+    key = (id(plan), view, options.fit, options.max_nodes, options.layout, options.theme, options.icons, measure)
+    kept = _FITTED.get(key)
+    if kept is not None and kept[0] is plan:
+        return kept[1]
+    scene = _fitted(plan, view, options, icons, measure)
+    if len(_FITTED) > 64:
+        _FITTED.clear()
+    _FITTED[key] = (plan, scene)
+    return scene
+
+
+# A render asks for the same view's scene several times (the D2 text, then each format): the
+# measured compile runs once. Keyed by the plan's identity, kept with the plan to check it.
+_FITTED: dict[tuple, tuple[AddressPlan, Scene]] = {}
+
+
+def _fitted(plan: AddressPlan, view: View, options: Options, icons: IconSet | None, measure: bool) -> Scene:
     scene = compose(plan, view, fit=options.fit, max_nodes=options.max_nodes, layout=options.layout)
     frame = FITS[options.fit]
     estimate = frame.shown(scene_size(scene), ADDRESS_FONT)
@@ -122,11 +139,13 @@ def fitted_scene(plan: AddressPlan, view: View, options: Options, icons: IconSet
 
 
 def d2_source(plan: AddressPlan, options: Options, *, source_name: str, icons: IconSet | None = None,
-              portable: bool = True, tooltips: bool = True) -> str:
+              portable: bool = True, tooltips: bool | None = None) -> str:
     """D2 text for the plan: the chosen view, or every view with the first as the main board and
     the others as `layers`. Portable sources name icons as `icons/<name>.svg` (the compile
     folder's copy); non-portable ones give absolute paths, for a .d2 file a user keeps."""
     icons = icons or IconSet(options.icons)
+    if tooltips is None:  # hover text where a browser shows the SVG itself: not in a docs page or a deck
+        tooltips = options.fit == Fit.slide
     scenes = [fitted_scene(plan, v, options, icons) for v in views_of(options.view)]
     return render_d2(scenes, _icon_ref(icons, portable), source_name=source_name, theme=options.theme,
                      dark=options.dark, tooltips=tooltips)
@@ -157,7 +176,7 @@ def render_bytes(plan: AddressPlan, fmt: str, options: Options, *, source_name: 
     views = views_of(options.view)
     files = icon_files(icons)
     # Tooltips only where they are hover text; in PNG and PDF d2 appends them under the drawing.
-    tooltips = fmt == "svg"
+    tooltips = fmt == "svg" and options.fit == Fit.slide
     if len(views) == 1:
         source = svg_source if tooltips and svg_source is not None else \
             d2_source(plan, options, source_name=source_name, icons=icons, tooltips=tooltips)

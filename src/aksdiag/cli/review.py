@@ -118,6 +118,7 @@ def slides(
     """A design-review deck: title, one picture per view, native plan and findings tables, notes."""
     from ..api.stages import Options
     from ..derive.as_model import TargetModel
+    from ..options import Fit
     from ..slides import build_deck
 
     try:
@@ -129,7 +130,8 @@ def slides(
         fmt = "." + target.format
         if compare_with is not None and as_model is not None:
             raise InputError(Problem("give --compare or --as, not both", field="--as"))
-        options = Options(layout=layout.value, draw_unsupported=draw_unsupported)
+        # A deck is looked at in a room: each picture drawn to read at 12 pt on its slide.
+        options = Options(layout=layout.value, draw_unsupported=draw_unsupported, fit=Fit.room)
         data = build_deck(input, options, fmt=fmt[1:], template=template, compare_with=compare_with,
                           as_model=TargetModel(as_model.value) if as_model is not None else None)
         target.write(data)
