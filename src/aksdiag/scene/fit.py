@@ -33,7 +33,7 @@ BOX_PAD = 24.0  # elk: around a container's children (`compile.d2.ELK_SPACING`)
 STACK_GAP = 24.0  # elk: between shapes that no edge orders
 LAYER_GAP = 110.0  # elk: between ranks, before the edge label's width
 CANVAS_PAD = 60.0
-HEAD_FOOT = 300.0  # the gaps d2 leaves around a `near` header and footer, and the canvas's padding
+HEAD_FOOT = 110.0  # the gaps d2 leaves around a `near` header and footer, and the canvas's padding
 
 FONT = {  # label font per kind, as `_classes.d2.j2` sets it
     ShapeKind.vnet: 26, ShapeKind.subnet: 24, ShapeKind.node: 24, ShapeKind.internet: 24,
