@@ -98,7 +98,13 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
                 1 if detail.portrait or (rt is not None and len(children) == 2) else 2)
     nsg = Shape("nsg", wrap(f"NSG {short(plan.nsg_name, detail.name)}\non the node NICs", detail.line), ShapeKind.nsg,
                 "nsg", tooltip=full_names(plan.nsg_name, limit=detail.name))
-    side_shapes = tuple(s for s in (_pod_space(plan, detail), _services(plan, detail), nsg) if s is not None)
+    if detail.terse:  # the NSG a line of the services' box: one box fewer down the side
+        svc = _services(plan, detail)
+        side_shapes = tuple(s for s in (_pod_space(plan, detail), Shape(
+            svc.id, f"{svc.label}\n{nsg.label.replace(chr(10), ' ')}", svc.kind, svc.icon, tooltip=nsg.tooltip))
+            if s is not None)
+    else:
+        side_shapes = tuple(s for s in (_pod_space(plan, detail), _services(plan, detail), nsg) if s is not None)
     # A VNet of one or two subnets and no route table is one wide row: the side boxes go under it;
     # a docs column has them under the VNet always, two side by side at most.
     below = detail.portrait or (rt is None and len(plan.subnets) <= 2 and len(plan.pools) <= 2)

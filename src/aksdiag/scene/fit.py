@@ -192,8 +192,10 @@ def shape_size(shape: Shape, edges: tuple[Edge, ...] = (), path: str = "", down:
         return max(w, 56.0), h
     sizes = [shape_size(c, edges, f"{path}.{c.id}", down) for c in shape.children]
     top = lh + (30 if shape.label else 0)
-    if shape.icon:  # children go under both the label and the icon
-        top = lh + 30 + (70 if shape.kind == ShapeKind.node else 30)
+    if shape.kind == ShapeKind.node:  # icon top-left, label top-right: the pods go under both
+        top = 2 * lh + 12
+    elif shape.icon:
+        top = lh + 60
     if shape.columns:
         gap = GRID_GAP.get(shape.kind, 40)
         side = 24.0 if shape.kind == ShapeKind.table else GRID_SIDE if shape.label else 40.0
@@ -205,7 +207,8 @@ def shape_size(shape: Shape, edges: tuple[Edge, ...] = (), path: str = "", down:
         h = sum(heights) + gap * (rows + 1) + top
         return max(w, lw + 2 * gap), h
     w, h = _ranks([(c.id, s) for c, s in zip(shape.children, sizes, strict=True)], edges, path, down)
-    return max(w + 2 * BOX_PAD, lw + LEAF_PAD + (60 if shape.icon else 0)), h + top + BOX_PAD
+    label_w = lw + 37 if shape.kind == ShapeKind.node else lw + LEAF_PAD + (60 if shape.icon else 0)
+    return max(w + 2 * BOX_PAD, label_w), h + top + BOX_PAD
 
 
 def _ranks(items: list[tuple[str, tuple[float, float]]], edges: tuple[Edge, ...], path: str,
