@@ -7,13 +7,14 @@ is its own module and fits one 16:9 slide; what a view cannot hold it summarises
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import replace
 
 from ..derive.plan import AddressPlan
 from ..options import ALL_VIEWS, FITS, VIEWS, Fit
 from . import addresses, api, capacity, egress, overview
-from .fit import Detail, poorer, shown, start
+from .fit import COST, Detail, poorer, shown, start
 from .types import Edge, EdgeKind, Mark, Scene, Shape, ShapeKind, View
 
 BUILDERS: dict[View, Callable[..., Scene]] = {
@@ -59,29 +60,36 @@ def compose(plan: AddressPlan, view: View | str = View.overview, *, fit: Fit | s
 
 
 def _best_step(detail: Detail, size: float, make: Callable[[Detail], Scene], fit: Fit):
-    """The one-knob step (up to three notches on that knob) that gains the most; when none gains,
-    the best pair of first notches on two knobs (a summary made a line and fewer pools gain only
-    together)."""
+    """The step that gains the most for what it gives up (`fit.COST`): one knob, up to three notches
+    on it; when none gains, the best pair of first notches on two knobs (a summary made a line
+    and fewer pools gain only together)."""
     best = None
+
+    def consider(d: Detail, cost: float) -> bool:
+        nonlocal best
+        s = make(d)
+        gain = shown(fit, s)
+        if gain <= size * 1.001:
+            return False
+        score = math.log(gain / size) / cost
+        if best is None or score > best[0]:
+            best = (score, gain, d, s)
+        return True
+
     runs = poorer(detail)
     for run in runs:
-        for d in run:
-            s = make(d)
-            gain = shown(fit, s)
-            if gain > size * 1.001:
-                if best is None or gain > best[0]:
-                    best = (gain, d, s)
+        for notch, d in enumerate(run, 1):
+            if consider(d, notch * _cost(detail, d)):
                 break
-    if best is not None:
-        return best
-    for i, first in enumerate(runs):
-        for second in runs[i + 1:]:
-            d = _merge(detail, first[0], second[0])
-            s = make(d)
-            gain = shown(fit, s)
-            if gain > size * 1.001 and (best is None or gain > best[0]):
-                best = (gain, d, s)
-    return best
+    if best is None:
+        for i, first in enumerate(runs):
+            for second in runs[i + 1:]:
+                consider(_merge(detail, first[0], second[0]), _cost(detail, first[0]) + _cost(detail, second[0]))
+    return None if best is None else best[1:]
+
+
+def _cost(base: Detail, d: Detail) -> float:
+    return sum(COST[k] for k, v in vars(d).items() if v != getattr(base, k))
 
 
 def _merge(base: Detail, a: Detail, b: Detail) -> Detail:

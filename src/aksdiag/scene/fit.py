@@ -85,6 +85,10 @@ KNOBS: tuple[tuple[str, int, int], ...] = (  # field, step, floor; in the order 
     ("name", 8, 16),
     ("nodes", 1, 1),
 )
+# What a step gives up, against what it gains: a pool (its name, size and ranges) says more than
+# one more node of a pool already drawn; a layout or wording switch gives up nothing but looks.
+COST = {"rows": 1.0, "tables": 2.0, "subnets": 2.0, "nodes": 1.0, "pools": 3.0, "per_row": 0.5, "line": 0.5,
+        "name": 1.5, "stack": 0.3, "terse": 0.7, "inline": 0.7, "subtitle": 1.5, "focus": 3.0}
 
 
 # Layout and wording first (no fewer facts), then the overview's focus on the pod path.
@@ -273,5 +277,5 @@ def shown(fit: Fit, scene: Scene, font: float = ADDRESS_FONT) -> float:
     return FITS[Fit(fit)].shown(scene_size(scene), font)
 
 
-__all__ = ["ADDRESS_FONT", "KNOBS", "RICHEST", "Detail", "poorer", "scene_size", "short", "short_id", "shown",
+__all__ = ["ADDRESS_FONT", "COST", "KNOBS", "RICHEST", "Detail", "poorer", "scene_size", "short", "short_id", "shown",
            "start", "wrap"]

@@ -41,7 +41,7 @@ class Paths:
 
 def header(plan: AddressPlan, prof: PlanProfile, what: str | None, detail: Detail) -> tuple[str, str]:
     """Title and subtitle, wrapped to the fit's line: the title's type is larger, its lines shorter."""
-    title = f"{short(plan.cluster, detail.name)} · {prof.model.title}" + (" · dual-stack" if plan.dual_stack else "")
+    title = f"{short(plan.cluster, max(detail.name, 32))} · {prof.model.title}" + (" · dual-stack" if plan.dual_stack else "")
     if what:
         title += f" · {what}"
     parts = [f"VNet {nets(plan.vnet_prefixes)}"]
