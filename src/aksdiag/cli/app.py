@@ -371,7 +371,7 @@ def plan(
 ) -> None:
     """The address plan as a table: every range, its use, and the nodes and pods that fit, with upgrade surge."""
     from .. import api
-    from ..options import Fit, Options
+    from ..options import Options
     from ..report.plan_table import FORMATS
 
     try:

@@ -105,8 +105,8 @@ def build_scene(plan: AddressPlan, view: View | str = View.overview, *, max_node
 
 __all__ = [
     "ALL",
-    "Detail",
     "VIEW_NAMES",
+    "Detail",
     "Edge",
     "EdgeKind",
     "Mark",
