@@ -112,12 +112,7 @@ def test_each_fit_composes_within_its_frame_by_the_estimate(fit):
         scene = build_scene(plan, view, fit=fit)
         frame = FITS[fit]
         shown = frame.shown(scene_size(scene), 22)
-        assert shown >= frame.target or view in _ROOM_SHORT.get(fit, ()), (view, round(shown, 1))
-
-
-# Where the room fit falls short today even at its poorest detail (tracked in the notes of
-# issue 18): the addresses and capacity views hold more than a 960x540 pt slide shows at 12 pt.
-_ROOM_SHORT = {Fit.room: (View.addresses, View.capacity)}
+        assert shown >= frame.target, (view, round(shown, 1))
 
 
 def test_docs_is_portrait_and_slide_is_not():

@@ -61,8 +61,8 @@ def compose(plan: AddressPlan, view: View | str = View.overview, *, fit: Fit | s
 
 def _best_step(detail: Detail, size: float, make: Callable[[Detail], Scene], fit: Fit):
     """The step that gains the most for what it gives up (`fit.COST`): one knob, up to three notches
-    on it; when none gains, the best pair of first notches on two knobs (a summary made a line
-    and fewer pools gain only together)."""
+    on it; when none gains, the best pair: any notch of one knob with the first of another (a
+    summary made a line and fewer pools gain only together)."""
     best = None
 
     def consider(d: Detail, cost: float) -> bool:
@@ -83,8 +83,9 @@ def _best_step(detail: Detail, size: float, make: Callable[[Detail], Scene], fit
                 break
     if best is None:
         for i, first in enumerate(runs):
-            for second in runs[i + 1:]:
-                consider(_merge(detail, first[0], second[0]), _cost(detail, first[0]) + _cost(detail, second[0]))
+            for notch, a in enumerate(first, 1):
+                for second in runs[:i] + runs[i + 1:]:
+                    consider(_merge(detail, a, second[0]), notch * _cost(detail, a) + _cost(detail, second[0]))
     return None if best is None else best[1:]
 
 

@@ -95,7 +95,8 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
     label = vnet_label(plan, detail) + "".join("\n" + wrap(ln, detail.line) for ln in lines)
     vnet = grid(Shape("vnet", label, ShapeKind.vnet, "vnet", tuple(children),
                       tooltip=full_names(plan.vnet_name, limit=detail.name)),
-                1 if detail.portrait or (rt is not None and len(children) == 2) else 2)
+                # With the side boxes gone (focus), the route table may take their place beside the nodes.
+                1 if detail.portrait or (rt is not None and len(children) == 2 and not (detail.focus and not detail.stack)) else 2)
     nsg = Shape("nsg", wrap(f"NSG {short(plan.nsg_name, detail.name)}\non the node NICs", detail.line), ShapeKind.nsg,
                 "nsg", tooltip=full_names(plan.nsg_name, limit=detail.name))
     if detail.terse:  # the NSG a line of the services' box: one box fewer down the side
@@ -107,12 +108,20 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
         side_shapes = tuple(s for s in (_pod_space(plan, detail), _services(plan, detail), nsg) if s is not None)
     # A VNet of one or two subnets and no route table is one wide row: the side boxes go under it;
     # a docs column has them under the VNet always, two side by side at most.
-    below = detail.portrait or (rt is None and len(plan.subnets) <= 2 and len(plan.pools) <= 2)
+    below = detail.portrait or detail.stack or (rt is None and len(plan.subnets) <= 2 and len(plan.pools) <= 2)
     side = grid(Shape("side", "", ShapeKind.frame, None, side_shapes),
                 (2 if detail.portrait else len(side_shapes)) if below else 1)
     body = grid(Shape("body", "", ShapeKind.frame, None, (vnet, side)), 1 if below else 2)
     title, subtitle = header(plan, prof, "addresses", detail)
     notes = [f"node IPs from .4 of the subnet; DNS service IP {plan.dns_service_ip}"]
+    if detail.focus:
+        # One topic: the VNet's addresses drawn, the ranges outside it said in a line under them.
+        body = vnet
+        outside = [f"pod CIDR {nets(plan.pods.cidrs)}" if _pod_space(plan, detail) is not None and plan.pods.cidrs
+                   else "", f"services {nets(plan.service_cidrs)}",
+                   f"kubernetes {plan.kubernetes_service_ip or plan.service_cidrs[0].network_address + 1}",
+                   f"NSG {short(plan.nsg_name, detail.name)} on the node NICs"]
+        notes.insert(0, " · ".join(p for p in outside if p))
     if plan.docker_bridge is not None:
         notes[0] += f"; docker bridge {plan.docker_bridge} on each node"
     if plan.dual_stack:

@@ -69,18 +69,24 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
     columns = NARROW if detail.portrait or detail.terse else tuple(range(len(COLUMNS)))
     tables = rows(plan, detail.name)
     shapes = [_table(f"cap{i}", caption, table, columns) for i, (caption, table) in enumerate(tables[:detail.tables])]
+    lines = []
     if len(tables) > detail.tables:
-        rest = len(tables) - detail.tables
-        shapes.append(Shape("morecap", f"… {rest} more subnets: aksdiag plan lists their capacity", ShapeKind.more))
+        rest = f"… {len(tables) - detail.tables} more subnets: aksdiag plan lists their capacity"
+        if detail.inline:
+            lines.append(rest)
+        else:
+            shapes.append(Shape("morecap", rest, ShapeKind.more))
     found = findings(plan)
-    if found:
+    if found and detail.rows == 0:  # the findings are `aksdiag check`'s: counted here, listed there
+        lines.append(f"{len(found)} findings: aksdiag check lists them")
+    elif found:
         room = max(1, min(FINDINGS - len(shapes), detail.rows))
-        lines = found[:room] + ([f"… {len(found) - room} more (aksdiag check)"] if len(found) > room else [])
+        listed = found[:room] + ([f"… {len(found) - room} more (aksdiag check)"] if len(found) > room else [])
         shapes.append(Shape("findings", "findings", ShapeKind.table, None,
-                            tuple(Shape(f"f{i}", _wrap(t, detail.line), ShapeKind.cell) for i, t in enumerate(lines)),
+                            tuple(Shape(f"f{i}", _wrap(t, detail.line), ShapeKind.cell) for i, t in enumerate(listed)),
                             columns=1))
     title, subtitle = header(plan, prof, "capacity", detail)
-    notes = (wrap(RULES[prof.model.capacity_rule], detail.line),)
+    notes = (wrap(RULES[prof.model.capacity_rule], detail.line), *(wrap(ln, detail.line) for ln in lines))
     # Stacked, the tables fit a slide; four or more (several subnets) take two columns.
     body = Shape("body", "", ShapeKind.frame, None, tuple(shapes),
                  columns=2 if len(shapes) >= 4 and not detail.portrait else 1)

@@ -53,7 +53,7 @@ class Detail:
     per_row: int = 3  # nodes side by side
     pools: int = 3  # pools drawn before the rest are summarised in one shape
     subnets: int = 4  # subnets drawn before the rest are summarised
-    rows: int = 8  # rows of a list: routes in the route table, findings
+    rows: int = 8  # rows of a list: routes in the route table, findings (0: counted in the notes)
     tables: int = 4  # capacity tables (one per subnet)
     name: int = 64  # characters a name may take in a label; longer ones are shortened, whole in the tooltip
     line: int = 120  # characters per line of labels, the header and notes
@@ -75,7 +75,7 @@ RICHEST: dict[Fit, Detail] = {
 # One step poorer on one knob each, and each knob's floor. The floors bound every name, count
 # and line whatever the input, so the poorest detail fits (the property test holds it to that).
 KNOBS: tuple[tuple[str, int, int], ...] = (  # field, step, floor; in the order ties are broken
-    ("rows", 2, 1),
+    ("rows", 2, 0),
     ("tables", 1, 1),
     ("subnets", 1, 1),
     ("nodes", 1, 2),
@@ -107,6 +107,8 @@ def poorer(detail: Detail) -> list[list[Detail]]:
         if runs:
             out.append(runs)
     out += [[replace(detail, **{knob: value})] for knob, value in SWITCHES if getattr(detail, knob) != value]
+    if detail.stack and not detail.portrait:  # a layout, not a fact: it may turn back when other knobs moved
+        out.append([replace(detail, stack=False)])
     return out
 
 
