@@ -18,10 +18,6 @@ $(RUNTIME): pyproject.toml | $(VENV)/bin/python
 
 $(STAMP): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	@# The test OCR (rapidocr) pulls opencv-python, whose cv2 needs the system's libGL; the
-	@# headless build of the same cv2 needs only libc, so the suite runs on a bare machine.
-	$(BIN)/python -m pip uninstall --quiet -y opencv-python
-	$(BIN)/python -m pip install --quiet --force-reinstall --no-deps opencv-python-headless
 	touch $(RUNTIME) $(STAMP)
 
 venv: $(STAMP)
@@ -46,7 +42,7 @@ snapshots: $(STAMP)
 	$(BIN)/python -m pytest -q tests/test_golden.py tests/test_errors.py --snapshot-update
 	@git --no-pager diff --stat -- tests/__snapshots__ || true
 
-## diagrams: refresh the committed gallery in diagrams/
+## diagrams: refresh the gallery in diagrams/ (SVGs are committed; the PNGs are made here, git-ignored)
 diagrams: $(STAMP)
 	$(BIN)/aksdiag render examples/ --out-dir diagrams --format svg,png
 
@@ -57,8 +53,10 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
 
 lint: $(STAMP)
-	$(BIN)/python -m pip install --quiet ruff
+	$(BIN)/python -m pip install --quiet ruff check-jsonschema zizmor
 	$(BIN)/ruff check src tests
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(BIN)/zizmor --offline .github/workflows
 
 clean:
 	rm -rf out dist build .pytest_cache

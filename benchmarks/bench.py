@@ -10,6 +10,7 @@ Rows (medians; wall-clock on this machine, everything else as idle as it is):
                                  vs a shell loop of 50 mingrammer runs
   batch of 50, warm              the same batch again (nothing changed)       vs the mingrammer loop
   MkDocs, 20 diagrams unchanged  mkdocs build with 20 embedded diagrams       vs the same site without them
+  the test suite                 pytest -q over tests/, once, with an empty OCR cache (as on a fresh clone)
 Then where a cold command's import time goes (`python -X importtime`, self time by package).
 The issue's targets are printed beside the ratios. This is a benchmark, not a test: it reports.
 """
@@ -226,6 +227,11 @@ def main() -> None:
                                              lambda: run(str(BIN / "mkdocs"), "build", "-q", cwd=without, env=env), 11)
         rows.append(("MkDocs, 20 diagrams unchanged", docs_with, "site without them", docs_without, "", None,
                      "target <= 1.1x without"))
+        # The whole suite, as `make test` runs it on a fresh clone: no OCR kept from earlier runs.
+        suite_env = {**os.environ, "AKSDIAG_OCR_CACHE": str(work / "ocr")}
+        suite = timed(lambda: subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+                                             cwd=ROOT, env=suite_env, capture_output=True, check=False), 1)
+        rows.append(("the test suite (make test)", suite, "", None, "", None, "target < 180 s on 2 cores"))
         imports, by_package = import_profile(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -10,7 +12,8 @@ from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
-SHARED = ROOT.parent / "shared"
+# Real `az` documents copied into the repository, with their provenance in SOURCES.md.
+CORPUS = ROOT / "tests" / "corpus"
 
 
 class D2Golden(SingleFileSnapshotExtension):
@@ -18,6 +21,42 @@ class D2Golden(SingleFileSnapshotExtension):
 
     _write_mode = WriteMode.TEXT
     file_extension = "d2"
+
+
+def cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The command run in this process by typer's runner: the exit status and stderr of the executable
+    (`test_the_executable_gives_the_same_message` holds that), without starting Python and the package
+    again for each of the many cases. An exception that escaped the command reads as a traceback."""
+    from typer.testing import CliRunner
+
+    from aksdiag.cli.app import app
+
+    here = os.getcwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        result = CliRunner().invoke(app, list(args), env=env, prog_name="aksdiag")
+    finally:
+        os.chdir(here)
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += f"Traceback (escaped the command): {result.exception!r}\n"
+    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, stderr)
+
+
+@pytest.fixture(params=["cairosvg", "typst"])
+def pdf_engine(request, monkeypatch):
+    """A PDF test once per renderer. One that cannot run here (cairosvg without the system's cairo)
+    must say so in one line naming the extra; the test is then skipped with that reason."""
+    from aksdiag.compile import pdf
+    from aksdiag.errors import CompileError
+
+    monkeypatch.setenv(pdf.ENGINE_ENV, request.param)
+    if request.param == "cairosvg" and not pdf.cairo_available():
+        with pytest.raises(CompileError, match=r"pip install 'aksdiag\[pdf\]'"):
+            pdf.pdf_engine()
+        pytest.skip("cairosvg cannot run here: no system cairo library")
+    return request.param
 
 
 @pytest.fixture

@@ -83,7 +83,7 @@ def measure_svg(s: str) -> dict:
     slide = min(1920 / w, 1080 / h)
     page = min(800 / w, 1.0)
     edges = []
-    for g in re.split(r'(?=<g class="[A-Za-z0-9+/=]+(?: [a-z]+)?">)', s):
+    for g in re.split(r'(?=<g class="[A-Za-z0-9+/=]+(?: [^"]*)?">)', s):
         m = re.match(r'<g class="([A-Za-z0-9+/=]+)', g)
         if not m:
             continue

@@ -1,17 +1,26 @@
 """Reading a picture as a person at a slide would: scale it to the slide's width, then OCR it.
 
-The engine is RapidOCR (PP-OCRv4 models in ONNX), because its wheel carries its models and
-it needs no system program: `pip install -e '.[test]'` is the whole install, and nothing is
-downloaded when it runs (`test_ocr_engine_is_offline` keeps that true).
+The engine is RapidOCR (PP-OCRv6 models in ONNX, run by onnxruntime), because its wheel carries
+its models and it needs no system program: `pip install -e '.[test]'` is the whole install, on
+Python 3.11 to 3.13, and nothing is downloaded when it runs (`test_ocr_is_offline...` keeps that true).
+
+What OCR reads from a picture is kept on disk by the picture's pixels, the engine's version and its
+settings ($AKSDIAG_OCR_CACHE, default ~/.cache/aksdiag-tests/ocr; `0` turns it off): reading is
+most of the legibility tests' time, and the same pixels read by the same engine give the same text.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
+import os
 import re
 import time
 from functools import lru_cache
+from importlib.metadata import version
 from io import BytesIO
+from pathlib import Path
 
 SLIDE_WIDTH = 1920
 TIMINGS: list[float] = []  # seconds per picture read, for the session's summary line
@@ -36,17 +45,40 @@ def drawn_addresses(svg: bytes | str) -> set[str]:
     return {a for text in drawn_texts(svg) for a in ADDRESS.findall(text)}
 
 
+# The detector sees the picture at the size it is shown: no upscaling of small pictures (its
+# default makes the short side 736 px) and no downscaling of tall ones. Text on a diagram is
+# upright, so the direction classifier only costs time. One thread: measured on 2 shared cores,
+# onnxruntime's default thread pool spent 1.7x the CPU for twice the wall time; the other core
+# renders the next picture (conftest).
+SETTINGS = {
+    "Global.use_cls": False, "Global.log_level": "warning", "Global.max_side_len": 8192,
+    "Det.limit_type": "max", "Det.limit_side_len": 8192,
+    "EngineConfig.onnxruntime.intra_op_num_threads": 1, "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+}
+
+
 @lru_cache(maxsize=1)
 def _engine():
-    from rapidocr_onnxruntime import RapidOCR
+    from rapidocr import RapidOCR
 
-    # The detector sees the picture at the size it is shown: no upscaling of small
-    # pictures (its default makes the short side 736 px) and no downscaling of tall ones.
-    # Text on a diagram is upright, so the direction classifier only costs time.
-    # One thread: measured on 2 shared cores, onnxruntime's default thread pool spent 1.7x the
-    # CPU for twice the wall time; the other core renders the next picture (conftest).
-    return RapidOCR(det_limit_type="max", det_limit_side_len=8192, max_side_len=8192, use_cls=False,
-                    intra_op_num_threads=1, inter_op_num_threads=1)
+    return RapidOCR(params=dict(SETTINGS))
+
+
+def _cache_dir() -> Path | None:
+    configured = os.environ.get("AKSDIAG_OCR_CACHE", "")
+    if configured == "0":
+        return None
+    if configured:
+        return Path(configured)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "aksdiag-tests" / "ocr"
+
+
+def _key(image) -> str:
+    engine = f"rapidocr {version('rapidocr')} onnxruntime {version('onnxruntime')} {json.dumps(SETTINGS, sort_keys=True)}"
+    digest = hashlib.sha256(engine.encode())
+    digest.update(f"{image.mode} {image.size}".encode())
+    digest.update(image.tobytes())
+    return digest.hexdigest()
 
 
 def at_width(png: bytes, width: int = SLIDE_WIDTH):
@@ -61,13 +93,23 @@ def at_width(png: bytes, width: int = SLIDE_WIDTH):
 
 def read_text(image) -> str:
     """All the text OCR finds in a Pillow image, one detected line per line."""
+    folder = _cache_dir()
+    kept = folder / f"{_key(image)}.txt" if folder is not None else None
+    if kept is not None and kept.is_file():
+        return kept.read_text(encoding="utf-8")
     import numpy as np
 
     engine = _engine()
     start = time.perf_counter()
-    result, _ = engine(np.asarray(image))
+    result = engine(np.asarray(image))
     TIMINGS.append(time.perf_counter() - start)
-    return "\n".join(text for _box, text, _score in result or ())
+    text = "\n".join(result.txts or ())
+    if kept is not None:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        partial = kept.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(kept)
+    return text
 
 
 def recovered(expected: set[str], text: str) -> set[str]:

@@ -162,3 +162,35 @@ def test_a_model_has_one_name_in_the_picture_the_alt_text_and_the_plan(name):
     assert f'· {model}"' in made.d2  # the picture's title
     assert f": {model}," in made.alt_text
     assert markdown(made.plan).splitlines()[0].endswith(f"· {model}")
+
+
+def test_the_library_names_are_exported_and_load_on_use():
+    import aksdiag
+
+    for name in aksdiag.__all__:
+        assert getattr(aksdiag, name) is not None, name
+    # `import aksdiag` alone loads none of the stages (the CLI's --version answers at once).
+    code = "import aksdiag, sys; print(sorted(m for m in sys.modules if m.startswith('aksdiag.')))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
+
+
+def test_a_rendered_repr_is_short():
+    import aksdiag
+
+    made = aksdiag.render(EXAMPLES[0], formats=("svg", "d2"))
+    text = repr(made)
+    assert len(text) < 300 and "svg: " in text and "bytes" in text and made.name in text
+
+
+@pytest.mark.parametrize("kwargs,field", [
+    ({"view": "everything"}, "view"), ({"layout": "circo"}, "layout"), ({"theme": "pink"}, "theme"),
+    ({"dark": "night"}, "dark"), ({"max_nodes": 1}, "max_nodes"), ({"timeout": 0}, "timeout"),
+    ({"png_engine": "inkscape"}, "png_engine"),
+])
+def test_bad_options_raise_the_projects_error_naming_the_option(kwargs, field):
+    import aksdiag
+
+    with pytest.raises(aksdiag.InputError) as caught:
+        aksdiag.Options(**kwargs)
+    assert caught.value.problems[0].field == field

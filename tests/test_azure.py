@@ -22,9 +22,8 @@ from aksdiag.api.stages import (
 )
 from aksdiag.load.azure import managed_cluster_to_spec_data
 
-from .conftest import SHARED, pool_renamed
+from .conftest import CORPUS, pool_renamed
 
-CORPUS = SHARED / "corpus"
 DOCS = sorted((CORPUS / "aks-show").glob("*.json")) + sorted((CORPUS / "aks-show-cli-flattened").glob("*.json"))
 NODES = CORPUS / "nodes" / "mobiledgex-aks-kubenet-3nodes-2021.json"
 ROUTES = CORPUS / "route-tables" / "ecloud-aks-kubenet-agentpool-routetable-cli-2018.json"
@@ -32,7 +31,7 @@ EXE = Path(sys.executable).parent / "aksdiag"
 
 
 def test_corpus_is_there():
-    assert len(DOCS) >= 27, f"expected the shared corpus beside the checkout at {CORPUS}"
+    assert len(DOCS) >= 27, f"expected the corpus in {CORPUS}"
 
 
 def _ci(d, key):

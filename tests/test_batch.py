@@ -210,3 +210,34 @@ def test_a_look_alike_d2_never_shares_cache_entries(tmp_path, monkeypatch):
         prints.append(d2_fingerprint(str(wrapper)))
     assert prints[0].split()[0] == prints[1].split()[0], "same version"
     assert prints[0] != prints[1], "different binaries"
+
+
+def test_the_cache_is_pruned_by_age_then_by_size_least_recently_used_first(tmp_path):
+    import os
+
+    from aksdiag.batch.cache import Made, RenderCache
+
+    cache = RenderCache(tmp_path)
+    now = 1_000_000_000.0
+    # Four entries of ~1 MB, used 40, 20, 10 and 1 days ago.
+    for key, days in (("aa01", 40), ("bb02", 20), ("cc03", 10), ("dd04", 1)):
+        cache.put(key, Made({"svg": b"x" * 1_000_000}, "alt"))
+        os.utime(tmp_path / key[:2] / f"{key}.json", (now - days * 86400, now - days * 86400))
+    assert cache.prune(max_mb=0, max_days=30, now=now) == 1  # only the 40-day-old one
+    assert not (tmp_path / "aa" / "aa01.svg").exists() and (tmp_path / "bb" / "bb02.svg").exists()
+    assert cache.prune(max_mb=1.5, max_days=0, now=now) == 2  # the two least recently used
+    assert sorted(p.name for p in tmp_path.glob("*/*")) == ["dd04.json", "dd04.svg"]
+    # A hit marks its entry used, so it outlives older ones.
+    cache.put("ee05", Made({"svg": b"y" * 1_000_000}, "alt"))
+    os.utime(tmp_path / "ee" / "ee05.json", (now - 5 * 86400, now - 5 * 86400))
+    assert cache.get("ee05", ("svg",)) is not None
+    assert cache.prune(max_mb=1.5, max_days=0) == 1 and (tmp_path / "ee" / "ee05.svg").exists()
+
+
+def test_the_cache_limits_come_from_the_environment(tmp_path, monkeypatch):
+    from aksdiag.batch.cache import Made, RenderCache
+
+    cache = RenderCache(tmp_path)
+    cache.put("ab12", Made({"svg": b"x" * 10}, "alt"))
+    monkeypatch.setenv("AKSDIAG_CACHE_MAX_MB", "0.000001")
+    assert cache.prune() == 1

@@ -101,12 +101,13 @@ def test_static_block_maxpods_31_takes_2_blocks():
     assert (cap.nodes, cap.nodes_with_surge) == (31, 30)
 
 
-def test_dynamic_pod_subnet_capacity_is_its_pod_ip_budget():
-    # Audit W3: a /20 pod subnet (4,091 usable) is 255 batches of 16 = 4,080 pod IPs; at 50 pods a full
-    # node holds 4 batches, so 63 full nodes, not "251 nodes / 12,550 pods".
+def test_dynamic_pod_subnet_capacity_is_full_nodes_with_the_ip_budget_second():
+    # Audit W3/N12: a /20 pod subnet (4,091 usable) is 255 batches of 16 = 4,080 pod IPs; at 50 pods a full
+    # node holds 4 batches, so 63 full nodes running 3,150 pods; 4,080 is the IP budget, not pods.
     plan = plan_of(merge(pod_subnet("10.10.16.0/20", [{"name": "np1", "maxPods": 50}]), {}))
     cap = next(c for c in plan.capacity if c.role == "pods").rows[0]
-    assert (cap.nodes, cap.nodes_with_surge, cap.pods, cap.pod_count.value) == (63, 62, 4_080, "ip-budget")
+    assert (cap.nodes, cap.nodes_with_surge, cap.pods, cap.pod_count.value) == (63, 62, 3_150, "full-nodes")
+    assert (cap.pod_ips, cap.pod_ips_with_surge) == (4_080, 4_064)
     node_row = next(r for r in plan.capacity[0].rows if r.current)
     assert (node_row.nodes, node_row.limited_by.value) == (63, "pod subnet")
 
@@ -155,3 +156,84 @@ def test_overlay_udr_route_table_gets_no_aks_routes():
     assert rt is not None and not rt.aks_routes and [r.origin for r in rt.routes] == ["user"]  # audit W6
     rt_kubenet = plan_of(merge(over, KUBENET)).route_table
     assert rt_kubenet.aks_routes and [r.origin for r in rt_kubenet.routes].count("aks") == 3
+
+
+def test_audit_d4_dynamic_pod_subnet_runs_400_pods_not_496():
+    # Audit §4 D4: /23 pod subnet (507 usable, 31 batches), maxPods 40 (3 batches a full node), 5 nodes:
+    # 10 full nodes run 400 pods, 9 with a surge node; 496 is the IP budget.
+    plan = plan_of(pod_subnet("10.10.16.0/23", [{"name": "np1", "count": 5, "maxPods": 40}]))
+    cap = next(c for c in plan.capacity if c.role == "pods").rows[0]
+    assert (cap.nodes, cap.nodes_with_surge, cap.pods, cap.pods_with_surge, cap.pod_ips) == (10, 9, 400, 360, 496)
+
+
+def test_surge_larger_than_the_pool_is_capped_at_the_pool():
+    # Audit probe surge-uncapped-cni: 3 nodes, maxSurge 10, node-subnet CNI /24 (251 usable, 31 a node):
+    # n + min(10, n) nodes of 31 fit for n = 4; "0 with surge" was the uncapped figure.
+    plan = plan_of(merge(NODE_SUBNET, on_subnet("10.10.1.0/24", "10")), allow_errors=True)
+    r = row(plan, "azure-cni-node-subnet")
+    assert (r.nodes, r.nodes_with_surge) == (8, 4)
+    assert "subnet-no-surge-room" not in {f.rule for f in plan.findings}  # 3 + 3 nodes = 186 <= 251
+    # Overlay, pod CIDR /21 (8 blocks): 3 nodes + 3 surge fit; "needs 13" was the uncapped warning.
+    over = plan_of(on_subnet("10.10.1.0/24", "10", networkProfile={"podCidr": "10.244.0.0/21"}))
+    assert "pod-cidr-no-surge-room" not in {f.rule for f in over.findings}
+
+
+def test_node_subnet_cni_is_capped_by_the_vnets_65536_ip_configurations():
+    # Audit §3 #1: node-subnet CNI in a /15 planned 4,227 nodes; 65,536 // 31 = 2,114 fit in one VNet.
+    plan = plan_of(merge(NODE_SUBNET, {"sku": {"tier": "Standard"}, "vnet": {
+        "addressPrefixes": ["10.8.0.0/14"], "subnets": [{"name": "nodes", "addressPrefix": "10.8.0.0/15"}]}}))
+    r = row(plan, "azure-cni-node-subnet")
+    assert (r.nodes, r.limited_by.value) == (2_114, "VNet IP limit")
+    assert (plan.cluster_capacity.nodes, plan.cluster_capacity.limited_by.value) == (2_114, "VNet IP limit")
+
+
+def test_dynamic_pod_subnet_is_capped_by_the_vnet_limit_too():
+    # Audit probe dynamic-65k: a /14 pod subnet planned 262,128 pod IPs; at 30 pods a node takes
+    # 1 + 2 x 16 = 33 IP configurations, so 65,536 // 33 = 1,985 nodes and 59,550 pods.
+    plan = plan_of({**pod_subnet("10.12.0.0/14", [{"name": "np1", "maxPods": 30}], vnet="10.8.0.0/13"),
+                    "sku": {"tier": "Standard"}})
+    cap = next(c for c in plan.capacity if c.role == "pods").rows[0]
+    assert (cap.nodes, cap.pods, cap.limited_by.value) == (1_985, 59_550, "VNet IP limit")
+    assert cap.pod_ips <= 65_536
+
+
+def test_one_pod_subnet_per_pool_counts_each_subnet():
+    # Audit N12/§1: three pools, each with its own /27 pod subnet (27 usable = 1 batch... 1 full node at 16
+    # pods), must add up on the shared node subnet instead of taking the smallest.
+    vnet = {"name": "v", "addressPrefixes": ["10.10.0.0/16"], "subnets": [
+        {"name": "nodes", "addressPrefix": "10.10.1.0/24"}] + [
+        {"name": f"pods{i}", "addressPrefix": f"10.10.{16 + i}.0/25"} for i in range(3)]}
+    plan = plan_of({**NODE_SUBNET, "vnet": vnet, "nodePools": [
+        {"name": f"np{i}", "count": 2, "maxPods": 16, "vnetSubnetName": "nodes", "podSubnetName": f"pods{i}"}
+        for i in range(3)]})
+    per_pod_subnet = [c.rows[0].nodes for c in plan.capacity if c.role == "pods"]
+    assert per_pod_subnet == [7, 7, 7]  # /25: 123 usable, 7 batches, one a node
+    node_row = next(r for r in plan.capacity[0].rows if r.current)
+    assert (node_row.nodes, node_row.limited_by.value) == (21, "pod subnet")
+    assert plan.cluster_capacity.nodes == 21
+
+
+def test_free_tier_caps_the_cluster_at_1000_and_is_listed_as_assumed():
+    over = {"vnet": {"subnets": [{"name": "nodes", "addressPrefix": "10.10.0.0/16"}]},
+            "networkProfile": {"podCidr": "10.128.0.0/10"}}
+    plan = plan_of(over)
+    assert (plan.cluster_capacity.nodes, plan.cluster_capacity.limited_by.value) == (1_000, "cluster limit")
+    assert "sku.tier" in plan.assumed
+    standard = plan_of({**over, "sku": {"tier": "Standard"}})
+    assert standard.cluster_capacity.nodes == 5_000 and "sku.tier" not in standard.assumed
+
+
+def test_autoscaled_pool_is_planned_at_max_count():
+    # Node-subnet CNI /24: 3 nodes now, the autoscaler may add up to 8; AKS sizes the subnet by maxCount.
+    pool = {"name": "np1", "count": 3, "enableAutoScaling": True, "minCount": 3, "maxCount": 8}
+    plan = plan_of(merge(NODE_SUBNET, {"nodePools": [pool]}))
+    assert "autoscale-no-room" in {f.rule for f in plan.findings}  # 8 x 31 + 31 = 279 > 251
+
+
+def test_default_surge_is_listed_as_assumed_and_a_given_one_is_not():
+    plan = plan_of({})
+    assert "nodePools[0].upgradeSettings.maxSurge" in plan.assumed
+    assert str(row(plan, "azure-cni-overlay").surge) == "1, assumed"
+    given = plan_of(on_subnet("10.10.1.0/24", "10%"))
+    assert "nodePools[0].upgradeSettings.maxSurge" not in given.assumed
+    assert str(row(given, "azure-cni-overlay").surge) == "10%"

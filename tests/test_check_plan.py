@@ -18,17 +18,17 @@ from typer.testing import CliRunner
 
 from aksdiag.cli.app import app
 
-from .conftest import ROOT, SHARED, pool_renamed
+from .conftest import CORPUS, ROOT, cli, pool_renamed
 
 EXE = Path(sys.executable).parent / "aksdiag"
 EX = ROOT / "examples"
 BAD = ROOT / "tests" / "bad-inputs"
-CORPUS = SHARED / "corpus" / "aks-show"
+AKS_SHOW = CORPUS / "aks-show"
 
 
-def aksdiag(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(EXE), *map(str, args)], capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                          check=False)
+def aksdiag(*args: object, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """The command in-process (conftest.cli): no process boundary is under test here."""
+    return cli(*map(str, args), cwd=cwd)
 
 
 def sarif_schema() -> dict:
@@ -93,6 +93,8 @@ def test_sarif_validates_against_the_oasis_schema_and_points_at_the_field():
     rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
     assert rules["kubenet-windows"]["helpUri"].startswith("https://learn.microsoft.com/azure/aks/")
     assert rules["kubenet-windows"]["help"]["text"]
+    # A rule that quotes its Learn sentence carries it into the SARIF help (multi-pool-windows: maxPods 250).
+    assert 'The page says: "For Windows Server containers' in rules["windows-max-pods"]["help"]["text"]
     result = next(r for r in run["results"] if r["ruleId"] == "kubenet-windows")
     assert result["level"] == "error"
     loc = result["locations"][0]
@@ -116,7 +118,7 @@ def test_json_report_carries_ids_values_and_sources():
 
 
 def test_azure_document_is_drawn_with_what_aks_would_refuse_and_check_fails_it(tmp_path):
-    doc = CORPUS / "arm-2026-01-01-kubenet-userassigned-natgw.json"
+    doc = AKS_SHOW / "arm-2026-01-01-kubenet-userassigned-natgw.json"
     drawn = aksdiag("render", doc, "-o", "-", "-f", "d2")
     assert drawn.returncode == 0, drawn.stderr
     assert "AKS would refuse this: userAssignedNATGateway needs your own VNet" in drawn.stdout
@@ -202,8 +204,8 @@ def test_plan_refuses_a_broken_description_unless_asked(tmp_path):
 
 
 def test_check_takes_the_real_route_table_and_nodes_and_reports_drift(tmp_path):
-    doc = pool_renamed(CORPUS / "cli-rec-kubenet-node-public-ip-prefix.json", tmp_path)
-    nodes = SHARED / "corpus" / "nodes" / "mobiledgex-aks-kubenet-3nodes-2021.json"
+    doc = pool_renamed(AKS_SHOW / "cli-rec-kubenet-node-public-ip-prefix.json", tmp_path)
+    nodes = CORPUS / "nodes" / "mobiledgex-aks-kubenet-3nodes-2021.json"
     routes = [{"name": f"aks-agentpool-30520393-vmss00000{i}____{b.replace('.', '').replace('/', '')}",
                "addressPrefix": b, "nextHopType": "VirtualAppliance", "nextHopIpAddress": ip}
               for i, (b, ip) in enumerate([("10.244.1.0/24", "10.240.0.4"), ("10.244.2.0/24", "10.240.0.5"),

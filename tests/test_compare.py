@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,16 +17,17 @@ from aksdiag.derive.as_model import TargetModel, as_model
 from aksdiag.derive.compare import Change, Topic, compare
 from aksdiag.derive.migration import Status
 
-from .conftest import EXAMPLES, ROOT, example_id
+from .conftest import EXAMPLES, ROOT, cli, example_id
+from .legibility import measure
 
 BYO = ROOT / "examples" / "kubenet-byo-vnet.yaml"
 BYO_RT = ROOT / "examples" / "kubenet-byo-route-table.yaml"
 CNI = ROOT / "examples" / "azure-cni-node-subnet.yaml"
 
 
-def aksdiag(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    exe = Path(sys.executable).parent / "aksdiag"
-    return subprocess.run([str(exe), *args], check=False, capture_output=True, text=True, cwd=cwd, stdin=subprocess.DEVNULL)
+def aksdiag(*args: object, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """The command in-process (conftest.cli): no process boundary is under test here."""
+    return cli(*map(str, args), cwd=cwd)
 
 
 def test_kubenet_as_overlay_removes_route_table_and_its_routes_keeps_pod_cidr_and_snat():
@@ -49,13 +49,14 @@ def test_kubenet_as_overlay_removes_route_table_and_its_routes_keeps_pod_cidr_an
 def test_migration_checklist_is_computed_for_the_cluster():
     rv = review(BYO, None, TargetModel.overlay, Options())
     m = rv.migration
-    assert m is not None and m.source == "https://learn.microsoft.com/azure/aks/upgrade-azure-cni"
+    assert m is not None and m.source == "https://learn.microsoft.com/azure/aks/update-azure-cni"
     items = {i.id: i for i in m.items}
     assert items["route-table"].values == {"name": "aks-agentpool-12355964-routetable", "byo": "no",
                                            "aks_routes": "3", "user_routes": "0", "subnets": "myAKSSubnet"}
     assert items["reimage-all-pools"].values["nodes"] == "3"
     assert items["pod-cidr-kept"].status == Status.ok
-    assert items["command"].values == {"name": "myAKSCluster", "resource_group": "myResourceGroup"}
+    assert (items["command"].values["name"], items["command"].values["resource_group"]) == (
+        "myAKSCluster", "myResourceGroup")
     assert items["capacity"].values["nodes_after"] == "251"
     assert {"irreversible", "ip-masq-agent", "windows-build", "nsg-firewall-rules"} <= set(items)
 
@@ -80,9 +81,56 @@ def test_user_route_naming_the_pod_cidr_is_flagged(tmp_path):
     assert "10.244.8.0/24" in items["user-routes-pod-cidr"].values["routes"]
 
 
-def test_no_checklist_unless_kubenet_to_overlay():
+def test_no_checklist_unless_the_move_is_to_overlay():
     assert review(BYO, None, TargetModel.azure_cni, Options()).migration is None
-    assert review(CNI, None, TargetModel.overlay, Options()).migration is None
+    assert review(CNI, None, TargetModel.pod_subnet, Options()).migration is None
+
+
+def _items(tmp_path, source: Path, replace: tuple[str, str] | None = None, append: str = "") -> dict:
+    text = source.read_text()
+    if replace:
+        assert replace[0] in text
+        text = text.replace(*replace)
+    src = tmp_path / "c.yaml"
+    src.write_text(text + append)
+    return {i.id: i for i in review(src, None, TargetModel.overlay, Options()).migration.items}
+
+
+def test_kubenet_to_overlay_needs_kubernetes_1_27(tmp_path):
+    # update-azure-cni: "Is on Kubernetes version 1.27 or later." (audit §5: 1.25.6 was marked ok).
+    old = _items(tmp_path, BYO, append='kubernetesVersion: "1.25.6"\n')
+    assert (old["kubernetes-version"].status, old["kubernetes-version"].values["minimum"]) == (Status.blocker, "1.27")
+    new = _items(tmp_path, BYO, append='kubernetesVersion: "1.27.3"\n')
+    assert new["kubernetes-version"].status == Status.ok
+
+
+def test_an_enabled_network_policy_blocks_the_move(tmp_path):
+    # update-azure-cni: "Doesn't have network policies enabled." A prerequisite, not a support question.
+    items = _items(tmp_path, ROOT / "examples" / "kubenet-managed-nat-gateway.yaml")
+    assert items["network-policy"].status == Status.blocker
+    assert _items(tmp_path, BYO)["network-policy"].status == Status.ok
+
+
+def test_kubenet_needs_a_user_assigned_identity_to_remove_the_route_table(tmp_path):
+    assert _items(tmp_path, BYO)["managed-identity"].status == Status.check
+    assert _items(tmp_path, BYO, append="identity: {type: SystemAssigned}\n")["managed-identity"].status == \
+        Status.blocker
+    assert _items(tmp_path, BYO, append="identity: {type: UserAssigned}\n")["managed-identity"].status == Status.ok
+
+
+def test_node_subnet_cni_to_overlay_has_its_checklist_with_a_pod_cidr(tmp_path):
+    rv = review(CNI, None, TargetModel.overlay, Options())
+    items = {i.id: i for i in rv.migration.items}
+    assert "--pod-cidr" not in items["command"].values and items["command"].values["pod_cidr"] == "10.244.0.0/16"
+    assert items["pod-cidr-new"].status == Status.action  # 10.244.0.0/16 is clear of the VNet and services
+    assert "route-table" not in items and "managed-identity" not in items and "pod-cidr-kept" not in items
+    assert {"kubernetes-version", "network-policy", "ip-masq-agent", "windows-build"} <= set(items)
+
+
+def test_pod_subnet_cannot_be_updated_to_overlay():
+    rv = review(ROOT / "examples" / "azure-cni-pod-subnet.yaml", None, TargetModel.overlay, Options())
+    assert [(i.id, i.status) for i in rv.migration.items if i.status == Status.blocker] == [
+        ("dynamic-ip-allocation", Status.blocker)]
 
 
 def test_as_model_chooses_what_the_model_needs_and_lists_it_as_assumed():
@@ -152,7 +200,7 @@ def test_cli_compare_markdown_lists_removed_routes_kept_pod_cidr_and_checklist()
     assert "| pod CIDR IPv4 | kept | 10.244.0.0/16 | 10.244.0.0/16 |" in out
     assert "| pod egress source IP (SNAT) | kept | SNAT to the node IP | SNAT to the node IP |" in out
     assert "checklist for this cluster" in out and "--network-plugin-mode overlay" in out
-    assert "upgrade-azure-cni" in out
+    assert "update-azure-cni" in out
 
 
 def test_cli_compare_csv_and_json():
@@ -209,18 +257,6 @@ def test_cli_compare_scenarios_pdf_has_one_page_per_model(tmp_path):
     assert len(PdfReader(out).pages) == 2
 
 
-def _measure(svg: Path) -> dict:
-    """The team's legibility measure (../shared/tools/legibility.py), on one SVG."""
-    import importlib.util
-
-    from .conftest import SHARED
-
-    spec = importlib.util.spec_from_file_location("legibility", SHARED / "tools" / "legibility.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.measure(str(svg))
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("args", [
     ("kubenet-byo-vnet.yaml", "--as", "overlay"),
@@ -234,7 +270,7 @@ def test_compare_picture_reads_on_a_slide(tmp_path, args):
     paths = [str(ROOT / "examples" / a) if a.endswith(".yaml") else a for a in args]
     proc = aksdiag("compare", *paths, "-o", str(out))
     assert proc.returncode == 0, proc.stderr
-    m = _measure(out)
+    m = measure(out)
     assert m["addr_labels"] >= 10
     assert m["slide_px"] >= 14, m
     assert m["crossings"] == 0, m
@@ -255,7 +291,7 @@ def test_pod_cidr_is_checked_against_connected_networks(tmp_path, prefix, status
 def test_capacity_item_carries_surge():
     items = {i.id: i for i in review(BYO, None, TargetModel.overlay, Options()).migration.items}
     cap = items["capacity"].values
-    assert (cap["nodes_after"], cap["surge_after"], cap["surge"]) == ("251", "250", "1")
+    assert (cap["nodes_after"], cap["surge_after"], cap["surge"]) == ("251", "250", "1, assumed")
 
 
 def test_as_pod_subnet_without_room_says_where(tmp_path):
@@ -282,3 +318,14 @@ def test_scenarios_of_any_two_designs_compile_to_one_page_each(tmp_path, a, b):
     proc = aksdiag("compare", str(ROOT / "examples" / a), str(ROOT / "examples" / b), "-o", str(out))
     assert proc.returncode == 0, proc.stderr
     assert len(PdfReader(out).pages) == 2
+
+
+def test_capacity_item_adds_every_pools_surge_as_all_pools_reimage_at_once(tmp_path):
+    # update-azure-cni: "The update process triggers node pools to be reimaged simultaneously."
+    text = BYO.read_text()
+    assert "  - name: nodepool1\n" in text
+    src = tmp_path / "two.yaml"
+    src.write_text(text.replace("  - name: nodepool1\n", "  - name: extra\n    count: 2\n    mode: User\n"
+                                "    upgradeSettings: {maxSurge: \"2\"}\n  - name: nodepool1\n", 1))
+    cap = {i.id: i for i in review(src, None, TargetModel.overlay, Options()).migration.items}["capacity"]
+    assert (cap.values["nodes_now"], cap.values["surge_all"]) == ("5", "3")

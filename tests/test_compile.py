@@ -45,7 +45,7 @@ def _pdf_pages(pdf: bytes):
     return PdfReader(BytesIO(pdf)).pages
 
 
-def test_pdf_is_vector_with_every_drawn_address_as_text(overviews):
+def test_pdf_is_vector_with_every_drawn_address_as_text(overviews, pdf_engine):
     svg = overviews.svg(BYO)
     pdf = render_bytes(_plan(BYO), "pdf", Options(), source_name=BYO.name)
     (page,) = _pdf_pages(pdf)
@@ -59,7 +59,7 @@ def test_pdf_is_vector_with_every_drawn_address_as_text(overviews):
     assert len(pdf) < 500_000  # d2's raster PDF of the same drawing is over 2 MB
 
 
-def test_pdf_numbers_the_path_in_glyphs_its_fonts_have(overviews):
+def test_pdf_numbers_the_path_in_glyphs_its_fonts_have(overviews, pdf_engine):
     # d2's fonts have no ①: a browser falls back to another font, cairosvg would draw empty boxes.
     assert "①" in overviews.svg(BYO).decode() and "④" in overviews.svg(BYO).decode()
     pdf = render_bytes(_plan(BYO), "pdf", Options(), source_name=BYO.name)
@@ -68,7 +68,7 @@ def test_pdf_numbers_the_path_in_glyphs_its_fonts_have(overviews):
     assert "(1)" in text and "(4)" in text and not re.search("[\u2460-\u2473]", text)
 
 
-def test_svgs_to_pdf_gives_a_page_per_svg_sized_to_it(overviews):
+def test_svgs_to_pdf_gives_a_page_per_svg_sized_to_it(overviews, pdf_engine):
     examples = [BYO, next(e for e in EXAMPLES if e.stem == "azure-cni-overlay")]
     svgs = [overviews.svg(e) for e in examples]
     pages = _pdf_pages(svgs_to_pdf(svgs))
@@ -144,7 +144,7 @@ def test_png_under_the_limit_has_no_warning():
     assert _png_size(png)[0] > 0
 
 
-def test_pdf_of_a_huge_drawing_keeps_every_address_as_text(big_svg):
+def test_pdf_of_a_huge_drawing_keeps_every_address_as_text(big_svg, pdf_engine):
     (page,) = _pdf_pages(compile_d2(_big_source(), "pdf", {}))
     assert max(float(page.mediabox.width), float(page.mediabox.height)) <= PDF_PAGE_LIMIT_PT + 1
     text = page.extract_text()

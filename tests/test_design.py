@@ -203,7 +203,8 @@ def _params(name: str) -> dict:
 def test_bicep_build_with_modules_draws_vnet_route_and_pools():
     source = api.Source(path=ARM / "aks-construction-main.json",
                         parameters=ARM / "aks-construction-custom-vnet-firewall.parameters.json")
-    made = api.render(source, formats=("d2",), options=Options(view="addresses"))
+    # AKS-Construction's default service CIDR 172.10.0.0/16 is public space, an error rule: drawn, marked.
+    made = api.render(source, formats=("d2",), options=Options(view="addresses", draw_unsupported=True))
     spec = api.load(source).loaded.spec
     name = _params("custom-vnet-firewall")["resourceName"]["value"]
     assert spec.name == f"aks-{name}" and spec.vnet.name == f"vnet-{name}"
@@ -214,13 +215,14 @@ def test_bicep_build_with_modules_draws_vnet_route_and_pools():
     firewall_subnet = next(s for s in spec.vnet.subnets if s.name == "AzureFirewallSubnet")
     assert route.nextHopIpAddress in firewall_subnet.addressPrefix  # the firewall module's computed address
     assert [p.name for p in spec.nodePools] == ["npsystem", "npuser01"]
-    assert f"outbound {spec.networkProfile.outboundType}" in api.render(source, formats=("d2",)).d2
+    overview = api.render(source, formats=("d2",), options=Options(draw_unsupported=True))
+    assert f"outbound {spec.networkProfile.outboundType}" in overview.d2
 
 
 def test_bicep_parameters_pick_the_network_model():
     source = api.Source(path=ARM / "aks-construction-main.json",
                         parameters=ARM / "aks-construction-cni-overlay.parameters.json")
-    made = api.render(source, formats=("d2",))
+    made = api.render(source, formats=("d2",), options=Options(draw_unsupported=True))
     assert api.load(source).loaded.spec.networkProfile.networkPluginMode == "overlay"
     subnet = _params("cni-overlay")["vnetAksSubnetAddressPrefix"]["value"]
     assert f"aks-sn · {subnet}" in made.d2
@@ -241,7 +243,11 @@ def test_check_runs_on_templates():
     assert proc.returncode == 0, proc.stderr
     proc = _run("check", str(ARM / "aks-construction-main.json"), "--parameters",
                 str(ARM / "aks-construction-custom-vnet-firewall.parameters.json"))
-    assert proc.returncode == 0, proc.stderr
+    # The template's default service CIDR, 172.10.0.0/16, is public address space: found on its line.
+    assert proc.returncode == 1, proc.stderr
+    finding = next(line for line in proc.stdout.splitlines() if "service-cidr-public" in line)
+    line = int(finding.split(":")[1])
+    assert "serviceCidr" in _line_of(ARM / "aks-construction-main.json", line)
 
 
 def test_parameter_outside_allowed_values_is_refused_in_the_parameters_file():
@@ -372,3 +378,62 @@ def test_exported_template_reads_each_pool_once():
     assert f"pod CIDR {profile['podCidr']}" in made.d2 and f"services {profile['serviceCidr']}" in made.d2
     names = [p["name"] for p in cluster["properties"]["agentPoolProfiles"]]
     assert [p.name for p in made.plan.pools] == names
+
+
+def test_symbolic_names_and_existing_resources_of_language_version_2():
+    """Bicep's languageVersion 2.0: resources keyed by symbolic name; `existing` ones are not deployed."""
+    template = json.loads((ARM / "quickstart-aks.json").read_text())
+    template["languageVersion"] = "2.0"
+    aks = template["resources"][0]
+    aks["properties"]["agentPoolProfiles"][0]["vnetSubnetID"] = "[reference('vnet').subnets[0].id]"
+    vnet = {"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2023-04-01", "name": "spoke",
+            "properties": {"addressSpace": {"addressPrefixes": ["10.8.0.0/16"]},
+                           "subnets": [{"name": "nodes", "id": "[resourceId('Microsoft.Network/virtualNetworks/"
+                                        "subnets', 'spoke', 'nodes')]", "properties": {"addressPrefix": "10.8.0.0/22"}}]}}
+    template["resources"] = {"aks": aks, "vnet": vnet}
+    doc, _ = arm_document(Document("t.json", template))
+    assert doc.data["vnet"]["subnets"][0] == {"name": "nodes", "addressPrefix": "10.8.0.0/22"}
+    template["resources"]["vnet"]["existing"] = True
+    with pytest.raises(InputError, match="cannot be followed"):
+        arm_document(Document("t.json", template))
+
+
+def test_route_to_a_firewall_takes_its_address_in_its_subnet_and_says_so():
+    """terraform-azure-aks-agic routes to 10.100.1.4, in the hub's snet-firewall-trust. Edited so the
+    next hop is `azurerm_firewall.fw`'s private IP (known after apply), the same address comes back."""
+    plan = _plan("terraform-azure-aks-agic")
+    route = next(rc for rc in plan["resource_changes"] if rc["address"] == "azurerm_route.appgw-route")
+    real_hop = route["change"]["after"]["next_hop_in_ip_address"]
+    route["change"]["after"]["next_hop_in_ip_address"] = None
+    route["change"]["after_unknown"]["next_hop_in_ip_address"] = True
+    conf = plan["configuration"]["root_module"]["resources"]
+    next(r for r in conf if r["address"] == "azurerm_route.appgw-route")["expressions"]["next_hop_in_ip_address"] = {
+        "references": ["azurerm_firewall.fw.ip_configuration[0].private_ip_address", "azurerm_firewall.fw"]}
+    plan["resource_changes"].append({
+        "address": "azurerm_firewall.fw", "mode": "managed", "type": "azurerm_firewall", "name": "fw",
+        "change": {"actions": ["create"], "before": None,
+                   "after": {"name": "fw", "ip_configuration": [{"name": "cfg", "subnet_id": None}]},
+                   "after_unknown": {"id": True, "ip_configuration": [{"private_ip_address": True, "subnet_id": True}]}}})
+    conf.append({"address": "azurerm_firewall.fw", "mode": "managed", "type": "azurerm_firewall", "name": "fw",
+                 "expressions": {"ip_configuration": [{"subnet_id": {"references": [
+                     "azurerm_subnet.snet-firewall-trust.id", "azurerm_subnet.snet-firewall-trust"]}}]}})
+    doc, warnings = terraform_document(parse_json(json.dumps(plan), "firewall.json"))
+    (hop,) = [r["nextHopIpAddress"] for s in doc.data["vnet"]["subnets"] for r in (s.get("routeTable") or {}).get(
+        "routes", [])]
+    assert hop == real_hop
+    assert any("azurerm_firewall.fw" in w and "known after apply" in w for w in warnings)
+
+
+def test_user_assigned_nat_gateway_in_a_template_needs_it_on_the_node_subnet(tmp_path):
+    """AKS-Construction associates its NAT gateway with the node subnet only with createNatGateway."""
+    params = json.loads((ARM / "aks-construction-cni-overlay.parameters.json").read_text())
+    params["parameters"]["aksOutboundTrafficType"] = {"value": "userAssignedNATGateway"}
+    without = tmp_path / "without.parameters.json"
+    without.write_text(json.dumps(params))
+    params["parameters"]["createNatGateway"] = {"value": True}
+    with_gateway = tmp_path / "with.parameters.json"
+    with_gateway.write_text(json.dumps(params))
+    template = ARM / "aks-construction-main.json"
+    said = api.load(api.Source(path=template, parameters=without)).warnings
+    assert any("associates no NAT gateway with the node subnet 'aks-sn'" in w for w in said)
+    assert not any("NAT gateway" in w for w in api.load(api.Source(path=template, parameters=with_gateway)).warnings)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from .conftest import ROOT
+from .conftest import ROOT, cli
 
 BAD = ROOT / "tests" / "bad-inputs"
 CATALOGUE = sorted(p for p in BAD.iterdir() if p.suffix in (".yaml", ".json"))
@@ -28,10 +28,21 @@ class MessageGolden(SingleFileSnapshotExtension):
     file_extension = "txt"
 
 
-def aksdiag(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+def executable(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).parent / "aksdiag"
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, cwd=cwd, env=env,
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, cwd=cwd,
                           stdin=subprocess.DEVNULL, timeout=120)
+
+
+aksdiag = cli
+
+
+def test_the_executable_gives_the_same_message(tmp_path):
+    """The process boundary: the installed command, its exit status and its stderr, byte for byte."""
+    bad = CATALOGUE[0]
+    args = ("render", bad.name, "-o", str(tmp_path / "out.svg"))
+    real, here = executable(*args, cwd=BAD), aksdiag(*args, cwd=BAD)
+    assert (real.returncode, real.stdout, real.stderr) == (here.returncode, here.stdout, here.stderr) and real.stderr
 
 
 def test_catalogue_has_at_least_30_mistakes():

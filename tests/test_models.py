@@ -45,10 +45,10 @@ CASES = [
     ("overlay-cilium-dataplane", ["Cilium eBPF dataplane, no kube-proxy"], [RT]),
     ("kubenet-dual-stack", ["pods fd11:1234::/80", "pods 10.244.1.0/24", "NAT stays within the family",
                             "fd00:60:0:1::4"], []),
-    ("udr-firewall-egress", ["0.0.0.0/0 → 10.0.1.4", "firewall / NVA 10.0.1.4", "source: firewall public IP"],
+    ("udr-firewall-egress", ["0.0.0.0/0 → 10.70.1.4", "firewall / NVA · 10.70.1.4", "source: firewall public IP"],
      ["LB public IP"]),
     # AKS gives a private cluster a public FQDN too unless it is disabled; nodes still use the private path.
-    ("private-cluster", ["private endpoint", "private DNS zone managed by AKS", "Private Link", "public FQDN too"],
+    ("private-cluster", ["private endpoint", "private DNS zone · managed by AKS", "Private Link", "public FQDN too"],
      ["kubelet → public FQDN"]),
     ("apiserver-vnet-integration", ["internal load balancer", "VNet integration"], []),
     ("overlay-nat-gateway", ["NAT gateway · yours, on the node subnet", "source: NAT GW public IP"],

@@ -98,7 +98,7 @@ def test_every_slide_has_notes_with_assumptions_or_sources(deck):
         notes = slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
         assert notes.strip(), f"slide {i + 1} has no speaker notes"
     all_notes = "\n".join(s.notes_slide.notes_text_frame.text for s in deck.slides)
-    assert "learn.microsoft.com/azure/aks/upgrade-azure-cni" in all_notes
+    assert "learn.microsoft.com/azure/aks/update-azure-cni" in all_notes
     assert "learn.microsoft.com/azure/aks/configure-kubenet" in all_notes
 
 

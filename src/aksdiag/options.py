@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from .errors import InputError, Problem
+
 
 class View(StrEnum):
     """What a diagram can say, one picture each: the registry every channel reads (the CLI's
@@ -67,6 +69,9 @@ class OutputFormat(StrEnum):
 OUTPUT_FORMATS = tuple(f.value for f in OutputFormat)
 # The models `compare --as` and `slides --as` accept (`derive.as_model.TargetModel` has one member each).
 TARGET_MODELS = ("kubenet", "overlay", "azure-cni", "pod-subnet", "none")
+LAYOUTS = ("elk", "dagre")
+PNG_ENGINES = ("d2", "cairosvg")
+MAX_NODES_RANGE = (2, 100)
 
 
 
@@ -118,3 +123,23 @@ class Options:
     timeout: float = 120.0
     fit: Fit = Fit.slide  # where the picture is looked at: what it draws so that its addresses read there
     view: str = "overview"  # one of scene.VIEW_NAMES; "all" gives every view, as layers or pages
+
+    def __post_init__(self) -> None:
+        """A bad option is the user's to fix: the project's InputError, naming the option (as the CLI would)."""
+        from .d2.themes import DARK_THEMES, THEMES  # names and ids only
+
+        def bad(field: str, value: object, allowed: str) -> InputError:
+            return InputError(Problem(f"{value!r} is not an option; allowed: {allowed}", field=field))
+
+        checks = (("layout", self.layout, LAYOUTS), ("theme", self.theme, ("default", *THEMES)),
+                  ("png_engine", self.png_engine, PNG_ENGINES), ("view", self.view, (*VIEWS, ALL_VIEWS)))
+        for field, value, allowed in checks:
+            if value not in allowed:
+                raise bad(field, value, ", ".join(allowed))
+        if self.dark is not None and self.dark not in DARK_THEMES:
+            raise bad("dark", self.dark, ", ".join(DARK_THEMES) + " or None")
+        low, high = MAX_NODES_RANGE
+        if self.max_nodes is not None and not (isinstance(self.max_nodes, int) and low <= self.max_nodes <= high):
+            raise bad("max_nodes", self.max_nodes, f"a whole number from {low} to {high}, or None")
+        if not (isinstance(self.timeout, int | float) and self.timeout > 0):
+            raise bad("timeout", self.timeout, "seconds, more than 0")

@@ -11,6 +11,11 @@ A source is a path (`Path` or `str`), a text with a name (`Source.from_text`), a
 mapping (`Source.from_data`, or any `Mapping`), or a `Source` that also names real-world
 documents to lay over it (`nodes`, `route_table`, `vnet`). Loading applies every overlay to
 the data before the one validation; derive runs only in `plan`.
+
+The file may also be a design that does not exist yet: `terraform show -json` of a plan or a
+state (`Source(side="before")` for what a plan changes), or an ARM template such as `az bicep
+build` writes (`Source(parameters=...)` for its parameters file). What those cannot tell
+comes back in `Prepared.warnings` and `Rendered.warnings`.
 """
 
 from __future__ import annotations
@@ -52,6 +57,10 @@ class Source:
     # Networks the VNet reaches (peered VNets, on-premises), added to `connectedNetworks`:
     # mappings of name, kind and addressPrefixes, as the description writes them.
     connected: tuple[Mapping[str, Any], ...] = ()
+    # The network around the VNet, as `az network ... show` prints it: the hub VNet, its firewall
+    # and public IP, peerings, local network gateways, private DNS zone links (`--network`).
+    network: tuple[Path, ...] = ()
+    network_documents: tuple[Any, ...] = ()  # the same, read live (`--az --with-network`): load.Documents
 
     def __post_init__(self) -> None:
         given = [x is not None for x in (self.path, self.text, self.data)]
@@ -76,7 +85,8 @@ class Source:
 
     def files(self) -> list[Path]:
         """Every local file this source reads: what a cache key or a file watcher must cover."""
-        return [p for p in (self.path, self.nodes, self.route_table, self.vnet, self.parameters) if p is not None]
+        return [p for p in (self.path, self.nodes, self.route_table, self.vnet, self.parameters, *self.network)
+                if p is not None]
 
 
 SourceLike = Union[Source, Path, str, "os.PathLike[str]", Mapping[str, Any]]
@@ -151,6 +161,10 @@ def load(source: SourceLike | Prepared, **overlays: Any) -> Prepared:
     if isinstance(target.data, dict):
         if src.vnet is not None:
             target = with_real_vnet(target, src.vnet)
+        if src.network or src.network_documents:
+            from ..load.network import with_network
+
+            target = with_network(target, src.network, src.network_documents)
         target = with_connected(fit_vnet_to_nodes(target, observed), src.connected)
     loaded = validate_document(target, from_azure=from_azure)
     if nodes_doc is not None and observed is not None and observed.nodes:
@@ -175,7 +189,7 @@ def plan(source: SourceLike | Prepared, options: Options | None = None, **overla
     return plan_cluster(prepared.loaded, _options(options), prepared.observed)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Rendered:
     """What one render made. `d2` is the portable source (icons as `icons/<name>`); `outputs`
     holds the bytes per requested format (`d2` there is the keepable source, with absolute icon paths)."""
@@ -193,6 +207,12 @@ class Rendered:
     def _repr_svg_(self) -> str | None:
         svg = self.outputs.get("svg")
         return svg.decode("utf-8") if svg is not None else None
+
+    def __repr__(self) -> str:
+        # The outputs are megabytes (a notebook stores a cell's repr): sizes, not bytes.
+        sizes = ", ".join(f"{fmt}: {len(data):,} bytes" for fmt, data in self.outputs.items())
+        return (f"Rendered(name={self.name!r}, outputs={{{sizes}}}, findings={len(self.findings)}, "
+                f"warnings={len(self.warnings)}, d2_version={self.d2_version!r})")
 
 
 def render(source: SourceLike | Prepared, *, formats: tuple[str, ...] | list[str] = ("svg",),
@@ -240,10 +260,27 @@ def render(source: SourceLike | Prepared, *, formats: tuple[str, ...] | list[str
         alt_text=alt_text(address_plan),
         plan=address_plan,
         findings=tuple(address_plan.findings),
-        warnings=tuple(dict.fromkeys([*prepared.warnings, *caught])),
+        warnings=tuple(dict.fromkeys([*prepared.warnings, *_refused_warnings(prepared, address_plan), *caught])),
         d2_version=version,
         assumed=tuple(address_plan.assumed),
     )
+
+
+def _refused_warnings(prepared: Prepared, address_plan: AddressPlan) -> list[str]:
+    """A cluster document from Azure is drawn even where AKS would refuse it (it exists); a CI log
+    still shows each such finding, one line each, where the document wrote the field."""
+    from ..derive import errors_of
+    from .stages import locate_field
+
+    loaded = prepared.loaded
+    if not loaded.from_azure:
+        return []
+    out = []
+    for f in errors_of(address_plan.findings):
+        line, col = locate_field(loaded, f.fields[0]) if f.fields else (None, None)
+        where = loaded.doc.name + (f":{line}:{col}" if line is not None else "")
+        out.append(f"{where}: AKS would refuse this: {f.message} [rule {f.rule}]")
+    return out
 
 
 class Cluster:
@@ -264,10 +301,20 @@ class Cluster:
         return self.render(("svg",))._repr_svg_() or ""
 
 
+def __getattr__(name: str) -> Any:
+    # The render options, importable from here with the functions that take them (a cheap module).
+    if name == "Options":
+        from ..options import Options
+
+        return Options
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "OUTPUT_FORMATS",
     "AksdiagError",
     "Cluster",
+    "Options",
     "Prepared",
     "Rendered",
     "Source",

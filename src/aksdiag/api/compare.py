@@ -15,7 +15,7 @@ from ..d2.render_compare import render_compare_d2
 from ..derive import AddressPlan, derive
 from ..derive.as_model import Choice, TargetModel, as_model
 from ..derive.compare import Comparison, compare
-from ..derive.migration import Migration, kubenet_to_overlay
+from ..derive.migration import Migration, to_overlay
 from ..errors import InputError
 from ..load import parse_field
 from ..report.compare import choice_line
@@ -65,7 +65,8 @@ def review(path_a: Path, path_b: Path | None, target: TargetModel | None, option
         plan_b = derive(spec_b, allow_errors=True)
         label = f"--as {target.value}"
     comparison = compare(plan_a, plan_b)
-    migration = kubenet_to_overlay(plan_a, plan_b, loaded_a.spec.kubernetesVersion)
+    identity = loaded_a.spec.identity.type.value if loaded_a.spec.identity and loaded_a.spec.identity.type else None
+    migration = to_overlay(plan_a, plan_b, loaded_a.spec.kubernetesVersion, identity)
     return Review(loaded_a, label, plan_a, plan_b, comparison, choices, migration)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..compile.d2 import compile_d2
-from ..compile.raster import marks_as_digits, svg_size
+from ..compile.raster import source_marks_as_digits, svg_size
 from ..d2.icons import ICON_NAMES, IconSet
 from ..d2.render import render_d2
 from ..derive import AddressPlan, Observed, derive
@@ -181,18 +181,16 @@ def render_bytes(plan: AddressPlan, fmt: str, options: Options, *, source_name: 
         source = svg_source if tooltips and svg_source is not None else \
             d2_source(plan, options, source_name=source_name, icons=icons, tooltips=tooltips)
         if fmt == "pdf" or (fmt == "png" and options.png_engine == "cairosvg"):
-            source = marks_as_digits(source)  # cairosvg draws these: no fallback font for ①
+            source = source_marks_as_digits(source)  # cairosvg draws these: no fallback font for ①
         return compile_d2(source, fmt, files, timeout=options.timeout, png_engine=options.png_engine)
     if fmt != "pdf":
         raise InputError(Problem(f"--view all makes several pages: write .pdf or .d2, not .{fmt} "
                                  "(or pick one view)", field="--view"))
-    try:
-        from ..compile.d2 import svgs_to_pdf  # the vector multi-page PDF, where it exists
-    except ImportError:  # d2's own PDF: one page per layer
-        source = d2_source(plan, options, source_name=source_name, icons=icons, tooltips=False)
-        return compile_d2(source, "pdf", files, timeout=options.timeout, png_engine=options.png_engine)
+    from ..compile.pdf import pdf_renderer
+
     sources = render_views(plan, views, options, source_name=source_name, icons=icons, tooltips=False)
-    return svgs_to_pdf([compile_d2(marks_as_digits(src), "svg", files, timeout=options.timeout) for _, src in sources])
+    with pdf_renderer(timeout=options.timeout) as render:  # ready while d2 draws the views
+        return render([compile_d2(source_marks_as_digits(src), "svg", files, timeout=options.timeout) for _, src in sources])
 
 
 __all__ = [

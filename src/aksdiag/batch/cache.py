@@ -6,6 +6,10 @@ the user's folder), the template bytes, aksdiag's version and code, and d2's ver
 binary (and cairosvg's version when it rasterises). The folder is plain files (`ab/abcdef....svg` + `.json`), portable
 between machines and safe to delete; entries are written atomically, so concurrent runs
 only ever see whole files.
+
+The folder is pruned after a batch run: entries not used for $AKSDIAG_CACHE_MAX_DAYS days (default
+30) go, then the least recently used until it holds at most $AKSDIAG_CACHE_MAX_MB megabytes
+(default 200). A hit marks its entry used. `0` for either turns that limit off.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +32,8 @@ if TYPE_CHECKING:
     from ..options import Options
 
 FORMAT_VERSION = "1"  # bump when what an entry holds changes
+MAX_MB_ENV, MAX_DAYS_ENV = "AKSDIAG_CACHE_MAX_MB", "AKSDIAG_CACHE_MAX_DAYS"
+DEFAULT_MAX_MB, DEFAULT_MAX_DAYS = 200.0, 30.0
 
 
 
@@ -125,6 +132,10 @@ class RenderCache:
             outputs = {fmt: self._path(key, fmt).read_bytes() for fmt in formats}
         except (OSError, ValueError):
             return None
+        try:
+            os.utime(self._path(key, "json"))  # used now: pruning keeps what is used
+        except OSError:
+            pass
         return Made(outputs, meta["alt_text"], tuple(meta.get("findings", ())), tuple(meta.get("warnings", ())),
                     meta.get("extra", {}), True)
 
@@ -145,6 +156,38 @@ class RenderCache:
             self._write(self._path(key, "json"), json.dumps(meta, sort_keys=True).encode())
         except OSError:
             pass  # a cache that cannot be written is only slower, never wrong
+
+    def prune(self, max_mb: float | None = None, max_days: float | None = None, *, now: float | None = None) -> int:
+        """Remove entries unused for `max_days`, then the least recently used until the folder holds
+        at most `max_mb`; None reads the limit from the environment (or its default), 0 turns it off.
+        Returns how many entries went. An entry is its key's files; its use time is its `.json`'s."""
+        if self.folder is None or not self.folder.is_dir():
+            return 0
+        max_mb = _limit(MAX_MB_ENV, DEFAULT_MAX_MB) if max_mb is None else max_mb
+        max_days = _limit(MAX_DAYS_ENV, DEFAULT_MAX_DAYS) if max_days is None else max_days
+        entries: dict[Path, list[Path]] = {}
+        for path in self.folder.glob("??/*.*"):
+            if not path.name.startswith("."):  # a write under way
+                entries.setdefault(path.with_suffix(""), []).append(path)
+        used, sizes = {}, {}
+        for stem, files in entries.items():
+            try:
+                used[stem] = os.stat(stem.with_suffix(".json")).st_mtime
+                sizes[stem] = sum(os.stat(f).st_size for f in files)
+            except OSError:
+                used[stem], sizes[stem] = 0.0, 0  # no metadata: never a hit, so first to go
+        now = time.time() if now is None else now
+        doomed = {stem for stem in entries if max_days and now - used[stem] > max_days * 86400}
+        total = sum(size for stem, size in sizes.items() if stem not in doomed)
+        for stem in sorted(set(entries) - doomed, key=lambda s: used[s]):
+            if not max_mb or total <= max_mb * 1_000_000:
+                break
+            doomed.add(stem)
+            total -= sizes[stem]
+        for stem in doomed:
+            for path in entries[stem]:
+                path.unlink(missing_ok=True)
+        return len(doomed)
 
     @staticmethod
     def _write(target: Path, data: bytes) -> None:
@@ -190,3 +233,8 @@ def render_cached(source: Source, formats: tuple[str, ...], options: Options, ca
     return made
 
 
+def _limit(env: str, default: float) -> float:
+    try:
+        return max(0.0, float(os.environ[env]))
+    except (KeyError, ValueError):
+        return default

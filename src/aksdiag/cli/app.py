@@ -120,11 +120,14 @@ def render(
     vnet: Annotated[Path | None, typer.Option(metavar="FILE", help="`az network vnet show` output: the VNet's address space "
                     "and subnets.")] = None,
     connected: Annotated[list[str] | None, typer.Option(metavar="[NAME=]CIDR", help=CONNECTED_HELP)] = None,
+    network: Annotated[list[Path] | None, typer.Option(metavar="FILE", help=NETWORK_HELP)] = None,
     az: Annotated[bool, typer.Option("--az", help="Read the cluster live with `az aks show`.")] = False,
     with_nodes: Annotated[bool, typer.Option("--with-nodes", help="With --az: also `kubectl get nodes`.")] = False,
     with_route_table: Annotated[bool, typer.Option("--with-route-table", help="With --az: also the route table "
                                 "in the node resource group.")] = False,
     with_vnet: Annotated[bool, typer.Option("--with-vnet", help="With --az: also `az network vnet show`.")] = False,
+    with_network: Annotated[bool, typer.Option("--with-network", help="With --az: also the VNet's peerings, the "
+                            "peered hub, its firewall and the firewall's public IP.")] = False,
     resource_group: Annotated[str | None, typer.Option("--resource-group", "-g", metavar="GROUP", help="With --az.")] = None,
     name: Annotated[str | None, typer.Option("--name", "-n", metavar="NAME", help="With --az: the cluster name.")] = None,
     cluster: Annotated[str | None, typer.Option("--cluster", metavar="NAME", help="The cluster to draw from `az aks list` "
@@ -147,7 +150,8 @@ def render(
             raise InputError(Problem("give an INPUT file, or --az with --resource-group and --name"))
         input = Path(paths[0]) if paths else None
         _refuse_live_options_without_az(az, input, with_nodes=with_nodes, with_route_table=with_route_table,
-                                        with_vnet=with_vnet, resource_group=resource_group, name=name)
+                                        with_vnet=with_vnet, with_network=with_network,
+                                        resource_group=resource_group, name=name)
         options = Options(layout=layout.value, theme=theme.value, dark=dark.value if dark else None,
                           max_nodes=max_nodes, png_engine=png_engine.value, icons=icons,
                           draw_unsupported=draw_unsupported, timeout=timeout, view=view.value, fit=Fit(fit.value))
@@ -155,9 +159,9 @@ def render(
             if output is not None:
                 raise InputError(Problem("-o names one output; with several inputs, folders or --check use "
                                          "--out-dir", field="--output"))
-            if nodes or route_table or vnet or cluster or connected or parameters:
-                raise InputError(Problem("--nodes, --route-table, --vnet, --cluster, --parameters and --connected "
-                                         "describe one cluster; render it on its own", field="--nodes"))
+            if nodes or route_table or vnet or cluster or connected or parameters or network:
+                raise InputError(Problem("--nodes, --route-table, --vnet, --network, --cluster, --parameters and "
+                                         "--connected describe one cluster; render it on its own", field="--nodes"))
             from .batch import run_batch
 
             code = run_batch(paths, options, out_dir=out_dir, formats=format, jobs=jobs, check=check,
@@ -166,9 +170,10 @@ def render(
         if az:
             from ..load.live import load_live
 
-            live_doc, observed = load_live(resource_group, name, nodes=with_nodes, route_table=with_route_table,
-                                           vnet=with_vnet)
-            source = api.Source(data=live_doc.data, name=live_doc.name, observed=observed, from_azure=True)
+            live_doc, observed, around = load_live(resource_group, name, nodes=with_nodes,
+                                                   route_table=with_route_table, vnet=with_vnet, network=with_network)
+            source = api.Source(data=live_doc.data, name=live_doc.name, observed=observed, from_azure=True,
+                                network_documents=around)
             base = Path(f"{name}.yaml")
         else:
             assert input is not None
@@ -178,8 +183,9 @@ def render(
         # The default name carries the view (x.addresses.svg), so that one view does not overwrite another.
         named = base if output is not None or view.value in (VIEWS[0], ALL_VIEWS) else \
             base.with_name(f"{base.stem}.{view.value}{base.suffix}")
-        target = output_target(output, named, format, [input, nodes, route_table, vnet, parameters])
-        source = replace(source, connected=_connected(connected))
+        inputs_ = [input, nodes, route_table, vnet, parameters, *(network or [])]
+        target = output_target(output, named, format, inputs_)
+        source = replace(source, connected=_connected(connected), network=tuple(network or ()))
         written = []
         if view.value == ALL_VIEWS and target.format in ("svg", "png"):
             # One picture per view: x.overview.svg, x.addresses.svg, ... beside the name asked for.
@@ -189,7 +195,7 @@ def render(
             warnings: list[str] = []
             for name_ in VIEWS:
                 one = output_target(str(target.path.with_name(f"{target.path.stem}.{name_}{target.path.suffix}")),
-                                    None, target.format, [input, nodes, route_table, vnet, parameters])
+                                    None, target.format, inputs_)
                 made = api.render(source, formats=(target.format,), options=replace(options, view=name_))
                 one.write(made.outputs[target.format])
                 warnings += [w for w in made.warnings if w not in warnings]
@@ -213,17 +219,20 @@ def render(
 def _refuse_live_options_without_az(az: bool, input: Path | None, **given: object) -> None:
     """`--with-*`, `-g` and `-n` mean something only with --az; ignoring them would hide a mistake."""
     flags = {"with_nodes": "--with-nodes", "with_route_table": "--with-route-table", "with_vnet": "--with-vnet",
-             "resource_group": "--resource-group", "name": "--name"}
+             "with_network": "--with-network", "resource_group": "--resource-group", "name": "--name"}
     used = [flags[k] for k, v in given.items() if v]
     if not az and used:
         raise InputError(Problem(f"{', '.join(used)} only work with --az (reading the cluster live); for a file, "
-                                 "use --nodes, --route-table and --vnet", field=used[0]))
+                                 "use --nodes, --route-table, --vnet and --network", field=used[0]))
     if az and input is not None:
         raise InputError(Problem("give either an INPUT file or --az, not both", field="--az"))
 
 
 CONNECTED_HELP = ("A range the cluster's VNet reaches (peered VNet, on-premises, ExpressRoute, VPN) that pod, "
                   "service and VNet ranges must not overlap: CIDR or NAME=CIDR; repeat for more.")
+NETWORK_HELP = ("The network around the cluster, as `az network ... show` prints it: the hub VNet (`vnet show`), its "
+                "firewall (`firewall show`) and public IP (`public-ip show`), peerings (`vnet peering list`), on-premises "
+                "ranges (`local-gateway show`), private DNS zone links (`private-dns link vnet show`); repeat for more.")
 
 
 def _connected(connected: list[str] | None) -> tuple[dict, ...]:
@@ -290,6 +299,7 @@ def check(
                            "render.")] = None,
     vnet: Annotated[Path | None, typer.Option(metavar="FILE", help="`az network vnet show` output, as for render.")] = None,
     connected: Annotated[list[str] | None, typer.Option(metavar="[NAME=]CIDR", help=CONNECTED_HELP)] = None,
+    network: Annotated[list[Path] | None, typer.Option(metavar="FILE", help=NETWORK_HELP)] = None,
     cluster: Annotated[str | None, typer.Option("--cluster", metavar="NAME", help="The cluster to check from `az aks list` "
                        "output, a Terraform plan or an ARM template.")] = None,
     parameters: Annotated[Path | None, typer.Option("--parameters", metavar="FILE", help="An ARM template's "
@@ -314,7 +324,8 @@ def check(
         shown = _shown_input(input)
         try:
             prepared = api.load(api.Source(path=input, nodes=nodes, route_table=route_table, vnet=vnet,
-                                           cluster=cluster, connected=extra, parameters=parameters))
+                                           cluster=cluster, connected=extra, parameters=parameters,
+                                           network=tuple(network or ())))
             for warning in prepared.warnings:
                 typer.echo(f"aksdiag: warning: {warning}", err=True)
             # Every finding, errors included: the verdict is the same whether the document is
@@ -363,6 +374,7 @@ def plan(
                            "render.")] = None,
     vnet: Annotated[Path | None, typer.Option(metavar="FILE", help="`az network vnet show` output, as for render.")] = None,
     connected: Annotated[list[str] | None, typer.Option(metavar="[NAME=]CIDR", help=CONNECTED_HELP)] = None,
+    network: Annotated[list[Path] | None, typer.Option(metavar="FILE", help=NETWORK_HELP)] = None,
     cluster: Annotated[str | None, typer.Option("--cluster", metavar="NAME", help="The cluster to plan from `az aks list` "
                        "output, a Terraform plan or an ARM template.")] = None,
     parameters: Annotated[Path | None, typer.Option("--parameters", metavar="FILE", help="An ARM template's "
@@ -376,7 +388,8 @@ def plan(
 
     try:
         source = api.Source(path=input, nodes=nodes, route_table=route_table, vnet=vnet, cluster=cluster,
-                            connected=_connected(connected), parameters=parameters)
+                            connected=_connected(connected), parameters=parameters,
+                            network=tuple(network or ()))
         prepared = api.load(source)
         for warning in prepared.warnings:
             typer.echo(f"aksdiag: warning: {warning}", err=True)

@@ -92,6 +92,7 @@ def run_batch(paths: list[str], options: Options, *, out_dir: Path | None, forma
     else:
         outcomes = run(job_list, options, cache, workers=workers, check=check, write=_write, on_done=report)
 
+    cache.prune()  # within the size and age limits ($AKSDIAG_CACHE_MAX_MB, $AKSDIAG_CACHE_MAX_DAYS)
     counts: dict[str, int] = {}
     for o in outcomes:
         counts[o.status] = counts.get(o.status, 0) + 1

@@ -113,7 +113,8 @@ def _kind(target: Path) -> str:
 def write_through(target: Path, data: bytes) -> None:
     """Write into a device, FIFO or open descriptor's path; never create or replace it."""
     try:
-        fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_NOCTTY)
+        # O_NOCTTY is POSIX only (a terminal must not become ours); Windows' NUL needs nothing of the kind.
+        fd = os.open(target, os.O_WRONLY | os.O_APPEND | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
         raise _problem(f"cannot write {target}: {exc.strerror}") from None
     try:

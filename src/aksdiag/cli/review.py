@@ -117,8 +117,10 @@ def slides(
 ) -> None:
     """A design-review deck: title, one picture per view, native plan and findings tables, notes."""
     from ..api.stages import Options
+    from ..compile.pdf import pdf_engine
     from ..derive.as_model import TargetModel
     from ..options import Fit
+    from ..runtime.extras import require
     from ..slides import build_deck
 
     try:
@@ -128,6 +130,10 @@ def slides(
         target = output_target(output, None, None, [input, template, compare_with],
                                formats={".pptx": "pptx", ".pdf": "pdf"})
         fmt = "." + target.format
+        if fmt == ".pptx":
+            require("pptx", "slides", "a .pptx deck", field="--output")
+        else:
+            pdf_engine()  # before the pictures are drawn: says which extra a PDF needs, if one is missing
         if compare_with is not None and as_model is not None:
             raise InputError(Problem("give --compare or --as, not both", field="--as"))
         # A deck is looked at in a room: each picture drawn to read at 12 pt on its slide.

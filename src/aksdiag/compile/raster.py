@@ -1,4 +1,4 @@
-"""PNG and vector PDF through cairosvg, made to work on D2's SVG.
+"""PNG through cairosvg, made to work on D2's SVG (and what the PDF renderers share, pdf.py).
 
 Two things stop cairosvg from drawing D2 0.9's SVG as D2 means it:
 - D2 hides edges behind labels with a `<mask>`; cairosvg draws the mask's own
@@ -10,8 +10,7 @@ We drop the masks (labels then sit on their edges, as in most renderers), write 
 embedded fonts to files that fontconfig reads (FreeType reads WOFF), and name the real
 family in the CSS. cairosvg runs in a child process whose fontconfig sees only those
 fonts and the system's, because fontconfig is set up once per process and D2's font
-subsets differ from diagram to diagram: that is also why a PDF of several SVGs is made
-one page per child process and joined afterwards.
+subsets differ from diagram to diagram (a PDF names each page's fonts apart instead: pdf.py).
 """
 
 from __future__ import annotations
@@ -21,8 +20,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
-from io import BytesIO
 from pathlib import Path
 
 from ..errors import CompileError, Problem
@@ -46,7 +43,7 @@ RASTER_LIMIT = 32_767
 # A PDF page larger than 200 inches (14,400 pt) is refused or clipped by common viewers
 # (Acrobat among them); a vector page can be made smaller without losing anything.
 PDF_PAGE_LIMIT_PT = 14_400
-_PT_PER_PX = 0.75  # cairosvg draws at 96 px per inch; PDF counts 72 pt per inch
+PT_PER_PX = 0.75  # cairosvg draws at 96 px per inch; PDF counts 72 pt per inch
 
 
 def svg_size(svg: bytes) -> tuple[float, float]:
@@ -65,8 +62,17 @@ def prepare_svg(svg: bytes, font_dir: Path) -> bytes:
         replacement = _STYLES.get(style, _STYLES[b"regular"])
         svg = svg.replace(b'font-family: "' + family + b'";', b"font-family: " + replacement + b";")
         svg = svg.replace(b'font-family: "' + family + b'"', b"font-family: " + replacement)
+    return cairo_safe(svg)
+
+
+def cairo_safe(svg: bytes) -> bytes:
+    """Without D2's masks, which cairosvg draws as a white page, and with circled digits written out."""
     svg = re.sub(rb"<mask\b.*?</mask>", b"", svg, flags=re.DOTALL)
     svg = re.sub(rb'\smask="[^"]*"', b"", svg)
+    return marks_as_digits(svg)
+
+
+def marks_as_digits(svg: bytes) -> bytes:
     return _TEXT.sub(lambda m: _MARKS.sub(_mark_as_digits, m[0].decode("utf-8")).encode("utf-8"), svg)
 
 
@@ -81,14 +87,14 @@ def _mark_as_digits(m: re.Match[str]) -> str:
     return f"({ord(m[0]) - 0x2460 + 1})"
 
 
-def marks_as_digits(d2_text: str) -> str:
+def source_marks_as_digits(d2_text: str) -> str:
     """The D2 source with (1) (2) ... for ① ②, for a picture cairosvg draws. Done before d2 runs,
     so that d2 puts the brackets in the font subsets it embeds: replaced in its SVG afterwards, they
     were missing glyphs on every page whose texts had no bracket of their own."""
     return _MARKS.sub(_mark_as_digits, d2_text)
 
 
-def _fonts_conf(font_dir: Path) -> str:
+def fonts_conf(font_dir: Path) -> str:
     return (
         '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
         f"<dir>{font_dir}</dir>"
@@ -112,7 +118,7 @@ def _cairosvg(function: str, svg: bytes, work: Path, suffix: str, *, timeout: fl
     svg_in, out = work / "cairo-in.svg", work / f"cairo-out.{suffix}"
     svg_in.write_bytes(prepare_svg(svg, font_dir))
     conf = work / "fonts.conf"
-    conf.write_text(_fonts_conf(font_dir))
+    conf.write_text(fonts_conf(font_dir))
     env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
     args = [f"{k}={v!r}" for k, v in options.items()]
     try:
@@ -134,27 +140,4 @@ def svg_to_png(svg: bytes, work: Path, *, timeout: float, scale: float = 2.0) ->
 def pdf_page_scale(svg: bytes) -> float:
     """1, or less for a drawing too large for a PDF page (vector: nothing is lost)."""
     w, h = svg_size(svg)
-    return min(1.0, PDF_PAGE_LIMIT_PT / (max(w, h) * _PT_PER_PX))
-
-
-def svg_to_pdf(svg: bytes, work: Path, *, timeout: float) -> bytes:
-    """One PDF page the size of the SVG, its text kept as text (selectable, searchable)."""
-    return _cairosvg("svg2pdf", svg, work, "pdf", timeout=timeout, scale=pdf_page_scale(svg))
-
-
-def svgs_to_pdf(svgs: list[bytes], *, timeout: float = 120.0) -> bytes:
-    """One PDF with a page per SVG (a cluster's views, slides), each page sized to its SVG."""
-    if not svgs:
-        raise CompileError(Problem("no pictures to put in the PDF"))
-    with tempfile.TemporaryDirectory(prefix="aksdiag-pdf-") as tmp:
-        pages = [svg_to_pdf(svg, Path(tmp) / f"page{i}", timeout=timeout) for i, svg in enumerate(svgs)]
-    if len(pages) == 1:
-        return pages[0]
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    for page in pages:
-        writer.append(BytesIO(page))
-    out = BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return min(1.0, PDF_PAGE_LIMIT_PT / (max(w, h) * PT_PER_PX))

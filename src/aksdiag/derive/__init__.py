@@ -17,12 +17,16 @@ from .capacity import (
     static_blocks_in,
 )
 from .catalog import RULES
+from .network import egress_hop, network_plan
+from .network import findings as network_findings
 from .network_models import (
     APISERVER_RESERVED,
     CLUSTER_NODE_LIMIT,
     DYNAMIC_BATCH,
     PLANNERS,
     ROUTE_LIMIT,
+    VNET_IP_LIMIT,
+    dynamic_batches_per_node,
     route_name,
     static_blocks_per_node,
     usable_addresses,
@@ -33,6 +37,7 @@ from .plan import (
     APIServerPlan,
     EgressPlan,
     Finding,
+    PodAddresses,
     PoolPlan,
     RoutePlan,
     RouteTablePlan,
@@ -61,7 +66,7 @@ def derive(spec: ClusterSpec, observed: Observed | None = None, *, allow_errors:
     fatal = list(references(r))
     if fatal:
         raise RuleError([problem(f) for f in fatal])
-    findings = list(addresses(r)) + list(combinations(r))
+    findings = list(addresses(r)) + list(combinations(r)) + list(network_findings(r))
 
     model_plan = PLANNERS[r.model](r)
     pools = model_plan.pools
@@ -135,6 +140,7 @@ def derive(spec: ClusterSpec, observed: Observed | None = None, *, allow_errors:
         connected=tuple((c.name, c.kind.value, p) for c in spec.connectedNetworks for p in c.addressPrefixes),
         assumed=tuple(r.assumed),
         findings=tuple(findings),
+        network=network_plan(r, route_table),
     )
 
 
@@ -190,9 +196,12 @@ def _route_table(r: Resolved, pod_routes: bool, pools: tuple[PoolPlan, ...]) -> 
                   next(ip for ip in n.ips if ip.version == b.version), "aks", n.name)
         for p in pools for n in p.nodes for b in n.pod_blocks
     ) if pod_routes else ()
+    # With userDefinedRouting the route table is always yours (AKS creates none); not given, it has no name.
+    mine = r.outbound_type == "userDefinedRouting"
     return RouteTablePlan(
-        name=byo.name if byo else f"aks-agentpool-{r.aks_id}-routetable",
+        name=byo.name if byo else ("your route table" if mine else f"aks-agentpool-{r.aks_id}-routetable"),
         byo=byo is not None,
+        given=byo is not None or not mine,
         subnets=node_subnets,
         routes=aks + user_routes,
         route_limit=ROUTE_LIMIT,
@@ -205,15 +214,22 @@ def _egress(r: Resolved, pod_source: SourceIP) -> EgressPlan:
     out = r.outbound_type
     if out == "loadBalancer":
         return EgressPlan(out, pod_source, "loadBalancer", net.loadBalancerOutboundIPCount or 1)
-    if out in ("managedNATGateway", "userAssignedNATGateway"):
+    if out == "managedNATGateway":
         count = net.natGatewayProfile.managedOutboundIPCount if net.natGatewayProfile else 1
-        return EgressPlan(out, pod_source, "natGateway", count, managed=out == "managedNATGateway")
+        return EgressPlan(out, pod_source, "natGateway", count, managed=True)
+    if out == "userAssignedNATGateway":
+        # The NAT gateway that translates a pod's packet is the one on the subnet its source IP is
+        # from: with Pod Subnet that is the pod subnet (Learn: "fixing the source IP for pod in a
+        # node pool using an Azure NAT Gateway", concepts-network-azure-cni-pod-subnet).
+        pool = r.spec.nodePools[0]
+        where = pool.podSubnetName if PROFILES[r.model].pod_subnets and pool.podSubnetName \
+            else r.pool_subnet[pool.name]
+        natgw = next((s.natGateway for s in r.vnet.subnets if s.name == where), None)
+        count = len(natgw.publicIPAddresses) if natgw and natgw.publicIPAddresses else 1
+        return EgressPlan(out, pod_source, "natGateway", count, managed=False, nat_subnet=where,
+                          nat_gateway=natgw.name if natgw else None)
     if out == "userDefinedRouting":
-        hop = net.egressNextHopIP
-        if hop is None:
-            hop = next((rt.nextHopIpAddress for s in r.vnet.subnets if s.routeTable for rt in s.routeTable.routes
-                        if str(rt.addressPrefix) == "0.0.0.0/0"), None)
-        return EgressPlan(out, pod_source, "firewall", 0, next_hop_ip=hop, managed=False)
+        return EgressPlan(out, pod_source, "firewall", 0, next_hop_ip=egress_hop(r), managed=False)
     return EgressPlan(out, pod_source, "none", 0, managed=False)
 
 
@@ -255,11 +271,11 @@ def _fit(r: Resolved, use: dict[str, int], rt: RouteTablePlan | None) -> list[Fi
             if n * cost > extra:
                 extra, surge_nodes = n * cost, n
         for p in pod_users.get(s.name, []):
+            if p.podIPAllocationMode is not None and p.podIPAllocationMode.value == "StaticBlock":
+                continue  # counted in whole /28 blocks by static-blocks-no-surge-room, not twice
             n = r.pool_surge[p.name].nodes(p.count)
-            blocks = (p.podIPAllocationMode is not None and p.podIPAllocationMode.value == "StaticBlock")
-            cost = static_blocks_per_node(r.pool_max_pods[p.name]) * 16 if blocks else DYNAMIC_BATCH
-            if n * cost > extra:
-                extra, surge_nodes = n * cost, n
+            if n * DYNAMIC_BATCH > extra:
+                extra, surge_nodes = n * DYNAMIC_BATCH, n
         if surge_nodes and need + extra > usable:
             out.append(finding("subnet-no-surge-room", field, s.name, subnet=s.name, usable=usable, surge=surge_nodes,
                                need=need + extra))
@@ -284,6 +300,53 @@ def _fit(r: Resolved, use: dict[str, int], rt: RouteTablePlan | None) -> list[Fi
                                surge=surge_now, limit=ROUTE_LIMIT))
     if nodes > CLUSTER_NODE_LIMIT:
         out.append(finding("cluster-node-limit", "nodePools", nodes=nodes, limit=CLUSTER_NODE_LIMIT))
+    elif nodes > r.node_limit:
+        out.append(finding("free-tier-node-limit", ("nodePools", "sku.tier"), nodes=nodes, tier=r.tier))
+    out += _vnet_ip_limit(r)
+    out += _autoscale_room(r, use)
+    return out
+
+
+def _vnet_ip_limit(r: Resolved) -> list[Finding]:
+    """Azure's 65,536 configured IP addresses per VNet, for the models that give pods VNet IPs one by one."""
+    if PROFILES[r.model].pod_addresses is PodAddresses.node_subnet:
+        now = sum(p.count * (1 + r.pool_max_pods[p.name]) for p in r.spec.nodePools)
+        grown = sum(r.pool_planned[p.name] * (1 + r.pool_max_pods[p.name]) for p in r.spec.nodePools)
+        what, when = "a node and its maxPods pod IPs per node", "at maxCount"
+    elif PROFILES[r.model].pod_subnets:
+        dynamic = [p for p in r.spec.nodePools if p.podSubnetName and (
+            p.podIPAllocationMode is None or p.podIPAllocationMode.value != "StaticBlock")]
+        if not dynamic:
+            return []
+        nodes = sum(p.count for p in r.spec.nodePools)
+        now = nodes + sum(p.count * DYNAMIC_BATCH for p in dynamic)
+        grown = sum(r.pool_planned.values()) + sum(
+            r.pool_planned[p.name] * dynamic_batches_per_node(r.pool_max_pods[p.name]) * DYNAMIC_BATCH for p in dynamic)
+        what, when = "nodes and their first batch of 16 pod IPs", "with every node full (and at maxCount)"
+    else:
+        return []
+    if now > VNET_IP_LIMIT:
+        return [finding("vnet-ip-limit", "nodePools", need=now, vnet=r.vnet.name, what=what)]
+    if grown > VNET_IP_LIMIT:
+        return [finding("vnet-ip-limit-growth", "nodePools", when=when.capitalize(), need=grown, vnet=r.vnet.name)]
+    return []
+
+
+def _autoscale_room(r: Resolved, use: dict[str, int]) -> list[Finding]:
+    """A subnet that holds today's nodes but not the autoscaler's maxCount (with that pool's surge)."""
+    out = []
+    for i, s in enumerate(r.vnet.subnets):
+        pools = r.pools_on(s.name) if s.name in r.pool_subnet.values() else []
+        growing = [p for p in pools if r.pool_planned[p.name] > p.count]
+        if not growing:
+            continue
+        cost = {p.name: PROFILES[r.model].node_subnet_ips(r.pool_max_pods[p.name]) for p in pools}
+        grown = sum((r.pool_planned[p.name] - p.count) * cost[p.name] for p in growing)
+        surge = max(r.pool_surge[p.name].nodes(r.pool_planned[p.name]) * cost[p.name] for p in pools)
+        need, usable = use.get(s.name, 0) + grown + surge, usable_addresses(s.addressPrefix)
+        if use.get(s.name, 0) <= usable < need:
+            out.append(finding("autoscale-no-room", f"vnet.subnets[{i}].addressPrefix", s.name, subnet=s.name,
+                               usable=usable, need=need))
     return out
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import InputError, Problem
 from ..model import ClusterSpec, IPNetwork
+from .network_models import DYNAMIC_BATCH, dynamic_batches_per_node, usable_addresses
 from .plan import ModelKey, PodAddresses
 from .profiles import PROFILES
 from .resolve import (
@@ -106,7 +107,7 @@ def as_model(spec: ClusterSpec, target: TargetModel) -> tuple[ClusterSpec, tuple
                     del pool[field]
                     choices.append(Choice(f"nodePools[{i}].{field}", None, "unsupported"))
     else:
-        _add_pod_subnet(data, pools, choices)
+        _add_pod_subnet(data, pools, choices, DEFAULT_MAX_PODS[target.key])
 
     if source == ModelKey.kubenet and target.key == ModelKey.azure_cni_overlay:
         # The in-place move keeps each pool's maxPods; Overlay's own default would be 250.
@@ -125,8 +126,26 @@ def as_model(spec: ClusterSpec, target: TargetModel) -> tuple[ClusterSpec, tuple
     return ClusterSpec.model_validate(data), tuple(choices)
 
 
-def _add_pod_subnet(data: dict[str, Any], pools: list[dict[str, Any]], choices: list[Choice]) -> None:
-    """Pod Subnet needs a second subnet: the first free block of the VNet, four times the node subnet."""
+def pod_subnet_need(pools: list[dict[str, Any]], default_max_pods: int) -> int:
+    """Addresses a dynamic pod subnet needs when every node of every pool is full, and the largest
+    pool's upgrade surge too: each node holds its own pool's maxPods, in batches of 16."""
+    def per_node(pool: dict[str, Any]) -> int:
+        return dynamic_batches_per_node(pool.get("maxPods") or default_max_pods) * DYNAMIC_BATCH
+
+    def surge(pool: dict[str, Any]) -> int:
+        text = str((pool.get("upgradeSettings") or {}).get("maxSurge") or "1")
+        count = pool.get("count", 3)
+        nodes = -(-count * int(text[:-1]) // 100) if text.endswith("%") else int(text)
+        return min(nodes, max(count, 1))  # AKS caps the surge at the pool's size
+
+    full = sum(pool.get("count", 3) * per_node(pool) for pool in pools)
+    return full + max((surge(pool) * per_node(pool) for pool in pools), default=0)
+
+
+def _add_pod_subnet(data: dict[str, Any], pools: list[dict[str, Any]], choices: list[Choice],
+                    default_max_pods: int) -> None:
+    """Pod Subnet needs a second subnet: the first free block of the VNet that holds the whole
+    cluster full of pods, with its upgrade surge, each pool at its own maxPods."""
     if any("podSubnetName" in p for p in pools):
         return
     if "vnet" not in data:
@@ -135,9 +154,12 @@ def _add_pod_subnet(data: dict[str, Any], pools: list[dict[str, Any]], choices: 
         choices.append(Choice("vnet", f"aks-vnet {MANAGED_VNET}", "needed"))
     vnet = data["vnet"]
     taken = [ipaddress.ip_network(s["addressPrefix"]) for s in vnet["subnets"]]
-    node_len = taken[0].prefixlen
+    need = pod_subnet_need(pools, default_max_pods)
+    # The smallest prefix with enough usable addresses (Azure keeps 5 of every subnet), then larger ones.
+    smallest = next(n for n in range(29, 7, -1) if usable_addresses(ipaddress.ip_network(f"10.0.0.0/{n}")) >= need) \
+        if need <= usable_addresses(ipaddress.ip_network("10.0.0.0/8")) else 8
     found: IPNetwork | None = None
-    for prefixlen in range(max(node_len - 2, 8), node_len + 1):
+    for prefixlen in range(smallest, 7, -1):
         for space in (ipaddress.ip_network(p) for p in vnet["addressPrefixes"]):
             if space.version != 4 or prefixlen < space.prefixlen:
                 continue
@@ -148,8 +170,9 @@ def _add_pod_subnet(data: dict[str, Any], pools: list[dict[str, Any]], choices: 
         if found is not None:
             break
     if found is None:
-        raise InputError(Problem("the VNet has no free range for a pod subnet; add one to vnet.subnets and "
-                                 "name it in podSubnetName", field="vnet.addressPrefixes"))
+        raise InputError(Problem(f"the VNet has no free range for a pod subnet of {need:,} addresses (the cluster "
+                                 "full, with its surge); add one to vnet.subnets and name it in podSubnetName",
+                                 field="vnet.addressPrefixes"))
     vnet["subnets"].append({"name": "pods", "addressPrefix": str(found)})
     choices.append(Choice("vnet.subnets[pods].addressPrefix", str(found), "needed"))
     for i, pool in enumerate(pools):

@@ -7,7 +7,9 @@ upgrade one at a time, so a subnet keeps room for the largest surge of the pools
 percentage is applied to all the subnet's nodes (exact for one pool, an upper bound otherwise).
 
 Limits that the whole cluster shares (the pod CIDR's /24 blocks, the kubenet route table,
-5,000 nodes) are counted once: a subnet's row subtracts what the cluster's other nodes use.
+the tier's 1,000 or 5,000 nodes, the VNet's 65,536 IP configurations) are counted once: a
+subnet's row subtracts what the cluster's other nodes use. An autoscaled pool counts at its
+maxCount, as AKS sizes subnets by it. Surge never exceeds the pool it upgrades.
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ from dataclasses import dataclass
 
 from ..model import IPNetwork
 from .network_models import (
-    CLUSTER_NODE_LIMIT,
     DYNAMIC_BATCH,
     ROUTE_LIMIT,
     STATIC_BLOCK,
+    VNET_IP_LIMIT,
     dynamic_batches_per_node,
     static_blocks_per_node,
     usable_addresses,
@@ -31,6 +33,7 @@ from .plan import (
     ClusterCapacity,
     Limit,
     ModelKey,
+    PodAddresses,
     PodCount,
     Surge,
 )
@@ -110,6 +113,11 @@ def _row(model: ModelKey, max_pods: int, caps: list[_Cap], surge: Callable[[int]
     best = min(caps, key=lambda c: c.nodes)
     nodes = max(best.nodes, 0)
     with_surge = min(fit_with_surge(c.nodes, surge) for c in caps)
+    if pod_budget is not None:
+        # Dynamic Pod Subnet: the pods that run are what full nodes hold; the IP budget is a second figure.
+        budget_s = max(pod_budget - DYNAMIC_BATCH * surge(with_surge), 0)
+        return CapacityRow(model.value, max_pods, surge_shown, nodes, with_surge, best.limit, PodCount.full_nodes,
+                           nodes * max_pods, with_surge * max_pods, current, pod_budget, budget_s)
     rule = PROFILES[model].capacity_rule
     if rule in (CapacityRule.routes, CapacityRule.subnet_per_pod):
         kind, pods, pods_s = PodCount.reserved, nodes * max_pods, with_surge * max_pods
@@ -117,9 +125,6 @@ def _row(model: ModelKey, max_pods: int, caps: list[_Cap], surge: Callable[[int]
         kind, pods, pods_s = PodCount.per_node, None, None
     elif rule is CapacityRule.cni:
         kind, pods, pods_s = PodCount.unmanaged, None, None
-    elif pod_budget is not None:
-        kind, pods = PodCount.ip_budget, pod_budget
-        pods_s = max(pod_budget - DYNAMIC_BATCH * surge(with_surge), 0)
     else:
         kind, pods, pods_s = PodCount.reserved, nodes * max_pods, with_surge * max_pods
     return CapacityRow(model.value, max_pods, surge_shown, nodes, with_surge, best.limit, kind, pods, pods_s,
@@ -128,14 +133,35 @@ def _row(model: ModelKey, max_pods: int, caps: list[_Cap], surge: Callable[[int]
 
 def _shown_surge(r: Resolved, pools: list[str]) -> Surge:
     surges = [r.pool_surge[p] for p in pools] or [Surge()]
-    pct = [s.percent for s in surges if s.percent is not None]
+    pct = [s for s in surges if s.percent is not None]
     if pct:
-        return Surge(count=None, percent=max(pct))
-    return Surge(count=max(s.count or 0 for s in surges))
+        top = max(pct, key=lambda s: s.percent or 0)
+        return Surge(count=None, percent=top.percent, assumed=top.assumed)
+    top = max(surges, key=lambda s: s.count or 0)
+    return Surge(count=top.count, assumed=top.assumed)
+
+
+def vnet_ip_configs(r: Resolved, pools: Iterable[str]) -> int:
+    """IP configurations these pools' nodes hold in the VNet, planned (autoscaler at maxCount):
+    node-subnet CNI one per node and per maxPods; dynamic Pod Subnet one per node and its full batches."""
+    total = 0
+    for p in r.spec.nodePools:
+        if p.name not in pools:
+            continue
+        n = r.pool_planned[p.name]
+        if r.model == ModelKey.azure_cni_node_subnet:
+            total += n * (1 + r.pool_max_pods[p.name])
+        elif _dynamic(p):
+            total += n * (1 + dynamic_batches_per_node(r.pool_max_pods[p.name]) * DYNAMIC_BATCH)
+    return total
+
+
+def _dynamic(p) -> bool:
+    return bool(p.podSubnetName) and (p.podIPAllocationMode is None or p.podIPAllocationMode.value != "StaticBlock")
 
 
 def _shared_caps(r: Resolved, model: ModelKey, others: int) -> list[_Cap]:
-    caps = [_Cap(CLUSTER_NODE_LIMIT - others, Limit.cluster)]
+    caps = [_Cap(r.node_limit - others, Limit.cluster)]
     if PROFILES[model].pod_cidr_per_node:
         blocks = pod_cidr_blocks(r)
         caps.append(_Cap((blocks if blocks is not None else 256) - others, Limit.pod_cidr))
@@ -151,15 +177,20 @@ def node_subnet_capacity(r: Resolved, subnet: str) -> Capacity:
     usable = usable_addresses(prefix)
     pools = [p.name for p in r.pools_on(subnet)]
     here = sum(p.count for p in r.pools_on(subnet))
-    others = sum(p.count for p in r.spec.nodePools) - here
+    others = sum(r.pool_planned.values()) - sum(r.pool_planned[p] for p in pools)
+    other_ips = vnet_ip_configs(r, [p.name for p in r.spec.nodePools if p.name not in pools])
     surge = largest_surge(r.pool_surge[p] for p in pools)
     shown = _shown_surge(r, pools)
     room = usable - fixed_use(r, subnet)
-    current_pods = r.pool_max_pods[pools[0]] if pools else DEFAULT_MAX_PODS[r.model]
+    # Pools of one subnet may differ in maxPods: the costliest node counts, not the first pool's.
+    current_pods = max((r.pool_max_pods[p] for p in pools), default=DEFAULT_MAX_PODS[r.model])
 
     def caps(model: ModelKey, max_pods: int) -> list[_Cap]:
         cost = PROFILES[model].node_subnet_ips(max_pods)
-        return [_Cap(room // cost, Limit.subnet), *_shared_caps(r, model, others)]
+        out = [_Cap(room // cost, Limit.subnet), *_shared_caps(r, model, others)]
+        if PROFILES[model].pod_addresses is PodAddresses.node_subnet:
+            out.append(_Cap((VNET_IP_LIMIT - other_ips) // cost, Limit.vnet))
+        return out
 
     rows = []
     for model in COMPARED:
@@ -177,15 +208,20 @@ def node_subnet_capacity(r: Resolved, subnet: str) -> Capacity:
 
 
 def _pod_subnet_caps(r: Resolved, pools: list[str]) -> tuple[list[_Cap], int | None]:
-    """Limits the pod subnets of these pools put on their nodes (others on the same pod subnet subtracted)."""
-    caps, budget = [], None
+    """The nodes the pod subnets of these pools hold (others on the same pod subnet subtracted).
+
+    Each pool's nodes take pod IPs from its own pod subnet only, so pod subnets add up: three pools
+    with a pod subnet each hold what the three hold together, not what the smallest holds."""
+    total, budget, found = 0, 0, False
     for name in dict.fromkeys(p.podSubnetName for p in r.spec.nodePools if p.name in pools and p.podSubnetName):
         row = pod_subnet_capacity(r, name).rows[0]
         users = [p for p in r.spec.nodePools if p.podSubnetName == name]
-        elsewhere = sum(p.count for p in users if p.name not in pools)
-        caps.append(_Cap(row.nodes - elsewhere, Limit.pod_subnet))
-        budget = row.pods if row.pod_count == PodCount.ip_budget else None
-    return caps, budget
+        elsewhere = sum(r.pool_planned[p.name] for p in users if p.name not in pools)
+        total += max(row.nodes - elsewhere, 0)
+        found = True
+        if row.pod_ips is not None:
+            budget += row.pod_ips
+    return ([_Cap(total, Limit.pod_subnet)] if found else []), (budget or None)
 
 
 def pod_subnet_capacity(r: Resolved, subnet: str) -> Capacity:
@@ -196,17 +232,21 @@ def pod_subnet_capacity(r: Resolved, subnet: str) -> Capacity:
     static = any(p.podIPAllocationMode is not None and p.podIPAllocationMode.value == "StaticBlock" for p in users)
     surge = largest_surge(r.pool_surge[p.name] for p in users)
     shown = _shown_surge(r, [p.name for p in users])
-    others = sum(p.count for p in r.spec.nodePools) - sum(p.count for p in users)
-    cluster = _Cap(CLUSTER_NODE_LIMIT - others, Limit.cluster)
+    others = sum(r.pool_planned.values()) - sum(r.pool_planned[p.name] for p in users)
+    cluster = _Cap(r.node_limit - others, Limit.cluster)
     if static:
         blocks = static_blocks_per_node(max_pods)
         row = _row(ModelKey.azure_cni_pod_subnet, max_pods,
                    [_Cap(static_blocks_in(prefix) // blocks, Limit.pod_subnet), cluster], surge, shown, True)
     else:
         batches = dynamic_batches_in(prefix)
-        full = batches // dynamic_batches_per_node(max_pods)
-        row = _row(ModelKey.azure_cni_pod_subnet, max_pods, [_Cap(full, Limit.pod_subnet), cluster], surge, shown,
-                   True, pod_budget=batches * DYNAMIC_BATCH)
+        per_node = dynamic_batches_per_node(max_pods)
+        full = batches // per_node
+        # The VNet's 65,536 IP configurations: each node holds its NIC's and its full batches' addresses.
+        other_ips = vnet_ip_configs(r, [p.name for p in r.spec.nodePools if p.podSubnetName != subnet])
+        vnet = _Cap((VNET_IP_LIMIT - other_ips) // (1 + per_node * DYNAMIC_BATCH), Limit.vnet)
+        row = _row(ModelKey.azure_cni_pod_subnet, max_pods, [_Cap(full, Limit.pod_subnet), cluster, vnet], surge,
+                   shown, True, pod_budget=min(batches, vnet.nodes * per_node) * DYNAMIC_BATCH)
     return Capacity(subnet, prefix, usable_addresses(prefix), "pods", sum(p.count for p in users), (row,))
 
 
@@ -229,6 +269,15 @@ def cluster_capacity(r: Resolved, per_subnet: tuple[Capacity, ...]) -> ClusterCa
     if PROFILES[r.model].pod_subnets:
         pod_total = sum(c.rows[0].nodes for c in per_subnet if c.role == "pods")
         caps.append(_Cap(pod_total, Limit.pod_subnet))
+    ips = vnet_ip_configs(r, [p.name for p in r.spec.nodePools])
+    if ips and r.model == ModelKey.azure_cni_node_subnet:
+        per = max(1 + r.pool_max_pods[p.name] for p in r.spec.nodePools)
+        caps.append(_Cap(VNET_IP_LIMIT // per, Limit.vnet))
+    elif ips and r.model == ModelKey.azure_cni_pod_subnet:
+        per = max(1 + dynamic_batches_per_node(r.pool_max_pods[p.name]) * DYNAMIC_BATCH
+                  for p in r.spec.nodePools if _dynamic(p))
+        static_nodes = sum(r.pool_planned[p.name] for p in r.spec.nodePools if not _dynamic(p))
+        caps.append(_Cap(static_nodes + (VNET_IP_LIMIT - static_nodes) // per, Limit.vnet))
     best = min(caps, key=lambda c: c.nodes)
     with_surge = min(fit_with_surge(c.nodes, surge) for c in caps)
     blocks = pod_cidr_blocks(r) if PROFILES[r.model].pod_cidr_per_node else None
@@ -238,6 +287,6 @@ def cluster_capacity(r: Resolved, per_subnet: tuple[Capacity, ...]) -> ClusterCa
 
 def _subnet_only(r: Resolved, cap: Capacity) -> int:
     pools = r.pools_on(cap.subnet)
-    max_pods = r.pool_max_pods[pools[0].name] if pools else DEFAULT_MAX_PODS[r.model]
+    max_pods = max((r.pool_max_pods[p.name] for p in pools), default=DEFAULT_MAX_PODS[r.model])
     cost = PROFILES[r.model].node_subnet_ips(max_pods)
     return (cap.usable - fixed_use(r, cap.subnet)) // cost

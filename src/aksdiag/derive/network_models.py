@@ -28,6 +28,8 @@ from .resolve import Resolved
 AZURE_RESERVED = 5  # network, gateway, 2x Azure DNS, broadcast
 FIRST_HOST_OFFSET = 4  # .1-.3 are Azure's, so the first NIC gets .4
 ROUTE_LIMIT = 400
+# concepts-network-ip-address-planning: "Max size /8. 65,536 configured IP address limit." per VNet.
+VNET_IP_LIMIT = 65_536
 CLUSTER_NODE_LIMIT = 5000  # per cluster, every model (Overlay since March 2024); 1,000 per pool in the model
 STATIC_BLOCK = 28  # Pod Subnet static block allocation: /28 blocks of 16 addresses
 DYNAMIC_BATCH = 16  # Pod Subnet dynamic allocation: IPs come in batches of 16, the first at node start

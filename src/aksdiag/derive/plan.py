@@ -10,8 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from ipaddress import IPv4Interface
+from typing import TYPE_CHECKING
 
 from ..model import IPAddress, IPNetwork
+
+if TYPE_CHECKING:
+    from .network import NetworkPlan
 
 
 class ModelKey(StrEnum):
@@ -52,16 +56,21 @@ class Severity(StrEnum):
 class Surge:
     """Extra nodes an upgrade adds to a pool: a count, or a percentage of the pool (rounded up)."""
 
-    count: int | None = 1  # AKS's default is one node
+    count: int | None = 1  # one node when the input says nothing: see `resolve.DEFAULT_SURGE` for why
     percent: int | None = None
+    assumed: bool = False  # the input did not say; AKS's default is disputed (see resolve.DEFAULT_SURGE)
 
     def nodes(self, pool_size: int) -> int:
+        """Surge nodes for a pool of `pool_size`: never more than the pool (upgrade-aks-node-pools-rolling:
+        "If the max surge value is higher than the required number of nodes to be upgraded, the number
+        of nodes to be upgraded is used")."""
         if self.percent is not None:
             return -(-pool_size * self.percent // 100)
-        return self.count or 0
+        return min(self.count or 0, max(pool_size, 0))
 
     def __str__(self) -> str:
-        return f"{self.percent}%" if self.percent is not None else str(self.count)
+        text = f"{self.percent}%" if self.percent is not None else str(self.count)
+        return text + (", assumed" if self.assumed else "")
 
 
 @dataclass(frozen=True)
@@ -151,6 +160,7 @@ class RouteTablePlan:
     byo: bool
     subnets: tuple[str, ...]
     routes: tuple[RoutePlan, ...]
+    given: bool = True  # False: userDefinedRouting with no route table in the description (yours, not given)
     route_limit: int = 400
     aks_routes: bool = True  # AKS adds pod routes to it (kubenet); Overlay and others add none
 
@@ -163,6 +173,11 @@ class EgressPlan:
     public_ip_count: int
     next_hop_ip: IPAddress | None = None  # UDR: firewall / NVA
     managed: bool = True  # managed NAT gateway / LB vs. user-assigned
+    # User-assigned NAT gateway: the subnet whose NAT gateway translates a pod's packet (the pod
+    # subnet with Pod Subnet, where the packet leaves with the pod IP; the node subnet otherwise),
+    # and that NAT gateway's name when the description gives it.
+    nat_subnet: str | None = None
+    nat_gateway: str | None = None
 
 
 class PodAddresses(StrEnum):
@@ -194,14 +209,16 @@ class Limit(StrEnum):
     pod_subnet = "pod subnet"  # the pod subnet's addresses (batches of 16 or /28 blocks)
     pod_cidr = "pod CIDR"  # /24 (IPv6 /80) blocks of the pod CIDR, shared by the whole cluster
     routes = "routes"  # kubenet: 400 routes per route table, one per node (two dual-stack)
-    cluster = "cluster limit"  # 5,000 nodes per cluster
+    cluster = "cluster limit"  # 5,000 nodes per cluster (Free tier 1,000)
+    vnet = "VNet IP limit"  # 65,536 IP configurations per VNet (node-subnet CNI, dynamic Pod Subnet)
 
 
 class PodCount(StrEnum):
     """How to read a row's pod figures; AKS says not to multiply independent limits."""
 
     reserved = "reserved"  # pods = IPs set aside per node x nodes (node-subnet CNI, static block, kubenet /24s)
-    ip_budget = "ip-budget"  # pods = pod IPs the subnet can hand out (dynamic pod subnet)
+    ip_budget = "ip-budget"  # pods = pod IPs the subnet can hand out (no longer a row's pod figure)
+    full_nodes = "full-nodes"  # dynamic pod subnet: pods = full nodes x maxPods; pod_ips is the IP budget
     per_node = "per-node"  # no pod total: nodes and maxPods are independent limits (Overlay)
     unmanaged = "unmanaged"  # the user's CNI decides (BYO CNI)
 
@@ -225,6 +242,8 @@ class CapacityRow:
     pods: int | None
     pods_with_surge: int | None
     current: bool  # the model and maxPods of this cluster
+    pod_ips: int | None = None  # dynamic pod subnet: the pod IPs its batches hold (a second figure, not pods)
+    pod_ips_with_surge: int | None = None
 
 
 @dataclass(frozen=True)
@@ -295,6 +314,7 @@ class AddressPlan:
     connected: tuple[tuple[str, str, IPNetwork], ...] = ()  # (name, kind, prefix) the cluster must not overlap
     assumed: tuple[str, ...] = ()  # field paths whose value is an AKS default, not the input's
     findings: tuple[Finding, ...] = field(default=())
+    network: NetworkPlan | None = None  # the hub, firewall, on-premises and DNS zones around the VNet
 
     @property
     def dual_stack(self) -> bool:

@@ -77,12 +77,16 @@ PROFILES: dict[ModelKey, ModelProfile] = {
 
 
 def select_model(network_plugin: str, plugin_mode: str | None, pod_subnets: bool) -> ModelKey:
-    """The model a description's plugin, mode and pod subnets name; pod subnets decide only
-    between models that share plugin and mode."""
-    same = [p for p in PROFILES.values() if p.network_plugin == network_plugin and p.plugin_mode == plugin_mode]
-    if not same:
-        raise ValueError(f"no network model has plugin {network_plugin!r} with mode {plugin_mode!r}")
+    """The model a description's plugin, mode and pod subnets name. A mode the plugin has no model
+    for (kubenet with `overlay`) leaves the plugin's own model, for the rules to refuse; pod subnets
+    decide only between models that share plugin and mode."""
+    same_plugin = [p for p in PROFILES.values() if p.network_plugin == network_plugin]
+    if not same_plugin:
+        raise ValueError(f"no network model has plugin {network_plugin!r}")
+    same = ([p for p in same_plugin if p.plugin_mode == plugin_mode]
+            or [p for p in same_plugin if p.plugin_mode is None] or same_plugin)
     return next((p.key for p in same if p.pod_subnets == pod_subnets), same[0].key)
+
 
 # Each model's one name, by ModelKey value: diagrams, tables, alt text, slides and compare say the same.
 MODEL_NAMES: dict[str, str] = {key.value: profile.title for key, profile in PROFILES.items()}

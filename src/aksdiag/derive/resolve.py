@@ -27,6 +27,19 @@ DEFAULT_POD_CIDR_V6 = ipaddress.ip_network("fd12:3456:789a::/64")
 DEFAULT_SERVICE_CIDR_V6 = ipaddress.ip_network("fd12:3456:789a:1::/108")
 MANAGED_SUBNET_V6 = ipaddress.ip_network("fd00:0:0:1::/64")
 
+# The surge an upgrade adds when the pool does not say. Learn disagrees with itself: the rolling
+# upgrade page says "AKS configures upgrades to surge with one extra node by default", while the
+# large-cluster page says "AKS configures upgrades with a default value of 10% for max surge", and
+# the AKS release of 2023-10-01 made 10% the default for new clusters on 1.28 and later. aksdiag
+# plans with one node (DOMAIN.md's numbers rest on it) and lists the field as assumed.
+DEFAULT_SURGE = Surge(count=1, assumed=True)
+SURGE_SOURCES = ("https://learn.microsoft.com/azure/aks/upgrade-aks-node-pools-rolling",
+                 "https://github.com/Azure/AKS/releases/tag/2023-10-01")
+FREE_TIER_NODES = 1000  # free-standard-pricing-tiers: Free "Supports up to 1,000 nodes."
+STANDARD_TIER_NODES = 5000  # Standard and Premium: "Supports up to 5,000 nodes."
+# The version AKS creates when none is given, for rules that depend on it (1.33+: no Windows Server 2019).
+CURRENT_VERSION = (1, 33)
+
 DEFAULT_MAX_PODS = {key: profile.default_max_pods for key, profile in PROFILES.items()}
 
 
@@ -45,6 +58,15 @@ def default_plugin(spec: ClusterSpec) -> NetworkPlugin:
         except (ValueError, IndexError):
             pass
     return NetworkPlugin.azure
+
+
+def kubernetes_version(spec: ClusterSpec) -> tuple[int, int] | None:
+    """(major, minor) of the description's kubernetesVersion, or None when absent or unreadable."""
+    parts = (spec.kubernetesVersion or "").lstrip("v").split(".")
+    try:
+        return int(parts[0]), int(parts[1])
+    except (ValueError, IndexError):
+        return None
 
 
 def model_key(spec: ClusterSpec) -> ModelKey:
@@ -77,6 +99,12 @@ class Resolved:
     pool_mode: dict[str, str]
     pool_subnet: dict[str, str]
     pool_surge: dict[str, Surge] = field(default_factory=dict)
+    # Nodes planned per pool: maxCount when the autoscaler is on (AKS sizes subnets by it), else count.
+    pool_planned: dict[str, int] = field(default_factory=dict)
+    tier: str = "Free"
+    node_limit: int = FREE_TIER_NODES
+    identity: str | None = None  # SystemAssigned / UserAssigned, None when the input does not say
+    version: tuple[int, int] | None = None
     public_fqdn: bool = True
     assumed: list[str] = field(default_factory=list)
 
@@ -176,11 +204,12 @@ def resolve(spec: ClusterSpec) -> Resolved:
         assumed.append("apiServerAccessProfile.enablePrivateClusterPublicFQDN")
 
     default_pods = DEFAULT_MAX_PODS[model]
-    max_pods, modes, subnets, surges = {}, {}, {}, {}
+    max_pods, modes, subnets, surges, planned = {}, {}, {}, {}, {}
     for i, pool in enumerate(spec.nodePools):
         surge = pool.upgradeSettings.maxSurge if pool.upgradeSettings else None
         if surge is None:
-            surges[pool.name] = Surge()
+            surges[pool.name] = DEFAULT_SURGE
+            assumed.append(f"nodePools[{i}].upgradeSettings.maxSurge")
         elif surge.endswith("%"):
             surges[pool.name] = Surge(count=None, percent=int(surge[:-1]))
         else:
@@ -190,6 +219,11 @@ def resolve(spec: ClusterSpec) -> Resolved:
         max_pods[pool.name] = pool.maxPods or default_pods
         modes[pool.name] = (pool.mode.value if pool.mode else ("System" if i == 0 else "User"))
         subnets[pool.name] = pool.vnetSubnetName or vnet.subnets[0].name
+        planned[pool.name] = max(pool.count, pool.maxCount or 0) if pool.enableAutoScaling else pool.count
+
+    tier = spec.sku.tier.value if spec.sku is not None and spec.sku.tier is not None else None
+    if tier is None:
+        assumed.append("sku.tier")  # az aks create's default is Free
 
     return Resolved(
         spec=spec,
@@ -209,6 +243,11 @@ def resolve(spec: ClusterSpec) -> Resolved:
         pool_mode=modes,
         pool_subnet=subnets,
         pool_surge=surges,
+        pool_planned=planned,
+        tier=tier or "Free",
+        node_limit=FREE_TIER_NODES if (tier or "Free") == "Free" else STANDARD_TIER_NODES,
+        identity=spec.identity.type.value if spec.identity is not None and spec.identity.type is not None else None,
+        version=kubernetes_version(spec),
         public_fqdn=public_fqdn,
         assumed=assumed,
     )

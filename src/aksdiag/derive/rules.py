@@ -8,12 +8,13 @@ that points at nothing leaves nothing sensible to plan or draw.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterator
 
 from ..model import IPNetwork, NetworkDataplane, OSType
 from .plan import Finding, ModelKey
 from .profiles import PROFILES, PodSource
-from .resolve import Resolved
+from .resolve import CURRENT_VERSION, Resolved
 
 RESERVED_RANGES = tuple(
     ipaddress.ip_network(r) for r in ("169.254.0.0/16", "172.30.0.0/16", "172.31.0.0/16", "192.0.2.0/24")
@@ -22,11 +23,23 @@ RESERVED_RANGES = tuple(
 PRIVATE_RANGES = tuple(
     ipaddress.ip_network(r) for r in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7")
 )
+MULTICAST = tuple(ipaddress.ip_network(r) for r in ("224.0.0.0/4", "ff00::/8"))
 SERVICE_CIDR_LARGEST = {4: 12, 6: 108}
 STATIC_POD_SUBNET_LARGEST = 12
 APISERVER_SUBNET_SMALLEST = 28
-SYSTEM_POOL_MIN_PODS = 30
+SYSTEM_POOL_MIN_PODS = 30  # per pool, every pool (concepts-network-ip-address-planning)
+SYSTEM_POOL_MIN_NODES = 2  # create-node-pools: "System pools must contain at least two nodes"
 WINDOWS_MAX_PODS = 110
+AUTHORIZED_RANGES = 200  # api-server-authorized-ip-ranges; 2,000 with API Server VNet Integration
+AUTHORIZED_RANGES_VNET_INTEGRATION = 2000
+NPM_NODES = 250  # use-network-policies: Azure NPM beyond 250 nodes and 20,000 pods isn't supported
+OVERLAY_PODS = 200_000  # best-practices-performance-scale-large
+OVERLAY_NAME = 63  # concepts-network-azure-cni-overlay: names used as node labels
+POOL_INSTANCES = 1000  # a scale set's instances; size plus surge above it and AKS rejects the upgrade
+STATIC_BLOCK_VERSION = (1, 28)
+WINDOWS2019_LAST = (1, 32)  # Kubernetes 1.33 and later refuse Windows Server 2019
+# DCsv2-series sizes (Standard_DC1s_v2 ... Standard_DC8_v2), which Azure CNI Overlay does not support.
+DCSV2 = re.compile(r"^standard_dc\d+s?_v2$", re.IGNORECASE)
 
 
 def finding(rule: str, fields: tuple[str, ...] | str, subject: str | None = None, **values: object) -> Finding:
@@ -44,7 +57,9 @@ def references(r: Resolved) -> Iterator[Finding]:
             ref = getattr(pool, attr)
             if ref is None:
                 continue
-            if r.vnet_managed:
+            if r.vnet_managed and attr == "podSubnetName":
+                yield finding("pod-subnet-needs-vnet", f"nodePools[{i}].{attr}", pool.name)
+            elif r.vnet_managed:
                 yield finding("subnet-needs-vnet", f"nodePools[{i}].{attr}", subnet=ref)
             elif ref not in names:
                 yield finding("unknown-subnet", f"nodePools[{i}].{attr}", subnet=ref, known=", ".join(sorted(names)))
@@ -106,9 +121,10 @@ def addresses(r: Resolved) -> Iterator[Finding]:
                           subnet=sn, subnet_prefix=sp)
         if not hit and any(_overlaps(prefix, v) for v in vnet_prefixes):
             yield finding("range-in-vnet", name, prefix=prefix, vnet=vnet_text)
+    # Pod and service ranges over these are `range-captures-remote` (derive.network).
     for k, c in enumerate(r.spec.connectedNetworks):
         for other in c.addressPrefixes:
-            for name, prefix in [("vnet.addressPrefixes", p) for p in vnet_prefixes] + ranges:
+            for name, prefix in [("vnet.addressPrefixes", p) for p in vnet_prefixes]:
                 if _overlaps(prefix, other):
                     yield finding("connected-overlap", (name, f"connectedNetworks[{k}].addressPrefixes"),
                                   prefix=prefix, field=name, network=c.name, other=other, kind=c.kind.value)
@@ -118,6 +134,11 @@ def addresses(r: Resolved) -> Iterator[Finding]:
         limit = SERVICE_CIDR_LARGEST[c.version]
         if c.prefixlen < limit:
             yield finding("service-cidr-too-large", svc_field, prefix=c, limit=limit)
+    for c in r.service_cidrs:
+        kind = ("multicast" if any(_overlaps(c, m) for m in MULTICAST) else
+                "public" if not (c.is_private or any(_inside(c, p) for p in PRIVATE_RANGES)) else None)
+        if kind is not None:
+            yield finding("service-cidr-public", svc_field, prefix=c, kind=kind)
     for c in r.pod_cidrs:
         if not any(_inside(c, p) for p in PRIVATE_RANGES):
             yield finding("pod-cidr-not-private", "networkProfile.podCidr", prefix=c)
@@ -172,9 +193,11 @@ def _models(r: Resolved) -> Iterator[Finding]:
     if dual and m == ModelKey.azure_cni_overlay and r.network_policy in ("azure", "calico"):
         yield finding("dualstack-overlay-policy", ("networkProfile.networkPolicy", "networkProfile.ipFamilies"),
                       policy=r.network_policy)
-    if dual and m != ModelKey.kubenet and r.outbound_type in ("managedNATGateway", "userAssignedNATGateway"):
+    if dual and m != ModelKey.kubenet and r.outbound_type == "managedNATGateway":
         yield finding("dualstack-natgw", ("networkProfile.outboundType", "networkProfile.ipFamilies"),
                       outbound=r.outbound_type)
+    if dual and m != ModelKey.kubenet and r.outbound_type == "userAssignedNATGateway":
+        yield finding("dualstack-natgw-v2", ("networkProfile.outboundType", "networkProfile.ipFamilies"))
     if PROFILES[m].pod_source is PodSource.vnet and (net.podCidr or net.podCidrs):
         yield finding("pod-cidr-without-overlay", "networkProfile.podCidr")
     if PROFILES[m].pod_cidr_per_node:
@@ -186,8 +209,6 @@ def _models(r: Resolved) -> Iterator[Finding]:
         for i, p in enumerate(spec.nodePools):
             if not p.podSubnetName:
                 yield finding("pod-subnet-every-pool", f"nodePools[{i}].podSubnetName", p.name)
-        if r.vnet_managed:
-            yield finding("pod-subnet-needs-vnet", "vnet")
         yield from _static_blocks(r)
     for i, p in enumerate(spec.nodePools):
         if p.podIPAllocationMode is not None and not p.podSubnetName:
@@ -209,14 +230,29 @@ def _models(r: Resolved) -> Iterator[Finding]:
             yield finding("windows-cilium", (f"nodePools[{i}].osType", "networkProfile.networkDataplane"), p.name)
     if r.network_policy == "cilium" and r.dataplane != "cilium":
         yield finding("cilium-policy-needs-dataplane", ("networkProfile.networkPolicy", "networkProfile.networkDataplane"))
+    planned = sum(r.pool_planned.values())
     if r.network_policy == "azure" and m != ModelKey.kubenet:
-        yield finding("npm-retirement", "networkProfile.networkPolicy")
+        for i, p in windows:
+            yield finding("npm-windows", ("networkProfile.networkPolicy", f"nodePools[{i}].osType"), p.name)
+        if len(windows) < len(spec.nodePools):
+            yield finding("npm-retirement", "networkProfile.networkPolicy")
+        if planned > NPM_NODES:
+            pods = sum(n * r.pool_max_pods[name] for name, n in r.pool_planned.items())
+            yield finding("npm-scale", ("networkProfile.networkPolicy", "nodePools"), nodes=planned, pods=pods)
+    if r.network_policy == "none" and m != ModelKey.byo_cni:
+        yield finding("no-network-policy", "networkProfile.networkPolicy")
+    version = r.version or CURRENT_VERSION
     for i, p in windows:
-        if p.osSKU is not None and p.osSKU.value == "Windows2019" and m in (ModelKey.azure_cni_overlay,
-                                                                            ModelKey.azure_cni_pod_subnet):
-            yield finding("windows2019-model", (f"nodePools[{i}].osSKU", plugin_field), p.name, model=m.value)
-        if m == ModelKey.azure_cni_overlay and r.pool_max_pods[p.name] > WINDOWS_MAX_PODS:
+        if p.osSKU is not None and p.osSKU.value == "Windows2019":
+            if m == ModelKey.azure_cni_pod_subnet:
+                yield finding("windows2019-model", (f"nodePools[{i}].osSKU", plugin_field), p.name, model=m.value)
+            if version > WINDOWS2019_LAST:
+                yield finding("windows2019-version", (f"nodePools[{i}].osSKU", "kubernetesVersion"), p.name,
+                              version=spec.kubernetesVersion or "the current default")
+        if r.pool_max_pods[p.name] > WINDOWS_MAX_PODS:
             yield finding("windows-max-pods", f"nodePools[{i}].maxPods", p.name, max_pods=r.pool_max_pods[p.name])
+    if m == ModelKey.azure_cni_overlay:
+        yield from _overlay_limits(r)
     if m == ModelKey.kubenet:
         tables = {r.subnet(n).routeTable.name for n in r.pool_subnet.values()  # type: ignore[union-attr]
                   if r.subnet(n).routeTable is not None}
@@ -224,6 +260,24 @@ def _models(r: Resolved) -> Iterator[Finding]:
         if len(tables) > 1 or (tables and bare):
             yield finding("kubenet-route-tables", "vnet.subnets",
                           tables=", ".join(sorted(tables) + (["none"] if bare else [])))
+
+
+def _overlay_limits(r: Resolved) -> Iterator[Finding]:
+    for i, p in enumerate(r.spec.nodePools):
+        if p.vmSize and DCSV2.match(p.vmSize):
+            yield finding("overlay-dcsv2", f"nodePools[{i}].vmSize", p.name, vm_size=p.vmSize)
+    if not r.vnet_managed:
+        # The VNet's resource group is not in the description; the VNet's and subnets' names are.
+        names = [("VNet", r.vnet.name, "vnet.name")]
+        names += [("subnet", s.name, f"vnet.subnets[{k}].name") for k, s in enumerate(r.vnet.subnets)
+                  if s.name in r.pool_subnet.values()]
+        for what, name, where in names:
+            if len(name) > OVERLAY_NAME:
+                yield finding("overlay-name-length", where, name, what=what, name=name, length=len(name))
+    nodes = sum(r.pool_planned.values())
+    pods = sum(n * r.pool_max_pods[name] for name, n in r.pool_planned.items())
+    if pods > OVERLAY_PODS:
+        yield finding("overlay-pod-limit", "nodePools", nodes=nodes, pods=pods)
 
 
 def _static_blocks(r: Resolved) -> Iterator[Finding]:
@@ -240,6 +294,9 @@ def _static_blocks(r: Resolved) -> Iterator[Finding]:
         prefix = r.subnet(p.podSubnetName).addressPrefix
         if prefix.prefixlen < STATIC_POD_SUBNET_LARGEST:
             yield finding("static-pod-subnet-too-large", f"nodePools[{i}].podSubnetName", p.name, prefix=prefix)
+        if r.version is not None and r.version < STATIC_BLOCK_VERSION:
+            yield finding("static-block-version", (f"nodePools[{i}].podIPAllocationMode", "kubernetesVersion"), p.name,
+                          version=r.spec.kubernetesVersion)
         max_pods = r.pool_max_pods[p.name]
         blocks = static_blocks_per_node(max_pods)
         waste = blocks * 16 - 1 - max_pods
@@ -262,8 +319,14 @@ def _pools(r: Resolved) -> Iterator[Finding]:
                 yield finding("windows-system-pool", f"nodePools[{i}].mode", p.name)
         if system and p.count == 0:
             yield finding("system-pool-empty", f"nodePools[{i}].count", p.name, pool=p.name)
+        elif system and p.count < SYSTEM_POOL_MIN_NODES:
+            yield finding("system-pool-nodes", f"nodePools[{i}].count", p.name, pool=p.name, count=p.count)
         max_pods = r.pool_max_pods[p.name]
-        if system and 0 < p.count and max_pods * p.count < SYSTEM_POOL_MIN_PODS:
+        surge = r.pool_surge[p.name].nodes(p.count)
+        if p.count + surge > POOL_INSTANCES:
+            yield finding("pool-surge-over-1000", (f"nodePools[{i}].count", f"nodePools[{i}].upgradeSettings.maxSurge"),
+                          p.name, pool=p.name, count=p.count, surge=surge, total=p.count + surge)
+        if 0 < p.count and max_pods * p.count < SYSTEM_POOL_MIN_PODS:
             yield finding("system-pool-min-pods", (f"nodePools[{i}].maxPods", f"nodePools[{i}].count"), p.name,
                           pool=p.name, pods=max_pods * p.count, max_pods=max_pods, count=p.count)
     if not any(mode == "System" for mode in r.pool_mode.values()):
@@ -287,8 +350,13 @@ def _egress(r: Resolved) -> Iterator[Finding]:
                               route=rt.name)
         if r.lb_sku == "standard":
             yield finding("udr-public-inbound", "networkProfile.outboundType")
+    boot = r.spec.bootstrapProfile
+    isolated = boot is not None and boot.artifactSource is not None and boot.artifactSource.value == "Cache"
+    if isolated and out == "none" and r.model == ModelKey.kubenet:
+        yield finding("isolated-kubenet", ("networkProfile.networkPlugin", "bootstrapProfile.artifactSource"))
+    if r.model == ModelKey.kubenet and not r.vnet_managed and r.identity == "SystemAssigned":
+        yield finding("kubenet-identity", ("identity.type", "networkProfile.networkPlugin"), identity=r.identity)
     if out == "none":
-        boot = r.spec.bootstrapProfile
         if boot is None or boot.artifactSource is None or boot.artifactSource.value != "Cache":
             yield finding("outbound-none-not-isolated", ("networkProfile.outboundType",
                                                           "bootstrapProfile.artifactSource"))
@@ -321,5 +389,19 @@ def _api_server(r: Resolved) -> Iterator[Finding]:
                 yield finding("apiserver-subnet-shared", (f"nodePools[{i}].podSubnetName",
                                                            "apiServerAccessProfile.subnetName"), api.subnetName,
                               subnet=api.subnetName, pool=p.name, what="pods")
+    ranges = api.authorizedIPRanges or []
+    if ranges and api.enablePrivateCluster:
+        yield finding("authorized-ranges-private", ("apiServerAccessProfile.authorizedIPRanges",
+                                                    "apiServerAccessProfile.enablePrivateCluster"))
+    limit = AUTHORIZED_RANGES_VNET_INTEGRATION if api.enableVnetIntegration else AUTHORIZED_RANGES
+    if len(ranges) > limit:
+        yield finding("authorized-ranges-too-many", "apiServerAccessProfile.authorizedIPRanges", count=len(ranges),
+                      limit=limit)
+    if not api.enablePrivateCluster and not ranges:
+        yield finding("public-api-open", "apiServerAccessProfile.authorizedIPRanges")
+    if (api.enablePrivateCluster and (api.privateDNSZone or "").lower() == "none"
+            and api.enablePrivateClusterPublicFQDN is False):
+        yield finding("private-dns-none-no-fqdn", ("apiServerAccessProfile.privateDNSZone",
+                                                   "apiServerAccessProfile.enablePrivateClusterPublicFQDN"))
     if api.privateDNSZone is not None and not api.enablePrivateCluster:
         yield finding("dns-zone-public", "apiServerAccessProfile.privateDNSZone")

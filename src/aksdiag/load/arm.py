@@ -89,6 +89,7 @@ class Scope:
     _busy: set[str] = field(default_factory=set)
     steps: list[int] = field(default_factory=lambda: [0])
     outer: bool = False  # a nested template in the outer scope reads its parent's parameters and variables
+    symbols: dict[str, str] = field(default_factory=dict)  # languageVersion 2.0: symbolic name -> ID key
 
     # --- evaluation -----------------------------------------------------------------
 
@@ -257,7 +258,7 @@ class Scope:
             return target
         if not isinstance(target, str):
             raise ex.ExprError("reference() takes a resource ID or name")
-        key = _id_key(target) if "/" in target else None
+        key = _id_key(target) if "/" in target else self.symbols.get(target)
         full = len(values) > 2 and str(values[2]).lower() == "full"
         for dep_key, scope in self.deployments.items():
             if key == dep_key or target == dep_key.rsplit("/", 1)[-1]:
@@ -279,10 +280,13 @@ class Scope:
         """Every resource the template deploys (conditions and copy loops applied), depth first
         into nested deployments, each evaluated with its positions."""
         raw = self.template.get("resources")
-        # Nested deployments first: Bicep modules (a VNet module) feed the cluster through their
-        # outputs, wherever the module is written in the template.
-        items = sorted(raw.items(), key=lambda r: str((r.value or {}).get("type", "")).lower() != DEPLOYMENT
-                       if isinstance(r.value, dict) else True)
+        # Nested deployments first, clusters last: modules and networks feed the cluster (through
+        # outputs and reference()), wherever they are written in the template.
+        def order(r: At) -> int:
+            kind = str((r.value or {}).get("type", "")).lower() if isinstance(r.value, dict) else ""
+            return 0 if kind == DEPLOYMENT else 2 if kind.startswith(CLUSTER) else 1
+
+        items = sorted(raw.items(), key=order)
         for r in items:
             self._resource(r, None)
 
@@ -312,11 +316,16 @@ class Scope:
             self._instance(r, parent, index)
 
     def _instance(self, r: At, parent: Resource | None, index: dict[str, int]) -> None:
+        if r.get("existing").value is True:
+            return  # declared to be read, not deployed: it lies outside the template
         kind = self.value(r.get("type"), copy_index=index)
         name = self.value(r.get("name"), copy_index=index)
         if not isinstance(kind, str):
             return
         kind = kind.lower()
+        # languageVersion 2.0 keys resources by symbolic name; reference('aks') names one so.
+        if parent is None and r.loc and isinstance(r.loc[-1], str) and isinstance(name, str):
+            self.symbols[r.loc[-1]] = _id_key(resource_id(kind, name.split("/")))
         if parent is not None and not kind.startswith(parent.type + "/") and "/" not in kind:
             kind = f"{parent.type}/{kind}"
         if isinstance(name, Unknown):
@@ -520,7 +529,7 @@ def arm_document(doc: Document, parameters: Document | None = None, cluster: str
     warnings = [f"{u.where or doc.name}: {_dotted(p)} is unknown: {u.why}" for p, u in unknown
                 if any(_dotted(p).startswith(w) for w in _WATCHED)]
     if "vnet" in spec:
-        _real_vnet(scope, chosen, source, out, pools)
+        warnings += _real_vnet(scope, chosen, source, out, pools)
     warnings += [f"{at.where()}: {what}" for what, at in scope.unknowns
                  if "deployed" in what and any(k in what.lower() for k in ("network", "containerservice"))]
     return out, list(dict.fromkeys(warnings))
@@ -543,8 +552,9 @@ def _subnets_of(scope: Scope, vnet: Resource) -> list[tuple[dict[str, Any], Reso
 
 
 def _real_vnet(scope: Scope, cluster: Resource, source: Document, out: Document,
-               pools: list[Any]) -> None:
-    """Replace the VNet `az aks show` conversion assumed with the one the template deploys."""
+               pools: list[Any]) -> list[str]:
+    """Replace the VNet `az aks show` conversion assumed with the one the template deploys;
+    returns what the design lacks that the description has no field for (a NAT gateway)."""
     spec = out.data
     name = spec["vnet"]["name"]
     vnet = next((r for r in scope.resources if r.type == VNET and r.short.lower() == str(name).lower()), None)
@@ -589,12 +599,19 @@ def _real_vnet(scope: Scope, cluster: Resource, source: Document, out: Document,
     if missing:
         raise vnet.at.fail(f"the cluster uses subnet {missing[0]!r}, which VNet {name!r} in this template does "
                            "not have")
+    notes: list[str] = []
+    node = next((sp for sp, _, _ in found if sp.get("name") == wanted[0]), None) if wanted else None
+    nat = ((node or {}).get("properties") or {}).get("natGateway")
+    if (spec.get("networkProfile") or {}).get("outboundType") == "userAssignedNATGateway" and not nat:
+        notes.append(f"{cluster.at.where()}: outboundType is userAssignedNATGateway but the template associates no "
+                     f"NAT gateway with the node subnet {wanted[0]!r}; AKS refuses a subnet without one")
     spec["vnet"] = {"name": vnet.short, "addressPrefixes": list(prefixes), "subnets": subnets}
     spec["assumedFields"] = [f for f in spec.get("assumedFields", []) if not str(f).startswith("vnet")]
     for path, tloc in positions.items():
         line, col = scope.doc.locate(tloc)
         if line is not None:
             out.positions[path] = out.key_positions[path] = (line, col)  # type: ignore[assignment]
+    return notes
 
 
 def _routes(scope: Scope, table: Resource) -> list[dict[str, Any]]:

@@ -186,6 +186,16 @@ def managed_cluster_to_spec_data(data: dict[str, Any], name: str,
         count, at = _ci_at(raw, raw_at, "count", "minCount")
         pool["count"] = count if count is not None else 1
         where[(*ploc, "count")] = at
+        # The autoscaler's bounds: AKS sizes subnets by maxCount, so capacity plans with it.
+        auto, at = _ci_at(raw, raw_at, "enableAutoScaling")
+        if auto is not None:
+            pool["enableAutoScaling"] = auto
+            where[(*ploc, "enableAutoScaling")] = at
+        for field in ("minCount", "maxCount"):
+            value, at = _ci_at(raw, raw_at, field)
+            if value is not None and auto:
+                pool[field] = value
+                where[(*ploc, field)] = at
         for field in ("vmSize", "osType", "mode", "maxPods"):
             value, at = _ci_at(raw, raw_at, field)
             if value is not None:
@@ -265,6 +275,17 @@ def managed_cluster_to_spec_data(data: dict[str, Any], name: str,
             spec[field] = value
             where[(field,)] = at
     spec["networkProfile"] = net
+    sku, sku_at = _ci_at(data, (), "sku")
+    tier, at = _ci_at(sku, sku_at, "tier")
+    if isinstance(tier, str):
+        known_tiers = {"free": "Free", "standard": "Standard", "premium": "Premium", "paid": "Standard"}
+        spec["sku"] = {"tier": known_tiers.get(tier.lower(), tier)}  # `Paid` is the old name of Standard
+        where[("sku", "tier")] = at
+    identity, id_at = _ci_at(data, (), "identity")
+    kind, at = _ci_at(identity, id_at, "type")
+    if isinstance(kind, str) and kind.lower() in ("systemassigned", "userassigned"):
+        spec["identity"] = {"type": "SystemAssigned" if kind.lower() == "systemassigned" else "UserAssigned"}
+        where[("identity", "type")] = at
     source = _ci(_ci(props, "bootstrapProfile"), "artifactSource")
     if isinstance(source, str) and source.lower() in ("direct", "cache"):
         spec["bootstrapProfile"] = {"artifactSource": source.capitalize()}

@@ -186,7 +186,14 @@ def vnet_from_json(data: Any, source: str | Document, where: dict[Loc, Loc] | No
             name, name_at = _ci_at(raw, at, "name")
             loc: Loc = ("vnet", "subnets", len(subnets))
             where[loc], where[(*loc, "name")], where[(*loc, "addressPrefix")] = at, name_at, prefix_at
-            subnets.append({"name": _text(doc, name, name_at, "a subnet's name"), "addressPrefix": prefix})
+            subnet = {"name": _text(doc, name, name_at, "a subnet's name"), "addressPrefix": prefix}
+            natgw, natgw_at = _ci_at(s, s_at, "natGateway")
+            natgw_id, _ = _ci_at(natgw, natgw_at, "id")
+            if isinstance(natgw_id, str) and "/natgateways/" in natgw_id.lower():
+                # The subnet names its NAT gateway by id; the name is the id's last part.
+                subnet["natGateway"] = {"name": natgw_id.rstrip("/").rsplit("/", 1)[-1]}
+                where[(*loc, "natGateway")] = natgw_at
+            subnets.append(subnet)
     name, name_at = _ci_at(data, (), "name")
     where[("vnet", "name")] = name_at
     return {"name": name if name is not None else "vnet", "addressPrefixes": prefixes, "subnets": subnets}
@@ -198,7 +205,8 @@ def merged_vnet(current: dict[str, Any] | None, real: dict[str, Any]) -> dict[st
     subnets = []
     for s in real["subnets"]:
         mine = known.get(s["name"], {})
-        subnets.append({**mine, "name": s["name"], "addressPrefix": s["addressPrefix"]})
+        found = {k: v for k, v in s.items() if k not in mine}  # what the description says of a subnet wins
+        subnets.append({**mine, **found, "name": s["name"], "addressPrefix": s["addressPrefix"]})
     names = {s["name"] for s in subnets}
     subnets += [s for n, s in known.items() if n not in names]
     return {**real, "subnets": subnets}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from typing import Any
@@ -14,6 +15,8 @@ from .enrich import merged_vnet, nodes_from_json, route_table_from_json, vnet_fr
 from .source import Document
 
 TIMEOUT = 120
+# A firewall's id from one of its IP configurations' (`.../azureFirewalls/<name>/...`).
+_FIREWALL_ID = re.compile(r"(.*/azureFirewalls/[^/]+)/", re.IGNORECASE)
 
 
 def _run(tool: str, args: list[str], what: str) -> Any:
@@ -42,8 +45,47 @@ def _run(tool: str, args: list[str], what: str) -> Any:
         raise LiveError(Problem(f"`{tool} {' '.join(args[:3])}` did not print JSON")) from None
 
 
+def _network(subnet_id: str | None, node_rg: str | None) -> tuple[Document, ...]:
+    """What `--network` files would hold, read live: the cluster VNet's peerings, the first peered
+    VNet (the hub), the firewall in its AzureFirewallSubnet and that firewall's public IP."""
+    if subnet_id:
+        vnet_id = subnet_id.rsplit("/subnets/", 1)[0]
+    else:
+        found = _run("az", ["network", "vnet", "list", "--resource-group", str(node_rg), "--output", "json"],
+                     "the AKS-managed VNet")
+        vnet_id = _ci(found[0], "id") if found else None
+    if not vnet_id:
+        return ()
+    parts = vnet_id.split("/")
+    lowered = [p.lower() for p in parts]
+    rg, vnet_name = parts[lowered.index("resourcegroups") + 1], parts[lowered.index("virtualnetworks") + 1]
+    peerings = _run("az", ["network", "vnet", "peering", "list", "--resource-group", rg, "--vnet-name", vnet_name,
+                           "--output", "json"], f"peerings of VNet {vnet_name!r}")
+    out = [Document(f"az network vnet peering list --vnet-name {vnet_name}", peerings)] if peerings else []
+    hub_id = next((_ci(_ci(_ci(p, "properties") or p, "remoteVirtualNetwork"), "id") for p in peerings or []), None)
+    if not hub_id:
+        return tuple(out)
+    hub = _run("az", ["network", "vnet", "show", "--ids", hub_id, "--output", "json"], "the peered hub VNet")
+    out.insert(0, Document(f"az network vnet show --ids {hub_id}", hub))
+    props = _ci(hub, "properties") or hub
+    fw_subnet = next((s for s in _ci(props, "subnets") or [] if str(_ci(s, "name")) == "AzureFirewallSubnet"), None)
+    configs = _ci(_ci(fw_subnet, "properties") or fw_subnet, "ipConfigurations") or []
+    fw_id = next((m[1] for c in configs if (m := _FIREWALL_ID.match(str(_ci(c, "id"))))), None)
+    if not fw_id:
+        return tuple(out)
+    fw = _run("az", ["network", "firewall", "show", "--ids", fw_id, "--output", "json"], "the hub's firewall")
+    out.append(Document(f"az network firewall show --ids {fw_id}", fw))
+    fw_props = _ci(fw, "properties") or fw
+    pip_id = next((_ci(_ci(_ci(c, "properties") or c, "publicIPAddress", "publicIpAddress"), "id")
+                   for c in _ci(fw_props, "ipConfigurations") or []), None)
+    if pip_id:
+        pip = _run("az", ["network", "public-ip", "show", "--ids", pip_id, "--output", "json"], "the firewall's public IP")
+        out.append(Document(f"az network public-ip show --ids {pip_id}", pip))
+    return tuple(out)
+
+
 def load_live(resource_group: str | None, name: str | None, *, nodes: bool = False, route_table: bool = False,
-              vnet: bool = False) -> tuple[Document, Observed | None]:
+              vnet: bool = False, network: bool = False) -> tuple[Document, Observed | None, tuple[Document, ...]]:
     """The cluster as description data (a Document to validate) and what else was asked for."""
     if not resource_group or not name:
         raise LiveError(Problem("--az needs --resource-group and --name"))
@@ -75,4 +117,5 @@ def load_live(resource_group: str | None, name: str | None, *, nodes: bool = Fal
         observed = Observed(nodes_from_json(_run("kubectl", ["get", "nodes", "--output", "json"], "nodes"),
                                             "kubectl get nodes"), observed.route_table)
     doc = Document(f"az aks show -g {resource_group} -n {name}", data)
-    return doc, (observed if observed.nodes or observed.route_table else None)
+    around = _network(subnet_id, node_rg) if network else ()
+    return doc, (observed if observed.nodes or observed.route_table else None), around

@@ -147,19 +147,30 @@ def _compose(text: str) -> yaml.Node | None:
 
 def _check_yaml_depth(text: str, name: str) -> None:
     """Refuse nesting deeper than MAX_DEPTH before composing: PyYAML's composer recurses."""
-    depth = 0
     try:
-        for token in yaml.scan(text, Loader=_FAST_LOADER or yaml.SafeLoader):
-            if isinstance(token, _OPEN_TOKENS):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    mark = token.start_mark
-                    raise InputError(Problem(f"nested more than {MAX_DEPTH} levels deep", file=name,
-                                             line=mark.line + 1, column=mark.column + 1))
-            elif isinstance(token, _CLOSE_TOKENS):
-                depth -= 1
+        _scan_depth(text, name, _FAST_LOADER or yaml.SafeLoader)
     except yaml.YAMLError:
-        return  # composing reports it, with its position
+        # libyaml stops at 1,000 levels with a scanner error, before yielding the tokens that
+        # would have shown the depth; the pure-Python scanner (a loop, not recursion) finds it.
+        if _FAST_LOADER is None:
+            return  # composing reports it, with its position
+        try:
+            _scan_depth(text, name, yaml.SafeLoader)
+        except yaml.YAMLError:
+            return
+
+
+def _scan_depth(text: str, name: str, loader: type) -> None:
+    depth = 0
+    for token in yaml.scan(text, Loader=loader):
+        if isinstance(token, _OPEN_TOKENS):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = token.start_mark
+                raise InputError(Problem(f"nested more than {MAX_DEPTH} levels deep", file=name,
+                                         line=mark.line + 1, column=mark.column + 1))
+        elif isinstance(token, _CLOSE_TOKENS):
+            depth -= 1
 
 
 _OPEN_TOKENS = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken, yaml.FlowMappingStartToken,
@@ -193,6 +204,8 @@ def parse_yaml(text: str, name: str) -> Document:
                                  column=col)) from None
     except yaml.YAMLError as exc:
         raise InputError(Problem(f"invalid YAML: {exc}", file=name)) from None
+    except RecursionError:  # the depth check above should have refused it first
+        raise InputError(Problem(f"nested more than {MAX_DEPTH} levels deep", file=name)) from None
     if root is None:
         raise InputError(Problem("file holds no document", file=name))
     doc = Document(name, None)

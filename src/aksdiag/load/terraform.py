@@ -483,8 +483,8 @@ def _route_tables(side: Side) -> dict[str, tuple[Resource, list[dict[str, Any]],
     for rt in side.of_type("azurerm_route_table"):
         routes: list[dict[str, Any]] = []
         ats: list[At] = []
-        for inline in rt.value("route").items():
-            _add_route(side, rt, inline, routes, ats)
+        for i, inline in enumerate(rt.value("route").items()):
+            _add_route(side, rt, inline, routes, ats, ("route", i))
         out[rt.address] = (rt, routes, ats)
     for route in side.of_type("azurerm_route"):
         table_name = route.value("route_table_name").value
@@ -499,11 +499,37 @@ def _route_tables(side: Side) -> dict[str, tuple[Resource, list[dict[str, Any]],
             except Unfollowable:
                 target = None
         if target is not None and target.address in out:
-            _add_route(side, route, route.values, out[target.address][1], out[target.address][2])
+            _add_route(side, route, route.values, out[target.address][1], out[target.address][2], ())
     return out
 
 
-def _add_route(side: Side, owner: Resource, route: At, routes: list[dict[str, Any]], ats: list[At]) -> None:
+def _firewall_address(side: Side, owner: Resource, path: tuple[str | int, ...]) -> tuple[str, Resource] | None:
+    """A route's next hop that is an `azurerm_firewall`'s private IP (known after apply): Azure gives
+    a firewall the first free address of its AzureFirewallSubnet, the subnet's fourth (x.x.x.4)."""
+    import ipaddress
+
+    try:
+        target = follow(side, owner.module, _expression(side, owner, *path, "next_hop_in_ip_address"),
+                        _key(owner.address))
+    except Unfollowable:
+        return None
+    if not isinstance(target, Resource) or target.type != "azurerm_firewall":
+        return None
+    subnet = _id_of(side, target, "subnet_id", "ip_configuration", 0)
+    prefix = None
+    if subnet is not None:
+        prefixes = subnet.value("address_prefixes").value
+        prefix = prefixes[0] if isinstance(prefixes, list) and prefixes else subnet.value("address_prefix").value
+    if not isinstance(prefix, str):
+        return None
+    try:
+        return str(ipaddress.ip_network(prefix, strict=False)[4]), target
+    except (ValueError, IndexError):
+        return None
+
+
+def _add_route(side: Side, owner: Resource, route: At, routes: list[dict[str, Any]], ats: list[At],
+               path: tuple[str | int, ...]) -> None:
     name, prefix = route.get("name").value, route.get("address_prefix").value
     hop_type, hop = route.get("next_hop_type").value, route.get("next_hop_in_ip_address").value
     if not isinstance(prefix, str) or not isinstance(hop_type, str):
@@ -512,8 +538,13 @@ def _add_route(side: Side, owner: Resource, route: At, routes: list[dict[str, An
     entry: dict[str, Any] = {"name": name or f"route{len(routes)}", "addressPrefix": prefix, "nextHopType": hop_type}
     if hop_type == "VirtualAppliance":
         if not isinstance(hop, str):
-            side.unknown.append((f"next hop of route {name!r} (a firewall's address, known after apply)", route))
-            return
+            firewall = _firewall_address(side, owner, path)
+            if firewall is None:
+                side.unknown.append((f"next hop of route {name!r} (an address known after apply)", route))
+                return
+            hop = firewall[0]
+            side.notes.append(f"{route.where()}: route {name!r} goes to {firewall[1].address}, whose private IP is "
+                              f"known after apply; drawn as {hop}, the address Azure gives a firewall in its subnet")
         entry["nextHopIpAddress"] = hop
     routes.append(entry)
     ats.append(route)

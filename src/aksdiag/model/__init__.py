@@ -45,6 +45,29 @@ Network6Field = Annotated[ipaddress.IPv6Network, BeforeValidator(_written_as_tex
 InterfaceField = Annotated[ipaddress.IPv4Interface, BeforeValidator(_written_as_text)]
 
 
+# Ranges no VNet can hold (virtual-networks-faq: multicast, broadcast, loopback, Azure's DNS
+# address; IPv6: the unspecified address, loopback, link-local and multicast).
+_NOT_FOR_VNETS = tuple(ipaddress.ip_network(r) for r in (
+    "224.0.0.0/4", "ff00::/8", "255.255.255.255/32", "127.0.0.0/8", "168.63.129.16/32", "fe80::/10", "::1/128",
+    "::/128"))
+VNET_LARGEST = 8  # concepts-network-ip-address-planning: "Max size /8."
+SUBNET_SMALLEST = 29  # virtual-networks-faq: "The smallest supported IPv4 subnet is /29"
+SUBNET_V6 = 64  # virtual-networks-faq: "IPv6 subnets must be exactly /64 in size."
+
+
+def _one_per_family(ranges: list[IPNetwork] | None) -> list[IPNetwork] | None:
+    """A list of ranges holds one range per address family, IPv4 first (azure-cni-overlay: "The count
+    and order of ranges in this list must match the value provided to --ip-families")."""
+    if ranges is None:
+        return None
+    if len(ranges) > 2:
+        raise ValueError(f"holds {len(ranges)} ranges; one per address family (IPv4, then IPv6) at most")
+    if len(ranges) == 2 and ranges[0].version == ranges[1].version:
+        raise ValueError(f"{ranges[0]} and {ranges[1]} are both IPv{ranges[0].version}; give one IPv4 range, then "
+                         "one IPv6 range")
+    return ranges
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
 
@@ -113,9 +136,32 @@ class ConnectedKind(StrEnum):
     other = "other"
 
 
+class GatewayKind(StrEnum):
+    expressRoute = "expressRoute"
+    vpn = "vpn"
+
+
+class FirewallKind(StrEnum):
+    azureFirewall = "azureFirewall"
+    nva = "nva"
+
+
 class ArtifactSource(StrEnum):
     Direct = "Direct"
     Cache = "Cache"
+
+
+class Tier(StrEnum):
+    """`sku.tier` of a managed cluster: it decides the node limit (Free 1,000; Standard, Premium 5,000)."""
+
+    Free = "Free"
+    Standard = "Standard"
+    Premium = "Premium"
+
+
+class IdentityType(StrEnum):
+    SystemAssigned = "SystemAssigned"
+    UserAssigned = "UserAssigned"
 
 
 class PoolMode(StrEnum):
@@ -171,8 +217,32 @@ class RouteTable(_Strict):
     routes: list[Route] = Field(default_factory=list, description="Your own routes.")
 
 
+class NATGatewayRef(_Strict):
+    """A NAT gateway you associated with a subnet (`az network vnet subnet update --nat-gateway`)."""
+
+    name: str = Field(min_length=1)
+    publicIPAddresses: list[AddressField] = Field(default_factory=list, description="Its public IPs, if known.")
+
+
 class Subnet(_Strict):
     name: str = Field(min_length=1, description="Subnet name, e.g. `aks-nodes`.")
+
+    @field_validator("addressPrefix")
+    @classmethod
+    def _v4_subnet(cls, v: IPNetwork) -> IPNetwork:
+        if v.version != 4:
+            raise ValueError(f"{v} is IPv6; addressPrefix is the subnet's IPv4 range (IPv6 goes in addressPrefixIPv6)")
+        if v.prefixlen > SUBNET_SMALLEST:
+            raise ValueError(f"{v} is smaller than /{SUBNET_SMALLEST}, the smallest subnet Azure supports")
+        return v
+
+    @field_validator("addressPrefixIPv6")
+    @classmethod
+    def _v6_subnet(cls, v: ipaddress.IPv6Network | None) -> ipaddress.IPv6Network | None:
+        if v is not None and v.prefixlen != SUBNET_V6:
+            raise ValueError(f"an Azure IPv6 subnet is exactly /{SUBNET_V6}")
+        return v
+
     addressPrefix: NetworkField = Field(description="IPv4 prefix, e.g. `192.168.1.0/24`.")
     addressPrefixIPv6: Network6Field | None = Field(
         default=None, description="The subnet's IPv6 prefix, for dual-stack clusters."
@@ -183,6 +253,8 @@ class Subnet(_Strict):
     networkSecurityGroup: str | None = Field(
         default=None, description="Name of an NSG you associated with the subnet."
     )
+    natGateway: NATGatewayRef | None = Field(
+        default=None, description="A NAT gateway associated with the subnet (userAssignedNATGateway).")
 
 
 class VirtualNetwork(_Strict):
@@ -191,6 +263,21 @@ class VirtualNetwork(_Strict):
     name: str = Field(min_length=1)
     addressPrefixes: list[NetworkField] = Field(min_length=1)
     subnets: list[Subnet] = Field(min_length=1, max_length=3000)  # Azure: 3,000 subnets per VNet
+
+    @field_validator("addressPrefixes")
+    @classmethod
+    def _address_space(cls, prefixes: list[IPNetwork]) -> list[IPNetwork]:
+        for i, p in enumerate(prefixes):
+            if p.version == 4 and p.prefixlen < VNET_LARGEST:
+                raise ValueError(f"{p} is larger than /{VNET_LARGEST}, the largest VNet address space")
+            bad = next((b for b in _NOT_FOR_VNETS if b.version == p.version and b.overlaps(p)), None)  # type: ignore[arg-type]
+            if bad is not None:
+                raise ValueError(f"{p} overlaps {bad}, which no VNet can hold (multicast, loopback, link-local or "
+                                 "Azure's own addresses)")
+            for q in prefixes[:i]:
+                if q.version == p.version and q.overlaps(p):  # type: ignore[arg-type]
+                    raise ValueError(f"{p} overlaps {q}; a VNet's address ranges cannot overlap")
+        return prefixes
 
     @field_validator("subnets")
     @classmethod
@@ -243,10 +330,22 @@ class NodePool(_Strict):
     upgradeSettings: UpgradeSettings | None = Field(
         default=None, description="`maxSurge`: nodes added during an upgrade; capacity keeps room for them.")
     mode: PoolMode | None = Field(default=None, description="Defaults to System for the first pool, User for the others.")
+    enableAutoScaling: Flag | None = Field(default=None, description="Cluster autoscaler on this pool; capacity is "
+                                           "planned at maxCount, as AKS sizes subnets by it.")
+    minCount: Count | None = Field(default=None, ge=0, le=1000, description="Autoscaler: fewest nodes.")
+    maxCount: Count | None = Field(default=None, ge=0, le=1000, description="Autoscaler: most nodes.")
     maxPods: Count | None = Field(default=None, ge=10, le=250, description="Defaults: kubenet 110, Azure CNI 30, Overlay 250.")
     vnetSubnetName: str | None = Field(default=None, description="Name of the subnet in `vnet` for this pool's nodes; defaults to the first subnet.")
     podSubnetName: str | None = Field(default=None, description="Azure CNI Pod Subnet: name of the subnet in `vnet` for this pool's pods.")
     podIPAllocationMode: PodIPAllocationMode | None = Field(default=None, description="Pod Subnet only: DynamicIndividual (default) or StaticBlock.")
+
+    @model_validator(mode="after")
+    def _autoscaler(self) -> NodePool:
+        if self.minCount is not None and self.maxCount is not None and self.minCount > self.maxCount:
+            raise ValueError(f"minCount {self.minCount} is more than maxCount {self.maxCount}")
+        if self.enableAutoScaling and self.maxCount is None:
+            raise ValueError("enableAutoScaling needs maxCount (and minCount)")
+        return self
 
     @field_validator("name")
     @classmethod
@@ -288,6 +387,35 @@ class NetworkProfile(_Strict):
         default=None, description="userDefinedRouting: the firewall or NVA that the 0.0.0.0/0 route points at."
     )
 
+    @field_validator("podCidrs", "serviceCidrs")
+    @classmethod
+    def _families(cls, v: list[IPNetwork] | None) -> list[IPNetwork] | None:
+        return _one_per_family(v)
+
+    @field_validator("podCidr", "serviceCidr")
+    @classmethod
+    def _v4_first(cls, v: IPNetwork | None) -> IPNetwork | None:
+        if v is not None and v.version != 4:
+            raise ValueError(f"{v} is IPv6; this field holds the IPv4 range (a dual-stack cluster lists both in the "
+                             "plural field, IPv4 first)")
+        return v
+
+    @model_validator(mode="after")
+    def _families_agree(self) -> NetworkProfile:
+        families = [f.value for f in self.ipFamilies] if self.ipFamilies else None
+        for single, plural in (("podCidr", "podCidrs"), ("serviceCidr", "serviceCidrs")):
+            one, many = getattr(self, single), getattr(self, plural)
+            if one is not None and many and one != many[0]:
+                raise ValueError(f"{single} {one} and {plural}[0] {many[0]} differ; give the same range or only one")
+            if many and families is not None and [f"IPv{c.version}" for c in many] != families[:len(many)]:
+                raise ValueError(f"{plural} ({', '.join(map(str, many))}) must match ipFamilies "
+                                 f"({', '.join(families)}) in count and order")
+            if many and families is not None and len(many) > len(families):
+                raise ValueError(f"{plural} has {len(many)} ranges but ipFamilies names {len(families)}")
+            if many and len(many) == 2 and families is None:
+                raise ValueError(f"{plural} has an IPv6 range; a dual-stack cluster sets ipFamilies [IPv4, IPv6]")
+        return self
+
     @field_validator("loadBalancerSku")
     @classmethod
     def _sku(cls, v: str | None) -> str | None:
@@ -313,6 +441,67 @@ class ConnectedNetwork(_Strict):
     kind: ConnectedKind = Field(default=ConnectedKind.other,
                                 description="peeredVNet, onPremises, expressRoute, vpn or other.")
     addressPrefixes: list[NetworkField] = Field(min_length=1)
+    gateway: str | None = Field(default=None, description="On-premises: the hub gateway that reaches it.")
+
+
+class Gateway(_Strict):
+    """A virtual network gateway in the hub's GatewaySubnet."""
+
+    name: str = Field(min_length=1)
+    kind: GatewayKind = Field(description="expressRoute or vpn (`gatewayType` ExpressRoute / Vpn).")
+
+
+class Peering(_Strict):
+    """The spoke's peering to the hub, as `az network vnet peering show` names its fields."""
+
+    name: str | None = None
+    peeringState: str | None = Field(default=None, description="Connected, Initiated or Disconnected.")
+    allowForwardedTraffic: Flag | None = None
+    useRemoteGateways: Flag | None = Field(default=None, description="The spoke uses the hub's gateways.")
+
+
+class HubNetwork(_Strict):
+    """The hub VNet the cluster's VNet is peered to (an Azure landing zone's connectivity hub)."""
+
+    name: str = Field(min_length=1)
+    addressPrefixes: list[NetworkField] = Field(min_length=1)
+    subnets: list[Subnet] = Field(default_factory=list, max_length=3000,
+                                  description="AzureFirewallSubnet, GatewaySubnet, ...")
+    gateways: list[Gateway] = Field(default_factory=list, description="ExpressRoute or VPN gateways.")
+    peering: Peering | None = None
+
+
+class Firewall(_Strict):
+    """The firewall or network virtual appliance the 0.0.0.0/0 route sends to."""
+
+    name: str = Field(min_length=1)
+    kind: FirewallKind = Field(default=FirewallKind.azureFirewall, description="azureFirewall or nva.")
+    privateIPAddress: AddressField | None = Field(
+        default=None, description="The IP the route table's 0.0.0.0/0 points at.")
+    publicIPAddresses: list[AddressField] = Field(default_factory=list,
+                                                  description="The source of packets leaving to the Internet.")
+    publicIPName: str | None = Field(default=None, description="The public IP resource, when its address is "
+                                     "not known.")
+    vnetName: str | None = Field(default=None, description="The VNet that holds it: the hub's (default) or the "
+                                 "cluster's own.")
+
+
+class PrivateDNSZone(_Strict):
+    """A private DNS zone (the private API server's) and the VNets it is linked to."""
+
+    name: str = Field(min_length=1, description="e.g. privatelink.westeurope.azmk8s.io")
+    links: list[str] = Field(default_factory=list, description="Names of the VNets linked to the zone.")
+
+
+class ClusterSku(_Strict):
+    name: str | None = Field(default=None, description="`Base` (or `Automatic`).")
+    tier: Tier | None = Field(default=None, description="Free (az aks create's default: up to 1,000 nodes), Standard "
+                              "or Premium (up to 5,000).")
+
+
+class ManagedIdentity(_Strict):
+    type: IdentityType | None = Field(default=None, description="SystemAssigned or UserAssigned: the cluster's "
+                                      "control-plane identity.")
 
 
 class BootstrapProfile(_Strict):
@@ -355,6 +544,12 @@ class ClusterSpec(_Strict):
         description="Peered VNets, on-premises, ExpressRoute or VPN ranges the cluster's ranges must not overlap.",
     )
     bootstrapProfile: BootstrapProfile | None = None
+    sku: ClusterSku | None = Field(default=None, description="`tier` decides the node limit.")
+    identity: ManagedIdentity | None = Field(default=None, description="The cluster identity's `type`.")
+    hub: HubNetwork | None = Field(default=None, description="The hub VNet the cluster's VNet is peered to.")
+    firewall: Firewall | None = Field(default=None, description="The firewall or NVA egress goes through.")
+    privateDNSZones: list[PrivateDNSZone] = Field(default_factory=list,
+                                                  description="Private DNS zones and the VNets linked to them.")
 
     @field_validator("nodePools")
     @classmethod

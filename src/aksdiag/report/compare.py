@@ -100,8 +100,27 @@ def item_text(item: Item) -> str:
     words = {
         "irreversible": "The move is irreversible: a cluster on Overlay cannot go back to kubenet.",
         "command": (f"Run `az aks update --name {v.get('name')} --resource-group {v.get('resource_group')} "
-                    "--network-plugin azure --network-plugin-mode overlay` (the pod CIDR is kept; no --pod-cidr)."),
-        "kubernetes-version": (f"Kubernetes {v.get('version')} (the update needs {v.get('minimum')} or later)."
+                    "--network-plugin azure --network-plugin-mode overlay` (the pod CIDR is kept; no --pod-cidr)."
+                    if v.get("from") == "kubenet" else
+                    f"Run `az aks update --name {v.get('name')} --resource-group {v.get('resource_group')} "
+                    f"--network-plugin azure --network-plugin-mode overlay --pod-cidr {v.get('pod_cidr')}` "
+                    "(--pod-cidr is required when leaving node-subnet Azure CNI)."),
+        "dynamic-ip-allocation": ("Azure CNI Pod Subnet (dynamic IP allocation) cannot be updated to Overlay in "
+                                  "place: the update needs a cluster that does not use it; plan a new cluster."),
+        "managed-identity": ("The cluster has a user-assigned managed identity, which removing the route table needs."
+                             if v.get("identity") == "UserAssigned" else
+                             "The cluster's identity is system-assigned: removing the route table needs a "
+                             "user-assigned managed identity; switch the cluster to one first."
+                             if v.get("identity") == "SystemAssigned" else
+                             "Check the cluster has a user-assigned managed identity: removing the route table needs "
+                             "one (system-assigned isn't supported); set identity.type to have this checked."),
+        "pod-cidr-new": (f"The new pod CIDR {v.get('pod_cidr')} overlaps {v.get('clashes')}; choose another "
+                         "--pod-cidr." if v.get("clashes") else
+                         f"Pods move to the new pod CIDR {v.get('pod_cidr')}; it overlaps neither the VNet nor the "
+                         "service CIDR (check peered and on-premises ranges too)."),
+        "kubernetes-version": (f"Kubernetes {v.get('version')}: the update needs {v.get('minimum')} or later; upgrade "
+                               "first." if item.status == Status.blocker and v.get("version") else
+                               f"Kubernetes {v.get('version')} (the update needs {v.get('minimum')} or later)."
                                if v.get("version") else
                                f"Check the Kubernetes version: the update needs {v.get('minimum')} or later."),
         "reimage-all-pools": (f"Every node pool ({v.get('pools')}: {v.get('nodes')} nodes) is reimaged at once, "
@@ -128,12 +147,16 @@ def item_text(item: Item) -> str:
                           "from SNAT become unreachable; delete an old one nobody set on purpose."),
         "windows-build": (f"Windows pools {v.get('pools')}: Windows build 20348.1668 or later first."
                           if v.get("pools") else "No Windows pools."),
-        "network-policy": f"Network policy {v.get('policy')}: check it is supported on Overlay before the move.",
+        "network-policy": (f"Network policy {v.get('policy')} is enabled: the update needs a cluster without one; "
+                           "uninstall it first (use-network-policies) and enable a policy engine again after the move."
+                           if item.status == Status.blocker else "No network policy enabled, as the update needs."),
         "dual-stack": f"Dual-stack ({v.get('families')}): check the move is supported for it.",
-        "capacity": (f"{v.get('subnet')}: {v.get('nodes_now')} nodes today. kubenet: {v.get('nodes_before')} "
+        "capacity": (f"{v.get('subnet')}: {v.get('nodes_now')} nodes today. "
+                     f"{'kubenet' if v.get('from') == 'kubenet' else 'Azure CNI'}: {v.get('nodes_before')} "
                      f"nodes at most ({v.get('limit_before')}), {v.get('surge_before')} with surge; Overlay: "
                      f"{v.get('nodes_after')} at most ({v.get('limit_after')}), {v.get('surge_after')} with surge "
-                     f"{v.get('surge')}, up to {v.get('max_pods')} pods per node."),
+                     f"{v.get('surge')}, up to {v.get('max_pods')} pods per node. Every pool reimages at once: "
+                     f"{v.get('nodes_now')} nodes + {v.get('surge_all')} surge need room together."),
         "nsg-firewall-rules": (f"Check NSG {v.get('nsg')}" + (f" and firewall {v.get('firewall')}"
                                if v.get("firewall") else "") +
                                f" for rules that name the pod CIDR {v.get('pod_cidr')} or the route table."),

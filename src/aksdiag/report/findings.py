@@ -74,6 +74,7 @@ def as_json(results: list[FileResult]) -> str:
                 "message": x.finding.message,
                 "why": RULES[x.finding.rule].why,
                 "url": RULES[x.finding.rule].url,
+                "source": RULES[x.finding.rule].quote or None,
                 "fields": list(x.finding.fields),
                 "subject": x.finding.subject,
                 "values": {k: str(v) for k, v in x.finding.values},
@@ -92,7 +93,8 @@ def sarif(results: list[FileResult]) -> dict[str, Any]:
         "name": "".join(part.capitalize() for part in rule.split("-")),
         "shortDescription": {"text": RULES[rule].why},
         "helpUri": RULES[rule].url,
-        "help": {"text": f"{RULES[rule].why} See {RULES[rule].url}"},
+        "help": {"text": f"{RULES[rule].why}" + (f' The page says: "{RULES[rule].quote}"' if RULES[rule].quote
+                                                  else "") + f" See {RULES[rule].url}"},
         "defaultConfiguration": {"level": SARIF_LEVEL[RULES[rule].severity]},
     } for rule in used]
     out = []

@@ -47,6 +47,8 @@ class ModelRow:
     pods_are: str
     limited_by: str
     current: bool
+    pod_ips_max: int | None = None  # dynamic pod subnet: the IP budget beside the pods full nodes run
+    pod_ips_with_surge: int | None = None
 
 
 @dataclass
@@ -123,7 +125,7 @@ def plan_rows(plan: AddressPlan) -> PlanTables:
         for r in cap.rows:
             t.models.append(ModelRow(cap.subnet, r.model, r.max_pods_per_node, str(r.surge), r.nodes,
                                      r.nodes_with_surge, r.pods, r.pods_with_surge, r.pod_count.value,
-                                     r.limited_by.value, r.current))
+                                     r.limited_by.value, r.current, r.pod_ips, r.pod_ips_with_surge))
     cc = plan.cluster_capacity
     if cc is not None:
         t.cluster = {"model": plan.model.value, "nodes_now": cc.nodes_now, "surge_now": cc.surge_now,
@@ -142,6 +144,9 @@ def _n(v: int | None) -> str:
 
 def _pods(r: ModelRow, with_surge: bool) -> str:
     v = r.pods_with_surge if with_surge else r.pods_max
+    ips = r.pod_ips_with_surge if with_surge else r.pod_ips_max
+    if r.pods_are == PodCount.full_nodes.value and ips is not None:
+        return f"{_n(v)} ({_n(ips)} pod IPs)"
     if r.pods_are == PodCount.per_node.value:
         return f"up to {r.max_pods_per_node}/node"
     if r.pods_are == PodCount.unmanaged.value:
@@ -151,6 +156,16 @@ def _pods(r: ModelRow, with_surge: bool) -> str:
 
 def _md_escape(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _surge_note(plan: AddressPlan) -> list[str]:
+    """Say, with both sources, that a surge nobody set is an assumption."""
+    if not any(p.surge.assumed for p in plan.pools):
+        return []
+    return [("Surge \"1, assumed\": no maxSurge was set, so one node per pool is planned, as Learn's rolling "
+             "upgrade page says (upgrade-aks-node-pools-rolling); the AKS release of 2023-10-01 made 10% the "
+             "default for new clusters on 1.28 and later (best-practices-performance-scale-large agrees). Set "
+             "upgradeSettings.maxSurge to plan with your own."), ""]
 
 
 def markdown(plan: AddressPlan) -> str:
@@ -165,6 +180,7 @@ def markdown(plan: AddressPlan) -> str:
     out += ["", "## Capacity under each model", "",
             ("Nodes with surge: the most nodes that still leave room for an upgrade's surge nodes. "
              "Nodes and pods per node are independent limits where pods read \"up to\"."), "",
+            *_surge_note(plan),
             ("| subnet | model | max pods/node | surge | nodes max | nodes with surge | pods max | pods with surge "
              "| limited by | |"), "|" + "---|" * 10]
     for m in t.models:
@@ -187,7 +203,8 @@ def markdown(plan: AddressPlan) -> str:
 
 CSV_COLUMNS = ["section", "range", "name", "prefix", "size", "usable", "planned", "lives", "model",
                "max_pods_per_node", "surge", "nodes_now", "nodes_max", "nodes_with_surge", "pods_max",
-               "pods_with_surge", "pods_are", "limited_by", "current", "rule", "severity", "message", "url"]
+               "pods_with_surge", "pods_are", "pod_ips_max", "pod_ips_with_surge", "limited_by", "current", "rule",
+               "severity", "message", "url"]
 
 
 def as_csv(plan: AddressPlan) -> str:

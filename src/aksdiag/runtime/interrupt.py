@@ -1,4 +1,4 @@
-"""Signals during a command: SIGTERM, SIGHUP and SIGINT become an exception that unwinds, so
+"""Signals during a command: SIGTERM, SIGHUP (where the platform has it) and SIGINT become an exception that unwinds, so
 that d2 stops, temporary folders go and no output is left half-written. Kept apart from
 `compile` so that the CLI can cover a whole command without loading the renderer."""
 
@@ -7,37 +7,66 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 from ..errors import Interrupted
 
 
 class _Groups:
-    """Process groups of the d2 runs under way, so that a signal caught on the main thread can
-    stop the ones that worker threads started."""
+    """The d2 runs under way, so that a signal caught on the main thread can stop the ones that
+    worker threads started."""
 
     def __init__(self) -> None:
-        self._groups: set[int] = set()
+        self._procs: dict[int, subprocess.Popen[str]] = {}
         self._lock = threading.Lock()
 
-    def add(self, pgid: int) -> None:
+    def add(self, proc: subprocess.Popen[str]) -> None:
         with self._lock:
-            self._groups.add(pgid)
+            self._procs[proc.pid] = proc
 
-    def discard(self, pgid: int) -> None:
+    def discard(self, proc: subprocess.Popen[str]) -> None:
         with self._lock:
-            self._groups.discard(pgid)
+            self._procs.pop(proc.pid, None)
 
     def stop_all(self) -> None:
         with self._lock:
-            groups = list(self._groups)
-        for pgid in groups:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pgid, signal.SIGKILL)
+            procs = list(self._procs.values())
+        for proc in procs:
+            kill_tree(proc)
+
+
+def own_group() -> dict[str, Any]:
+    """Popen arguments that start a child in a process group of its own: on POSIX a new session
+    (so that `kill_tree` stops what the child started too: d2 starts a browser for PNG and PDF);
+    on Windows a new process group, so a console's Ctrl+C reaches us and we stop the child."""
+    if sys.platform == "win32":
+        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    return {"start_new_session": True}
+
+
+def kill_tree(proc: subprocess.Popen[str]) -> None:
+    """Stop a child started with `own_group()`: its whole process group where the platform has
+    them, else the child itself."""
+    killpg = getattr(os, "killpg", None)  # not on Windows
+    if killpg is not None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        proc.kill()
 
 
 live_groups = _Groups()
+
+
+def _unwound() -> list[tuple[signal.Signals, object]]:
+    """The signals that unwind, with the handler that means nobody else handles them; only those
+    the platform has (Windows has no SIGHUP)."""
+    wanted = (("SIGTERM", signal.SIG_DFL), ("SIGHUP", signal.SIG_DFL), ("SIGINT", signal.default_int_handler))
+    return [(getattr(signal, name), default) for name, default in wanted if hasattr(signal, name)]
 
 
 @contextlib.contextmanager
@@ -54,8 +83,7 @@ def signals_unwind() -> Iterator[None]:
         raise Interrupted(signum)
 
     previous = {}
-    for sig, default in ((signal.SIGTERM, signal.SIG_DFL), (signal.SIGHUP, signal.SIG_DFL),
-                         (signal.SIGINT, signal.default_int_handler)):
+    for sig, default in _unwound():
         if signal.getsignal(sig) == default:  # a signal the caller ignores or handles stays theirs
             previous[sig] = signal.signal(sig, unwind)
     try:

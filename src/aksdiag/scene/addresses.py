@@ -22,9 +22,10 @@ def _routes(plan: AddressPlan, limit: int, detail: Detail) -> Shape | None:
     drawn = aks if len(aks) <= limit else aks[: max(limit - 1, 1)]
     rows = []
     for k, route in enumerate(drawn + user):
-        hop = str(route.next_hop_ip) if route.next_hop_ip else route.next_hop_type
+        # The next hop as `az network route-table show` prints it: its type, then its IP if it has one.
+        hop = f"{route.next_hop_type} {route.next_hop_ip}" if route.next_hop_ip else route.next_hop_type
         who = "" if route.origin == "aks" else " · yours"
-        label = f"{route.prefix} → {short(hop, detail.name)}{who}"
+        label = f"{route.prefix} → {hop}{who}"
         marks: tuple[Mark, ...] = ()
         if route.drift:
             label += "\n" + wrap(f"DRIFT: {route.drift}", detail.line // 2)
@@ -36,12 +37,16 @@ def _routes(plan: AddressPlan, limit: int, detail: Detail) -> Shape | None:
                           ShapeKind.more))
     if user_hidden:
         rows.append(Shape("umore", f"… {len(user_hidden)} more of your routes", ShapeKind.more))
-    if rt.byo:
+    if not rt.given:
+        # userDefinedRouting: the route table is always yours; AKS creates none for it.
+        owner = "; AKS adds its routes" if rt.aks_routes else ""
+    elif rt.byo:
         owner = "yours; AKS adds its routes" if rt.aks_routes else "yours; AKS adds no routes"
     else:
         owner = "created and kept by AKS"
+    head = f"your route table (not given){owner}" if not rt.given else f"route table · {owner}"
     on = ", ".join(short(s, detail.name) for s in rt.subnets[:2]) + (f" + {len(rt.subnets) - 2}" if len(rt.subnets) > 2 else "")
-    label = wrap(f"route table · {owner}\non subnet {on} · {len(rt.routes)} of {rt.route_limit} routes", detail.line)
+    label = wrap(f"{head}\non subnet {on} · {len(rt.routes)} of {rt.route_limit} routes", detail.line)
     # Under the nodes the table is as wide as their subnet: more than three routes take two columns.
     return grid(Shape("rt", label, ShapeKind.routetable, "route-table", tuple(rows), tooltip=rt.name),
                 2 if len(rows) > 3 and not detail.portrait else 1)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..derive.plan import AddressPlan
 from ..derive.profiles import profile_of
 from .fit import Detail, short, short_id, wrap
+from .network import dns_zone, hub_shape
 from .parts import full_names, header, nets, node_shape, vnet_label
 from .types import Edge, EdgeKind, Scene, Shape, ShapeKind, View
 
@@ -15,12 +18,15 @@ def _api_label(plan: AddressPlan, detail: Detail) -> tuple[str, str]:
     api = plan.api_server
     if api.private:
         zone = api.private_dns_zone or "system"
+        # A zone is drawn beside the API server with its links (scene.network.dns_zone); its name
+        # is the last part of the resource ID.
         zone_text = "private DNS zone managed by AKS" if zone == "system" else (
             "no private DNS zone (you resolve it)" if zone == "none" else
             f"private DNS zone {short(short_id(zone), detail.name)}")
         fqdn = "\npublic FQDN too" if api.public_fqdn else ""
         how = "VNet integration" if api.vnet_integration else "private endpoint"
-        return f"API server · private ({how})\n{zone_text}{fqdn}", zone_text
+        shown = "" if zone != "none" else f"\n{zone_text}"
+        return f"API server · private ({how}){shown}{fqdn}", zone_text
     if api.vnet_integration:
         return "API server · VNet integration\npublic FQDN too", "public DNS"
     ranges = wrap(f"\nauthorized IP ranges {nets(api.authorized_ranges)}", detail.line, ", ") \
@@ -60,8 +66,19 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
     vnet = Shape("vnet", vnet_label(plan, detail), ShapeKind.vnet, "vnet", (sub, *children),
                  tooltip=full_names(plan.vnet_name, limit=detail.name))
     label, _ = _api_label(plan, detail)
-    zone = api.private_dns_zone if api.private and api.private_dns_zone not in (None, "system", "none") else None
     title, subtitle = header(plan, prof, "API server", detail)
+    zone, links, linked = dns_zone(plan)
+    extra: list[Shape] = []
+    if zone is not None:
+        # The zone is named by its name; a resource ID given for it is the tooltip (and in the plan).
+        given = api.private_dns_zone if api.private_dns_zone not in (None, "system", "none") else None
+        extra.append(replace(zone, tooltip=given))
+        edges += links
+        hub = hub_shape(plan, None)
+        if hub is not None and any(e.dst == "hub" for e in links):
+            extra.append(Shape(hub.id, hub.label, hub.kind, hub.icon))  # the hub's name and range, nothing inside
+        note += f"\nthe private DNS zone resolves the API server's name; it is linked to {', '.join(linked) or 'no VNet'}"
     return Scene(View.api, plan.model.value, title, subtitle,
-                 (vnet, Shape("api", label, ShapeKind.api, "api-server", tooltip=zone)),
-                 tuple(edges), (wrap(note, detail.line, "   "),), layout, "down" if detail.portrait else "right")
+                 (vnet, Shape("api", label, ShapeKind.api, "api-server"), *extra),
+                 tuple(edges), tuple(wrap(n, detail.line, "   ") for n in note.split("\n")), layout,
+                 "down" if detail.portrait else "right")

@@ -26,20 +26,30 @@ def rows(plan: AddressPlan, name: int = 1000) -> list[tuple[str, list[tuple[str,
     out = []
     for cap in plan.capacity:
         table = [(titles.get(r.model, r.model) + ("  ◀ this cluster" if r.current else ""), f"{r.nodes:,}",
-                  f"{r.nodes_with_surge:,} (surge {r.surge})", _pods(r, r.pods), _pods(r, r.pods_with_surge),
+                  f"{r.nodes_with_surge:,} (surge {_surge(r.surge)})", _pods(r, r.pods, r.pod_ips),
+                  _pods(r, r.pods_with_surge, r.pod_ips_with_surge),
                   str(r.max_pods_per_node), r.limited_by.value) for r in cap.rows]
         what = "pod subnet" if cap.role == "pods" else "subnet"
         out.append((f"{what} {short(cap.subnet, name)} · {cap.prefix} · {cap.usable:,} usable", table))
     return out
 
 
-def _pods(row, pods: int | None) -> str:
-    """Pod figures as issue 10's capacity reads them: no total where nodes and pods are independent."""
+def _surge(surge) -> str:
+    """The surge in a cell; an assumed one is starred and explained once under the findings."""
+    text = f"{surge.percent}%" if surge.percent is not None else str(surge.count)
+    return text + ("*" if surge.assumed else "")
+
+
+def _pods(row, pods: int | None, pod_ips: int | None = None) -> str:
+    """Pod figures as issue 10's capacity reads them: no total where nodes and pods are independent;
+    a dynamic pod subnet's IP budget beside the pods its full nodes run, never instead of them."""
     if row.pod_count is PodCount.per_node:
         return f"up to {row.max_pods_per_node}/node"
     if row.pod_count is PodCount.unmanaged:
         return "CNI's IPAM"
     text = f"{pods:,}" if pods is not None else ""
+    if row.pod_count is PodCount.full_nodes and pod_ips is not None:
+        return f"{text} ({pod_ips:,} pod IPs)"
     return text + (" pod IPs" if row.pod_count is PodCount.ip_budget else "")
 
 
@@ -59,6 +69,10 @@ def findings(plan: AddressPlan) -> list[str]:
         assumed = [a for a in assumed if not a.startswith("vnet.")]
         out.append("VNet and subnet prefixes are placeholders: az aks show names the subnets but not their ranges "
                    "(render with --vnet vnet.json)")
+    surge = [a for a in assumed if a.endswith(".upgradeSettings.maxSurge")]
+    if surge:
+        # One line for every pool's surge: Learn says one node, AKS has made 10% the default since 2023-10-01.
+        assumed = [a for a in assumed if a not in surge] + ["maxSurge* = 1 node (new 1.28+ clusters: 10%)"]
     if assumed:
         out.append("assumed (AKS defaults, not in the input): " + ", ".join(assumed))
     return out

@@ -142,7 +142,9 @@ def _notes(plan: AddressPlan) -> tuple[str, ...]:
     if cap is not None:
         pods = f"{cap.pods_with_surge:,} pods" if cap.pods_with_surge is not None else \
             f"{cap.max_pods_per_node} pods each"
-        fit = (f"{cap.nodes_with_surge:,} nodes / {pods} fit", f"(surge {cap.surge} kept free)")
+        kept = f"surge {cap.surge.count if cap.surge.percent is None else f'{cap.surge.percent}%'} kept free"
+        fit = (f"{cap.nodes_with_surge:,} nodes / {pods} fit",
+               f"({kept}, assumed)" if cap.surge.assumed else f"({kept})")
     return (*cross, f"② egress leaves with the {plan.egress.pod_snat.value} IP", *fit)
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from ..derive.plan import AddressPlan, NodePlan, SourceIP
 from ..derive.profiles import profile_of
 from .fit import Detail, short, wrap
-from .parts import full_names, header, node_shape, pods_label, vnet_label
+from .network import firewall_in_hub, firewall_label, surround
+from .parts import full_names, header, nets, node_shape, pods_label, vnet_label
 from .types import Edge, EdgeKind, Scene, Shape, ShapeKind, View
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨"
@@ -38,12 +39,13 @@ def device_shapes(plan: AddressPlan, detail: bool = False) -> list[Shape]:
         inbound = "\nalso inbound: LoadBalancer services" if detail else ""
         out.append(Shape("out", f"load balancer\nSNAT to {ips}{inbound}", ShapeKind.lb, "lb"))
     elif e.device == "natGateway":
-        who = "managed by AKS" if e.managed else "yours, on the node subnet"
-        ips = f"its {e.public_ip_count} public IPs" if e.managed and e.public_ip_count > 1 else "its public IP"
-        out.append(Shape("out", f"NAT gateway · {who}\nSNAT to {ips}", ShapeKind.natgw, "nat"))
+        name = f" {e.nat_gateway}" if e.nat_gateway else ""
+        who = "managed by AKS" if e.managed else f"yours, on the {_nat_role(plan)} {e.nat_subnet}"
+        ips = f"its {e.public_ip_count} public IPs" if e.public_ip_count > 1 else "its public IP"
+        out.append(Shape("out", f"NAT gateway{name} · {who}\nSNAT to {ips}", ShapeKind.natgw, "nat"))
     elif e.device == "firewall":
-        hop = f" {e.next_hop_ip}" if e.next_hop_ip else ""
-        out.append(Shape("out", f"firewall / NVA{hop}\nSNAT to its public IP", ShapeKind.firewall, "firewall"))
+        out.append(Shape("out", firewall_label(plan, plan.network.firewall if plan.network else None),
+                         ShapeKind.firewall, "firewall"))
     else:
         out.append(Shape("out", "outboundType none\nno outbound path: you provide one", ShapeKind.more))
     if e.device != "none":
@@ -51,26 +53,42 @@ def device_shapes(plan: AddressPlan, detail: bool = False) -> list[Shape]:
     return out
 
 
+def _nat_role(plan: AddressPlan) -> str:
+    """Which subnet's NAT gateway translates the packet: the pod subnet's with Pod Subnet (the packet
+    carries the pod IP), the node subnet's otherwise."""
+    sub = next((s for s in plan.subnets if s.name == plan.egress.nat_subnet), None)
+    return "pod subnet" if sub is not None and "pods" in sub.roles and "nodes" not in sub.roles else "node subnet"
+
+
+def device_path(plan: AddressPlan) -> str:
+    """Where the egress device sits: inside the hub when the firewall lives there."""
+    return "hub.out" if plan.egress.device == "firewall" and firewall_in_hub(plan) else "out"
+
+
 def chain(plan: AddressPlan, node_path: str, node: NodePlan, first: int,
           detail: bool = False, terse: bool = False) -> tuple[list[Shape], list[Edge], str]:
     """Shapes and numbered edges from the node out, and one line that explains the steps;
     `terse` labels the edges by their numbers alone (the line says the rest)."""
     e = plan.egress
+    out = device_path(plan)
     leaving, kind = source_leaving(plan, node)
     shapes = device_shapes(plan, detail and not terse)
     a, b = step(first), step(first + 1)
     if e.device == "none":
-        return shapes, [Edge(node_path, "out", a if terse else f"{a} no default route out", EdgeKind.egress)], \
+        return shapes, [Edge(node_path, out, a if terse else f"{a} no default route out", EdgeKind.egress)], \
             f"{a} outboundType none: AKS sets up no way out; your route or appliance must provide it"
-    via = f"0.0.0.0/0 → {e.next_hop_ip} · " if e.device == "firewall" and e.next_hop_ip else ""
+    via = f"0.0.0.0/0 → {e.next_hop_ip}\n" if e.device == "firewall" and e.next_hop_ip else ""
     where = {"loadBalancer": "the load balancer", "natGateway": "the NAT gateway",
              "firewall": "the firewall"}[e.device]
     device = {"loadBalancer": "LB", "natGateway": "NAT GW", "firewall": "firewall"}[e.device]
-    edges = [Edge(node_path, "out", a if terse else f"{a} {via}{leaving}", kind),
-             Edge("out", "internet", b if terse else f"{b} source: {device} public IP", EdgeKind.snat)]
+    fw = plan.network.firewall if plan.network else None
+    public = f"source {nets(fw.public_ips)}\n({device} public IP)" if e.device == "firewall" and fw and fw.public_ips \
+        else f"source: {device} public IP"
+    edges = [Edge(node_path, out, a if terse else f"{a} {via}{leaving}", kind),
+             Edge(out, "internet", b if terse else f"{b} {public}", EdgeKind.snat)]
     what = {SourceIP.node: f"the node IP {node.ips[0]}", SourceIP.pod: "the pod IP",
             None: "the source your CNI sets"}[profile_of(plan).source_outside_vnet]
-    route = f" (route {via.removesuffix(' · ')})" if via and terse else ""
+    route = f" (route {via.strip()})" if via and terse else ""
     note = (f"{a} a pod's packet to the Internet leaves the node with {what}{route}   "
             f"{b} {where} rewrites it to its public IP")
     return shapes, edges, note
@@ -97,6 +115,8 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
                               tooltip=full_names(plan.nsg_name, limit=detail.name)))
         edges.append(Edge("vnet.nsg", node_path, "filters", EdgeKind.assoc))
     shapes, chain_edges, note = chain(plan, node_path, node, 1, detail=True, terse=detail.terse)
+    shapes, around = surround(plan, shapes, detail=True)
+    chain_edges += around
     vnet = Shape("vnet", vnet_label(plan, detail), ShapeKind.vnet, "vnet", tuple(children),
                  tooltip=full_names(plan.vnet_name, limit=detail.name))
     title, subtitle = header(plan, prof, "egress", detail)

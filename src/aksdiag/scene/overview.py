@@ -11,6 +11,7 @@ from ..derive.plan import AddressPlan, CrossNode, Severity
 from ..derive.profiles import profile_of
 from .egress import chain, step
 from .fit import Detail, wrap
+from .network import surround
 from .parts import Paths, first_two_nodes, full_names, header, subnets, vnet_label
 from .types import Edge, EdgeKind, Scene, Shape, ShapeKind, View
 
@@ -27,7 +28,8 @@ def _route_table(plan: AddressPlan, paths: Paths, detail: Detail) -> Shape | Non
     rest = len(rt.routes) - len(drawn)
     if rest:
         lines.append(f"… {rest} more routes")
-    owner = "yours, AKS adds routes" if rt.byo else "kept by AKS"
+    owner = "yours, AKS adds routes" if rt.byo else ("yours (not given), AKS adds routes" if not rt.given
+                                                     else "kept by AKS")
     label = f"route table · {owner} · {len(rt.routes)} of {rt.route_limit}\n" + "\n".join(lines)
     return Shape("rt", label, ShapeKind.routetable, tooltip=rt.name)
 
@@ -106,6 +108,9 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
     # The way out starts at the path's second node, at the far end of the path from node 0.
     out_node = drawn[1] if len(drawn) > 1 and rt_path else drawn[-1]
     shapes, out_edges, egress_note = chain(plan, paths.node[out_node.name], out_node, n, terse=detail.terse)
+    # Drawn from the hub, the peering leaves the spoke on the side the API server's edge does not.
+    shapes, around = surround(plan, shapes, from_hub=True)
+    out_edges += around
     api, api_edge = _api(plan, paths)
     others: list[Shape] = [*shapes, api]
     if detail.focus and edges:

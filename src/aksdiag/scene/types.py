@@ -39,6 +39,10 @@ class ShapeKind(StrEnum):
     head = "head"  # a table's header cell
     text = "text"
     frame = "frame"  # an invisible grid that places its children; nothing connects to it
+    hub = "hub"  # the peered hub VNet
+    gateway = "gateway"  # an ExpressRoute or VPN gateway in the hub
+    onprem = "onprem"  # on-premises ranges behind a gateway
+    dnszone = "dnszone"  # a private DNS zone
 
 
 class EdgeKind(StrEnum):
@@ -49,6 +53,7 @@ class EdgeKind(StrEnum):
     egress = "egress"  # the packet leaves without a rewrite
     control = "control"  # node to API server
     assoc = "assoc"  # attached to, not traffic
+    peering = "peering"  # VNet peering, or a gateway's link to on-premises
 
 
 LEGEND = {
@@ -57,6 +62,7 @@ LEGEND = {
     EdgeKind.egress: "outbound, source kept",
     EdgeKind.control: "node to API server",
     EdgeKind.assoc: "attached to",
+    EdgeKind.peering: "peering / gateway link",
 }
 
 

@@ -6,7 +6,7 @@ works on `Page`s (deck.py) and writes them (pptx_writer.py, pdf_writer.py).
 
 from __future__ import annotations
 
-from io import BytesIO
+import struct
 from pathlib import Path
 
 from .. import api
@@ -28,10 +28,11 @@ def alt_text(plan: AddressPlan, view: str = "overview") -> str:
 
 
 def _size(png: bytes) -> tuple[int, int]:
-    from PIL import Image  # pillow comes with python-pptx
-
-    with Image.open(BytesIO(png)) as im:
-        return im.size
+    # A PNG starts with its IHDR chunk: width and height at bytes 16-24 (a PDF deck needs no Pillow).
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        raise ValueError("not a PNG")
+    width, height = struct.unpack(">II", png[16:24])
+    return width, height
 
 
 def _view_pngs(plan: AddressPlan, views: tuple[str, ...], options: Options, source_name: str) -> list[bytes]:

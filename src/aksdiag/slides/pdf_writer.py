@@ -1,7 +1,7 @@
 """Pages -> PDF: the same pages as the deck, as 1920x1080 vector pages with selectable text.
 
 Each page is drawn as an SVG (titles, tables and lists as SVG text; the diagram as the
-rendered picture) and turned into a vector PDF page by cairosvg; pypdf joins the pages.
+rendered picture) and turned into a vector PDF page (compile/pdf.py: cairosvg, or typst where there is no cairo).
 Speaker notes are not pages, so they are not in the PDF (the PPTX carries them).
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import textwrap
-from io import BytesIO
 from xml.sax.saxutils import escape
 
 from .deck import Page, column_widths, table_font
@@ -107,17 +106,11 @@ def page_svg(page: Page) -> bytes:
 
 
 def svg_pages_to_pdf(svgs: list[bytes]) -> bytes:
-    """One vector PDF page per SVG. (issue 9b brings `svgs_to_pdf` to compile; this is the same contract.)"""
-    import cairosvg
-    from pypdf import PdfWriter
+    """One vector PDF page per SVG, by the renderer the diagrams' PDFs use; the pages name the
+    system's fonts (DejaVu Sans, Arial...), so the renderer may look for them."""
+    from ..compile.pdf import svgs_to_pdf
 
-    writer = PdfWriter()
-    for svg in svgs:
-        one = cairosvg.svg2pdf(bytestring=svg, unsafe=False)
-        writer.append(BytesIO(one))
-    out = BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return svgs_to_pdf(svgs, system_fonts=True)
 
 
 def write_pdf(pages: list[Page]) -> bytes:

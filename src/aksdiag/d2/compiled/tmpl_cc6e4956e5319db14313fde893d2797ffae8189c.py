@@ -144,7 +144,7 @@ def root(context, missing=missing):
         if l_1_e is missing:
             l_1_e = undefined("parameter 'e' was not provided", name='e')
         pass
-        l_1_arrow = ('--' if (environment.getattr(l_1_e, 'kind') == 'assoc') else '->')
+        l_1_arrow = ('--' if (environment.getattr(l_1_e, 'kind') in ('assoc', 'peering')) else '->')
         t_7.extend((
             str(t_5(environment.getattr(l_1_e, 'src'))),
             ' ',
@@ -234,7 +234,7 @@ def root(context, missing=missing):
                     ' { shape: text; style.font-size: 22 }\n    ',
                     str(t_3(l_2_kind)),
                     '_a ',
-                    str(('--' if (l_2_kind == 'assoc') else '->')),
+                    str(('--' if (l_2_kind in ('assoc', 'peering')) else '->')),
                     ' ',
                     str(t_3(l_2_kind)),
                     '_b: "" { class: ',

@@ -103,7 +103,15 @@ def root(context, missing=missing):
     yield str(context.call((undefined(name='paint') if l_0_paint is missing else l_0_paint), '#FFFFFF', '#9B9B9B', '#222222'))
     yield 'font-size: 22 } }\n  head: { style: { '
     yield str(context.call((undefined(name='paint') if l_0_paint is missing else l_0_paint), '#E8E8E8', '#9B9B9B', '#111111'))
-    yield 'font-size: 22; bold: true } }\n  text: { shape: text; style: { font-size: 22 } }\n  frame: { style: { fill: transparent; stroke-width: 0 } }\n  unsupported: { style: { stroke: "#D00000"; stroke-width: 4; stroke-dash: 0; font-color: "#A00000" } }\n  drift: { style: { stroke: "#D00000"; stroke-width: 3; font-color: "#A00000"; fill: "#FFF0F0" } }\n\n  pod_path: { style: { '
+    yield 'font-size: 22; bold: true } }\n  text: { shape: text; style: { font-size: 22 } }\n  frame: { style: { fill: transparent; stroke-width: 0 } }\n  hub: { grid-gap: 24; style: { '
+    yield str(context.call((undefined(name='paint') if l_0_paint is missing else l_0_paint), '#EEF1F8', '#3B4B8C', '#1B2550'))
+    yield 'stroke-width: 2; font-size: 26 } }\n  gateway: { style: { '
+    yield str(context.call((undefined(name='paint') if l_0_paint is missing else l_0_paint), '#FFFFFF', '#3B4B8C', '#1B2550'))
+    yield 'font-size: 22 } }\n  onprem: { style: { '
+    yield str(context.call((undefined(name='paint') if l_0_paint is missing else l_0_paint), '#F3F0EA', '#6B5B3E', '#3A2F1C'))
+    yield 'stroke-width: 2; font-size: 22 } }\n  dnszone: { style: { '
+    yield str(context.call((undefined(name='paint') if l_0_paint is missing else l_0_paint), '#E9F5E9', '#107C10', '#0B3D0B'))
+    yield 'stroke-dash: 3; font-size: 22 } }\n  unsupported: { style: { stroke: "#D00000"; stroke-width: 4; stroke-dash: 0; font-color: "#A00000" } }\n  drift: { style: { stroke: "#D00000"; stroke-width: 3; font-color: "#A00000"; fill: "#FFF0F0" } }\n\n  pod_path: { style: { '
     yield str(context.call((undefined(name='label_fill') if l_0_label_fill is missing else l_0_label_fill)))
     yield 'stroke: "#0078D4"; stroke-width: 4; font-color: "#0078D4"; font-size: 24; bold: true } }\n  snat: { style: { '
     yield str(context.call((undefined(name='label_fill') if l_0_label_fill is missing else l_0_label_fill)))
@@ -113,7 +121,9 @@ def root(context, missing=missing):
     yield str(context.call((undefined(name='label_fill') if l_0_label_fill is missing else l_0_label_fill)))
     yield 'stroke: "#2E8B2E"; stroke-width: 2; stroke-dash: 8; font-color: "#2E8B2E"; font-size: 22 } }\n  assoc: { style: { '
     yield str(context.call((undefined(name='label_fill') if l_0_label_fill is missing else l_0_label_fill)))
-    yield 'stroke: "#767676"; stroke-width: 2; font-color: "#767676"; font-size: 22 } }\n}\n'
+    yield 'stroke: "#767676"; stroke-width: 2; font-color: "#767676"; font-size: 22 } }\n  peering: { style: { '
+    yield str(context.call((undefined(name='label_fill') if l_0_label_fill is missing else l_0_label_fill)))
+    yield 'stroke: "#3B4B8C"; stroke-width: 3; stroke-dash: 4; font-color: "#3B4B8C"; font-size: 22 } }\n}\n'
 
 blocks = {}
-debug_info = '10=18&11=28&12=30&13=37&14=44&20=54&21=59&24=68&25=70&26=72&27=74&31=76&32=78&33=80&34=82&35=84&36=86&37=88&38=90&39=92&40=94&41=96&42=98&43=100&44=102&45=104&51=106&52=108&53=110&54=112&55=114'
+debug_info = '10=18&11=28&12=30&13=37&14=44&20=54&21=59&24=68&25=70&26=72&27=74&31=76&32=78&33=80&34=82&35=84&36=86&37=88&38=90&39=92&40=94&41=96&42=98&43=100&44=102&45=104&48=106&49=108&50=110&51=112&55=114&56=116&57=118&58=120&59=122&60=124'
