@@ -69,7 +69,12 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
     title, subtitle = header(plan, prof, "API server", detail)
     zone, links, linked = dns_zone(plan)
     extra: list[Shape] = []
-    if zone is not None:
+    if zone is not None and detail.focus:
+        # One topic: the way to the API server drawn; the zone that names it said in the notes.
+        named = "managed by AKS" if (api.private_dns_zone or "system") == "system" else \
+            short(short_id(api.private_dns_zone or ""), detail.name)
+        note += f"\nthe private DNS zone ({named}) resolves the API server's name; linked to {', '.join(linked) or 'no VNet'}"
+    elif zone is not None:
         # The zone is named by its name; a resource ID given for it is the tooltip (and in the plan).
         given = api.private_dns_zone if api.private_dns_zone not in (None, "system", "none") else None
         extra.append(replace(zone, tooltip=given))
@@ -78,7 +83,9 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
         if hub is not None and any(e.dst == "hub" for e in links):
             extra.append(Shape(hub.id, hub.label, hub.kind, hub.icon))  # the hub's name and range, nothing inside
         note += f"\nthe private DNS zone resolves the API server's name; it is linked to {', '.join(linked) or 'no VNet'}"
+    if detail.terse:  # the numbers on the edges, the words in the notes
+        edges = [Edge(e.src, e.dst, e.label[:1] if e.label[:1] in "①②③④⑤" else "", e.kind) for e in edges]
     return Scene(View.api, plan.model.value, title, subtitle,
                  (vnet, Shape("api", label, ShapeKind.api, "api-server"), *extra),
                  tuple(edges), tuple(wrap(n, detail.line, "   ") for n in note.split("\n")), layout,
-                 "down" if detail.portrait else "right")
+                 "down" if detail.portrait or detail.stack else "right")

@@ -116,6 +116,10 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
         edges.append(Edge("vnet.nsg", node_path, "filters", EdgeKind.assoc))
     shapes, chain_edges, note = chain(plan, node_path, node, 1, detail=True, terse=detail.terse)
     shapes, around = surround(plan, shapes, detail=True)
+    if detail.focus:  # one topic, the way out: on-premises is the overview's
+        gone = {sh.id for sh in shapes if sh.kind == ShapeKind.onprem}
+        shapes = [sh for sh in shapes if sh.id not in gone]
+        around = [e for e in around if e.src.split(".")[0] not in gone and e.dst.split(".")[0] not in gone]
     chain_edges += around
     vnet = Shape("vnet", vnet_label(plan, detail), ShapeKind.vnet, "vnet", tuple(children),
                  tooltip=full_names(plan.vnet_name, limit=detail.name))
@@ -125,4 +129,4 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
               SourceIP.node: f"the node IP {node.ips[0]}"}[src_in]
     notes = (note, f"inside the VNet a pod's packet carries {inside}; the NSG {nsg_name} filters the node NICs")
     return Scene(View.egress, plan.model.value, title, subtitle, (vnet, *shapes), tuple(edges + chain_edges),
-                 tuple(wrap(n, detail.line, "   ") for n in notes), layout, "down" if detail.portrait else "right")
+                 tuple(wrap(n, detail.line, "   ") for n in notes), layout, "down" if detail.portrait or detail.stack else "right")

@@ -58,7 +58,7 @@ class Detail:
     name: int = 64  # characters a name may take in a label; longer ones are shortened, whole in the tooltip
     line: int = 120  # characters per line of labels, the header and notes
     portrait: bool = False  # the way out drawn downwards, the side boxes under the VNet
-    stack: bool = False  # the addresses view's side boxes and pools stacked rather than side by side
+    stack: bool = False  # stacked rather than side by side: the addresses view's side boxes, the other views' way out
     terse: bool = False  # edges labelled by their step number only, the notes say the rest
     subtitle: bool = True  # the header's line of facts (VNet, pod and service ranges, outbound)
     inline: bool = False  # summaries ("… 8 more nodes") as a line of their container's label, not a box
