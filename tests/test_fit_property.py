@@ -103,7 +103,7 @@ CORNERS = [
     cluster("none", [1], long=True, private=True),
 ]
 # A corner the room fit does not meet yet: 200 dual-stack kubenet nodes in one subnet with the
-# longest names; its overview and addresses views land at 10-10.6 pt on a deck's slide.
+# longest names; its addresses view lands at 10.2 pt on a deck's slide.
 ROOM_GAP = cluster("kubenet", [60, 70, 70], dual=True, long=True, shared=True)
 
 
@@ -135,7 +135,7 @@ def test_dual_stack_kubenet_with_the_longest_names_meets_slide_and_docs(tmp_path
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="room fit: 10-10.6 pt for this corner's overview and addresses (issue 18, left)")
+@pytest.mark.xfail(strict=True, reason="room fit: 10.2 pt for this corner's addresses view (issue 18, left)")
 def test_dual_stack_kubenet_with_the_longest_names_meets_room(tmp_path_factory):
     _check(ROOM_GAP, tmp_path_factory, ("room",))
 

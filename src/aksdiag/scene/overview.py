@@ -128,4 +128,4 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
     title, subtitle = header(plan, prof, None, detail)
     return Scene(View.overview, plan.model.value, title, subtitle, (vnet, *others),
                  tuple(edges + out_edges + ([api_edge] if api_edge else [])), tuple(wrap(n_, detail.line, "   ") for n_ in notes[:2]),
-                 layout, "down" if detail.portrait or detail.stack else "right")
+                 layout, "down" if detail.portrait else "right")
