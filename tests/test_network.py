@@ -362,3 +362,11 @@ def test_vnet_show_names_each_subnets_nat_gateway(tmp_path):
     plan = api.plan(source)
     assert "NAT gateway natgw-spoke · yours, on the node subnet nodes" in d2_source(plan, Options(view="egress"),
                                                                                    source_name="c")
+
+
+def test_user_assigned_nat_gateway_missing_on_the_node_subnet_is_a_warning(tmp_path):
+    data = natgw_design(True)
+    del data["vnet"]["subnets"][0]["natGateway"]
+    [f] = rules_of(api.Source(path=write(tmp_path, data)))["natgw-not-on-node-subnet"]
+    assert f.value("subnet") == "nodes" and f.fields == ("vnet.subnets[0].natGateway",)
+    assert "natgw-not-on-node-subnet" not in rules_of(api.Source(path=write(tmp_path, natgw_design(True), "ok.yaml")))

@@ -59,6 +59,31 @@ def static(prefix: str, count: int, version: str | None = None) -> dict:
 RANGES = [f"20.{i // 256}.{i % 256}.0/24" for i in range(201)]
 LONG = "v" * 64
 
+def nat_subnets(nodes: bool, pods: bool | None = None, profile: bool = False) -> dict:
+    """userAssignedNATGateway with NAT gateways on the node subnet and, for Pod Subnet, the pod subnet."""
+    net = {"outboundType": "userAssignedNATGateway",
+           **({"natGatewayProfile": {"managedOutboundIPCount": 2}} if profile else {})}
+    nat = lambda name, on: {"natGateway": {"name": f"natgw-{name}"}} if on else {}
+    if pods is None:
+        return {"networkProfile": net, "vnet": {"name": "v", "addressPrefixes": ["10.10.0.0/16"], "subnets": [
+            {"name": "nodes", "addressPrefix": "10.10.1.0/24", **nat("nodes", nodes)}]}}
+    design = pod_subnet("10.10.16.0/20", [{"name": "np1", "count": 3}])
+    design["networkProfile"].update(net)
+    for s in design["vnet"]["subnets"]:
+        s.update(nat(s["name"], nodes if s["name"] == "nodes" else pods))
+    return design
+
+
+def next_hop(ip: str) -> dict:
+    design = udr("VirtualAppliance")
+    design["vnet"]["subnets"][0]["routeTable"]["routes"][0]["nextHopIpAddress"] = ip
+    return design
+
+
+def on_premises(prefix: str) -> dict:
+    return {"connectedNetworks": [{"name": "dc", "kind": "onPremises", "addressPrefixes": [prefix]}]}
+
+
 # (rule, a design that breaks it, a design that does not)
 MORE = [
     ("allocation-mode-needs-pod-subnet", {"nodePools": [{"name": "np1", "podIPAllocationMode": "StaticBlock"}]}, {}),
@@ -183,7 +208,14 @@ MORE = [
     ("windows2019-version", windows(osSKU="Windows2019"), merge(windows(osSKU="Windows2019"),
                                                                  {"kubernetesVersion": "1.32.7"})),
     ("windows2019-version", merge(windows(osSKU="Windows2019"), {"kubernetesVersion": "1.33.0"}),
-     merge(windows(osSKU="Windows2022"), {"kubernetesVersion": "1.33.0"})),
+     merge(windows(osSKU="Windows2022"), {"kubernetesVersion": "1.33.0"})),    # The network around the cluster (hub, firewall, NAT gateways on subnets).
+    ("egress-next-hop-mismatch", merge(udr("VirtualAppliance"), {"networkProfile": {"egressNextHopIP": "10.10.0.5"}}),
+     merge(udr("VirtualAppliance"), {"networkProfile": {"egressNextHopIP": "10.10.0.4"}})),
+    ("next-hop-in-cluster-range", next_hop("10.0.1.4"), next_hop("10.10.0.4")),
+    ("range-captures-remote", on_premises("10.244.0.0/14"), on_premises("172.20.0.0/16")),
+    ("natgw-profile-user-assigned", nat_subnets(True, profile=True), nat_subnets(True)),
+    ("natgw-not-on-node-subnet", nat_subnets(False, pods=True), nat_subnets(True, pods=True)),
+    ("natgw-not-on-pod-subnet", nat_subnets(True, pods=False), nat_subnets(True, pods=True)),
 ]
 
 

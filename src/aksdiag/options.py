@@ -69,6 +69,9 @@ class OutputFormat(StrEnum):
 OUTPUT_FORMATS = tuple(f.value for f in OutputFormat)
 # The models `compare --as` and `slides --as` accept (`derive.as_model.TargetModel` has one member each).
 TARGET_MODELS = ("kubenet", "overlay", "azure-cni", "pod-subnet", "none")
+# D2's themes by name, with their ids ("default" sets no theme id); the dark ones draw the dark variant.
+THEMES = {"neutral": 1, "aubergine": 7, "terminal": 300}
+DARK_THEMES = {"dark": 200, "dark-mauve": 201}
 LAYOUTS = ("elk", "dagre")
 PNG_ENGINES = ("d2", "cairosvg")
 MAX_NODES_RANGE = (2, 100)
@@ -126,12 +129,10 @@ class Options:
 
     def __post_init__(self) -> None:
         """A bad option is the user's to fix: the project's InputError, naming the option (as the CLI would)."""
-        from .d2.themes import DARK_THEMES, THEMES  # names and ids only
-
         def bad(field: str, value: object, allowed: str) -> InputError:
             return InputError(Problem(f"{value!r} is not an option; allowed: {allowed}", field=field))
 
-        checks = (("layout", self.layout, LAYOUTS), ("theme", self.theme, ("default", *THEMES)),
+        checks = (("layout", self.layout, LAYOUTS), ("theme", self.theme, ("default", *THEMES, *DARK_THEMES)),
                   ("png_engine", self.png_engine, PNG_ENGINES), ("view", self.view, (*VIEWS, ALL_VIEWS)))
         for field, value, allowed in checks:
             if value not in allowed:

@@ -1,5 +1,6 @@
-"""Theme names and their D2 ids, in a module of their own so the CLI can offer them
-without loading the renderer."""
+"""Theme names and their D2 ids: the registry is `options` (the options check them), re-exported
+here for the renderer and the CLI."""
 
-THEMES = {"neutral": 1, "aubergine": 7, "terminal": 300}  # plus "default", which sets no theme id
-DARK_THEMES = {"dark": 200, "dark-mauve": 201}
+from ..options import DARK_THEMES, THEMES
+
+__all__ = ["DARK_THEMES", "THEMES"]

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..model import IPAddress, IPNetwork
-from .plan import Finding, ModelKey, RouteTablePlan
+from .plan import Finding, RouteTablePlan
+from .profiles import PROFILES
 from .resolve import Resolved
 
 ON_PREMISES = ("onPremises", "expressRoute", "vpn")
@@ -210,7 +211,7 @@ def _nat_gateways(r: Resolved) -> Iterator[Finding]:
         i, s = subnets[name]
         if s.natGateway is None:
             yield finding("natgw-not-on-node-subnet", f"vnet.subnets[{i}].natGateway", name, subnet=name)
-    if r.model == ModelKey.azure_cni_pod_subnet:
+    if PROFILES[r.model].pod_subnets:
         seen: set[str] = set()
         for p in r.spec.nodePools:
             if p.podSubnetName and p.podSubnetName in subnets and p.podSubnetName not in seen:

@@ -21,7 +21,6 @@ from .armexpr import Unknown
 from .reader import At
 from .source import Document, Loc
 
-_SCHEMA = re.compile(r"deploymentTemplate\.json", re.IGNORECASE)
 CLUSTER = "microsoft.containerservice/managedclusters"
 POOL = "microsoft.containerservice/managedclusters/agentpools"
 VNET = "microsoft.network/virtualnetworks"
@@ -32,15 +31,6 @@ NAT = "microsoft.network/natgateways"
 DEPLOYMENT = "microsoft.resources/deployments"
 MAX_COPIES = 800  # ARM's own limit for a copy loop
 MAX_STEPS = 200_000  # expression evaluations per template: a hostile template stops here
-
-
-def is_template(data: Any) -> bool:
-    return isinstance(data, dict) and "resources" in data and (
-        bool(_SCHEMA.search(str(data.get("$schema", "")))) or "contentVersion" in data)
-
-
-def is_parameters_file(data: Any) -> bool:
-    return isinstance(data, dict) and "deploymentParameters" in str(data.get("$schema", ""))
 
 
 @dataclass

@@ -5,14 +5,32 @@ the user gave; what only apply or deployment can tell comes back as warnings."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError, Problem
-from .arm import arm_document, is_parameters_file, is_template
 from .source import Document, parse_document
-from .terraform import is_terraform, terraform_document
 
 SIDES = ("after", "before")
+_SCHEMA = re.compile(r"deploymentTemplate\.json", re.IGNORECASE)
+
+
+# What kind of design a document is, told from its top-level keys; the readers themselves (Terraform,
+# ARM) load only for a document of their kind, so a YAML description does not pay their imports.
+def is_terraform(data: Any) -> bool:
+    """Output of `terraform show -json`: a plan (planned_values) or a state (values)."""
+    return isinstance(data, dict) and "format_version" in data and bool(
+        {"planned_values", "values", "resource_changes", "terraform_version"} & set(data))
+
+
+def is_template(data: Any) -> bool:
+    return isinstance(data, dict) and "resources" in data and (
+        bool(_SCHEMA.search(str(data.get("$schema", "")))) or "contentVersion" in data)
+
+
+def is_parameters_file(data: Any) -> bool:
+    return isinstance(data, dict) and "deploymentParameters" in str(data.get("$schema", ""))
 
 
 def read_design(doc: Document, *, cluster: str | None = None, parameters: Path | None = None,
@@ -22,12 +40,16 @@ def read_design(doc: Document, *, cluster: str | None = None, parameters: Path |
         if parameters is not None:
             raise InputError(Problem("--parameters is for ARM templates; a Terraform plan carries its variables",
                                      field="--parameters"))
+        from .terraform import terraform_document
+
         out, warnings = terraform_document(doc, cluster, side)
         return out, tuple(warnings)
     if side != "after":
         raise InputError(doc.problem("only a Terraform plan has a before and an after to compare"))
     if is_template(doc.data):
         params = parse_document(parameters, "parameters file") if parameters is not None else None
+        from .arm import arm_document
+
         out, warnings = arm_document(doc, params, cluster)
         return out, tuple(warnings)
     if is_parameters_file(doc.data):

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..model import OSSKU
+from .design import is_terraform
 from .reader import At
 from .source import Document, Loc
 
@@ -27,12 +28,6 @@ _CLUSTER_ID = re.compile(r"/managedclusters/([^/]+)$", re.IGNORECASE)
 
 CLUSTER = "azurerm_kubernetes_cluster"
 SIDES = ("after", "before")
-
-
-def is_terraform(data: Any) -> bool:
-    """Output of `terraform show -json`: a plan (planned_values) or a state (values)."""
-    return isinstance(data, dict) and "format_version" in data and bool(
-        {"planned_values", "values", "resource_changes", "terraform_version"} & set(data))
 
 
 def is_plan(data: Any) -> bool:

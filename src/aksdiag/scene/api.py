@@ -6,8 +6,8 @@ from dataclasses import replace
 
 from ..derive.plan import AddressPlan
 from ..derive.profiles import profile_of
-from .fit import Detail, short, short_id, wrap
-from .network import dns_zone, hub_shape
+from .fit import Detail, short, wrap
+from .network import dns_zone, hub_shape, zone_name
 from .parts import full_names, header, nets, node_shape, vnet_label
 from .types import Edge, EdgeKind, Scene, Shape, ShapeKind, View
 
@@ -22,7 +22,7 @@ def _api_label(plan: AddressPlan, detail: Detail) -> tuple[str, str]:
         # is the last part of the resource ID.
         zone_text = "private DNS zone managed by AKS" if zone == "system" else (
             "no private DNS zone (you resolve it)" if zone == "none" else
-            f"private DNS zone {short(short_id(zone), detail.name)}")
+            f"private DNS zone {short(zone_name(zone), detail.name)}")
         fqdn = "\npublic FQDN too" if api.public_fqdn else ""
         how = "VNet integration" if api.vnet_integration else "private endpoint"
         shown = "" if zone != "none" else f"\n{zone_text}"
@@ -72,7 +72,7 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
     if zone is not None and detail.focus:
         # One topic: the way to the API server drawn; the zone that names it said in the notes.
         named = "managed by AKS" if (api.private_dns_zone or "system") == "system" else \
-            short(short_id(api.private_dns_zone or ""), detail.name)
+            short(zone_name(api.private_dns_zone or ""), detail.name)
         note += f"\nthe private DNS zone ({named}) resolves the API server's name; linked to {', '.join(linked) or 'no VNet'}"
     elif zone is not None:
         # The zone is named by its name; a resource ID given for it is the tooltip (and in the plan).

@@ -96,17 +96,24 @@ def _gateway_path(net: NetworkPlan, name: str | None, kind: str) -> str | None:
     return "hub"
 
 
+def zone_name(zone: str) -> str:
+    """A private DNS zone by name: the last part of its resource ID, or the text as given."""
+    if "/privatednszones/" in zone.lower() and zone.rstrip("/").rsplit("/", 1)[-1]:
+        return zone.rstrip("/").rsplit("/", 1)[-1]
+    return zone
+
+
 def dns_zone(plan: AddressPlan) -> tuple[Shape | None, list[Edge], tuple[str, ...]]:
     """The API server's private DNS zone, its links to the VNets drawn, and every VNet it is linked to."""
     api = plan.api_server
     if not api.private or api.private_dns_zone == "none":
         return None, [], ()
     net = plan.network
-    zone_name = api.private_dns_zone or "system"
+    zone_id = api.private_dns_zone or "system"
     zones = {z.name.lower(): z for z in (net.dns_zones if net else ())}
-    named = zone_name.rsplit("/", 1)[-1]
+    named = zone_name(zone_id)
     zone = zones.get(named.lower())
-    if zone_name == "system":
+    if zone_id == "system":
         label = "private DNS zone · managed by AKS\nin the node resource group"
         links: tuple[str, ...] = (plan.vnet_name,)
     else:
