@@ -102,7 +102,7 @@ TRUSTED_MARGIN = 1.15
 
 
 def fitted_scene(plan: AddressPlan, view: View, options: Options, icons: IconSet | None = None,
-                 measure: bool = True) -> Scene:
+                 measure: bool = True, source_name: str = "cluster") -> Scene:
     """The view composed for `options.fit` from the scene's estimate; then one compile measures
     the canvas and, when d2 laid it out larger than estimated so that it misses the target, the
     view is composed once more against a target raised by that error."""
@@ -110,7 +110,7 @@ def fitted_scene(plan: AddressPlan, view: View, options: Options, icons: IconSet
     kept = _FITTED.get(key)
     if kept is not None and kept[0] is plan:
         return kept[1]
-    scene = _fitted(plan, view, options, icons, measure)
+    scene = _fitted(plan, view, options, icons, measure, source_name)
     if len(_FITTED) > 64:
         _FITTED.clear()
     _FITTED[key] = (plan, scene)
@@ -120,19 +120,27 @@ def fitted_scene(plan: AddressPlan, view: View, options: Options, icons: IconSet
 # A render asks for the same view's scene several times (the D2 text, then each format): the
 # measured compile runs once. Keyed by the plan's identity, kept with the plan to check it.
 _FITTED: dict[tuple, tuple[AddressPlan, Scene]] = {}
+# The measuring compile is the SVG a render of that scene writes (same D2 text): kept by its source
+# so that the render takes it instead of running d2 again.
+_MEASURED: dict[str, bytes] = {}
 
 
-def _fitted(plan: AddressPlan, view: View, options: Options, icons: IconSet | None, measure: bool) -> Scene:
+def _fitted(plan: AddressPlan, view: View, options: Options, icons: IconSet | None, measure: bool,
+            source_name: str) -> Scene:
     scene = compose(plan, view, fit=options.fit, max_nodes=options.max_nodes, layout=options.layout)
     frame = FITS[options.fit]
     estimate = frame.shown(scene_size(scene), ADDRESS_FONT)
     if not measure or estimate >= TRUSTED_MARGIN * frame.target:
         return scene
     icons = icons or IconSet(options.icons)
-    source = render_d2(scene, _icon_ref(icons, True), source_name="measure", theme=options.theme, tooltips=False)
-    measured = frame.shown(svg_size(compile_d2(source, "svg", icon_files(icons), timeout=options.timeout)),
-                           ADDRESS_FONT)
+    source = render_d2(scene, _icon_ref(icons, True), source_name=source_name, theme=options.theme,
+                       dark=options.dark, tooltips=options.fit == Fit.slide)
+    svg = compile_d2(source, "svg", icon_files(icons), timeout=options.timeout)
+    measured = frame.shown(svg_size(svg), ADDRESS_FONT)
     if measured >= frame.target:
+        if len(_MEASURED) > 16:
+            _MEASURED.clear()
+        _MEASURED[source] = svg
         return scene
     return compose(plan, view, fit=options.fit, max_nodes=options.max_nodes, layout=options.layout,
                    strict=estimate / measured * 1.02)
@@ -146,7 +154,7 @@ def d2_source(plan: AddressPlan, options: Options, *, source_name: str, icons: I
     icons = icons or IconSet(options.icons)
     if tooltips is None:  # hover text where a browser shows the SVG itself: not in a docs page or a deck
         tooltips = options.fit == Fit.slide
-    scenes = [fitted_scene(plan, v, options, icons) for v in views_of(options.view)]
+    scenes = [fitted_scene(plan, v, options, icons, source_name=source_name) for v in views_of(options.view)]
     return render_d2(scenes, _icon_ref(icons, portable), source_name=source_name, theme=options.theme,
                      dark=options.dark, tooltips=tooltips)
 
@@ -157,7 +165,7 @@ def render_views(plan: AddressPlan, views: tuple[View, ...], options: Options, *
     icons = icons or IconSet(options.icons)
     out = []
     for view in views:
-        scene = fitted_scene(plan, view, options, icons)
+        scene = fitted_scene(plan, view, options, icons, source_name=source_name)
         out.append((view.value, render_d2(scene, _icon_ref(icons, True), source_name=source_name,
                                           theme=options.theme, dark=options.dark, tooltips=tooltips)))
     return out
@@ -182,6 +190,8 @@ def render_bytes(plan: AddressPlan, fmt: str, options: Options, *, source_name: 
             d2_source(plan, options, source_name=source_name, icons=icons, tooltips=tooltips)
         if fmt == "pdf" or (fmt == "png" and options.png_engine == "cairosvg"):
             source = source_marks_as_digits(source)  # cairosvg draws these: no fallback font for ①
+        if fmt == "svg" and source in _MEASURED:
+            return _MEASURED.pop(source)
         return compile_d2(source, fmt, files, timeout=options.timeout, png_engine=options.png_engine)
     if fmt != "pdf":
         raise InputError(Problem(f"--view all makes several pages: write .pdf or .d2, not .{fmt} "

@@ -67,6 +67,8 @@ def _best_step(detail: Detail, size: float, make: Callable[[Detail], Scene], fit
 
     def consider(d: Detail, cost: float) -> bool:
         nonlocal best
+        if d.focus and Fit(fit) != Fit.room:
+            return False  # one topic per picture is the room's way; a slide or a page shows the whole view
         s = make(d)
         gain = shown(fit, s)
         if gain <= size * 1.001:

@@ -28,7 +28,7 @@ def _routes(plan: AddressPlan, limit: int, detail: Detail) -> Shape | None:
         label = f"{route.prefix} → {hop}{who}"
         marks: tuple[Mark, ...] = ()
         if route.drift:
-            label += "\n" + wrap(f"DRIFT: {route.drift}", detail.line // 2)
+            label += "\n" + wrap(f"DRIFT: {route.drift}", detail.line)
             marks = (Mark.drift,)
         rows.append(Shape(f"r{k}", label, ShapeKind.route, None, (), marks, tooltip=route.name))
     if len(drawn) < len(aks):

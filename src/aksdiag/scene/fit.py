@@ -148,12 +148,14 @@ def wrap(text: str, width: int, sep: str = " · ") -> str:
     for para in text.split("\n"):
         line = ""
         for part in _pieces(para, width, sep):
-            glue = " " if part.startswith(" ") else sep
-            if line and len(line) + len(glue) + len(part.strip()) > width:
+            # A word after the first comes with one space; a name's own characters (a \r, a tab)
+            # are data and stay.
+            glue, word = (" ", part[1:]) if part.startswith(" ") else (sep, part)
+            if line and len(line) + len(glue) + len(word) > width:
                 out.append(line)
-                line = part.strip()
+                line = word
             else:
-                line = f"{line}{glue}{part.strip()}" if line else part.strip()
+                line = f"{line}{glue}{word}" if line else word
         out.append(line)
     return "\n".join(out)
 

@@ -149,7 +149,7 @@ def compact_pool(plan: AddressPlan, pool: PoolPlan, pid: str, path: str, paths: 
     pods = ""
     if first.pod_blocks and plan.pods.kind == PodAddresses.pod_cidr:
         pods = f"\npods {first.pod_blocks[0]}" + (f" – {last.pod_blocks[0]}" if len(pool.nodes) > 1 else "")
-    elif plan.pods.kind == "pod-subnet":
+    elif plan.pods.kind == PodAddresses.pod_subnet:
         pods = pod_subnet_line(plan, (pool,), detail)
     paths.pool[pool.name] = f"{path}.{pid}"
     marks = (Mark.unsupported,) if pool.name in unsupported else ()
