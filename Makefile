@@ -24,7 +24,7 @@ venv: $(STAMP)
 
 ## demo: set up (runtime dependencies only), then render every bundled example to out/ (SVG and PNG)
 demo: $(RUNTIME)
-	$(BIN)/aksdiag render examples/ --out-dir out --format svg,png
+	$(BIN)/aksdiag render examples/ --out-dir out --relative-to examples --format svg,png
 	@echo "demo: diagrams are in out/ (open out/kubenet-byo-vnet.svg in a browser)"
 	@echo "demo: run aksdiag yourself as $(BIN)/aksdiag (or after: source $(BIN)/activate), e.g."
 	@echo "      $(BIN)/aksdiag render examples/kubenet-byo-vnet.yaml -o my.svg"
@@ -44,7 +44,7 @@ snapshots: $(STAMP)
 
 ## diagrams: refresh the gallery in diagrams/ (SVGs are committed; the PNGs are made here, git-ignored)
 diagrams: $(STAMP)
-	$(BIN)/aksdiag render examples/ --out-dir diagrams --format svg,png
+	$(BIN)/aksdiag render examples/ --out-dir diagrams --relative-to examples --format svg,png
 
 ## bench: aksdiag against d2 alone and mingrammer/diagrams (needs graphviz for the latter), in one run
 bench: $(STAMP)

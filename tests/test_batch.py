@@ -71,7 +71,7 @@ def test_batch_mirrors_the_tree_then_renders_nothing_then_checks(tree, counting_
     env, log = counting_d2
     out = tree / "out"
     first = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--jobs", "2", "--format", "svg,png",
-                    env=env)
+                    env=env, cwd=tree / "docs")
     assert first.returncode == 0, first.stderr
     made = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert made == ["kubenet-basic.png", "kubenet-basic.svg", "net/azure-cni-overlay.png",
@@ -82,18 +82,18 @@ def test_batch_mirrors_the_tree_then_renders_nothing_then_checks(tree, counting_
 
     stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*.svg")}
     second = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--jobs", "2", "--format", "svg,png",
-                     env=env)
+                     env=env, cwd=tree / "docs")
     assert second.returncode == 0 and "0 rendered, 3 unchanged" in second.stderr
     assert _calls(log) == (1, 6), "an unchanged input costs no d2 run (and d2's version is remembered)"
     assert stamps == {p: p.stat().st_mtime_ns for p in out.rglob("*.svg")}
 
-    ok = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--format", "svg,png", "--check", env=env)
+    ok = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--format", "svg,png", "--check", env=env, cwd=tree / "docs")
     assert ok.returncode == 0 and "3 ok, 0 stale, 0 missing" in ok.stderr
 
     edited = tree / "docs" / "net" / "azure-cni-overlay.yaml"
     edited.write_text(edited.read_text().replace("192.168.0.0/16", "100.64.0.0/16"))
     (out / "kubenet-basic.png").unlink()
-    stale = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--format", "svg,png", "--check", env=env)
+    stale = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--format", "svg,png", "--check", env=env, cwd=tree / "docs")
     assert stale.returncode == 1, stale.stderr
     assert f"{out / 'net' / 'azure-cni-overlay.svg'}: stale" in stale.stderr
     assert f"{out / 'kubenet-basic.png'}: missing" in stale.stderr
@@ -101,9 +101,9 @@ def test_batch_mirrors_the_tree_then_renders_nothing_then_checks(tree, counting_
     assert not (out / "kubenet-basic.png").exists(), "--check writes nothing"
     assert b"100.64.0.0" not in (out / "net" / "azure-cni-overlay.svg").read_bytes()
 
-    fixed = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--format", "svg,png", env=env)
+    fixed = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--format", "svg,png", env=env, cwd=tree / "docs")
     assert fixed.returncode == 0 and "2 rendered, 1 unchanged" in fixed.stderr
-    again = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--format", "svg,png", "--check", env=env)
+    again = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--format", "svg,png", "--check", env=env, cwd=tree / "docs")
     assert again.returncode == 0, again.stderr
 
 
@@ -111,8 +111,8 @@ def test_batch_mirrors_the_tree_then_renders_nothing_then_checks(tree, counting_
 def test_check_without_a_cache_compares_fresh_renders(tree, counting_d2):
     env, _ = counting_d2
     out = tree / "out"
-    assert aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--no-cache", env=env).returncode == 0
-    check = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--no-cache", "--check", env=env)
+    assert aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--no-cache", env=env, cwd=tree / "docs").returncode == 0
+    check = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--no-cache", "--check", env=env, cwd=tree / "docs")
     assert check.returncode == 0, "SVG output is byte-reproducible"
 
 
@@ -122,7 +122,7 @@ def test_one_broken_file_does_not_stop_the_others(tree, counting_d2):
     broken = tree / "docs" / "net" / "broken.yaml"
     broken.write_text("name: x\nnodePools:\n  - name: pool1\n    count: many\n")
     out = tree / "out"
-    proc = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), env=env)
+    proc = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), env=env, cwd=tree / "docs")
     assert proc.returncode == 2
     assert f"{broken}:4:" in proc.stderr and "nodePools[0].count" in proc.stderr
     assert "4 files: 3 rendered, 0 unchanged, 1 failed" in proc.stderr
@@ -184,7 +184,7 @@ def test_jobs_caps_the_d2_processes_running_at_once(tree, tmp_path):
                        f"sleep 0.2\n{find_d2()} \"$@\"; rc=$?\nrmdir {lock} 2>/dev/null\nexit $rc\n")
     wrapper.chmod(0o755)
     env = {**os.environ, "AKSDIAG_D2": str(wrapper), "AKSDIAG_CACHE_DIR": str(tmp_path / "cache")}
-    proc = aksdiag("render", str(tree / "docs"), "--out-dir", str(tmp_path / "out"), "--jobs", "1", env=env)
+    proc = aksdiag("render", str(tree / "docs"), "--out-dir", str(tmp_path / "out"), "--jobs", "1", env=env, cwd=tree / "docs")
     assert proc.returncode == 0, proc.stderr
     assert not log.exists(), "two d2 ran at once with --jobs 1"
 
@@ -193,9 +193,9 @@ def test_jobs_caps_the_d2_processes_running_at_once(tree, tmp_path):
 def test_a_missing_file_is_reported_not_a_traceback(tree, counting_d2):
     env, _ = counting_d2
     proc = aksdiag("render", str(tree / "nope.yaml"), str(tree / "docs" / "kubenet-basic.yaml"), "--out-dir",
-                   str(tree / "out"), env=env)
+                   str(tree / "out"), env=env, cwd=tree)
     assert proc.returncode == 2 and "nope.yaml: input file does not exist" in proc.stderr
-    assert "Traceback" not in proc.stderr and (tree / "out" / "kubenet-basic.svg").exists()
+    assert "Traceback" not in proc.stderr and (tree / "out" / "docs" / "kubenet-basic.svg").exists()
 
 
 def test_a_look_alike_d2_never_shares_cache_entries(tmp_path, monkeypatch):
@@ -241,3 +241,31 @@ def test_the_cache_limits_come_from_the_environment(tmp_path, monkeypatch):
     cache.put("ab12", Made({"svg": b"x" * 10}, "alt"))
     monkeypatch.setenv("AKSDIAG_CACHE_MAX_MB", "0.000001")
     assert cache.prune() == 1
+
+
+@pytest.mark.slow
+def test_out_dir_is_one_layout_for_named_files_and_folders(tree, counting_d2):
+    """A hook passes file names from the repository root, CI passes the folder: the same outputs."""
+    env, _ = counting_d2
+    out = tree / "out"
+    named = aksdiag("render", "docs/net/private-cluster.yaml", "docs/kubenet-basic.yaml", "--out-dir", "out",
+                    env=env, cwd=tree)
+    assert named.returncode == 0, named.stderr
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.svg")) == [
+        "docs/kubenet-basic.svg", "docs/net/private-cluster.svg"]
+    folder = aksdiag("render", "docs", "--out-dir", "out", "--check", env=env, cwd=tree)
+    assert folder.returncode == 1 and "private-cluster.svg: " not in folder.stderr  # only the third is missing
+    assert "docs/net/azure-cni-overlay.svg: missing" in folder.stderr and "2 ok, 0 stale, 1 missing" in folder.stderr
+    moved = aksdiag("render", "docs", "--out-dir", str(out), "--relative-to", "docs", env=env, cwd=tree)
+    assert moved.returncode == 0 and (out / "net" / "azure-cni-overlay.svg").is_file()
+    outside = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), env=env, cwd=tree / "docs" / "net")
+    assert outside.returncode == 2 and "--relative-to" in outside.stderr and "Traceback" not in outside.stderr
+
+
+@pytest.mark.slow
+def test_fail_on_write_fails_once_then_passes(tree, counting_d2):
+    env, _ = counting_d2
+    first = aksdiag("render", "docs/kubenet-basic.yaml", "--fail-on-write", env=env, cwd=tree)
+    assert first.returncode == 1 and (tree / "docs" / "kubenet-basic.svg").is_file()
+    assert "git add" in first.stderr
+    assert aksdiag("render", "docs/kubenet-basic.yaml", "--fail-on-write", env=env, cwd=tree).returncode == 0

@@ -98,7 +98,10 @@ def test_sarif_validates_against_the_oasis_schema_and_points_at_the_field():
     result = next(r for r in run["results"] if r["ruleId"] == "kubenet-windows")
     assert result["level"] == "error"
     loc = result["locations"][0]
-    assert loc["physicalLocation"]["region"] == {"startLine": 8, "startColumn": 13}
+    line8 = (BAD / "windows-pool-on-kubenet.yaml").read_text().splitlines()[7]
+    # From the field's value to the end of its line (endColumn: the column after the last character).
+    assert loc["physicalLocation"]["region"] == {"startLine": 8, "startColumn": 13, "endLine": 8,
+                                                 "endColumn": len(line8.rstrip()) + 1}
     assert loc["logicalLocations"][0]["fullyQualifiedName"] == "nodePools[1].osType"
     assert {r["level"] for r in run["results"]} == {"error", "warning", "note"}
 
@@ -168,14 +171,14 @@ def _capacity(proc: subprocess.CompletedProcess, model: str) -> dict:
 def test_plan_slash_27_kubenet_with_a_third_more_to_upgrade(tmp_path):
     f = write(tmp_path, KUBENET_27)
     row = _capacity(aksdiag("plan", f, "-f", "json"), "kubenet")
-    assert (row["nodes_max"], row["nodes_with_surge"], row["pods_with_surge"]) == (27, 20, 2_200)
+    assert (row["nodesMax"], row["nodesWithSurge"], row["podsWithSurge"]) == (27, 20, 2_200)
     md = aksdiag("plan", f).stdout
     assert re.search(r"\| nodes \| kubenet \| 110 \| 33% \| 27 \| 20 \| 2,970 \| 2,200 \| subnet \| this cluster \|", md)
 
 
 def test_plan_slash_24_azure_cni_holds_8_nodes_and_7_with_one_surge_node(tmp_path):
     row = _capacity(aksdiag("plan", write(tmp_path, CNI_24), "-f", "json"), "azure-cni-node-subnet")
-    assert (row["nodes_max"], row["nodes_with_surge"], row["pods_max"], row["pods_with_surge"]) == (8, 7, 240, 210)
+    assert (row["nodesMax"], row["nodesWithSurge"], row["podsMax"], row["podsWithSurge"]) == (8, 7, 240, 210)
 
 
 def test_plan_lists_every_range(tmp_path):

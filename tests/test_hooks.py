@@ -27,7 +27,9 @@ def run_hook(hook_id: str, files: list[Path], cwd: Path, env: dict | None = None
 
 @pytest.mark.parametrize("path,taken", [("clusters/prod.yaml", True), ("infra/clusters/dev.json", True),
                                         ("clusters/mkdocs.yml", False), (".github/workflows/ci.yml", False),
-                                        ("k8s/deployment.yaml", False)])
+                                        ("k8s/deployment.yaml", False), ("clusters/aks.schema.json", False),
+                                        ("clusters/.draft.yaml", False), ("clusters/.old/prod.yaml", False),
+                                        ("clusters/sub/dev.yml", True)])
 def test_hooks_take_cluster_files_only(path, taken):
     for hook in HOOKS.values():
         chosen = bool(re.search(hook["files"], path)) and not re.search(hook.get("exclude", "^$"), path)
@@ -46,6 +48,9 @@ def test_render_then_check_hooks(tmp_path, monkeypatch):
     assert run_hook("aksdiag-check", [prod], tmp_path, env).returncode == 0
     stale = run_hook("aksdiag-render-check", [prod], tmp_path, env)
     assert stale.returncode == 1 and "prod.svg: missing" in stale.stderr and not (clusters / "prod.svg").exists()
+    # The render hook fails when it writes, as formatters do, and passes once nothing changes.
+    wrote = run_hook("aksdiag-render", [prod], tmp_path, env)
+    assert wrote.returncode == 1 and (clusters / "prod.svg").is_file() and "prod.svg" in wrote.stderr
     assert run_hook("aksdiag-render", [prod], tmp_path, env).returncode == 0
     assert run_hook("aksdiag-render-check", [prod], tmp_path, env).returncode == 0
     prod.write_text(prod.read_text().replace("name: ", "name: x", 1))

@@ -59,30 +59,35 @@ def static(prefix: str, count: int, version: str | None = None) -> dict:
 RANGES = [f"20.{i // 256}.{i % 256}.0/24" for i in range(201)]
 LONG = "v" * 64
 
-def nat_subnets(nodes: bool, pods: bool | None = None, profile: bool = False) -> dict:
-    """userAssignedNATGateway with NAT gateways on the node subnet and, for Pod Subnet, the pod subnet."""
-    net = {"outboundType": "userAssignedNATGateway",
-           **({"natGatewayProfile": {"managedOutboundIPCount": 2}} if profile else {})}
-    nat = lambda name, on: {"natGateway": {"name": f"natgw-{name}"}} if on else {}
-    if pods is None:
-        return {"networkProfile": net, "vnet": {"name": "v", "addressPrefixes": ["10.10.0.0/16"], "subnets": [
-            {"name": "nodes", "addressPrefix": "10.10.1.0/24", **nat("nodes", nodes)}]}}
-    design = pod_subnet("10.10.16.0/20", [{"name": "np1", "count": 3}])
-    design["networkProfile"].update(net)
-    for s in design["vnet"]["subnets"]:
-        s.update(nat(s["name"], nodes if s["name"] == "nodes" else pods))
-    return design
+def udr_hop(route_ip: str, hop: str | None = None, firewall: str | None = None) -> dict:
+    out = merge(udr("VirtualAppliance"), {"vnet": {"subnets": [{"name": "nodes", "addressPrefix": "10.10.1.0/24",
+                                                                 "routeTable": {"name": "rt", "routes": [
+        {"name": "default", "addressPrefix": "0.0.0.0/0", "nextHopType": "VirtualAppliance",
+         "nextHopIpAddress": route_ip}]}}]}})
+    if hop:
+        out = merge(out, {"networkProfile": {"egressNextHopIP": hop}})
+    if firewall:
+        out = {**out, "firewall": {"name": "fw", "privateIPAddress": firewall}}
+    return out
 
 
-def next_hop(ip: str) -> dict:
-    design = udr("VirtualAppliance")
-    design["vnet"]["subnets"][0]["routeTable"]["routes"][0]["nextHopIpAddress"] = ip
-    return design
+def natgw(node: bool, pod: bool | None = None, profile: bool = False) -> dict:
+    """userAssignedNATGateway with NAT gateways on the node subnet and (Pod Subnet) the pod subnet."""
+    ref = {"name": "ng"}
+    subnets = [{"name": "nodes", "addressPrefix": "10.10.1.0/24", **({"natGateway": ref} if node else {})}]
+    pools = [{"name": "np1", "vnetSubnetName": "nodes"}]
+    net: dict = {"outboundType": "userAssignedNATGateway"}
+    if pod is not None:
+        subnets.append({"name": "pods", "addressPrefix": "10.10.16.0/24", **({"natGateway": ref} if pod else {})})
+        pools = [{"name": "np1", "vnetSubnetName": "nodes", "podSubnetName": "pods"}]
+        net.update(networkPlugin="azure", networkPluginMode=None)
+    if profile:
+        net["natGatewayProfile"] = {"managedOutboundIPCount": 2}
+    return {"networkProfile": net, "nodePools": pools,
+            "vnet": {"name": "v", "addressPrefixes": ["10.10.0.0/16"], "subnets": subnets}}
 
 
-def on_premises(prefix: str) -> dict:
-    return {"connectedNetworks": [{"name": "dc", "kind": "onPremises", "addressPrefixes": [prefix]}]}
-
+HUB = {"hub": {"name": "hub", "addressPrefixes": ["10.0.0.0/16"]}}
 
 # (rule, a design that breaks it, a design that does not)
 MORE = [
@@ -174,8 +179,10 @@ MORE = [
                      "networkProfile": {"podCidr": "10.244.0.0/15"}, "nodePools": [{"name": "np1", "count": 400}]})),
     ("service-cidr-public", {"networkProfile": {"serviceCidr": "20.0.0.0/16", "dnsServiceIP": "20.0.0.10"}},
      {"networkProfile": {"serviceCidr": "172.16.0.0/16", "dnsServiceIP": "172.16.0.10"}}),
-    ("service-cidr-public", {"networkProfile": {"serviceCidr": "224.1.0.0/16", "dnsServiceIP": "224.1.0.10"}},
+    ("service-cidr-public", {"networkProfile": {"serviceCidr": "172.10.0.0/16", "dnsServiceIP": "172.10.0.10"}},
      {"networkProfile": {"serviceCidr": "100.64.0.0/16", "dnsServiceIP": "100.64.0.10"}}),
+    ("service-cidr-multicast", {"networkProfile": {"serviceCidr": "224.1.0.0/16", "dnsServiceIP": "224.1.0.10"}},
+     {"networkProfile": {"serviceCidr": "20.0.0.0/16", "dnsServiceIP": "20.0.0.10"}}),
     ("static-block-version", static("10.10.16.0/24", 1, "1.27.9"), static("10.10.16.0/24", 1, "1.28.0")),
     ("static-blocks-no-surge-room", static("10.10.16.0/26", 2), static("10.10.16.0/26", 1)),
     ("static-blocks-too-few", static("10.10.16.0/26", 3), static("10.10.16.0/26", 2)),
@@ -202,20 +209,23 @@ MORE = [
                           for i in range(3)]),
      node_subnet_cluster([{"name": f"np{i}", "count": 10, "enableAutoScaling": True, "minCount": 3,
                            "maxCount": 705 - (i == 0)} for i in range(3)])),
+    # Issue 23's hub rules.
+    ("egress-next-hop-mismatch", udr_hop("10.10.0.4", hop="10.10.0.5"), udr_hop("10.10.0.4", hop="10.10.0.4")),
+    ("next-hop-in-cluster-range", merge(udr_hop("10.0.0.4"), {"vnet": {"addressPrefixes": ["10.10.0.0/16",
+                                                                                           "10.0.0.0/24"]}}),
+     udr_hop("10.10.0.4")),
+    ("range-captures-remote", {**HUB, "networkProfile": {"serviceCidr": "10.0.0.0/16", "dnsServiceIP": "10.0.0.10"}},
+     {**HUB, "networkProfile": {"serviceCidr": "172.16.0.0/16", "dnsServiceIP": "172.16.0.10"}}),
+    ("natgw-profile-user-assigned", natgw(True, profile=True), natgw(True)),
+    ("natgw-not-on-node-subnet", natgw(False, pod=True), natgw(True, pod=True)),
+    ("natgw-not-on-pod-subnet", natgw(True, pod=False), natgw(True, pod=True)),
     ("windows-pool-name", {"nodePools": [{"name": "np1"}, {"name": "winpool", "osType": "Windows"}]}, windows()),
     ("windows-system-pool", {"nodePools": [{"name": "np1"}, {"name": "win1", "osType": "Windows", "mode": "System"}]},
      windows()),
     ("windows2019-version", windows(osSKU="Windows2019"), merge(windows(osSKU="Windows2019"),
                                                                  {"kubernetesVersion": "1.32.7"})),
     ("windows2019-version", merge(windows(osSKU="Windows2019"), {"kubernetesVersion": "1.33.0"}),
-     merge(windows(osSKU="Windows2022"), {"kubernetesVersion": "1.33.0"})),    # The network around the cluster (hub, firewall, NAT gateways on subnets).
-    ("egress-next-hop-mismatch", merge(udr("VirtualAppliance"), {"networkProfile": {"egressNextHopIP": "10.10.0.5"}}),
-     merge(udr("VirtualAppliance"), {"networkProfile": {"egressNextHopIP": "10.10.0.4"}})),
-    ("next-hop-in-cluster-range", next_hop("10.0.1.4"), next_hop("10.10.0.4")),
-    ("range-captures-remote", on_premises("10.244.0.0/14"), on_premises("172.20.0.0/16")),
-    ("natgw-profile-user-assigned", nat_subnets(True, profile=True), nat_subnets(True)),
-    ("natgw-not-on-node-subnet", nat_subnets(False, pods=True), nat_subnets(True, pods=True)),
-    ("natgw-not-on-pod-subnet", nat_subnets(True, pods=False), nat_subnets(True, pods=True)),
+     merge(windows(osSKU="Windows2022"), {"kubernetesVersion": "1.33.0"})),
 ]
 
 
@@ -250,7 +260,7 @@ def test_every_rule_has_a_pair():
 
 def test_every_new_rule_quotes_the_sentence_it_rests_on():
     # The second audit's rules and the ones it corrected carry their Learn sentence.
-    quoted = {"service-cidr-public", "authorized-ranges-private", "authorized-ranges-too-many",
+    quoted = {"service-cidr-public", "service-cidr-multicast", "authorized-ranges-private", "authorized-ranges-too-many",
               "private-dns-none-no-fqdn", "isolated-kubenet", "static-block-version", "windows2019-version",
               "pool-surge-over-1000", "npm-windows", "npm-scale", "overlay-dcsv2", "overlay-name-length",
               "overlay-pod-limit", "free-tier-node-limit", "kubenet-identity", "system-pool-min-pods",
@@ -260,10 +270,10 @@ def test_every_new_rule_quotes_the_sentence_it_rests_on():
 
 
 def test_severity_follows_error_means_aks_refuses_it():
-    refused = {"service-cidr-public", "authorized-ranges-private", "authorized-ranges-too-many",
+    refused = {"service-cidr-multicast", "authorized-ranges-private", "authorized-ranges-too-many",
                "private-dns-none-no-fqdn", "isolated-kubenet", "static-block-version", "windows2019-version",
                "pool-surge-over-1000", "npm-windows", "free-tier-node-limit", "vnet-ip-limit", "system-pool-min-pods"}
-    hurts = {"npm-scale", "overlay-dcsv2", "overlay-name-length", "system-pool-nodes", "dualstack-natgw-v2",
+    hurts = {"service-cidr-public", "npm-scale", "overlay-dcsv2", "overlay-name-length", "system-pool-nodes", "dualstack-natgw-v2",
              "autoscale-no-room", "vnet-ip-limit-growth"}
     notes = {"overlay-pod-limit", "public-api-open", "no-network-policy", "npm-retirement", "kubenet-identity"}
     assert {r: RULES[r].severity.value for r in refused} == dict.fromkeys(refused, "error")

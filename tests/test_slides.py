@@ -1,4 +1,5 @@
-"""The review deck: opened with python-pptx and pypdf, and every page read by OCR at 1920x1080."""
+"""The review deck: opened with python-pptx and pypdf, measured on its 960x540 pt slide, and every
+kind of page read by OCR at 1920x1080."""
 
 from __future__ import annotations
 
@@ -35,6 +36,59 @@ def pages():
     return deck_pages(BYO, Options(), as_model=TargetModel.overlay)
 
 
+# A realistic cluster the gallery does not have: 60 dual-stack kubenet nodes in 3 pools, long names.
+LARGE = """\
+name: aks-prod-weu-payments-platform-01
+location: westeurope
+networkProfile:
+  networkPlugin: kubenet
+  ipFamilies: [IPv4, IPv6]
+  podCidrs: [10.244.0.0/16, fd11:1234::/64]
+  serviceCidrs: [10.0.0.0/16, fd00:1234::/108]
+  dnsServiceIP: 10.0.0.10
+vnet:
+  name: vnet-prod-weu-payments-spoke-01
+  addressPrefixes: [10.60.0.0/16, fd00:60::/48]
+  subnets:
+    - name: snet-aks-nodes-prod-weu
+      addressPrefix: 10.60.0.0/22
+      addressPrefixIPv6: fd00:60:0:1::/64
+nodePools:
+  - {name: system, count: 6}
+  - {name: userpool1, count: 30}
+  - {name: batchpool, count: 24}
+"""
+
+
+@pytest.fixture(scope="module", params=["cairosvg", "typst"])
+def pdf_deck(request, tmp_path_factory):
+    """The PDF deck, once per PDF renderer (cairosvg is passed over where the system has no cairo)."""
+    import os
+
+    from aksdiag.compile import pdf
+
+    if request.param == "cairosvg" and not pdf.cairo_available():
+        pytest.skip("cairosvg cannot run here: no system cairo library")
+    out = tmp_path_factory.mktemp("pdf") / "review.pdf"
+    exe = Path(sys.executable).parent / "aksdiag"
+    proc = subprocess.run([str(exe), "slides", str(BYO), "-o", str(out), "--as", "overlay"], check=False,
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                          env={**os.environ, pdf.ENGINE_ENV: request.param})
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def large_decks(tmp_path_factory):
+    """The large cluster's deck with its move to Overlay, as PPTX and as PDF."""
+    folder = tmp_path_factory.mktemp("large")
+    (folder / "large.yaml").write_text(LARGE)
+    for ext in ("pptx", "pdf"):
+        proc = aksdiag("slides", str(folder / "large.yaml"), "-o", str(folder / f"r.{ext}"), "--as", "overlay")
+        assert proc.returncode == 0, proc.stderr
+    return folder / "r.pptx", folder / "r.pdf"
+
+
 @pytest.fixture(scope="module")
 def deck(tmp_path_factory):
     from pptx import Presentation
@@ -60,6 +114,43 @@ def _table(deck, title: str):
         if slide.shapes.title is not None and slide.shapes.title.text.startswith(title):
             return next(s.table for s in slide.shapes if s.has_table)
     raise AssertionError(f"no slide titled {title!r}")
+
+
+def _placed_texts(page) -> list[tuple[str, float, float, float]]:
+    """(text, x, y, size in pt) of every run of text the PDF page draws: the text matrix times the
+    graphics matrix gives where it lands and how tall its font is on the page. Renderers that place
+    glyph by glyph (typst) are joined back into runs: same baseline and size, next glyph where the
+    last one ends (an estimate; spaces are left out, so compare texts without them)."""
+    chunks = []
+
+    def visit(text, cm, tm, font, size):
+        if not text.strip():
+            return
+        a, b, c, d, e, f = tm
+        m = [a * cm[0] + b * cm[2], a * cm[1] + b * cm[3], c * cm[0] + d * cm[2], c * cm[1] + d * cm[3],
+             e * cm[0] + f * cm[2] + cm[4], e * cm[1] + f * cm[3] + cm[5]]
+        chunks.append((text.strip(), m[4], m[5], size * (m[2] ** 2 + m[3] ** 2) ** 0.5))
+
+    page.extract_text(visitor_text=visit)
+    runs: list[list] = []
+    for text, x, y, size in chunks:
+        if runs:
+            last = runs[-1]
+            ends = last[4] + len(last[5]) * 0.62 * last[3]
+            if abs(y - last[2]) < 0.5 and abs(size - last[3]) < 0.1 and -0.5 * size < x - ends < 0.7 * size:
+                last[0] += text.replace(" ", "")
+                last[4], last[5] = x, text
+                continue
+        runs.append([text.replace(" ", ""), x, y, size, x, text])
+    return [(t, x, y, size) for t, x, y, size, _, _ in runs]
+
+
+def _images_only(page) -> bool:
+    """A page that draws an image XObject and no text: a raster picture."""
+    resources = page.get("/Resources") or {}
+    xobjects = resources.get("/XObject") or {}
+    images = [k for k in xobjects if xobjects[k].get_object().get("/Subtype") == "/Image"]
+    return bool(images) and not _placed_texts(page)
 
 
 def test_deck_has_title_views_tables_and_the_comparison(deck, pages):
@@ -129,6 +220,14 @@ def test_template_gives_its_layouts_and_size_and_drops_its_slides(tmp_path):
     assert (deck.slide_width, deck.slide_height) == (Inches(10), Inches(7.5))
     assert all("CORP EXAMPLE SLIDE" not in _texts(sl) for sl in deck.slides)
     assert deck.slides[0].slide_layout.name == "Title Slide"
+    for slide in deck.slides:  # the deck scaled to the template's size: everything stays on its slide
+        title = slide.shapes.title
+        for shape in slide.shapes:
+            if shape.shape_type == 19 or shape.shape_type == 13 or (shape.has_text_frame and shape != title):
+                height = sum(r.height for r in shape.table.rows) if shape.has_table else shape.height
+                assert shape.left + shape.width <= deck.slide_width and shape.top + height <= deck.slide_height
+                if title is not None and shape.shape_type != 13:
+                    assert shape.top >= title.top + title.height, "the body starts under the template's title"
 
 
 def test_bad_template_exits_2(tmp_path):
@@ -161,12 +260,13 @@ def _drawn_addresses(view: str) -> set[str]:
     from aksdiag.api.stages import load_cluster, plan_cluster, render_views
     from aksdiag.scene import View
 
-    if view == "scenario":  # the first is today's overview
-        view = "overview"
-    if view == "compare":
+    if view == "scenario":  # the first scenario slide is today's board: the source before its scenarios
         from aksdiag.api.compare import compare_d2, review
+        from aksdiag.slides import ROOM_NODES
 
-        source = compare_d2(review(BYO, None, TargetModel.overlay, Options()), Options())
+        source = compare_d2(review(BYO, None, TargetModel.overlay, Options()), Options(), scenarios=True,
+                            nodes=ROOM_NODES)
+        source = source.split("\nscenarios: {")[0]
     else:
         plan = plan_cluster(load_cluster(BYO), Options())
         [(_, source)] = render_views(plan, (View(view),), Options(), source_name="x", tooltips=False)
@@ -174,11 +274,11 @@ def _drawn_addresses(view: str) -> set[str]:
     return {a for label in labels if "icons/" not in label for a in ADDRESS.findall(label)}
 
 
-def test_pages_read_at_1920x1080(pages):
-    """OCR pages as they land on a slide: the title, the first table and list, the overview and the
-    comparison pictures. (The other views are read by the views' own OCR test; OCR is the suite's
+def test_pages_read_at_1920x1080(pages, tmp_path):
+    """OCR pages as they land on a slide: the title, the first table and list, the overview and
+    today's board of the comparison. (The other views are read by the views' own OCR test; OCR is the suite's
     slowest step, so each kind of page is read once.)"""
-    import cairosvg
+    from aksdiag.compile.raster import svg_to_png
 
     chosen, seen = [], set()
     for page in pages:
@@ -186,9 +286,9 @@ def test_pages_read_at_1920x1080(pages):
         if key not in seen and key not in ("addresses", "egress", "api"):
             seen.add(key)
             chosen.append(page)
-    assert {"title", "table", "list", "overview", "compare", "scenario"} <= seen
+    assert {"title", "table", "list", "overview", "scenario"} <= seen
     for i, page in enumerate(chosen):
-        png = page.picture.png if page.kind == "picture" else cairosvg.svg2png(bytestring=page_svg(page))
+        png = svg_to_png(page_svg(page), tmp_path / str(i), timeout=120, scale=1.5)  # 1280 px -> 1920 px
         text = " ".join(ocr_lines(on_slide(png)))
         squeezed = re.sub(r"\s+", "", text)
         if page.kind == "picture":
@@ -206,17 +306,19 @@ def test_pages_read_at_1920x1080(pages):
 
 
 
-def test_deck_with_compare_of_two_models_has_the_side_by_side_picture(tmp_path):
+def test_deck_with_compare_of_two_models_shows_each_on_a_slide_of_its_own(tmp_path):
     from pptx import Presentation
 
     out = tmp_path / "r.pptx"
     proc = aksdiag("slides", str(BYO), "-o", str(out), "--compare", str(CNI))
     assert proc.returncode == 0, proc.stderr
     deck = Presentation(str(out))
-    pictures = {s.name: s for slide in deck.slides for s in slide.shapes if s.shape_type == 13}
-    assert "compare diagram" in pictures
-    alt = pictures["compare diagram"]._element.nvPicPr.cNvPr.get("descr")
-    assert "kubenet" in alt and "Azure CNI (node subnet)" in alt and "pod IPs come from: changed" in alt
+    boards = [s for slide in deck.slides for s in slide.shapes if s.shape_type == 13 and s.name == "scenario diagram"]
+    assert [b._element.nvPicPr.cNvPr.get("title").split(":")[0] for b in boards] == ["Today", "Proposed"]
+    alt = boards[1]._element.nvPicPr.cNvPr.get("descr")
+    assert "Azure CNI (node subnet)" in alt and "pod IPs come from: changed" in alt
+    assert "compare diagram" not in {s.name for slide in deck.slides for s in slide.shapes}, \
+        "no side-by-side slide: both designs at half size"
     texts = "\n".join(_texts(s) for s in deck.slides)
     assert "checklist" not in texts  # the migration checklist is for kubenet -> Overlay only
 
@@ -234,9 +336,94 @@ def test_a_comparison_shows_each_designs_overview_on_a_slide_of_its_own(pages):
     assert [p.title for p in scenarios] == ["Today: myAKSCluster · kubenet",
                                             "Proposed: myAKSCluster · Azure CNI Overlay"]
     today, proposed = (p.picture for p in scenarios)
-    overview = next(p.picture for p in pages if p.picture is not None and p.picture.view == "overview")
-    assert today.png == overview.png and proposed.png != today.png
+    assert today.svg != proposed.svg
+    assert today.frame == proposed.frame and today.placement(960, 540) == proposed.placement(960, 540)
     assert "kubenet" in today.alt_text and "Azure CNI Overlay" in proposed.alt_text
     assert all(p.notes[0].startswith("Alt text: ") for p in scenarios)
     at = [i for i, p in enumerate(pages) if p.picture is not None and p.picture.view in ("scenario", "compare")]
-    assert at == [at[0], at[0] + 1, at[0] + 2], "today, proposed, then both side by side"
+    assert at == [at[0], at[0] + 1], "today then proposed, flipping between them"
+
+
+def test_today_and_proposed_are_one_skeleton_on_the_slide(pdf_deck, pages):
+    """Flipping between the two slides moves nothing that both designs have: every node label and
+    the load balancer land at the same place on both pages of the PDF."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf_deck)
+    at = [i for i, p in enumerate(pages) if p.kind == "picture" and p.picture.view == "scenario"]
+    today, proposed = ({t: (round(x, 1), round(y, 1)) for t, x, y, _ in _placed_texts(reader.pages[i])
+                        if t.startswith(("node", "loadbalancer"))} for i in at)
+    assert len(today) >= 4, today
+    assert today == proposed
+
+
+def test_pdf_picture_pages_are_vector_and_views_read_in_a_room(pdf_deck, pages):
+    """Every page is 960x540 pt; every picture page draws text, not only an image; the views'
+    smallest address is 12 pt or more on that page (the room fit)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf_deck)
+    assert len(reader.pages) == len(pages)
+    for page, pdf_page in zip(pages, reader.pages):
+        assert (float(pdf_page.mediabox.width), float(pdf_page.mediabox.height)) == (960, 540)
+        if page.kind != "picture":
+            continue
+        assert not _images_only(pdf_page), page.title
+        sizes = [size for text, _, _, size in _placed_texts(pdf_page) if ADDRESS.search(text)]
+        assert sizes, f"{page.title}: no address drawn as text"
+        if page.picture.view in ("overview", "addresses", "egress", "api"):
+            assert min(sizes) >= 12, (page.title, round(min(sizes), 1))
+
+
+def test_pptx_pictures_are_svg_with_a_png_fallback(deck):
+    """As PowerPoint 2016+ stores a picture: the PNG as the blip, the SVG in its svgBlip extension."""
+    from pptx.oxml.ns import qn
+
+    from aksdiag.slides.pptx_writer import ASVG, SVG_EXT
+
+    pictures = [s for slide in deck.slides for s in slide.shapes if s.shape_type == 13]
+    assert len(pictures) >= 6
+    for pic in pictures:
+        blip = pic._element.blipFill.find(qn("a:blip"))
+        png = pic.part.related_part(blip.get(qn("r:embed")))
+        assert png.content_type == "image/png" and png.blob.startswith(b"\x89PNG\r\n\x1a\n")
+        [svg_blip] = [e.find(f"{{{ASVG}}}svgBlip") for e in blip.iter(qn("a:ext")) if e.get("uri") == SVG_EXT]
+        svg = pic.part.related_part(svg_blip.get(qn("r:embed")))
+        assert svg.content_type == "image/svg+xml" and str(svg.partname).endswith(".svg")
+        assert b"<svg" in svg.blob[:500] and b"<text" in svg.blob and b"<mask" not in svg.blob
+        w, h = _png_size(png.blob)
+        assert abs(w / h - pic.width / pic.height) < 0.01, "the fallback has the picture's proportions"
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    from PIL import Image
+
+    with Image.open(BytesIO(png)) as im:
+        return im.size
+
+
+def test_tables_fit_their_slide_and_a_run_of_routes_is_one_row(large_decks):
+    from pptx import Presentation
+    from pptx.util import Pt
+    from pypdf import PdfReader
+
+    pptx_path, pdf_path = large_decks
+    deck = Presentation(str(pptx_path))
+    changes = []
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if not shape.has_table:
+                continue
+            rows = shape.table.rows
+            assert shape.top + sum(r.height for r in rows) <= deck.slide_height, slide.shapes.title.text
+            sizes = {r.font.size for row in rows for c in row.cells for p in c.text_frame.paragraphs for r in p.runs}
+            assert min(sizes) >= Pt(12), slide.shapes.title.text
+            if slide.shapes.title.text.startswith("What changes"):
+                changes += [[c.text for c in row.cells] for row in rows]
+    assert ["60 pod routes 10.244.0.0/24 … 10.244.59.0/24", "removed"] in [r[:2] for r in changes]
+    assert not any(r[0].startswith("route 10.244.") for r in changes), "routes one per row"
+    assert len(changes) <= 2 * 20, "the comparison takes a slide or two, not ten"
+    reader = PdfReader(pdf_path)
+    for i, page in enumerate(reader.pages):
+        for text, x, y, size in _placed_texts(page):
+            assert 0 <= x < 960 and size * 0.3 < y < 540, (i + 1, text, x, y)

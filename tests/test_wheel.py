@@ -44,3 +44,7 @@ def test_wheel_in_fresh_venv_renders_an_example(tmp_path):
         assert proc.returncode == 2, proc.stderr
         assert len(proc.stderr.strip().splitlines()) == 1 and f"pip install 'aksdiag[{extra}]'" in proc.stderr, \
             proc.stderr
+    # The reports' JSON Schema ships inside the package (the Action and users validate against it).
+    reports = subprocess.run([str(scripts / "aksdiag"), "schema", "--reports"], cwd=work, capture_output=True,
+                             text=True, env=env)
+    assert reports.returncode == 0 and '"command"' in reports.stdout, reports.stderr

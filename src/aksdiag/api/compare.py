@@ -19,7 +19,7 @@ from ..derive.migration import Migration, to_overlay
 from ..errors import InputError
 from ..load import parse_field
 from ..report.compare import choice_line
-from ..scene.compare import build_compare_scene
+from ..scene.compare import COMPARE_NODES, build_compare_scene
 from .stages import Loaded, Options, icon_files, plan_cluster
 
 
@@ -70,9 +70,11 @@ def review(path_a: Path, path_b: Path | None, target: TargetModel | None, option
     return Review(loaded_a, label, plan_a, plan_b, comparison, choices, migration)
 
 
-def compare_d2(rv: Review, options: Options, *, scenarios: bool = False, portable: bool = True) -> str:
+def compare_d2(rv: Review, options: Options, *, scenarios: bool = False, portable: bool = True,
+               nodes: int = COMPARE_NODES) -> str:
+    """`nodes`: how many of each side's nodes are drawn (a deck's slide reads better with two)."""
     icons = IconSet(options.icons)
-    scene = build_compare_scene(rv.comparison, layout=options.layout,
+    scene = build_compare_scene(rv.comparison, layout=options.layout, nodes=nodes,
                                 choices=tuple(choice_line(c) for c in rv.choices if c.why in ("needed", "kept")))
 
     def icon_ref(name: str) -> str:

@@ -74,23 +74,31 @@ def find_inputs(paths: Iterable[str], patterns: Iterable[str] = DEFAULT_PATTERNS
     return list(found.items())
 
 
-def plan_jobs(inputs: list[tuple[Path, Path | None]], formats: tuple[str, ...], out_dir: Path | None) -> list[Job]:
-    """Outputs beside each input, or under `out_dir` mirroring the folder each was found in."""
+def plan_jobs(inputs: list[tuple[Path, Path | None]], formats: tuple[str, ...], out_dir: Path | None,
+              relative_to: Path | None = None) -> list[Job]:
+    """Outputs beside each input, or under `out_dir` at the input's path from `relative_to` (default:
+    the current folder). The same file lands in the same place whether it was named or found in a
+    folder, so a pre-commit hook (which passes file names from the repository root) and a CI step
+    (which passes the folder) write and check the same outputs."""
     jobs = []
     claimed: dict[Path, Path] = {}
-    for path, root in inputs:
+    anchor = Path(os.path.abspath(relative_to if relative_to is not None else Path.cwd()))
+    for path, _ in inputs:
         if out_dir is None:
             base = path
-        elif root is not None:
-            base = out_dir / path.relative_to(root)
         else:
-            base = out_dir / path.name
+            try:
+                base = out_dir / Path(os.path.abspath(path)).relative_to(anchor)
+            except ValueError:
+                raise InputError(Problem(f"{path} is not under {anchor}; with --out-dir, outputs mirror each "
+                                         "input's path from the current folder: run from a folder that holds "
+                                         "the inputs, or give --relative-to", field="--out-dir")) from None
         outputs = {fmt: base.with_suffix(f".{fmt}") for fmt in formats}
         for target in outputs.values():
             other = claimed.setdefault(target.resolve(), path)
             if other != path:
-                raise InputError(Problem(f"{path} and {other} would both write {target}; use --out-dir "
-                                         "with folders, or render them separately", field="--out-dir"))
+                raise InputError(Problem(f"{path} and {other} would both write {target}; render them "
+                                         "separately", field="--out-dir"))
         jobs.append(Job(path, outputs))
     return jobs
 

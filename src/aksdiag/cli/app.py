@@ -62,12 +62,13 @@ def _fail(problems: list[Problem], debug: bool) -> None:
     raise typer.Exit(2)
 
 
-def _is_batch(paths: list[str], *, out_dir: Path | None, check: bool, jobs: int | None, format: str | None) -> bool:
+def _is_batch(paths: list[str], *, out_dir: Path | None, check: bool, jobs: int | None, format: str | None,
+              fail_on_write: bool = False) -> bool:
     """The batch form: several inputs, a folder or a glob, or an option only a batch has. One plain
     file with at most -o and one format stays the single-file render it always was."""
     import glob
 
-    if len(paths) > 1 or out_dir is not None or check or jobs is not None or (format and "," in format):
+    if len(paths) > 1 or out_dir is not None or check or fail_on_write or jobs is not None or (format and "," in format):
         return True
     return bool(paths) and not Path(paths[0]).is_file() and (Path(paths[0]).is_dir() or glob.has_magic(paths[0]))
 
@@ -82,12 +83,18 @@ def render(
                       "format (.svg .png .pdf .d2). `-` writes to stdout. Default: INPUT with --format's extension (.svg).")] = None,
     format: Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT", help="svg, png, pdf or d2; needed with "
                       "`-o -` for anything but svg. Several, comma-separated, for a batch.")] = None,
-    out_dir: Annotated[Path | None, typer.Option("--out-dir", metavar="DIR", help="Batch: write outputs here, mirroring the "
-                       "input folders (default: beside each input).")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out-dir", metavar="DIR", help="Batch: write outputs here, each at "
+                       "its input's path from the current folder, whether the input was named or found in a "
+                       "folder (default: beside each input).")] = None,
+    relative_to: Annotated[Path | None, typer.Option("--relative-to", metavar="DIR", help="Batch: with --out-dir, "
+                           "mirror inputs' paths from this folder instead of the current one.")] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, metavar="N", help="Batch: d2 runs at once "
                     "(default: the CPU count).")] = None,
     check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 listing outputs that are missing "
                      "or differ from what would be rendered.")] = False,
+    fail_on_write: Annotated[bool, typer.Option("--fail-on-write", help="Batch: write what is missing or stale, and "
+                             "exit 1 when anything was written (pre-commit: add the diagrams and commit again).")
+                             ] = False,
     pattern: Annotated[list[str] | None, typer.Option("--pattern", metavar="GLOB", help="Batch: file names to take from "
                        "folders (repeatable). Default: *.yaml *.yml *.json.")] = None,
     exclude: Annotated[list[str] | None, typer.Option("--exclude", metavar="NAME", help="Batch: file or folder names to skip "
@@ -139,7 +146,8 @@ def render(
 ) -> None:
     """Render cluster network diagrams (SVG, PNG, PDF or D2 source): one file, or many in one run.
 
-    Exit codes: 0 done; 1 with --check, outputs missing or stale; 2 bad input (in a batch: any file).
+    Exit codes: 0 done; 1 with --check, outputs missing or stale, or with --fail-on-write, outputs written;
+    2 bad input (in a batch: any file).
     """
     from .. import api
     from ..options import Fit, Options
@@ -155,7 +163,8 @@ def render(
         options = Options(layout=layout.value, theme=theme.value, dark=dark.value if dark else None,
                           max_nodes=max_nodes, png_engine=png_engine.value, icons=icons,
                           draw_unsupported=draw_unsupported, timeout=timeout, view=view.value, fit=Fit(fit.value))
-        if not az and _is_batch(paths, out_dir=out_dir, check=check, jobs=jobs, format=format):
+        if not az and _is_batch(paths, out_dir=out_dir, check=check, jobs=jobs, format=format,
+                                fail_on_write=fail_on_write):
             if output is not None:
                 raise InputError(Problem("-o names one output; with several inputs, folders or --check use "
                                          "--out-dir", field="--output"))
@@ -165,6 +174,7 @@ def render(
             from .batch import run_batch
 
             code = run_batch(paths, options, out_dir=out_dir, formats=format, jobs=jobs, check=check,
+                             fail_on_write=fail_on_write, relative_to=relative_to,
                              patterns=pattern, excludes=exclude, cache_dir=cache_dir, no_cache=no_cache)
             raise typer.Exit(code)
         if az:
@@ -276,8 +286,16 @@ class PlanFormat(str, Enum):
 
 
 @app.command()
-def schema() -> None:
+def schema(
+    reports: Annotated[bool, typer.Option("--reports", help="The schema of the JSON that check, plan, compare and "
+                       "diff write, instead.")] = False,
+) -> None:
     """Print the JSON Schema of the cluster description (for editors' YAML language server)."""
+    if reports:
+        from ..report import envelope
+
+        typer.echo(json.dumps(envelope.schema(), indent=2))
+        return
     from ..model import json_schema
 
     typer.echo(json.dumps(json_schema(), indent=2))
@@ -285,9 +303,9 @@ def schema() -> None:
 
 @app.command()
 def check(
-    inputs: Annotated[list[Path], typer.Argument(help="Cluster descriptions, `az aks show` JSON, Terraform plans or "
-                                                 "ARM templates.",
-                                                 show_default=False)],
+    inputs: Annotated[list[str], typer.Argument(metavar="PATH...", help="Cluster descriptions, `az aks show` JSON, "
+                                                "Terraform plans or ARM templates: files, folders (walked as render "
+                                                "walks them) or globs.", show_default=False)],
     format: Annotated[CheckFormat, typer.Option("--format", "-f", help="text, json or sarif (SARIF 2.1.0, "
                       "for code scanning).")] = CheckFormat.text,
     fail_on: Annotated[FailOn, typer.Option(help="Exit 1 when a finding is at least this severe (error: AKS "
@@ -309,18 +327,22 @@ def check(
     """Check designs against AKS's rules: exit 0 clean, 1 findings at or above --fail-on, 2 bad input."""
     from .. import api
     from ..api.stages import locate_field
+    from ..batch import find_inputs
     from ..derive.plan import Severity
     from ..options import Options
-    from ..report.findings import FORMATS, FileResult, Located
+    from ..report.findings import FORMATS, FileResult, Located, as_sarif
 
     results: list[FileResult] = []
     bad = failed = False
     threshold = None if fail_on == FailOn.never else Severity(fail_on.value).rank
     try:
         extra = _connected(connected)
+        files = [path for path, _ in find_inputs(inputs)]
+        if not files:
+            raise InputError(Problem(f"no cluster files found in {', '.join(inputs)}", field="PATH"))
     except AksdiagError as exc:
         _fail(exc.problems, debug)
-    for input in inputs:
+    for input in files:
         shown = _shown_input(input)
         try:
             prepared = api.load(api.Source(path=input, nodes=nodes, route_table=route_table, vnet=vnet,
@@ -339,24 +361,46 @@ def check(
                 typer.echo(f"aksdiag: error: {p}", err=True)
             if debug:
                 traceback.print_exc()
-            results.append(FileResult(shown, (), None, tuple(map(str, problems))))
+            results.append(FileResult(shown, (), None, tuple(problems)))
             continue
         located = []
+        lines = _text_lines(input)
         for f in plan.findings:
             line, col = locate_field(prepared.loaded, f.fields[0]) if f.fields else (None, None)
-            located.append(Located(shown, f, line, col))
+            end = (line, len(lines[line - 1].rstrip()) + 1) if line is not None and line <= len(lines) else (None, None)
+            located.append(Located(shown, f, line, col, *end))
             if threshold is not None and f.severity.rank >= threshold:
                 failed = True
         results.append(FileResult(shown, tuple(located), f"{plan.model.value}, {len(plan.nodes)} nodes"))
-    report = FORMATS[format.value](results)
+    report = as_sarif(results, _repository_root(Path.cwd())) if format == CheckFormat.sarif \
+        else FORMATS[format.value](results)
     if output is not None:
         try:
-            _write_report(output, report, [*inputs, nodes, route_table, vnet, parameters])
+            _write_report(output, report, [*files, nodes, route_table, vnet, parameters])
         except AksdiagError as exc:
             _fail(exc.problems, debug)
     else:
         typer.echo(report, nl=False)
     raise typer.Exit(2 if bad else 1 if failed else 0)
+
+
+def _text_lines(path: Path) -> list[str]:
+    """The input's lines, for where a finding's region ends; stdin has been read and is not kept."""
+    if str(path) == "-":
+        return []
+    try:
+        return path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
+    except OSError:
+        return []
+
+
+def _repository_root(start: Path) -> Path:
+    """The git work tree around `start` (code scanning places files from its root), else `start`."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
 
 
 @app.command()
@@ -383,8 +427,9 @@ def plan(
 ) -> None:
     """The address plan as a table: every range, its use, and the nodes and pods that fit, with upgrade surge."""
     from .. import api
+    from ..api.stages import locate_field
     from ..options import Options
-    from ..report.plan_table import FORMATS
+    from ..report.plan_table import FORMATS, as_json
 
     try:
         source = api.Source(path=input, nodes=nodes, route_table=route_table, vnet=vnet, cluster=cluster,
@@ -394,7 +439,11 @@ def plan(
         for warning in prepared.warnings:
             typer.echo(f"aksdiag: warning: {warning}", err=True)
         address_plan = api.plan(prepared, Options(draw_unsupported=draw_unsupported))
-        text = FORMATS[format.value](address_plan)
+        if format == PlanFormat.json:
+            text = as_json(address_plan, file=_shown_input(input),
+                           locate=lambda field: locate_field(prepared.loaded, field))
+        else:
+            text = FORMATS[format.value](address_plan)
         if output is not None:
             _write_report(output, text, [input, nodes, route_table, vnet, parameters])
     except AksdiagError as exc:

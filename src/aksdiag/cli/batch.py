@@ -1,7 +1,8 @@
 """The batch form of `aksdiag render`: progress on a terminal, plain lines otherwise, a summary.
 
 Exit codes: 0 every file done (or, with --check, every output current); 1 with --check, an
-output is missing or stale; 2 a file failed (bad input, d2), whatever else happened.
+output is missing or stale, or with --fail-on-write, an output was written; 2 a file failed (bad
+input, d2), whatever else happened.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def _write(target: Path, data: bytes) -> None:
 
 def run_batch(paths: list[str], options: Options, *, out_dir: Path | None, formats: str | None, jobs: int | None,
               check: bool, patterns: list[str] | None, excludes: list[str] | None, cache_dir: Path | None,
-              no_cache: bool) -> int:
+              no_cache: bool, fail_on_write: bool = False, relative_to: Path | None = None) -> int:
     from .quick_exit import skip_final_collection
 
     skip_final_collection()  # this is the `aksdiag render DIR` process: its end need not collect
@@ -50,7 +51,7 @@ def run_batch(paths: list[str], options: Options, *, out_dir: Path | None, forma
     if not inputs:
         raise InputError(Problem(f"no cluster files found in {', '.join(paths)} (pattern "
                                  f"{' '.join(patterns or DEFAULT_PATTERNS)})", field="PATH"))
-    job_list = plan_jobs(inputs, fmts, out_dir)
+    job_list = plan_jobs(inputs, fmts, out_dir, relative_to)
     cache = RenderCache(None if no_cache else (cache_dir or default_cache_dir()))
     err = sys.stderr
 
@@ -102,5 +103,9 @@ def run_batch(paths: list[str], options: Options, *, out_dir: Path | None, forma
     if counts.get("failed"):
         return 2
     if check and (counts.get("stale") or counts.get("missing")):
+        return 1
+    if fail_on_write and counts.get("rendered"):
+        # As formatters in pre-commit: a new diagram is an untracked file pre-commit would not notice.
+        print("aksdiag: diagrams were written; add them (git add) and commit again", file=err)
         return 1
     return 0

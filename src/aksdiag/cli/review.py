@@ -1,4 +1,4 @@
-"""`aksdiag compare` and `aksdiag slides`: the design-review commands, on the CLI's app.
+"""`aksdiag compare`, `aksdiag diff` and `aksdiag slides`: the design-review commands, on the CLI's app.
 
 Thin like the rest of the CLI: the work is in `review` (stages), `compare_report`
 (words and tables) and `slides` (the deck); this turns options into calls and errors
@@ -16,8 +16,8 @@ import typer
 
 from ..errors import AksdiagError, InputError, Problem
 from ..options import TARGET_MODELS
-from .app import Layout, _fail, app
-from .output import output_target
+from .app import FailOn, Layout, _fail, app
+from .output import output_target, write_atomic
 
 
 class TableFormat(str, Enum):
@@ -88,7 +88,8 @@ def compare(
                                          f"{', '.join([*TABLE_SUFFIXES, *DIAGRAM_SUFFIXES])}", field="--output"))
             fmt = format.value if format else TABLE_SUFFIXES.get(suffix, "markdown")
             data = render_table(rv.comparison, fmt, choices=rv.choices, migration=rv.migration,
-                                all_rows=not changes_only).encode()
+                                all_rows=not changes_only,
+                                files=(str(a), str(b) if b is not None else None)).encode()
         if not output or output == "-":
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
@@ -145,3 +146,63 @@ def slides(
         _fail(exc.problems, debug)
         return
     typer.echo(f"wrote {output} ({len(data):,} bytes)", err=True)
+
+
+class DiffFormat(str, Enum):
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command()
+def diff(
+    base: Annotated[str, typer.Argument(help="The base: a git revision (main, HEAD~1, a commit) or a folder.")],
+    head: Annotated[str, typer.Argument(help="The head: a git revision or a folder.")] = "HEAD",
+    path: Annotated[list[str] | None, typer.Option("--path", metavar="PATH", help="Only cluster files under this "
+                    "path, from the current folder (repeatable). Default: the whole tree.")] = None,
+    format: Annotated[DiffFormat | None, typer.Option("--format", "-f", help="markdown (a pull-request comment) or "
+                      "json. Default: from -o's extension, else markdown.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the comment here "
+                      "instead of stdout.")] = None,
+    pictures: Annotated[Path | None, typer.Option("--pictures", metavar="DIR", help="Write before/after pictures of "
+                        "every cluster whose network changes here, mirroring the repository's paths.")] = None,
+    picture_format: Annotated[str, typer.Option("--picture-format", metavar="FORMAT", help="svg or png.")] = "svg",
+    fail_on: Annotated[FailOn, typer.Option(help="Exit 1 when a finding at least this severe appears.")
+                       ] = FailOn.error,
+    layout: Annotated[Layout, typer.Option(help="D2 layout engine for the pictures.")] = Layout.elk,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
+) -> None:
+    """What a change does to the networks: the cluster files of two revisions (or folders), compared by what
+    they derive. Exit codes as check: 0 clean, 1 a finding at or above --fail-on appears, 2 bad input."""
+    from ..api.diff import diff as run_diff
+    from ..api.diff import exit_code
+    from ..derive.plan import Severity
+    from ..options import Options
+    from ..report.diff import as_json, markdown
+
+    try:
+        if picture_format not in ("svg", "png"):
+            raise InputError(Problem(f"unknown picture format {picture_format!r}; allowed: svg, png",
+                                     field="--picture-format"))
+        made = run_diff(base, head, cwd=Path.cwd(), scopes=tuple(path or ()), options=Options(layout=layout.value),
+                        picture_format=picture_format if pictures is not None else None)
+        fmt = format.value if format else ("json" if output is not None and output.suffix.lower() == ".json"
+                                           else "markdown")
+        text = as_json(made.report) if fmt == "json" else markdown(made.report)
+        if pictures is not None:
+            for name, data in made.pictures.items():
+                target = pictures / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(target, data)
+        if output is not None:
+            output_target(str(output), None, "text", [], formats={}).write(text.encode())
+    except AksdiagError as exc:
+        _fail(exc.problems, debug)
+        return
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        typer.echo(f"wrote {output}", err=True)
+    if made.pictures:
+        typer.echo(f"wrote {len(made.pictures)} pictures under {pictures}", err=True)
+    threshold = None if fail_on == FailOn.never else Severity(fail_on.value)
+    raise typer.Exit(exit_code(made.report, threshold))

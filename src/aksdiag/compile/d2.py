@@ -164,6 +164,27 @@ def compile_d2(
             return svg_to_png(svg, work / "cairo", timeout=timeout, scale=PNG_SCALE * scale)
 
 
+def compile_boards(source: str, fmt: str, icon_files: dict[str, Path], *, binary: str | None = None,
+                   timeout: float = DEFAULT_TIMEOUT, png_engine: str = "d2") -> list[bytes]:
+    """One SVG or PNG per board of a source with scenarios, layers or steps (the main board first,
+    then the others in the order the source names them): a deck places each on a slide of its own."""
+    if fmt not in ("svg", "png"):
+        raise CompileError(Problem(f"boards are drawn as svg or png, not {fmt!r}"))
+    binary = binary or find_d2()
+    if not _has_boards(source):
+        return [compile_d2(source, fmt, icon_files, binary=binary, timeout=timeout, png_engine=png_engine)]
+    with signals_unwind():
+        check_d2(binary)
+        with _workdir(source, icon_files) as work:
+            if fmt == "png" and png_engine == "d2":
+                return _board_svgs(binary, work, source, timeout, fmt="png")
+            svgs = _board_svgs(binary, work, source, timeout)
+            if fmt == "svg":
+                return svgs
+            return [svg_to_png(svg, work / f"cairo{i}", timeout=timeout, scale=PNG_SCALE * _png_scale(svg, "cairo"))
+                    for i, svg in enumerate(svgs)]
+
+
 @contextlib.contextmanager
 def _workdir(source: str, icon_files: dict[str, Path]) -> Iterator[Path]:
     """A temporary folder holding the source as `diagram.d2` and the icons it uses."""
@@ -186,19 +207,19 @@ def _has_boards(source: str) -> bool:
     return _BOARDS.search(source) is not None
 
 
-def _board_svgs(binary: str, work: Path, source: str, timeout: float) -> list[bytes]:
-    """One SVG per board of a multi-board source (d2 writes them into a folder), the main board
-    first and the others in the order the source names them: the pages of one vector PDF."""
-    _d2_output(binary, work, "svg", timeout, expect=work / "diagram" / "index.svg")
+def _board_svgs(binary: str, work: Path, source: str, timeout: float, fmt: str = "svg") -> list[bytes]:
+    """One SVG (or PNG) per board of a multi-board source (d2 writes them into a folder), the main
+    board first and the others in the order the source names them: the pages of one vector PDF."""
+    _d2_output(binary, work, fmt, timeout, expect=work / "diagram" / f"index.{fmt}")
     folder = work / "diagram"
-    pages = [p for p in folder.rglob("*.svg") if p != folder / "index.svg"]
+    pages = [p for p in folder.rglob(f"*.{fmt}") if p != folder / f"index.{fmt}"]
 
     def written_at(page: Path) -> tuple[int, str]:
         name = page.stem if page.stem != "index" else page.parent.name
         at = source.find(f"{name}:")
         return (at if at >= 0 else len(source), str(page))
 
-    return [(folder / "index.svg").read_bytes(), *(p.read_bytes() for p in sorted(pages, key=written_at))]
+    return [(folder / f"index.{fmt}").read_bytes(), *(p.read_bytes() for p in sorted(pages, key=written_at))]
 
 
 def _d2_png(binary: str, work: Path, timeout: float) -> bytes:

@@ -80,8 +80,16 @@ _RULES = [
     _r("dns-broadcast-address", E, "The DNS service IP cannot be the service CIDR's last (broadcast) address.",
        "{dns} is the last address of {service}; use the .10", "concepts-network-ip-address-planning",
        "IP address within the Kubernetes service address range used by cluster service discovery."),
-    _r("service-cidr-public", E, "AKS validates, and blocks, service CIDRs placed in public and multicast IP ranges.",
-       "{prefix} is {kind} address space; AKS blocks service CIDRs there", AKS_2023_10_01,
+    _r("service-cidr-multicast", E, "AKS validates and blocks service CIDRs in multicast ranges: a Service's "
+       "virtual IP must be unicast.", "{prefix} is multicast address space; AKS blocks service CIDRs there",
+       AKS_2023_10_01,
+       "AKS will now validate, and block if necessary, service CIDRs placed in public and multicast IP address ranges."),
+    # A warning, not an error: "block if necessary" is not always, and real templates (Azure/Aks-Construction's
+    # 172.10.0.0/16) deploy with a public service CIDR.
+    _r("service-cidr-public", W, "AKS validates service CIDRs in public ranges and may block them; cluster traffic to "
+       "the real hosts of that range is answered by Services instead.",
+       "{prefix} is public address space; AKS may block it, and pods cannot reach the real hosts there",
+       AKS_2023_10_01,
        "AKS will now validate, and block if necessary, service CIDRs placed in public and multicast IP address ranges."),
     _r("pod-cidr-not-private", N, "Pod CIDRs outside RFC 1918 and RFC 6598 are outside Microsoft's support "
        "scope.", "{prefix} is not a private (RFC 1918) or shared (RFC 6598) range",

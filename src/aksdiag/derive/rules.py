@@ -138,7 +138,7 @@ def addresses(r: Resolved) -> Iterator[Finding]:
         kind = ("multicast" if any(_overlaps(c, m) for m in MULTICAST) else
                 "public" if not (c.is_private or any(_inside(c, p) for p in PRIVATE_RANGES)) else None)
         if kind is not None:
-            yield finding("service-cidr-public", svc_field, prefix=c, kind=kind)
+            yield finding(f"service-cidr-{kind}", svc_field, prefix=c)
     for c in r.pod_cidrs:
         if not any(_inside(c, p) for p in PRIVATE_RANGES):
             yield finding("pod-cidr-not-private", "networkProfile.podCidr", prefix=c)

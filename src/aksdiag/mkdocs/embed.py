@@ -119,6 +119,11 @@ class Settings:
     dark: bool = True
     table: bool = False
     options: Any = None  # aksdiag.pipeline.Options for the light picture
+    # How the dark picture takes the light one's place: "toggle" for themes that hide `#only-dark` /
+    # `#only-light` images by their palette switch (mkdocs-material, Zensical); "media" for any
+    # other page: one <picture> whose source follows the reader's colour scheme, so a theme without
+    # that CSS shows one picture, not two.
+    scheme: str = "toggle"
 
 
 @dataclass
@@ -259,17 +264,24 @@ class Embedder:
     def _figure(self, embed: Embed, light: Made, dark: Made | None, store: Callable[[bytes, str], str]) -> str:
         alt = html.escape(light.alt_text, quote=True)
 
-        def img(data: bytes, fragment: str) -> str:
-            url = store(data, "svg")
-            tag = f'<img src="{url}{fragment}" alt="{alt}" loading="lazy"{FILL}>'
+        def linked(url: str, inner: str) -> str:
             if url.startswith("data:"):
-                return tag
+                return inner
             # In an 800 px column a whole cluster's address labels come out at 6-8 px: the
             # picture opens full size, as vector, in the browser (Material hides the
             # other variant's <img>, and with it the empty link).
-            return f'<a class="aksdiag-full" href="{url}" title="Open the full-size diagram">{tag}</a>'
+            return f'<a class="aksdiag-full" href="{url}" title="Open the full-size diagram">{inner}</a>'
 
-        if dark is not None:
+        def img(data: bytes, fragment: str) -> str:
+            url = store(data, "svg")
+            return linked(url, f'<img src="{url}{fragment}" alt="{alt}" loading="lazy"{FILL}>')
+
+        if dark is not None and self.settings.scheme == "media":
+            light_url = store(light.outputs["svg"], "svg")
+            dark_url = html.escape(store(dark.outputs["svg"], "svg"), quote=True)
+            imgs = linked(light_url, f'<picture><source srcset="{dark_url}" media="(prefers-color-scheme: dark)">'
+                                     f'<img src="{light_url}" alt="{alt}" loading="lazy"{FILL}></picture>')
+        elif dark is not None:
             imgs = img(light.outputs["svg"], "#only-light") + img(dark.outputs["svg"], "#only-dark")
         else:
             imgs = img(light.outputs["svg"], "")

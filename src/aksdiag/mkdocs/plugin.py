@@ -35,6 +35,15 @@ class AksdiagConfig(Config):
 
 
 class AksdiagPlugin(BasePlugin[AksdiagConfig]):
+    # The server `mkdocs serve` runs, and the cluster files outside docs_dir it watches. Defining
+    # on_startup keeps this object across the rebuilds of one `mkdocs serve`, so a file first
+    # embedded on a rebuild is watched from then on.
+    server: Any = None
+    watched: set[Path]
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.watched, self.server = set(), None
+
     def on_config(self, config: Any) -> Any:
         from ..batch.cache import RenderCache
         from ..options import Fit, Options
@@ -49,11 +58,17 @@ class AksdiagPlugin(BasePlugin[AksdiagConfig]):
             folder = Path(self.config.cache_dir) if self.config.cache_dir else cache_dir()
             if not folder.is_absolute():
                 folder = Path(config.config_file_path).parent / folder
-        self.embedder = Embedder(Settings(dark=self.config.dark, table=self.config.table, options=options),
-                                 RenderCache(folder))
+        # Material hides `#only-dark` pictures by its palette; any other theme gets one <picture>.
+        scheme = "toggle" if getattr(config.theme, "name", None) == "material" else "media"
+        self.embedder = Embedder(Settings(dark=self.config.dark, table=self.config.table, options=options,
+                                          scheme=scheme), RenderCache(folder))
         self.assets: dict[str, bytes] = {}
-        self.watched: set[Path] = set()
-        self.root = Path(config.config_file_path).parent
+        root = Path(config.config_file_path).parent
+        if not hasattr(self, "watched") or getattr(self, "root", None) != root:
+            # MkDocs keeps one object of a plugin with on_startup per process: a build of another
+            # site in the same process (a script, a test) starts from nothing.
+            self.watched, self.server = set(), None
+        self.root = root
         return config
 
     def on_files(self, files: Any, config: Any) -> Any:
@@ -87,7 +102,12 @@ class AksdiagPlugin(BasePlugin[AksdiagConfig]):
         for message in result.errors:
             log.error(message)
         docs = Path(config.docs_dir).resolve()
-        self.watched |= {p for p in result.inputs if docs not in p.parents}
+        outside = {p for p in result.inputs if docs not in p.parents}
+        if self.server is not None:
+            for path in sorted(outside - self.watched):
+                if path.exists():
+                    self.server.watch(str(path))
+        self.watched |= outside
         return result.markdown
 
     def on_post_build(self, config: Any) -> None:
@@ -100,6 +120,7 @@ class AksdiagPlugin(BasePlugin[AksdiagConfig]):
             target.write_bytes(data)
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+        self.server = server
         for path in sorted(self.watched):
             if path.exists():
                 server.watch(str(path))

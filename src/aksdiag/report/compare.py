@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
 from ..derive.as_model import Choice
 from ..derive.compare import Change, Comparison, Row, Topic
 from ..derive.migration import Item, Migration, Status
 from ..derive.plan import PodAddresses
 from ..derive.profiles import MODEL_NAMES
+from . import envelope
 
 # The models' names as the diagrams title them: one place, the model's profile.
 
@@ -64,12 +64,12 @@ def value_words(row_topic: Topic, value: str | None) -> str:
     return _VALUE_WORDS.get(row_topic, {}).get(value, value)
 
 
-_PER_SUBNET = (Topic.vnet_used, Topic.nodes_fit, Topic.pods_fit, Topic.nodes_fit_surge, Topic.pods_fit_surge)
+PER_SUBNET = (Topic.vnet_used, Topic.nodes_fit, Topic.pods_fit, Topic.nodes_fit_surge, Topic.pods_fit_surge)
 
 
 def fact_name(row: Row) -> str:
     name = TOPIC_NAMES[row.topic]
-    if row.topic in _PER_SUBNET:
+    if row.topic in PER_SUBNET:
         return f"subnet {row.subject}: {name}"
     return f"{name} {row.subject}" if row.subject else name
 
@@ -185,12 +185,16 @@ def _md_cell(text: str) -> str:
 
 
 def render_table(comparison: Comparison, fmt: str, *, choices: tuple[Choice, ...] = (),
-                 migration: Migration | None = None, all_rows: bool = True) -> str:
+                 migration: Migration | None = None, all_rows: bool = True,
+                 files: tuple[str | None, str | None] = (None, None)) -> str:
+    """`files`: the inputs of the two sides as given (None for a side made with `--as`), for JSON."""
     rows = table_rows(comparison, all_rows=all_rows)
     if fmt == "json":
+        names = [envelope.file_name(f) if f is not None else None for f in files]
         doc: dict[str, object] = {
-            "before": {"cluster": comparison.before.cluster, "model": comparison.before.model.value},
-            "after": {"cluster": comparison.after.cluster, "model": comparison.after.model.value},
+            "before": {"file": names[0], "cluster": comparison.before.cluster,
+                       "model": comparison.before.model.value},
+            "after": {"file": names[1], "cluster": comparison.after.cluster, "model": comparison.after.model.value},
             "rows": [{"topic": r.topic.value, "subject": r.subject, "change": r.change.value,
                       "before": r.before, "after": r.after} for r in
                      (comparison.rows if all_rows else comparison.differences)],
@@ -200,7 +204,7 @@ def render_table(comparison: Comparison, fmt: str, *, choices: tuple[Choice, ...
             doc["migration"] = {"source": migration.source, "items": [
                 {"id": i.id, "status": i.status.value, "values": i.values, "text": item_text(i)}
                 for i in migration.items]}
-        return json.dumps(doc, indent=2) + "\n"
+        return envelope.dumps("compare", doc)
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=["fact", "change", "before", "after"], lineterminator="\n")

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
-import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..derive.catalog import RULES
 from ..derive.plan import AddressPlan, CapacityRow, PodAddresses, PodCount
 from ..derive.profiles import MODEL_NAMES
+from . import envelope
 
 
 @dataclass(frozen=True)
@@ -229,11 +230,20 @@ def as_csv(plan: AddressPlan) -> str:
     return buf.getvalue()
 
 
-def as_json(plan: AddressPlan) -> str:
+def as_json(plan: AddressPlan, *, file: str | None = None,
+            locate: Callable[[str], tuple[int | None, int | None]] | None = None) -> str:
+    """The plan in the common JSON convention (`report.envelope`): `file` names the input, `locate`
+    gives a finding's field its line and column there."""
     t = plan_rows(plan)
-    return json.dumps({"cluster": plan.cluster, "model": plan.model.value,
-                       "ranges": [r.__dict__ for r in t.ranges], "capacity": [m.__dict__ for m in t.models],
-                       "cluster_capacity": t.cluster, "findings": t.findings}, indent=2) + "\n"
+
+    def finding(f: Any) -> dict[str, Any]:
+        line, column = locate(f.fields[0]) if locate is not None and f.fields else (None, None)
+        return envelope.finding(f, file, line, column)
+
+    return envelope.dumps("plan", {"file": envelope.file_name(file) if file is not None else None,
+                                   "cluster": plan.cluster, "model": plan.model.value,
+                                   "ranges": [r.__dict__ for r in t.ranges], "capacity": [m.__dict__ for m in t.models],
+                                   "cluster_capacity": t.cluster, "findings": [finding(f) for f in plan.findings]})
 
 
 FORMATS = {"markdown": markdown, "csv": as_csv, "json": as_json}

@@ -84,8 +84,8 @@ class CompareScene:
     layout: str = "elk"
 
 
-def _drawn(plan: AddressPlan) -> tuple[NodePlan, ...]:
-    return plan.nodes[:COMPARE_NODES]
+def _drawn(plan: AddressPlan, nodes: int) -> tuple[NodePlan, ...]:
+    return plan.nodes[:nodes]
 
 
 def _pods_label(plan: AddressPlan, node: NodePlan) -> str:
@@ -99,7 +99,7 @@ def _pods_label(plan: AddressPlan, node: NodePlan) -> str:
         return f"pods from pod subnet {plan.pools[0].pod_subnet if plan.pools else ''}".rstrip()
     if kind == PodAddresses.unmanaged:
         return f"pods · {plan.pods.cni} CNI"
-    return "pods " + ", ".join(map(str, node.pod_blocks))
+    return "pods " + "\n".join(map(str, node.pod_blocks))  # dual-stack: a family per line, a narrower node
 
 
 def _route_lines(plan: AddressPlan) -> str:
@@ -148,22 +148,23 @@ def _notes(plan: AddressPlan) -> tuple[str, ...]:
     return (*cross, f"② egress leaves with the {plan.egress.pod_snat.value} IP", *fit)
 
 
-def side(plan: AddressPlan, sid: str, marks: dict[str, tuple[ChangeMark, ...]]) -> Side:
-    """One side of the skeleton; `marks` maps dotted ids (without the side prefix) to change marks."""
+def side(plan: AddressPlan, sid: str, marks: dict[str, tuple[ChangeMark, ...]], nodes: int = COMPARE_NODES) -> Side:
+    """One side of the skeleton; `marks` maps dotted ids (without the side prefix) to change marks.
+    Fewer than `COMPARE_NODES` nodes (two still show every path) make a narrower picture."""
 
     def m(path: str) -> tuple[ChangeMark, ...]:
         return marks.get(path, ())
 
-    nodes = []
-    for i, node in enumerate(_drawn(plan)):
+    drawn = []
+    for i, node in enumerate(_drawn(plan, nodes)):
         pods = Shape("p", _pods_label(plan, node), POD_KIND[plan.pods.kind], None, (), m(f"vnet.subnet.n{i}.p"))
-        nodes.append(Shape(f"n{i}", f"node {i} · {node.ips[0]}", Kind.node, "vm", (pods,), m(f"vnet.subnet.n{i}")))
-    hidden = len(plan.nodes) - len(nodes)
+        drawn.append(Shape(f"n{i}", f"node {i} · {node.ips[0]}", Kind.node, "vm", (pods,), m(f"vnet.subnet.n{i}")))
+    hidden = len(plan.nodes) - len(drawn)
     if hidden > 0:
-        nodes.append(Shape("more", f"+ {hidden} more nodes", Kind.more))
+        drawn.append(Shape("more", f"+ {hidden} more node{'s' if hidden > 1 else ''}", Kind.more))
     subnet_plan = next((s for s in plan.subnets if "nodes" in s.roles), plan.subnets[0])
     subnet = Shape("subnet", f"node subnet {subnet_plan.name} {subnet_plan.prefix}", Kind.subnet_row, None,
-                   tuple(nodes), m("vnet.subnet"))
+                   tuple(drawn), m("vnet.subnet"), columns=nodes if nodes != COMPARE_NODES else None)
     children = [subnet]
     if plan.route_table is not None:
         children.insert(0, Shape("rt", _route_lines(plan), Kind.routetable, None, (), m("vnet.rt")))
@@ -182,7 +183,7 @@ def side(plan: AddressPlan, sid: str, marks: dict[str, tuple[ChangeMark, ...]]) 
     shapes += [replace(out, marks=m("out")), Shape("internet", "Internet", Kind.internet)]
 
     edges = []
-    if len(nodes) >= 2 and nodes[1].id == "n1":
+    if len(drawn) >= 2 and drawn[1].id == "n1":
         if plan.pods.cross_node == CrossNode.udr and plan.route_table is not None:
             edges += [Edge("vnet.subnet.n0.p", "vnet.rt", "①", EdgeKind.pod_path),
                       Edge("vnet.rt", "vnet.subnet.n1.p", "①", EdgeKind.pod_path)]
@@ -268,10 +269,11 @@ def _delta(a: Side, b: Side) -> Delta:
                  "\n".join(b.notes))
 
 
-def build_compare_scene(comparison: Comparison, *, layout: str = "elk", choices: tuple[str, ...] = ()) -> CompareScene:
+def build_compare_scene(comparison: Comparison, *, layout: str = "elk", choices: tuple[str, ...] = (),
+                        nodes: int = COMPARE_NODES) -> CompareScene:
     marks_a, marks_b = _marks(comparison)
-    a = side(comparison.before, "a", marks_a)
-    b = side(comparison.after, "b", marks_b)
+    a = side(comparison.before, "a", marks_a, nodes)
+    b = side(comparison.after, "b", marks_b, nodes)
     subtitle = "red: removed · green: added · amber: changed"
     if choices:
         subtitle += "   assumed for the comparison: " + "; ".join(choices)

@@ -1,12 +1,14 @@
 """`aksdiag slides`: a design-review deck (.pptx, or .pdf with the same pages).
 
-`pictures` is the one place that asks the render core for the views; everything else
-works on `Page`s (deck.py) and writes them (pptx_writer.py, pdf_writer.py).
+`pictures` and `scenario_pictures` are the places that ask the render core for pictures;
+everything else works on `Page`s (deck.py) and writes them (pptx_writer.py, pdf_writer.py).
+Pictures are D2's SVG; for a PPTX, also d2's PNG of the same source as the fallback image
+(the options' PNG engine: d2's own needs no cairo, as a .pptx needs only `aksdiag[slides]`).
 """
 
 from __future__ import annotations
 
-import struct
+from dataclasses import replace
 from pathlib import Path
 
 from .. import api
@@ -18,6 +20,9 @@ from .deck import Page, Picture, comparison_pages, picture_page, plan_pages, tit
 
 # One picture slide per view; capacity is a native table instead (numbers a reviewer edits).
 VIEWS = tuple((v.value, v.title) for v in View if v is not View.capacity)
+# Nodes per board of today/proposed: two still show the pod path and the way out, and leave
+# a board narrow enough for its addresses to read on the slide.
+ROOM_NODES = 2
 
 
 def alt_text(plan: AddressPlan, view: str = "overview") -> str:
@@ -27,58 +32,55 @@ def alt_text(plan: AddressPlan, view: str = "overview") -> str:
     return f"{dict(VIEWS).get(view, view)} view. " + plan_alt_text(plan)
 
 
-def _size(png: bytes) -> tuple[int, int]:
-    # A PNG starts with its IHDR chunk: width and height at bytes 16-24 (a PDF deck needs no Pillow).
-    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
-        raise ValueError("not a PNG")
-    width, height = struct.unpack(">II", png[16:24])
-    return width, height
+def _picture(view: str, title: str, svg: bytes, alt: str, png: bytes | None = None) -> Picture:
+    from ..compile.raster import svg_size
+
+    return Picture(view, title, svg, alt, *svg_size(svg), png=png)
 
 
-def _view_pngs(plan: AddressPlan, views: tuple[str, ...], options: Options, source_name: str) -> list[bytes]:
-    """A PNG per view: the one place that asks the render core for the deck's pictures."""
+def pictures(loaded: Loaded, plan: AddressPlan, options: Options, *, png: bool = False) -> list[Picture]:
+    """(view, SVG, alt text) for every view, without tooltips (nothing opens them on a slide);
+    `png`: with d2's PNG of each too."""
     from ..api.stages import icon_files, render_views
     from ..compile.d2 import compile_d2
     from ..d2.icons import IconSet
 
     icons = IconSet(options.icons)
     files = icon_files(icons)
-    sources = render_views(plan, tuple(View(v) for v in views), options, source_name=source_name,
+    sources = render_views(plan, tuple(View(v) for v, _ in VIEWS), options, source_name=loaded.doc.name,
                            icons=icons, tooltips=False)
-    return [compile_d2(source, "png", files, timeout=options.timeout, png_engine=options.png_engine)
-            for _, source in sources]
+    out = []
+    for (_, source), (view, name) in zip(sources, VIEWS):
+        svg = compile_d2(source, "svg", files, timeout=options.timeout)
+        fallback = compile_d2(source, "png", files, timeout=options.timeout, png_engine=options.png_engine) \
+            if png else None
+        out.append(_picture(view, f"{plan.cluster} · {name}", svg, alt_text(plan, view), fallback))
+    return out
 
 
-def pictures(loaded: Loaded, plan: AddressPlan, options: Options) -> list[Picture]:
-    """(view, PNG, alt text) for every view."""
-    pngs = _view_pngs(plan, tuple(v for v, _ in VIEWS), options, loaded.doc.name)
-    return [Picture(view, f"{plan.cluster} · {name}", png, alt_text(plan, view), *_size(png))
-            for png, (view, name) in zip(pngs, VIEWS)]
-
-
-def compare_picture(rv, options: Options) -> Picture:
-    from ..api.compare import compare_bytes
-    from ..report.compare import title
-
-    png = compare_bytes(rv, "png", options)
-    w, h = _size(png)
-    alt = (f"Side-by-side comparison: {title(rv.comparison)}. "
-           + " ".join(f"{r['fact']}: {r['change']} ({r['before'] or '-'} → {r['after'] or '-'})."
-                      for r in _rows(rv)))
-    return Picture("compare", title(rv.comparison), png, alt, w, h)
-
-
-def scenario_pictures(rv, options: Options, today: Picture) -> list[Picture]:
-    """Each design's overview on a slide of its own, today's (the deck's overview picture) then
-    the proposed one: the same drawing rules and size, so that flipping between the two slides
-    shows what changes."""
+def scenario_pictures(rv, options: Options, *, png: bool = False) -> list[Picture]:
+    """Today's design and the proposed one as the two boards of one skeleton (the compare scene's
+    scenarios: the same ids in the same places, the second board only what changes), placed in
+    one frame so that flipping between the two slides shows only the change."""
+    from ..api.compare import compare_d2
+    from ..api.stages import icon_files
+    from ..compile.d2 import compile_boards
+    from ..d2.icons import IconSet
     from ..report.compare import MODEL_NAMES
 
-    [proposed] = _view_pngs(rv.plan_b, ("overview",), options, rv.before.doc.name)
+    source = compare_d2(rv, options, scenarios=True, nodes=ROOM_NODES)
+    files = icon_files(IconSet(options.icons))
+    boards = compile_boards(source, "svg", files, timeout=options.timeout)
+    fallbacks = compile_boards(source, "png", files, timeout=options.timeout, png_engine=options.png_engine) \
+        if png else [None] * len(boards)
+    drawn = [_picture("scenario", "", svg, "", fallback) for svg, fallback in zip(boards, fallbacks)]
+    frame = (max(p.width for p in drawn), max(p.height for p in drawn))
     out = []
-    for plan, png, when in ((rv.plan_a, today.png, "Today"), (rv.plan_b, proposed, "Proposed")):
+    changes = " ".join(f"{r['fact']}: {r['change']} ({r['before'] or '-'} → {r['after'] or '-'})." for r in _rows(rv))
+    for plan, pic, when in zip((rv.plan_a, rv.plan_b), drawn, ("Today", "Proposed")):
         name = f"{plan.cluster} · {MODEL_NAMES[plan.model.value]}"
-        out.append(Picture("scenario", f"{when}: {name}", png, f"{when}: {name}. " + alt_text(plan), *_size(png)))
+        alt = f"{when}: {name}. " + alt_text(plan) + (f" What changes: {changes}" if when == "Proposed" else "")
+        out.append(replace(pic, title=f"{when}: {name}", alt_text=alt, frame=frame))
     return out
 
 
@@ -89,29 +91,28 @@ def _rows(rv) -> list[dict[str, str]]:
 
 
 def deck_pages(input: Path, options: Options, *, compare_with: Path | None = None,
-               as_model: TargetModel | None = None) -> list[Page]:
+               as_model: TargetModel | None = None, png: bool = False) -> list[Page]:
+    """The deck's pages; `png`: pictures with their PNG fallback too (a PPTX wants them)."""
     prepared = api.load(input)
     loaded, plan = prepared.loaded, api.plan(prepared, options)
     pages = [title_page(plan, loaded.spec.kubernetesVersion)]
-    views = pictures(loaded, plan, options)
-    pages += [picture_page(plan, pic) for pic in views]
+    pages += [picture_page(plan, pic) for pic in pictures(loaded, plan, options, png=png)]
     pages += plan_pages(plan)
     if compare_with is not None or as_model is not None:
         from ..api.compare import review
 
         rv = review(input, compare_with, as_model, options)
-        pages += comparison_pages(rv.comparison, rv.choices, rv.migration, compare_picture(rv, options),
-                                  scenario_pictures(rv, options, next(p for p in views if p.view == "overview")))
+        pages += comparison_pages(rv.comparison, rv.choices, rv.migration, scenario_pictures(rv, options, png=png))
     return pages
 
 
 def build_deck(input: Path, options: Options, *, fmt: str = "pptx", template: Path | None = None,
                compare_with: Path | None = None, as_model: TargetModel | None = None) -> bytes:
-    pages = deck_pages(input, options, compare_with=compare_with, as_model=as_model)
+    pages = deck_pages(input, options, compare_with=compare_with, as_model=as_model, png=fmt == "pptx")
     if fmt == "pdf":
         from .pdf_writer import write_pdf
 
-        return write_pdf(pages)
+        return write_pdf(pages, timeout=options.timeout)
     from .pptx_writer import write_pptx
 
     return write_pptx(pages, template)

@@ -1,117 +1,113 @@
-"""Pages -> PDF: the same pages as the deck, as 1920x1080 vector pages with selectable text.
+"""Pages -> PDF: the deck's pages as 960x540 pt vector pages, their text kept as text.
 
-Each page is drawn as an SVG (titles, tables and lists as SVG text; the diagram as the
-rendered picture) and turned into a vector PDF page (compile/pdf.py: cairosvg, or typst where there is no cairo).
-Speaker notes are not pages, so they are not in the PDF (the PPTX carries them).
+Each page is drawn as an SVG in pt (titles, tables and lists as SVG text; a picture page
+holds D2's own SVG, nested and fitted) and turned into a PDF page by the project's
+SVG -> PDF conversion (compile/pdf.py), which also draws D2's embedded fonts faithfully. Speaker notes are
+not pages, so they are not in the PDF (the PPTX carries them).
 """
 
 from __future__ import annotations
 
-import base64
-import textwrap
+import re
 from xml.sax.saxutils import escape
 
-from .deck import Page, column_widths, table_font
+from .deck import BODY_TOP, CELL_X, CELL_Y, LINE, LIST_PT, MARGIN, SLIDE_H, SLIDE_W, Page, title_font, wrap
 
-W, H = 1920, 1080
-MARGIN = 80
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
-CHAR_W = 0.56  # average glyph width as a share of the font size, for wrapping
+INK, BLUE, RULE = "#222222", "#0B3A6B", "#0078D4"
 
 
-def _text(x: float, y: float, text: str, size: int, *, bold: bool = False, fill: str = "#222222",
+def _text(x: float, y: float, text: str, size: float, *, bold: bool = False, fill: str = INK,
           anchor: str = "start") -> str:
     weight = ' font-weight="bold"' if bold else ""
-    return (f'<text x="{x:.0f}" y="{y:.0f}" font-family="{FONT}" font-size="{size}"{weight} fill="{fill}" '
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-family="{FONT}" font-size="{size:g}"{weight} fill="{fill}" '
             f'text-anchor="{anchor}">{escape(text)}</text>')
 
 
-def _wrap(text: str, width_px: float, size: int) -> list[str]:
-    chars = max(int(width_px / (size * CHAR_W)), 4)
-    return textwrap.wrap(text, chars, break_long_words=True, break_on_hyphens=False) or [""]
-
-
 def _title(page: Page) -> list[str]:
-    return [_text(MARGIN, 100, page.title, 44, bold=True, fill="#0B3A6B"),
-            f'<rect x="{MARGIN}" y="122" width="{W - 2 * MARGIN}" height="4" fill="#0078D4"/>']
+    size = title_font(page.title)
+    lines = wrap(page.title, SLIDE_W - 2 * MARGIN, size, bold=True)
+    bottom = BODY_TOP - 14
+    out = [_text(MARGIN, bottom - 8 - (len(lines) - 1 - k) * size * LINE - size * 0.25, line, size, bold=True,
+                 fill=BLUE) for k, line in enumerate(lines)]
+    return out + [f'<rect x="{MARGIN}" y="{bottom:.1f}" width="{SLIDE_W - 2 * MARGIN}" height="2" fill="{RULE}"/>']
 
 
 def _title_page(page: Page) -> list[str]:
-    out = [_text(W / 2, 440, page.title, 64, bold=True, fill="#0B3A6B", anchor="middle")]
+    lines = wrap(page.title, SLIDE_W - 2 * MARGIN, 36, bold=True)
+    out = [_text(SLIDE_W / 2, 200 + k * 44, line, 36, bold=True, fill=BLUE, anchor="middle")
+           for k, line in enumerate(lines)]
     for i, line in enumerate(page.lines):
-        out.append(_text(W / 2, 540 + i * 52, line, 34, anchor="middle"))
+        out.append(_text(SLIDE_W / 2, 200 + len(lines) * 44 + 30 + i * 28, line, 20, anchor="middle"))
     return out
 
 
+_XML_DECL = re.compile(rb"^\s*<\?xml[^>]*\?>\s*")
+
+
 def _picture_page(page: Page) -> list[str]:
+    """D2's SVG nested in the page at the deck's placement: vectors and text as D2 drew them."""
     pic = page.picture
     assert pic is not None
-    scale = min(W / pic.width, H / pic.height)
-    w, h = pic.width * scale, pic.height * scale
-    data = base64.b64encode(pic.png).decode()
-    image = (f'<image x="{(W - w) / 2:.1f}" y="{(H - h) / 2:.1f}" width="{w:.1f}" height="{h:.1f}" '
-             f'href="data:image/png;base64,{data}"><title>{escape(pic.alt_text)}</title></image>')
-    return [image]
+    x, y, w, h = pic.placement(SLIDE_W, SLIDE_H)
+    inner = _XML_DECL.sub(b"", pic.svg, count=1).decode("utf-8")
+    at = f'<svg x="{x:.2f}" y="{y:.2f}" width="{w:.2f}" height="{h:.2f}" '
+    return [f"<title>{escape(pic.alt_text)}</title>", inner.replace("<svg ", at, 1)]
 
 
 def _table_page(page: Page) -> list[str]:
+    table = page.table
+    assert table is not None
     out = _title(page)
-    width = W - 2 * MARGIN
-    size = round(table_font(page, width, (26, 24, 22, 20)))
-    n = len(page.header)
-    cols = column_widths(page, width, size)
-    xs = [MARGIN + sum(cols[:c]) for c in range(n)]
-    y = 160
-    line_h = size * 1.3
-
-    def row(cells: tuple[str, ...], *, header: bool) -> None:
-        nonlocal y
-        wrapped = [_wrap(cells[c], cols[c] - 16, size) for c in range(n)]
-        height = max(len(w) for w in wrapped) * line_h + 14
-        fill = "#0B3A6B" if header else "#FFFFFF"
-        out.append(f'<rect x="{MARGIN}" y="{y:.0f}" width="{width}" height="{height:.0f}" fill="{fill}" '
-                   'stroke="#9B9B9B" stroke-width="1"/>')
-        for c in range(n):
-            for k, line in enumerate(wrapped[c]):
-                out.append(_text(xs[c] + 8, y + 8 + size + k * line_h, line, size - 2 if header else size,
-                                 bold=header,
-                                 fill="#FFFFFF" if header else "#222222"))
+    size = table.font
+    y = BODY_TOP
+    width = sum(table.widths)
+    for r, (height, cells) in enumerate(zip(table.heights, table.lines)):
+        header = r == 0
+        fill = BLUE if header else ("#FFFFFF" if r % 2 else "#F2F5F9")
+        out.append(f'<rect x="{MARGIN}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" fill="{fill}" '
+                   'stroke="#9B9B9B" stroke-width="0.5"/>')
+        x = MARGIN
+        for c, lines in enumerate(cells):
+            for k, line in enumerate(lines):
+                base = y + CELL_Y + size * (LINE - 0.2) + k * size * LINE
+                out.append(_text(x + CELL_X, base, line, size, bold=header, fill="#FFFFFF" if header else INK))
+            x += table.widths[c]
         y += height
-
-    row(page.header, header=True)
-    for cells in page.rows:
-        row(cells, header=False)
     return out
 
 
 def _list_page(page: Page) -> list[str]:
     out = _title(page)
-    size = 26
-    y = 200
+    y = BODY_TOP
     for item in page.lines:
-        for k, line in enumerate(_wrap(item, W - 2 * MARGIN - 40, size)):
-            out.append(_text(MARGIN + (0 if k == 0 else 40), y, line, size))
-            y += size * 1.35
-        y += 18
+        for line in wrap(item, SLIDE_W - 2 * MARGIN - 2 * CELL_X, LIST_PT):
+            y += LIST_PT * LINE
+            out.append(_text(MARGIN + CELL_X, y - LIST_PT * 0.25, line, LIST_PT))
+        y += LIST_PT * 0.5
     return out
 
 
 DRAW = {"title": _title_page, "picture": _picture_page, "table": _table_page, "list": _list_page}
 
 
+PX_PER_PT = 4 / 3  # SVG px (96 per inch) per pt (72 per inch): PDF renderers size a page by its px
+
+
 def page_svg(page: Page) -> bytes:
+    """One page as an SVG of 1280x720 px, a 960x540 pt page; drawn in pt inside."""
     body = "\n".join(DRAW[page.kind](page))
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" viewBox="0 0 {W} {H}">'
-            f'<rect width="{W}" height="{H}" fill="#FFFFFF"/>\n{body}\n</svg>').encode()
+    w, h = SLIDE_W * PX_PER_PT, SLIDE_H * PX_PER_PT
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+            f'width="{w:g}" height="{h:g}" viewBox="0 0 {w:g} {h:g}">'
+            f'<rect width="{w:g}" height="{h:g}" fill="#FFFFFF"/>\n'
+            f'<g transform="scale({PX_PER_PT:.6f})">\n{body}\n</g></svg>').encode()
 
 
-def svg_pages_to_pdf(svgs: list[bytes]) -> bytes:
-    """One vector PDF page per SVG, by the renderer the diagrams' PDFs use; the pages name the
-    system's fonts (DejaVu Sans, Arial...), so the renderer may look for them."""
+def write_pdf(pages: list[Page], *, timeout: float = 120.0) -> bytes:
+    """By the renderer the diagrams' PDFs use (cairosvg, or typst where there is no cairo); the
+    pages name the system's fonts (DejaVu Sans...) besides the diagrams' own."""
     from ..compile.pdf import svgs_to_pdf
 
-    return svgs_to_pdf(svgs, system_fonts=True)
+    return svgs_to_pdf([page_svg(p) for p in pages], timeout=timeout, system_fonts=True)
 
-
-def write_pdf(pages: list[Page]) -> bytes:
-    return svg_pages_to_pdf([page_svg(p) for p in pages])

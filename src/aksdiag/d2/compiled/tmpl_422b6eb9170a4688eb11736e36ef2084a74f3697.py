@@ -88,8 +88,21 @@ def root(context, missing=missing):
         pass
         yield '    '
         yield str(t_4(l_1_p))
-        yield ': null\n'
+        yield '.style.opacity: 0\n'
     l_1_p = missing
+    def t_5(fiter):
+        for l_1_e in fiter:
+            if ((environment.getattr(l_1_e, 'src') in environment.getattr(environment.getattr((undefined(name='scene') if l_0_scene is missing else l_0_scene), 'delta'), 'removed')) or (environment.getattr(l_1_e, 'dst') in environment.getattr(environment.getattr((undefined(name='scene') if l_0_scene is missing else l_0_scene), 'delta'), 'removed'))):
+                yield l_1_e
+    for l_1_e in t_5(environment.getattr(environment.getattr((undefined(name='scene') if l_0_scene is missing else l_0_scene), 'a'), 'edges')):
+        _loop_vars = {}
+        pass
+        yield '    ('
+        yield str(t_4(environment.getattr(l_1_e, 'src')))
+        yield ' -> '
+        yield str(t_4(environment.getattr(l_1_e, 'dst')))
+        yield ')[0].style.opacity: 0\n'
+    l_1_e = missing
     for (l_1_p, l_1_label) in environment.getattr(environment.getattr((undefined(name='scene') if l_0_scene is missing else l_0_scene), 'delta'), 'relabelled'):
         _loop_vars = {}
         pass
@@ -159,4 +172,4 @@ def root(context, missing=missing):
     yield '  }\n}\n'
 
 blocks = {}
-debug_info = '2=37&6=40&11=42&12=48&14=55&20=57&25=59&26=62&28=65&29=68&34=72&35=74&36=76&37=80&39=85&40=89&42=92&43=96&45=101&46=104&47=107&49=120&52=125&53=128&54=131&55=133&58=137&61=140&62=144&64=151&65=155'
+debug_info = '2=37&6=40&11=42&12=48&14=55&20=57&25=59&26=62&28=65&29=68&34=72&35=74&36=76&37=80&41=85&42=89&44=92&45=100&47=105&48=109&50=114&51=117&52=120&54=133&57=138&58=141&59=144&60=146&63=150&66=153&67=157&69=164&70=168'

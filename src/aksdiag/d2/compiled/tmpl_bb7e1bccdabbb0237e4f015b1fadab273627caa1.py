@@ -80,6 +80,14 @@ def root(context, missing=missing):
                 str(t_1(context.call((undefined(name='icon') if l_1_icon is missing else l_1_icon), environment.getattr(l_1_s, 'icon')))),
                 '\n',
             ))
+        if environment.getattr(l_1_s, 'columns'):
+            pass
+            t_4.extend((
+                str((undefined(name='pad') if l_1_pad is missing else l_1_pad)),
+                '  grid-columns: ',
+                str(environment.getattr(l_1_s, 'columns')),
+                '\n',
+            ))
         for l_2_c in environment.getattr(l_1_s, 'children'):
             _loop_vars = {}
             pass
@@ -117,4 +125,4 @@ def root(context, missing=missing):
     context.vars['cedge'] = l_0_cedge = Macro(environment, macro, 'cedge', ('e', 'prefix'), False, False, False, context.eval_ctx.autoescape)
 
 blocks = {}
-debug_info = '23=31&24=40&25=42&26=48&27=51&29=69&31=74&32=77&34=82&35=86&37=91&39=97&40=105'
+debug_info = '23=31&24=40&25=42&26=48&27=51&29=69&31=74&32=77&34=82&35=85&37=90&38=94&40=99&42=105&43=113'
