@@ -3,8 +3,9 @@
 Copied from the design notes' measuring tool (`shared/tools/legibility.py`, beside the
 project, used to measure issue 9's gallery), so that the tests measure what the issue
 measured. Changes from the original: `measure_svg` takes the SVG text (the tests hold
-bytes, not files), and the file is formatted and linted as the project's code; the arithmetic is
-the original's.
+bytes, not files), the file is formatted and linted as the project's code, and `room_pt` is added
+(the smallest address label in pt on a deck's 960x540 pt slide, the picture fitted into it, as
+`slides` places it); the rest of the arithmetic is the original's.
 
 For one SVG: canvas (outer viewBox), the smallest font among texts that carry an address
 (IP or CIDR), what that font becomes when the whole drawing is fitted into a 1920x1080 slide
@@ -108,12 +109,14 @@ def measure_svg(s: str) -> dict:
         if min(abs(x1 - x2), abs(y1 - y2)) > 20 and ((x1 - x2) ** 2 + (y1 - y2) ** 2) ** 0.5 > 60
     )
     return {"w": w, "h": h, "addr_labels": len(fonts), "min_addr_font": minfont, "slide_px": minfont * slide,
-            "page_px": minfont * page, "crossings": crossings, "diagonals": diag, "edges": len(edges)}
+            "page_px": minfont * page, "room_pt": minfont * min(960 / w, 540 / h), "crossings": crossings,
+            "diagonals": diag, "edges": len(edges)}
 
 
 def line(name: str, m: dict) -> str:
     return (f"{name:36s} {m['w']:6.0f}x{m['h']:<6.0f} addr labels {m['addr_labels']:3d} "
             f"min {m['min_addr_font']:4.0f}px -> slide {m['slide_px']:4.1f}px page {m['page_px']:4.1f}px "
+            f"room {m['room_pt']:4.1f}pt "
             f"crossings {m['crossings']:2d} diagonals {m['diagonals']:2d}")
 
 

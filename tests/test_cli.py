@@ -47,7 +47,7 @@ def test_render_d2_to_stdout_names_the_seed_routes():
     assert proc.returncode == 0, proc.stderr
     for text in ("10.244.0.0/24 → 192.168.1.4", "10.244.1.0/24 → 192.168.1.5", "10.244.2.0/24 → 192.168.1.6",
                  "aks-nodepool1-12355964-vmss000000____102440024", "192.168.0.0/16",
-                 "192.168.1.0/24", "service CIDR 10.0.0.0/16", "10.0.0.10", "source 192.168.1.6 (node IP)",
+                 "192.168.1.0/24", "service CIDR 10.0.0.0/16", "10.0.0.10", "source 192.168.1.5 (node IP)",
                  "NSG aks-agentpool-12355964-nsg", "public IP", "layout-engine: elk"):
         assert text in proc.stdout, text
 

@@ -29,6 +29,14 @@ def test_view_d2_matches_golden(example, view, golden):
     assert d2_source(plan, options, source_name=example.name) == golden
 
 
+@pytest.mark.parametrize("fit", ["slide", "docs", "room"])
+def test_large_example_composed_for_each_fit_matches_golden(fit, golden):
+    """What each fit draws of a 64-node cluster with a pod subnet per pool: every view, as layers."""
+    example = EXAMPLES[0].parent / "pod-subnet-per-pool-large.yaml"
+    plan = plan_cluster(load_cluster(example), Options())
+    assert d2_source(plan, Options(view="all", fit=fit), source_name=example.name) == golden
+
+
 # Comparisons, pinned as readable text: the table a reviewer reads and the D2 of both diagrams.
 
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode

@@ -1,6 +1,8 @@
-"""Every example's overview, and each of its other views, reads on a 1920x1080 slide: address
-labels at least 14 px once the drawing is fitted to the slide (about the floor on a projector),
-and no two edges crossing."""
+"""Every example's overview, and each of its other views, reads where it is shown: on a 1920x1080
+slide (`--fit slide`, the default) address labels at least 14 px once the drawing is fitted to the
+slide (about the floor on a projector) and no two edges crossing; in an 800 px docs column
+(`--fit docs`, what the MkDocs plugin renders) at least 11 px; on a deck's 960x540 pt slide
+(`--fit room`, what `slides` renders) at least 12 pt."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from .conftest import EXAMPLES, example_id
 from .legibility import line, measure_svg
 
 MIN_SLIDE_PX = 14.0
+MIN_DOCS_PX = 11.0
+MIN_ROOM_PT = 12.0
 
 
 def _measure(example, overviews) -> dict:
@@ -47,6 +51,32 @@ def test_every_view_reads_on_a_slide(example, view):
     assert m["slide_px"] >= MIN_SLIDE_PX and m["crossings"] == 0, line(f"{example.stem} {view}", m)
 
 
+def _render(example, view: str, fit: str) -> dict:
+    from aksdiag import api
+    from aksdiag.options import Options
+
+    svg = api.render(example, formats=("svg",), options=Options(view=view, fit=fit)).outputs["svg"]
+    m = measure_svg(svg.decode())
+    assert m["addr_labels"] > 0, "no address labels found: the measurement would pass vacuously"
+    return m
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("view", ["overview", "addresses", "egress", "capacity", "api"])
+@pytest.mark.parametrize("example", EXAMPLES, ids=example_id)
+def test_every_view_reads_in_a_docs_column(example, view):
+    m = _render(example, view, "docs")
+    assert m["page_px"] >= MIN_DOCS_PX, line(f"{example.stem} {view}", m)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("view", ["overview", "addresses", "egress", "capacity", "api"])
+@pytest.mark.parametrize("example", EXAMPLES, ids=example_id)
+def test_every_view_reads_on_a_deck_slide(example, view):
+    m = _render(example, view, "room")
+    assert m["room_pt"] >= MIN_ROOM_PT, line(f"{example.stem} {view}", m)
+
+
 # The measuring tool itself, on SVG written the way d2 0.9 writes it: edges are groups whose
 # class is the base64 of the edge's id, with a `connection` path.
 def _edge(edge_id: str, d: str) -> str:
@@ -63,6 +93,7 @@ def _svg(width: int, height: int, font_px: int, *edges: str) -> str:
 def test_tool_scales_the_smallest_address_label_to_the_slide():
     m = measure_svg(_svg(3840, 1000, 20))
     assert m["addr_labels"] == 1 and m["min_addr_font"] == 20 and m["slide_px"] == pytest.approx(10.0)
+    assert m["page_px"] == pytest.approx(20 * 800 / 3840) and m["room_pt"] == pytest.approx(5.0)
     assert measure_svg(_svg(1920, 1080, 20))["slide_px"] == pytest.approx(20.0)
     assert measure_svg(_svg(1000, 2160, 20))["slide_px"] == pytest.approx(10.0)  # height-bound
 

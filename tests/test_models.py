@@ -27,7 +27,7 @@ RT, PODS = 'rt: "route table', 'podcidr: "pod CIDR'  # the shapes, not words in 
 # (example, must appear, must not appear), in the D2 of every view
 CASES = [
     ("kubenet-byo-vnet", ['podcidr: "pod CIDR 10.244.0.0/16', "route table · kept by AKS", "class: pods_overlay",
-                          "10.244.1.0/24 → 192.168.1.5", "source 192.168.1.6 (node IP)",
+                          "10.244.1.0/24 → 192.168.1.5", "source 192.168.1.5 (node IP)",
                           "the route table's route for that node's /24", "kubenet  ◀ this cluster"],
      ["pod subnet ", "class: pods_vnet"]),
     ("azure-cni-node-subnet", ["pods 10.20.1.5 – 10.20.1.34", "class: pods_vnet", "direct: pod IPs are VNet IPs",

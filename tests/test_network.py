@@ -241,7 +241,9 @@ def test_api_view_draws_the_private_dns_zone_and_its_links():
     text = hub_d2("api")
     assert "private DNS zone\\nprivatelink.westeurope.azmk8s.io" in text
     assert 'dnszone -- vnet: "link"' in text and 'dnszone -- hub: "link"' in text
-    assert "/subscriptions/" not in text.split("layers")[0]  # the zone by name, not its resource ID
+    # The zone by name; its resource ID only as the zone's hover text (issue 18), never in a label.
+    board = text.split("layers")[0]
+    assert all("/subscriptions/" not in ln or ln.strip().startswith("tooltip:") for ln in board.splitlines())
 
 
 def test_routes_show_azures_next_hop_types_and_udr_route_table_is_yours(tmp_path):

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from aksdiag.api.stages import Loaded, Options, plan_cluster, render_bytes
+from aksdiag.api.stages import Loaded, Options, plan_cluster
 from aksdiag.compile.d2 import find_d2
 from aksdiag.d2.quote import ELLIPSIS, LABEL_LIMIT, d2_key, d2_string, display_text
 from aksdiag.load import Document
@@ -116,10 +116,22 @@ def cluster(names: list[str]) -> ClusterSpec:
 def structure(spec: ClusterSpec) -> tuple[list[str], str]:
     """Shape ids and shown text (labels and tooltips) over every view: each name is shown in one."""
     ids, shown = [], []
+    from aksdiag.api.stages import _icon_ref, icon_files
+    from aksdiag.compile.d2 import compile_d2
+    from aksdiag.d2.icons import IconSet
+    from aksdiag.d2.render import render_d2
+    from aksdiag.options import Fit
+    from aksdiag.scene import BUILDERS
+    from aksdiag.scene.fit import RICHEST
+
     plan = plan_cluster(Loaded(spec, Document("x.yaml", None), False), Options(layout="dagre"))
+    icons = IconSet(None)
     for view in View:
-        options = Options(layout="dagre", view=view.value)
-        svg = render_bytes(plan, "svg", options, source_name=spec.name).decode()
+        # At one fixed detail: the fit's composer draws less for longer text (issue 18), which is
+        # not what this test is about; quoting must change nothing at a given detail.
+        scene = BUILDERS[view](plan, detail=RICHEST[Fit.slide], layout="dagre")
+        svg = compile_d2(render_d2(scene, _icon_ref(icons, True), source_name=spec.name), "svg",
+                         icon_files(icons), timeout=120).decode()
         ids += [f"{view}:{i}" for i in shape_ids(svg)]
         shown.append(svg_text(svg))
         shown += [html.unescape(t) for t in re.findall(r"<title>(.*?)</title>", svg, re.DOTALL)]

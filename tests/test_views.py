@@ -88,7 +88,11 @@ def test_overview_draws_the_numbered_pod_path_and_each_egress_hop():
     labels = [e.label for e in scene.edges]
     assert labels[:2] == ["①", "②"]  # pod -> route table -> the other node's pods
     assert scene.edges[0].src.endswith(".pods") and scene.edges[1].dst.endswith(".pods")
-    assert "③ source 10.224.0.6 (node IP)" in labels and "④ source: LB public IP" in labels
+    # The route table sits between the path's two nodes, inside their subnet: the path reads forward.
+    assert scene.edges[0].dst == scene.edges[1].src and scene.edges[0].dst.rsplit(".", 1)[0] == \
+        scene.edges[0].src.rsplit(".", 2)[0]
+    # The way out starts at the path's second node (10.224.0.5), the far end from node 0.
+    assert "③ source 10.224.0.5 (node IP)" in labels and "④ source: LB public IP" in labels
     assert not any(e.src == "internet" for e in scene.edges)  # no inbound edge closing a cycle
     assert len(scene.notes) <= 2
 
@@ -129,7 +133,8 @@ def test_big_clusters_render_every_view_slide_sized(tmp_path, pools):
     text = d2_source(plan, Options(), source_name="big.yaml")
     assert "more nodes" in text
     if len(pools) > 1:
-        assert "… 8 more pools" in text
+        hidden = re.search(r"… (\d+) more pools · ([\d,]+) nodes", text)
+        assert hidden and int(hidden[2].replace(",", "")) == 100 * int(hidden[1]), "the summary counts what it hides"
 
 
 def test_big_cluster_png_renders(tmp_path):
@@ -138,12 +143,31 @@ def test_big_cluster_png_renders(tmp_path):
     assert png.startswith(b"\x89PNG")
 
 
-def test_view_all_refuses_a_single_page_format(tmp_path):
-    out = tmp_path / "x.png"
-    run = subprocess.run([str(Path(sys.executable).parent / "aksdiag"), "render", str(EX / "kubenet-basic.yaml"),
-                          "--view", "all", "-o", str(out)], capture_output=True, text=True, check=False)
-    assert run.returncode == 2 and "--view" in run.stderr and "Traceback" not in run.stderr
+def _aksdiag(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([str(Path(sys.executable).parent / "aksdiag"), *args], capture_output=True, text=True,
+                          check=False, cwd=cwd)
+
+
+def test_view_all_writes_one_picture_per_view(tmp_path):
+    out = tmp_path / "x.svg"
+    run = _aksdiag("render", str(EX / "kubenet-basic.yaml"), "--view", "all", "-o", str(out))
+    assert run.returncode == 0, run.stderr
     assert not out.exists()
+    for view in View:
+        svg = (tmp_path / f"x.{view.value}.svg").read_text()
+        assert svg.startswith("<?xml") or "<svg" in svg[:200], view
+    # Each file is its own view, not five copies of one.
+    assert (tmp_path / "x.egress.svg").read_bytes() != (tmp_path / "x.api.svg").read_bytes()
+
+
+def test_the_default_output_name_carries_the_view(tmp_path):
+    cluster = tmp_path / "cluster.yaml"
+    cluster.write_bytes((EX / "kubenet-basic.yaml").read_bytes())
+    for view in ("addresses", "egress"):
+        run = _aksdiag("render", str(cluster), "--view", view)
+        assert run.returncode == 0, run.stderr
+        assert (tmp_path / f"cluster.{view}.svg").exists()
+    assert not (tmp_path / "cluster.svg").exists()  # one view never overwrites another
 
 
 def test_all_views_as_pdf_pages(pdf_engine):

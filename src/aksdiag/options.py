@@ -79,6 +79,43 @@ PNG_ENGINES = ("d2", "cairosvg")
 MAX_NODES_RANGE = (2, 100)
 
 
+
+class Fit(StrEnum):
+    """Where a picture is looked at; the scene draws what reads there (`scene.fit`)."""
+
+    slide = "slide"  # a 1920x1080 screen or slide, the picture fitted into it
+    docs = "docs"  # an 800 px documentation column, as tall as it needs
+    room = "room"  # a deck's picture slide, 960x540 pt, in a meeting room
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The frame a fit's picture is scaled into and the smallest address label it must show there."""
+
+    width: float
+    height: float | None  # None: as tall as the picture (a web page scrolls)
+    target: float  # px, or pt on a deck's slide
+    unit: str
+    upscale: bool = True  # a docs page shows a small picture at its own size, never larger
+
+    def scale(self, size: tuple[float, float]) -> float:
+        w, h = size
+        k = self.width / w if self.height is None else min(self.width / w, self.height / h)
+        return k if self.upscale else min(k, 1.0)
+
+    def shown(self, size: tuple[float, float], font: float) -> float:
+        """What a `font`-unit label becomes in this frame."""
+        return font * self.scale(size)
+
+
+FITS: dict[Fit, Frame] = {
+    Fit.slide: Frame(1920, 1080, 14, "px"),
+    Fit.docs: Frame(800, None, 11, "px", upscale=False),
+    Fit.room: Frame(960, 540, 12, "pt"),
+}
+FIT_NAMES = tuple(f.value for f in Fit)
+
+
 @dataclass(frozen=True)
 class Options:
     layout: str = "elk"
@@ -89,6 +126,7 @@ class Options:
     icons: Path | None = None
     draw_unsupported: bool = False
     timeout: float = 120.0
+    fit: Fit = Fit.slide  # where the picture is looked at: what it draws so that its addresses read there
     view: str = "overview"  # one of scene.VIEW_NAMES; "all" gives every view, as layers or pages
 
     def __post_init__(self) -> None:

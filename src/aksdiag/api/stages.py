@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..compile.d2 import compile_d2
+from ..compile.raster import source_marks_as_digits, svg_size
 from ..d2.icons import ICON_NAMES, IconSet
 from ..d2.render import render_d2
 from ..derive import AddressPlan, Observed, derive
@@ -17,8 +18,9 @@ from ..errors import AksdiagError, InputError, Problem, RuleError
 from ..load import Document, parse_document, parse_field, validate_spec
 from ..load.azure import cluster_document, converted_document, is_managed_cluster
 from ..model import ClusterSpec
-from ..options import Options
-from ..scene import View, build_scene, views_of
+from ..options import FITS, Fit, Options
+from ..scene import Scene, View, compose, views_of
+from ..scene.fit import ADDRESS_FONT, scene_size
 
 
 @dataclass(frozen=True)
@@ -95,14 +97,65 @@ def _icon_ref(icons: IconSet, portable: bool):
     return icon_ref
 
 
+# An estimate this far above the fit's target is trusted (the estimate is within a few per cent of
+# d2's canvas on the gallery and the held-out designs); nearer, one compile measures.
+TRUSTED_MARGIN = 1.15
+
+
+def fitted_scene(plan: AddressPlan, view: View, options: Options, icons: IconSet | None = None,
+                 measure: bool = True, source_name: str = "cluster") -> Scene:
+    """The view composed for `options.fit` from the scene's estimate; then one compile measures
+    the canvas and, when d2 laid it out larger than estimated so that it misses the target, the
+    view is composed once more against a target raised by that error."""
+    key = (id(plan), view, options.fit, options.max_nodes, options.layout, options.theme, options.icons, measure)
+    kept = _FITTED.get(key)
+    if kept is not None and kept[0] is plan:
+        return kept[1]
+    scene = _fitted(plan, view, options, icons, measure, source_name)
+    if len(_FITTED) > 64:
+        _FITTED.clear()
+    _FITTED[key] = (plan, scene)
+    return scene
+
+
+# A render asks for the same view's scene several times (the D2 text, then each format): the
+# measured compile runs once. Keyed by the plan's identity, kept with the plan to check it.
+_FITTED: dict[tuple, tuple[AddressPlan, Scene]] = {}
+# The measuring compile is the SVG a render of that scene writes (same D2 text): kept by its source
+# so that the render takes it instead of running d2 again.
+_MEASURED: dict[str, bytes] = {}
+
+
+def _fitted(plan: AddressPlan, view: View, options: Options, icons: IconSet | None, measure: bool,
+            source_name: str) -> Scene:
+    scene = compose(plan, view, fit=options.fit, max_nodes=options.max_nodes, layout=options.layout)
+    frame = FITS[options.fit]
+    estimate = frame.shown(scene_size(scene), ADDRESS_FONT)
+    if not measure or estimate >= TRUSTED_MARGIN * frame.target:
+        return scene
+    icons = icons or IconSet(options.icons)
+    source = render_d2(scene, _icon_ref(icons, True), source_name=source_name, theme=options.theme,
+                       dark=options.dark, tooltips=options.fit == Fit.slide)
+    svg = compile_d2(source, "svg", icon_files(icons), timeout=options.timeout)
+    measured = frame.shown(svg_size(svg), ADDRESS_FONT)
+    if measured >= frame.target:
+        if len(_MEASURED) > 16:
+            _MEASURED.clear()
+        _MEASURED[source] = svg
+        return scene
+    return compose(plan, view, fit=options.fit, max_nodes=options.max_nodes, layout=options.layout,
+                   strict=estimate / measured * 1.02)
+
+
 def d2_source(plan: AddressPlan, options: Options, *, source_name: str, icons: IconSet | None = None,
-              portable: bool = True, tooltips: bool = True) -> str:
+              portable: bool = True, tooltips: bool | None = None) -> str:
     """D2 text for the plan: the chosen view, or every view with the first as the main board and
     the others as `layers`. Portable sources name icons as `icons/<name>.svg` (the compile
     folder's copy); non-portable ones give absolute paths, for a .d2 file a user keeps."""
     icons = icons or IconSet(options.icons)
-    scenes = [build_scene(plan, v, max_nodes=options.max_nodes, layout=options.layout)
-              for v in views_of(options.view)]
+    if tooltips is None:  # hover text where a browser shows the SVG itself: not in a docs page or a deck
+        tooltips = options.fit == Fit.slide
+    scenes = [fitted_scene(plan, v, options, icons, source_name=source_name) for v in views_of(options.view)]
     return render_d2(scenes, _icon_ref(icons, portable), source_name=source_name, theme=options.theme,
                      dark=options.dark, tooltips=tooltips)
 
@@ -113,7 +166,7 @@ def render_views(plan: AddressPlan, views: tuple[View, ...], options: Options, *
     icons = icons or IconSet(options.icons)
     out = []
     for view in views:
-        scene = build_scene(plan, view, max_nodes=options.max_nodes, layout=options.layout)
+        scene = fitted_scene(plan, view, options, icons, source_name=source_name)
         out.append((view.value, render_d2(scene, _icon_ref(icons, True), source_name=source_name,
                                           theme=options.theme, dark=options.dark, tooltips=tooltips)))
     return out
@@ -132,10 +185,14 @@ def render_bytes(plan: AddressPlan, fmt: str, options: Options, *, source_name: 
     views = views_of(options.view)
     files = icon_files(icons)
     # Tooltips only where they are hover text; in PNG and PDF d2 appends them under the drawing.
-    tooltips = fmt == "svg"
+    tooltips = fmt == "svg" and options.fit == Fit.slide
     if len(views) == 1:
         source = svg_source if tooltips and svg_source is not None else \
             d2_source(plan, options, source_name=source_name, icons=icons, tooltips=tooltips)
+        if fmt == "pdf" or (fmt == "png" and options.png_engine == "cairosvg"):
+            source = source_marks_as_digits(source)  # cairosvg draws these: no fallback font for ①
+        if fmt == "svg" and source in _MEASURED:
+            return _MEASURED.pop(source)
         return compile_d2(source, fmt, files, timeout=options.timeout, png_engine=options.png_engine)
     if fmt != "pdf":
         raise InputError(Problem(f"--view all makes several pages: write .pdf or .d2, not .{fmt} "
@@ -144,7 +201,7 @@ def render_bytes(plan: AddressPlan, fmt: str, options: Options, *, source_name: 
 
     sources = render_views(plan, views, options, source_name=source_name, icons=icons, tooltips=False)
     with pdf_renderer(timeout=options.timeout) as render:  # ready while d2 draws the views
-        return render([compile_d2(src, "svg", files, timeout=options.timeout) for _, src in sources])
+        return render([compile_d2(source_marks_as_digits(src), "svg", files, timeout=options.timeout) for _, src in sources])
 
 
 __all__ = [

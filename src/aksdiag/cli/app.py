@@ -20,7 +20,7 @@ import typer
 from .. import __version__
 from ..d2.themes import DARK_THEMES, THEMES
 from ..errors import AksdiagError, InputError, Interrupted, Problem
-from ..options import ALL_VIEWS, VIEWS, View
+from ..options import ALL_VIEWS, FIT_NAMES, VIEWS, View
 from .output import output_target
 
 app = typer.Typer(
@@ -43,6 +43,10 @@ class Layout(str, Enum):
 Theme = Enum("Theme", {name: name for name in ("default", *THEMES)}, type=str)
 Dark = Enum("Dark", {name: name for name in DARK_THEMES}, type=str)
 ViewName = Enum("ViewName", {name: name for name in (*VIEWS, ALL_VIEWS)}, type=str)  # type: ignore[misc]
+FitName = Enum("FitName", {name: name for name in FIT_NAMES}, type=str)  # type: ignore[misc]
+FIT_HELP = ("Where the picture is looked at; it draws what reads there, never smaller type: slide (fitted into "
+            "1920x1080, addresses 14 px or more), docs (an 800 px column, 11 px; portrait), room (a deck's "
+            "960x540 pt slide, 12 pt; one topic per picture).")
 
 
 class PngEngine(str, Enum):
@@ -102,6 +106,7 @@ def render(
     view: Annotated[ViewName, typer.Option(help="What the diagram says: " + "; ".join(
                     f"{v.value} ({v.help})" for v in View) + "; all: every view, as pages of a PDF or layers of "
                     "a .d2.")] = ViewName["overview"],
+    fit: Annotated[FitName, typer.Option(help=FIT_HELP)] = FitName["slide"],
     layout: Annotated[Layout, typer.Option(help="D2 layout engine.")] = Layout.elk,
     theme: Annotated[Theme, typer.Option(help="D2 theme for the light rendering.")] = Theme["default"],
     dark: Annotated[Dark | None, typer.Option(help="Also embed a dark variant (SVG follows the viewer's "
@@ -110,8 +115,9 @@ def render(
                           "cairosvg.")] = PngEngine.d2,
     icons: Annotated[Path | None, typer.Option(metavar="DIR", help="Folder of your own icons, by name (vm.svg, lb.svg, "
                      "...); missing names fall back to the bundled set.")] = None,
-    max_nodes: Annotated[int | None, typer.Option(min=2, max=100, metavar="N", help="Nodes drawn per pool; the rest are "
-                         "summarised. Default: what fits the view.", show_default=False)] = None,
+    max_nodes: Annotated[int | None, typer.Option(min=2, max=100, metavar="N", help="At most N nodes drawn per pool (fewer "
+                         "when the picture would not read at --fit); the rest are summarised. Default: what fits.",
+                         show_default=False)] = None,
     draw_unsupported: Annotated[bool, typer.Option("--draw-unsupported", help="Draw combinations AKS does not "
                                 "allow, marked in red, instead of refusing them.")] = False,
     nodes: Annotated[Path | None, typer.Option(metavar="FILE", help="`kubectl get nodes -o json` output: real node names, "
@@ -144,7 +150,7 @@ def render(
     2 bad input (in a batch: any file).
     """
     from .. import api
-    from ..options import Options
+    from ..options import Fit, Options
 
     paths = inputs or []
     try:
@@ -156,7 +162,7 @@ def render(
                                         resource_group=resource_group, name=name)
         options = Options(layout=layout.value, theme=theme.value, dark=dark.value if dark else None,
                           max_nodes=max_nodes, png_engine=png_engine.value, icons=icons,
-                          draw_unsupported=draw_unsupported, timeout=timeout, view=view.value)
+                          draw_unsupported=draw_unsupported, timeout=timeout, view=view.value, fit=Fit(fit.value))
         if not az and _is_batch(paths, out_dir=out_dir, check=check, jobs=jobs, format=format,
                                 fail_on_write=fail_on_write):
             if output is not None:
@@ -184,18 +190,40 @@ def render(
             base = input
             source = api.Source(path=input, nodes=nodes, route_table=route_table, vnet=vnet, cluster=cluster,
                                 parameters=parameters)
-        target = output_target(output, base, format, [input, nodes, route_table, vnet, parameters, *(network or [])])
+        # The default name carries the view (x.addresses.svg), so that one view does not overwrite another.
+        named = base if output is not None or view.value in (VIEWS[0], ALL_VIEWS) else \
+            base.with_name(f"{base.stem}.{view.value}{base.suffix}")
+        inputs_ = [input, nodes, route_table, vnet, parameters, *(network or [])]
+        target = output_target(output, named, format, inputs_)
         source = replace(source, connected=_connected(connected), network=tuple(network or ()))
-        made = api.render(source, formats=(target.format,), options=options)
-        data = made.outputs[target.format]
-        target.write(data)
+        written = []
+        if view.value == ALL_VIEWS and target.format in ("svg", "png"):
+            # One picture per view: x.overview.svg, x.addresses.svg, ... beside the name asked for.
+            if target.path is None:
+                raise InputError(Problem("--view all writes one file per view: give a file name, not -o -",
+                                         field="--output"))
+            warnings: list[str] = []
+            for name_ in VIEWS:
+                one = output_target(str(target.path.with_name(f"{target.path.stem}.{name_}{target.path.suffix}")),
+                                    None, target.format, inputs_)
+                made = api.render(source, formats=(target.format,), options=replace(options, view=name_))
+                one.write(made.outputs[target.format])
+                warnings += [w for w in made.warnings if w not in warnings]
+                written.append((one.path, len(made.outputs[target.format])))
+        else:
+            made = api.render(source, formats=(target.format,), options=options)
+            data = made.outputs[target.format]
+            target.write(data)
+            warnings = list(made.warnings)
+            if target.path is not None:
+                written.append((target.path, len(data)))
     except AksdiagError as exc:
         _fail(exc.problems, debug)
         return
-    for warning in made.warnings:
+    for warning in warnings:
         typer.echo(f"aksdiag: warning: {warning}", err=True)
-    if target.path is not None:
-        typer.echo(f"wrote {target.path} ({len(data):,} bytes)", err=True)
+    for path, size in written:
+        typer.echo(f"wrote {path} ({size:,} bytes)", err=True)
 
 
 def _refuse_live_options_without_az(az: bool, input: Path | None, **given: object) -> None:

@@ -120,6 +120,7 @@ def slides(
     from ..api.stages import Options
     from ..compile.pdf import pdf_engine
     from ..derive.as_model import TargetModel
+    from ..options import Fit
     from ..runtime.extras import require
     from ..slides import build_deck
 
@@ -136,7 +137,8 @@ def slides(
             pdf_engine()  # before the pictures are drawn: says which extra a PDF needs, if one is missing
         if compare_with is not None and as_model is not None:
             raise InputError(Problem("give --compare or --as, not both", field="--as"))
-        options = Options(layout=layout.value, draw_unsupported=draw_unsupported)
+        # A deck is looked at in a room: each picture drawn to read at 12 pt on its slide.
+        options = Options(layout=layout.value, draw_unsupported=draw_unsupported, fit=Fit.room)
         data = build_deck(input, options, fmt=fmt[1:], template=template, compare_with=compare_with,
                           as_model=TargetModel(as_model.value) if as_model is not None else None)
         target.write(data)

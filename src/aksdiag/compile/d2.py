@@ -82,13 +82,20 @@ def _run(args: list[str], *, cwd: Path, env: dict[str, str], timeout: float) -> 
     return proc.returncode, stderr
 
 
+# elk's default 50 px inside every container, nested five deep (VNet, subnet, pool, node, pods),
+# took 500 px of a drawing's width; a label's line is room enough at the top. `scene.fit`'s
+# estimate is measured with these. Other layout engines ignore the flags.
+ELK_SPACING = ("--elk-padding=[top=30,left=24,bottom=24,right=24]",)
+
+
 def _d2_output(binary: str, work: Path, fmt: str, timeout: float, *extra: str, expect: Path | None = None) -> bytes:
     out = work / f"diagram.{fmt}"
     out.unlink(missing_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("D2_")}
     try:
         with _d2_slots or contextlib.nullcontext():
-            returncode, stderr = _run([binary, *extra, "diagram.d2", out.name], cwd=work, env=env, timeout=timeout)
+            returncode, stderr = _run([binary, *ELK_SPACING, *extra, "diagram.d2", out.name], cwd=work, env=env,
+                                      timeout=timeout)
     except subprocess.TimeoutExpired:
         raise CompileError(Problem(f"d2 did not finish within {timeout:.0f} s; try --layout dagre or fewer "
                                    "nodes (--max-nodes)")) from None

@@ -87,6 +87,13 @@ def _mark_as_digits(m: re.Match[str]) -> str:
     return f"({ord(m[0]) - 0x2460 + 1})"
 
 
+def source_marks_as_digits(d2_text: str) -> str:
+    """The D2 source with (1) (2) ... for ① ②, for a picture cairosvg draws. Done before d2 runs,
+    so that d2 puts the brackets in the font subsets it embeds: replaced in its SVG afterwards, they
+    were missing glyphs on every page whose texts had no bracket of their own."""
+    return _MARKS.sub(_mark_as_digits, d2_text)
+
+
 def fonts_conf(font_dir: Path) -> str:
     return (
         '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'

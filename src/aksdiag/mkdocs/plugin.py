@@ -46,12 +46,13 @@ class AksdiagPlugin(BasePlugin[AksdiagConfig]):
 
     def on_config(self, config: Any) -> Any:
         from ..batch.cache import RenderCache
-        from ..options import Options
+        from ..options import Fit, Options
         from ..runtime.resources import cache_dir
         from .embed import Embedder, Settings
 
+        # A docs page shows the picture in its column: composed for 800 px, portrait, no hover marks.
         options = Options(layout=self.config.layout, draw_unsupported=self.config.draw_unsupported,
-                          max_nodes=self.config.max_nodes)
+                          max_nodes=self.config.max_nodes, fit=Fit.docs)
         folder = None
         if self.config.cache:
             folder = Path(self.config.cache_dir) if self.config.cache_dir else cache_dir()

@@ -114,6 +114,11 @@ def plan_rows(plan: AddressPlan) -> PlanTables:
     if plan.docker_bridge is not None:
         t.ranges.append(RangeRow("docker bridge", "docker0", str(plan.docker_bridge), plan.docker_bridge.network
                                  .num_addresses, None, None, "per-node bridge (legacy)"))
+    zone = plan.api_server.private_dns_zone
+    if plan.api_server.private and zone and zone not in ("system", "none"):
+        # The picture names the zone by its name; its whole resource ID is here.
+        t.ranges.append(RangeRow("private DNS zone", zone.rstrip("/").rsplit("/", 1)[-1], "", None, None, None,
+                                 f"resolves the API server's private endpoint: {zone}"))
     for name, kind, prefix in plan.connected:
         t.ranges.append(RangeRow("connected", name, str(prefix), prefix.num_addresses, None, None,
                                  f"{kind}: must not overlap the cluster's ranges"))

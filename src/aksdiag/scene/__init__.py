@@ -7,14 +7,15 @@ is its own module and fits one 16:9 slide; what a view cannot hold it summarises
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from dataclasses import replace
 
 from ..derive.plan import AddressPlan
-from ..options import ALL_VIEWS, VIEWS
+from ..options import ALL_VIEWS, FITS, VIEWS, Fit
 from . import addresses, api, capacity, egress, overview
+from .fit import COST, Detail, poorer, shown, start
 from .types import Edge, EdgeKind, Mark, Scene, Shape, ShapeKind, View
-
-DEFAULT_MAX_NODES = 4  # nodes drawn per pool in the addresses view; the rest are summarised
 
 BUILDERS: dict[View, Callable[..., Scene]] = {
     View.overview: overview.build,
@@ -33,16 +34,82 @@ def views_of(name: str) -> tuple[View, ...]:
     return tuple(View) if name == ALL else (View(name),)
 
 
+def compose(plan: AddressPlan, view: View | str = View.overview, *, fit: Fit | str = Fit.slide,
+            max_nodes: int | None = None, layout: str = "elk", strict: float = 1.0) -> Scene:
+    """The scene of one view as rich as reads where it is shown. From the fit's richest detail,
+    while the estimated smallest address label misses the fit's target (times `strict`, which the
+    render stage raises when d2's canvas came out larger than the estimate), take the one-knob-
+    poorer detail that gains the most; the floors end the search. `max_nodes` is the most nodes
+    drawn per pool (None: as many as the fit holds)."""
+    fit = Fit(fit)
+    build = BUILDERS[View(view)]
+    target = FITS[fit].target * strict
+
+    def make(d: Detail) -> Scene:
+        return build(plan, detail=d, exact=max_nodes is not None, layout=layout)
+
+    detail = start(fit, max_nodes)
+    scene = make(detail)
+    size = shown(fit, scene)
+    while size < target:
+        found = _best_step(detail, size, make, fit)
+        if found is None:
+            break  # nothing left to give up gains: the poorest this input allows
+        size, detail, scene = found
+    return scene
+
+
+def _best_step(detail: Detail, size: float, make: Callable[[Detail], Scene], fit: Fit):
+    """The step that gains the most for what it gives up (`fit.COST`): one knob, up to three notches
+    on it; when none gains, the best pair: any notch of one knob with the first of another (a
+    summary made a line and fewer pools gain only together)."""
+    best = None
+
+    def consider(d: Detail, cost: float) -> bool:
+        nonlocal best
+        if d.focus and Fit(fit) != Fit.room:
+            return False  # one topic per picture is the room's way; a slide or a page shows the whole view
+        s = make(d)
+        gain = shown(fit, s)
+        if gain <= size * 1.001:
+            return False
+        score = math.log(gain / size) / cost
+        if best is None or score > best[0]:
+            best = (score, gain, d, s)
+        return True
+
+    runs = poorer(detail)
+    for run in runs:
+        for notch, d in enumerate(run, 1):
+            if consider(d, notch * _cost(detail, d)):
+                break
+    if best is None:
+        for i, first in enumerate(runs):
+            for notch, a in enumerate(first, 1):
+                for second in runs[:i] + runs[i + 1:]:
+                    consider(_merge(detail, a, second[0]), notch * _cost(detail, a) + _cost(detail, second[0]))
+    return None if best is None else best[1:]
+
+
+def _cost(base: Detail, d: Detail) -> float:
+    return sum(COST[k] for k, v in vars(d).items() if v != getattr(base, k))
+
+
+def _merge(base: Detail, a: Detail, b: Detail) -> Detail:
+    changed = {k: v for k, v in vars(b).items() if v != getattr(base, k)}
+    return replace(a, **changed)
+
+
 def build_scene(plan: AddressPlan, view: View | str = View.overview, *, max_nodes: int | None = None,
-                layout: str = "elk") -> Scene:
-    """The scene of one view; `max_nodes` None draws as many nodes per pool as the view holds."""
-    return BUILDERS[View(view)](plan, max_nodes=max_nodes or DEFAULT_MAX_NODES, layout=layout)
+                layout: str = "elk", fit: Fit | str = Fit.slide) -> Scene:
+    """The scene of one view, composed for `fit` (see `compose`)."""
+    return compose(plan, view, fit=fit, max_nodes=max_nodes, layout=layout)
 
 
 __all__ = [
     "ALL",
-    "DEFAULT_MAX_NODES",
     "VIEW_NAMES",
+    "Detail",
     "Edge",
     "EdgeKind",
     "Mark",
@@ -51,5 +118,6 @@ __all__ = [
     "ShapeKind",
     "View",
     "build_scene",
+    "compose",
     "views_of",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..derive.plan import AddressPlan, PodCount, Severity
 from ..derive.profiles import PROFILES, CapacityRule, profile_of
+from .fit import Detail, short, wrap
 from .parts import header
 from .types import Scene, Shape, ShapeKind, View
 
@@ -15,10 +16,11 @@ RULES = {
     CapacityRule.cni: "bring your own CNI: nodes take subnet IPs; pod limits are your CNI's",
 }
 COLUMNS = ("model", "nodes", "with surge", "pods", "pods with surge", "pods per node", "limited by")
+NARROW = (0, 1, 3, 5, 6)  # a docs column or a terse detail: without the surge columns (`aksdiag plan` has them)
 FINDINGS = 6
 
 
-def rows(plan: AddressPlan) -> list[tuple[str, list[tuple[str, ...]]]]:
+def rows(plan: AddressPlan, name: int = 1000) -> list[tuple[str, list[tuple[str, ...]]]]:
     """The one place that reads `plan.capacity`: per subnet, a caption and table rows."""
     titles = {key.value: p.title for key, p in PROFILES.items()}
     out = []
@@ -28,7 +30,7 @@ def rows(plan: AddressPlan) -> list[tuple[str, list[tuple[str, ...]]]]:
                   _pods(r, r.pods_with_surge, r.pod_ips_with_surge),
                   str(r.max_pods_per_node), r.limited_by.value) for r in cap.rows]
         what = "pod subnet" if cap.role == "pods" else "subnet"
-        out.append((f"{what} {cap.subnet} · {cap.prefix} · {cap.usable:,} usable", table))
+        out.append((f"{what} {short(cap.subnet, name)} · {cap.prefix} · {cap.usable:,} usable", table))
     return out
 
 
@@ -51,11 +53,11 @@ def _pods(row, pods: int | None, pod_ips: int | None = None) -> str:
     return text + (" pod IPs" if row.pod_count is PodCount.ip_budget else "")
 
 
-def _table(tid: str, caption: str, table: list[tuple[str, ...]]) -> Shape:
-    cells = [Shape(f"h{i}", c, ShapeKind.head) for i, c in enumerate(COLUMNS)]
+def _table(tid: str, caption: str, table: list[tuple[str, ...]], columns: tuple[int, ...]) -> Shape:
+    cells = [Shape(f"h{i}", COLUMNS[i], ShapeKind.head) for i in columns]
     for r, row in enumerate(table):
-        cells += [Shape(f"c{r}_{i}", c, ShapeKind.cell) for i, c in enumerate(row)]
-    return Shape(tid, caption, ShapeKind.table, None, tuple(cells), columns=len(COLUMNS), rows=len(table) + 1)
+        cells += [Shape(f"c{r}_{i}", row[i], ShapeKind.cell) for i in columns]
+    return Shape(tid, caption, ShapeKind.table, None, tuple(cells), columns=len(columns), rows=len(table) + 1)
 
 
 def findings(plan: AddressPlan) -> list[str]:
@@ -76,18 +78,32 @@ def findings(plan: AddressPlan) -> list[str]:
     return out
 
 
-def build(plan: AddressPlan, *, max_nodes: int, layout: str) -> Scene:
+def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str) -> Scene:
     prof = profile_of(plan)
-    shapes = [_table(f"cap{i}", caption, table) for i, (caption, table) in enumerate(rows(plan))]
+    columns = NARROW if detail.portrait or detail.terse else tuple(range(len(COLUMNS)))
+    tables = rows(plan, detail.name)
+    shapes = [_table(f"cap{i}", caption, table, columns) for i, (caption, table) in enumerate(tables[:detail.tables])]
+    lines = []
+    if len(tables) > detail.tables:
+        rest = f"… {len(tables) - detail.tables} more subnets: aksdiag plan lists their capacity"
+        if detail.inline:
+            lines.append(rest)
+        else:
+            shapes.append(Shape("morecap", rest, ShapeKind.more))
     found = findings(plan)
-    if found:
-        lines = found[:FINDINGS] + ([f"… {len(found) - FINDINGS} more"] if len(found) > FINDINGS else [])
+    if found and detail.rows == 0:  # the findings are `aksdiag check`'s: counted here, listed there
+        lines.append(f"{len(found)} findings: aksdiag check lists them")
+    elif found:
+        room = max(1, min(FINDINGS - len(shapes), detail.rows))
+        listed = found[:room] + ([f"… {len(found) - room} more (aksdiag check)"] if len(found) > room else [])
         shapes.append(Shape("findings", "findings", ShapeKind.table, None,
-                            tuple(Shape(f"f{i}", _wrap(t), ShapeKind.cell) for i, t in enumerate(lines)), columns=1))
-    title, subtitle = header(plan, prof, "capacity")
-    notes = (RULES[prof.model.capacity_rule],)
+                            tuple(Shape(f"f{i}", _wrap(t, detail.line), ShapeKind.cell) for i, t in enumerate(listed)),
+                            columns=1))
+    title, subtitle = header(plan, prof, "capacity", detail)
+    notes = (wrap(RULES[prof.model.capacity_rule], detail.line), *(wrap(ln, detail.line) for ln in lines))
     # Stacked, the tables fit a slide; four or more (several subnets) take two columns.
-    body = Shape("body", "", ShapeKind.frame, None, tuple(shapes), columns=2 if len(shapes) >= 4 else 1)
+    body = Shape("body", "", ShapeKind.frame, None, tuple(shapes),
+                 columns=2 if len(shapes) >= 4 and not detail.portrait else 1)
     return Scene(View.capacity, plan.model.value, title, subtitle, (body,), (), notes, layout, "down")
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from ..derive.plan import AddressPlan, NodePlan, SourceIP
 from ..derive.profiles import profile_of
+from .fit import Detail, short, wrap
 from .network import firewall_in_hub, firewall_label, surround
-from .parts import header, nets, node_shape, pods_label, vnet_label
+from .parts import full_names, header, nets, node_shape, pods_label, vnet_label
 from .types import Edge, EdgeKind, Scene, Shape, ShapeKind, View
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨"
@@ -65,54 +66,67 @@ def device_path(plan: AddressPlan) -> str:
 
 
 def chain(plan: AddressPlan, node_path: str, node: NodePlan, first: int,
-          detail: bool = False) -> tuple[list[Shape], list[Edge], str]:
-    """Shapes and numbered edges from the node out, and one line that explains the steps."""
+          detail: bool = False, terse: bool = False) -> tuple[list[Shape], list[Edge], str]:
+    """Shapes and numbered edges from the node out, and one line that explains the steps;
+    `terse` labels the edges by their numbers alone (the line says the rest)."""
     e = plan.egress
     out = device_path(plan)
     leaving, kind = source_leaving(plan, node)
-    shapes = device_shapes(plan, detail)
+    shapes = device_shapes(plan, detail and not terse)
     a, b = step(first), step(first + 1)
     if e.device == "none":
-        return shapes, [Edge(node_path, out, f"{a} no default route out", EdgeKind.egress)], \
+        return shapes, [Edge(node_path, out, a if terse else f"{a} no default route out", EdgeKind.egress)], \
             f"{a} outboundType none: AKS sets up no way out; your route or appliance must provide it"
     via = f"0.0.0.0/0 → {e.next_hop_ip}\n" if e.device == "firewall" and e.next_hop_ip else ""
     where = {"loadBalancer": "the load balancer", "natGateway": "the NAT gateway",
              "firewall": "the firewall"}[e.device]
-    short = {"loadBalancer": "LB", "natGateway": "NAT GW", "firewall": "firewall"}[e.device]
+    device = {"loadBalancer": "LB", "natGateway": "NAT GW", "firewall": "firewall"}[e.device]
     fw = plan.network.firewall if plan.network else None
-    public = f"source {nets(fw.public_ips)}\n({short} public IP)" if e.device == "firewall" and fw and fw.public_ips \
-        else f"source: {short} public IP"
-    edges = [Edge(node_path, out, f"{a} {via}{leaving}", kind),
-             Edge(out, "internet", f"{b} {public}", EdgeKind.snat)]
+    public = f"source {nets(fw.public_ips)}\n({device} public IP)" if e.device == "firewall" and fw and fw.public_ips \
+        else f"source: {device} public IP"
+    edges = [Edge(node_path, out, a if terse else f"{a} {via}{leaving}", kind),
+             Edge(out, "internet", b if terse else f"{b} {public}", EdgeKind.snat)]
     what = {SourceIP.node: f"the node IP {node.ips[0]}", SourceIP.pod: "the pod IP",
             None: "the source your CNI sets"}[profile_of(plan).source_outside_vnet]
-    note = f"{a} a pod's packet to the Internet leaves the node with {what}   {b} {where} rewrites it to its public IP"
+    route = f" (route {via.strip()})" if via and terse else ""
+    note = (f"{a} a pod's packet to the Internet leaves the node with {what}{route}   "
+            f"{b} {where} rewrites it to its public IP")
     return shapes, edges, note
 
 
-def build(plan: AddressPlan, *, max_nodes: int, layout: str) -> Scene:
+def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str) -> Scene:
     prof = profile_of(plan)
     pool = plan.pools[0]
     node = pool.nodes[0]
     nshape = node_shape(plan, pool, node, 0)
     pod_ip = pods_label(plan, pool, node)
     subnet = next(s for s in plan.subnets if s.name == pool.node_subnet)
-    sub = Shape("sn", f"node subnet {subnet.name} · {subnet.prefix}", ShapeKind.subnet, None,
-                (Shape("pool", f"pool {pool.name}", ShapeKind.pool, None, (nshape,)),))
+    # Terse: the node straight in its subnet, the NSG named in the notes rather than drawn.
+    inner = (nshape,) if detail.terse else (Shape("pool", f"pool {pool.name}", ShapeKind.pool, None, (nshape,)),)
+    pool_line = f"\npool {pool.name}" if detail.terse else ""
+    sub = Shape("sn", wrap(f"node subnet {short(subnet.name, detail.name)} · {subnet.prefix}", detail.line) + pool_line,
+                ShapeKind.subnet, None, inner, tooltip=full_names(subnet.name, limit=detail.name))
     children = [sub]
     edges: list[Edge] = []
-    node_path = "vnet.sn.pool.n0.pods"  # the packet starts at a pod
-    nsg = f"NSG {plan.nsg_name}\non the node NICs"
-    children.append(Shape("nsg", nsg, ShapeKind.nsg, "nsg"))
-    edges.append(Edge("vnet.nsg", node_path, "filters", EdgeKind.assoc))
-    shapes, chain_edges, note = chain(plan, node_path, node, 1, detail=True)
+    node_path = "vnet.sn.n0.pods" if detail.terse else "vnet.sn.pool.n0.pods"  # the packet starts at a pod
+    nsg_name = short(plan.nsg_name, detail.name)
+    if not detail.terse:
+        children.append(Shape("nsg", f"NSG {nsg_name}\non the node NICs", ShapeKind.nsg, "nsg",
+                              tooltip=full_names(plan.nsg_name, limit=detail.name)))
+        edges.append(Edge("vnet.nsg", node_path, "filters", EdgeKind.assoc))
+    shapes, chain_edges, note = chain(plan, node_path, node, 1, detail=True, terse=detail.terse)
     shapes, around = surround(plan, shapes, detail=True)
+    if detail.focus:  # one topic, the way out: on-premises is the overview's
+        gone = {sh.id for sh in shapes if sh.kind == ShapeKind.onprem}
+        shapes = [sh for sh in shapes if sh.id not in gone]
+        around = [e for e in around if e.src.split(".")[0] not in gone and e.dst.split(".")[0] not in gone]
     chain_edges += around
-    vnet = Shape("vnet", vnet_label(plan), ShapeKind.vnet, "vnet", tuple(children))
-    title, subtitle = header(plan, prof, "egress")
+    vnet = Shape("vnet", vnet_label(plan, detail), ShapeKind.vnet, "vnet", tuple(children),
+                 tooltip=full_names(plan.vnet_name, limit=detail.name))
+    title, subtitle = header(plan, prof, "egress", detail)
     src_in = profile_of(plan).source_in_vnet
     inside = {None: "as your CNI sets it", SourceIP.pod: f"the pod IP ({pod_ip.removeprefix('pods ')})",
               SourceIP.node: f"the node IP {node.ips[0]}"}[src_in]
-    notes = (note, f"inside the VNet a pod's packet carries {inside}; the NSG {plan.nsg_name} filters the node NICs")
+    notes = (note, f"inside the VNet a pod's packet carries {inside}; the NSG {nsg_name} filters the node NICs")
     return Scene(View.egress, plan.model.value, title, subtitle, (vnet, *shapes), tuple(edges + chain_edges),
-                 notes, layout)
+                 tuple(wrap(n, detail.line, "   ") for n in notes), layout, "down" if detail.portrait or detail.stack else "right")

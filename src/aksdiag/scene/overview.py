@@ -1,25 +1,29 @@
 """The overview: one slide that says how this model works. Nodes with their pods inside,
-the pod-to-pod path numbered, the way out with its source IPs, the API server."""
+the pod-to-pod path numbered, the way out with its source IPs, the API server.
+
+kubenet's path reads forward: node 0 → the route table → node 1, the table drawn between the
+two nodes inside the subnet it is attached to (beside the subnet, elk parked it behind node 0
+and the path ran back around it)."""
 
 from __future__ import annotations
 
 from ..derive.plan import AddressPlan, CrossNode, Severity
 from ..derive.profiles import profile_of
 from .egress import chain, step
+from .fit import Detail, wrap
 from .network import surround
-from .parts import Paths, first_two_nodes, header, subnets, vnet_label
+from .parts import Paths, first_two_nodes, full_names, header, subnets, vnet_label
 from .types import Edge, EdgeKind, Scene, Shape, ShapeKind, View
 
-NODES = 3  # per pool: node 0, a summary, the last node
-POOLS = 2  # the pool the paths start in, the last pool, and a summary of the rest
+NODES = 3  # per pool: node 0, node 1 (the path's two ends), a summary, the last node
 ROUTES = 3
 
 
-def _route_table(plan: AddressPlan, paths: Paths) -> Shape | None:
+def _route_table(plan: AddressPlan, paths: Paths, detail: Detail) -> Shape | None:
     rt = plan.route_table
     if rt is None or profile_of(plan).model.pod_path != CrossNode.udr:
         return None
-    drawn = [r for r in rt.routes if r.origin == "aks" and r.node in paths.node][:ROUTES]
+    drawn = [r for r in rt.routes if r.origin == "aks" and r.node in paths.node][:min(ROUTES, detail.rows)]
     lines = [f"{r.prefix} → {r.next_hop_ip}" for r in drawn]
     rest = len(rt.routes) - len(drawn)
     if rest:
@@ -30,7 +34,21 @@ def _route_table(plan: AddressPlan, paths: Paths) -> Shape | None:
     return Shape("rt", label, ShapeKind.routetable, tooltip=rt.name)
 
 
-def _pod_path(plan: AddressPlan, paths: Paths, has_rt: bool) -> tuple[list[Edge], str, int]:
+def _into_subnet(children: list[Shape], rt: Shape, paths: Paths) -> tuple[list[Shape], str] | None:
+    """The route table inside the subnet of the path's nodes, so that elk ranks it between them."""
+    pods = list(paths.pods.values())
+    if not pods:
+        return None
+    subnet_path = pods[0].split(".")[1]
+    out = []
+    for c in children:
+        if c.id == subnet_path and all(p.startswith(f"vnet.{c.id}.") for p in pods[:2]):
+            c = Shape(c.id, c.label, c.kind, c.icon, (*c.children, rt), c.marks, c.tooltip)
+        out.append(c)
+    return out, f"vnet.{subnet_path}.rt"
+
+
+def _pod_path(plan: AddressPlan, paths: Paths, rt_path: str | None, terse: bool) -> tuple[list[Edge], str, int]:
     """Edges of a pod's packet to another node's pods, the line that explains them, the next step."""
     pair = first_two_nodes(plan, paths)
     cross = profile_of(plan).model.pod_path
@@ -38,10 +56,10 @@ def _pod_path(plan: AddressPlan, paths: Paths, has_rt: bool) -> tuple[list[Edge]
         return [], "", 1
     a, b = pair
     src, dst = paths.pods[a.name], paths.pods[b.name]
-    if cross == CrossNode.udr and has_rt:
+    if cross == CrossNode.udr and rt_path:
         note = (f"{step(1)} a pod sends to a pod on another node   {step(2)} the route table's route for that "
                 f"node's /24 forwards it to the node IP {b.ips[0]}")
-        return [Edge(src, "vnet.rt", step(1), EdgeKind.pod_path), Edge("vnet.rt", dst, step(2), EdgeKind.pod_path)], \
+        return [Edge(src, rt_path, step(1), EdgeKind.pod_path), Edge(rt_path, dst, step(2), EdgeKind.pod_path)], \
             note, 3
     how = {
         CrossNode.overlay: "direct: Azure routes the pod CIDR, no route table, no encapsulation",
@@ -49,7 +67,7 @@ def _pod_path(plan: AddressPlan, paths: Paths, has_rt: bool) -> tuple[list[Edge]
         CrossNode.cni: "as your CNI carries it",
         CrossNode.udr: "through the node's route",
     }[cross]
-    return [Edge(src, dst, f"{step(1)} {how.split(':')[0]}", EdgeKind.pod_path)], \
+    return [Edge(src, dst, step(1) if terse else f"{step(1)} {how.split(':')[0]}", EdgeKind.pod_path)], \
         f"{step(1)} pod to pod across nodes: {how}", 2
 
 
@@ -65,30 +83,49 @@ def _api(plan: AddressPlan, paths: Paths) -> tuple[Shape, Edge]:
                                                                   EdgeKind.control)
 
 
-def build(plan: AddressPlan, *, max_nodes: int, layout: str) -> Scene:
+def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str) -> Scene:
     prof = profile_of(plan)
     paths = Paths()
-    children = subnets(plan, paths, nodes=min(NODES, max_nodes), pools=POOLS, detail=False, compact=True)
-    rt = _route_table(plan, paths)
+    lines: list[str] = []
+    children = subnets(plan, paths, detail, nodes=max(2, min(NODES, detail.nodes)), full=False, compact=True,
+                       exact=exact, lines=lines)
+    rt = _route_table(plan, paths, detail)
+    rt_path = None
     if rt is not None:
-        children.append(rt)
-    vnet = Shape("vnet", vnet_label(plan), ShapeKind.vnet, "vnet", tuple(children))
-    edges, path_note, n = _pod_path(plan, paths, rt is not None)
+        inside = _into_subnet(children, rt, paths)
+        if inside is not None:
+            children, rt_path = inside
+        else:
+            children.append(rt)
+            rt_path = "vnet.rt"
+    label = vnet_label(plan, detail) + "".join("\n" + wrap(ln, detail.line) for ln in lines)
+    vnet = Shape("vnet", label, ShapeKind.vnet, "vnet", tuple(children),
+                 tooltip=full_names(plan.vnet_name, limit=detail.name))
+    edges, path_note, n = _pod_path(plan, paths, rt_path, detail.terse)
 
     pool = plan.pools[0]
-    out_node = [nd for nd in pool.nodes if nd.name in paths.node][-1]
-    shapes, out_edges, egress_note = chain(plan, paths.node[out_node.name], out_node, n)
+    drawn = [nd for nd in pool.nodes if nd.name in paths.node]
+    # The way out starts at the path's second node, at the far end of the path from node 0.
+    out_node = drawn[1] if len(drawn) > 1 and rt_path else drawn[-1]
+    shapes, out_edges, egress_note = chain(plan, paths.node[out_node.name], out_node, n, terse=detail.terse)
     # Drawn from the hub, the peering leaves the spoke on the side the API server's edge does not.
     shapes, around = surround(plan, shapes, from_hub=True)
     out_edges += around
     api, api_edge = _api(plan, paths)
+    others: list[Shape] = [*shapes, api]
+    if detail.focus and edges:
+        # One topic: the pod path; the way out and the API server are the next views' topics.
+        others, out_edges, api_edge = [], [], None
+        egress_note = "the way out: the egress view · the API server: the api view"
 
     errors = [f for f in plan.findings if f.severity == Severity.error]
     notes = [path_note] if path_note else []
     if errors:
-        notes.append("AKS would refuse this: " + "; ".join(f.message for f in errors))
+        more = f"; … {len(errors) - 2} more (aksdiag check)" if len(errors) > 2 else ""
+        notes.append("AKS would refuse this: " + "; ".join(f.message for f in errors[:2]) + more)
     else:
         notes.append(egress_note)
-    title, subtitle = header(plan, prof)
-    return Scene(View.overview, plan.model.value, title, subtitle, (vnet, *shapes, api),
-                 tuple(edges + out_edges + [api_edge]), tuple(notes[:2]), layout)
+    title, subtitle = header(plan, prof, None, detail)
+    return Scene(View.overview, plan.model.value, title, subtitle, (vnet, *others),
+                 tuple(edges + out_edges + ([api_edge] if api_edge else [])), tuple(wrap(n_, detail.line, "   ") for n_ in notes[:2]),
+                 layout, "down" if detail.portrait else "right")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ..derive.plan import AddressPlan, NodePlan, PodAddresses, PoolPlan, Severity, SubnetPlan
 from ..derive.profiles import PlanProfile, PodSource, profile_of
+from .fit import Detail, short, wrap
 from .types import Mark, Shape, ShapeKind
 
 POD_KIND = {PodSource.vnet: ShapeKind.pods_vnet, PodSource.overlay: ShapeKind.pods_overlay,
@@ -17,12 +18,14 @@ def nets(items) -> str:
     return ", ".join(str(i) for i in items)
 
 
-def shown(items: tuple, limit: int) -> tuple[tuple, tuple]:
+def shown(items: tuple, limit: int, exact: bool = False) -> tuple[tuple, tuple]:
     """The first items and the last, so that ranges read first..last; the rest are hidden.
-    A summary never stands for one item: that item takes the summary's place."""
-    if len(items) <= limit + 1:
+    A summary never stands for one item (that item takes the summary's place) unless `exact`:
+    the user asked for at most `limit` (`--max-nodes`)."""
+    if len(items) <= limit or (len(items) == limit + 1 and not exact):
         return items, ()
-    limit = max(limit, 2)
+    if limit <= 1:
+        return items[:1], items[1:]
     return items[: limit - 1] + (items[-1],), items[limit - 1 : -1]
 
 
@@ -36,13 +39,15 @@ class Paths:
     subnet: dict[str, str] = field(default_factory=dict)
 
 
-def header(plan: AddressPlan, prof: PlanProfile, what: str | None = None) -> tuple[str, str]:
-    title = f"{plan.cluster} · {prof.model.title}" + (" · dual-stack" if plan.dual_stack else "")
+def header(plan: AddressPlan, prof: PlanProfile, what: str | None, detail: Detail) -> tuple[str, str]:
+    """Title and subtitle, wrapped to the fit's line: the title's type is larger, its lines shorter."""
+    title = f"{short(plan.cluster, max(detail.name, 32))} · {prof.model.title}" + (" · dual-stack" if plan.dual_stack else "")
     if what:
         title += f" · {what}"
     parts = [f"VNet {nets(plan.vnet_prefixes)}"]
     if what == "addresses":  # where the cluster lives, on the page that lists what it holds
-        parts = [p for p in (plan.resource_group and f"resource group {plan.resource_group}", plan.location) if p] + parts
+        group = plan.resource_group and f"resource group {short(plan.resource_group, detail.name)}"
+        parts = [p for p in (group, plan.location) if p] + parts
     if prof.model.pod_source == PodSource.overlay or (plan.pods.kind == PodAddresses.unmanaged and plan.pods.cidrs):
         parts.append(f"pod CIDR {nets(plan.pods.cidrs)}")
     elif plan.pods.kind == PodAddresses.pod_subnet:
@@ -53,7 +58,8 @@ def header(plan: AddressPlan, prof: PlanProfile, what: str | None = None) -> tup
         parts.append("Cilium eBPF dataplane, no kube-proxy")
     elif plan.network_policy != "none":
         parts.append(f"{plan.network_policy} network policy")
-    return title, " · ".join(parts)
+    subtitle = wrap(" · ".join(parts), detail.line * 22 // 26) if detail.subtitle else ""
+    return wrap(title, detail.line * 22 // 40), subtitle
 
 
 def unsupported_subjects(plan: AddressPlan) -> set[str]:
@@ -98,94 +104,127 @@ def more_nodes(pool: PoolPlan, hidden: tuple[NodePlan, ...]) -> Shape:
 
 
 def pool_label(plan: AddressPlan, pool: PoolPlan, unsupported: set[str]) -> str:
-    label = f"pool {pool.name} · {pool.os} · {pool.count} × {pool.vm_size or 'VM size chosen by AKS'}"
+    label = f"pool {pool.name} · {pool.os} · {pool.count:,} × {pool.vm_size or 'VM size chosen by AKS'}"
     if pool.name in unsupported:
         label += "\nAKS would refuse this pool (see the notes)"
     return label
 
 
+def pod_subnet_line(plan: AddressPlan, pools: tuple[PoolPlan, ...], detail: Detail) -> str:
+    """Where summarised pools take their pods from, when that is a pod subnet of their own."""
+    names = list(dict.fromkeys(p.pod_subnet for p in pools if p.pod_subnet))
+    if not names:
+        return ""
+    subnets_ = {s.name: s for s in plan.subnets}
+    if len(names) == 1 and names[0] in subnets_:
+        return f"\npods from pod subnet {short(names[0], detail.name)} · {subnets_[names[0]].prefix}"
+    return f"\npods from {len(names)} pod subnets"
+
+
 def pool_shape(plan: AddressPlan, pool: PoolPlan, pid: str, path: str, paths: Paths, limit: int,
-               unsupported: set[str], pods: bool = True) -> Shape:
-    nodes, hidden = shown(pool.nodes, limit)
+               unsupported: set[str], pods: bool = True, exact: bool = False, inline: bool = False) -> Shape:
+    nodes, hidden = shown(pool.nodes, limit, exact)
     children = []
-    for node in nodes:
+    for k, node in enumerate(nodes):
         position = pool.nodes.index(node)
         shape = node_shape(plan, pool, node, position, pods)
         paths.node[node.name] = f"{path}.{pid}.{shape.id}"
         paths.pods[node.name] = f"{path}.{pid}.{shape.id}.pods"
         children.append(shape)
-        if hidden and node is nodes[-2]:
+        if hidden and k == max(len(nodes) - 2, 0) and not inline:
             children.append(more_nodes(pool, hidden))
     paths.pool[pool.name] = f"{path}.{pid}"
     marks = (Mark.unsupported,) if pool.name in unsupported else ()
-    return Shape(pid, pool_label(plan, pool, unsupported), ShapeKind.pool, None, tuple(children), marks)
+    label = pool_label(plan, pool, unsupported)
+    if hidden and inline:
+        label += "\n" + more_nodes(pool, hidden).label.replace("\n", " · ")
+    return Shape(pid, label, ShapeKind.pool, None, tuple(children), marks)
 
 
 def compact_pool(plan: AddressPlan, pool: PoolPlan, pid: str, path: str, paths: Paths,
-                 unsupported: set[str]) -> Shape:
+                 unsupported: set[str], detail: Detail) -> Shape:
     """A pool as one box with its address ranges: what the overview draws of pools no path starts in."""
     first, last = pool.nodes[0], pool.nodes[-1]
     nodes = f"nodes {first.ips[0]}" + (f" – {last.ips[0]}" if len(pool.nodes) > 1 else "")
     pods = ""
     if first.pod_blocks and plan.pods.kind == PodAddresses.pod_cidr:
         pods = f"\npods {first.pod_blocks[0]}" + (f" – {last.pod_blocks[0]}" if len(pool.nodes) > 1 else "")
+    elif plan.pods.kind == PodAddresses.pod_subnet:
+        pods = pod_subnet_line(plan, (pool,), detail)
     paths.pool[pool.name] = f"{path}.{pid}"
     marks = (Mark.unsupported,) if pool.name in unsupported else ()
     return Shape(pid, f"{pool_label(plan, pool, unsupported)}\n{nodes}{pods}", ShapeKind.pool, None, (), marks)
 
 
-def shown_pools(plan: AddressPlan, limit: int) -> tuple[tuple[PoolPlan, ...], tuple[PoolPlan, ...]]:
-    return shown(plan.pools, limit)
-
-
-def more_pools(hidden: tuple[PoolPlan, ...]) -> Shape:
+def more_pools(plan: AddressPlan, hidden: tuple[PoolPlan, ...], detail: Detail) -> Shape:
     first, last = hidden[0].nodes, hidden[-1].nodes
     nodes = sum(p.count for p in hidden)
     span = f"\n{first[0].ips[0]} – {last[-1].ips[0]}" if first and last else ""
-    return Shape("morepools", f"… {len(hidden)} more pools · {nodes:,} nodes{span}", ShapeKind.more)
+    return Shape("morepools", f"… {len(hidden)} more pools · {nodes:,} nodes{span}"
+                 f"{pod_subnet_line(plan, hidden, detail)}", ShapeKind.more)
 
 
-def subnet_label(plan: AddressPlan, subnet: SubnetPlan, detail: bool) -> str:
+def subnet_label(plan: AddressPlan, subnet: SubnetPlan, full: bool, detail: Detail) -> str:
     role = {"nodes": "node subnet", "pods": "pod subnet", "apiserver": "API server subnet"}
     kind = " + ".join(role[r] for r in subnet.roles if r in role) or "subnet"
     prefixes = str(subnet.prefix) + (f" · {subnet.prefix_v6}" if subnet.prefix_v6 and plan.dual_stack else "")
-    label = f"{kind} {subnet.name} · {prefixes}"
-    if detail:
+    label = f"{kind} {short(subnet.name, detail.name)} · {prefixes}"
+    if full:
         label += f"\n{subnet.usable:,} usable · {subnet.used:,} planned"
         if subnet.used_max is not None:
             label += f" (up to {subnet.used_max:,} when full)"
         if subnet.nsg:
-            label += f" · NSG {subnet.nsg}"
-    return label
+            label += f" · NSG {short(subnet.nsg, detail.name)}"
+    return wrap(label, detail.line)
 
 
-def vnet_label(plan: AddressPlan) -> str:
+def vnet_label(plan: AddressPlan, detail: Detail) -> str:
     managed = "AKS-managed VNet" if plan.vnet_managed else "VNet"
-    return f"{managed} {plan.vnet_name} · {nets(plan.vnet_prefixes)}"
+    return wrap(f"{managed} {short(plan.vnet_name, detail.name)} · {nets(plan.vnet_prefixes)}", detail.line)
 
 
-def subnets(plan: AddressPlan, paths: Paths, *, nodes: int, pools: int, detail: bool,
-            extra: dict[str, list[Shape]] | None = None, compact: bool = False, flat: bool = True) -> list[Shape]:
-    """The VNet's subnets with their pools; pools beyond `pools` are summarised in one shape.
-    `compact` draws every pool but the first as one box with its ranges; `flat` puts a subnet's
-    only pool's nodes straight into the subnet, with the pool named on the subnet's label."""
+def full_names(*names: str | None, limit: int) -> str | None:
+    """The tooltip of a shape whose label shortened a name: the whole names, or None."""
+    long = [n for n in names if n and short(n, limit) != n]
+    return "\n".join(long) or None
+
+
+def subnets(plan: AddressPlan, paths: Paths, detail: Detail, *, nodes: int, full: bool,
+            extra: dict[str, list[Shape]] | None = None, compact: bool = False, flat: bool = True,
+            exact: bool = False, lines: list[str] | None = None) -> list[Shape]:
+    """The VNet's subnets with their pools. Pools beyond `detail.pools` are summarised in one
+    shape, subnets beyond `detail.subnets` in another: first those that hold drawn pools, then
+    their pod subnets, then the rest. `compact` draws every pool but the first as one box with its
+    ranges; `flat` puts a subnet's only pool's nodes straight into the subnet, with the pool named
+    on the subnet's label. With `detail.inline` the summaries are lines added to `lines` (the
+    VNet's label) instead of shapes."""
     unsupported = unsupported_subjects(plan)
-    drawn, hidden = shown_pools(plan, pools)
+    # A summary line (inline) is cheaper than the one pool it stands for; a summary box is not.
+    drawn, hidden = shown(plan.pools, detail.pools, exact=detail.inline)
+    holding = {p.node_subnet for p in drawn} | {p.pod_subnet for p in drawn if p.pod_subnet}
+    holding |= set(extra or {})
+    order = sorted(range(len(plan.subnets)), key=lambda i: (plan.subnets[i].name not in holding, i))
+    hidden_pool_subnets = {p.node_subnet for p in hidden} | {p.pod_subnet for p in hidden if p.pod_subnet}
     out: list[Shape] = []
-    for si, subnet in enumerate(plan.subnets):
+    left: list[SubnetPlan] = []
+    for si in order:
+        subnet = plan.subnets[si]
         sid = f"sn{si}"
         path = f"vnet.{sid}"
-        paths.subnet[subnet.name] = path
-        children = [compact_pool(plan, pool, f"pool{plan.pools.index(pool)}", path, paths, unsupported)
+        children = [compact_pool(plan, pool, f"pool{plan.pools.index(pool)}", path, paths, unsupported, detail)
                     if compact and pool is not plan.pools[0] else
-                    pool_shape(plan, pool, f"pool{plan.pools.index(pool)}", path, paths, nodes, unsupported)
+                    pool_shape(plan, pool, f"pool{plan.pools.index(pool)}", path, paths, nodes, unsupported,
+                               exact=exact, inline=detail.inline)
                     for pool in drawn if pool.node_subnet == subnet.name]
         children += (extra or {}).get(subnet.name, [])
-        holds_hidden = any(p.node_subnet == subnet.name for p in hidden)
-        if not children and holds_hidden:
+        if not children and subnet.name in hidden_pool_subnets and subnet.name not in holding:
             continue  # only summarised pools live here; the summary names their range
+        if len(out) >= detail.subnets and not children and subnet.name not in holding:
+            left.append(subnet)
+            continue
+        paths.subnet[subnet.name] = path
         marks = (Mark.unsupported,) if subnet.name in unsupported else ()
-        label = subnet_label(plan, subnet, detail)
+        label = subnet_label(plan, subnet, full, detail)
         if flat and len(children) == 1 and children[0].kind == ShapeKind.pool and children[0].children:
             # One pool in the subnet: its nodes sit in the subnet, its name on the subnet's label.
             pool = children[0]
@@ -195,9 +234,18 @@ def subnets(plan: AddressPlan, paths: Paths, *, nodes: int, pools: int, detail: 
             for table in (paths.node, paths.pods, paths.pool):
                 for k, v in table.items():
                     table[k] = v.replace(f"{path}.{pool.id}", path, 1)
-        out.append(Shape(sid, label, ShapeKind.subnet, None, tuple(children), marks))
+        out.append(Shape(sid, label, ShapeKind.subnet, None, tuple(children), marks,
+                         tooltip=full_names(subnet.name, subnet.nsg, limit=detail.name)))
+    summaries = []
     if hidden:
-        out.append(more_pools(hidden))
+        summaries.append(more_pools(plan, hidden, detail))
+    if left:
+        summaries.append(Shape("moresubnets", f"… {len(left)} more subnets\n{left[0].prefix} … {left[-1].prefix}",
+                               ShapeKind.more))
+    if detail.inline and lines is not None:
+        lines += [s.label.replace("\n", " · ") for s in summaries]
+    else:
+        out += summaries
     return out
 
 

@@ -50,7 +50,7 @@ def root(context, missing=missing):
     yield str(t_1((undefined(name='source_name') if l_0_source_name is missing else l_0_source_name)))
     yield '; edit the cluster description, not this file.\nvars: {\n  d2-config: {\n    layout-engine: '
     yield str(t_3(environment.getattr(environment.getitem((undefined(name='scenes') if l_0_scenes is missing else l_0_scenes), 0), 'layout')))
-    yield '\n'
+    yield '\n    pad: 24\n'
     if (not t_5((undefined(name='theme_id') if l_0_theme_id is missing else l_0_theme_id))):
         pass
         yield '    theme-id: '
@@ -79,4 +79,4 @@ def root(context, missing=missing):
         yield '}\n'
 
 blocks = {}
-debug_info = '2=46&3=49&6=51&7=53&8=56&10=58&11=61&16=64&17=66&20=69&21=73&22=75'
+debug_info = '4=46&5=49&8=51&10=53&11=56&13=58&14=61&19=64&20=66&23=69&24=73&25=75'

@@ -179,10 +179,18 @@ def root(context, missing=missing):
         t_8.extend((
             '\nheader: "" {\n  near: top-center\n  grid-columns: 1\n  grid-gap: 6\n  style: { fill: transparent; stroke-width: 0 }\n  title: ',
             str(t_1(environment.getattr(l_1_scene, 'title'))),
-            ' { shape: text; style: { font-size: 40; bold: true } }\n  subtitle: ',
-            str(t_1(environment.getattr(l_1_scene, 'subtitle'))),
-            ' { shape: text; style.font-size: 26 }\n}\n\n',
+            ' { shape: text; style: { font-size: 40; bold: true } }\n',
         ))
+        if environment.getattr(l_1_scene, 'subtitle'):
+            pass
+            t_8.extend((
+                '  subtitle: ',
+                str(t_1(environment.getattr(l_1_scene, 'subtitle'))),
+                ' { shape: text; style.font-size: 26 }\n',
+            ))
+        t_8.append(
+            '}\n\n',
+        )
         for l_2_s in environment.getattr(l_1_scene, 'shapes'):
             _loop_vars = {}
             pass
@@ -203,7 +211,7 @@ def root(context, missing=missing):
             ))
         l_2_e = missing
         t_8.append(
-            '\nfooter: "" {\n  near: bottom-center\n  grid-rows: 1\n  grid-gap: 80\n  style: { fill: transparent; stroke-width: 0 }\n',
+            '\nfooter: "" {\n  near: bottom-center\n  grid-rows: 1\n  vertical-gap: 0\n  horizontal-gap: 80\n  style: { fill: transparent; stroke-width: 0 }\n',
         )
         if environment.getattr(l_1_scene, 'notes'):
             pass
@@ -253,4 +261,4 @@ def root(context, missing=missing):
     context.vars['board'] = l_0_board = Macro(environment, macro, 'board', ('scene',), False, False, False, context.eval_ctx.autoescape)
 
 blocks = {}
-debug_info = '2=42&3=52&4=54&5=60&6=63&8=81&10=86&11=89&12=94&13=97&16=100&17=103&19=108&20=111&22=116&23=119&25=124&26=128&28=133&31=140&32=146&33=148&37=162&38=169&40=172&47=180&48=182&51=185&52=189&55=196&56=200&64=207&65=211&67=214&72=218&77=221&78=226&79=228&80=230&81=234'
+debug_info = '2=42&3=52&4=54&5=60&6=63&8=81&10=86&11=89&12=94&13=97&16=100&17=103&19=108&20=111&22=116&23=119&25=124&26=128&28=133&31=140&32=146&33=148&38=162&39=169&41=172&48=180&49=183&50=187&54=193&55=197&58=204&59=208&68=215&69=219&71=222&76=226&81=229&82=234&83=236&84=238&85=242'

@@ -1,0 +1,176 @@
+"""Fits: each view is composed for where it is shown. The words that make a label fit, the
+composer's choices (what is summarised, what is left to the tooltip or the plan), and the
+estimate it makes them from, held to d2's real canvas."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pytest
+
+from aksdiag.api.stages import Options, d2_source, load_cluster, plan_cluster, render_d2
+from aksdiag.options import FITS, Fit
+from aksdiag.scene import BUILDERS, Detail, ShapeKind, View, build_scene
+from aksdiag.scene.fit import RICHEST, scene_size, short, short_id, wrap
+
+from .conftest import ROOT
+
+EX = ROOT / "examples"
+LARGE = EX / "pod-subnet-per-pool-large.yaml"
+ZONE = ("/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/rg-hub-private-dns-zones-prod-weu-001"
+        "/providers/Microsoft.Network/privateDnsZones/privatelink.westeurope.azmk8s.io")
+
+
+def _plan(path, **changes):
+    return plan_cluster(load_cluster(path), Options(**changes))
+
+
+def test_a_long_name_keeps_its_start_and_end_within_the_limit():
+    name = "snet-contoso-payments-platform-prod-westeurope-aks-nodes-system-and-user-001"
+    for limit in (16, 24, 40):
+        got = short(name, limit)
+        assert len(got) <= limit and got.startswith("snet-") and got.endswith("001") and "…" in got
+    assert short("nodes", 16) == "nodes"
+
+
+def test_a_resource_id_is_named_by_its_last_segment():
+    assert short_id(ZONE) == "privatelink.westeurope.azmk8s.io"
+    assert short_id("system") == "system"
+
+
+def test_wrap_never_leaves_a_line_longer_than_asked():
+    text = " · ".join(["VNet 10.60.0.0/16, fd00:60::/48", "pod CIDR 10.244.0.0/16, fd11:1234::/64",
+                       "x" * 90, "outbound loadBalancer"])
+    for width in (30, 50, 80):
+        lines = wrap(text, width).split("\n")
+        assert max(len(ln) for ln in lines) <= width, lines
+        assert "outbound loadBalancer" in lines[-1]
+    assert wrap("a b c", 80) == "a b c"  # words keep their spaces
+
+
+def test_max_nodes_two_on_a_three_node_pool_draws_two():
+    plan = _plan(EX / "kubenet-basic.yaml")
+    assert len(plan.pools[0].nodes) == 3
+    for view in (View.addresses, View.overview):
+        scene = build_scene(plan, view, max_nodes=2)
+        nodes = [s for _, s in scene.walk() if s.kind == ShapeKind.node]
+        assert len(nodes) == 2, view
+        text = " ".join(s.label for _, s in scene.walk())
+        assert "… 1 more nodes" in text or "1 more node" in text, view
+
+
+def test_summarised_pools_name_their_pod_subnet():
+    plan = _plan(LARGE)
+    scene = BUILDERS[View.addresses](plan, detail=replace(RICHEST[Fit.slide], pools=1), layout="elk")
+    summary = next(s for _, s in scene.walk() if s.id == "morepools")
+    assert "2 more pools" in summary.label and "pods from 2 pod subnets" in summary.label
+    scene = BUILDERS[View.overview](plan, detail=RICHEST[Fit.slide], layout="elk")
+    compact = [s for _, s in scene.walk() if s.kind == ShapeKind.pool and not s.children]
+    assert compact and all("pods from pod subnet snet-aks-pods-" in s.label for s in compact)
+
+
+def test_a_private_dns_zone_id_is_named_by_its_name_with_the_id_in_the_tooltip_and_the_plan(tmp_path):
+    from aksdiag.report.plan_table import markdown
+
+    doc = (EX / "private-cluster.yaml").read_text().replace("privateDNSZone: system", f"privateDNSZone: {ZONE}")
+    path = tmp_path / "private.yaml"
+    path.write_text(doc)
+    plan = _plan(path)
+    scene = build_scene(plan, View.api)
+    zone = next(s for _, s in scene.walk() if s.id == "dnszone")
+    assert "privatelink.westeurope.azmk8s.io" in zone.label
+    assert not any("/subscriptions/" in s.label for _, s in scene.walk())
+    assert zone.tooltip == ZONE
+    assert ZONE in markdown(plan)
+
+
+def test_hover_marks_only_where_a_browser_shows_the_svg():
+    plan = _plan(EX / "kubenet-basic.yaml")
+    assert "tooltip:" in d2_source(plan, Options(fit=Fit.slide), source_name="x")
+    for fit in (Fit.docs, Fit.room):
+        assert "tooltip:" not in d2_source(plan, Options(fit=fit), source_name="x"), fit
+
+
+def test_grids_are_read_row_by_row():
+    # d2 fills a grid given only its columns column by column (node 0, 2 / 1, 3 ...): every
+    # grid of nodes says its rows too.
+    scene = build_scene(_plan(LARGE), View.addresses)
+    grids = [s for _, s in scene.walk() if s.columns and any(c.kind == ShapeKind.node for c in s.children)]
+    assert grids
+    for g in grids:
+        assert g.rows == -(-len(g.children) // g.columns), g.id
+    text = render_d2(scene, lambda name: f"icons/{name}.svg")
+    assert re.search(r"grid-rows: \d+\n\s*grid-columns: \d+", text)
+
+
+@pytest.mark.parametrize("fit", list(Fit))
+def test_each_fit_composes_within_its_frame_by_the_estimate(fit):
+    """The composer's promise, on the estimate: the large example's views are estimated to meet the
+    fit's target (the render stage's measured check is in test_legibility)."""
+    plan = _plan(LARGE)
+    for view in View:
+        scene = build_scene(plan, view, fit=fit)
+        frame = FITS[fit]
+        shown = frame.shown(scene_size(scene), 22)
+        assert shown >= frame.target, (view, round(shown, 1))
+
+
+def test_docs_is_portrait_and_slide_is_not():
+    plan = _plan(LARGE)
+    assert build_scene(plan, View.egress, fit=Fit.docs).direction == "down"
+    assert build_scene(plan, View.egress, fit=Fit.slide).direction == "right"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("view", [View.overview, View.addresses])
+def test_the_estimate_is_near_d2s_canvas(view):
+    """The composer decides from the estimate: within a fifth of what d2 lays out."""
+    from aksdiag.api.stages import _icon_ref, icon_files
+    from aksdiag.compile.d2 import compile_d2
+    from aksdiag.compile.raster import svg_size
+    from aksdiag.d2.icons import IconSet
+
+    icons = IconSet(None)
+    for path in (EX / "kubenet-basic.yaml", LARGE):
+        scene = build_scene(_plan(path), view)
+        real = svg_size(compile_d2(render_d2(scene, _icon_ref(icons, True), tooltips=False), "svg",
+                                   icon_files(icons), timeout=120))
+        est = scene_size(scene)
+        assert 0.8 < est[0] / real[0] < 1.2 and 0.8 < est[1] / real[1] < 1.2, (path.name, est, real)
+
+
+def test_pdf_path_numbers_reach_d2_as_text_its_fonts_hold(monkeypatch):
+    """cairosvg has no fallback font for ①: the D2 text for a PDF says (1), so d2 embeds the brackets."""
+    from aksdiag.api import stages
+
+    seen: list[str] = []
+
+    def compile_d2(source, fmt, *args, **kwargs):
+        seen.append(source)
+        return b"%PDF" if fmt == "pdf" else b'<svg viewBox="0 0 100 100"></svg>'
+
+    monkeypatch.setattr(stages, "compile_d2", compile_d2)
+    monkeypatch.setattr(stages, "TRUSTED_MARGIN", 0.0)  # no measuring compile: only the pages reach d2
+    plan = _plan(EX / "kubenet-basic.yaml")
+    stages.render_bytes(plan, "pdf", Options(), source_name="x")
+    assert seen and "(1)" in seen[-1] and "①" not in seen[-1]
+    seen.clear()
+    import contextlib
+
+    monkeypatch.setattr("aksdiag.compile.pdf.pdf_renderer",
+                        lambda **kw: contextlib.nullcontext(lambda svgs: b"%PDF"))
+    stages.render_bytes(plan, "pdf", Options(view="all"), source_name="x")
+    assert len(seen) == len(View) and not any("①" in s for s in seen)
+
+
+def test_a_detail_bounds_what_it_draws():
+    # The poorest detail any fit reaches draws one pool, one subnet and shortened names: its
+    # size does not grow with the cluster.
+    poor = Detail(nodes=1, per_row=1, pools=1, subnets=1, rows=1, tables=1, name=16, line=40, stack=True,
+                  terse=True, inline=True, subtitle=False, focus=True)
+    sizes = []
+    for path in (EX / "kubenet-basic.yaml", LARGE, EX / "multi-pool-windows.yaml"):
+        plan = _plan(path)
+        sizes.append(scene_size(BUILDERS[View.addresses](plan, detail=poor, layout="elk")))
+    assert max(w for w, _ in sizes) < 1.6 * min(w for w, _ in sizes)
