@@ -8,7 +8,6 @@ The second user of a machine is simulated with `os.chown` when the tests run as 
 
 from __future__ import annotations
 
-import json
 import os
 import pickle
 import shutil
@@ -39,7 +38,7 @@ def _clean(proc: subprocess.CompletedProcess) -> None:
 def work(tmp_path):
     """An input, a d2 that logs its runs (so a test can tell a cache hit from a render) and an
     environment whose cache is a folder of this test."""
-    from aksdiag.compile import find_d2
+    from aksdiag.compile.d2 import find_d2
 
     shutil.copy(EXAMPLE, tmp_path / "net.yaml")
     log = tmp_path / "d2.log"
@@ -133,7 +132,7 @@ def test_a_symlinked_entry_never_copies_the_file_it_points_to(work):
 
 
 def test_a_truncated_entry_is_rendered_again_and_check_trusts_the_committed_file(work):
-    tmp_path, env, cache, log = work
+    tmp_path, env, cache, _log = work
     assert _batch(tmp_path, env, "out").returncode == 0
     good = (tmp_path / "out" / "net.svg").read_bytes()
     [entry] = _entries(cache, "svg")

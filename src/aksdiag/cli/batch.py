@@ -54,6 +54,8 @@ def run_batch(paths: list[str], options: Options, *, out_dir: Path | None, forma
     job_list = plan_jobs(inputs, fmts, out_dir, relative_to)
     cache = RenderCache(None if no_cache else (cache_dir or default_cache_dir()))
     err = sys.stderr
+    if cache.refused:
+        print(f"aksdiag: warning: cache folder {cache.asked}: {cache.refused}; rendering without it", file=err)
 
     def report(outcome: Outcome) -> None:
         name = outcome.job.input
