@@ -263,7 +263,7 @@ COMMANDS = {
     "plan": ["plan", str(BASIC)],
     "check": ["check", str(BASIC), "--fail-on", "never"],
     "render": ["render", str(BASIC), "-f", "d2", "-o", "-"],
-    "compare": ["compare", str(BASIC), "--as", "azure-cni-overlay"],
+    "compare": ["compare", str(BASIC), "--as", "overlay"],
     "schema": ["schema"],
 }
 

@@ -81,7 +81,10 @@ def run_batch(paths: list[str], options: Options, *, out_dir: Path | None, forma
             TimeElapsedColumn,
         )
 
-        console = Console(stderr=True)
+        from . import streams
+
+        # rich draws the bar with control sequences of its own: it writes past the escaping.
+        console = Console(file=streams.RAW_STDERR or sys.stderr)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=console, transient=False) as progress:
             task = progress.add_task("checking" if check else "rendering", total=len(job_list))
