@@ -1,0 +1,46 @@
+"""Text from input, made inert for the table formats: Markdown and CSV.
+
+A name in a description is data. In Markdown it must not become HTML (`<script>`, an `<img>`
+with a handler) or a link (`[x](javascript:...)`); in a spreadsheet it must not become a
+formula (`=HYPERLINK(...)`, OWASP's CSV injection).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from typing import Any
+
+# What starts emphasis, code, a link or a table cell inside a line (our text never starts one).
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+# OWASP: a cell that starts with one of these is a formula (or becomes one) in Excel and Calc.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def md_text(text: str) -> str:
+    """`text` as literal Markdown text on one line: HTML's `<`, `>` and `&` as entities, markup
+    characters backslash-escaped, newlines as spaces."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return text.replace("\r", " ").replace("\n", " ")
+
+
+def csv_cell(value: Any) -> Any:
+    """A text cell that a spreadsheet would read as a formula, with a `'` in front (numbers stay numbers)."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_START):
+        value = "'" + value
+    # The writer quotes a cell holding "\n" but not a lone "\r", which a reader takes for a new row.
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class SafeDictWriter(csv.DictWriter):
+    """csv.DictWriter whose text cells never start a formula."""
+
+    def writerow(self, rowdict: Any) -> Any:
+        return super().writerow({k: csv_cell(v) for k, v in rowdict.items()})
+
+    def writerows(self, rowdicts: Any) -> None:
+        for row in rowdicts:
+            self.writerow(row)
