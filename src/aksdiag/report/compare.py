@@ -215,7 +215,7 @@ def render_table(comparison: Comparison, fmt: str, *, choices: tuple[Choice, ...
         out += [f"- {md_text(choice_line(c))}" for c in choices]
     if migration is not None:
         out += ["", "### kubenet → Azure CNI Overlay: checklist for this cluster", ""]
-        out += [f"- \\[{mark}\\] {md_text(text)}" for mark, text in migration_lines(migration)]
+        out += [f"- [{mark}] {md_text(text)}" for mark, text in migration_lines(migration)]
         out += ["", f"Source: {migration.source}"]
     return "\n".join(out) + "\n"
 

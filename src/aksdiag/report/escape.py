@@ -11,18 +11,27 @@ import csv
 import re
 from typing import Any
 
-# What starts emphasis, code, a link or a table cell inside a line (our text never starts one).
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+# A backslash (which would escape our escapes), a table cell's end, and the `]` that closes a
+# link's or an image's text: `[x](javascript:...)` stays text. Emphasis is left alone: harmless.
+_MD_SPECIAL = re.compile(r"(\\|\||\](?=[(\[]))")
 # OWASP: a cell that starts with one of these is a formula (or becomes one) in Excel and Calc.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def md_text(text: str) -> str:
-    """`text` as literal Markdown text on one line: HTML's `<`, `>` and `&` as entities, markup
-    characters backslash-escaped, newlines as spaces."""
+    """`text` as Markdown text on one line that holds no HTML and no link: `<`, `>` and `&` as
+    entities, link syntax backslash-escaped, newlines as spaces. Code spans (single backticks in
+    pairs, as our sentences write commands) are kept: Markdown shows their content literally."""
+    text = text.replace("\r", " ").replace("\n", " ")
+    parts = text.split("`")
+    if len(parts) % 2 == 0 or "``" in text:
+        return _md_plain(text)  # unpaired or longer backtick runs: no code spans, all escaped
+    return "`".join(part if i % 2 else _md_plain(part) for i, part in enumerate(parts))
+
+
+def _md_plain(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    return text.replace("\r", " ").replace("\n", " ")
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def csv_cell(value: Any) -> Any:
