@@ -136,6 +136,10 @@ def slides(
             pdf_engine()  # before the pictures are drawn: says which extra a PDF needs, if one is missing
         if compare_with is not None and as_model is not None:
             raise InputError(Problem("give --compare or --as, not both", field="--as"))
+        if template is not None:
+            from ..slides.template import check_template
+
+            check_template(template)  # before any picture is drawn
         options = Options(layout=layout.value, draw_unsupported=draw_unsupported)
         data = build_deck(input, options, fmt=fmt[1:], template=template, compare_with=compare_with,
                           as_model=TargetModel(as_model.value) if as_model is not None else None)

@@ -54,6 +54,9 @@ def _open(template: Path | None):
                 ph.left, ph.top = Emu(int(left * factor)), top
                 ph.width, ph.height = Emu(int(width * factor)), height
         return prs
+    from .template import check_template
+
+    check_template(template)  # sizes, macros and XML, before python-pptx reads a byte of it
     try:
         prs = Presentation(str(template))
     except (PackageNotFoundError, BadZipFile, KeyError, ValueError, OSError) as exc:  # not a deck, or unreadable
