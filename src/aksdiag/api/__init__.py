@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
-from ..errors import AksdiagError, InputError, Problem
+from ..errors import AksdiagError, CompileError, InputError, Problem
 from ..options import OUTPUT_FORMATS
 
 if TYPE_CHECKING:  # the heavy stages load on first use, so `import aksdiag.api` stays cheap
@@ -249,8 +249,12 @@ def render(source: SourceLike | Prepared, *, formats: tuple[str, ...] | list[str
             _warnings.simplefilter("always")
             # The pipeline picks the view(s), leaves hover-only tooltips out of PNG and PDF, and
             # makes one page per view for `view="all"`.
-            outputs[fmt] = reproducible(fmt, render_bytes(address_plan, fmt, opts, source_name=name,
-                                                          svg_source=source_text))
+            try:
+                outputs[fmt] = reproducible(fmt, render_bytes(address_plan, fmt, opts, source_name=name,
+                                                              svg_source=source_text))
+            except CompileError as exc:  # d2 knows only its temporary file: name the input
+                shown = prepared.loaded.doc.name
+                raise CompileError([p if p.file else replace(p, file=shown) for p in exc.problems]) from None
         caught += [str(w.message) for w in seen]
         version = d2_version_string()
     return Rendered(
