@@ -108,7 +108,7 @@ def _current(target: Path, limit: int = 1 << 30) -> bytes | None:
     """What the output holds now, if it is a regular file: a device or FIFO in its place (a link
     to /dev/zero) is never read, and counts as different."""
     try:
-        fd = os.open(target, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+        fd = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError:
         return None
     with open(fd, "rb") as fh:

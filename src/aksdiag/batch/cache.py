@@ -216,7 +216,9 @@ class RenderCache:
         max_days = _limit(MAX_DAYS_ENV, DEFAULT_MAX_DAYS) if max_days is None else max_days
         entries: dict[Path, list[Path]] = {}
         for path in self.folder.glob("??/*.*"):
-            if not path.name.startswith("."):  # a write under way
+            # Not a write under way (a dot file), and never through a folder that is a link: pruning
+            # must not delete files elsewhere.
+            if not path.name.startswith(".") and not path.parent.is_symlink():
                 entries.setdefault(path.with_suffix(""), []).append(path)
         used, sizes = {}, {}
         for stem, files in entries.items():

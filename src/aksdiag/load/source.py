@@ -109,7 +109,7 @@ def read_bytes(path: Path, what: str = "input") -> bytes:
                 raise InputError(Problem(f"{what} is stdin, and stdin is closed", file=name))
             raw = sys.stdin.buffer.read(MAX_BYTES + 1)
         else:
-            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
             with open(fd, "rb") as fh:
                 mode = os.fstat(fd).st_mode
                 if stat.S_ISDIR(mode):

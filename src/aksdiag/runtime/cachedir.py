@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MAX_ENTRY = 256 << 20  # bytes; a rendered PDF of a large cluster is a few MB
-_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_DIR = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NOFOLLOW | _CLOEXEC
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ class CacheFolder:
     def _dir(self, parts: tuple[str, ...], *, create: bool) -> int | None:
         """A descriptor of `path/parts...`, never through a symlink; None when missing or refused."""
         try:
-            fd = os.open(self.path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _CLOEXEC)
         except OSError:
             return None
         for part in parts:
@@ -54,7 +56,7 @@ class CacheFolder:
         if folder is None:
             return None
         try:
-            fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=folder)
+            fd = os.open(name, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | _CLOEXEC, dir_fd=folder)
         except OSError:
             return None
         finally:
@@ -92,7 +94,7 @@ class CacheFolder:
             return False
         tmp = f".{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600,
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600,
                          dir_fd=folder)
             try:
                 with open(fd, "wb", closefd=False) as fh:
@@ -127,6 +129,9 @@ def open_cache_folder(path: Path) -> tuple[CacheFolder | None, str | None]:
 
 
 def _check(path: Path) -> tuple[CacheFolder | None, str | None]:
+    if os.open not in os.supports_dir_fd or not _NOFOLLOW:
+        # Entries could only be opened by path, through any link planted in the folder.
+        return None, "this platform cannot open files in it without following links"
     try:
         if not os.path.lexists(path):
             path.parent.mkdir(parents=True, exist_ok=True)
