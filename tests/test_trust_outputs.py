@@ -175,11 +175,12 @@ NASTY = "a\x00b\x01c\x0bd\x1be\x7ff\ud800g\ufffeh"
 
 
 def _pages():
-    from aksdiag.slides.deck import Page
+    from aksdiag.slides import deck
 
-    return [Page("title", NASTY, lines=(NASTY,), notes=(NASTY,)),
-            Page("table", NASTY, header=("h", NASTY), rows=((NASTY, "x"),), notes=(NASTY,)),
-            Page("list", NASTY, lines=(NASTY, "ok"))]
+    # Table and list pages as the deck lays them out (their geometry is measured from the text).
+    return [deck.Page("title", NASTY, lines=(NASTY,), notes=(NASTY,)),
+            *deck._chunks(NASTY, ("h", NASTY), [(NASTY, "x")], (NASTY,)),
+            *deck._list_pages(NASTY, [NASTY, "ok"], ())]
 
 
 def test_pptx_text_is_cleaned_of_characters_xml_forbids():
