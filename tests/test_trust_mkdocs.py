@@ -124,10 +124,11 @@ def test_the_config_folder_is_part_of_the_project(project):
     assert proc.returncode == 0, proc.stderr
 
 
-def test_a_non_cluster_file_inside_the_docs_is_an_error_and_not_echoed(project):
+def test_a_non_cluster_file_inside_the_project_is_an_error_and_not_echoed(project):
+    # Beside mkdocs.yml: MkDocs itself copies the files in docs_dir to the site.
     root, env = project
-    (root / "docs" / "package.json").write_text(f'{{"name": "site", "token": "{SECRET}"}}\n')
-    page(root, "![not a cluster](package.json)")
+    (root / "package.json").write_text(f'{{"name": "site", "token": "{SECRET}"}}\n')
+    page(root, "![not a cluster](../package.json)")
     _refused(build(root, env), root)
     loose = build(root, env, strict=False)
     assert "aksdiag could not draw" in (root / "site" / "index.html").read_text()
