@@ -25,9 +25,9 @@ EXAMPLE = ROOT / "examples" / "kubenet-basic.yaml"
 OTHER_UID = 54321  # nobody on this machine: the other user of a shared cache folder
 
 
-def aksdiag(*args: str, env: dict) -> subprocess.CompletedProcess:
+def aksdiag(*args: str, env: dict, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([str(EXE), *args], capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL,
-                          timeout=300)
+                          timeout=300, cwd=cwd)
 
 
 def _clean(proc: subprocess.CompletedProcess) -> None:
@@ -55,7 +55,7 @@ def _runs(log: Path) -> int:
 
 
 def _batch(work_dir: Path, env: dict, out: str, *extra: str) -> subprocess.CompletedProcess:
-    proc = aksdiag("render", str(work_dir / "net.yaml"), "--out-dir", str(work_dir / out), *extra, env=env)
+    proc = aksdiag("render", "net.yaml", "--out-dir", str(work_dir / out), *extra, env=env, cwd=work_dir)
     _clean(proc)
     return proc
 
