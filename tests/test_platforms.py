@@ -94,8 +94,8 @@ def test_without_the_wheel_d2_is_looked_for_beside_python_by_the_platform_name(m
 
 def test_windows_temp_paths_are_taken_out_of_d2_messages():
     line = r"err: C:\Users\ci\AppData\Local\Temp\aksdiag-k2j4\diagram.d2:3:1: unexpected text"
-    assert _translate(line) == "diagram.d2:3:1: unexpected text"
-    assert _translate("err: /tmp/aksdiag-k2j4/diagram.d2:3:1: x") == "diagram.d2:3:1: x"
+    assert _translate(line) == "line 3:1 of the generated D2: unexpected text"
+    assert _translate("err: /tmp/aksdiag-k2j4/diagram.d2:3:1: x") == "line 3:1 of the generated D2: x"
 
 
 def test_writing_through_a_device_without_o_noctty(lacks, tmp_path):

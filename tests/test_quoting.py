@@ -134,7 +134,9 @@ def structure(spec: ClusterSpec) -> tuple[list[str], str]:
                          icon_files(icons), timeout=120).decode()
         ids += [f"{view}:{i}" for i in shape_ids(svg)]
         shown.append(svg_text(svg))
-        shown += [html.unescape(t) for t in re.findall(r"<title>(.*?)</title>", svg, re.DOTALL)]
+        # A tooltip's `<` that could open a tag carries a zero-width space (d2 checks tooltips as Markdown).
+        shown += [html.unescape(t).replace("<\u200b", "<") for t in re.findall(r"<title>(.*?)</title>", svg,
+                                                                               re.DOTALL)]
     return ids, "\n".join(shown)
 
 

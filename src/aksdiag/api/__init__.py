@@ -20,14 +20,15 @@ comes back in `Prepared.warnings` and `Rendered.warnings`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import warnings as _warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
-from ..errors import AksdiagError, InputError, Problem
+from ..errors import AksdiagError, CompileError, InputError, Problem
 from ..options import OUTPUT_FORMATS
 
 if TYPE_CHECKING:  # the heavy stages load on first use, so `import aksdiag.api` stays cheap
@@ -255,7 +256,8 @@ def render(source: SourceLike | Prepared, *, formats: tuple[str, ...] | list[str
     address_plan = plan(prepared, opts)
     name = Path(prepared.loaded.doc.name).name if prepared.source.path is not None else prepared.source.display_name
     icons = IconSet(opts.icons)
-    source_text = d2_source(address_plan, opts, source_name=name, icons=icons)
+    with _naming_input(prepared):  # a fit may compile while it composes
+        source_text = d2_source(address_plan, opts, source_name=name, icons=icons)
     outputs: dict[str, bytes] = {}
     caught: list[str] = []
     version = ""
@@ -267,8 +269,9 @@ def render(source: SourceLike | Prepared, *, formats: tuple[str, ...] | list[str
             _warnings.simplefilter("always")
             # The pipeline picks the view(s), leaves hover-only tooltips out of PNG and PDF, and
             # makes one page per view for `view="all"`.
-            outputs[fmt] = reproducible(fmt, render_bytes(address_plan, fmt, opts, source_name=name,
-                                                          svg_source=source_text))
+            with _naming_input(prepared):
+                outputs[fmt] = reproducible(fmt, render_bytes(address_plan, fmt, opts, source_name=name,
+                                                              svg_source=source_text))
         caught += [str(w.message) for w in seen]
         version = d2_version_string()
     return Rendered(
@@ -282,6 +285,16 @@ def render(source: SourceLike | Prepared, *, formats: tuple[str, ...] | list[str
         d2_version=version,
         assumed=tuple(address_plan.assumed),
     )
+
+
+@contextlib.contextmanager
+def _naming_input(prepared: Prepared) -> Iterator[None]:
+    """d2 knows only its temporary file: its errors name the input instead."""
+    try:
+        yield
+    except CompileError as exc:
+        shown = prepared.loaded.doc.name
+        raise CompileError([p if p.file else replace(p, file=shown) for p in exc.problems]) from None
 
 
 def _refused_warnings(prepared: Prepared, address_plan: AddressPlan) -> list[str]:

@@ -12,6 +12,7 @@ import fnmatch
 import gc
 import glob
 import os
+import stat
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -103,11 +104,21 @@ def plan_jobs(inputs: list[tuple[Path, Path | None]], formats: tuple[str, ...], 
     return jobs
 
 
-def _current(target: Path) -> bytes | None:
+def _current(target: Path, limit: int = 1 << 30) -> bytes | None:
+    """What the output holds now, if it is a regular file: a device or FIFO in its place (a link
+    to /dev/zero) is never read, and counts as different."""
     try:
-        return target.read_bytes()
+        fd = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError:
         return None
+    with open(fd, "rb") as fh:
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            data = fh.read(limit + 1)
+        except OSError:
+            return None
+    return data if len(data) <= limit else None
 
 
 def run_job(job: Job, options: Options, cache: RenderCache, *, check: bool,

@@ -502,17 +502,25 @@ def command() -> typer.core.TyperGroup:
 
 def main() -> None:
     from ..runtime.interrupt import signals_unwind
+    from .streams import StreamError, finish, guard_streams, stream_failed
 
+    guard_streams()
     try:
         # The whole command, not only d2's part: Ctrl-C while a file loads is the same
         # interruption (click would print "Aborted!" and exit 1).
         with signals_unwind():
-            command()()
+            try:
+                command()()
+            finally:
+                finish()
     except Interrupted as exc:
         # d2 is stopped and the temporary folder gone (compile unwinds), outputs are written
         # whole or not at all; exit as the signal would.
         typer.echo("aksdiag: interrupted; no file was left half-written", err=True)
         raise SystemExit(128 + exc.signum) from None
+    except StreamError as exc:
+        stream_failed(exc)
+        raise SystemExit(2) from None
 
 
 # The design-review commands live in their own module; importing it registers them on `app`.

@@ -54,6 +54,8 @@ def run_batch(paths: list[str], options: Options, *, out_dir: Path | None, forma
     job_list = plan_jobs(inputs, fmts, out_dir, relative_to)
     cache = RenderCache(None if no_cache else (cache_dir or default_cache_dir()))
     err = sys.stderr
+    if cache.refused:
+        print(f"aksdiag: warning: cache folder {cache.asked}: {cache.refused}; rendering without it", file=err)
 
     def report(outcome: Outcome) -> None:
         name = outcome.job.input
@@ -79,7 +81,10 @@ def run_batch(paths: list[str], options: Options, *, out_dir: Path | None, forma
             TimeElapsedColumn,
         )
 
-        console = Console(stderr=True)
+        from . import streams
+
+        # rich draws the bar with control sequences of its own: it writes past the escaping.
+        console = Console(file=streams.RAW_STDERR or sys.stderr)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=console, transient=False) as progress:
             task = progress.add_task("checking" if check else "rendering", total=len(job_list))

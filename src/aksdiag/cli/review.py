@@ -137,6 +137,10 @@ def slides(
             pdf_engine()  # before the pictures are drawn: says which extra a PDF needs, if one is missing
         if compare_with is not None and as_model is not None:
             raise InputError(Problem("give --compare or --as, not both", field="--as"))
+        if template is not None:
+            from ..slides.template import check_template
+
+            check_template(template)  # before any picture is drawn
         # A deck is looked at in a room: each picture drawn to read at 12 pt on its slide.
         options = Options(layout=layout.value, draw_unsupported=draw_unsupported, fit=Fit.room)
         data = build_deck(input, options, fmt=fmt[1:], template=template, compare_with=compare_with,

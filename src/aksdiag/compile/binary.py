@@ -23,14 +23,25 @@ D2_VERSION_RANGE = ((0, 9), (0, 10))  # >= 0.9, < 0.10: the versions whose outpu
 D2_ENV = "AKSDIAG_D2"
 
 
-def _remember(target: Path, data: bytes) -> None:
+def _remember(name: str, data: bytes) -> None:
+    folder = _memo_folder()
+    if folder is not None:
+        folder.write(f"d2-version/{name}", data)  # only slower next time if it cannot
+
+
+def _recall(name: str) -> str:
+    folder = _memo_folder()
+    data = folder.read(f"d2-version/{name}", 4096) if folder is not None else None
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-    except OSError:
-        pass  # only slower next time
+        return data.decode("ascii") if data is not None else ""
+    except UnicodeDecodeError:
+        return ""  # damaged: asked again, and written again
+
+
+def _memo_folder():  # -> CacheFolder | None: the user's own cache folder, or none at all
+    from ..runtime.cachedir import open_cache_folder
+
+    return open_cache_folder(cache_dir())[0]
 
 
 def find_d2() -> str:
@@ -107,7 +118,7 @@ def known_d2_version(binary: str) -> tuple[int, int, int] | None:
     """What `d2 --version` said for this very file (same path, size, mtime), without running it."""
     ident = _binary_id(binary)
     try:
-        text = (cache_dir() / "d2-version" / ident).read_text() if ident else ""
+        text = _recall(ident) if ident else ""
         major, minor, patch = (int(x) for x in text.split("."))
     except (OSError, ValueError):
         return None
@@ -117,7 +128,7 @@ def known_d2_version(binary: str) -> tuple[int, int, int] | None:
 def remember_d2_version(binary: str, version: tuple[int, int, int]) -> tuple[int, int, int]:
     ident = _binary_id(binary)
     if ident:
-        _remember(cache_dir() / "d2-version" / ident, ".".join(map(str, version)).encode())
+        _remember(ident, ".".join(map(str, version)).encode())
     return version
 
 
@@ -136,12 +147,9 @@ def _d2_fingerprint(binary: str) -> str:
 
     version = d2_version_string(binary)
     ident = _binary_id(binary)
-    memo = cache_dir() / "d2-version" / f"{ident}.sha256" if ident else None
-    try:
-        digest = memo.read_text() if memo else ""
-    except OSError:
-        digest = ""
-    if len(digest) != 64:
+    memo = f"{ident}.sha256" if ident else None
+    digest = _recall(memo) if memo else ""
+    if len(digest) != 64 or digest.strip("0123456789abcdef"):
         h = hashlib.sha256()
         with open(binary, "rb") as fh:
             # Big blocks: the hash runs beside the imports (batch start), and each block means

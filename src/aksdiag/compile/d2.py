@@ -60,6 +60,10 @@ def _translate(stderr: str) -> str:
     for line in stderr.splitlines():
         line = re.sub(r"^(err|error|warn|info|success):\s*", "", line.strip())
         line = re.sub(r"(?:[A-Za-z]:)?[\\/]\S*[\\/]aksdiag-\w+[\\/]", "", line)  # POSIX or Windows temp path
+        # d2 names its input, our temporary diagram.d2: the user's file is named by the caller.
+        line = re.sub(r"failed to compile diagram\.d2:\s*", "", line)
+        line = re.sub(r"\bdiagram\.d2:(\d+):(\d+):", r"line \1:\2 of the generated D2:", line)
+        line = re.sub(r"\bdiagram\.(d2|svg|png|pdf)\b", r"the generated \1", line)
         if line and not line.startswith("compiled ") and "successfully compiled" not in line:
             lines.append(line)
     return "; ".join(lines[:5]) or "no message"

@@ -63,3 +63,13 @@ def d2_key(key: str) -> str:
     if not _KEY.match(key):
         raise ValueError(f"scene id {key!r} is not a safe D2 key")
     return key
+
+
+def d2_tooltip(text: object) -> str:
+    """A tooltip as a D2 string. d2 checks a tooltip as Markdown, whose HTML must be well formed,
+    then shows the text as written: a `<` that could open a tag is followed by a zero-width space,
+    so that a name such as `aks-node<br>1` is shown (as it reads) instead of failing the drawing."""
+    return d2_string(_TAG_START.sub("<\u200b", str(text)))
+
+
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..runtime.once import once
 from ..runtime.resources import templates_dir
-from .quote import d2_key, d2_string
+from .quote import d2_key, d2_string, d2_tooltip
 from .themes import DARK_THEMES, THEMES
 
 if TYPE_CHECKING:  # jinja2 loads on the first render, not when the module is imported
@@ -51,6 +51,7 @@ def _environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["d2"] = d2_string
+    env.filters["tooltip"] = d2_tooltip
     env.filters["key"] = d2_key
     env.filters["path"] = _path
     return env

@@ -8,7 +8,9 @@ bomb is cut off after a fixed number of nodes instead of expanding in memory.
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,27 +97,44 @@ def dotted(loc: Loc) -> str:
 STDIN = "-"  # the input path that means standard input
 
 
-def read_text(path: Path, what: str = "input") -> str:
-    """The file's text, read at most MAX_BYTES + 1 bytes: `st_size` is not trusted, so a
-    device (`/dev/zero`), a FIFO or a growing file cannot make us read without end."""
+def read_bytes(path: Path, what: str = "input") -> bytes:
+    """The file's bytes, at most MAX_BYTES + 1 of them: `st_size` is not trusted, so a growing
+    file cannot make us read without end. Only a regular file (or stdin, when the path is `-`):
+    a device such as `/dev/zero`, or a FIFO that nobody writes to, would be read without end or
+    wait for ever. The FIFO is opened without blocking, so that asking costs nothing."""
     name = "<stdin>" if str(path) == STDIN else str(path)
     try:
         if str(path) == STDIN:
+            if sys.stdin is None:  # started with stdin closed (`<&-`)
+                raise InputError(Problem(f"{what} is stdin, and stdin is closed", file=name))
             raw = sys.stdin.buffer.read(MAX_BYTES + 1)
         else:
-            if path.is_dir():
-                raise InputError(Problem(f"{what} is a folder, not a file", file=name))
-            with open(path, "rb") as fh:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+            with open(fd, "rb") as fh:
+                mode = os.fstat(fd).st_mode
+                if stat.S_ISDIR(mode):
+                    raise InputError(Problem(f"{what} is a folder, not a file", file=name))
+                if not stat.S_ISREG(mode):
+                    raise InputError(Problem(f"{what} is not a regular file (a device, FIFO or socket); give a "
+                                             "file, or `-` to read stdin", file=name))
                 raw = fh.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise InputError(Problem(f"{what} file does not exist", file=name)) from None
     except PermissionError:
         raise InputError(Problem(f"{what} file is not readable (permission denied)", file=name)) from None
-    except OSError as exc:
-        raise InputError(Problem(f"{what} file could not be read: {exc.strerror}", file=name)) from None
+    except (OSError, ValueError) as exc:  # ValueError: stdin closed (`<&-`)
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "it is closed"
+        raise InputError(Problem(f"{what} file could not be read: {reason}", file=name)) from None
     if len(raw) > MAX_BYTES:
         raise InputError(Problem(f"{what} is more than {MAX_BYTES:,} bytes; the limit is {MAX_BYTES:,}",
                                  file=name))
+    return raw
+
+
+def read_text(path: Path, what: str = "input") -> str:
+    """The file's text, read by `read_bytes` (regular files only, at most MAX_BYTES)."""
+    name = "<stdin>" if str(path) == STDIN else str(path)
+    raw = read_bytes(path, what)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

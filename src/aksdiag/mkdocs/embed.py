@@ -17,6 +17,7 @@ Shared by the MkDocs plugin (pictures as files in the site) and the Markdown ext
 from __future__ import annotations
 
 import html
+import os
 import re
 import shlex
 from collections.abc import Callable
@@ -44,11 +45,20 @@ class Embed:
     path: str | None = None  # file form
     text: str | None = None  # inline form
     attrs: dict[str, str] = field(default_factory=dict)
+    problem: str | None = None  # the embed itself is malformed (an unclosed quote in its attributes)
+
+
+class _BadAttributes(ValueError):
+    pass
 
 
 def _attrs(text: str | None) -> dict[str, str]:
     out = {}
-    for token in shlex.split(text or ""):
+    try:
+        tokens = shlex.split(text or "")
+    except ValueError as exc:  # "No closing quotation"
+        raise _BadAttributes(f"bad attributes {{{text}}}: {str(exc).lower()}") from None
+    for token in tokens:
         if token.startswith("."):
             continue  # a class, as attr_list writes them
         key, _, value = token.partition("=")
@@ -73,15 +83,22 @@ def find_embeds(markdown: str) -> list[Embed]:
             lang, _, rest = info.partition(" ")
             if lang.strip("{}. ") == "aksdiag":
                 body = "\n".join(lines[i + 1:close]) + "\n"
-                attrs = _attrs(rest)
+                try:
+                    attrs, problem = _attrs(rest), None
+                except _BadAttributes as exc:
+                    attrs, problem = {}, str(exc)
                 embeds.append(Embed(i + 1, min(close + 1, len(lines)), attrs.pop("caption", ""), text=body,
-                                    attrs=attrs))
+                                    attrs=attrs, problem=problem))
             i = close + 1
             continue
         image = _IMAGE.match(line)
         if image and image["src"].split("#")[0].lower().endswith(CLUSTER_SUFFIXES):
-            embeds.append(Embed(i + 1, i + 1, image["alt"], path=image["src"].split("#")[0],
-                                attrs=_attrs(image["attrs"])))
+            try:
+                attrs, problem = _attrs(image["attrs"]), None
+            except _BadAttributes as exc:
+                attrs, problem = {}, str(exc)
+            embeds.append(Embed(i + 1, i + 1, image["alt"], path=image["src"].split("#")[0], attrs=attrs,
+                                problem=problem))
         i += 1
     return embeds
 
@@ -136,9 +153,12 @@ class PageResult:
 class Embedder:
     """Renders embeds through one cache; `store(data, suffix) -> url` decides where pictures go."""
 
-    def __init__(self, settings: Settings, cache: RenderCache):
+    def __init__(self, settings: Settings, cache: RenderCache, roots: tuple[Path, ...] = ()):
         self.settings = settings
         self.cache = cache
+        # The folders file embeds may come from (the project, and what the config allows): a
+        # page must not publish /etc, ~/.kube or a file a symlink leads to.
+        self.roots = tuple(Path(os.path.realpath(r)) for r in roots)
         # Cache keys the prefetch computed, for the page pass of the same build: a key hashes
         # the cluster file and its options, work an unchanged site would otherwise do twice.
         self._keys: dict[tuple[Any, Any], str | None] = {}
@@ -187,7 +207,8 @@ class Embedder:
         if self.cache.folder is None:
             return  # nothing to keep the results in
         work = [(self._source(embed, page, page_dir), embed.attrs)
-                for page, page_dir, markdown in pages for embed in find_embeds(markdown)]
+                for page, page_dir, markdown in pages for embed in find_embeds(markdown)
+                if embed.problem is None and self._outside(embed, page_dir) is None]
         # An unchanged site is all cache hits: the page pass reads them; no pool to start.
         work = [item for item in work if not self._cached(*item)]
         if len(work) < 2:
@@ -217,6 +238,16 @@ class Embedder:
             return Source(path=(page_dir / embed.path).resolve())
         return Source.from_text(embed.text or "", name=page)
 
+    def _outside(self, embed: Embed, page_dir: Path) -> str | None:
+        """Why a file embed may not be read (it resolves, links followed, outside every root)."""
+        if embed.path is None:
+            return None
+        real = Path(os.path.realpath(page_dir / embed.path))
+        if any(real == root or root in real.parents for root in self.roots):
+            return None
+        return (f"{embed.path} is outside the project (docs_dir and the folder of mkdocs.yml); "
+                "a page shows only files the docs own: add its folder to the plugin's allowed_dirs to embed it")
+
     def transform(self, markdown: str, *, page: str, page_dir: Path, store: Callable[[bytes, str], str],
                   display: Callable[[Path], str] = str, first_line: int = 1) -> PageResult:
         """The page with every embed replaced. `first_line` is the file line `markdown` starts on
@@ -231,6 +262,12 @@ class Embedder:
         for embed in reversed(embeds):
             source = self._source(embed, page, page_dir)
             embed_line = embed.line + shift
+            refused = embed.problem or self._outside(embed, page_dir)
+            if refused:
+                problem = Problem(refused, file=page, line=embed_line, column=1)
+                errors.append(f"aksdiag: {problem}")
+                lines[embed.line - 1:embed.end] = ["", self._error(embed, [problem], None, embed.path or page), ""]
+                continue
             if source.path is not None:
                 inputs.append(source.path)
                 shown = display(source.path)
@@ -293,12 +330,16 @@ class Embedder:
 
     @staticmethod
     def _error(embed: Embed, problems: list[Problem], source: Any, shown: str) -> str:
-        text = source.text if source.text is not None else _read_quietly(source.path)
+        """The problems, and an inline block's source (the page's own text). A file's text is
+        never shown: whatever file a page names, only its problems reach the site."""
         items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in problems)
-        numbered = "\n".join(f"{n:>3}  {line}" for n, line in enumerate(text.splitlines(), start=1))
+        listing = ""
+        if source is not None and source.text is not None:
+            numbered = "\n".join(f"{n:>3}  {line}" for n, line in enumerate(source.text.splitlines(), start=1))
+            listing = f"<pre><code>{html.escape(numbered)}</code></pre>"
         return ('<div class="admonition failure aksdiag-error">'
                 f'<p class="admonition-title">aksdiag could not draw {html.escape(shown)}</p>'
-                f"<ul>{items}</ul><pre><code>{html.escape(numbered)}</code></pre></div>")
+                f"<ul>{items}</ul>{listing}</div>")
 
 
 # mkdocs-material's admonition kinds for each finding severity.
@@ -310,10 +351,3 @@ def _finding_html(finding: str) -> str:
     kind = ADMONITIONS.get(severity, "note")
     return (f'<div class="admonition {kind} aksdiag-finding"><p class="admonition-title">{html.escape(severity)}</p>'
             f"<p>{html.escape(message)}</p></div>")
-
-
-def _read_quietly(path: Path | None) -> str:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")[:20000] if path else ""
-    except OSError:
-        return ""

@@ -4,7 +4,9 @@ site folder to write them to).
 
 Where file embeds are found: relative to the page, when the host says which page it renders
 (Zensical does, through its rendering context); otherwise relative to the `docs_dir` option (the
-old name `base_dir` still works), else the working folder.
+old name `base_dir` still works), else the working folder. They may come only from that folder,
+its parent when a host names it (the project), and the `allowed_dirs` option's folders
+(relative to the project, or to docs_dir without a host).
 
 Options: `docs_dir`, `dark`, `table`, `strict` (a broken embed raises, so the build fails; Zensical's
 `--strict` does not count logged errors), `scheme` ("toggle": `#only-light`/`#only-dark` pictures for
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +77,12 @@ class _Embeds(Preprocessor):
         else:
             page_dir = Path(self.ext.getConfig("docs_dir") or self.ext.getConfig("base_dir") or ".")
             page_name = self.ext.getConfig("page_name")
+            docs = page_dir
+        # File embeds stay inside the docs, the project around them (a host's; without one, the
+        # docs folder is all there is), and the folders the config allows, relative to that.
+        project = Path(os.path.realpath(docs)).parent if host is not None else Path(os.path.realpath(docs))
+        embedder.roots = tuple(Path(os.path.realpath(p)) for p in (
+            docs, project, *(project / d for d in self.ext.getConfig("allowed_dirs") or ())))
         result = embedder.transform("\n".join(lines), page=page_name, page_dir=page_dir, store=store)
         for message in result.errors:
             log.error(message)
@@ -93,6 +102,7 @@ class AksdiagExtension(Extension):
         self.config = {
             "docs_dir": ["", "Folder that file embeds are relative to when the host does not say the page"],
             "base_dir": ["", "The old name of docs_dir"],
+            "allowed_dirs": [[], "Folders outside the project (relative to it) whose cluster files may be embedded"],
             "docs_label": ["", "How messages name the docs folder (default: its name)"],
             "dark": [True, "Also a dark picture"],
             "scheme": ["", "toggle (#only-light/#only-dark: Material, Zensical) or media (<picture>)"],

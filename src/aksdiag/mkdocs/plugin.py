@@ -2,8 +2,9 @@
 
 Pictures are written into the built site under `assets/aksdiag/`, named by their content, so an
 unchanged diagram keeps its URL. A broken description is logged as an error with its
-file:line:column (so `mkdocs build --strict` fails) and shown on the page with its source.
-Cluster files outside `docs_dir` are watched by `mkdocs serve`.
+file:line:column and shown on the page with its problems (`mkdocs build --strict` fails before
+any page is written). File embeds resolve inside the project, docs_dir and the folder of
+mkdocs.yml, or a folder `allowed_dirs` names; those outside `docs_dir` are watched by `mkdocs serve`.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ class AksdiagConfig(Config):
     max_nodes = c.Optional(c.Type(int))
     draw_unsupported = c.Type(bool, default=False)
     jobs = c.Optional(c.Type(int))  # d2 runs at once on a cold build; default: the CPU count
+    # Folders outside the project (docs_dir and the folder of mkdocs.yml) whose cluster files pages
+    # may embed, relative to mkdocs.yml; nothing else outside is ever read.
+    allowed_dirs = c.ListOfItems(c.Type(str), default=[])
 
 
 class AksdiagPlugin(BasePlugin[AksdiagConfig]):
@@ -60,10 +64,15 @@ class AksdiagPlugin(BasePlugin[AksdiagConfig]):
                 folder = Path(config.config_file_path).parent / folder
         # Material hides `#only-dark` pictures by its palette; any other theme gets one <picture>.
         scheme = "toggle" if getattr(config.theme, "name", None) == "material" else "media"
-        self.embedder = Embedder(Settings(dark=self.config.dark, table=self.config.table, options=options,
-                                          scheme=scheme), RenderCache(folder))
-        self.assets: dict[str, bytes] = {}
         root = Path(config.config_file_path).parent
+        roots = (Path(config.docs_dir), root, *(root / d for d in self.config.allowed_dirs))
+        cache = RenderCache(folder)
+        if cache.refused:
+            log.warning(f"aksdiag: cache folder {cache.asked}: {cache.refused}; rendering without it")
+        self.embedder = Embedder(Settings(dark=self.config.dark, table=self.config.table, options=options,
+                                          scheme=scheme), cache, roots)
+        self.assets: dict[str, bytes] = {}
+        self.errors = 0
         if not hasattr(self, "watched") or getattr(self, "root", None) != root:
             # MkDocs keeps one object of a plugin with on_startup per process: a build of another
             # site in the same process (a script, a test) starts from nothing.
@@ -101,6 +110,7 @@ class AksdiagPlugin(BasePlugin[AksdiagConfig]):
                                          first_line=_first_line(src, markdown))
         for message in result.errors:
             log.error(message)
+        self.errors += len(result.errors)
         docs = Path(config.docs_dir).resolve()
         outside = {p for p in result.inputs if docs not in p.parents}
         if self.server is not None:
@@ -109,6 +119,15 @@ class AksdiagPlugin(BasePlugin[AksdiagConfig]):
                     self.server.watch(str(path))
         self.watched |= outside
         return result.markdown
+
+    def on_env(self, env: Any, config: Any, files: Any) -> Any:
+        """Every page's Markdown is read by now and none is written: with --strict, a broken
+        diagram stops the build here, so the site never holds a page that shows the problem."""
+        if self.errors and config.get("strict"):
+            from mkdocs.exceptions import PluginError
+
+            raise PluginError(f"aksdiag: {self.errors} diagram error(s) with --strict; no page was written")
+        return env
 
     def on_post_build(self, config: Any) -> None:
         site = Path(config.site_dir)

@@ -7,7 +7,6 @@ the compare diagram's notes and the slides.
 
 from __future__ import annotations
 
-import csv
 import io
 
 from ..derive.as_model import Choice
@@ -16,6 +15,7 @@ from ..derive.migration import Item, Migration, Status
 from ..derive.plan import PodAddresses
 from ..derive.profiles import MODEL_NAMES
 from . import envelope
+from .escape import SafeDictWriter, md_text
 
 # The models' names as the diagrams title them: one place, the model's profile.
 
@@ -180,10 +180,6 @@ def title(comparison: Comparison) -> str:
     return f"{a.cluster} · {MODEL_NAMES[a.model.value]} → {b.cluster} · {MODEL_NAMES[b.model.value]}"
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def render_table(comparison: Comparison, fmt: str, *, choices: tuple[Choice, ...] = (),
                  migration: Migration | None = None, all_rows: bool = True,
                  files: tuple[str | None, str | None] = (None, None)) -> str:
@@ -207,19 +203,19 @@ def render_table(comparison: Comparison, fmt: str, *, choices: tuple[Choice, ...
         return envelope.dumps("compare", doc)
     if fmt == "csv":
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=["fact", "change", "before", "after"], lineterminator="\n")
+        writer = SafeDictWriter(buf, fieldnames=["fact", "change", "before", "after"], lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
         return buf.getvalue()
-    out = [f"## {title(comparison)}", "", "| fact | change | before | after |", "|---|---|---|---|"]
+    out = [f"## {md_text(title(comparison))}", "", "| fact | change | before | after |", "|---|---|---|---|"]
     for r in rows:
-        out.append("| " + " | ".join(_md_cell(r[k]) for k in ("fact", "change", "before", "after")) + " |")
+        out.append("| " + " | ".join(md_text(r[k]) for k in ("fact", "change", "before", "after")) + " |")
     if choices:
         out += ["", "### Chosen for the comparison (assumed)", ""]
-        out += [f"- {choice_line(c)}" for c in choices]
+        out += [f"- {md_text(choice_line(c))}" for c in choices]
     if migration is not None:
         out += ["", "### kubenet → Azure CNI Overlay: checklist for this cluster", ""]
-        out += [f"- [{mark}] {text}" for mark, text in migration_lines(migration)]
+        out += [f"- [{mark}] {md_text(text)}" for mark, text in migration_lines(migration)]
         out += ["", f"Source: {migration.source}"]
     return "\n".join(out) + "\n"
 

@@ -7,7 +7,6 @@ for display.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from ..derive.catalog import RULES
 from ..derive.plan import AddressPlan, CapacityRow, PodAddresses, PodCount
 from ..derive.profiles import MODEL_NAMES
 from . import envelope
+from .escape import SafeDictWriter, md_text
 
 
 @dataclass(frozen=True)
@@ -155,10 +155,6 @@ def _pods(r: ModelRow, with_surge: bool) -> str:
     return _n(v) + (" pod IPs" if r.pods_are == PodCount.ip_budget.value else "")
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def _surge_note(plan: AddressPlan) -> list[str]:
     """Say, with both sources, that a surge nobody set is an assumption."""
     if not any(p.surge.assumed for p in plan.pools):
@@ -171,11 +167,11 @@ def _surge_note(plan: AddressPlan) -> list[str]:
 
 def markdown(plan: AddressPlan) -> str:
     t = plan_rows(plan)
-    out = [f"# Address plan: {_md_escape(plan.cluster)} · {MODEL_NAMES[plan.model.value]}", ""]
+    out = [f"# Address plan: {md_text(plan.cluster)} · {MODEL_NAMES[plan.model.value]}", ""]
     out += [("| range | name | prefix | size | usable | planned | what lives there | nodes now | nodes max | "
              "with surge | pods max | pods with surge |"), "|" + "---|" * 12]
     for r in t.ranges:
-        out.append("| " + " | ".join(_md_escape(x) for x in (
+        out.append("| " + " | ".join(md_text(x) for x in (
             r.range, r.name, r.prefix, _n(r.size), _n(r.usable), _n(r.planned), r.lives, _n(r.nodes_now),
             _n(r.nodes_max), _n(r.nodes_with_surge), _n(r.pods_max), _n(r.pods_with_surge))) + " |")
     out += ["", "## Capacity under each model", "",
@@ -185,7 +181,7 @@ def markdown(plan: AddressPlan) -> str:
             ("| subnet | model | max pods/node | surge | nodes max | nodes with surge | pods max | pods with surge "
              "| limited by | |"), "|" + "---|" * 10]
     for m in t.models:
-        out.append("| " + " | ".join(_md_escape(x) for x in (
+        out.append("| " + " | ".join(md_text(x) for x in (
             m.subnet, MODEL_NAMES[m.model], str(m.max_pods_per_node), m.surge, _n(m.nodes_max),
             _n(m.nodes_with_surge), _pods(m, False), _pods(m, True), m.limited_by,
             "this cluster" if m.current else "")) + " |")
@@ -197,8 +193,8 @@ def markdown(plan: AddressPlan) -> str:
     if not t.findings:
         out.append("None.")
     for f in t.findings:
-        field = f" `{f['field']}`" if f["field"] else ""
-        out.append(f"- **{f['severity']}** `{f['rule']}`{field}: {_md_escape(f['message'])} ([source]({f['url']}))")
+        field = f" {md_text(f['field'])}" if f["field"] else ""
+        out.append(f"- **{f['severity']}** `{f['rule']}`{field}: {md_text(f['message'])} ([source]({f['url']}))")
     return "\n".join(out) + "\n"
 
 
@@ -211,7 +207,7 @@ CSV_COLUMNS = ["section", "range", "name", "prefix", "size", "usable", "planned"
 def as_csv(plan: AddressPlan) -> str:
     t = plan_rows(plan)
     buf = io.StringIO()
-    w = csv.DictWriter(buf, CSV_COLUMNS, lineterminator="\n")
+    w = SafeDictWriter(buf, CSV_COLUMNS, lineterminator="\n")
     w.writeheader()
     for r in t.ranges:
         w.writerow({"section": "range", **{k: v for k, v in r.__dict__.items() if v is not None}})

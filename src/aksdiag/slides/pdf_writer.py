@@ -12,6 +12,7 @@ import re
 from xml.sax.saxutils import escape
 
 from .deck import BODY_TOP, CELL_X, CELL_Y, LINE, LIST_PT, MARGIN, SLIDE_H, SLIDE_W, Page, title_font, wrap
+from .xmltext import xml_page
 
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 INK, BLUE, RULE = "#222222", "#0B3A6B", "#0078D4"
@@ -109,5 +110,4 @@ def write_pdf(pages: list[Page], *, timeout: float = 120.0) -> bytes:
     pages name the system's fonts (DejaVu Sans...) besides the diagrams' own."""
     from ..compile.pdf import svgs_to_pdf
 
-    return svgs_to_pdf([page_svg(p) for p in pages], timeout=timeout, system_fonts=True)
-
+    return svgs_to_pdf([page_svg(xml_page(p)) for p in pages], timeout=timeout, system_fonts=True)

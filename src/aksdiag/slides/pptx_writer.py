@@ -28,6 +28,7 @@ from pptx.util import Emu, Pt
 
 from ..errors import InputError, Problem
 from .deck import BODY_TOP, CELL_X, CELL_Y, LIST_PT, MARGIN, SLIDE_H, SLIDE_W, Page, Picture, title_font
+from .xmltext import xml_page
 
 WIDE = (Emu(12192000), Emu(6858000))  # 13.333 x 7.5 in: 16:9, 960x540 pt
 HEADER_FILL = RGBColor(0x0B, 0x3A, 0x6B)
@@ -53,6 +54,9 @@ def _open(template: Path | None):
                 ph.left, ph.top = Emu(int(left * factor)), top
                 ph.width, ph.height = Emu(int(width * factor)), height
         return prs
+    from .template import check_template
+
+    check_template(template)  # sizes, macros and XML, before python-pptx reads a byte of it
     try:
         prs = Presentation(str(template))
     except (PackageNotFoundError, BadZipFile, KeyError, ValueError, OSError) as exc:  # not a deck, or unreadable
@@ -263,7 +267,7 @@ WRITERS = {"title": _title_slide, "picture": _picture_slide, "table": _table_sli
 def write_pptx(pages: list[Page], template: Path | None = None) -> bytes:
     prs = _open(template)
     for page in pages:
-        WRITERS[page.kind](prs, page, template is not None)
+        WRITERS[page.kind](prs, xml_page(page), template is not None)
     out = BytesIO()
     prs.save(out)
     return out.getvalue()
