@@ -59,36 +59,53 @@ def compose(plan: AddressPlan, view: View | str = View.overview, *, fit: Fit | s
     return scene
 
 
-def _best_step(detail: Detail, size: float, make: Callable[[Detail], Scene], fit: Fit):
+def _best_step(detail: Detail, size: float, make: Callable[[Detail], Scene], fit: Fit) -> tuple[float, Detail, Scene] | None:
     """The step that gains the most for what it gives up (`fit.COST`): one knob, up to three notches
     on it; when none gains, the best pair: any notch of one knob with the first of another (a
     summary made a line and fewer pools gain only together)."""
-    best = None
+    best = _Best(size, make, fit)
+    runs = poorer(detail)
+    _consider_singles(best, detail, runs)
+    if best.found is None:
+        _consider_pairs(best, detail, runs)
+    return None if best.found is None else best.found[1:]
 
-    def consider(d: Detail, cost: float) -> bool:
-        nonlocal best
-        if d.focus and Fit(fit) != Fit.room:
+
+class _Best:
+    """The best step seen so far: (score, gain, detail, scene) of the step that gains the most per cost."""
+
+    def __init__(self, size: float, make: Callable[[Detail], Scene], fit: Fit) -> None:
+        self.size, self.make, self.fit = size, make, fit
+        self.found: tuple[float, float, Detail, Scene] | None = None
+
+    def consider(self, d: Detail, cost: float) -> bool:
+        """Whether `d` gains at all; keeps it when it gains the most per cost so far."""
+        if d.focus and Fit(self.fit) != Fit.room:
             return False  # one topic per picture is the room's way; a slide or a page shows the whole view
-        s = make(d)
-        gain = shown(fit, s)
-        if gain <= size * 1.001:
+        s = self.make(d)
+        gain = shown(self.fit, s)
+        if gain <= self.size * 1.001:
             return False
-        score = math.log(gain / size) / cost
-        if best is None or score > best[0]:
-            best = (score, gain, d, s)
+        score = math.log(gain / self.size) / cost
+        if self.found is None or score > self.found[0]:
+            self.found = (score, gain, d, s)
         return True
 
-    runs = poorer(detail)
+
+def _consider_singles(best: _Best, detail: Detail, runs: list[list[Detail]]) -> None:
+    """Each knob alone: its notches in turn, up to the first that gains."""
     for run in runs:
         for notch, d in enumerate(run, 1):
-            if consider(d, notch * _cost(detail, d)):
+            if best.consider(d, notch * _cost(detail, d)):
                 break
-    if best is None:
-        for i, first in enumerate(runs):
-            for notch, a in enumerate(first, 1):
-                for second in runs[:i] + runs[i + 1:]:
-                    consider(_merge(detail, a, second[0]), notch * _cost(detail, a) + _cost(detail, second[0]))
-    return None if best is None else best[1:]
+
+
+def _consider_pairs(best: _Best, detail: Detail, runs: list[list[Detail]]) -> None:
+    """Any notch of one knob with the first notch of another."""
+    for i, first in enumerate(runs):
+        for notch, a in enumerate(first, 1):
+            for second in runs[:i] + runs[i + 1:]:
+                best.consider(_merge(detail, a, second[0]), notch * _cost(detail, a) + _cost(detail, second[0]))
 
 
 def _cost(base: Detail, d: Detail) -> float:

@@ -25,7 +25,7 @@ def rows(plan: AddressPlan, name: int = 1000) -> list[tuple[str, list[tuple[str,
     titles = {key.value: p.title for key, p in PROFILES.items()}
     out = []
     for cap in plan.capacity:
-        table = [(titles.get(r.model, r.model) + ("  ◀ this cluster" if r.current else ""), f"{r.nodes:,}",
+        table: list[tuple[str, ...]] = [(titles.get(r.model, r.model) + ("  ◀ this cluster" if r.current else ""), f"{r.nodes:,}",
                   f"{r.nodes_with_surge:,} (surge {_surge(r.surge)})", _pods(r, r.pods, r.pod_ips),
                   _pods(r, r.pods_with_surge, r.pod_ips_with_surge),
                   str(r.max_pods_per_node), r.limited_by.value) for r in cap.rows]
@@ -78,7 +78,7 @@ def findings(plan: AddressPlan) -> list[str]:
     return out
 
 
-def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str) -> Scene:
+def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str) -> Scene:  # noqa: ARG001  # one signature for every view: the registry passes `exact` by keyword
     prof = profile_of(plan)
     columns = NARROW if detail.portrait or detail.terse else tuple(range(len(COLUMNS)))
     tables = rows(plan, detail.name)

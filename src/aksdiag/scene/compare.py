@@ -68,7 +68,7 @@ class Delta:
     added: tuple[tuple[str, Shape], ...]  # (parent dotted path or "", shape)
     added_edges: tuple[Edge, ...]
     relabelled: tuple[tuple[str, str], ...]  # (dotted path, label)
-    remarked: tuple[tuple[str, Kind, tuple[ChangeMark, ...]], ...]  # (dotted path, kind, marks)
+    remarked: tuple[tuple[str, StrEnum, tuple[StrEnum, ...]], ...]  # (dotted path, kind, marks): a Kind and ChangeMarks
     edge_labels: tuple[tuple[Edge, str], ...]
     title: str
     notes: str

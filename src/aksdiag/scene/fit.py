@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from enum import StrEnum
 
 from ..options import FITS, Fit
 from .types import Edge, Scene, Shape, ShapeKind
@@ -35,12 +36,12 @@ LAYER_GAP = 110.0  # elk: between ranks, before the edge label's width
 CANVAS_PAD = 60.0
 HEAD_FOOT = 110.0  # the gaps d2 leaves around a `near` header and footer, and the canvas's padding
 
-FONT = {  # label font per kind, as `_classes.d2.j2` sets it
+FONT: dict[StrEnum, int] = {  # label font per kind, as `_classes.d2.j2` sets it
     ShapeKind.vnet: 26, ShapeKind.subnet: 24, ShapeKind.node: 24, ShapeKind.internet: 24,
     ShapeKind.table: 24,
 }
 MONO_KINDS = {ShapeKind.routetable, ShapeKind.route}
-GRID_GAP = {ShapeKind.vnet: 24, ShapeKind.subnet: 24, ShapeKind.pool: 20, ShapeKind.routetable: 12,
+GRID_GAP: dict[StrEnum, int] = {ShapeKind.vnet: 24, ShapeKind.subnet: 24, ShapeKind.pool: 20, ShapeKind.routetable: 12,
             ShapeKind.services: 12, ShapeKind.table: 10}  # d2's default is 40
 GRID_SIDE = 74.0  # d2: left and right of a grid's cells, with a label (60 without)
 
@@ -100,7 +101,8 @@ def poorer(detail: Detail) -> list[list[Detail]]:
     gains nothing by itself (one of two equally long names) may gain with the next."""
     out = []
     for knob, step, floor in KNOBS:
-        runs, d = [], detail
+        runs: list[Detail] = []
+        d = detail
         while getattr(d, knob) > floor and len(runs) < 3:
             d = replace(d, **{knob: max(floor, getattr(d, knob) - step)})
             runs.append(d)
@@ -234,8 +236,8 @@ def _ranks(items: list[tuple[str, tuple[float, float]]], edges: tuple[Edge, ...]
 
     rank = {i: 0 for i in ids}
     gap_label: dict[int, float] = {}
-    links = [(child(e.src), child(e.dst), e.label) for e in edges]
-    links = [(a, b, label) for a, b, label in links if a and b and a != b]
+    ends = [(child(e.src), child(e.dst), e.label) for e in edges]
+    links = [(a, b, label) for a, b, label in ends if a and b and a != b]
     for _ in range(len(ids)):
         for a, b, _label_text in links:
             rank[b] = max(rank[b], rank[a] + 1)

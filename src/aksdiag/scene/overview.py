@@ -111,6 +111,7 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
     # Drawn from the hub, the peering leaves the spoke on the side the API server's edge does not.
     shapes, around = surround(plan, shapes, from_hub=True)
     out_edges += around
+    api_edge: Edge | None
     api, api_edge = _api(plan, paths)
     others: list[Shape] = [*shapes, api]
     if detail.focus and edges:

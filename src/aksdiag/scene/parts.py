@@ -4,6 +4,7 @@ the VNet's subnets, and the summaries that keep a big cluster slide-sized."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from ..derive.plan import AddressPlan, NodePlan, PodAddresses, PoolPlan, Severity, SubnetPlan
 from ..derive.profiles import PlanProfile, PodSource, profile_of
@@ -83,8 +84,7 @@ def pods_label(plan: AddressPlan, pool: PoolPlan, node: NodePlan) -> str:
     return f"pods: {plan.pods.cni} IPAM{cidr}"
 
 
-def node_shape(plan: AddressPlan, pool: PoolPlan, node: NodePlan, position: int, pods: bool = True,
-               big: bool = False) -> Shape:
+def node_shape(plan: AddressPlan, pool: PoolPlan, node: NodePlan, position: int, pods: bool = True) -> Shape:
     kind = POD_KIND[profile_of(plan).model.pod_source]
     # The node's full name is a tooltip. A browser marks it with an (i) at the shape's top-right
     # corner: on the node that sits on the subnet's last label line and the node's address, so
@@ -98,12 +98,12 @@ def node_shape(plan: AddressPlan, pool: PoolPlan, node: NodePlan, position: int,
                  tooltip=None if pods else tip)
 
 
-def more_nodes(pool: PoolPlan, hidden: tuple[NodePlan, ...]) -> Shape:
+def more_nodes(hidden: tuple[NodePlan, ...]) -> Shape:
     first, last = hidden[0], hidden[-1]
     return Shape("more", f"… {len(hidden)} more nodes\n{first.ips[0]} – {last.ips[0]}", ShapeKind.more)
 
 
-def pool_label(plan: AddressPlan, pool: PoolPlan, unsupported: set[str]) -> str:
+def pool_label(pool: PoolPlan, unsupported: set[str]) -> str:
     label = f"pool {pool.name} · {pool.os} · {pool.count:,} × {pool.vm_size or 'VM size chosen by AKS'}"
     if pool.name in unsupported:
         label += "\nAKS would refuse this pool (see the notes)"
@@ -132,12 +132,12 @@ def pool_shape(plan: AddressPlan, pool: PoolPlan, pid: str, path: str, paths: Pa
         paths.pods[node.name] = f"{path}.{pid}.{shape.id}.pods"
         children.append(shape)
         if hidden and k == max(len(nodes) - 2, 0) and not inline:
-            children.append(more_nodes(pool, hidden))
+            children.append(more_nodes(hidden))
     paths.pool[pool.name] = f"{path}.{pid}"
     marks = (Mark.unsupported,) if pool.name in unsupported else ()
-    label = pool_label(plan, pool, unsupported)
+    label = pool_label(pool, unsupported)
     if hidden and inline:
-        label += "\n" + more_nodes(pool, hidden).label.replace("\n", " · ")
+        label += "\n" + more_nodes(hidden).label.replace("\n", " · ")
     return Shape(pid, label, ShapeKind.pool, None, tuple(children), marks)
 
 
@@ -153,7 +153,7 @@ def compact_pool(plan: AddressPlan, pool: PoolPlan, pid: str, path: str, paths: 
         pods = pod_subnet_line(plan, (pool,), detail)
     paths.pool[pool.name] = f"{path}.{pid}"
     marks = (Mark.unsupported,) if pool.name in unsupported else ()
-    return Shape(pid, f"{pool_label(plan, pool, unsupported)}\n{nodes}{pods}", ShapeKind.pool, None, (), marks)
+    return Shape(pid, f"{pool_label(pool, unsupported)}\n{nodes}{pods}", ShapeKind.pool, None, (), marks)
 
 
 def more_pools(plan: AddressPlan, hidden: tuple[PoolPlan, ...], detail: Detail) -> Shape:
@@ -223,7 +223,7 @@ def subnets(plan: AddressPlan, paths: Paths, detail: Detail, *, nodes: int, full
             left.append(subnet)
             continue
         paths.subnet[subnet.name] = path
-        marks = (Mark.unsupported,) if subnet.name in unsupported else ()
+        marks: tuple[StrEnum, ...] = (Mark.unsupported,) if subnet.name in unsupported else ()
         label = subnet_label(plan, subnet, full, detail)
         if flat and len(children) == 1 and children[0].kind == ShapeKind.pool and children[0].children:
             # One pool in the subnet: its nodes sit in the subnet, its name on the subnet's label.
