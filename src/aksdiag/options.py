@@ -25,10 +25,9 @@ class View(StrEnum):
     capacity = "capacity"
     api = "api"
 
-    # A View's heading. It shadows str.title on purpose: every channel reads `view.title`, and
-    # nothing calls str.title() on a View.
     @property
-    def title(self) -> str:  # type: ignore[override]
+    def heading(self) -> str:
+        """The view's heading, as every channel shows it."""
         return _VIEW_TEXT[self][0]
 
     @property

@@ -19,7 +19,7 @@ from ..options import View
 from .deck import Page, Picture, comparison_pages, picture_page, plan_pages, title_page
 
 # One picture slide per view; capacity is a native table instead (numbers a reviewer edits).
-VIEWS = tuple((v.value, v.title) for v in View if v is not View.capacity)
+VIEWS = tuple((v.value, v.heading) for v in View if v is not View.capacity)
 # Nodes per board of today/proposed: two still show the pod path and the way out, and leave
 # a board narrow enough for its addresses to read on the slide.
 ROOM_NODES = 2
