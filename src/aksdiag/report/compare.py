@@ -44,7 +44,7 @@ TOPIC_NAMES = {
     Topic.finding: "finding",
 }
 
-_VALUE_WORDS = {
+_VALUE_WORDS: dict[Topic, dict[str, str]] = {
     Topic.model: MODEL_NAMES,
     Topic.pod_ip_source: {PodAddresses.pod_cidr: "pod CIDR, one /24 per node (not VNet IPs)",
                           PodAddresses.node_subnet: "the node subnet", PodAddresses.pod_subnet: "a pod subnet",

@@ -10,10 +10,11 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from ipaddress import IPv4Network, IPv6Network
 from typing import Any
 
 from ..derive.catalog import RULES
-from ..derive.plan import AddressPlan, CapacityRow, PodAddresses, PodCount
+from ..derive.plan import AddressPlan, CapacityRow, PodAddresses, PodCount, SubnetPlan
 from ..derive.profiles import MODEL_NAMES
 from . import envelope
 from .escape import SafeDictWriter, md_text
@@ -66,77 +67,132 @@ def _current(rows: tuple[CapacityRow, ...]) -> CapacityRow | None:
 
 def plan_rows(plan: AddressPlan) -> PlanTables:
     t = PlanTables()
-    caps = {(c.subnet, c.role): c for c in plan.capacity}
+    t.ranges += _vnet_rows(plan)
+    t.ranges += _subnet_rows(plan)
+    t.ranges += _pod_cidr_rows(plan)
+    t.ranges += _service_rows(plan)
+    t.ranges += _named_rows(plan)
+    t.models += _model_rows(plan)
+    t.cluster = _cluster(plan)
+    for f in plan.findings:
+        t.findings.append({"rule": f.rule, "severity": f.severity.value, "message": f.message,
+                           "field": f.fields[0] if f.fields else None, "url": RULES[f.rule].url})
+    return t
+
+
+def _within(inner: IPv4Network | IPv6Network, outer: IPv4Network | IPv6Network) -> bool:
+    """`inner` lies in `outer`, both of one IP version."""
+    if isinstance(inner, IPv4Network) and isinstance(outer, IPv4Network):
+        return inner.subnet_of(outer)
+    if isinstance(inner, IPv6Network) and isinstance(outer, IPv6Network):
+        return inner.subnet_of(outer)
+    return False
+
+
+def _vnet_rows(plan: AddressPlan) -> list[RangeRow]:
+    out = []
     for p in plan.vnet_prefixes:
-        inside = [s.name for s in plan.subnets if s.prefix.version == p.version and s.prefix.subnet_of(p)]
-        t.ranges.append(RangeRow("VNet", plan.vnet_name, str(p), p.num_addresses, None,
-                                 sum(s.prefix.num_addresses for s in plan.subnets if s.name in inside),
-                                 "subnets " + ", ".join(inside) if inside else "no subnets"))
+        inside = [s.name for s in plan.subnets if _within(s.prefix, p)]
+        out.append(RangeRow("VNet", plan.vnet_name, str(p), p.num_addresses, None,
+                            sum(s.prefix.num_addresses for s in plan.subnets if s.name in inside),
+                            "subnets " + ", ".join(inside) if inside else "no subnets"))
+    return out
+
+
+_SUBNET_KIND = {"nodes": "node subnet", "pods": "pod subnet", "apiserver": "API server subnet"}
+
+
+def _lives(plan: AddressPlan, s: SubnetPlan) -> str:
+    """What lives in a subnet, in words."""
+    lives = "; ".join(f"{what} {n:,}" for what, n in s.used_by) or ", ".join(s.roles)
+    if s.used_max is not None:
+        lives += f"; up to {s.used_max:,} when every node is full"
+    for pool in plan.pools:
+        if pool.pod_subnet == s.name and pool.static_blocks_per_node:
+            lives += f"; pool {pool.name}: {pool.static_blocks_per_node} /28 blocks per node"
+    return lives
+
+
+def _subnet_rows(plan: AddressPlan) -> list[RangeRow]:
+    caps = {(c.subnet, c.role): c for c in plan.capacity}
+    out = []
     for s in plan.subnets:
-        lives = "; ".join(f"{what} {n:,}" for what, n in s.used_by) or ", ".join(s.roles)
-        if s.used_max is not None:
-            lives += f"; up to {s.used_max:,} when every node is full"
-        for pool in plan.pools:
-            if pool.pod_subnet == s.name and pool.static_blocks_per_node:
-                lives += f"; pool {pool.name}: {pool.static_blocks_per_node} /28 blocks per node"
         cap = caps.get((s.name, "pods")) or caps.get((s.name, "nodes"))
         row = _current(cap.rows) if cap else None
-        kind = {"nodes": "node subnet", "pods": "pod subnet", "apiserver": "API server subnet"}
-        label = " + ".join(kind[r] for r in s.roles if r in kind) or "subnet"
-        t.ranges.append(RangeRow(
-            label, s.name, str(s.prefix), s.prefix.num_addresses, s.usable, s.used, lives,
+        label = " + ".join(_SUBNET_KIND[r] for r in s.roles if r in _SUBNET_KIND) or "subnet"
+        out.append(RangeRow(
+            label, s.name, str(s.prefix), s.prefix.num_addresses, s.usable, s.used, _lives(plan, s),
             cap.nodes_now if cap else None, row.nodes if row else None, row.nodes_with_surge if row else None,
             row.pods if row else None, row.pods_with_surge if row else None))
+    return out
+
+
+def _pod_cidr_rows(plan: AddressPlan) -> list[RangeRow]:
+    out = []
     if plan.pods.kind == PodAddresses.pod_cidr:
         cc = plan.cluster_capacity
         for c, block in zip(plan.pods.cidrs, plan.pods.block_prefixlen):
             blocks = 1 << max(block - c.prefixlen, 0)
-            t.ranges.append(RangeRow(
+            out.append(RangeRow(
                 "pod CIDR", "pods", str(c), c.num_addresses, blocks, len(plan.nodes),
                 f"pods: one /{block} per node ({blocks:,} blocks, shared by every subnet)",
                 len(plan.nodes), cc.nodes if cc else None, cc.nodes_with_surge if cc else None))
     elif plan.pods.kind == PodAddresses.unmanaged and plan.pods.cidrs:
         for c in plan.pods.cidrs:
-            t.ranges.append(RangeRow("pod CIDR", "pods", str(c), c.num_addresses, None, None,
-                                     f"pods, as {plan.pods.cni} allocates them"))
+            out.append(RangeRow("pod CIDR", "pods", str(c), c.num_addresses, None, None,
+                                f"pods, as {plan.pods.cni} allocates them"))
+    return out
+
+
+def _service_rows(plan: AddressPlan) -> list[RangeRow]:
+    out = []
     for c in plan.service_cidrs:
         # Kubernetes hands out ClusterIPs from the range minus its network (and v4 broadcast) address.
         usable = c.num_addresses - (2 if c.version == 4 else 1)
         primary = c == plan.service_cidrs[0]
-        t.ranges.append(RangeRow("service CIDR", "services", str(c), c.num_addresses, usable,
-                                 2 if primary else 0,
-                                 "ClusterIP virtual IPs" + (": kubernetes.default, kube-dns" if primary else "")))
-    t.ranges.append(RangeRow("DNS service IP", "kube-dns", str(plan.dns_service_ip), 1, 1, 1,
-                             "kube-dns (CoreDNS)"))
+        out.append(RangeRow("service CIDR", "services", str(c), c.num_addresses, usable,
+                            2 if primary else 0,
+                            "ClusterIP virtual IPs" + (": kubernetes.default, kube-dns" if primary else "")))
+    out.append(RangeRow("DNS service IP", "kube-dns", str(plan.dns_service_ip), 1, 1, 1,
+                        "kube-dns (CoreDNS)"))
     if plan.kubernetes_service_ip is not None:
-        t.ranges.append(RangeRow("kubernetes.default", "kubernetes", str(plan.kubernetes_service_ip), 1, 1, 1,
-                                 "the API server's Service (single-stack)"))
+        out.append(RangeRow("kubernetes.default", "kubernetes", str(plan.kubernetes_service_ip), 1, 1, 1,
+                            "the API server's Service (single-stack)"))
+    return out
+
+
+def _named_rows(plan: AddressPlan) -> list[RangeRow]:
+    """The docker bridge, the private DNS zone and the connected networks."""
+    out = []
     if plan.docker_bridge is not None:
-        t.ranges.append(RangeRow("docker bridge", "docker0", str(plan.docker_bridge), plan.docker_bridge.network
-                                 .num_addresses, None, None, "per-node bridge (legacy)"))
+        out.append(RangeRow("docker bridge", "docker0", str(plan.docker_bridge), plan.docker_bridge.network
+                            .num_addresses, None, None, "per-node bridge (legacy)"))
     zone = plan.api_server.private_dns_zone
     if plan.api_server.private and zone and zone not in ("system", "none"):
         # The picture names the zone by its name; its whole resource ID is here.
-        t.ranges.append(RangeRow("private DNS zone", zone.rstrip("/").rsplit("/", 1)[-1], "", None, None, None,
-                                 f"resolves the API server's private endpoint: {zone}"))
+        out.append(RangeRow("private DNS zone", zone.rstrip("/").rsplit("/", 1)[-1], "", None, None, None,
+                            f"resolves the API server's private endpoint: {zone}"))
     for name, kind, prefix in plan.connected:
-        t.ranges.append(RangeRow("connected", name, str(prefix), prefix.num_addresses, None, None,
-                                 f"{kind}: must not overlap the cluster's ranges"))
-    for cap in plan.capacity:
-        for r in cap.rows:
-            t.models.append(ModelRow(cap.subnet, r.model, r.max_pods_per_node, str(r.surge), r.nodes,
-                                     r.nodes_with_surge, r.pods, r.pods_with_surge, r.pod_count.value,
-                                     r.limited_by.value, r.current, r.pod_ips, r.pod_ips_with_surge))
+        out.append(RangeRow("connected", name, str(prefix), prefix.num_addresses, None, None,
+                            f"{kind}: must not overlap the cluster's ranges"))
+    return out
+
+
+def _model_rows(plan: AddressPlan) -> list[ModelRow]:
+    return [ModelRow(cap.subnet, r.model, r.max_pods_per_node, str(r.surge), r.nodes,
+                     r.nodes_with_surge, r.pods, r.pods_with_surge, r.pod_count.value,
+                     r.limited_by.value, r.current, r.pod_ips, r.pod_ips_with_surge)
+            for cap in plan.capacity for r in cap.rows]
+
+
+def _cluster(plan: AddressPlan) -> dict[str, Any]:
     cc = plan.cluster_capacity
-    if cc is not None:
-        t.cluster = {"model": plan.model.value, "nodes_now": cc.nodes_now, "surge_now": cc.surge_now,
-                     "nodes_max": cc.nodes, "nodes_with_surge": cc.nodes_with_surge,
-                     "limited_by": cc.limited_by.value, "pod_cidr_blocks": cc.pod_cidr_blocks,
-                     "route_budget": cc.route_budget}
-    for f in plan.findings:
-        t.findings.append({"rule": f.rule, "severity": f.severity.value, "message": f.message,
-                           "field": f.fields[0] if f.fields else None, "url": RULES[f.rule].url})
-    return t
+    if cc is None:
+        return {}
+    return {"model": plan.model.value, "nodes_now": cc.nodes_now, "surge_now": cc.surge_now,
+            "nodes_max": cc.nodes, "nodes_with_surge": cc.nodes_with_surge,
+            "limited_by": cc.limited_by.value, "pod_cidr_blocks": cc.pod_cidr_blocks,
+            "route_budget": cc.route_budget}
 
 
 def _n(v: int | None) -> str:
