@@ -182,7 +182,7 @@ class RenderCache:
                 return None
             outputs[fmt] = data
         try:
-            os.utime(self.folder / self._rel(key, "json"), follow_symlinks=False)  # used now: pruning keeps it
+            os.utime(self._store.path / self._rel(key, "json"), follow_symlinks=False)  # used now: pruning keeps it
         except OSError:
             pass
         return Made(outputs, meta["alt_text"], tuple(meta["findings"]), tuple(meta["warnings"]), meta["extra"],

@@ -13,7 +13,7 @@ import traceback
 from dataclasses import replace
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 
@@ -40,8 +40,9 @@ class Layout(str, Enum):
 
 
 # The theme names live with their D2 ids in `render`; the CLI only offers them.
-Theme = Enum("Theme", {name: name for name in ("default", *THEMES)}, type=str)
-Dark = Enum("Dark", {name: name for name in DARK_THEMES}, type=str)
+# mypy reads members only from a literal; these come from the registries, as typer needs them.
+Theme = Enum("Theme", {name: name for name in ("default", *THEMES)}, type=str)  # type: ignore[misc]
+Dark = Enum("Dark", {name: name for name in DARK_THEMES}, type=str)  # type: ignore[misc]
 ViewName = Enum("ViewName", {name: name for name in (*VIEWS, ALL_VIEWS)}, type=str)  # type: ignore[misc]
 FitName = Enum("FitName", {name: name for name in FIT_NAMES}, type=str)  # type: ignore[misc]
 FIT_HELP = ("Where the picture is looked at; it draws what reads there, never smaller type: slide (fitted into "
@@ -497,7 +498,7 @@ def main_options(
 @functools.lru_cache(maxsize=1)
 def command() -> typer.core.TyperGroup:
     """The click command typer builds from `app`, built once per process."""
-    return typer.main.get_command(app)
+    return cast(typer.core.TyperGroup, typer.main.get_command(app))  # an app of several commands is a group
 
 
 def main() -> None:

@@ -53,7 +53,7 @@ def compare(
     a: Annotated[Path, typer.Argument(help="Cluster description, `az aks show` JSON, or a Terraform plan (alone: "
                  "what the plan changes).")],
     b: Annotated[Path | None, typer.Argument(help="A second cluster to compare with.", show_default=False)] = None,
-    as_model: Annotated[AsModel | None, typer.Option("--as", help="Compare A with itself under another "  # type: ignore[valid-type]
+    as_model: Annotated[AsModel | None, typer.Option("--as", help="Compare A with itself under another "
                         "network model; what that model needs is chosen and listed as assumed.")] = None,
     output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="File to write; the extension picks: "
                       ".md .csv .json (the table), .svg .png .d2 (side by side), .pdf (one page per model). "
@@ -109,7 +109,7 @@ def slides(
                         "(its layouts and theme).")] = None,
     compare_with: Annotated[Path | None, typer.Option("--compare", metavar="FILE", help="Add a comparison with this cluster."
                             )] = None,
-    as_model: Annotated[AsModel | None, typer.Option("--as", help="Add a comparison with the same cluster "  # type: ignore[valid-type]
+    as_model: Annotated[AsModel | None, typer.Option("--as", help="Add a comparison with the same cluster "
                         "under another model (and, from kubenet to overlay, the migration checklist).")] = None,
     layout: Annotated[Layout, typer.Option(help="D2 layout engine.")] = Layout.elk,
     draw_unsupported: Annotated[bool, typer.Option("--draw-unsupported", help="Draw combinations AKS does not "

@@ -70,11 +70,11 @@ class _Text(io.TextIOBase):
         self.buffer = _Binary(getattr(raw, "buffer", None) if raw is not None else None, name, escape)
 
     @property
-    def encoding(self) -> str:  # click writes through a stream whose encoding it likes
+    def encoding(self) -> str:  # type: ignore[override]  # read-only on io.TextIOBase at runtime; click writes through a stream whose encoding it likes
         return getattr(self._raw, "encoding", None) or "utf-8"
 
     @property
-    def errors(self) -> str:
+    def errors(self) -> str:  # type: ignore[override]  # read-only on io.TextIOBase at runtime, an attribute in typeshed
         return getattr(self._raw, "errors", None) or "strict"
 
     def writable(self) -> bool:

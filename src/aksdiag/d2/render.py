@@ -103,11 +103,10 @@ def render_d2(
     full names out: d2 prints a PNG's or PDF's tooltips as a numbered appendix under the
     drawing, which would make the slide taller for text the SVG shows on hover.
     """
-    if not isinstance(scenes, (list, tuple)):
-        scenes = (scenes,)
+    boards = tuple(scenes) if isinstance(scenes, (list, tuple)) else (scenes,)
     template = environment().get_template("cluster.d2.j2")
     text = template.render(
-        scenes=tuple(scenes),
+        scenes=boards,
         tooltips=tooltips,
         palette=theme == "default",
         icon=icon,
