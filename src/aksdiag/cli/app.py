@@ -13,7 +13,7 @@ import traceback
 from dataclasses import replace
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
@@ -21,7 +21,11 @@ from .. import __version__
 from ..d2.themes import DARK_THEMES, THEMES
 from ..errors import AksdiagError, InputError, Interrupted, Problem
 from ..options import ALL_VIEWS, FIT_NAMES, VIEWS, View
-from .output import output_target
+from .output import Target, output_target
+
+if TYPE_CHECKING:
+    from .. import api
+    from ..options import Options
 
 app = typer.Typer(
     name="aksdiag",
@@ -166,12 +170,8 @@ def render(
                           draw_unsupported=draw_unsupported, timeout=timeout, view=view.value, fit=Fit(fit.value))
         if not az and _is_batch(paths, out_dir=out_dir, check=check, jobs=jobs, format=format,
                                 fail_on_write=fail_on_write):
-            if output is not None:
-                raise InputError(Problem("-o names one output; with several inputs, folders or --check use "
-                                         "--out-dir", field="--output"))
-            if nodes or route_table or vnet or cluster or connected or parameters or network:
-                raise InputError(Problem("--nodes, --route-table, --vnet, --network, --cluster, --parameters and "
-                                         "--connected describe one cluster; render it on its own", field="--nodes"))
+            _refuse_one_cluster_options(output is not None,
+                                        any((nodes, route_table, vnet, cluster, connected, parameters, network)))
             from .batch import run_batch
 
             code = run_batch(paths, options, out_dir=out_dir, formats=format, jobs=jobs, check=check,
@@ -179,13 +179,8 @@ def render(
                              patterns=pattern, excludes=exclude, cache_dir=cache_dir, no_cache=no_cache)
             raise typer.Exit(code)
         if az:
-            from ..load.live import load_live
-
-            live_doc, observed, around = load_live(resource_group, name, nodes=with_nodes,
-                                                   route_table=with_route_table, vnet=with_vnet, network=with_network)
-            source = api.Source(data=live_doc.data, name=live_doc.name, observed=observed, from_azure=True,
-                                network_documents=around)
-            base = Path(f"{name}.yaml")
+            source, base = _live_source(resource_group, name, nodes=with_nodes, route_table=with_route_table,
+                                        vnet=with_vnet, network=with_network)
         else:
             assert input is not None
             base = input
@@ -197,27 +192,10 @@ def render(
         inputs_ = [input, nodes, route_table, vnet, parameters, *(network or [])]
         target = output_target(output, named, format, inputs_)
         source = replace(source, connected=_connected(connected), network=tuple(network or ()))
-        written = []
         if view.value == ALL_VIEWS and target.format in ("svg", "png"):
-            # One picture per view: x.overview.svg, x.addresses.svg, ... beside the name asked for.
-            if target.path is None:
-                raise InputError(Problem("--view all writes one file per view: give a file name, not -o -",
-                                         field="--output"))
-            warnings: list[str] = []
-            for name_ in VIEWS:
-                one = output_target(str(target.path.with_name(f"{target.path.stem}.{name_}{target.path.suffix}")),
-                                    None, target.format, inputs_)
-                made = api.render(source, formats=(target.format,), options=replace(options, view=name_))
-                one.write(made.outputs[target.format])
-                warnings += [w for w in made.warnings if w not in warnings]
-                written.append((one.path, len(made.outputs[target.format])))
+            warnings, written = _write_each_view(source, options, target, inputs_)
         else:
-            made = api.render(source, formats=(target.format,), options=options)
-            data = made.outputs[target.format]
-            target.write(data)
-            warnings = list(made.warnings)
-            if target.path is not None:
-                written.append((target.path, len(data)))
+            warnings, written = _write_one(source, options, target)
     except AksdiagError as exc:
         _fail(exc.problems, debug)
         return
@@ -225,6 +203,59 @@ def render(
         typer.echo(f"aksdiag: warning: {warning}", err=True)
     for path, size in written:
         typer.echo(f"wrote {path} ({size:,} bytes)", err=True)
+
+
+def _refuse_one_cluster_options(output: bool, one_cluster: bool) -> None:
+    """A batch writes many outputs, each of its own cluster: -o and the options about one cluster refuse."""
+    if output:
+        raise InputError(Problem("-o names one output; with several inputs, folders or --check use "
+                                 "--out-dir", field="--output"))
+    if one_cluster:
+        raise InputError(Problem("--nodes, --route-table, --vnet, --network, --cluster, --parameters and "
+                                 "--connected describe one cluster; render it on its own", field="--nodes"))
+
+
+def _live_source(resource_group: str | None, name: str | None, *, nodes: bool, route_table: bool, vnet: bool,
+                 network: bool) -> tuple[api.Source, Path]:
+    """The cluster read live with `az`, and the file name its outputs default to."""
+    from .. import api
+    from ..load.live import load_live
+
+    live_doc, observed, around = load_live(resource_group, name, nodes=nodes, route_table=route_table, vnet=vnet,
+                                           network=network)
+    source = api.Source(data=live_doc.data, name=live_doc.name, observed=observed, from_azure=True,
+                        network_documents=around)
+    return source, Path(f"{name}.yaml")
+
+
+def _write_each_view(source: api.Source, options: Options, target: Target,
+                     inputs_: list[Path | None]) -> tuple[list[str], list[tuple[Path | None, int]]]:
+    """One picture per view: x.overview.svg, x.addresses.svg, ... beside the name asked for."""
+    from .. import api
+
+    if target.path is None:
+        raise InputError(Problem("--view all writes one file per view: give a file name, not -o -",
+                                 field="--output"))
+    warnings: list[str] = []
+    written: list[tuple[Path | None, int]] = []
+    for name_ in VIEWS:
+        one = output_target(str(target.path.with_name(f"{target.path.stem}.{name_}{target.path.suffix}")),
+                            None, target.format, inputs_)
+        made = api.render(source, formats=(target.format,), options=replace(options, view=name_))
+        one.write(made.outputs[target.format])
+        warnings += [w for w in made.warnings if w not in warnings]
+        written.append((one.path, len(made.outputs[target.format])))
+    return warnings, written
+
+
+def _write_one(source: api.Source, options: Options, target: Target) -> tuple[list[str], list[tuple[Path | None, int]]]:
+    from .. import api
+
+    made = api.render(source, formats=(target.format,), options=options)
+    data = made.outputs[target.format]
+    target.write(data)
+    written: list[tuple[Path | None, int]] = [(target.path, len(data))] if target.path is not None else []
+    return list(made.warnings), written
 
 
 def _refuse_live_options_without_az(az: bool, input: Path | None, **given: object) -> None:
