@@ -25,7 +25,9 @@ from .output import Target, output_target
 
 if TYPE_CHECKING:
     from .. import api
+    from ..derive.plan import AddressPlan
     from ..options import Options
+    from ..report.findings import FileResult, Located
 
 app = typer.Typer(
     name="aksdiag",
@@ -358,11 +360,10 @@ def check(
 ) -> None:
     """Check designs against AKS's rules: exit 0 clean, 1 findings at or above --fail-on, 2 bad input."""
     from .. import api
-    from ..api.stages import locate_field
     from ..batch import find_inputs
     from ..derive.plan import Severity
     from ..options import Options
-    from ..report.findings import FORMATS, FileResult, Located, as_sarif
+    from ..report.findings import FORMATS, FileResult, as_sarif
 
     results: list[FileResult] = []
     bad = failed = False
@@ -387,23 +388,12 @@ def check(
             plan = api.plan(prepared, Options(draw_unsupported=True))
         except AksdiagError as exc:
             bad = True
-            problems = [p if p.file else Problem(p.message, shown, p.line, p.column, p.field)
-                        for p in exc.problems]
-            for p in problems:
-                typer.echo(f"aksdiag: error: {p}", err=True)
-            if debug:
-                traceback.print_exc()
-            results.append(FileResult(shown, (), None, tuple(problems)))
+            results.append(_refused(shown, exc, debug))
             continue
-        located = []
-        lines = _text_lines(input)
-        for f in plan.findings:
-            line, col = locate_field(prepared.loaded, f.fields[0]) if f.fields else (None, None)
-            end = (line, len(lines[line - 1].rstrip()) + 1) if line is not None and line <= len(lines) else (None, None)
-            located.append(Located(shown, f, line, col, *end))
-            if threshold is not None and f.severity.rank >= threshold:
-                failed = True
-        results.append(FileResult(shown, tuple(located), f"{plan.model.value}, {len(plan.nodes)} nodes"))
+        if threshold is not None and any(f.severity.rank >= threshold for f in plan.findings):
+            failed = True
+        results.append(FileResult(shown, _located(input, shown, prepared, plan),
+                                  f"{plan.model.value}, {len(plan.nodes)} nodes"))
     report = as_sarif(results, _repository_root(Path.cwd())) if format == CheckFormat.sarif \
         else FORMATS[format.value](results)
     if output is not None:
@@ -414,6 +404,32 @@ def check(
     else:
         typer.echo(report, nl=False)
     raise typer.Exit(2 if bad else 1 if failed else 0)
+
+
+def _refused(shown: str, exc: AksdiagError, debug: bool) -> FileResult:
+    """A file `check` could not read: its problems, each placed in the file, told on stderr."""
+    from ..report.findings import FileResult
+
+    problems = [p if p.file else Problem(p.message, shown, p.line, p.column, p.field) for p in exc.problems]
+    for p in problems:
+        typer.echo(f"aksdiag: error: {p}", err=True)
+    if debug:
+        traceback.print_exc()
+    return FileResult(shown, (), None, tuple(problems))
+
+
+def _located(input: Path, shown: str, prepared: api.Prepared, plan: AddressPlan) -> tuple[Located, ...]:
+    """Each finding with the line and column of the field it is about, and where that line ends."""
+    from ..api.stages import locate_field
+    from ..report.findings import Located
+
+    located = []
+    lines = _text_lines(input)
+    for f in plan.findings:
+        line, col = locate_field(prepared.loaded, f.fields[0]) if f.fields else (None, None)
+        end = (line, len(lines[line - 1].rstrip()) + 1) if line is not None and line <= len(lines) else (None, None)
+        located.append(Located(shown, f, line, col, *end))
+    return tuple(located)
 
 
 def _text_lines(path: Path) -> list[str]:
