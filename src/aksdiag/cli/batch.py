@@ -8,11 +8,14 @@ input, d2), whatever else happened.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 from ..batch import (
     DEFAULT_EXCLUDES,
     DEFAULT_PATTERNS,
+    Job,
     Outcome,
     default_jobs,
     find_inputs,
@@ -47,10 +50,7 @@ def run_batch(paths: list[str], options: Options, *, out_dir: Path | None, forma
 
     skip_final_collection()  # this is the `aksdiag render DIR` process: its end need not collect
     fmts = _formats(formats)
-    inputs = find_inputs(paths, patterns or DEFAULT_PATTERNS, excludes or DEFAULT_EXCLUDES)
-    if not inputs:
-        raise InputError(Problem(f"no cluster files found in {', '.join(paths)} (pattern "
-                                 f"{' '.join(patterns or DEFAULT_PATTERNS)})", field="PATH"))
+    inputs = _inputs(paths, patterns, excludes)
     job_list = plan_jobs(inputs, fmts, out_dir, relative_to)
     cache = RenderCache(None if no_cache else (cache_dir or default_cache_dir()))
     err = sys.stderr
@@ -58,47 +58,72 @@ def run_batch(paths: list[str], options: Options, *, out_dir: Path | None, forma
         print(f"aksdiag: warning: cache folder {cache.asked}: {cache.refused}; rendering without it", file=err)
 
     def report(outcome: Outcome) -> None:
-        name = outcome.job.input
-        if outcome.status == "failed":
-            for p in outcome.problems:
-                print(f"aksdiag: error: {p if p.file else f'{name}: {p}'}", file=err)
-        elif outcome.status in ("stale", "missing"):
-            for target in outcome.changed:
-                print(f"{target}: {'missing' if not target.exists() else 'stale'} (from {name})", file=err)
-        elif outcome.status == "rendered":
-            print(f"wrote {', '.join(map(str, outcome.changed))}", file=err)
-        for w in outcome.warnings:
-            print(f"aksdiag: warning: {name}: {w}", file=err)
+        _report(outcome, err)
 
     workers = jobs or default_jobs()
     if err.isatty():
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-        )
-
-        from . import streams
-
-        # rich draws the bar with control sequences of its own: it writes past the escaping.
-        console = Console(file=streams.RAW_STDERR or sys.stderr)
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=console, transient=False) as progress:
-            task = progress.add_task("checking" if check else "rendering", total=len(job_list))
-
-            def on_done(outcome: Outcome) -> None:
-                if outcome.status in ("failed", "stale", "missing") or outcome.warnings:
-                    report(outcome)  # Progress redirects stderr: the lines print above the bar
-                progress.advance(task)
-
-            outcomes = run(job_list, options, cache, workers=workers, check=check, write=_write, on_done=on_done)
+        outcomes = _run_with_progress(job_list, options, cache, workers=workers, check=check, report=report)
     else:
         outcomes = run(job_list, options, cache, workers=workers, check=check, write=_write, on_done=report)
 
     cache.prune()  # within the size and age limits ($AKSDIAG_CACHE_MAX_MB, $AKSDIAG_CACHE_MAX_DAYS)
+    return _summary(outcomes, check=check, fail_on_write=fail_on_write, err=err)
+
+
+def _inputs(paths: list[str], patterns: list[str] | None, excludes: list[str] | None) -> list[tuple[Path, Path | None]]:
+    """The files the paths, folders and globs name; none is bad input."""
+    inputs = find_inputs(paths, patterns or DEFAULT_PATTERNS, excludes or DEFAULT_EXCLUDES)
+    if not inputs:
+        raise InputError(Problem(f"no cluster files found in {', '.join(paths)} (pattern "
+                                 f"{' '.join(patterns or DEFAULT_PATTERNS)})", field="PATH"))
+    return inputs
+
+
+def _report(outcome: Outcome, err: TextIO) -> None:
+    """One file's outcome, as lines on stderr."""
+    name = outcome.job.input
+    if outcome.status == "failed":
+        for p in outcome.problems:
+            print(f"aksdiag: error: {p if p.file else f'{name}: {p}'}", file=err)
+    elif outcome.status in ("stale", "missing"):
+        for target in outcome.changed:
+            print(f"{target}: {'missing' if not target.exists() else 'stale'} (from {name})", file=err)
+    elif outcome.status == "rendered":
+        print(f"wrote {', '.join(map(str, outcome.changed))}", file=err)
+    for w in outcome.warnings:
+        print(f"aksdiag: warning: {name}: {w}", file=err)
+
+
+def _run_with_progress(job_list: list[Job], options: Options, cache: RenderCache, *, workers: int, check: bool,
+                       report: Callable[[Outcome], None]) -> list[Outcome]:
+    """The batch on a terminal: a progress bar, with the lines worth reading above it."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from . import streams
+
+    # rich draws the bar with control sequences of its own: it writes past the escaping.
+    console = Console(file=streams.RAW_STDERR or sys.stderr)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=False) as progress:
+        task = progress.add_task("checking" if check else "rendering", total=len(job_list))
+
+        def on_done(outcome: Outcome) -> None:
+            if outcome.status in ("failed", "stale", "missing") or outcome.warnings:
+                report(outcome)  # Progress redirects stderr: the lines print above the bar
+            progress.advance(task)
+
+        return run(job_list, options, cache, workers=workers, check=check, write=_write, on_done=on_done)
+
+
+def _summary(outcomes: list[Outcome], *, check: bool, fail_on_write: bool, err: TextIO) -> int:
+    """The summary line, and the exit code it comes to."""
     counts: dict[str, int] = {}
     for o in outcomes:
         counts[o.status] = counts.get(o.status, 0) + 1
