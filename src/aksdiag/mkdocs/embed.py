@@ -266,7 +266,7 @@ class Embedder:
             if refused:
                 problem = Problem(refused, file=page, line=embed_line, column=1)
                 errors.append(f"aksdiag: {problem}")
-                lines[embed.line - 1:embed.end] = ["", self._error(embed, [problem], None, embed.path or page), ""]
+                lines[embed.line - 1:embed.end] = ["", self._error([problem], None, embed.path or page), ""]
                 continue
             if source.path is not None:
                 inputs.append(source.path)
@@ -280,11 +280,11 @@ class Embedder:
                 problems = [self._place(p, embed_line, embed.text is not None, page, source, shown)
                             for p in exc.problems]
                 errors += [f"{page}:{embed_line}: aksdiag: {p}" for p in problems]
-                html_block = self._error(embed, problems, source, shown)
+                html_block = self._error(problems, source, shown)
             except ValueError as exc:  # a bad attribute value, such as max_nodes=many
                 problem = Problem(f"bad attribute: {exc}", file=page, line=embed_line, column=1)
                 errors.append(f"aksdiag: {problem}")
-                html_block = self._error(embed, [problem], source, shown)
+                html_block = self._error([problem], source, shown)
             lines[embed.line - 1:embed.end] = ["", html_block, ""]
         return PageResult("\n".join(lines) + "\n", list(reversed(errors)), inputs)
 
@@ -329,7 +329,7 @@ class Embedder:
         return f'<figure class="aksdiag"{FILL}>{imgs}{caption}</figure>{table}{notes}'
 
     @staticmethod
-    def _error(embed: Embed, problems: list[Problem], source: Any, shown: str) -> str:
+    def _error(problems: list[Problem], source: Any, shown: str) -> str:
         """The problems, and an inline block's source (the page's own text). A file's text is
         never shown: whatever file a page names, only its problems reach the site."""
         items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in problems)

@@ -64,7 +64,7 @@ class _Embeds(Preprocessor):
         embedder = Embedder(Settings(dark=self.ext.getConfig("dark"), table=self.ext.getConfig("table"),
                                      scheme=scheme), RenderCache(cache_dir()))
 
-        def store(data: bytes, suffix: str) -> str:
+        def store(data: bytes, _suffix: str) -> str:  # the embedder's one store signature; a data URL needs no suffix
             return f"data:image/svg+xml;base64,{base64.b64encode(data).decode()}"
 
         strict = bool(self.ext.getConfig("strict"))

@@ -45,7 +45,8 @@ class AksdiagPlugin(BasePlugin[AksdiagConfig]):
     server: Any = None
     watched: set[Path]
 
-    def on_startup(self, *, command: str, dirty: bool) -> None:
+    # MkDocs calls each event with its keyword arguments: the names stay, used or not.
+    def on_startup(self, *, command: str, dirty: bool) -> None:  # noqa: ARG002
         self.watched, self.server = set(), None
 
     def on_config(self, config: Any) -> Any:
@@ -80,7 +81,8 @@ class AksdiagPlugin(BasePlugin[AksdiagConfig]):
         self.root = root
         return config
 
-    def on_files(self, files: Any, config: Any) -> Any:
+    # MkDocs calls each event with its keyword arguments: the names stay, used or not.
+    def on_files(self, files: Any, config: Any) -> Any:  # noqa: ARG002
         """Render the whole site's diagrams in parallel first; pages then take them from the cache."""
         pages = []
         for file in files.documentation_pages():
@@ -94,7 +96,8 @@ class AksdiagPlugin(BasePlugin[AksdiagConfig]):
         self.embedder.prefetch(pages, self.config.jobs)
         return files
 
-    def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
+    # MkDocs calls each event with its keyword arguments: the names stay, used or not.
+    def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:  # noqa: ARG002
         src = Path(page.file.abs_src_path)
         page_name = os.path.relpath(src, self.root)
 
@@ -120,7 +123,8 @@ class AksdiagPlugin(BasePlugin[AksdiagConfig]):
         self.watched |= outside
         return result.markdown
 
-    def on_env(self, env: Any, config: Any, files: Any) -> Any:
+    # MkDocs calls each event with its keyword arguments: the names stay, used or not.
+    def on_env(self, env: Any, config: Any, files: Any) -> Any:  # noqa: ARG002
         """Every page's Markdown is read by now and none is written: with --strict, a broken
         diagram stops the build here, so the site never holds a page that shows the problem."""
         if self.errors and config.get("strict"):
@@ -138,7 +142,8 @@ class AksdiagPlugin(BasePlugin[AksdiagConfig]):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
 
-    def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+    # MkDocs calls each event with its keyword arguments: the names stay, used or not.
+    def on_serve(self, server: Any, config: Any, builder: Any) -> Any:  # noqa: ARG002
         self.server = server
         for path in sorted(self.watched):
             if path.exists():

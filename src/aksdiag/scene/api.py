@@ -34,7 +34,8 @@ def _api_label(plan: AddressPlan, detail: Detail) -> tuple[str, str]:
     return f"API server · public FQDN\nAKS control plane, outside your VNet{ranges}", "public DNS"
 
 
-def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str) -> Scene:  # noqa: ARG001  # one signature for every view: the registry passes `exact` by keyword
+# One signature for every view: the registry passes `exact` by keyword; this view has no use for it.
+def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str) -> Scene:  # noqa: ARG001
     prof = profile_of(plan)
     api = plan.api_server
     pool = plan.pools[0]

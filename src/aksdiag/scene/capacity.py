@@ -78,7 +78,8 @@ def findings(plan: AddressPlan) -> list[str]:
     return out
 
 
-def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str) -> Scene:  # noqa: ARG001  # one signature for every view: the registry passes `exact` by keyword
+# One signature for every view: the registry passes `exact` by keyword; this view has no use for it.
+def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str) -> Scene:  # noqa: ARG001
     prof = profile_of(plan)
     columns = NARROW if detail.portrait or detail.terse else tuple(range(len(COLUMNS)))
     tables = rows(plan, detail.name)

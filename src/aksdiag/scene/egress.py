@@ -94,7 +94,8 @@ def chain(plan: AddressPlan, node_path: str, node: NodePlan, first: int,
     return shapes, edges, note
 
 
-def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str) -> Scene:  # noqa: ARG001  # one signature for every view: the registry passes `exact` by keyword
+# One signature for every view: the registry passes `exact` by keyword; this view has no use for it.
+def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str) -> Scene:  # noqa: ARG001
     prof = profile_of(plan)
     pool = plan.pools[0]
     node = pool.nodes[0]
