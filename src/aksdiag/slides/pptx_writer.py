@@ -168,7 +168,7 @@ def _add_svg(slide, shape, svg: bytes) -> None:
     ext_lst.append(ext)
 
 
-def _picture_slide(prs, page: Page, template: bool) -> None:
+def _picture_slide(prs, page: Page, _template: bool) -> None:  # WRITERS' one signature, called positionally
     """The picture fills the slide (aspect kept); its own title is part of the picture."""
     pic: Picture | None = page.picture
     assert pic is not None and pic.png is not None

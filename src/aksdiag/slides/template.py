@@ -39,19 +39,7 @@ def check_template(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as z:
             parts = z.infolist()
-            if len(parts) > MAX_PARTS:
-                raise _refuse(path, f"the template holds {len(parts):,} parts; the limit is {MAX_PARTS:,}")
-            total = 0
-            for part in parts:
-                if part.file_size > MAX_PART:
-                    raise _refuse(path, f"{part.filename} unpacks to {part.file_size:,} bytes; the limit for one "
-                                        f"part is {MAX_PART:,}")
-                total += part.file_size
-                if os.path.basename(part.filename).lower() in ("vbaproject.bin", "vbadata.xml"):
-                    raise _refuse(path, f"the template carries macros ({part.filename}); aksdiag does not pass "
-                                        "macros on: save it as a .potx or .pptx without them")
-            if total > MAX_TOTAL:
-                raise _refuse(path, f"the template unpacks to {total:,} bytes; the limit is {MAX_TOTAL:,}")
+            _check_parts(path, parts)
             for part in parts:
                 if part.filename.lower().endswith((".xml", ".rels")):
                     _check_xml(path, part.filename, z.read(part))
@@ -59,6 +47,23 @@ def check_template(path: Path) -> None:
         raise _refuse(path, f"the template is not a PowerPoint file (not a zip: {exc})") from None
     except (OSError, RuntimeError, NotImplementedError) as exc:  # unreadable, encrypted, odd compression
         raise _refuse(path, f"cannot read the template: {exc}") from None
+
+
+def _check_parts(path: Path, parts: list[zipfile.ZipInfo]) -> None:
+    """The zip's listing: not too many parts, none and all together not too big, no macros."""
+    if len(parts) > MAX_PARTS:
+        raise _refuse(path, f"the template holds {len(parts):,} parts; the limit is {MAX_PARTS:,}")
+    total = 0
+    for part in parts:
+        if part.file_size > MAX_PART:
+            raise _refuse(path, f"{part.filename} unpacks to {part.file_size:,} bytes; the limit for one "
+                                f"part is {MAX_PART:,}")
+        total += part.file_size
+        if os.path.basename(part.filename).lower() in ("vbaproject.bin", "vbadata.xml"):
+            raise _refuse(path, f"the template carries macros ({part.filename}); aksdiag does not pass "
+                                "macros on: save it as a .potx or .pptx without them")
+    if total > MAX_TOTAL:
+        raise _refuse(path, f"the template unpacks to {total:,} bytes; the limit is {MAX_TOTAL:,}")
 
 
 def _check_xml(path: Path, name: str, data: bytes) -> None:
