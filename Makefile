@@ -31,7 +31,7 @@ demo: $(RUNTIME)
 
 ## test: the whole suite; everything it needs comes from pip (no system packages, no root)
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 ## templates: compile templates/ to Python modules (src/aksdiag/d2/compiled/), loaded by every render
 templates: $(RUNTIME)

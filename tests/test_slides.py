@@ -353,7 +353,10 @@ def test_today_and_proposed_are_one_skeleton_on_the_slide(pdf_deck, pages):
     at = [i for i, p in enumerate(pages) if p.kind == "picture" and p.picture.view == "scenario"]
     today, proposed = ({t: (round(x, 1), round(y, 1)) for t, x, y, _ in _placed_texts(reader.pages[i])
                         if t.startswith(("node", "loadbalancer"))} for i in at)
-    assert len(today) >= 4, today
+    # Labels on one baseline may come out of the PDF as one text run (cairosvg writes them so):
+    # what counts is that the nodes and the load balancer are all there, and all in place.
+    drawn = "".join(today)
+    assert all(label in drawn for label in ("node0", "node1", "loadbalancer")), today
     assert today == proposed
 
 

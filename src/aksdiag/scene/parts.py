@@ -160,7 +160,7 @@ def more_pools(plan: AddressPlan, hidden: tuple[PoolPlan, ...], detail: Detail) 
     first, last = hidden[0].nodes, hidden[-1].nodes
     nodes = sum(p.count for p in hidden)
     span = f"\n{first[0].ips[0]} – {last[-1].ips[0]}" if first and last else ""
-    return Shape("morepools", f"… {len(hidden)} more pools · {nodes:,} nodes{span}"
+    return Shape("morepools", f"… {len(hidden)} more pool{'s' if len(hidden) != 1 else ''} · {nodes:,} nodes{span}"
                  f"{pod_subnet_line(plan, hidden, detail)}", ShapeKind.more)
 
 
