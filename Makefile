@@ -52,9 +52,12 @@ bench: $(STAMP)
 	@command -v dot >/dev/null || echo "make bench: graphviz is missing (apt-get install graphviz); the mingrammer/diagrams columns will be left out"
 	$(BIN)/python benchmarks/bench.py
 
+## lint: ruff format --check, ruff (with complexity and unused-argument rules), mypy on src/, the CI workflow
 lint: $(STAMP)
-	$(BIN)/python -m pip install --quiet ruff check-jsonschema zizmor
-	$(BIN)/ruff check src tests
+	$(BIN)/python -m pip install --quiet ruff mypy check-jsonschema zizmor
+	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/mypy
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(BIN)/zizmor --offline .github/workflows
 

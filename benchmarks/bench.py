@@ -126,20 +126,24 @@ def site(folder: Path, inputs: list[Path], with_diagrams: bool) -> Path:
         (docs / f"p{i:02d}.md").write_text(f"# Page {i}\n\nSome prose about this cluster.\n\n{embed}\n")
         nav.append(f"  - p{i:02d}.md")
     plugins = "plugins:\n  - search\n" + ("  - aksdiag\n" if with_diagrams else "")
-    (folder / "mkdocs.yml").write_text(f"site_name: bench\ntheme:\n  name: material\n  font: false\n{plugins}"
-                                       "nav:\n" + "\n".join(nav) + "\n")
+    (folder / "mkdocs.yml").write_text(
+        f"site_name: bench\ntheme:\n  name: material\n  font: false\n{plugins}nav:\n" + "\n".join(nav) + "\n"
+    )
     return folder
 
 
 def import_profile(work: Path) -> tuple[float, list[tuple[str, float]]]:
     """Self import time of one cold render, in total and by top-level package (aksdiag by stage)."""
     argv = ["aksdiag", "render", str(SMALL), "-o", str(work / "imp.svg")]
-    code = (f"import sys; sys.argv = {argv!r}\n"
-            "from aksdiag.cli.entry import main\ntry:\n    main()\nexcept SystemExit:\n    pass")
+    code = (
+        f"import sys; sys.argv = {argv!r}\n"
+        "from aksdiag.cli.entry import main\ntry:\n    main()\nexcept SystemExit:\n    pass"
+    )
     totals: list[dict[str, float]] = []
     for _ in range(5):
-        err = subprocess.run([sys.executable, "-X", "importtime", "-c", code], env=ENV, capture_output=True,
-                             text=True, check=False).stderr
+        err = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", code], env=ENV, capture_output=True, text=True, check=False
+        ).stderr
         by: dict[str, float] = {}
         for line in err.splitlines():
             if not line.startswith("import time:") or "self [us]" in line:
@@ -174,14 +178,29 @@ def main() -> None:
         one = work / "one"
         one.mkdir()
         d2_one = d2_sources([SMALL], one)[0]
-        cold, alone = timed_pair(lambda: run(AKSDIAG, "render", str(SMALL), "-o", str(one / "x.svg")),
-                                 lambda: run(d2, d2_one.name, "alone.svg", cwd=one), 11)
+        cold, alone = timed_pair(
+            lambda: run(AKSDIAG, "render", str(SMALL), "-o", str(one / "x.svg")),
+            lambda: run(d2, d2_one.name, "alone.svg", cwd=one),
+            11,
+        )
         ming = None if missing else timed(lambda: run(*mingrammer, str(one / "ming")), 7)
-        rows.append(("one small cold SVG", cold, "d2 alone", alone, "mingrammer", ming,
-                     "target <= 4.5x d2 alone, <= 3.0x mingrammer"))
+        rows.append(
+            (
+                "one small cold SVG",
+                cold,
+                "d2 alone",
+                alone,
+                "mingrammer",
+                ming,
+                "target <= 4.5x d2 alone, <= 3.0x mingrammer",
+            )
+        )
 
-        pdf, svg = timed_pair(lambda: run(AKSDIAG, "render", str(SMALL), "-o", str(one / "x.pdf")),
-                              lambda: run(AKSDIAG, "render", str(SMALL), "-o", str(one / "x.svg")), 7)
+        pdf, svg = timed_pair(
+            lambda: run(AKSDIAG, "render", str(SMALL), "-o", str(one / "x.pdf")),
+            lambda: run(AKSDIAG, "render", str(SMALL), "-o", str(one / "x.svg")),
+            7,
+        )
         rows.append(("one-page PDF", pdf, "SVG of the view", svg, "", None, "target <= 1.5x the SVG"))
         pdf_all = timed(lambda: run(AKSDIAG, "render", str(SMALL), "--view", "all", "-o", str(one / "c.pdf")), 5)
         rows.append(("--view all -o c.pdf", pdf_all, "SVG of one view", svg, "", None, "target <= 3x the SVG"))
@@ -194,8 +213,17 @@ def main() -> None:
         sources = d2_sources(inputs, raw)
 
         def batch(out: str, *extra: str, environ: dict | None = None) -> None:
-            run(AKSDIAG, "render", str(batch_in), "--out-dir", str(work / out), "--jobs", "2", *extra,
-                env=environ or env)
+            run(
+                AKSDIAG,
+                "render",
+                str(batch_in),
+                "--out-dir",
+                str(work / out),
+                "--jobs",
+                "2",
+                *extra,
+                env=environ or env,
+            )
 
         def cold_batch(environ: dict | None = None) -> None:
             shutil.rmtree(cache, ignore_errors=True)
@@ -213,24 +241,62 @@ def main() -> None:
         (work / "ming").mkdir()
         cold50, raw50 = timed_pair(cold_batch, raw_d2, 5)
         ming50 = None if missing else timed(ming_loop, 1)
-        rows.append(("batch of 50, cold (--jobs 2)", cold50, "50 d2, 2 at once", raw50, "mingrammer loop", ming50,
-                     "target <= 1.3x 50 d2"))
+        rows.append(
+            (
+                "batch of 50, cold (--jobs 2)",
+                cold50,
+                "50 d2, 2 at once",
+                raw50,
+                "mingrammer loop",
+                ming50,
+                "target <= 1.3x 50 d2",
+            )
+        )
         batch("out-warm")
         warm50 = timed(lambda: batch("out-warm"), 5)
-        rows.append(("batch of 50, warm", warm50, "50 d2, 2 at once", raw50, "mingrammer loop", ming50,
-                     "target <= 0.15x mingrammer loop"))
+        rows.append(
+            (
+                "batch of 50, warm",
+                warm50,
+                "50 d2, 2 at once",
+                raw50,
+                "mingrammer loop",
+                ming50,
+                "target <= 0.15x mingrammer loop",
+            )
+        )
 
         with_d = site(work / "site-with", inputs[:20], True)
         without = site(work / "site-without", inputs[:20], False)
         run(str(BIN / "mkdocs"), "build", "-q", cwd=with_d, env=env)  # warm the cache
-        docs_with, docs_without = timed_pair(lambda: run(str(BIN / "mkdocs"), "build", "-q", cwd=with_d, env=env),
-                                             lambda: run(str(BIN / "mkdocs"), "build", "-q", cwd=without, env=env), 11)
-        rows.append(("MkDocs, 20 diagrams unchanged", docs_with, "site without them", docs_without, "", None,
-                     "target <= 1.1x without"))
+        docs_with, docs_without = timed_pair(
+            lambda: run(str(BIN / "mkdocs"), "build", "-q", cwd=with_d, env=env),
+            lambda: run(str(BIN / "mkdocs"), "build", "-q", cwd=without, env=env),
+            11,
+        )
+        rows.append(
+            (
+                "MkDocs, 20 diagrams unchanged",
+                docs_with,
+                "site without them",
+                docs_without,
+                "",
+                None,
+                "target <= 1.1x without",
+            )
+        )
         # The whole suite, as `make test` runs it on a fresh clone: no OCR kept from earlier runs.
         suite_env = {**os.environ, "AKSDIAG_OCR_CACHE": str(work / "ocr")}
-        suite = timed(lambda: subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-                                             cwd=ROOT, env=suite_env, capture_output=True, check=False), 1)
+        suite = timed(
+            lambda: subprocess.run(
+                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+                cwd=ROOT,
+                env=suite_env,
+                capture_output=True,
+                check=False,
+            ),
+            1,
+        )
         rows.append(("the test suite (make test)", suite, "", None, "", None, "target < 180 s on 2 cores"))
         imports, by_package = import_profile(work)
     finally:
@@ -238,6 +304,7 @@ def main() -> None:
 
     print("wall-clock medians (CPU seconds of the processes in brackets; ratios: wall, then CPU)")
     print(f"{'':30} {'aksdiag':>16} | {'baseline':>17} {'':>16} {'ratio':>11} | {'':>15} {'':>16} {'ratio':>11} |")
+
     def cell(x: Seconds) -> str:
         return f"{x:6.3f}s ({x.cpu:5.2f})"
 
@@ -252,8 +319,10 @@ def main() -> None:
         print(f"\nmingrammer columns left out: {missing}")
     print(f"\nimports of one cold render (python -X importtime, median self time): {imports:.3f} s")
     print("  " + ", ".join(f"{name} {secs * 1000:.1f} ms" for name, secs in by_package))
-    print(f"\n{os.cpu_count()} CPUs; d2 {d2}; medians (mingrammer loop: one run); the cold batch and raw d2, and the"
-          " two MkDocs sites, timed in turns")
+    print(
+        f"\n{os.cpu_count()} CPUs; d2 {d2}; medians (mingrammer loop: one run); the cold batch and raw d2, and the"
+        " two MkDocs sites, timed in turns"
+    )
 
 
 if __name__ == "__main__":

@@ -18,8 +18,7 @@ from diagrams import Cluster, Diagram, Edge
 def main() -> None:
     out = sys.argv[1]
     name = sys.argv[2] if len(sys.argv) > 2 else "myAKSCluster"
-    with Diagram(f"{name}: kubenet in your own VNet", filename=out, outformat="svg", show=False,
-                 direction="LR"):
+    with Diagram(f"{name}: kubenet in your own VNet", filename=out, outformat="svg", show=False, direction="LR"):
         pip = PublicIpAddresses("public IP")
         lb = LoadBalancers("load balancer")
         with Cluster("VNet myAKSVnet 192.168.0.0/16"):

@@ -28,8 +28,9 @@ from pathlib import Path
 
 
 def aksdiag(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "aksdiag", *args], cwd=cwd, capture_output=True, text=True,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "aksdiag", *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
 
 
 def merge_base(base: str, head: str, cwd: Path) -> str:
@@ -50,8 +51,15 @@ def render_section(proc: subprocess.CompletedProcess[str], paths: list[str]) -> 
         return "Diagrams: up to date."
     lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
     quoted = " ".join(shlex.quote(p) for p in paths)
-    return "\n".join(["Diagrams: out of date; run `aksdiag render " + quoted + "` and commit the result.", "",
-                      "```", *lines[-40:], "```"])
+    return "\n".join(
+        [
+            "Diagrams: out of date; run `aksdiag render " + quoted + "` and commit the result.",
+            "",
+            "```",
+            *lines[-40:],
+            "```",
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,13 +67,20 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--base", default=env.get("AKSDIAG_BASE"), help="base revision or folder")
     ap.add_argument("--head", default=env.get("AKSDIAG_HEAD") or "HEAD", help="head revision or folder")
-    ap.add_argument("--paths", default=env.get("AKSDIAG_PATHS", "clusters"),
-                    help="cluster files and folders, separated by spaces or new lines (default: clusters)")
+    ap.add_argument(
+        "--paths",
+        default=env.get("AKSDIAG_PATHS", "clusters"),
+        help="cluster files and folders, separated by spaces or new lines (default: clusters)",
+    )
     ap.add_argument("--out", type=Path, default=Path(env.get("AKSDIAG_OUT", "aksdiag-review")))
-    ap.add_argument("--fail-on", default=env.get("AKSDIAG_FAIL_ON", "error"),
-                    choices=("error", "warning", "note", "never"))
-    ap.add_argument("--no-render-check", action="store_true",
-                    default=env.get("AKSDIAG_RENDER_CHECK", "true").lower() in ("0", "false", "no"))
+    ap.add_argument(
+        "--fail-on", default=env.get("AKSDIAG_FAIL_ON", "error"), choices=("error", "warning", "note", "never")
+    )
+    ap.add_argument(
+        "--no-render-check",
+        action="store_true",
+        default=env.get("AKSDIAG_RENDER_CHECK", "true").lower() in ("0", "false", "no"),
+    )
     ap.add_argument("--exit-zero", action="store_true", help="exit 0 and leave the verdict in $GITHUB_OUTPUT")
     args = ap.parse_args(argv)
     if not args.base:
@@ -91,8 +106,19 @@ def main(argv: list[str] | None = None) -> int:
     else:
         base = merge_base(args.base, args.head, cwd)
         scope = [arg for p in paths for arg in ("--path", p)]
-        diffed = aksdiag("diff", base, args.head, *scope, "-o", str(comment), "--pictures", str(pictures),
-                         "--fail-on", args.fail_on, cwd=cwd)
+        diffed = aksdiag(
+            "diff",
+            base,
+            args.head,
+            *scope,
+            "-o",
+            str(comment),
+            "--pictures",
+            str(pictures),
+            "--fail-on",
+            args.fail_on,
+            cwd=cwd,
+        )
         sys.stderr.write(diffed.stderr)
     if comment.is_file():
         with comment.open("a", encoding="utf-8") as f:
@@ -101,21 +127,31 @@ def main(argv: list[str] | None = None) -> int:
             run = [env.get(k) for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID")]
             if pictures.is_dir() and all(run):
                 # The Action uploads them as an artifact of this run; a comment cannot show local files.
-                f.write(f"\nBefore and after pictures: the `aksdiag-pictures` artifact of "
-                        f"[this run]({run[0]}/{run[1]}/actions/runs/{run[2]}).\n")
+                f.write(
+                    f"\nBefore and after pictures: the `aksdiag-pictures` artifact of "
+                    f"[this run]({run[0]}/{run[1]}/actions/runs/{run[2]}).\n"
+                )
     code = combined(checked.returncode, diffed.returncode, rendered.returncode if rendered else 0)
-    outputs = {"sarif-file": sarif if sarif.is_file() else "", "comment-file": comment if comment.is_file() else "",
-               "pictures-dir": pictures if pictures.is_dir() else "", "check-exit": checked.returncode,
-               "diff-exit": diffed.returncode, "render-exit": rendered.returncode if rendered else "",
-               "exit-code": code}
+    outputs = {
+        "sarif-file": sarif if sarif.is_file() else "",
+        "comment-file": comment if comment.is_file() else "",
+        "pictures-dir": pictures if pictures.is_dir() else "",
+        "check-exit": checked.returncode,
+        "diff-exit": diffed.returncode,
+        "render-exit": rendered.returncode if rendered else "",
+        "exit-code": code,
+    }
     if env.get("GITHUB_OUTPUT"):
         with open(env["GITHUB_OUTPUT"], "a", encoding="utf-8") as f:
             f.writelines(f"{k}={v}\n" for k, v in outputs.items())
     if env.get("GITHUB_STEP_SUMMARY") and comment.is_file():
         with open(env["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as f:
             f.write(comment.read_text(encoding="utf-8"))
-    print(f"aksdiag review: check {checked.returncode}, render --check "
-          f"{rendered.returncode if rendered else 'skipped'}, diff {diffed.returncode} -> exit {code}", file=sys.stderr)
+    print(
+        f"aksdiag review: check {checked.returncode}, render --check "
+        f"{rendered.returncode if rendered else 'skipped'}, diff {diffed.returncode} -> exit {code}",
+        file=sys.stderr,
+    )
     return 0 if args.exit_zero else code
 
 

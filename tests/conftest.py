@@ -132,10 +132,11 @@ def pytest_terminal_summary(terminalreporter):
 
     if ocr.TIMINGS:
         terminalreporter.write_line(
-            f"OCR: {len(ocr.TIMINGS)} pictures read in {sum(ocr.TIMINGS):.1f} s "
-            f"(slowest {max(ocr.TIMINGS):.1f} s)")
+            f"OCR: {len(ocr.TIMINGS)} pictures read in {sum(ocr.TIMINGS):.1f} s (slowest {max(ocr.TIMINGS):.1f} s)"
+        )
     if ocr.SCORES:
         read, drawn = (sum(v[i] for v in ocr.SCORES.values()) for i in (0, 1))
         legible = sum(r >= 0.9 * d for r, d in ocr.SCORES.values())
-        terminalreporter.write_line(f"OCR at 1920 px: {read} of {drawn} addresses read; {legible} of "
-                                    f"{len(ocr.SCORES)} overviews at 90% or more")
+        terminalreporter.write_line(
+            f"OCR at 1920 px: {read} of {drawn} addresses read; {legible} of {len(ocr.SCORES)} overviews at 90% or more"
+        )

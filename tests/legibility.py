@@ -108,16 +108,27 @@ def measure_svg(s: str) -> dict:
         for (x1, y1), (x2, y2) in e
         if min(abs(x1 - x2), abs(y1 - y2)) > 20 and ((x1 - x2) ** 2 + (y1 - y2) ** 2) ** 0.5 > 60
     )
-    return {"w": w, "h": h, "addr_labels": len(fonts), "min_addr_font": minfont, "slide_px": minfont * slide,
-            "page_px": minfont * page, "room_pt": minfont * min(960 / w, 540 / h), "crossings": crossings,
-            "diagonals": diag, "edges": len(edges)}
+    return {
+        "w": w,
+        "h": h,
+        "addr_labels": len(fonts),
+        "min_addr_font": minfont,
+        "slide_px": minfont * slide,
+        "page_px": minfont * page,
+        "room_pt": minfont * min(960 / w, 540 / h),
+        "crossings": crossings,
+        "diagonals": diag,
+        "edges": len(edges),
+    }
 
 
 def line(name: str, m: dict) -> str:
-    return (f"{name:36s} {m['w']:6.0f}x{m['h']:<6.0f} addr labels {m['addr_labels']:3d} "
-            f"min {m['min_addr_font']:4.0f}px -> slide {m['slide_px']:4.1f}px page {m['page_px']:4.1f}px "
-            f"room {m['room_pt']:4.1f}pt "
-            f"crossings {m['crossings']:2d} diagonals {m['diagonals']:2d}")
+    return (
+        f"{name:36s} {m['w']:6.0f}x{m['h']:<6.0f} addr labels {m['addr_labels']:3d} "
+        f"min {m['min_addr_font']:4.0f}px -> slide {m['slide_px']:4.1f}px page {m['page_px']:4.1f}px "
+        f"room {m['room_pt']:4.1f}pt "
+        f"crossings {m['crossings']:2d} diagonals {m['diagonals']:2d}"
+    )
 
 
 if __name__ == "__main__":

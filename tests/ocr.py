@@ -51,9 +51,13 @@ def drawn_addresses(svg: bytes | str) -> set[str]:
 # onnxruntime's default thread pool spent 1.7x the CPU for twice the wall time; the other core
 # renders the next picture (conftest).
 SETTINGS = {
-    "Global.use_cls": False, "Global.log_level": "warning", "Global.max_side_len": 8192,
-    "Det.limit_type": "max", "Det.limit_side_len": 8192,
-    "EngineConfig.onnxruntime.intra_op_num_threads": 1, "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+    "Global.use_cls": False,
+    "Global.log_level": "warning",
+    "Global.max_side_len": 8192,
+    "Det.limit_type": "max",
+    "Det.limit_side_len": 8192,
+    "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+    "EngineConfig.onnxruntime.inter_op_num_threads": 1,
 }
 
 
@@ -74,7 +78,9 @@ def _cache_dir() -> Path | None:
 
 
 def _key(image) -> str:
-    engine = f"rapidocr {version('rapidocr')} onnxruntime {version('onnxruntime')} {json.dumps(SETTINGS, sort_keys=True)}"
+    engine = (
+        f"rapidocr {version('rapidocr')} onnxruntime {version('onnxruntime')} {json.dumps(SETTINGS, sort_keys=True)}"
+    )
     digest = hashlib.sha256(engine.encode())
     digest.update(f"{image.mode} {image.size}".encode())
     digest.update(image.tobytes())

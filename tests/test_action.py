@@ -36,14 +36,18 @@ def pull_request(tmp_path):
     git(repo, "config", "user.name", "Dev")
     prod = repo / "clusters" / "prod.yaml"
     prod.write_text((ROOT / "examples" / "kubenet-byo-vnet.yaml").read_text())
-    render = subprocess.run([sys.executable, "-m", "aksdiag", "render", "clusters/prod.yaml"], cwd=repo,
-                            capture_output=True, text=True)
+    render = subprocess.run(
+        [sys.executable, "-m", "aksdiag", "render", "clusters/prod.yaml"], cwd=repo, capture_output=True, text=True
+    )
     assert render.returncode == 0, render.stderr
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "prod cluster and its diagram")
     git(repo, "switch", "-q", "-c", "egress-via-firewall")
-    prod.write_text(prod.read_text().replace("podCidr: 10.244.0.0/16", "podCidr: 10.200.0.0/16")
-                    .replace("outboundType: loadBalancer", "outboundType: userDefinedRouting"))
+    prod.write_text(
+        prod.read_text()
+        .replace("podCidr: 10.244.0.0/16", "podCidr: 10.200.0.0/16")
+        .replace("outboundType: loadBalancer", "outboundType: userDefinedRouting")
+    )
     git(repo, "commit", "-q", "-am", "new pod range; egress through the firewall")
     return repo
 
@@ -51,13 +55,25 @@ def pull_request(tmp_path):
 def test_the_action_script_reviews_a_pull_request(pull_request, tmp_path):
     repo = pull_request
     outputs, summary = tmp_path / "github_output", tmp_path / "step_summary"
-    env = {"GITHUB_OUTPUT": str(outputs), "GITHUB_STEP_SUMMARY": str(summary), "AKSDIAG_BASE": "main",
-           "AKSDIAG_HEAD": "HEAD", "AKSDIAG_CACHE_DIR": str(tmp_path / "cache"),
-           "GITHUB_SERVER_URL": "https://github.example.invalid", "GITHUB_REPOSITORY": "team/clusters",
-           "GITHUB_RUN_ID": "42"}
+    env = {
+        "GITHUB_OUTPUT": str(outputs),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "AKSDIAG_BASE": "main",
+        "AKSDIAG_HEAD": "HEAD",
+        "AKSDIAG_CACHE_DIR": str(tmp_path / "cache"),
+        "GITHUB_SERVER_URL": "https://github.example.invalid",
+        "GITHUB_REPOSITORY": "team/clusters",
+        "GITHUB_RUN_ID": "42",
+    }
 
-    proc = subprocess.run([sys.executable, str(SCRIPT), "--out", str(tmp_path / "review")], cwd=repo,
-                          capture_output=True, text=True, env={**os.environ, **env}, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, str(SCRIPT), "--out", str(tmp_path / "review")],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=600,
+    )
     # A finding at error level appears and the diagram is stale: the verdict is 1, after everything is written.
     assert proc.returncode == 1, proc.stderr
     written = dict(line.split("=", 1) for line in outputs.read_text().splitlines())
@@ -76,7 +92,9 @@ def test_the_action_script_reviews_a_pull_request(pull_request, tmp_path):
 
     pictures = Path(written["pictures-dir"])
     assert sorted(p.relative_to(pictures).as_posix() for p in pictures.rglob("*.svg")) == [
-        "clusters/prod.after.svg", "clusters/prod.before.svg"]
+        "clusters/prod.after.svg",
+        "clusters/prod.before.svg",
+    ]
 
     sarif = json.loads(Path(written["sarif-file"]).read_text())
     oasis_valid(sarif)
@@ -87,8 +105,14 @@ def test_the_action_script_reviews_a_pull_request(pull_request, tmp_path):
     assert git(repo, "status", "--porcelain") == ""
 
     # --exit-zero: the Action's way on to the upload steps; the verdict stays in $GITHUB_OUTPUT.
-    zero = subprocess.run([sys.executable, str(SCRIPT), "--out", str(tmp_path / "again"), "--exit-zero"], cwd=repo,
-                          capture_output=True, text=True, env={**os.environ, **env}, timeout=600)
+    zero = subprocess.run(
+        [sys.executable, str(SCRIPT), "--out", str(tmp_path / "again"), "--exit-zero"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=600,
+    )
     assert zero.returncode == 0 and outputs.read_text().splitlines()[-1] == "exit-code=1"
 
 

@@ -84,10 +84,17 @@ def test_loading_never_derives(monkeypatch):
     calls = []
     real = pipeline.derive
     monkeypatch.setattr(pipeline, "derive", lambda *a, **k: calls.append(1) or real(*a, **k))
-    azure = {"name": "c1", "type": "Microsoft.ContainerService/ManagedClusters", "location": "westeurope",
-             "properties": {"networkProfile": {"networkPlugin": "kubenet"},
-                            "agentPoolProfiles": [{"name": "pool1", "count": 2, "vmSize": "Standard_D2s_v5",
-                                                   "mode": "System", "osType": "Linux"}]}}
+    azure = {
+        "name": "c1",
+        "type": "Microsoft.ContainerService/ManagedClusters",
+        "location": "westeurope",
+        "properties": {
+            "networkProfile": {"networkPlugin": "kubenet"},
+            "agentPoolProfiles": [
+                {"name": "pool1", "count": 2, "vmSize": "Standard_D2s_v5", "mode": "System", "osType": "Linux"}
+            ],
+        },
+    }
     prepared = api.load(api.Source.from_data(azure, name="c1.json"))
     api.load(BYO)
     assert calls == [] and prepared.loaded.from_azure
@@ -99,9 +106,17 @@ def test_vnet_overlay_is_applied_before_the_one_validation(tmp_path, monkeypatch
     from aksdiag.api import stages as pipeline
 
     vnet = tmp_path / "vnet.json"
-    vnet.write_text(json.dumps({"name": "myAKSVnet", "properties": {
-        "addressSpace": {"addressPrefixes": ["192.168.0.0/16", "172.16.0.0/16"]},
-        "subnets": [{"name": "myAKSSubnet", "properties": {"addressPrefix": "192.168.1.0/24"}}]}}))
+    vnet.write_text(
+        json.dumps(
+            {
+                "name": "myAKSVnet",
+                "properties": {
+                    "addressSpace": {"addressPrefixes": ["192.168.0.0/16", "172.16.0.0/16"]},
+                    "subnets": [{"name": "myAKSSubnet", "properties": {"addressPrefix": "192.168.1.0/24"}}],
+                },
+            }
+        )
+    )
     validations = []
     real = pipeline.validate_spec
     monkeypatch.setattr(pipeline, "validate_spec", lambda doc: validations.append(doc.name) or real(doc))
@@ -123,9 +138,11 @@ def test_every_example_loads_through_the_api():
 
 
 def _modules_after(code: str) -> set[str]:
-    probe = (f"import sys\n{code}\nimport json\n"
-             "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
-             "('aksdiag', 'typer', 'pydantic', 'jinja2', 'yaml'))))")
+    probe = (
+        f"import sys\n{code}\nimport json\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('aksdiag', 'typer', 'pydantic', 'jinja2', 'yaml'))))"
+    )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     return set(json.loads(out.splitlines()[-1]))
 
@@ -136,12 +153,23 @@ def test_version_loads_nothing_but_the_package():
 
 
 def test_help_loads_no_renderer_model_or_templates():
-    loaded = _modules_after("sys.argv = ['aksdiag', 'render', '--help']\nfrom aksdiag.cli.entry import main\n"
-                            "try:\n    main()\nexcept SystemExit:\n    pass")
+    loaded = _modules_after(
+        "sys.argv = ['aksdiag', 'render', '--help']\nfrom aksdiag.cli.entry import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass"
+    )
     assert "aksdiag.cli.app" in loaded
     # typer itself imports pydantic (typer._adapters); none of our stages may load.
-    heavy = {"jinja2", "yaml", "aksdiag.d2.render", "aksdiag.api.stages", "aksdiag.model", "aksdiag.scene",
-             "aksdiag.derive", "aksdiag.load", "aksdiag.compile"}
+    heavy = {
+        "jinja2",
+        "yaml",
+        "aksdiag.d2.render",
+        "aksdiag.api.stages",
+        "aksdiag.model",
+        "aksdiag.scene",
+        "aksdiag.derive",
+        "aksdiag.load",
+        "aksdiag.compile",
+    }
     assert not loaded & heavy, loaded & heavy
 
 
@@ -151,8 +179,9 @@ def test_one_jinja_environment_per_process():
     assert environment() is environment()
 
 
-@pytest.mark.parametrize("name", ["kubenet-basic", "azure-cni-node-subnet", "azure-cni-overlay",
-                                  "azure-cni-pod-subnet", "byo-cni-cilium"])
+@pytest.mark.parametrize(
+    "name", ["kubenet-basic", "azure-cni-node-subnet", "azure-cni-overlay", "azure-cni-pod-subnet", "byo-cni-cilium"]
+)
 def test_a_model_has_one_name_in_the_picture_the_alt_text_and_the_plan(name):
     from aksdiag.derive.profiles import MODEL_NAMES
     from aksdiag.report.plan_table import markdown
@@ -183,11 +212,18 @@ def test_a_rendered_repr_is_short():
     assert len(text) < 300 and "svg: " in text and "bytes" in text and made.name in text
 
 
-@pytest.mark.parametrize("kwargs,field", [
-    ({"view": "everything"}, "view"), ({"layout": "circo"}, "layout"), ({"theme": "pink"}, "theme"),
-    ({"dark": "night"}, "dark"), ({"max_nodes": 1}, "max_nodes"), ({"timeout": 0}, "timeout"),
-    ({"png_engine": "inkscape"}, "png_engine"),
-])
+@pytest.mark.parametrize(
+    "kwargs,field",
+    [
+        ({"view": "everything"}, "view"),
+        ({"layout": "circo"}, "layout"),
+        ({"theme": "pink"}, "theme"),
+        ({"dark": "night"}, "dark"),
+        ({"max_nodes": 1}, "max_nodes"),
+        ({"timeout": 0}, "timeout"),
+        ({"png_engine": "inkscape"}, "png_engine"),
+    ],
+)
 def test_bad_options_raise_the_projects_error_naming_the_option(kwargs, field):
     import aksdiag
 

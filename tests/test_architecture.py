@@ -12,9 +12,21 @@ PACKAGE = ROOT / "src" / "aksdiag"
 # The import order (ARCHITECTURE.md): a package may import its own layer's base packages and
 # anything in a lower layer, never a higher one. The channels sit side by side at the top.
 LAYERS = {
-    "errors": 0, "options": 0, "runtime": 0,
-    "model": 1, "load": 2, "derive": 3, "scene": 4, "d2": 5, "compile": 6, "report": 7,
-    "api": 8, "batch": 9, "cli": 10, "mkdocs": 10, "slides": 10,
+    "errors": 0,
+    "options": 0,
+    "runtime": 0,
+    "model": 1,
+    "load": 2,
+    "derive": 3,
+    "scene": 4,
+    "d2": 5,
+    "compile": 6,
+    "report": 7,
+    "api": 8,
+    "batch": 9,
+    "cli": 10,
+    "mkdocs": 10,
+    "slides": 10,
 }
 TOP_LEVEL_MODULES = {"__init__", "__main__", "errors", "options"}
 

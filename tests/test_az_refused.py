@@ -42,8 +42,12 @@ def test_a_refused_az_document_is_drawn_with_one_located_warning_per_finding(tmp
     assert proc.returncode == 0, proc.stderr
     lines = [x for x in proc.stderr.splitlines() if "AKS would refuse this" in x]
     line_no = next(i for i, x in enumerate(text.splitlines(), 1) if '"authorizedIpRanges"' in x)
-    assert lines == [(f"aksdiag: warning: {bad}:{line_no}:27: AKS would refuse this: authorizedIPRanges cannot be "
-                      "used with a private cluster [rule authorized-ranges-private]")]
+    assert lines == [
+        (
+            f"aksdiag: warning: {bad}:{line_no}:27: AKS would refuse this: authorizedIPRanges cannot be "
+            "used with a private cluster [rule authorized-ranges-private]"
+        )
+    ]
     clean = aksdiag("render", str(DOC), "-f", "d2", "-o", str(tmp_path / "clean.d2"))
     assert clean.returncode == 0 and "AKS would refuse this" not in clean.stderr
 

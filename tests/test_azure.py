@@ -51,9 +51,10 @@ def test_every_corpus_document_renders_its_network(doc):
     plugin = (_ci(net, "networkPlugin") or "kubenet").lower()
     mode = (_ci(net, "networkPluginMode") or "").lower()
     title = {"kubenet": "kubenet", "none": "bring your own CNI"}.get(plugin) or (
-        "Azure CNI Overlay" if mode == "overlay" else "Azure CNI")
+        "Azure CNI Overlay" if mode == "overlay" else "Azure CNI"
+    )
     assert title in text
-    for cidr in (_ci(net, "podCidrs") or ([_ci(net, "podCidr")] if _ci(net, "podCidr") else [])):
+    for cidr in _ci(net, "podCidrs") or ([_ci(net, "podCidr")] if _ci(net, "podCidr") else []):
         if plugin != "azure" or mode == "overlay":
             assert cidr in text, cidr
     for cidr in _ci(net, "serviceCidrs") or [_ci(net, "serviceCidr")]:
@@ -109,8 +110,9 @@ def test_casing_nulls_and_unknown_fields_do_not_matter():
 
 
 def _render_d2(*args: str, env=None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(EXE), "render", "--view", "all", *args, "-o", "-", "-f", "d2"], capture_output=True, text=True,
-                          env=env)
+    return subprocess.run(
+        [str(EXE), "render", "--view", "all", *args, "-o", "-", "-f", "d2"], capture_output=True, text=True, env=env
+    )
 
 
 def test_node_list_gives_real_names_ips_and_pod_cidrs_out_of_order(tmp_path):
@@ -119,19 +121,30 @@ def test_node_list_gives_real_names_ips_and_pod_cidrs_out_of_order(tmp_path):
     assert proc.returncode == 0, proc.stderr
     # kubectl says vmss000000 has 10.244.1.0/24: the diagram follows the node, not the order.
     # vmss000000 (the full name is its pod block's tooltip) has the pod CIDR kubectl reported
-    assert re.search(r'pods: "pods 10\.244\.1\.0/24 \(kubectl\)" \{[^}]*tooltip: "node aks-agentpool-30520393-vmss000000"',
-                     proc.stdout)
+    assert re.search(
+        r'pods: "pods 10\.244\.1\.0/24 \(kubectl\)" \{[^}]*tooltip: "node aks-agentpool-30520393-vmss000000"',
+        proc.stdout,
+    )
     assert re.search(r'10\.240\.0\.6" \{[^}]*\{[^}]*tooltip: "node aks-agentpool-30520393-vmss000002"', proc.stdout)
     assert "node subnet aks-subnet · 10.240.0.0/16" in proc.stdout
 
 
 def test_route_table_drift_is_marked_on_a_modified_copy(tmp_path):
     doc = pool_renamed(CORPUS / "aks-show" / "cli-rec-kubenet-node-public-ip-prefix.json", tmp_path)
-    clean = {"name": "aks-agentpool-30520393-routetable", "routes": [
-        {"name": f"aks-agentpool-30520393-vmss00000{i}____{b.replace('.', '').replace('/', '')}",
-         "addressPrefix": b, "nextHopType": "VirtualAppliance", "nextHopIpAddress": ip}
-        for i, (b, ip) in enumerate([("10.244.1.0/24", "10.240.0.4"), ("10.244.2.0/24", "10.240.0.5"),
-                                     ("10.244.0.0/24", "10.240.0.6")])]}
+    clean = {
+        "name": "aks-agentpool-30520393-routetable",
+        "routes": [
+            {
+                "name": f"aks-agentpool-30520393-vmss00000{i}____{b.replace('.', '').replace('/', '')}",
+                "addressPrefix": b,
+                "nextHopType": "VirtualAppliance",
+                "nextHopIpAddress": ip,
+            }
+            for i, (b, ip) in enumerate(
+                [("10.244.1.0/24", "10.240.0.4"), ("10.244.2.0/24", "10.240.0.5"), ("10.244.0.0/24", "10.240.0.6")]
+            )
+        ],
+    }
     rt = tmp_path / "rt.json"
     rt.write_text(json.dumps(clean))
     ok = _render_d2(str(doc), "--nodes", str(NODES), "--route-table", str(rt))
@@ -139,8 +152,14 @@ def test_route_table_drift_is_marked_on_a_modified_copy(tmp_path):
     drifted = copy.deepcopy(clean)
     drifted["routes"][0]["addressPrefix"] = "10.244.9.0/24"  # prefix differs from the node's pod CIDR
     del drifted["routes"][1]  # a node without its route
-    drifted["routes"].append({"name": "aks-old-node", "addressPrefix": "10.244.7.0/24",
-                              "nextHopType": "VirtualAppliance", "nextHopIpAddress": "10.240.0.99"})
+    drifted["routes"].append(
+        {
+            "name": "aks-old-node",
+            "addressPrefix": "10.244.7.0/24",
+            "nextHopType": "VirtualAppliance",
+            "nextHopIpAddress": "10.240.0.99",
+        }
+    )
     rt.write_text(json.dumps(drifted))
     proc = _render_d2(str(doc), "--nodes", str(NODES), "--route-table", str(rt))
     assert proc.returncode == 0, proc.stderr
@@ -169,26 +188,40 @@ def _fake_az(tmp_path: Path, script: str) -> dict:
 def test_live_cluster_through_a_fake_az_on_path(tmp_path):
     doc = CORPUS / "aks-show" / "cli-rec-azurecni-overlay.json"
     env = _fake_az(tmp_path, f'[ "$1 $2" = "aks show" ] && cat "{doc}" && exit 0\necho "unexpected $*" >&2; exit 9\n')
-    proc = subprocess.run([str(EXE), "render", "--az", "-g", "rg", "-n", "prod", "--view", "all", "-o", "-", "-f", "d2"],
-                          capture_output=True, text=True, env=env)
+    proc = subprocess.run(
+        [str(EXE), "render", "--az", "-g", "rg", "-n", "prod", "--view", "all", "-o", "-", "-f", "d2"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Azure CNI Overlay" in proc.stdout and "100.64.0.0/10" in proc.stdout
 
 
-@pytest.mark.parametrize("stderr,expected", [
-    ("ERROR: Please run 'az login' to setup account.", "az is not logged in: run `az login`"),
-    (("ERROR: (ResourceNotFound) The Resource 'Microsoft.ContainerService/managedClusters/prod' under resource "
-      "group 'rg' was not found."), "cluster 'prod' in resource group 'rg' was not found"),
-])
+@pytest.mark.parametrize(
+    "stderr,expected",
+    [
+        ("ERROR: Please run 'az login' to setup account.", "az is not logged in: run `az login`"),
+        (
+            (
+                "ERROR: (ResourceNotFound) The Resource 'Microsoft.ContainerService/managedClusters/prod' under resource "
+                "group 'rg' was not found."
+            ),
+            "cluster 'prod' in resource group 'rg' was not found",
+        ),
+    ],
+)
 def test_live_errors_are_clear(tmp_path, stderr, expected):
-    env = _fake_az(tmp_path, f"echo \"{stderr}\" >&2\nexit 1\n")
-    proc = subprocess.run([str(EXE), "render", "--az", "-g", "rg", "-n", "prod"], capture_output=True, text=True,
-                          env=env)
+    env = _fake_az(tmp_path, f'echo "{stderr}" >&2\nexit 1\n')
+    proc = subprocess.run(
+        [str(EXE), "render", "--az", "-g", "rg", "-n", "prod"], capture_output=True, text=True, env=env
+    )
     assert proc.returncode == 2 and expected in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_live_without_az_installed(tmp_path):
     env = {**os.environ, "PATH": str(tmp_path)}
-    proc = subprocess.run([str(EXE), "render", "--az", "-g", "rg", "-n", "prod"], capture_output=True, text=True,
-                          env=env)
+    proc = subprocess.run(
+        [str(EXE), "render", "--az", "-g", "rg", "-n", "prod"], capture_output=True, text=True, env=env
+    )
     assert proc.returncode == 2 and "`az` was not found on PATH" in proc.stderr

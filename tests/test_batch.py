@@ -21,8 +21,7 @@ PICK = ("kubenet-basic.yaml", "azure-cni-overlay.yaml", "private-cluster.yaml")
 
 def aksdiag(*args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).parent / "aksdiag"
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, env=env, cwd=cwd,
-                          stdin=subprocess.DEVNULL)
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, env=env, cwd=cwd, stdin=subprocess.DEVNULL)
 
 
 @pytest.fixture
@@ -45,7 +44,7 @@ def counting_d2(tmp_path):
     """A d2 that logs every call, so a test can count compiles and version checks."""
     log = tmp_path / "d2.log"
     wrapper = tmp_path / "d2-wrapper"
-    wrapper.write_text(f"#!/bin/sh\necho \"$1\" >> {log}\nexec {find_d2()} \"$@\"\n")
+    wrapper.write_text(f'#!/bin/sh\necho "$1" >> {log}\nexec {find_d2()} "$@"\n')
     wrapper.chmod(0o755)
     env = {**os.environ, "AKSDIAG_D2": str(wrapper), "AKSDIAG_CACHE_DIR": str(tmp_path / "cache")}
     return env, log
@@ -70,30 +69,76 @@ def test_glob_and_named_files(tree):
 def test_batch_mirrors_the_tree_then_renders_nothing_then_checks(tree, counting_d2):
     env, log = counting_d2
     out = tree / "out"
-    first = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--jobs", "2", "--format", "svg,png",
-                    env=env, cwd=tree / "docs")
+    first = aksdiag(
+        "render",
+        str(tree / "docs"),
+        "--out-dir",
+        str(out),
+        "--jobs",
+        "2",
+        "--format",
+        "svg,png",
+        env=env,
+        cwd=tree / "docs",
+    )
     assert first.returncode == 0, first.stderr
     made = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert made == ["kubenet-basic.png", "kubenet-basic.svg", "net/azure-cni-overlay.png",
-                    "net/azure-cni-overlay.svg", "net/private-cluster.png", "net/private-cluster.svg"]
+    assert made == [
+        "kubenet-basic.png",
+        "kubenet-basic.svg",
+        "net/azure-cni-overlay.png",
+        "net/azure-cni-overlay.svg",
+        "net/private-cluster.png",
+        "net/private-cluster.svg",
+    ]
     assert "3 files: 3 rendered, 0 unchanged, 0 failed" in first.stderr
     assert _calls(log) == (1, 6), "d2 checked once per process, one compile per output"
     assert "wrote " in first.stderr and "\x1b[" not in first.stderr, "plain lines when not on a terminal"
 
     stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*.svg")}
-    second = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--jobs", "2", "--format", "svg,png",
-                     env=env, cwd=tree / "docs")
+    second = aksdiag(
+        "render",
+        str(tree / "docs"),
+        "--out-dir",
+        str(out),
+        "--jobs",
+        "2",
+        "--format",
+        "svg,png",
+        env=env,
+        cwd=tree / "docs",
+    )
     assert second.returncode == 0 and "0 rendered, 3 unchanged" in second.stderr
     assert _calls(log) == (1, 6), "an unchanged input costs no d2 run (and d2's version is remembered)"
     assert stamps == {p: p.stat().st_mtime_ns for p in out.rglob("*.svg")}
 
-    ok = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--format", "svg,png", "--check", env=env, cwd=tree / "docs")
+    ok = aksdiag(
+        "render",
+        str(tree / "docs"),
+        "--out-dir",
+        str(out),
+        "--format",
+        "svg,png",
+        "--check",
+        env=env,
+        cwd=tree / "docs",
+    )
     assert ok.returncode == 0 and "3 ok, 0 stale, 0 missing" in ok.stderr
 
     edited = tree / "docs" / "net" / "azure-cni-overlay.yaml"
     edited.write_text(edited.read_text().replace("192.168.0.0/16", "100.64.0.0/16"))
     (out / "kubenet-basic.png").unlink()
-    stale = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--format", "svg,png", "--check", env=env, cwd=tree / "docs")
+    stale = aksdiag(
+        "render",
+        str(tree / "docs"),
+        "--out-dir",
+        str(out),
+        "--format",
+        "svg,png",
+        "--check",
+        env=env,
+        cwd=tree / "docs",
+    )
     assert stale.returncode == 1, stale.stderr
     assert f"{out / 'net' / 'azure-cni-overlay.svg'}: stale" in stale.stderr
     assert f"{out / 'kubenet-basic.png'}: missing" in stale.stderr
@@ -101,9 +146,21 @@ def test_batch_mirrors_the_tree_then_renders_nothing_then_checks(tree, counting_
     assert not (out / "kubenet-basic.png").exists(), "--check writes nothing"
     assert b"100.64.0.0" not in (out / "net" / "azure-cni-overlay.svg").read_bytes()
 
-    fixed = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--format", "svg,png", env=env, cwd=tree / "docs")
+    fixed = aksdiag(
+        "render", str(tree / "docs"), "--out-dir", str(out), "--format", "svg,png", env=env, cwd=tree / "docs"
+    )
     assert fixed.returncode == 0 and "2 rendered, 1 unchanged" in fixed.stderr
-    again = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--format", "svg,png", "--check", env=env, cwd=tree / "docs")
+    again = aksdiag(
+        "render",
+        str(tree / "docs"),
+        "--out-dir",
+        str(out),
+        "--format",
+        "svg,png",
+        "--check",
+        env=env,
+        cwd=tree / "docs",
+    )
     assert again.returncode == 0, again.stderr
 
 
@@ -111,8 +168,15 @@ def test_batch_mirrors_the_tree_then_renders_nothing_then_checks(tree, counting_
 def test_check_without_a_cache_compares_fresh_renders(tree, counting_d2):
     env, _ = counting_d2
     out = tree / "out"
-    assert aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--no-cache", env=env, cwd=tree / "docs").returncode == 0
-    check = aksdiag("render", str(tree / "docs"), "--out-dir", str(out), "--no-cache", "--check", env=env, cwd=tree / "docs")
+    assert (
+        aksdiag(
+            "render", str(tree / "docs"), "--out-dir", str(out), "--no-cache", env=env, cwd=tree / "docs"
+        ).returncode
+        == 0
+    )
+    check = aksdiag(
+        "render", str(tree / "docs"), "--out-dir", str(out), "--no-cache", "--check", env=env, cwd=tree / "docs"
+    )
     assert check.returncode == 0, "SVG output is byte-reproducible"
 
 
@@ -179,12 +243,16 @@ def test_jobs_caps_the_d2_processes_running_at_once(tree, tmp_path):
     """More threads than --jobs prepare files, but never more d2 processes than --jobs at once."""
     log, lock = tmp_path / "overlap.log", tmp_path / "d2.lock"
     wrapper = tmp_path / "d2-one-at-a-time"
-    wrapper.write_text(f"#!/bin/sh\n[ \"$1\" = --version ] && exec {find_d2()} \"$@\"\n"
-                       f"mkdir {lock} 2>/dev/null || echo overlap >> {log}\n"
-                       f"sleep 0.2\n{find_d2()} \"$@\"; rc=$?\nrmdir {lock} 2>/dev/null\nexit $rc\n")
+    wrapper.write_text(
+        f'#!/bin/sh\n[ "$1" = --version ] && exec {find_d2()} "$@"\n'
+        f"mkdir {lock} 2>/dev/null || echo overlap >> {log}\n"
+        f'sleep 0.2\n{find_d2()} "$@"; rc=$?\nrmdir {lock} 2>/dev/null\nexit $rc\n'
+    )
     wrapper.chmod(0o755)
     env = {**os.environ, "AKSDIAG_D2": str(wrapper), "AKSDIAG_CACHE_DIR": str(tmp_path / "cache")}
-    proc = aksdiag("render", str(tree / "docs"), "--out-dir", str(tmp_path / "out"), "--jobs", "1", env=env, cwd=tree / "docs")
+    proc = aksdiag(
+        "render", str(tree / "docs"), "--out-dir", str(tmp_path / "out"), "--jobs", "1", env=env, cwd=tree / "docs"
+    )
     assert proc.returncode == 0, proc.stderr
     assert not log.exists(), "two d2 ran at once with --jobs 1"
 
@@ -192,8 +260,15 @@ def test_jobs_caps_the_d2_processes_running_at_once(tree, tmp_path):
 @pytest.mark.slow
 def test_a_missing_file_is_reported_not_a_traceback(tree, counting_d2):
     env, _ = counting_d2
-    proc = aksdiag("render", str(tree / "nope.yaml"), str(tree / "docs" / "kubenet-basic.yaml"), "--out-dir",
-                   str(tree / "out"), env=env, cwd=tree)
+    proc = aksdiag(
+        "render",
+        str(tree / "nope.yaml"),
+        str(tree / "docs" / "kubenet-basic.yaml"),
+        "--out-dir",
+        str(tree / "out"),
+        env=env,
+        cwd=tree,
+    )
     assert proc.returncode == 2 and "nope.yaml: input file does not exist" in proc.stderr
     assert "Traceback" not in proc.stderr and (tree / "out" / "docs" / "kubenet-basic.svg").exists()
 
@@ -205,7 +280,7 @@ def test_a_look_alike_d2_never_shares_cache_entries(tmp_path, monkeypatch):
     prints = []
     for label in ("a", "b"):
         wrapper = tmp_path / f"d2-{label}"
-        wrapper.write_text(f"#!/bin/sh\n# {label}\nexec {find_d2()} \"$@\"\n")
+        wrapper.write_text(f'#!/bin/sh\n# {label}\nexec {find_d2()} "$@"\n')
         wrapper.chmod(0o755)
         prints.append(d2_fingerprint(str(wrapper)))
     assert prints[0].split()[0] == prints[1].split()[0], "same version"
@@ -248,11 +323,14 @@ def test_out_dir_is_one_layout_for_named_files_and_folders(tree, counting_d2):
     """A hook passes file names from the repository root, CI passes the folder: the same outputs."""
     env, _ = counting_d2
     out = tree / "out"
-    named = aksdiag("render", "docs/net/private-cluster.yaml", "docs/kubenet-basic.yaml", "--out-dir", "out",
-                    env=env, cwd=tree)
+    named = aksdiag(
+        "render", "docs/net/private-cluster.yaml", "docs/kubenet-basic.yaml", "--out-dir", "out", env=env, cwd=tree
+    )
     assert named.returncode == 0, named.stderr
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.svg")) == [
-        "docs/kubenet-basic.svg", "docs/net/private-cluster.svg"]
+        "docs/kubenet-basic.svg",
+        "docs/net/private-cluster.svg",
+    ]
     folder = aksdiag("render", "docs", "--out-dir", "out", "--check", env=env, cwd=tree)
     assert folder.returncode == 1 and "private-cluster.svg: " not in folder.stderr  # only the third is missing
     assert "docs/net/azure-cni-overlay.svg: missing" in folder.stderr and "2 ok, 0 stale, 1 missing" in folder.stderr

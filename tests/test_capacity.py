@@ -46,8 +46,9 @@ TABLE = [
 ]
 
 
-@pytest.mark.parametrize("prefix,model,surge,nodes,nodes_s,pods,pods_s", TABLE,
-                         ids=[f"{t[0]}-{t[1]}-{t[2]}" for t in TABLE])
+@pytest.mark.parametrize(
+    "prefix,model,surge,nodes,nodes_s,pods,pods_s", TABLE, ids=[f"{t[0]}-{t[1]}-{t[2]}" for t in TABLE]
+)
 def test_capacity_table_of_the_audit(prefix, model, surge, nodes, nodes_s, pods, pods_s):
     r = row(plan_of(on_subnet(prefix, surge)), model)
     assert (r.nodes, r.nodes_with_surge, r.pods, r.pods_with_surge) == (nodes, nodes_s, pods, pods_s)
@@ -59,19 +60,26 @@ def test_surge_given_as_a_count():
 
 
 def test_kubenet_routes_with_surge_single_and_dual_stack():
-    big = {"vnet": {"subnets": [{"name": "nodes", "addressPrefix": "10.10.0.0/20"}]},
-           "networkProfile": {"podCidr": "10.244.0.0/15"}}
+    big = {
+        "vnet": {"subnets": [{"name": "nodes", "addressPrefix": "10.10.0.0/20"}]},
+        "networkProfile": {"podCidr": "10.244.0.0/15"},
+    }
     single = row(plan_of(merge(KUBENET, big)), "kubenet")
     assert (single.nodes, single.nodes_with_surge, single.limited_by.value) == (400, 399, "routes")
-    third = row(plan_of(merge(merge(KUBENET, big), {"nodePools": [{"name": "np1", "upgradeSettings": {
-        "maxSurge": "33%"}}]})), "kubenet")
+    third = row(
+        plan_of(merge(merge(KUBENET, big), {"nodePools": [{"name": "np1", "upgradeSettings": {"maxSurge": "33%"}}]})),
+        "kubenet",
+    )
     assert (third.nodes, third.nodes_with_surge) == (400, 300)
 
 
 def test_overlay_pod_cidr_blocks_with_surge_and_shared_by_every_subnet():
-    two = {"vnet": {"subnets": [{"name": "a", "addressPrefix": "10.10.0.0/20"},
-                                {"name": "b", "addressPrefix": "10.10.16.0/20"}]},
-           "nodePools": [{"name": "np1", "vnetSubnetName": "a"}, {"name": "np2", "vnetSubnetName": "b"}]}
+    two = {
+        "vnet": {
+            "subnets": [{"name": "a", "addressPrefix": "10.10.0.0/20"}, {"name": "b", "addressPrefix": "10.10.16.0/20"}]
+        },
+        "nodePools": [{"name": "np1", "vnetSubnetName": "a"}, {"name": "np2", "vnetSubnetName": "b"}],
+    }
     plan = plan_of(two)
     cc = plan.cluster_capacity
     # A /16 pod CIDR has 256 /24 blocks for the whole cluster, not 256 per subnet (audit M9).
@@ -81,8 +89,7 @@ def test_overlay_pod_cidr_blocks_with_surge_and_shared_by_every_subnet():
 
 
 def test_static_block_maxpods_32_takes_3_blocks_per_node():
-    plan = plan_of(pod_subnet("10.10.16.0/22", [{"name": "np1", "podIPAllocationMode": "StaticBlock",
-                                                 "maxPods": 32}]))
+    plan = plan_of(pod_subnet("10.10.16.0/22", [{"name": "np1", "podIPAllocationMode": "StaticBlock", "maxPods": 32}]))
     assert [len(n.pod_blocks) for n in plan.nodes] == [3, 3, 3]
     assert plan.pools[0].static_blocks_per_node == 3
     assert all(b.prefixlen == 28 for n in plan.nodes for b in n.pod_blocks)
@@ -94,8 +101,7 @@ def test_static_block_maxpods_32_takes_3_blocks_per_node():
 
 
 def test_static_block_maxpods_31_takes_2_blocks():
-    plan = plan_of(pod_subnet("10.10.16.0/22", [{"name": "np1", "podIPAllocationMode": "StaticBlock",
-                                                 "maxPods": 31}]))
+    plan = plan_of(pod_subnet("10.10.16.0/22", [{"name": "np1", "podIPAllocationMode": "StaticBlock", "maxPods": 31}]))
     assert [len(n.pod_blocks) for n in plan.nodes] == [2, 2, 2]
     cap = next(c for c in plan.capacity if c.role == "pods").rows[0]
     assert (cap.nodes, cap.nodes_with_surge) == (31, 30)
@@ -113,8 +119,15 @@ def test_dynamic_pod_subnet_capacity_is_full_nodes_with_the_ip_budget_second():
 
 
 def test_byo_cni_has_no_pod_total():
-    r = next(x for x in plan_of({"networkProfile": {"networkPlugin": "none", "networkPluginMode": None,
-                                                    "podCidr": "172.20.0.0/16"}}).capacity[0].rows if x.current)
+    r = next(
+        x
+        for x in plan_of(
+            {"networkProfile": {"networkPlugin": "none", "networkPluginMode": None, "podCidr": "172.20.0.0/16"}}
+        )
+        .capacity[0]
+        .rows
+        if x.current
+    )
     assert (r.model, r.pods, r.pod_count.value) == ("byo-cni", None, "unmanaged")
 
 
@@ -128,9 +141,17 @@ def test_private_endpoint_takes_an_ip_in_the_first_pools_subnet():
 
 
 def test_api_server_subnet_has_at_least_9_planned():
-    plan = plan_of({"apiServerAccessProfile": {"enableVnetIntegration": True, "subnetName": "api"},
-                    "vnet": {"subnets": [{"name": "nodes", "addressPrefix": "10.10.1.0/24"},
-                                         {"name": "api", "addressPrefix": "10.10.2.0/28"}]}})
+    plan = plan_of(
+        {
+            "apiServerAccessProfile": {"enableVnetIntegration": True, "subnetName": "api"},
+            "vnet": {
+                "subnets": [
+                    {"name": "nodes", "addressPrefix": "10.10.1.0/24"},
+                    {"name": "api", "addressPrefix": "10.10.2.0/28"},
+                ]
+            },
+        }
+    )
     api = next(s for s in plan.subnets if s.name == "api")
     assert (api.usable, api.used) == (11, 9)  # audit W8; was "0 planned"
 
@@ -147,11 +168,20 @@ def test_cilium_dataplane_answers_services_without_kube_proxy():
 
 
 def test_overlay_udr_route_table_gets_no_aks_routes():
-    route = {"name": "default", "addressPrefix": "0.0.0.0/0", "nextHopType": "VirtualAppliance",
-             "nextHopIpAddress": "10.10.0.4"}
-    over = {"networkProfile": {"outboundType": "userDefinedRouting"},
-            "vnet": {"subnets": [{"name": "nodes", "addressPrefix": "10.10.1.0/24",
-                                  "routeTable": {"name": "rt", "routes": [route]}}]}}
+    route = {
+        "name": "default",
+        "addressPrefix": "0.0.0.0/0",
+        "nextHopType": "VirtualAppliance",
+        "nextHopIpAddress": "10.10.0.4",
+    }
+    over = {
+        "networkProfile": {"outboundType": "userDefinedRouting"},
+        "vnet": {
+            "subnets": [
+                {"name": "nodes", "addressPrefix": "10.10.1.0/24", "routeTable": {"name": "rt", "routes": [route]}}
+            ]
+        },
+    }
     rt = plan_of(over).route_table
     assert rt is not None and not rt.aks_routes and [r.origin for r in rt.routes] == ["user"]  # audit W6
     rt_kubenet = plan_of(merge(over, KUBENET)).route_table
@@ -180,8 +210,18 @@ def test_surge_larger_than_the_pool_is_capped_at_the_pool():
 
 def test_node_subnet_cni_is_capped_by_the_vnets_65536_ip_configurations():
     # Audit §3 #1: node-subnet CNI in a /15 planned 4,227 nodes; 65,536 // 31 = 2,114 fit in one VNet.
-    plan = plan_of(merge(NODE_SUBNET, {"sku": {"tier": "Standard"}, "vnet": {
-        "addressPrefixes": ["10.8.0.0/14"], "subnets": [{"name": "nodes", "addressPrefix": "10.8.0.0/15"}]}}))
+    plan = plan_of(
+        merge(
+            NODE_SUBNET,
+            {
+                "sku": {"tier": "Standard"},
+                "vnet": {
+                    "addressPrefixes": ["10.8.0.0/14"],
+                    "subnets": [{"name": "nodes", "addressPrefix": "10.8.0.0/15"}],
+                },
+            },
+        )
+    )
     r = row(plan, "azure-cni-node-subnet")
     assert (r.nodes, r.limited_by.value) == (2_114, "VNet IP limit")
     assert (plan.cluster_capacity.nodes, plan.cluster_capacity.limited_by.value) == (2_114, "VNet IP limit")
@@ -190,8 +230,12 @@ def test_node_subnet_cni_is_capped_by_the_vnets_65536_ip_configurations():
 def test_dynamic_pod_subnet_is_capped_by_the_vnet_limit_too():
     # Audit probe dynamic-65k: a /14 pod subnet planned 262,128 pod IPs; at 30 pods a node takes
     # 1 + 2 x 16 = 33 IP configurations, so 65,536 // 33 = 1,985 nodes and 59,550 pods.
-    plan = plan_of({**pod_subnet("10.12.0.0/14", [{"name": "np1", "maxPods": 30}], vnet="10.8.0.0/13"),
-                    "sku": {"tier": "Standard"}})
+    plan = plan_of(
+        {
+            **pod_subnet("10.12.0.0/14", [{"name": "np1", "maxPods": 30}], vnet="10.8.0.0/13"),
+            "sku": {"tier": "Standard"},
+        }
+    )
     cap = next(c for c in plan.capacity if c.role == "pods").rows[0]
     assert (cap.nodes, cap.pods, cap.limited_by.value) == (1_985, 59_550, "VNet IP limit")
     assert cap.pod_ips <= 65_536
@@ -200,12 +244,22 @@ def test_dynamic_pod_subnet_is_capped_by_the_vnet_limit_too():
 def test_one_pod_subnet_per_pool_counts_each_subnet():
     # Audit N12/§1: three pools, each with its own /27 pod subnet (27 usable = 1 batch... 1 full node at 16
     # pods), must add up on the shared node subnet instead of taking the smallest.
-    vnet = {"name": "v", "addressPrefixes": ["10.10.0.0/16"], "subnets": [
-        {"name": "nodes", "addressPrefix": "10.10.1.0/24"}] + [
-        {"name": f"pods{i}", "addressPrefix": f"10.10.{16 + i}.0/25"} for i in range(3)]}
-    plan = plan_of({**NODE_SUBNET, "vnet": vnet, "nodePools": [
-        {"name": f"np{i}", "count": 2, "maxPods": 16, "vnetSubnetName": "nodes", "podSubnetName": f"pods{i}"}
-        for i in range(3)]})
+    vnet = {
+        "name": "v",
+        "addressPrefixes": ["10.10.0.0/16"],
+        "subnets": [{"name": "nodes", "addressPrefix": "10.10.1.0/24"}]
+        + [{"name": f"pods{i}", "addressPrefix": f"10.10.{16 + i}.0/25"} for i in range(3)],
+    }
+    plan = plan_of(
+        {
+            **NODE_SUBNET,
+            "vnet": vnet,
+            "nodePools": [
+                {"name": f"np{i}", "count": 2, "maxPods": 16, "vnetSubnetName": "nodes", "podSubnetName": f"pods{i}"}
+                for i in range(3)
+            ],
+        }
+    )
     per_pod_subnet = [c.rows[0].nodes for c in plan.capacity if c.role == "pods"]
     assert per_pod_subnet == [7, 7, 7]  # /25: 123 usable, 7 batches, one a node
     node_row = next(r for r in plan.capacity[0].rows if r.current)
@@ -214,8 +268,10 @@ def test_one_pod_subnet_per_pool_counts_each_subnet():
 
 
 def test_free_tier_caps_the_cluster_at_1000_and_is_listed_as_assumed():
-    over = {"vnet": {"subnets": [{"name": "nodes", "addressPrefix": "10.10.0.0/16"}]},
-            "networkProfile": {"podCidr": "10.128.0.0/10"}}
+    over = {
+        "vnet": {"subnets": [{"name": "nodes", "addressPrefix": "10.10.0.0/16"}]},
+        "networkProfile": {"podCidr": "10.128.0.0/10"},
+    }
     plan = plan_of(over)
     assert (plan.cluster_capacity.nodes, plan.cluster_capacity.limited_by.value) == (1_000, "cluster limit")
     assert "sku.tier" in plan.assumed

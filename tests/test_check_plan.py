@@ -59,16 +59,21 @@ nodePools:
       maxSurge: 33%
 """
 
-CNI_24 = KUBENET_27.replace("networkPlugin: kubenet", "networkPlugin: azure").replace("/27", "/24").replace(
-    "    upgradeSettings:\n      maxSurge: 33%\n", "")
+CNI_24 = (
+    KUBENET_27.replace("networkPlugin: kubenet", "networkPlugin: azure")
+    .replace("/27", "/24")
+    .replace("    upgradeSettings:\n      maxSurge: 33%\n", "")
+)
 
 
 def test_check_exit_codes(tmp_path):
     assert aksdiag("check", EX / "azure-cni-overlay.yaml").returncode == 0
     refused = aksdiag("check", BAD / "windows-pool-on-kubenet.yaml")
     assert refused.returncode == 1
-    assert re.search(r"windows-pool-on-kubenet.yaml:\d+:\d+: error: nodePools\[1\]\.osType: .*\[rule kubenet-windows\]",
-                     refused.stdout)
+    assert re.search(
+        r"windows-pool-on-kubenet.yaml:\d+:\d+: error: nodePools\[1\]\.osType: .*\[rule kubenet-windows\]",
+        refused.stdout,
+    )
     assert "ok" not in refused.stdout.split()
     bad = aksdiag("check", BAD / "missing-name.yaml", EX / "azure-cni-overlay.yaml")
     assert bad.returncode == 2 and "required field is missing" in bad.stderr and "Traceback" not in bad.stderr
@@ -100,8 +105,12 @@ def test_sarif_validates_against_the_oasis_schema_and_points_at_the_field():
     loc = result["locations"][0]
     line8 = (BAD / "windows-pool-on-kubenet.yaml").read_text().splitlines()[7]
     # From the field's value to the end of its line (endColumn: the column after the last character).
-    assert loc["physicalLocation"]["region"] == {"startLine": 8, "startColumn": 13, "endLine": 8,
-                                                 "endColumn": len(line8.rstrip()) + 1}
+    assert loc["physicalLocation"]["region"] == {
+        "startLine": 8,
+        "startColumn": 13,
+        "endLine": 8,
+        "endColumn": len(line8.rstrip()) + 1,
+    }
     assert loc["logicalLocations"][0]["fullyQualifiedName"] == "nodePools[1].osType"
     assert {r["level"] for r in run["results"]} == {"error", "warning", "note"}
 
@@ -148,8 +157,9 @@ def test_check_reaches_the_same_verdict_as_render(path):
         assert checked.exit_code == 2
         return
     assert rendered.exit_code in (0, 2), rendered.output
-    errors = {f["rule"] for r in json.loads(checked.stdout)["results"] for f in r["findings"]
-              if f["severity"] == "error"}
+    errors = {
+        f["rule"] for r in json.loads(checked.stdout)["results"] for f in r["findings"] if f["severity"] == "error"
+    }
     assert errors == refused
     assert checked.exit_code == (1 if refused else 0)
 
@@ -173,7 +183,9 @@ def test_plan_slash_27_kubenet_with_a_third_more_to_upgrade(tmp_path):
     row = _capacity(aksdiag("plan", f, "-f", "json"), "kubenet")
     assert (row["nodesMax"], row["nodesWithSurge"], row["podsWithSurge"]) == (27, 20, 2_200)
     md = aksdiag("plan", f).stdout
-    assert re.search(r"\| nodes \| kubenet \| 110 \| 33% \| 27 \| 20 \| 2,970 \| 2,200 \| subnet \| this cluster \|", md)
+    assert re.search(
+        r"\| nodes \| kubenet \| 110 \| 33% \| 27 \| 20 \| 2,970 \| 2,200 \| subnet \| this cluster \|", md
+    )
 
 
 def test_plan_slash_24_azure_cni_holds_8_nodes_and_7_with_one_surge_node(tmp_path):
@@ -189,8 +201,11 @@ def test_plan_lists_every_range(tmp_path):
     assert {"VNet", "node subnet", "API server subnet", "pod CIDR", "service CIDR", "DNS service IP"} <= kinds
     api = next(r for r in rows if r["range"] == "API server subnet")
     assert (api["usable"], api["planned"]) == ("11", "9")
-    assert {r["model"] for r in rows if r["section"] == "capacity"} >= {"kubenet", "azure-cni-node-subnet",
-                                                                         "azure-cni-overlay"}
+    assert {r["model"] for r in rows if r["section"] == "capacity"} >= {
+        "kubenet",
+        "azure-cni-node-subnet",
+        "azure-cni-overlay",
+    }
 
 
 def test_plan_static_block_shows_3_blocks_per_node():
@@ -209,10 +224,17 @@ def test_plan_refuses_a_broken_description_unless_asked(tmp_path):
 def test_check_takes_the_real_route_table_and_nodes_and_reports_drift(tmp_path):
     doc = pool_renamed(AKS_SHOW / "cli-rec-kubenet-node-public-ip-prefix.json", tmp_path)
     nodes = CORPUS / "nodes" / "mobiledgex-aks-kubenet-3nodes-2021.json"
-    routes = [{"name": f"aks-agentpool-30520393-vmss00000{i}____{b.replace('.', '').replace('/', '')}",
-               "addressPrefix": b, "nextHopType": "VirtualAppliance", "nextHopIpAddress": ip}
-              for i, (b, ip) in enumerate([("10.244.1.0/24", "10.240.0.4"), ("10.244.2.0/24", "10.240.0.5"),
-                                           ("10.244.0.0/24", "10.240.0.6")])]
+    routes = [
+        {
+            "name": f"aks-agentpool-30520393-vmss00000{i}____{b.replace('.', '').replace('/', '')}",
+            "addressPrefix": b,
+            "nextHopType": "VirtualAppliance",
+            "nextHopIpAddress": ip,
+        }
+        for i, (b, ip) in enumerate(
+            [("10.244.1.0/24", "10.240.0.4"), ("10.244.2.0/24", "10.240.0.5"), ("10.244.0.0/24", "10.240.0.6")]
+        )
+    ]
     rt = tmp_path / "rt.json"
     rt.write_text(json.dumps({"name": "aks-agentpool-30520393-routetable", "routes": routes}))
     clean = aksdiag("check", doc, "--nodes", nodes, "--route-table", rt, "--fail-on", "warning")

@@ -51,12 +51,19 @@ def test_migration_checklist_is_computed_for_the_cluster():
     m = rv.migration
     assert m is not None and m.source == "https://learn.microsoft.com/azure/aks/update-azure-cni"
     items = {i.id: i for i in m.items}
-    assert items["route-table"].values == {"name": "aks-agentpool-12355964-routetable", "byo": "no",
-                                           "aks_routes": "3", "user_routes": "0", "subnets": "myAKSSubnet"}
+    assert items["route-table"].values == {
+        "name": "aks-agentpool-12355964-routetable",
+        "byo": "no",
+        "aks_routes": "3",
+        "user_routes": "0",
+        "subnets": "myAKSSubnet",
+    }
     assert items["reimage-all-pools"].values["nodes"] == "3"
     assert items["pod-cidr-kept"].status == Status.ok
     assert (items["command"].values["name"], items["command"].values["resource_group"]) == (
-        "myAKSCluster", "myResourceGroup")
+        "myAKSCluster",
+        "myResourceGroup",
+    )
     assert items["capacity"].values["nodes_after"] == "251"
     assert {"irreversible", "ip-masq-agent", "windows-build", "nsg-firewall-rules"} <= set(items)
 
@@ -113,8 +120,9 @@ def test_an_enabled_network_policy_blocks_the_move(tmp_path):
 
 def test_kubenet_needs_a_user_assigned_identity_to_remove_the_route_table(tmp_path):
     assert _items(tmp_path, BYO)["managed-identity"].status == Status.check
-    assert _items(tmp_path, BYO, append="identity: {type: SystemAssigned}\n")["managed-identity"].status == \
-        Status.blocker
+    assert (
+        _items(tmp_path, BYO, append="identity: {type: SystemAssigned}\n")["managed-identity"].status == Status.blocker
+    )
     assert _items(tmp_path, BYO, append="identity: {type: UserAssigned}\n")["managed-identity"].status == Status.ok
 
 
@@ -130,7 +138,8 @@ def test_node_subnet_cni_to_overlay_has_its_checklist_with_a_pod_cidr(tmp_path):
 def test_pod_subnet_cannot_be_updated_to_overlay():
     rv = review(ROOT / "examples" / "azure-cni-pod-subnet.yaml", None, TargetModel.overlay, Options())
     assert [(i.id, i.status) for i in rv.migration.items if i.status == Status.blocker] == [
-        ("dynamic-ip-allocation", Status.blocker)]
+        ("dynamic-ip-allocation", Status.blocker)
+    ]
 
 
 def test_as_model_chooses_what_the_model_needs_and_lists_it_as_assumed():
@@ -190,6 +199,7 @@ def test_compare_keys_match_same_thing():
 
 # The command line.
 
+
 def test_cli_compare_markdown_lists_removed_routes_kept_pod_cidr_and_checklist():
     proc = aksdiag("compare", str(BYO), "--as", "overlay")
     assert proc.returncode == 0, proc.stderr
@@ -216,11 +226,14 @@ def test_cli_compare_csv_and_json():
     assert any(r["topic"] == "pod-cidr" and r["change"] == "kept" for r in doc["rows"])
 
 
-@pytest.mark.parametrize("args,needle", [
-    ((), "give a second cluster B"),
-    ((str(CNI), "--as", "overlay"), "not both"),
-    (("--as", "bogus"), "bogus"),
-])
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        ((), "give a second cluster B"),
+        ((str(CNI), "--as", "overlay"), "not both"),
+        (("--as", "bogus"), "bogus"),
+    ],
+)
 def test_cli_compare_bad_usage_exits_2_without_traceback(args, needle):
     proc = aksdiag("compare", str(BYO), *args)
     assert proc.returncode == 2
@@ -258,13 +271,17 @@ def test_cli_compare_scenarios_pdf_has_one_page_per_model(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("args", [
-    ("kubenet-byo-vnet.yaml", "--as", "overlay"),
-    ("kubenet-byo-vnet.yaml", "azure-cni-node-subnet.yaml"),
-    ("kubenet-byo-vnet.yaml", "azure-cni-pod-subnet.yaml"),
-    ("kubenet-byo-vnet.yaml", "udr-firewall-egress.yaml"),
-    ("multi-pool-windows.yaml", "--as", "kubenet"),
-], ids=lambda a: "-".join(x.removesuffix(".yaml").lstrip("-") for x in a))
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("kubenet-byo-vnet.yaml", "--as", "overlay"),
+        ("kubenet-byo-vnet.yaml", "azure-cni-node-subnet.yaml"),
+        ("kubenet-byo-vnet.yaml", "azure-cni-pod-subnet.yaml"),
+        ("kubenet-byo-vnet.yaml", "udr-firewall-egress.yaml"),
+        ("multi-pool-windows.yaml", "--as", "kubenet"),
+    ],
+    ids=lambda a: "-".join(x.removesuffix(".yaml").lstrip("-") for x in a),
+)
 def test_compare_picture_reads_on_a_slide(tmp_path, args):
     out = tmp_path / "cmp.svg"
     paths = [str(ROOT / "examples" / a) if a.endswith(".yaml") else a for a in args]
@@ -279,8 +296,10 @@ def test_compare_picture_reads_on_a_slide(tmp_path, args):
 @pytest.mark.parametrize("prefix,status", [("10.244.0.0/20", Status.blocker), ("172.16.0.0/16", Status.ok)])
 def test_pod_cidr_is_checked_against_connected_networks(tmp_path, prefix, status):
     src = tmp_path / "c.yaml"
-    src.write_text(BYO.read_text() + f"connectedNetworks:\n  - name: datacenter\n    kind: onPremises\n"
-                                     f"    addressPrefixes: [{prefix}]\n")
+    src.write_text(
+        BYO.read_text() + f"connectedNetworks:\n  - name: datacenter\n    kind: onPremises\n"
+        f"    addressPrefixes: [{prefix}]\n"
+    )
     rv = review(src, None, TargetModel.overlay, Options())
     item = next(i for i in rv.migration.items if i.id == "pod-cidr-external")
     assert item.status == status
@@ -296,21 +315,26 @@ def test_capacity_item_carries_surge():
 
 def test_as_pod_subnet_without_room_says_where(tmp_path):
     src = tmp_path / "full.yaml"
-    src.write_text("name: full\nnetworkProfile:\n  networkPlugin: kubenet\nvnet:\n  name: v\n"
-                   "  addressPrefixes: [10.1.0.0/24]\n  subnets:\n    - name: s\n      addressPrefix: 10.1.0.0/24\n"
-                   "nodePools:\n  - name: np\n    count: 2\n")
+    src.write_text(
+        "name: full\nnetworkProfile:\n  networkPlugin: kubenet\nvnet:\n  name: v\n"
+        "  addressPrefixes: [10.1.0.0/24]\n  subnets:\n    - name: s\n      addressPrefix: 10.1.0.0/24\n"
+        "nodePools:\n  - name: np\n    count: 2\n"
+    )
     proc = aksdiag("compare", str(src), "--as", "pod-subnet")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert f"{src}:6:" in proc.stderr and "no free range for a pod subnet" in proc.stderr
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("a,b", [
-    ("kubenet-basic.yaml", "azure-cni-pod-subnet.yaml"),
-    ("udr-firewall-egress.yaml", "overlay-nat-gateway.yaml"),
-    ("multi-pool-windows.yaml", "byo-cni-cilium.yaml"),
-    ("overlay-dual-stack.yaml", "kubenet-byo-route-table.yaml"),
-])
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("kubenet-basic.yaml", "azure-cni-pod-subnet.yaml"),
+        ("udr-firewall-egress.yaml", "overlay-nat-gateway.yaml"),
+        ("multi-pool-windows.yaml", "byo-cni-cilium.yaml"),
+        ("overlay-dual-stack.yaml", "kubenet-byo-route-table.yaml"),
+    ],
+)
 def test_scenarios_of_any_two_designs_compile_to_one_page_each(tmp_path, a, b):
     from pypdf import PdfReader
 
@@ -325,7 +349,13 @@ def test_capacity_item_adds_every_pools_surge_as_all_pools_reimage_at_once(tmp_p
     text = BYO.read_text()
     assert "  - name: nodepool1\n" in text
     src = tmp_path / "two.yaml"
-    src.write_text(text.replace("  - name: nodepool1\n", "  - name: extra\n    count: 2\n    mode: User\n"
-                                "    upgradeSettings: {maxSurge: \"2\"}\n  - name: nodepool1\n", 1))
+    src.write_text(
+        text.replace(
+            "  - name: nodepool1\n",
+            "  - name: extra\n    count: 2\n    mode: User\n"
+            '    upgradeSettings: {maxSurge: "2"}\n  - name: nodepool1\n',
+            1,
+        )
+    )
     cap = {i.id: i for i in review(src, None, TargetModel.overlay, Options()).migration.items}["capacity"]
     assert (cap.values["nodes_now"], cap.values["surge_all"]) == ("5", "3")

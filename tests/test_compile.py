@@ -86,7 +86,7 @@ def test_svgs_to_pdf_gives_a_page_per_svg_sized_to_it(overviews, pdf_engine):
     assert fonts[0] and fonts[1] and not fonts[0] & fonts[1]
     for svg, page in zip(svgs, pages):
         w, h = svg_size(svg)
-        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx((w * .75, h * .75), abs=1)
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx((w * 0.75, h * 0.75), abs=1)
         text = page.extract_text()
         missing = sorted(a for a in drawn_addresses(svg) if a not in text)
         assert not missing, f"not selectable on its page: {missing}"
@@ -115,8 +115,7 @@ BIG_NODES = 400
 
 
 def _big_source() -> str:
-    rows = [f'  n{i}: "aks-nodepool1-12345678-vmss{i:06d} · 10.224.{i // 250}.{4 + i % 250}"'
-            for i in range(BIG_NODES)]
+    rows = [f'  n{i}: "aks-nodepool1-12345678-vmss{i:06d} · 10.224.{i // 250}.{4 + i % 250}"' for i in range(BIG_NODES)]
     return "direction: down\npool: {\n  grid-columns: 1\n" + "\n".join(rows) + "\n}\n"
 
 

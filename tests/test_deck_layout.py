@@ -17,9 +17,14 @@ HEADER = ("range", "prefix", "what lives there")
 
 def _rows(n: int) -> list[tuple[str, ...]]:
     # Some rows short, some long enough to wrap over several lines, as a findings table has.
-    return [(f"subnet snet-{i}-{'x' * (i % 7)}", f"10.{i}.0.0/16",
-             ("pods: one /24 per node, shared by every subnet of the cluster " * (1 + i % 4)).strip())
-            for i in range(n)]
+    return [
+        (
+            f"subnet snet-{i}-{'x' * (i % 7)}",
+            f"10.{i}.0.0/16",
+            ("pods: one /24 per node, shared by every subnet of the cluster " * (1 + i % 4)).strip(),
+        )
+        for i in range(n)
+    ]
 
 
 @pytest.mark.parametrize("n", [1, 9, 40, 150])
@@ -78,8 +83,7 @@ def test_a_run_of_removed_routes_is_one_row(tmp_path):
     rows = change_rows(rv.comparison)
     routes = [r for r in rows if "route" in r[0] and r[0] != "route table"]
     first, last = sorted((r.prefix for r in rv.plan_a.route_table.routes), key=lambda p: p.network_address)[::11]
-    assert routes == [(f"12 pod routes {first} … {last}", "removed",
-                       routes[0][2], "")], routes
+    assert routes == [(f"12 pod routes {first} … {last}", "removed", routes[0][2], "")], routes
     hops = sorted(r.next_hop_ip for r in rv.plan_a.route_table.routes)
     assert str(hops[0]) in routes[0][2] and str(hops[-1]) in routes[0][2] and "made by AKS" in routes[0][2]
 

@@ -23,10 +23,17 @@ def spec(**over) -> ClusterSpec:
     base = {
         "name": "myAKSCluster",
         "aksId": "12355964",
-        "networkProfile": {"networkPlugin": "kubenet", "podCidr": "10.244.0.0/16", "serviceCidr": "10.0.0.0/16",
-                           "dnsServiceIP": "10.0.0.10"},
-        "vnet": {"name": "myAKSVnet", "addressPrefixes": ["192.168.0.0/16"],
-                 "subnets": [{"name": "myAKSSubnet", "addressPrefix": "192.168.1.0/24"}]},
+        "networkProfile": {
+            "networkPlugin": "kubenet",
+            "podCidr": "10.244.0.0/16",
+            "serviceCidr": "10.0.0.0/16",
+            "dnsServiceIP": "10.0.0.10",
+        },
+        "vnet": {
+            "name": "myAKSVnet",
+            "addressPrefixes": ["192.168.0.0/16"],
+            "subnets": [{"name": "myAKSSubnet", "addressPrefix": "192.168.1.0/24"}],
+        },
         "nodePools": [{"name": "nodepool1", "count": 3}],
     }
     for k, v in over.items():
@@ -68,9 +75,14 @@ def test_azure_subnet_loses_five_addresses():
 
 
 def test_slash_27_kubenet_holds_27_nodes_and_20_with_a_third_more_to_upgrade():
-    s = spec(vnet={"name": "v", "addressPrefixes": ["192.168.0.0/16"],
-                   "subnets": [{"name": "s", "addressPrefix": "192.168.1.0/27"}]},
-             nodePools=[{"name": "nodepool1", "count": 3, "upgradeSettings": {"maxSurge": "33%"}}])
+    s = spec(
+        vnet={
+            "name": "v",
+            "addressPrefixes": ["192.168.0.0/16"],
+            "subnets": [{"name": "s", "addressPrefix": "192.168.1.0/27"}],
+        },
+        nodePools=[{"name": "nodepool1", "count": 3, "upgradeSettings": {"maxSurge": "33%"}}],
+    )
     row = next(r for r in derive(s).capacity[0].rows if r.model == "kubenet")
     assert (row.nodes, row.pods) == (27, 2_970)
     # Seed 004's "20-25 nodes ... 2,200-2,750 pods": 20 / 2,200 leaves room for a 33% surge.
@@ -79,8 +91,10 @@ def test_slash_27_kubenet_holds_27_nodes_and_20_with_a_third_more_to_upgrade():
 
 
 def test_default_plugin_is_overlay_from_1_30_and_kubenet_before():
-    assert derive(ClusterSpec.model_validate({"name": "c", "nodePools": [{"name": "np1"}]})).model.value == \
-        "azure-cni-overlay"
+    assert (
+        derive(ClusterSpec.model_validate({"name": "c", "nodePools": [{"name": "np1"}]})).model.value
+        == "azure-cni-overlay"
+    )
     old = ClusterSpec.model_validate({"name": "c", "kubernetesVersion": "1.29.4", "nodePools": [{"name": "np1"}]})
     assert derive(old).model.value == "kubenet"
     new = ClusterSpec.model_validate({"name": "c", "kubernetesVersion": "1.31", "nodePools": [{"name": "np1"}]})
@@ -96,8 +110,14 @@ def test_defaults_are_aks_defaults_and_are_reported_as_assumed():
     assert str(plan.nodes[0].ips[0]) == "10.224.0.4"
     assert plan.pods.cidrs == (net("10.244.0.0/16"),)
     assert plan.service_cidrs == (net("10.0.0.0/16"),) and plan.dns_service_ip == ip("10.0.0.10")
-    for field in ("vnet", "networkProfile.podCidr", "networkProfile.serviceCidr", "networkProfile.dnsServiceIP",
-                  "networkProfile.networkPlugin", "aksId"):
+    for field in (
+        "vnet",
+        "networkProfile.podCidr",
+        "networkProfile.serviceCidr",
+        "networkProfile.dnsServiceIP",
+        "networkProfile.networkPlugin",
+        "aksId",
+    ):
         assert field in plan.assumed
 
 
@@ -113,8 +133,10 @@ def test_vmss_names_count_in_base_36():
 
 
 def test_route_name_encodes_the_prefix_like_the_cloud_provider():
-    assert route_name("aks-nodepool1-12355964-vmss000000", net("10.244.0.0/24")) == \
-        "aks-nodepool1-12355964-vmss000000____102440024"
+    assert (
+        route_name("aks-nodepool1-12355964-vmss000000", net("10.244.0.0/24"))
+        == "aks-nodepool1-12355964-vmss000000____102440024"
+    )
 
 
 def test_azure_cni_node_subnet_reserves_max_pods_per_node():
@@ -135,9 +157,14 @@ def test_overlay_has_pod_blocks_but_no_route_table():
 
 
 def test_dual_stack_kubenet_has_two_routes_per_node():
-    s = spec(networkProfile={"ipFamilies": ["IPv4", "IPv6"], "podCidrs": ["10.244.0.0/16", "fd11:1234::/64"]},
-             vnet={"name": "v", "addressPrefixes": ["192.168.0.0/16", "fd00:10::/48"],
-                   "subnets": [{"name": "s", "addressPrefix": "192.168.1.0/24", "addressPrefixIPv6": "fd00:10:0:1::/64"}]})
+    s = spec(
+        networkProfile={"ipFamilies": ["IPv4", "IPv6"], "podCidrs": ["10.244.0.0/16", "fd11:1234::/64"]},
+        vnet={
+            "name": "v",
+            "addressPrefixes": ["192.168.0.0/16", "fd00:10::/48"],
+            "subnets": [{"name": "s", "addressPrefix": "192.168.1.0/24", "addressPrefixIPv6": "fd00:10:0:1::/64"}],
+        },
+    )
     plan = derive(s)
     assert len(plan.route_table.routes) == 6
     assert {r.prefix.version for r in plan.route_table.routes} == {4, 6}
@@ -157,8 +184,13 @@ def test_windows_pool_on_kubenet_is_refused_naming_the_rule():
 
 
 def test_subnet_too_small_is_refused():
-    s = spec(vnet={"name": "v", "addressPrefixes": ["192.168.0.0/16"],
-                   "subnets": [{"name": "s", "addressPrefix": "192.168.1.0/29"}]},
-             nodePools=[{"name": "np1", "count": 10}])
+    s = spec(
+        vnet={
+            "name": "v",
+            "addressPrefixes": ["192.168.0.0/16"],
+            "subnets": [{"name": "s", "addressPrefix": "192.168.1.0/29"}],
+        },
+        nodePools=[{"name": "np1", "count": 10}],
+    )
     with pytest.raises(RuleError, match="subnet-too-small"):
         derive(s)

@@ -38,8 +38,9 @@ def _after(plan: dict, kind: str) -> list[dict]:
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "aksdiag", *args], capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "aksdiag", *args], capture_output=True, text=True, stdin=subprocess.DEVNULL
+    )
 
 
 def _line_of(path: Path, line: int) -> str:
@@ -47,6 +48,7 @@ def _line_of(path: Path, line: int) -> str:
 
 
 # --- Terraform ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", PLANS)
 def test_real_plan_draws_its_network(name):
@@ -65,8 +67,11 @@ def test_real_plan_draws_its_network(name):
         assert profile["service_cidr"] in made.d2
     if spec.vnet is not None:  # the node subnet the plan creates, with the prefix the plan gives it
         node = spec.vnet.subnets[0]
-        planned = {s["name"]: s["address_prefixes"][0] for s in _after(plan, "azurerm_subnet")
-                   if isinstance(s.get("name"), str)}
+        planned = {
+            s["name"]: s["address_prefixes"][0]
+            for s in _after(plan, "azurerm_subnet")
+            if isinstance(s.get("name"), str)
+        }
         if node.name in planned:
             assert str(node.addressPrefix) == planned[node.name]
         assert f"{node.name} · {node.addressPrefix}" in made.d2
@@ -79,7 +84,8 @@ def test_plan_subnet_is_followed_through_modules():
     spec = api.load(TF / "aks-tf.plan.json").loaded.spec
     assert spec.nodePools[0].vnetSubnetName == "AKS_Subnet"
     assert [str(p) for p in spec.vnet.addressPrefixes] == _after(_plan("aks-tf"), "azurerm_virtual_network")[0][
-        "address_space"]
+        "address_space"
+    ]
 
 
 def test_plan_routes_and_peering_reach_the_description():
@@ -87,12 +93,14 @@ def test_plan_routes_and_peering_reach_the_description():
     spec = api.load(TF / "terraform-azure-aks-agic.plan.json").loaded.spec
     table = spec.vnet.subnets[0].routeTable
     planned = [r for r in _after(plan, "azurerm_route") if r["route_table_name"] == table.name]
-    assert planned and [(r.name, str(r.addressPrefix)) for r in table.routes] == [(r["name"], r["address_prefix"])
-                                                                                for r in planned]
+    assert planned and [(r.name, str(r.addressPrefix)) for r in table.routes] == [
+        (r["name"], r["address_prefix"]) for r in planned
+    ]
     hub = next(v for v in _after(plan, "azurerm_virtual_network") if v["name"] == spec.connectedNetworks[0].name)
     assert [str(p) for p in spec.connectedNetworks[0].addressPrefixes] == hub["address_space"]
-    made = api.render(api.Source(path=TF / "terraform-azure-aks-agic.plan.json"), formats=("d2",),
-                      options=Options(view="addresses"))
+    made = api.render(
+        api.Source(path=TF / "terraform-azure-aks-agic.plan.json"), formats=("d2",), options=Options(view="addresses")
+    )
     assert planned[0]["address_prefix"] in made.d2
 
 
@@ -150,7 +158,8 @@ def test_subnet_outside_the_plan_is_refused_where_it_is_written():
     plan = _plan("repro-502")
     cluster = next(rc for rc in plan["resource_changes"] if rc["type"] == "azurerm_kubernetes_cluster")
     cluster["change"]["after"]["default_node_pool"][0]["vnet_subnet_id"] = (
-        "/subscriptions/x/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/hub/subnets/shared")
+        "/subscriptions/x/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/hub/subnets/shared"
+    )
     text = json.dumps(plan, indent=1)
     with pytest.raises(InputError) as exc:
         terraform_document(parse_json(text, "edited.json"))
@@ -161,8 +170,9 @@ def test_subnet_outside_the_plan_is_refused_where_it_is_written():
 
 def test_unfollowable_reference_is_refused_where_it_is_written():
     plan = _plan("repro-502")
-    conf = next(r for r in plan["configuration"]["root_module"]["resources"]
-                if r["type"] == "azurerm_kubernetes_cluster")
+    conf = next(
+        r for r in plan["configuration"]["root_module"]["resources"] if r["type"] == "azurerm_kubernetes_cluster"
+    )
     conf["expressions"]["default_node_pool"][0]["vnet_subnet_id"] = {"references": ["local.subnet_id"]}
     text = json.dumps(plan, indent=1)
     with pytest.raises(InputError) as exc:
@@ -175,10 +185,24 @@ def test_unfollowable_reference_is_refused_where_it_is_written():
 def test_state_is_read_like_a_plan():
     """`terraform show -json` of a state: the same resources under values.root_module."""
     plan = _plan("repro-502-update")
-    state = {"format_version": "1.0", "terraform_version": plan["terraform_version"],
-             "values": {"root_module": {"resources": [
-                 {"address": rc["address"], "mode": "managed", "type": rc["type"], "name": rc["name"],
-                  "values": rc["change"]["after"]} for rc in plan["resource_changes"]]}}}
+    state = {
+        "format_version": "1.0",
+        "terraform_version": plan["terraform_version"],
+        "values": {
+            "root_module": {
+                "resources": [
+                    {
+                        "address": rc["address"],
+                        "mode": "managed",
+                        "type": rc["type"],
+                        "name": rc["name"],
+                        "values": rc["change"]["after"],
+                    }
+                    for rc in plan["resource_changes"]
+                ]
+            }
+        },
+    }
     doc, _ = terraform_document(parse_json(json.dumps(state), "state.json"))
     assert doc.data["networkProfile"]["networkPluginMode"] == "overlay"
     assert doc.data["nodePools"][0]["vnetSubnetName"] == "AksSubnet"
@@ -196,13 +220,16 @@ def test_compare_shows_what_the_plan_changes():
 
 # --- ARM and Bicep -----------------------------------------------------------------------
 
+
 def _params(name: str) -> dict:
     return json.loads((ARM / f"aks-construction-{name}.parameters.json").read_text())["parameters"]
 
 
 def test_bicep_build_with_modules_draws_vnet_route_and_pools():
-    source = api.Source(path=ARM / "aks-construction-main.json",
-                        parameters=ARM / "aks-construction-custom-vnet-firewall.parameters.json")
+    source = api.Source(
+        path=ARM / "aks-construction-main.json",
+        parameters=ARM / "aks-construction-custom-vnet-firewall.parameters.json",
+    )
     # AKS-Construction's default service CIDR 172.10.0.0/16 is public space (a warning); drawn either way.
     made = api.render(source, formats=("d2",), options=Options(view="addresses", draw_unsupported=True))
     spec = api.load(source).loaded.spec
@@ -220,8 +247,9 @@ def test_bicep_build_with_modules_draws_vnet_route_and_pools():
 
 
 def test_bicep_parameters_pick_the_network_model():
-    source = api.Source(path=ARM / "aks-construction-main.json",
-                        parameters=ARM / "aks-construction-cni-overlay.parameters.json")
+    source = api.Source(
+        path=ARM / "aks-construction-main.json", parameters=ARM / "aks-construction-cni-overlay.parameters.json"
+    )
     made = api.render(source, formats=("d2",), options=Options(draw_unsupported=True))
     assert api.load(source).loaded.spec.networkProfile.networkPluginMode == "overlay"
     subnet = _params("cni-overlay")["vnetAksSubnetAddressPrefix"]["value"]
@@ -241,8 +269,12 @@ def test_quickstart_template_uses_its_defaults():
 def test_check_runs_on_templates():
     proc = _run("check", str(ARM / "quickstart-aks.json"))
     assert proc.returncode == 0, proc.stderr
-    proc = _run("check", str(ARM / "aks-construction-main.json"), "--parameters",
-                str(ARM / "aks-construction-custom-vnet-firewall.parameters.json"))
+    proc = _run(
+        "check",
+        str(ARM / "aks-construction-main.json"),
+        "--parameters",
+        str(ARM / "aks-construction-custom-vnet-firewall.parameters.json"),
+    )
     # The template's default service CIDR, 172.10.0.0/16, is public address space: a warning (AKS blocks such
     # ranges only "if necessary", and this template deploys), found on its line.
     assert proc.returncode == 0, proc.stderr
@@ -309,15 +341,18 @@ def test_two_clusters_in_a_template_need_cluster_name():
     assert arm_document(doc, cluster="second")[0].data["name"] == "second"
 
 
-@pytest.mark.parametrize(("expression", "value"), [
-    ("concat('a', 'b', 'c')", "abc"),
-    ("format('{0}-{1}', 'aks', 3)", "aks-3"),
-    ("if(equals(1, 1), 'yes', 'no')", "yes"),
-    ("take(format('{0}-network', 'deployment'), 10)", "deployment"),
-    ("createObject('a', createArray(1, 2)).a[1]", 2),
-    ("union(createObject('a', 1), createObject('b', 2))", {"a": 1, "b": 2}),
-    ("not(empty(''))", False),
-])
+@pytest.mark.parametrize(
+    ("expression", "value"),
+    [
+        ("concat('a', 'b', 'c')", "abc"),
+        ("format('{0}-{1}', 'aks', 3)", "aks-3"),
+        ("if(equals(1, 1), 'yes', 'no')", "yes"),
+        ("take(format('{0}-network', 'deployment'), 10)", "deployment"),
+        ("createObject('a', createArray(1, 2)).a[1]", 2),
+        ("union(createObject('a', 1), createObject('b', 2))", {"a": 1, "b": 2}),
+        ("not(empty(''))", False),
+    ],
+)
 def test_expressions_of_the_subset(expression, value):
     from aksdiag.load.arm import Scope
     from aksdiag.load.reader import At
@@ -335,19 +370,22 @@ def test_unknown_spreads_and_is_not_taken_as_true():
     scope = Scope(doc, At(doc, doc.data), {}, {}, "deployment")
     value = scope.evaluate(armexpr.parse("concat('sa', uniqueString(resourceGroup().id))"), At(doc, "[x]"), {})
     assert isinstance(value, armexpr.Unknown) and "uniquestring" in value.why
-    picked = scope.evaluate(armexpr.parse("if(contains(resourceGroup().location, 'eu'), 'a', 'b')"),
-                            At(doc, "[x]"), {})
+    picked = scope.evaluate(armexpr.parse("if(contains(resourceGroup().location, 'eu'), 'a', 'b')"), At(doc, "[x]"), {})
     assert isinstance(picked, armexpr.Unknown)
 
 
 def test_hostile_expressions_stop_with_a_message():
     template = json.loads((ARM / "quickstart-aks.json").read_text())
-    template["variables"] = {"v0": "[createArray(1, 2, 3, 4, 5, 6, 7, 8)]",
-                             **{f"v{i}": f"[concat(variables('v{i - 1}'), variables('v{i - 1}'))]" for i in range(1, 40)}}
+    template["variables"] = {
+        "v0": "[createArray(1, 2, 3, 4, 5, 6, 7, 8)]",
+        **{f"v{i}": f"[concat(variables('v{i - 1}'), variables('v{i - 1}'))]" for i in range(1, 40)},
+    }
     pool = template["resources"][0]["properties"]["agentPoolProfiles"][0]
-    for count, why in (("[length(variables('v39'))]", "more than any template needs"),
-                       ("[" + "concat(" * 300 + "'a'" + ")" * 300 + "]", "nests more than"),
-                       ("[range(0, 100000000)]", "more than a template makes")):
+    for count, why in (
+        ("[length(variables('v39'))]", "more than any template needs"),
+        ("[" + "concat(" * 300 + "'a'" + ")" * 300 + "]", "nests more than"),
+        ("[range(0, 100000000)]", "more than a template makes"),
+    ):
         pool["count"] = count
         with pytest.raises(InputError, match=why):
             arm_document(parse_json(json.dumps(template, indent=1), "t.json"))
@@ -366,8 +404,9 @@ def test_user_assigned_nat_gateway_needs_its_association():
     """aks-tf associates its NAT gateway with the node subnet; without that resource, it is said."""
     assert not any("NAT" in w for w in api.load(TF / "aks-tf.plan.json").warnings)
     plan = _plan("aks-tf")
-    plan["resource_changes"] = [rc for rc in plan["resource_changes"]
-                                if rc["type"] != "azurerm_subnet_nat_gateway_association"]
+    plan["resource_changes"] = [
+        rc for rc in plan["resource_changes"] if rc["type"] != "azurerm_subnet_nat_gateway_association"
+    ]
     _, warnings = terraform_document(parse_json(json.dumps(plan), "no-assoc.json"))
     assert any("associates no NAT gateway with the node subnet" in w for w in warnings)
 
@@ -388,10 +427,21 @@ def test_symbolic_names_and_existing_resources_of_language_version_2():
     template["languageVersion"] = "2.0"
     aks = template["resources"][0]
     aks["properties"]["agentPoolProfiles"][0]["vnetSubnetID"] = "[reference('vnet').subnets[0].id]"
-    vnet = {"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2023-04-01", "name": "spoke",
-            "properties": {"addressSpace": {"addressPrefixes": ["10.8.0.0/16"]},
-                           "subnets": [{"name": "nodes", "id": "[resourceId('Microsoft.Network/virtualNetworks/"
-                                        "subnets', 'spoke', 'nodes')]", "properties": {"addressPrefix": "10.8.0.0/22"}}]}}
+    vnet = {
+        "type": "Microsoft.Network/virtualNetworks",
+        "apiVersion": "2023-04-01",
+        "name": "spoke",
+        "properties": {
+            "addressSpace": {"addressPrefixes": ["10.8.0.0/16"]},
+            "subnets": [
+                {
+                    "name": "nodes",
+                    "id": "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'spoke', 'nodes')]",
+                    "properties": {"addressPrefix": "10.8.0.0/22"},
+                }
+            ],
+        },
+    }
     template["resources"] = {"aks": aks, "vnet": vnet}
     doc, _ = arm_document(Document("t.json", template))
     assert doc.data["vnet"]["subnets"][0] == {"name": "nodes", "addressPrefix": "10.8.0.0/22"}
@@ -410,18 +460,48 @@ def test_route_to_a_firewall_takes_its_address_in_its_subnet_and_says_so():
     route["change"]["after_unknown"]["next_hop_in_ip_address"] = True
     conf = plan["configuration"]["root_module"]["resources"]
     next(r for r in conf if r["address"] == "azurerm_route.appgw-route")["expressions"]["next_hop_in_ip_address"] = {
-        "references": ["azurerm_firewall.fw.ip_configuration[0].private_ip_address", "azurerm_firewall.fw"]}
-    plan["resource_changes"].append({
-        "address": "azurerm_firewall.fw", "mode": "managed", "type": "azurerm_firewall", "name": "fw",
-        "change": {"actions": ["create"], "before": None,
-                   "after": {"name": "fw", "ip_configuration": [{"name": "cfg", "subnet_id": None}]},
-                   "after_unknown": {"id": True, "ip_configuration": [{"private_ip_address": True, "subnet_id": True}]}}})
-    conf.append({"address": "azurerm_firewall.fw", "mode": "managed", "type": "azurerm_firewall", "name": "fw",
-                 "expressions": {"ip_configuration": [{"subnet_id": {"references": [
-                     "azurerm_subnet.snet-firewall-trust.id", "azurerm_subnet.snet-firewall-trust"]}}]}})
+        "references": ["azurerm_firewall.fw.ip_configuration[0].private_ip_address", "azurerm_firewall.fw"]
+    }
+    plan["resource_changes"].append(
+        {
+            "address": "azurerm_firewall.fw",
+            "mode": "managed",
+            "type": "azurerm_firewall",
+            "name": "fw",
+            "change": {
+                "actions": ["create"],
+                "before": None,
+                "after": {"name": "fw", "ip_configuration": [{"name": "cfg", "subnet_id": None}]},
+                "after_unknown": {"id": True, "ip_configuration": [{"private_ip_address": True, "subnet_id": True}]},
+            },
+        }
+    )
+    conf.append(
+        {
+            "address": "azurerm_firewall.fw",
+            "mode": "managed",
+            "type": "azurerm_firewall",
+            "name": "fw",
+            "expressions": {
+                "ip_configuration": [
+                    {
+                        "subnet_id": {
+                            "references": [
+                                "azurerm_subnet.snet-firewall-trust.id",
+                                "azurerm_subnet.snet-firewall-trust",
+                            ]
+                        }
+                    }
+                ]
+            },
+        }
+    )
     doc, warnings = terraform_document(parse_json(json.dumps(plan), "firewall.json"))
-    (hop,) = [r["nextHopIpAddress"] for s in doc.data["vnet"]["subnets"] for r in (s.get("routeTable") or {}).get(
-        "routes", [])]
+    (hop,) = [
+        r["nextHopIpAddress"]
+        for s in doc.data["vnet"]["subnets"]
+        for r in (s.get("routeTable") or {}).get("routes", [])
+    ]
     assert hop == real_hop
     assert any("azurerm_firewall.fw" in w and "known after apply" in w for w in warnings)
 

@@ -56,7 +56,8 @@ def pod_cidr_and_egress_changed(tmp_path: Path) -> Path:
     text = BYO.read_text()
     commit(repo, {"clusters/prod.yaml": text}, "prod cluster")
     changed = text.replace("podCidr: 10.244.0.0/16", "podCidr: 10.200.0.0/16").replace(
-        "outboundType: loadBalancer", "outboundType: userDefinedRouting")
+        "outboundType: loadBalancer", "outboundType: userDefinedRouting"
+    )
     assert changed != text
     commit(repo, {"clusters/prod.yaml": changed}, "new pod range, egress through the firewall")
     return repo
@@ -111,13 +112,18 @@ def test_folders_added_removed_and_bad_input(tmp_path):
     (head / "clusters" / "broken.yaml").write_text("name: broken\nnodePools: []\n")
     made = diff(str(base), str(head), cwd=tmp_path, picture_format=None)
     changes = {f.path: f.change for f in made.report.files}
-    assert changes == {"clusters/old.yaml": FileChange.removed, "clusters/new.yaml": FileChange.added,
-                       "clusters/broken.yaml": FileChange.failed}
+    assert changes == {
+        "clusters/old.yaml": FileChange.removed,
+        "clusters/new.yaml": FileChange.added,
+        "clusters/broken.yaml": FileChange.failed,
+    }
     assert exit_code(made.report, Severity.error) == 2  # bad input, as `check` says it
     comment = markdown(made.report)
     assert "new cluster" in comment and "cluster removed" in comment and "broken.yaml:" in comment
-    assert "- New cluster aks-overlay: Azure CNI Overlay, " in comment and "- Removed cluster myAKSCluster: kubenet" \
-        in comment
+    assert (
+        "- New cluster aks-overlay: Azure CNI Overlay, " in comment
+        and "- Removed cluster myAKSCluster: kubenet" in comment
+    )
     assert f"network review of `{base}` → `{head}`" in comment
     doc = json.loads(diff_json(made.report))
     validate(doc)
@@ -128,9 +134,19 @@ def test_folders_added_removed_and_bad_input(tmp_path):
 def test_a_revision_holds_cluster_files_only(tmp_path):
     repo = new_repo(tmp_path)
     text = BYO.read_text()
-    commit(repo, {"clusters/prod.yaml": text, "clusters/aks.schema.json": "{}", "clusters/.hidden.yaml": text,
-                  ".github/workflows/ci.yml": "on: push\n", "docs/mkdocs.yml": "site_name: x\n",
-                  "clusters/with space.yaml": text, "other/dev.yaml": text}, "tree")
+    commit(
+        repo,
+        {
+            "clusters/prod.yaml": text,
+            "clusters/aks.schema.json": "{}",
+            "clusters/.hidden.yaml": text,
+            ".github/workflows/ci.yml": "on: push\n",
+            "docs/mkdocs.yml": "site_name: x\n",
+            "clusters/with space.yaml": text,
+            "other/dev.yaml": text,
+        },
+        "tree",
+    )
     (repo / "clusters" / "link.yaml").symlink_to("prod.yaml")
     commit(repo, {}, "a symlink")
     snap = snapshot("HEAD", cwd=repo)
@@ -138,7 +154,9 @@ def test_a_revision_holds_cluster_files_only(tmp_path):
     assert snap.files["clusters/prod.yaml"] == text.encode()
     # --path narrows it, from the folder the command runs in.
     assert sorted(snapshot("HEAD", cwd=repo / "clusters", scopes=(".",)).files) == [
-        "clusters/prod.yaml", "clusters/with space.yaml"]
+        "clusters/prod.yaml",
+        "clusters/with space.yaml",
+    ]
     assert sorted(snapshot("HEAD", cwd=repo, scopes=("other",)).files) == ["other/dev.yaml"]
 
 
@@ -172,15 +190,17 @@ def test_the_command_on_two_commits(tmp_path):
 
     repo = pod_cidr_and_egress_changed(tmp_path)
     exe = Path(sys.executable).parent / "aksdiag"
-    proc = subprocess.run([str(exe), "diff", "HEAD~1", "HEAD", "--pictures", "pics"], cwd=repo, capture_output=True,
-                          text=True)
+    proc = subprocess.run(
+        [str(exe), "diff", "HEAD~1", "HEAD", "--pictures", "pics"], cwd=repo, capture_output=True, text=True
+    )
     assert proc.returncode == 1, proc.stderr  # an error finding appears, as `check` would exit
     assert "pod CIDR IPv4: `10.244.0.0/16` → `10.200.0.0/16`" in proc.stdout
     assert "outbound type: `loadBalancer` → `userDefinedRouting`" in proc.stdout
     assert "`udr-needs-default-route`" in proc.stdout and "2 pictures under pics" in proc.stderr
     assert (repo / "pics" / "clusters" / "prod.after.svg").is_file()
-    ignored = subprocess.run([str(exe), "diff", "HEAD~1", "HEAD", "--fail-on", "never"], cwd=repo,
-                             capture_output=True, text=True)
+    ignored = subprocess.run(
+        [str(exe), "diff", "HEAD~1", "HEAD", "--fail-on", "never"], cwd=repo, capture_output=True, text=True
+    )
     assert ignored.returncode == 0
     bad = subprocess.run([str(exe), "diff", "no-such-rev", "HEAD"], cwd=repo, capture_output=True, text=True)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "no-such-rev" in bad.stderr

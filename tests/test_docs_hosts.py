@@ -32,8 +32,14 @@ def site(tmp_path):
 
 def zensical(folder: Path, env: dict, *args: str) -> subprocess.CompletedProcess:
     # --clean: Zensical caches rendered pages by their Markdown, and a page's cluster file is not part of it.
-    return subprocess.run([str(BIN / "zensical"), "build", "--clean", *args], cwd=folder, env=env,
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [str(BIN / "zensical"), "build", "--clean", *args],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def test_the_example_site_builds_with_zensical(site):
@@ -58,8 +64,9 @@ def test_strict_fails_on_a_broken_embed(site, host):
     if host == "zensical":
         proc = zensical(folder, env, "--strict")
     else:
-        proc = subprocess.run([str(BIN / "mkdocs"), "build", "--strict"], cwd=folder, env=env, capture_output=True,
-                              text=True, timeout=600)
+        proc = subprocess.run(
+            [str(BIN / "mkdocs"), "build", "--strict"], cwd=folder, env=env, capture_output=True, text=True, timeout=600
+        )
     assert proc.returncode != 0
     assert "index.md:3" in proc.stdout + proc.stderr and "no-such-cluster.yaml" in proc.stdout + proc.stderr
 
@@ -96,8 +103,9 @@ def test_the_extension_resolves_from_the_page_the_host_names(tmp_path, monkeypat
     with pytest.raises(EmbedError, match=r"docs/index.md:1: aksdiag: .*prod.yaml"):
         render("index.md", "![prod](prod.yaml)\n", strict=True)
     # Without a host, the configured docs_dir.
-    plain = markdown.markdown("![prod](net/prod.yaml)\n", extensions=["aksdiag"],
-                              extension_configs={"aksdiag": {"docs_dir": str(docs)}})
+    plain = markdown.markdown(
+        "![prod](net/prod.yaml)\n", extensions=["aksdiag"], extension_configs={"aksdiag": {"docs_dir": str(docs)}}
+    )
     assert '<figure class="aksdiag"' in plain
 
 
@@ -107,8 +115,9 @@ def test_a_theme_other_than_material_shows_one_picture(site):
     config = re.sub(r"theme:\n(  .*\n|    .*\n)+", "theme:\n  name: mkdocs\n", config)
     assert "name: mkdocs" in config and "palette" not in config
     (folder / "mkdocs.yml").write_text(config)
-    proc = subprocess.run([str(BIN / "mkdocs"), "build", "--strict"], cwd=folder, env=env, capture_output=True,
-                          text=True, timeout=600)
+    proc = subprocess.run(
+        [str(BIN / "mkdocs"), "build", "--strict"], cwd=folder, env=env, capture_output=True, text=True, timeout=600
+    )
     assert proc.returncode == 0, proc.stderr
     page = (folder / "site" / "index.html").read_text()
     figure = re.search(r'<figure class="aksdiag"[^>]*>.*?</figure>', page, re.DOTALL)[0]

@@ -30,8 +30,9 @@ class MessageGolden(SingleFileSnapshotExtension):
 
 def executable(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).parent / "aksdiag"
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, cwd=cwd,
-                          stdin=subprocess.DEVNULL, timeout=120)
+    return subprocess.run(
+        [str(exe), *args], capture_output=True, text=True, cwd=cwd, stdin=subprocess.DEVNULL, timeout=120
+    )
 
 
 aksdiag = cli
@@ -59,8 +60,9 @@ def test_bad_input_gives_its_golden_message_and_writes_nothing(bad, tmp_path, sn
     lines = proc.stderr.splitlines()
     assert lines and all(line.startswith(f"aksdiag: error: {bad.name}") for line in lines)
     if bad.stem not in WHOLE_FILE:
-        assert all(re.match(rf"aksdiag: error: {re.escape(bad.name)}:\d+:\d+: ", line) for line in lines), \
+        assert all(re.match(rf"aksdiag: error: {re.escape(bad.name)}:\d+:\d+: ", line) for line in lines), (
             "every message has a line and column"
+        )
     assert proc.stderr == snapshot.use_extension(MessageGolden)
 
 
@@ -74,8 +76,9 @@ def test_bad_observed_file_gives_its_golden_message_and_writes_nothing(bad, tmp_
     assert not list(tmp_path.iterdir())
     lines = proc.stderr.splitlines()
     assert lines and all(line.startswith(f"aksdiag: error: {bad.name}:") for line in lines)
-    assert all(re.match(rf"aksdiag: error: {re.escape(bad.name)}:\d+:\d+: ", line) for line in lines), \
+    assert all(re.match(rf"aksdiag: error: {re.escape(bad.name)}:\d+:\d+: ", line) for line in lines), (
         "every message has a line and column"
+    )
     assert proc.stderr == snapshot.use_extension(MessageGolden)
 
 
@@ -119,7 +122,7 @@ def test_oversized_input_is_refused(tmp_path):
 
 def _fake_d2(tmp_path: Path, body: str) -> dict:
     fake = tmp_path / "fake-d2"
-    fake.write_text("#!/bin/sh\nif [ \"$1\" = --version ]; then echo v0.9.0; exit 0; fi\n" + body)
+    fake.write_text('#!/bin/sh\nif [ "$1" = --version ]; then echo v0.9.0; exit 0; fi\n' + body)
     fake.chmod(0o755)
     return {**os.environ, "AKSDIAG_D2": str(fake)}
 

@@ -20,8 +20,13 @@ SECRET = b"TOP-SECRET-LOCAL-FILE-CONTENT-1234567890"
 
 
 def aksdiag(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(Path(sys.executable).parent / "aksdiag"), *args], capture_output=True, text=True,
-                          cwd=cwd, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "aksdiag"), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 @pytest.fixture
@@ -35,14 +40,20 @@ def secret(tmp_path) -> Path:
 def _leaked(svg: str) -> bool:
     if SECRET.decode() in svg:
         return True
-    return any(SECRET in base64.b64decode(chunk + "==", validate=False)
-               for chunk in __import__("re").findall(r"base64,([A-Za-z0-9+/=]+)", svg))
+    return any(
+        SECRET in base64.b64decode(chunk + "==", validate=False)
+        for chunk in __import__("re").findall(r"base64,([A-Za-z0-9+/=]+)", svg)
+    )
 
 
 def test_paths_in_a_cluster_document_are_drawn_as_text_never_read(tmp_path, secret):
     rel = os.path.relpath(secret, tmp_path)
-    text = BYO.read_text().replace("name: myAKSVnet", f"name: \"{rel}\"").replace(
-        "name: myAKSCluster", f"name: \"{secret}\"").replace("name: myAKSSubnet", "name: \"../outside/secret.svg\"")
+    text = (
+        BYO.read_text()
+        .replace("name: myAKSVnet", f'name: "{rel}"')
+        .replace("name: myAKSCluster", f'name: "{secret}"')
+        .replace("name: myAKSSubnet", 'name: "../outside/secret.svg"')
+    )
     f = tmp_path / "c.yaml"
     f.write_text(text)
     out = tmp_path / "c.svg"
@@ -66,13 +77,15 @@ def test_icon_keys_in_a_document_are_rejected(tmp_path, secret):
 def test_user_icon_folder_is_used_by_name(tmp_path):
     icons = tmp_path / "icons"
     icons.mkdir()
-    (icons / "vm.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 8 8'>"
-                                  "<rect width='8' height='8' fill='#123456'/></svg>")
+    (icons / "vm.svg").write_text(
+        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 8 8'><rect width='8' height='8' fill='#123456'/></svg>"
+    )
     out = tmp_path / "c.svg"
     proc = aksdiag("render", str(BYO), "-o", str(out), "--icons", str(icons))
     assert proc.returncode == 0, proc.stderr
-    assert b"#123456" in b"".join(base64.b64decode(c + "==") for c in
-                                  __import__("re").findall(r"base64,([A-Za-z0-9+/=]+)", out.read_text()))
+    assert b"#123456" in b"".join(
+        base64.b64decode(c + "==") for c in __import__("re").findall(r"base64,([A-Za-z0-9+/=]+)", out.read_text())
+    )
 
 
 def test_symlink_out_of_the_icon_folder_is_refused(tmp_path, secret):

@@ -18,8 +18,10 @@ from .conftest import ROOT
 
 EX = ROOT / "examples"
 LARGE = EX / "pod-subnet-per-pool-large.yaml"
-ZONE = ("/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/rg-hub-private-dns-zones-prod-weu-001"
-        "/providers/Microsoft.Network/privateDnsZones/privatelink.westeurope.azmk8s.io")
+ZONE = (
+    "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/rg-hub-private-dns-zones-prod-weu-001"
+    "/providers/Microsoft.Network/privateDnsZones/privatelink.westeurope.azmk8s.io"
+)
 
 
 def _plan(path, **changes):
@@ -40,8 +42,9 @@ def test_a_resource_id_is_named_by_its_last_segment():
 
 
 def test_wrap_never_leaves_a_line_longer_than_asked():
-    text = " · ".join(["VNet 10.60.0.0/16, fd00:60::/48", "pod CIDR 10.244.0.0/16, fd11:1234::/64",
-                       "x" * 90, "outbound loadBalancer"])
+    text = " · ".join(
+        ["VNet 10.60.0.0/16, fd00:60::/48", "pod CIDR 10.244.0.0/16, fd11:1234::/64", "x" * 90, "outbound loadBalancer"]
+    )
     for width in (30, 50, 80):
         lines = wrap(text, width).split("\n")
         assert max(len(ln) for ln in lines) <= width, lines
@@ -134,8 +137,9 @@ def test_the_estimate_is_near_d2s_canvas(view):
     icons = IconSet(None)
     for path in (EX / "kubenet-basic.yaml", LARGE):
         scene = build_scene(_plan(path), view)
-        real = svg_size(compile_d2(render_d2(scene, _icon_ref(icons, True), tooltips=False), "svg",
-                                   icon_files(icons), timeout=120))
+        real = svg_size(
+            compile_d2(render_d2(scene, _icon_ref(icons, True), tooltips=False), "svg", icon_files(icons), timeout=120)
+        )
         est = scene_size(scene)
         assert 0.8 < est[0] / real[0] < 1.2 and 0.8 < est[1] / real[1] < 1.2, (path.name, est, real)
 
@@ -158,8 +162,7 @@ def test_pdf_path_numbers_reach_d2_as_text_its_fonts_hold(monkeypatch):
     seen.clear()
     import contextlib
 
-    monkeypatch.setattr("aksdiag.compile.pdf.pdf_renderer",
-                        lambda **kw: contextlib.nullcontext(lambda svgs: b"%PDF"))
+    monkeypatch.setattr("aksdiag.compile.pdf.pdf_renderer", lambda **kw: contextlib.nullcontext(lambda svgs: b"%PDF"))
     stages.render_bytes(plan, "pdf", Options(view="all"), source_name="x")
     assert len(seen) == len(View) and not any("①" in s for s in seen)
 
@@ -167,8 +170,21 @@ def test_pdf_path_numbers_reach_d2_as_text_its_fonts_hold(monkeypatch):
 def test_a_detail_bounds_what_it_draws():
     # The poorest detail any fit reaches draws one pool, one subnet and shortened names: its
     # size does not grow with the cluster.
-    poor = Detail(nodes=1, per_row=1, pools=1, subnets=1, rows=1, tables=1, name=16, line=40, stack=True,
-                  terse=True, inline=True, subtitle=False, focus=True)
+    poor = Detail(
+        nodes=1,
+        per_row=1,
+        pools=1,
+        subnets=1,
+        rows=1,
+        tables=1,
+        name=16,
+        line=40,
+        stack=True,
+        terse=True,
+        inline=True,
+        subtitle=False,
+        focus=True,
+    )
     sizes = []
     for path in (EX / "kubenet-basic.yaml", LARGE, EX / "multi-pool-windows.yaml"):
         plan = _plan(path)

@@ -26,14 +26,26 @@ def _name(draw, prefix: str, length: int) -> str:
     return f"{prefix}{tail}x"
 
 
-def cluster(model: str, counts: list[int], *, dual: bool = False, long: bool = False, shared: bool = False,
-            connected: bool = False, private: bool = False, draw=None) -> dict:
+def cluster(
+    model: str,
+    counts: list[int],
+    *,
+    dual: bool = False,
+    long: bool = False,
+    shared: bool = False,
+    connected: bool = False,
+    private: bool = False,
+    draw=None,
+) -> dict:
     """A description: one node subnet per pool (or one for all), a pod subnet per pool for Pod
     Subnet; names as long as Azure allows when `long` (cluster 63, VNet 64, subnets 80, group 90)."""
     subnets, pools = [], []
     for i, count in enumerate(counts):
-        pool = {"name": f"p{i:02d}" + ("workl" if long else ""), "count": count,
-                "vmSize": "Standard_E104ids_v5" if long else "Standard_D4ds_v5"}
+        pool = {
+            "name": f"p{i:02d}" + ("workl" if long else ""),
+            "count": count,
+            "vmSize": "Standard_E104ids_v5" if long else "Standard_D4ds_v5",
+        }
         if model == "node-subnet":
             pool["maxPods"] = 10
         sname = _name(draw, f"snet-nodes-{i:02d}-", 80) if long else f"nodes{i}"
@@ -60,25 +72,38 @@ def cluster(model: str, counts: list[int], *, dual: bool = False, long: bool = F
         profile["networkPlugin"] = "azure"
     if dual:
         profile.pop("serviceCidr")
-        profile.update(ipFamilies=["IPv4", "IPv6"], serviceCidrs=["172.16.0.0/16", "fd00:1234::/108"],
-                       podCidrs=["10.244.0.0/16" if model == "kubenet" else "100.64.0.0/10", "fd11:1234::/64"])
+        profile.update(
+            ipFamilies=["IPv4", "IPv6"],
+            serviceCidrs=["172.16.0.0/16", "fd00:1234::/108"],
+            podCidrs=["10.244.0.0/16" if model == "kubenet" else "100.64.0.0/10", "fd11:1234::/64"],
+        )
         profile.pop("podCidr", None)
     doc = {
         "name": _name(draw, "aks-", 63) if long else "aks-prop",
         "location": "westeurope",
         "networkProfile": profile,
-        "vnet": {"name": _name(draw, "vnet-", 64) if long else "vnet",
-                 "addressPrefixes": ["10.0.0.0/9"] + (["fd00:10::/48"] if dual else []), "subnets": subnets},
+        "vnet": {
+            "name": _name(draw, "vnet-", 64) if long else "vnet",
+            "addressPrefixes": ["10.0.0.0/9"] + (["fd00:10::/48"] if dual else []),
+            "subnets": subnets,
+        },
         "nodePools": pools,
     }
     if long:
         doc["resourceGroup"] = _name(draw, "rg-", 90)
     if connected:
-        doc["connectedNetworks"] = [{"name": _name(draw, "vnet-hub-", 64) if long else "hub",
-                                     "kind": "peeredVNet", "addressPrefixes": ["192.168.0.0/16"]}]
+        doc["connectedNetworks"] = [
+            {
+                "name": _name(draw, "vnet-hub-", 64) if long else "hub",
+                "kind": "peeredVNet",
+                "addressPrefixes": ["192.168.0.0/16"],
+            }
+        ]
     if private:
-        zone = ("/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/rg-private-dns-zones-001"
-                "/providers/Microsoft.Network/privateDnsZones/privatelink.westeurope.azmk8s.io")
+        zone = (
+            "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/rg-private-dns-zones-001"
+            "/providers/Microsoft.Network/privateDnsZones/privatelink.westeurope.azmk8s.io"
+        )
         doc["apiServerAccessProfile"] = {"enablePrivateCluster": True, "privateDNSZone": zone if long else "system"}
     return doc
 
@@ -92,8 +117,16 @@ def descriptions(draw) -> dict:
     # node subnet that holds every pod, AKS's 5,000 nodes per cluster.
     most = {"kubenet": 200 if dual else 400, "node-subnet": 300}.get(model, 5000)
     counts = [draw(st.integers(1, max(1, min(1000, most // npools)))) for _ in range(npools)]
-    return cluster(model, counts, dual=dual, long=draw(st.booleans()), shared=npools > 1 and draw(st.booleans()),
-                   connected=draw(st.booleans()), private=draw(st.booleans()), draw=draw)
+    return cluster(
+        model,
+        counts,
+        dual=dual,
+        long=draw(st.booleans()),
+        shared=npools > 1 and draw(st.booleans()),
+        connected=draw(st.booleans()),
+        private=draw(st.booleans()),
+        draw=draw,
+    )
 
 
 # The corners a few random examples may miss: the most nodes, the most pools, the longest names.
@@ -119,8 +152,12 @@ TARGET = {"slide": 14.0, "docs": 11.0, "room": 12.0}
 
 
 @pytest.mark.slow
-@settings(max_examples=5, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])
+@settings(
+    max_examples=5,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+)
 @given(doc=descriptions())
 @example(doc=CORNERS[0])
 @example(doc=CORNERS[1])
@@ -163,4 +200,6 @@ def _check(doc: dict, tmp_path_factory, fits) -> None:
         elif _shown(m, fit) < TARGET[fit] or (fit == "slide" and m["crossings"]):
             failures.append(f"{fit} {view}: {_shown(m, fit):.1f} < {TARGET[fit]} · " + line(view, m))
     nodes = sum(p["count"] for p in doc["nodePools"])
-    assert not failures, f"{len(doc['nodePools'])} pools, {nodes} nodes, {doc['networkProfile']}:\n" + "\n".join(failures)
+    assert not failures, f"{len(doc['nodePools'])} pools, {nodes} nodes, {doc['networkProfile']}:\n" + "\n".join(
+        failures
+    )

@@ -77,5 +77,3 @@ def test_compare_table_matches_golden(name, snapshot):
 @pytest.mark.parametrize("scenarios", [False, True], ids=["side-by-side", "scenarios"])
 def test_compare_d2_matches_golden(name, scenarios, golden):
     assert compare_d2(_review(name), Options(), scenarios=scenarios) == golden
-
-

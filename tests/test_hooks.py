@@ -25,11 +25,20 @@ def run_hook(hook_id: str, files: list[Path], cwd: Path, env: dict | None = None
     return subprocess.run([*argv, *map(str, files)], cwd=cwd, capture_output=True, text=True, env=env)
 
 
-@pytest.mark.parametrize("path,taken", [("clusters/prod.yaml", True), ("infra/clusters/dev.json", True),
-                                        ("clusters/mkdocs.yml", False), (".github/workflows/ci.yml", False),
-                                        ("k8s/deployment.yaml", False), ("clusters/aks.schema.json", False),
-                                        ("clusters/.draft.yaml", False), ("clusters/.old/prod.yaml", False),
-                                        ("clusters/sub/dev.yml", True)])
+@pytest.mark.parametrize(
+    "path,taken",
+    [
+        ("clusters/prod.yaml", True),
+        ("infra/clusters/dev.json", True),
+        ("clusters/mkdocs.yml", False),
+        (".github/workflows/ci.yml", False),
+        ("k8s/deployment.yaml", False),
+        ("clusters/aks.schema.json", False),
+        ("clusters/.draft.yaml", False),
+        ("clusters/.old/prod.yaml", False),
+        ("clusters/sub/dev.yml", True),
+    ],
+)
 def test_hooks_take_cluster_files_only(path, taken):
     for hook in HOOKS.values():
         chosen = bool(re.search(hook["files"], path)) and not re.search(hook.get("exclude", "^$"), path)

@@ -28,10 +28,24 @@ BYO = ROOT / "examples" / "kubenet-byo-vnet.yaml"
 SVG_ICON = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 8 8'><rect width='8' height='8'/></svg>"
 
 
-def aksdiag(*args: str, cwd: Path | None = None, env: dict | None = None, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([str(EXE), *args], stdout=stdout, stderr=subprocess.PIPE, text=True, cwd=cwd, env=env,
-                          stdin=stdin, timeout=timeout)
+def aksdiag(
+    *args: str,
+    cwd: Path | None = None,
+    env: dict | None = None,
+    stdin=subprocess.DEVNULL,
+    stdout=subprocess.PIPE,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(EXE), *args],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=cwd,
+        env=env,
+        stdin=stdin,
+        timeout=timeout,
+    )
 
 
 def _clean(proc: subprocess.CompletedProcess) -> None:
@@ -176,8 +190,12 @@ def test_stdin_is_read_with_dash(tmp_path):
 
 
 def test_stdin_errors_name_stdin_and_the_line(tmp_path):
-    proc = subprocess.run([str(EXE), "check", "-"], input="name: c\nnodePools:\n  - name: pool1\n    count: true\n",
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [str(EXE), "check", "-"],
+        input="name: c\nnodePools:\n  - name: pool1\n    count: true\n",
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2
     assert proc.stderr.startswith("aksdiag: error: <stdin>:4:12: nodePools[0].count:")
 
@@ -188,8 +206,9 @@ def test_stdin_needs_an_explicit_output():
     assert proc.returncode == 2 and "-o FILE" in proc.stderr
 
 
-@pytest.mark.parametrize("args", [["--with-nodes"], ["--with-route-table"], ["--with-vnet"], ["-g", "rg"],
-                                  ["-n", "prod"]])
+@pytest.mark.parametrize(
+    "args", [["--with-nodes"], ["--with-route-table"], ["--with-vnet"], ["-g", "rg"], ["-n", "prod"]]
+)
 def test_live_options_without_az_are_refused(args):
     proc = aksdiag("render", str(BYO), "-f", "d2", "-o", "-", *args)
     _clean(proc)
@@ -217,19 +236,39 @@ def test_flags_help_reads_as_flags():
 
 def _az_with_subnets(net: dict, subnets: list[str]) -> dict:
     sub = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/"
-    return {"name": "prod", "type": "Microsoft.ContainerService/ManagedClusters",
-            "properties": {"networkProfile": net, "agentPoolProfiles": [
-                {"name": f"pool{i}", "count": 2, "vnetSubnetID": sub + s} for i, s in enumerate(subnets)]}}
+    return {
+        "name": "prod",
+        "type": "Microsoft.ContainerService/ManagedClusters",
+        "properties": {
+            "networkProfile": net,
+            "agentPoolProfiles": [
+                {"name": f"pool{i}", "count": 2, "vnetSubnetID": sub + s} for i, s in enumerate(subnets)
+            ],
+        },
+    }
 
 
-@pytest.mark.parametrize("net", [
-    # the first three candidate spaces taken: two subnets used to share 192.168.0.0/16
-    {"networkPlugin": "kubenet", "podCidr": "10.224.0.0/12", "serviceCidr": "172.16.0.0/16",
-     "dnsServiceIP": "172.16.0.10", "dockerBridgeCidr": "10.96.0.1/12"},
-    # every candidate space taken
-    {"networkPlugin": "kubenet", "podCidr": "10.0.0.0/8", "serviceCidr": "172.16.0.0/13",
-     "dnsServiceIP": "172.16.0.10", "dockerBridgeCidr": "192.168.0.1/16"},
-])
+@pytest.mark.parametrize(
+    "net",
+    [
+        # the first three candidate spaces taken: two subnets used to share 192.168.0.0/16
+        {
+            "networkPlugin": "kubenet",
+            "podCidr": "10.224.0.0/12",
+            "serviceCidr": "172.16.0.0/16",
+            "dnsServiceIP": "172.16.0.10",
+            "dockerBridgeCidr": "10.96.0.1/12",
+        },
+        # every candidate space taken
+        {
+            "networkPlugin": "kubenet",
+            "podCidr": "10.0.0.0/8",
+            "serviceCidr": "172.16.0.0/13",
+            "dnsServiceIP": "172.16.0.10",
+            "dockerBridgeCidr": "192.168.0.1/16",
+        },
+    ],
+)
 def test_placeholder_subnets_never_overlap_and_raise_no_finding(tmp_path, net):
     from aksdiag.api.stages import Options, load_cluster, plan_cluster
 
@@ -238,16 +277,25 @@ def test_placeholder_subnets_never_overlap_and_raise_no_finding(tmp_path, net):
     loaded = load_cluster(doc)
     prefixes = [s.addressPrefix for s in loaded.spec.vnet.subnets]
     assert len(prefixes) == 3
-    assert not any(x.overlaps(y) for i, x in enumerate(prefixes) for y in prefixes[i + 1:]), prefixes
+    assert not any(x.overlaps(y) for i, x in enumerate(prefixes) for y in prefixes[i + 1 :]), prefixes
     plan = plan_cluster(loaded, Options())
-    assert not [f for f in plan.findings if any(field.startswith("vnet") for field in f.fields)
-                or "overlap" in f.message], plan.findings
+    assert not [
+        f for f in plan.findings if any(field.startswith("vnet") for field in f.fields) or "overlap" in f.message
+    ], plan.findings
 
 
 def test_routes_of_another_cluster_are_drawn_as_drift(tmp_path):
-    routes = {"name": "aks-agentpool-99999999-routetable", "routes": [
-        {"name": "aks-other-99999999-vmss000000", "addressPrefix": "10.244.0.0/24",
-         "nextHopType": "VirtualAppliance", "nextHopIpAddress": "10.9.9.9"}]}
+    routes = {
+        "name": "aks-agentpool-99999999-routetable",
+        "routes": [
+            {
+                "name": "aks-other-99999999-vmss000000",
+                "addressPrefix": "10.244.0.0/24",
+                "nextHopType": "VirtualAppliance",
+                "nextHopIpAddress": "10.9.9.9",
+            }
+        ],
+    }
     rt = tmp_path / "rt.json"
     rt.write_text(json.dumps(routes))
     # Routes, drifted or not, are drawn in the addresses view.
@@ -272,9 +320,14 @@ def test_hard_linked_icon_is_refused(tmp_path):
     assert proc.returncode == 2 and "hard links" in proc.stderr and not out.exists()
 
 
-@pytest.mark.parametrize("name,content", [("vm.svg", b"root:x:0:0:root:/root:/bin/bash\n"),
-                                          ("vm.png", b"<svg xmlns='http://www.w3.org/2000/svg'/>"),
-                                          ("vm.svg", b"\x89PNG\r\n\x1a\n....")])
+@pytest.mark.parametrize(
+    "name,content",
+    [
+        ("vm.svg", b"root:x:0:0:root:/root:/bin/bash\n"),
+        ("vm.png", b"<svg xmlns='http://www.w3.org/2000/svg'/>"),
+        ("vm.svg", b"\x89PNG\r\n\x1a\n...."),
+    ],
+)
 def test_icon_that_is_not_its_image_type_is_refused(tmp_path, name, content):
     icons = tmp_path / "icons"
     icons.mkdir()
@@ -307,8 +360,10 @@ def _fake_slow_d2(tmp_path: Path) -> Path:
     """A d2 that starts a helper (as d2 starts a browser) and waits; both record their pids."""
     fake = tmp_path / "fake-d2"
     pids = tmp_path / "pids"
-    fake.write_text("#!/bin/sh\nif [ \"$1\" = --version ]; then echo v0.9.0; exit 0; fi\n"
-                    f"sleep 300 & echo $! >> {pids}\necho $$ >> {pids}\nwait\n")
+    fake.write_text(
+        '#!/bin/sh\nif [ "$1" = --version ]; then echo v0.9.0; exit 0; fi\n'
+        f"sleep 300 & echo $! >> {pids}\necho $$ >> {pids}\nwait\n"
+    )
     fake.chmod(0o755)
     return pids
 
@@ -332,8 +387,14 @@ def interrupt_a_render(tmp_path: Path, environ: dict, sig: int, code: int) -> No
     tmp.mkdir()
     out = tmp_path / "x.svg"
     env = {**environ, "AKSDIAG_D2": str(tmp_path / "fake-d2"), "TMPDIR": str(tmp)}
-    proc = subprocess.Popen([str(EXE), "render", str(BYO), "-o", str(out)], env=env, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [str(EXE), "render", str(BYO), "-o", str(out)],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not (pids.exists() and len(pids.read_text().split()) == 2):
         time.sleep(0.05)
@@ -359,8 +420,10 @@ def test_a_png_of_many_nodes_stays_under_d2s_raster_limit(tmp_path):
     # hold, and a picture still too large is scaled down with a warning (test_compile covers that).
     pools = "".join(f"  - name: pool{i}\n    count: 80\n" for i in range(12))
     big = tmp_path / "big.yaml"
-    big.write_text("name: big\nnetworkProfile:\n  networkPlugin: azure\n  networkPluginMode: overlay\n"
-                   f"  podCidr: 100.64.0.0/12\nnodePools:\n{pools}")
+    big.write_text(
+        "name: big\nnetworkProfile:\n  networkPlugin: azure\n  networkPluginMode: overlay\n"
+        f"  podCidr: 100.64.0.0/12\nnodePools:\n{pools}"
+    )
     out = tmp_path / "big.png"
     proc = aksdiag("render", str(big), "--max-nodes", "100", "-o", str(out))
     _clean(proc)
@@ -397,9 +460,14 @@ def test_a_regular_file_under_dev_is_replaced_not_appended_to(tmp_path):
 def test_dev_fd_of_a_pipe_is_written_into(tmp_path):
     read_end, write_end = os.pipe()
     try:
-        proc = subprocess.run([str(EXE), "render", str(BYO), "-f", "d2", "-o", f"/dev/fd/{write_end}"],
-                              pass_fds=(write_end,), capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                              timeout=120)
+        proc = subprocess.run(
+            [str(EXE), "render", str(BYO), "-f", "d2", "-o", f"/dev/fd/{write_end}"],
+            pass_fds=(write_end,),
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=120,
+        )
         os.close(write_end)
         write_end = -1
         with os.fdopen(read_end, "rb") as fh:
@@ -415,9 +483,14 @@ def test_dev_fd_of_a_pipe_is_written_into(tmp_path):
 def test_a_new_output_file_gets_the_umasks_permissions(tmp_path):
     for mask, mode in ((0o077, 0o600), (0o022, 0o644)):
         out = tmp_path / f"u{mask:o}.d2"
-        proc = subprocess.run([str(EXE), "render", str(BYO), "-f", "d2", "-o", str(out)], capture_output=True,
-                              text=True, stdin=subprocess.DEVNULL, timeout=120,
-                              preexec_fn=lambda mask=mask: os.umask(mask))
+        proc = subprocess.run(
+            [str(EXE), "render", str(BYO), "-f", "d2", "-o", str(out)],
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=120,
+            preexec_fn=lambda mask=mask: os.umask(mask),
+        )
         assert proc.returncode == 0, proc.stderr
         assert stat.S_IMODE(out.stat().st_mode) == mode
 
@@ -442,8 +515,13 @@ def _blocked_reading(pid: int, timeout: float = 30) -> None:
 def test_a_signal_while_the_input_loads_is_the_same_interruption(tmp_path, sig):
     # stdin that never ends: the signal arrives while aksdiag reads the description, before d2.
     out = tmp_path / "x.svg"
-    proc = subprocess.Popen([str(EXE), "render", "-", "-o", str(out)], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [str(EXE), "render", "-", "-o", str(out)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     _blocked_reading(proc.pid)
     proc.send_signal(sig)
     _, stderr = proc.communicate(timeout=30)

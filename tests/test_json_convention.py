@@ -55,8 +55,20 @@ def test_the_schema_is_a_valid_json_schema_and_printed_by_the_cli():
 def test_the_schema_refuses_another_convention():
     validator = jsonschema.Draft202012Validator(envelope.schema())
     assert not validator.is_valid({"version": "0.1.0", "results": []})  # what check wrote before
-    assert not validator.is_valid({"version": 1, "command": "plan", "aksdiag": "x", "cluster": "c", "model": "m",
-                                   "ranges": [], "capacity": [], "findings": [], "cluster_capacity": {}, "file": None})
+    assert not validator.is_valid(
+        {
+            "version": 1,
+            "command": "plan",
+            "aksdiag": "x",
+            "cluster": "c",
+            "model": "m",
+            "ranges": [],
+            "capacity": [],
+            "findings": [],
+            "cluster_capacity": {},
+            "file": None,
+        }
+    )
 
 
 def test_check_plan_and_compare_share_the_convention(tmp_path):

@@ -85,9 +85,11 @@ def _edge(edge_id: str, d: str) -> str:
 
 
 def _svg(width: int, height: int, font_px: int, *edges: str) -> str:
-    return (f'<svg viewBox="0 0 {width} {height}">'
-            f'<text style="font-size:{font_px}px">node 10.224.0.4</text>'
-            f'<text style="font-size:8px">a note with no address</text>' + "".join(edges) + "</svg>")
+    return (
+        f'<svg viewBox="0 0 {width} {height}">'
+        f'<text style="font-size:{font_px}px">node 10.224.0.4</text>'
+        f'<text style="font-size:8px">a note with no address</text>' + "".join(edges) + "</svg>"
+    )
 
 
 def test_tool_scales_the_smallest_address_label_to_the_slide():

@@ -44,17 +44,22 @@ def site(tmp_path):
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     log = tmp_path / "d2.log"
     wrapper = tmp_path / "d2-wrapper"
-    wrapper.write_text(f"#!/bin/sh\necho \"$1\" >> {log}\nexec {find_d2()} \"$@\"\n")
+    wrapper.write_text(f'#!/bin/sh\necho "$1" >> {log}\nexec {find_d2()} "$@"\n')
     wrapper.chmod(0o755)
-    env = {**os.environ, "AKSDIAG_D2": str(wrapper), "AKSDIAG_CACHE_DIR": str(tmp_path / "cache"),
-           "NO_MKDOCS_2_WARNING": "1"}
+    env = {
+        **os.environ,
+        "AKSDIAG_D2": str(wrapper),
+        "AKSDIAG_CACHE_DIR": str(tmp_path / "cache"),
+        "NO_MKDOCS_2_WARNING": "1",
+    }
     return tmp_path / "examples" / "mkdocs-site", env, log
 
 
 def build(folder: Path, env: dict, *args: str) -> subprocess.CompletedProcess:
     mkdocs = Path(sys.executable).parent / "mkdocs"
-    return subprocess.run([str(mkdocs), "build", "--strict", *args], cwd=folder, env=env, capture_output=True,
-                          text=True)
+    return subprocess.run(
+        [str(mkdocs), "build", "--strict", *args], cwd=folder, env=env, capture_output=True, text=True
+    )
 
 
 def compiles(log: Path) -> int:
@@ -71,8 +76,10 @@ def test_example_site_builds_strict_with_light_and_dark_figures(site):
     dark = re.search(r'<img src="([^"#]+)#only-dark" alt="([^"]+)"', figure)
     assert light and dark
     for url, variant in ((light[1], "only-light"), (dark[1], "only-dark")):  # each opens full size
-        assert f'<a class="aksdiag-full" href="{url}" title="Open the full-size diagram"><img src="{url}#{variant}"' \
+        assert (
+            f'<a class="aksdiag-full" href="{url}" title="Open the full-size diagram"><img src="{url}#{variant}"'
             in figure
+        )
     assert "myAKSCluster" in light[2] and "kubenet" in light[2] and "10.244.0.0/16" in light[2]
     light_svg = (folder / "site" / light[1]).read_bytes()
     dark_svg = (folder / "site" / dark[1]).read_bytes()
@@ -81,8 +88,9 @@ def test_example_site_builds_strict_with_light_and_dark_figures(site):
     table = re.search(r"<div class=\"aksdiag-plan\"><table>.*?</table>", page, re.DOTALL)[0]
     for text in ("192.168.1.0/24", "10.244.0.0/16", "192.168.1.4", "10.244.2.0/24", "10.0.0.10"):
         assert text in table
-    assert '<div class="admonition note aksdiag-finding">' in page and "kubenet retires" in page, \
+    assert '<div class="admonition note aksdiag-finding">' in page and "kubenet retires" in page, (
         "findings under the figure"
+    )
     overlay = (folder / "site" / "overlay" / "index.html").read_text()
     assert 'src="../assets/aksdiag/' in overlay and "aksdiag-plan" not in overlay, "table only on request"
     inline = (folder / "site" / "inline" / "index.html").read_text()
@@ -99,8 +107,9 @@ def test_example_site_builds_strict_with_light_and_dark_figures(site):
 def test_broken_page_fails_strict_with_file_and_line_and_shows_the_problem(site):
     folder, env, _ = site
     (folder / "docs" / "broken.md").write_text(BROKEN_PAGE)
-    (folder / "docs" / "bad.yaml").write_text("name: bad\nnetworkProfile:\n  podCidr: 10.244.0.1/16\n"
-                                              "nodePools: [{name: pool1}]\n")
+    (folder / "docs" / "bad.yaml").write_text(
+        "name: bad\nnetworkProfile:\n  podCidr: 10.244.0.1/16\nnodePools: [{name: pool1}]\n"
+    )
     mkdocs_yml = folder / "mkdocs.yml"
     mkdocs_yml.write_text(mkdocs_yml.read_text() + "  - Broken: broken.md\n")
     proc = build(folder, env)
@@ -111,8 +120,9 @@ def test_broken_page_fails_strict_with_file_and_line_and_shows_the_problem(site)
     assert "docs/broken.md:17: aksdiag: docs/gone.yaml: input file does not exist" in proc.stderr
     assert "Traceback" not in proc.stderr
 
-    loose = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build"], cwd=folder, env=env,
-                           capture_output=True, text=True)
+    loose = subprocess.run(
+        [str(Path(sys.executable).parent / "mkdocs"), "build"], cwd=folder, env=env, capture_output=True, text=True
+    )
     assert loose.returncode == 0, loose.stderr
     page = (folder / "site" / "broken" / "index.html").read_text()
     assert "aksdiag could not draw" in page and "count: many" in page and "nodePools[0].count" in page
@@ -147,13 +157,19 @@ def test_markdown_extension_inlines_the_pictures(site, monkeypatch):
 
     _, env, _ = site
     monkeypatch.setenv("AKSDIAG_CACHE_DIR", env["AKSDIAG_CACHE_DIR"])
-    out = markdown.markdown("# x\n\n![byo](kubenet-byo-vnet.yaml)\n", extensions=["aksdiag"],
-                            extension_configs={"aksdiag": {"base_dir": str(ROOT / "examples")}})
+    out = markdown.markdown(
+        "# x\n\n![byo](kubenet-byo-vnet.yaml)\n",
+        extensions=["aksdiag"],
+        extension_configs={"aksdiag": {"base_dir": str(ROOT / "examples")}},
+    )
     # Plain Python-Markdown has no theme that hides `#only-dark`: one <picture> follows the reader's scheme.
     assert out.count("data:image/svg+xml;base64,") == 2 and "myAKSCluster" in out
     assert '<picture><source srcset="data:image/svg+xml;base64,' in out and "#only-dark" not in out
-    toggled = markdown.markdown("![byo](kubenet-byo-vnet.yaml)\n", extensions=["aksdiag"], extension_configs={
-        "aksdiag": {"docs_dir": str(ROOT / "examples"), "scheme": "toggle"}})
+    toggled = markdown.markdown(
+        "![byo](kubenet-byo-vnet.yaml)\n",
+        extensions=["aksdiag"],
+        extension_configs={"aksdiag": {"docs_dir": str(ROOT / "examples"), "scheme": "toggle"}},
+    )
     assert "#only-dark" in toggled and "<picture>" not in toggled
 
 
@@ -162,8 +178,10 @@ def test_a_cold_build_runs_d2_in_parallel_up_to_jobs(site):
     log = folder.parent.parent / "running.log"
     wrapper = folder.parent.parent / "d2-slow"
     real = find_d2()
-    wrapper.write_text(f"#!/bin/sh\n[ \"$1\" = --version ] && exec {real} \"$@\"\necho + >> {log}\nsleep 0.3\n"
-                       f"{real} \"$@\"; rc=$?\necho - >> {log}\nexit $rc\n")
+    wrapper.write_text(
+        f'#!/bin/sh\n[ "$1" = --version ] && exec {real} "$@"\necho + >> {log}\nsleep 0.3\n'
+        f'{real} "$@"; rc=$?\necho - >> {log}\nexit $rc\n'
+    )
     wrapper.chmod(0o755)
     mkdocs_yml = folder / "mkdocs.yml"
     # the plugin (listed first), not the Markdown extension beside it for Zensical

@@ -26,38 +26,92 @@ RT, PODS = 'rt: "route table', 'podcidr: "pod CIDR'  # the shapes, not words in 
 
 # (example, must appear, must not appear), in the D2 of every view
 CASES = [
-    ("kubenet-byo-vnet", ['podcidr: "pod CIDR 10.244.0.0/16', "route table · kept by AKS", "class: pods_overlay",
-                          "10.244.1.0/24 → 192.168.1.5", "source 192.168.1.5 (node IP)",
-                          "the route table's route for that node's /24", "kubenet  ◀ this cluster"],
-     ["pod subnet ", "class: pods_vnet"]),
-    ("azure-cni-node-subnet", ["pods 10.20.1.5 – 10.20.1.34", "class: pods_vnet", "direct: pod IPs are VNet IPs",
-                               "(node IP)"],
-     [RT, PODS, "class: pods_overlay"]),
-    ("azure-cni-overlay", ["pod CIDR 192.168.0.0/16", "not routable in the VNet", "class: pods_overlay",
-                           "Azure routes the pod CIDR, no route table", "(node IP)"],
-     [RT]),
-    ("azure-cni-pod-subnet", ["pod subnet pods · 10.30.16.0/20", "pods from 10.30.16.0/20", "source: pod IP",
-                              "class: pods_vnet"],
-     [RT, PODS, "(node IP)"]),
+    (
+        "kubenet-byo-vnet",
+        [
+            'podcidr: "pod CIDR 10.244.0.0/16',
+            "route table · kept by AKS",
+            "class: pods_overlay",
+            "10.244.1.0/24 → 192.168.1.5",
+            "source 192.168.1.5 (node IP)",
+            "the route table's route for that node's /24",
+            "kubenet  ◀ this cluster",
+        ],
+        ["pod subnet ", "class: pods_vnet"],
+    ),
+    (
+        "azure-cni-node-subnet",
+        ["pods 10.20.1.5 – 10.20.1.34", "class: pods_vnet", "direct: pod IPs are VNet IPs", "(node IP)"],
+        [RT, PODS, "class: pods_overlay"],
+    ),
+    (
+        "azure-cni-overlay",
+        [
+            "pod CIDR 192.168.0.0/16",
+            "not routable in the VNet",
+            "class: pods_overlay",
+            "Azure routes the pod CIDR, no route table",
+            "(node IP)",
+        ],
+        [RT],
+    ),
+    (
+        "azure-cni-pod-subnet",
+        ["pod subnet pods · 10.30.16.0/20", "pods from 10.30.16.0/20", "source: pod IP", "class: pods_vnet"],
+        [RT, PODS, "(node IP)"],
+    ),
     ("azure-cni-pod-subnet-static", ["pods 10.31.16.16/28 + 2 more /28", "source: pod IP"], [PODS]),
-    ("byo-cni-cilium", ["pod network: cilium (you install and run it)", "AKS installs no CNI", "class: pods_cni",
-                        "as your CNI carries it", "source: as your CNI sets it"], [RT, "(node IP)"]),
+    (
+        "byo-cni-cilium",
+        [
+            "pod network: cilium (you install and run it)",
+            "AKS installs no CNI",
+            "class: pods_cni",
+            "as your CNI carries it",
+            "source: as your CNI sets it",
+        ],
+        [RT, "(node IP)"],
+    ),
     ("overlay-cilium-dataplane", ["Cilium eBPF dataplane, no kube-proxy"], [RT]),
-    ("kubenet-dual-stack", ["pods fd11:1234::/80", "pods 10.244.1.0/24", "NAT stays within the family",
-                            "fd00:60:0:1::4"], []),
-    ("udr-firewall-egress", ["0.0.0.0/0 → 10.70.1.4", "firewall / NVA · 10.70.1.4", "source: firewall public IP"],
-     ["LB public IP"]),
+    (
+        "kubenet-dual-stack",
+        ["pods fd11:1234::/80", "pods 10.244.1.0/24", "NAT stays within the family", "fd00:60:0:1::4"],
+        [],
+    ),
+    (
+        "udr-firewall-egress",
+        ["0.0.0.0/0 → 10.70.1.4", "firewall / NVA · 10.70.1.4", "source: firewall public IP"],
+        ["LB public IP"],
+    ),
     # AKS gives a private cluster a public FQDN too unless it is disabled; nodes still use the private path.
-    ("private-cluster", ["private endpoint", "private DNS zone · managed by AKS", "Private Link", "public FQDN too"],
-     ["kubelet → public FQDN"]),
+    (
+        "private-cluster",
+        ["private endpoint", "private DNS zone · managed by AKS", "Private Link", "public FQDN too"],
+        ["kubelet → public FQDN"],
+    ),
     ("apiserver-vnet-integration", ["internal load balancer", "VNet integration"], []),
-    ("overlay-nat-gateway", ["NAT gateway · yours, on the node subnet", "source: NAT GW public IP"],
-     ["LB public IP"]),
+    ("overlay-nat-gateway", ["NAT gateway · yours, on the node subnet", "source: NAT GW public IP"], ["LB public IP"]),
     ("kubenet-managed-nat-gateway", ["NAT gateway · managed by AKS", "calico network policy"], []),
-    ("kubenet-byo-route-table", ["route table · yours; AKS adds its routes", "192.168.0.0/16 → VirtualNetworkGateway",
-                                 "aks-nodepool1-51515151-vmss000000____102440024"], []),
-    ("multi-pool-windows", ["pool win22 · Windows", "icons/windows.svg", "subnet windows · 10.70.2.0/24",
-                            "subnet linux · 10.70.1.0/24", "nodes 10.70.1.4 – 10.70.1.6"], ["NOT SUPPORTED"]),
+    (
+        "kubenet-byo-route-table",
+        [
+            "route table · yours; AKS adds its routes",
+            "192.168.0.0/16 → VirtualNetworkGateway",
+            "aks-nodepool1-51515151-vmss000000____102440024",
+        ],
+        [],
+    ),
+    (
+        "multi-pool-windows",
+        [
+            "pool win22 · Windows",
+            "icons/windows.svg",
+            "subnet windows · 10.70.2.0/24",
+            "subnet linux · 10.70.1.0/24",
+            "nodes 10.70.1.4 – 10.70.1.6",
+        ],
+        ["NOT SUPPORTED"],
+    ),
     ("outbound-none", ["no outbound path"], ["LB public IP"]),
 ]
 
@@ -92,12 +146,27 @@ def _run(*args: str) -> subprocess.CompletedProcess:
 
 
 DISALLOWED = [
-    ("networkPlugin: azure\n  networkPluginMode: overlay", "networkPlugin: kubenet", ("nodePools:\n  - name: np1\n"
-                                                                                      "  - name: win1\n    osType: Windows\n"), "kubenet-windows", "nodePools[1].osType"),
-    ("networkPlugin: azure\n  networkPluginMode: overlay", "networkPlugin: kubenet\n  networkPolicy: azure", None,
-     "kubenet-azure-policy", "networkProfile.networkPolicy"),
-    ("networkPlugin: azure\n  networkPluginMode: overlay", ("networkPlugin: kubenet\n  ipFamilies: [IPv4, IPv6]\n"
-                                                            "  outboundType: managedNATGateway"), None, "dualstack-kubenet-natgw", "networkProfile.outboundType"),
+    (
+        "networkPlugin: azure\n  networkPluginMode: overlay",
+        "networkPlugin: kubenet",
+        ("nodePools:\n  - name: np1\n  - name: win1\n    osType: Windows\n"),
+        "kubenet-windows",
+        "nodePools[1].osType",
+    ),
+    (
+        "networkPlugin: azure\n  networkPluginMode: overlay",
+        "networkPlugin: kubenet\n  networkPolicy: azure",
+        None,
+        "kubenet-azure-policy",
+        "networkProfile.networkPolicy",
+    ),
+    (
+        "networkPlugin: azure\n  networkPluginMode: overlay",
+        ("networkPlugin: kubenet\n  ipFamilies: [IPv4, IPv6]\n  outboundType: managedNATGateway"),
+        None,
+        "dualstack-kubenet-natgw",
+        "networkProfile.outboundType",
+    ),
 ]
 
 

@@ -53,15 +53,20 @@ def test_cli_ip_config_gives_the_firewall_its_private_ip_subnet_and_public_ip_na
 
 def test_public_ip_document_gives_the_firewall_its_address_whatever_the_order():
     # The public IP is listed first: it is still laid over after the firewall it belongs to.
-    fw = spec_of(UDR, "cli-aks-course-firewall-public-ip-create.json",
-                 "cli-aks-course-firewall-ip-config-create.json").firewall
+    fw = spec_of(
+        UDR, "cli-aks-course-firewall-public-ip-create.json", "cli-aks-course-firewall-ip-config-create.json"
+    ).firewall
     assert [str(ip) for ip in fw.publicIPAddresses] == ["20.229.246.163"]
 
 
 def test_arm_firewall_show_is_read_like_the_cli_one():
     fw = spec_of(UDR, "arm-2024-05-01-azure-firewall-get.json").firewall
-    assert (fw.name, str(fw.privateIPAddress), fw.publicIPName, fw.vnetName) == \
-        ("azurefirewall", "10.0.0.0", "pipName", "vnet2")
+    assert (fw.name, str(fw.privateIPAddress), fw.publicIPName, fw.vnetName) == (
+        "azurefirewall",
+        "10.0.0.0",
+        "pipName",
+        "vnet2",
+    )
 
 
 def test_firewall_without_ip_configuration_is_refused_where_az_wrote_it():
@@ -92,27 +97,42 @@ def test_a_document_of_another_type_names_what_network_reads():
 def test_spoke_peering_names_the_hub_and_its_address_space():
     hub = spec_of(UDR, "cli-rec-2021-vnet1-peering1-get.json").hub
     assert (hub.name, [str(p) for p in hub.addressPrefixes]) == ("vnet2", ["11.0.0.0/16"])
-    assert (hub.peering.name, hub.peering.peeringState, hub.peering.useRemoteGateways) == ("peering1", "Connected", True)
+    assert (hub.peering.name, hub.peering.peeringState, hub.peering.useRemoteGateways) == (
+        "peering1",
+        "Connected",
+        True,
+    )
 
 
 def test_peering_list_body_is_unwrapped_and_a_hub_vnet_document_keeps_the_peering():
     spec = spec_of(UDR, "cli-aks-course-vnet-create.json", "cli-rec-2021-vnet2-peering-list.json")
     # The VNet document names the hub (aks-vnet); the peering to another VNet is a connected network.
     assert spec.hub.name == "aks-vnet" and [s.name for s in spec.hub.subnets] == ["aks-subnet"]
-    assert [(c.name, c.kind.value, [str(p) for p in c.addressPrefixes]) for c in spec.connectedNetworks] == \
-        [("vnet1", "peeredVNet", ["10.0.0.0/16"])]
+    assert [(c.name, c.kind.value, [str(p) for p in c.addressPrefixes]) for c in spec.connectedNetworks] == [
+        ("vnet1", "peeredVNet", ["10.0.0.0/16"])
+    ]
 
 
 def test_local_gateway_adds_on_premises_ranges_and_dns_link_adds_the_zone():
     spec = spec_of(UDR, "arm-2024-05-01-local-network-gateway-get.json", "arm-privatedns-2024-06-01-vnet-link-get.json")
-    assert [(c.name, c.kind.value, [str(p) for p in c.addressPrefixes]) for c in spec.connectedNetworks] == \
-        [("localgw", "vpn", ["10.1.0.0/16"])]
+    assert [(c.name, c.kind.value, [str(p) for p in c.addressPrefixes]) for c in spec.connectedNetworks] == [
+        ("localgw", "vpn", ["10.1.0.0/16"])
+    ]
     assert [(z.name, z.links) for z in spec.privateDNSZones] == [("privatezone1.com", ["virtualNetworkName"])]
 
 
 def test_network_option_on_the_command_line(tmp_path):
-    ok = runner.invoke(app, ["check", str(UDR), "--network", str(NET / "cli-aks-course-firewall-ip-config-create.json"),
-                             "--fail-on", "warning"])
+    ok = runner.invoke(
+        app,
+        [
+            "check",
+            str(UDR),
+            "--network",
+            str(NET / "cli-aks-course-firewall-ip-config-create.json"),
+            "--fail-on",
+            "warning",
+        ],
+    )
     # The route table sends 0.0.0.0/0 to 10.70.1.4; the firewall document says 10.42.2.4.
     assert ok.exit_code == 1 and "[rule egress-next-hop-mismatch]" in ok.stdout
     bad = runner.invoke(app, ["check", str(UDR), "--network", str(NET / "cli-aks-course-hub-firewall-create.json")])
@@ -138,13 +158,18 @@ def hub_design(**changes) -> dict:
 
 def test_the_hub_example_is_clean():
     found = rules_of(api.Source(path=HUB))
-    assert not {"egress-next-hop-mismatch", "next-hop-in-cluster-range", "range-captures-remote",
-                "connected-overlap"} & set(found)
+    assert not {
+        "egress-next-hop-mismatch",
+        "next-hop-in-cluster-range",
+        "range-captures-remote",
+        "connected-overlap",
+    } & set(found)
 
 
 def test_next_hop_disagreement_names_all_three(tmp_path):
-    src = write(tmp_path, hub_design(**{"networkProfile.egressNextHopIP": "10.0.1.5",
-                                        "firewall.privateIPAddress": "10.0.1.6"}))
+    src = write(
+        tmp_path, hub_design(**{"networkProfile.egressNextHopIP": "10.0.1.5", "firewall.privateIPAddress": "10.0.1.6"})
+    )
     [f] = rules_of(api.Source(path=src))["egress-next-hop-mismatch"]
     assert "10.0.1.4" in f.message and "10.0.1.5" in f.message and "10.0.1.6" in f.message
     # Every view draws the route's next hop: Azure follows the route table.
@@ -158,8 +183,10 @@ def test_two_of_three_agreeing_without_the_third_is_no_disagreement(tmp_path):
 
 
 def test_service_cidr_over_the_hub_says_traffic_is_captured(tmp_path):
-    src = write(tmp_path, hub_design(**{"networkProfile.serviceCidr": "10.0.0.0/16",
-                                        "networkProfile.dnsServiceIP": "10.0.0.10"}))
+    src = write(
+        tmp_path,
+        hub_design(**{"networkProfile.serviceCidr": "10.0.0.0/16", "networkProfile.dnsServiceIP": "10.0.0.10"}),
+    )
     found = rules_of(api.Source(path=src))
     [f] = found["range-captures-remote"]
     assert "vnet-hub" in f.message and "captured in the cluster" in f.message
@@ -190,12 +217,24 @@ def test_firewall_inside_the_default_service_cidr_is_a_warning(tmp_path):
 
 def natgw_design(pod_subnet_natgw: bool, profile: bool = False) -> dict:
     data = {
-        "name": "c", "networkProfile": {"networkPlugin": "azure", "outboundType": "userAssignedNATGateway"},
-        "vnet": {"name": "v", "addressPrefixes": ["10.50.0.0/16"], "subnets": [
-            {"name": "nodes", "addressPrefix": "10.50.0.0/24", "natGateway": {"name": "natgw-nodes"}},
-            {"name": "pods", "addressPrefix": "10.50.16.0/20",
-             **({"natGateway": {"name": "natgw-pods", "publicIPAddresses": ["203.0.113.20"]}}
-                if pod_subnet_natgw else {})}]},
+        "name": "c",
+        "networkProfile": {"networkPlugin": "azure", "outboundType": "userAssignedNATGateway"},
+        "vnet": {
+            "name": "v",
+            "addressPrefixes": ["10.50.0.0/16"],
+            "subnets": [
+                {"name": "nodes", "addressPrefix": "10.50.0.0/24", "natGateway": {"name": "natgw-nodes"}},
+                {
+                    "name": "pods",
+                    "addressPrefix": "10.50.16.0/20",
+                    **(
+                        {"natGateway": {"name": "natgw-pods", "publicIPAddresses": ["203.0.113.20"]}}
+                        if pod_subnet_natgw
+                        else {}
+                    ),
+                },
+            ],
+        },
         "nodePools": [{"name": "np1", "count": 3, "vnetSubnetName": "nodes", "podSubnetName": "pods"}],
     }
     if profile:
@@ -230,7 +269,7 @@ def test_overview_and_egress_draw_the_hub_with_the_firewall_peering_and_source_i
     for view in ("overview", "egress"):
         text = hub_d2(view)
         assert 'hub: "hub VNet vnet-hub · 10.0.0.0/16"' in text
-        assert "out: \"Azure Firewall afw-hub · 10.0.1.4\\nSNAT to public IP 203.0.113.10\"" in text
+        assert 'out: "Azure Firewall afw-hub · 10.0.1.4\\nSNAT to public IP 203.0.113.10"' in text
         assert "peering spoke-to-hub\\nConnected" in text and "class: peering" in text
         assert "-> hub.out: " in text and "0.0.0.0/0 → 10.0.1.4\\nsource 10.20." in text  # node IP inside
         assert 'hub.out -> internet: "' in text and "source 203.0.113.10\\n(firewall public IP)" in text
@@ -249,11 +288,21 @@ def test_api_view_draws_the_private_dns_zone_and_its_links():
 def test_routes_show_azures_next_hop_types_and_udr_route_table_is_yours(tmp_path):
     text = hub_d2("addresses")
     assert "0.0.0.0/0 → VirtualAppliance 10.0.1.4 · yours" in text
-    data = {"name": "c", "networkProfile": {"networkPlugin": "azure", "networkPluginMode": "overlay",
-                                            "outboundType": "userDefinedRouting", "egressNextHopIP": "10.70.1.4"},
-            "vnet": {"name": "v", "addressPrefixes": ["10.80.0.0/16"],
-                     "subnets": [{"name": "nodes", "addressPrefix": "10.80.1.0/24"}]},
-            "nodePools": [{"name": "np1", "count": 3}]}
+    data = {
+        "name": "c",
+        "networkProfile": {
+            "networkPlugin": "azure",
+            "networkPluginMode": "overlay",
+            "outboundType": "userDefinedRouting",
+            "egressNextHopIP": "10.70.1.4",
+        },
+        "vnet": {
+            "name": "v",
+            "addressPrefixes": ["10.80.0.0/16"],
+            "subnets": [{"name": "nodes", "addressPrefix": "10.80.1.0/24"}],
+        },
+        "nodePools": [{"name": "np1", "count": 3}],
+    }
     plan = api.plan(api.Source(path=write(tmp_path, data)))
     text = d2_source(plan, Options(view="addresses"), source_name="c")
     assert "your route table (not given)" in text and "created and kept by AKS" not in text
@@ -262,8 +311,9 @@ def test_routes_show_azures_next_hop_types_and_udr_route_table_is_yours(tmp_path
 # --- compare --as: ranges that fit the whole cluster with its surge, each pool's maxPods
 
 
-@pytest.mark.parametrize("example", ["kubenet-byo-vnet.yaml", "kubenet-basic.yaml", "azure-cni-overlay.yaml",
-                                     "multi-pool-windows.yaml"])
+@pytest.mark.parametrize(
+    "example", ["kubenet-byo-vnet.yaml", "kubenet-basic.yaml", "azure-cni-overlay.yaml", "multi-pool-windows.yaml"]
+)
 def test_as_pod_subnet_chooses_a_pod_subnet_that_holds_the_cluster_full_with_surge(example):
     from aksdiag.api.compare import review
     from aksdiag.derive.as_model import TargetModel
@@ -276,18 +326,28 @@ def test_as_pod_subnet_chooses_a_pod_subnet_that_holds_the_cluster_full_with_sur
     assert pods.usable >= full + surge, (pods.prefix, full, surge)
     # and no larger than needed: half of it would not hold the cluster with its surge
     assert pods.usable // 2 - 3 < full + surge
-    assert not {"subnet-too-small", "subnet-no-surge-room"} & {f.rule for f in after.findings
-                                                               if "pods" in (f.subject or "")}
+    assert not {"subnet-too-small", "subnet-no-surge-room"} & {
+        f.rule for f in after.findings if "pods" in (f.subject or "")
+    }
 
 
 def test_capacity_counts_each_pools_max_pods_not_the_first_pools(tmp_path):
-    data = {"name": "c", "networkProfile": {"networkPlugin": "azure"},
-            "vnet": {"name": "v", "addressPrefixes": ["10.30.0.0/16"],
-                     "subnets": [{"name": "nodes", "addressPrefix": "10.30.0.0/24"},
-                                 {"name": "pods", "addressPrefix": "10.30.16.0/20"}]},
-            "nodePools": [{"name": "np1", "count": 3, "maxPods": 50, "vnetSubnetName": "nodes", "podSubnetName": "pods"},
-                          {"name": "np2", "count": 4, "maxPods": 120, "vnetSubnetName": "nodes",
-                           "podSubnetName": "pods"}]}
+    data = {
+        "name": "c",
+        "networkProfile": {"networkPlugin": "azure"},
+        "vnet": {
+            "name": "v",
+            "addressPrefixes": ["10.30.0.0/16"],
+            "subnets": [
+                {"name": "nodes", "addressPrefix": "10.30.0.0/24"},
+                {"name": "pods", "addressPrefix": "10.30.16.0/20"},
+            ],
+        },
+        "nodePools": [
+            {"name": "np1", "count": 3, "maxPods": 50, "vnetSubnetName": "nodes", "podSubnetName": "pods"},
+            {"name": "np2", "count": 4, "maxPods": 120, "vnetSubnetName": "nodes", "podSubnetName": "pods"},
+        ],
+    }
     from aksdiag.api.compare import review
     from aksdiag.derive.as_model import TargetModel
 
@@ -305,18 +365,46 @@ def test_live_network_through_a_fake_az(tmp_path):
     import sys
 
     cluster = {  # az aks show, trimmed to what the network needs (a BYO subnet in vnet1)
-        "name": "prod", "location": "westus", "resourceGroup": "rg", "nodeResourceGroup": "MC_rg_prod_westus",
-        "networkProfile": {"networkPlugin": "azure", "networkPluginMode": "overlay", "podCidr": "10.244.0.0/16",
-                           "serviceCidr": "172.20.0.0/16", "dnsServiceIp": "172.20.0.10",
-                           "outboundType": "userDefinedRouting"},
-        "agentPoolProfiles": [{"name": "nodepool1", "count": 3, "mode": "System", "osType": "Linux",
-                               "vnetSubnetId": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/"
-                                               "virtualNetworks/vnet1/subnets/nodes"}]}
+        "name": "prod",
+        "location": "westus",
+        "resourceGroup": "rg",
+        "nodeResourceGroup": "MC_rg_prod_westus",
+        "networkProfile": {
+            "networkPlugin": "azure",
+            "networkPluginMode": "overlay",
+            "podCidr": "10.244.0.0/16",
+            "serviceCidr": "172.20.0.0/16",
+            "dnsServiceIp": "172.20.0.10",
+            "outboundType": "userDefinedRouting",
+        },
+        "agentPoolProfiles": [
+            {
+                "name": "nodepool1",
+                "count": 3,
+                "mode": "System",
+                "osType": "Linux",
+                "vnetSubnetId": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/"
+                "virtualNetworks/vnet1/subnets/nodes",
+            }
+        ],
+    }
     hub = {  # az network vnet show of the hub: its firewall subnet names the firewall's IP configuration
-        "name": "vnet2", "type": "Microsoft.Network/virtualNetworks", "addressSpace": {"addressPrefixes": ["11.0.0.0/16"]},
-        "subnets": [{"name": "AzureFirewallSubnet", "addressPrefix": "11.0.1.0/26", "ipConfigurations": [
-            {"id": "/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/azureFirewalls/azurefirewall/"
-                   "ipConfigurations/azureFirewallIpConfiguration"}]}]}
+        "name": "vnet2",
+        "type": "Microsoft.Network/virtualNetworks",
+        "addressSpace": {"addressPrefixes": ["11.0.0.0/16"]},
+        "subnets": [
+            {
+                "name": "AzureFirewallSubnet",
+                "addressPrefix": "11.0.1.0/26",
+                "ipConfigurations": [
+                    {
+                        "id": "/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/azureFirewalls/azurefirewall/"
+                        "ipConfigurations/azureFirewallIpConfiguration"
+                    }
+                ],
+            }
+        ],
+    }
     pip = {"name": "pipName", "type": "Microsoft.Network/publicIPAddresses", "ipAddress": "203.0.113.30"}
     files = {"cluster": cluster, "hub": hub, "pip": pip}
     for k, v in files.items():
@@ -337,33 +425,76 @@ esac
     (bin_dir / "az").write_text("#!/bin/sh\n" + script)
     (bin_dir / "az").chmod(0o755)
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
-    proc = subprocess.run([sys.executable, "-m", "aksdiag", "render", "--az", "-g", "rg", "-n", "prod", "--with-network",
-                           "--view", "egress", "-o", "-", "-f", "d2"], capture_output=True, text=True, env=env)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "aksdiag",
+            "render",
+            "--az",
+            "-g",
+            "rg",
+            "-n",
+            "prod",
+            "--with-network",
+            "--view",
+            "egress",
+            "-o",
+            "-",
+            "-f",
+            "d2",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr
     assert 'hub: "hub VNet vnet2 · 11.0.0.0/16"' in proc.stdout and "peering peering1\\nConnected" in proc.stdout
     assert "Azure Firewall azurefirewall · 10.0.0.0" in proc.stdout and "public IP 203.0.113.30" in proc.stdout
-    without = subprocess.run([sys.executable, "-m", "aksdiag", "render", "--with-network", str(HUB)],
-                             capture_output=True, text=True, env=env)
+    without = subprocess.run(
+        [sys.executable, "-m", "aksdiag", "render", "--with-network", str(HUB)], capture_output=True, text=True, env=env
+    )
     assert without.returncode == 2 and "--with-network" in without.stderr
 
 
 def test_vnet_show_names_each_subnets_nat_gateway(tmp_path):
     # az network vnet show, flattened as the CLI prints it; the subnet names its NAT gateway by id.
-    vnet = {"name": "v", "type": "Microsoft.Network/virtualNetworks", "addressSpace": {"addressPrefixes": ["10.50.0.0/16"]},
-            "subnets": [{"name": "nodes", "addressPrefix": "10.50.0.0/24", "natGateway": {
-                "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/natGateways/natgw-spoke",
-                "resourceGroup": "rg"}}]}
-    data = {"name": "c", "networkProfile": {"networkPlugin": "azure", "networkPluginMode": "overlay",
-                                            "outboundType": "userAssignedNATGateway"},
-            "vnet": {"name": "v", "addressPrefixes": ["10.50.0.0/16"],
-                     "subnets": [{"name": "nodes", "addressPrefix": "10.50.0.0/24"}]},
-            "nodePools": [{"name": "np1", "count": 3}]}
+    vnet = {
+        "name": "v",
+        "type": "Microsoft.Network/virtualNetworks",
+        "addressSpace": {"addressPrefixes": ["10.50.0.0/16"]},
+        "subnets": [
+            {
+                "name": "nodes",
+                "addressPrefix": "10.50.0.0/24",
+                "natGateway": {
+                    "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/natGateways/natgw-spoke",
+                    "resourceGroup": "rg",
+                },
+            }
+        ],
+    }
+    data = {
+        "name": "c",
+        "networkProfile": {
+            "networkPlugin": "azure",
+            "networkPluginMode": "overlay",
+            "outboundType": "userAssignedNATGateway",
+        },
+        "vnet": {
+            "name": "v",
+            "addressPrefixes": ["10.50.0.0/16"],
+            "subnets": [{"name": "nodes", "addressPrefix": "10.50.0.0/24"}],
+        },
+        "nodePools": [{"name": "np1", "count": 3}],
+    }
     source = api.Source(path=write(tmp_path, data), vnet=write(tmp_path, vnet, "vnet.json"))
     spec = api.load(source).loaded.spec
     assert spec.vnet.subnets[0].natGateway.name == "natgw-spoke"
     plan = api.plan(source)
-    assert "NAT gateway natgw-spoke · yours, on the node subnet nodes" in d2_source(plan, Options(view="egress"),
-                                                                                   source_name="c")
+    assert "NAT gateway natgw-spoke · yours, on the node subnet nodes" in d2_source(
+        plan, Options(view="egress"), source_name="c"
+    )
 
 
 def test_user_assigned_nat_gateway_missing_on_the_node_subnet_is_a_warning(tmp_path):

@@ -30,7 +30,8 @@ def test_overview_addresses_are_read_at_slide_width(example, overviews):
     share = len(found) / len(expected)
     assert share >= REQUIRED_SHARE, (
         f"OCR at 1920 px read {len(found)} of {len(expected)} addresses ({share:.0%}); "
-        f"missing {sorted(expected - found)}")
+        f"missing {sorted(expected - found)}"
+    )
 
 
 # The same twelve addresses drawn twice: on a small canvas, and beside a wide empty shape
@@ -76,14 +77,38 @@ def test_ocr_is_offline_and_tells_a_legible_picture_from_an_illegible_one(monkey
         ocr._engine.cache_clear()
 
 
-@pytest.mark.parametrize("address,text,read", [
-    ("10.0.0.1", "kubernetes 10.0.0.1", True),
-    ("10.0.0.1", "DNS 10.0.0.10", False),         # another address
-    ("10.0.0.1", "10.0.0.1/32", False),           # the start of a CIDR
-    ("10.244.0.0/24", "pods10.244.0.0/24of", True),  # OCR dropped the spaces
-    ("10.244.0.0/24", "10.244.0.0/2", False),
-    ("10.244.0.0/2", "110.244.0.0/2", False),
-    ("fd12:3456::/64", "pod CIDR fd12:3456::/64", True),
-])
+@pytest.mark.parametrize(
+    "address,text,read",
+    [
+        ("10.0.0.1", "kubernetes 10.0.0.1", True),
+        ("10.0.0.1", "DNS 10.0.0.10", False),  # another address
+        ("10.0.0.1", "10.0.0.1/32", False),  # the start of a CIDR
+        ("10.244.0.0/24", "pods10.244.0.0/24of", True),  # OCR dropped the spaces
+        ("10.244.0.0/24", "10.244.0.0/2", False),
+        ("10.244.0.0/2", "110.244.0.0/2", False),
+        ("fd12:3456::/64", "pod CIDR fd12:3456::/64", True),
+    ],
+)
 def test_recovered_matches_whole_addresses(address, text, read):
     assert (address in recovered({address}, text)) is read
+
+
+DOCS_COLUMN = 800  # MkDocs with Material at a 1440 px window
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=example_id)
+def test_docs_fit_addresses_are_read_in_an_800_px_column(example):
+    """What the MkDocs plugin embeds (the docs fit), scaled to the column's width, reads as the
+    slide does: at least 90% of the addresses its labels draw."""
+    from aksdiag import api
+    from aksdiag.options import Options
+
+    made = api.render(example, formats=("svg", "png"), options=Options(fit="docs"))
+    expected = drawn_addresses(made.outputs["svg"])
+    assert expected, "an example with no addresses to read"
+    found = recovered(expected, read_text(at_width(made.outputs["png"], DOCS_COLUMN)))
+    share = len(found) / len(expected)
+    assert share >= REQUIRED_SHARE, (
+        f"OCR at {DOCS_COLUMN} px read {len(found)} of {len(expected)} addresses ({share:.0%}); "
+        f"missing {sorted(expected - found)}"
+    )

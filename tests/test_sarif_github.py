@@ -47,8 +47,13 @@ def repo_with(tmp_path: Path, files: dict[str, Path]) -> Path:
 
 
 def test_uris_are_relative_to_the_repository_root_and_percent_encoded(tmp_path):
-    repo = repo_with(tmp_path, {"clusters/prod east/win pool.yaml": BAD / "windows-pool-on-kubenet.yaml",
-                                "clusters/dev.yaml": ROOT / "examples" / "multi-pool-windows.yaml"})
+    repo = repo_with(
+        tmp_path,
+        {
+            "clusters/prod east/win pool.yaml": BAD / "windows-pool-on-kubenet.yaml",
+            "clusters/dev.yaml": ROOT / "examples" / "multi-pool-windows.yaml",
+        },
+    )
     # Run from a subfolder, as a user would: paths are still placed from the root.
     doc = check_sarif(repo / "clusters", "prod east", "dev.yaml")
     oasis_valid(doc)
@@ -73,14 +78,52 @@ def test_every_rule_is_described_tagged_and_ranked():
 def test_the_checker_finds_what_the_old_output_lacked():
     """The GitHub checks can fail: the SARIF aksdiag wrote before (no fingerprints, no fullDescription,
     paths from the working folder) is caught on each point."""
-    old = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "aksdiag", "rules": [
-        {"id": "kubenet-windows", "name": "KubenetWindows", "shortDescription": {"text": "x"},
-         "help": {"text": "x"}}]}},
-        "results": [{"ruleId": "kubenet-windows", "message": {"text": "m"}, "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": "prod east.yaml"}, "region": {"startLine": 3, "startColumn": 5}}}]}]}]}
+    old = {
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "aksdiag",
+                        "rules": [
+                            {
+                                "id": "kubenet-windows",
+                                "name": "KubenetWindows",
+                                "shortDescription": {"text": "x"},
+                                "help": {"text": "x"},
+                            }
+                        ],
+                    }
+                },
+                "results": [
+                    {
+                        "ruleId": "kubenet-windows",
+                        "message": {"text": "m"},
+                        "locations": [
+                            {
+                                "physicalLocation": {
+                                    "artifactLocation": {"uri": "prod east.yaml"},
+                                    "region": {"startLine": 3, "startColumn": 5},
+                                }
+                            }
+                        ],
+                    }
+                ],
+            }
+        ],
+    }
     found = "\n".join(github_sarif.problems(old))
-    for expected in ("fullDescription", "partialFingerprints", "properties.tags", "precision", "problem.severity",
-                     "help.markdown", "uriBaseId", "region.endLine", "region.endColumn"):
+    for expected in (
+        "fullDescription",
+        "partialFingerprints",
+        "properties.tags",
+        "precision",
+        "problem.severity",
+        "help.markdown",
+        "uriBaseId",
+        "region.endLine",
+        "region.endColumn",
+    ):
         assert expected in found, expected
 
 
@@ -92,8 +135,10 @@ def test_fingerprints_survive_moved_lines_and_differ_per_finding(tmp_path):
     after = check_sarif(repo, "clusters")
 
     def prints(doc):
-        return {r["partialFingerprints"]["aksdiagFinding/v1"]: r["locations"][0]["physicalLocation"]["region"]
-                for r in doc["runs"][0]["results"]}
+        return {
+            r["partialFingerprints"]["aksdiagFinding/v1"]: r["locations"][0]["physicalLocation"]["region"]
+            for r in doc["runs"][0]["results"]
+        }
 
     a, b = prints(before), prints(after)
     assert a.keys() == b.keys() and len(a) == len(before["runs"][0]["results"])  # stable, and one per finding
@@ -101,8 +146,13 @@ def test_fingerprints_survive_moved_lines_and_differ_per_finding(tmp_path):
 
 
 def test_check_takes_folders_as_render_does(tmp_path):
-    repo = repo_with(tmp_path, {"clusters/a.yaml": ROOT / "examples" / "kubenet-basic.yaml",
-                                "clusters/sub/b.yaml": ROOT / "examples" / "azure-cni-overlay.yaml"})
+    repo = repo_with(
+        tmp_path,
+        {
+            "clusters/a.yaml": ROOT / "examples" / "kubenet-basic.yaml",
+            "clusters/sub/b.yaml": ROOT / "examples" / "azure-cni-overlay.yaml",
+        },
+    )
     (repo / "clusters" / "aks.schema.json").write_text("{}")
     (repo / "clusters" / ".draft.yaml").write_text("not: [a cluster\n")
     proc = subprocess.run([str(EXE), "check", "clusters", "-f", "json"], cwd=repo, capture_output=True, text=True)

@@ -71,9 +71,14 @@ def pdf_deck(request, tmp_path_factory):
         pytest.skip("cairosvg cannot run here: no system cairo library")
     out = tmp_path_factory.mktemp("pdf") / "review.pdf"
     exe = Path(sys.executable).parent / "aksdiag"
-    proc = subprocess.run([str(exe), "slides", str(BYO), "-o", str(out), "--as", "overlay"], check=False,
-                          capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                          env={**os.environ, pdf.ENGINE_ENV: request.param})
+    proc = subprocess.run(
+        [str(exe), "slides", str(BYO), "-o", str(out), "--as", "overlay"],
+        check=False,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, pdf.ENGINE_ENV: request.param},
+    )
     assert proc.returncode == 0, proc.stderr
     return out
 
@@ -127,8 +132,14 @@ def _placed_texts(page) -> list[tuple[str, float, float, float]]:
         if not text.strip():
             return
         a, b, c, d, e, f = tm
-        m = [a * cm[0] + b * cm[2], a * cm[1] + b * cm[3], c * cm[0] + d * cm[2], c * cm[1] + d * cm[3],
-             e * cm[0] + f * cm[2] + cm[4], e * cm[1] + f * cm[3] + cm[5]]
+        m = [
+            a * cm[0] + b * cm[2],
+            a * cm[1] + b * cm[3],
+            c * cm[0] + d * cm[2],
+            c * cm[1] + d * cm[3],
+            e * cm[0] + f * cm[2] + cm[4],
+            e * cm[1] + f * cm[3] + cm[5],
+        ]
         chunks.append((text.strip(), m[4], m[5], size * (m[2] ** 2 + m[3] ** 2) ** 0.5))
 
     page.extract_text(visitor_text=visit)
@@ -250,8 +261,14 @@ def test_pdf_has_the_same_pages_with_selectable_text(tmp_path, pages):
     box = reader.pages[0].mediabox
     assert abs(float(box.width) * 9 - float(box.height) * 16) < 1
     text = "\n".join(p.extract_text() for p in reader.pages)
-    for needle in ("myAKSCluster: network design review", "Address plan", "192.168.1.0/24", "27,610",
-                   "kubenet-retirement", "az aks update"):
+    for needle in (
+        "myAKSCluster: network design review",
+        "Address plan",
+        "192.168.1.0/24",
+        "27,610",
+        "kubenet-retirement",
+        "az aks update",
+    ):
         assert needle in text
 
 
@@ -264,8 +281,9 @@ def _drawn_addresses(view: str) -> set[str]:
         from aksdiag.api.compare import compare_d2, review
         from aksdiag.slides import ROOM_NODES
 
-        source = compare_d2(review(BYO, None, TargetModel.overlay, Options()), Options(), scenarios=True,
-                            nodes=ROOM_NODES)
+        source = compare_d2(
+            review(BYO, None, TargetModel.overlay, Options()), Options(), scenarios=True, nodes=ROOM_NODES
+        )
         source = source.split("\nscenarios: {")[0]
     else:
         plan = plan_cluster(load_cluster(BYO), Options())
@@ -305,7 +323,6 @@ def test_pages_read_at_1920x1080(pages, tmp_path):
             assert words[:12] in re.sub(r"\W+", "", text).lower(), (i, page.title, text[:200])
 
 
-
 def test_deck_with_compare_of_two_models_shows_each_on_a_slide_of_its_own(tmp_path):
     from pptx import Presentation
 
@@ -317,8 +334,9 @@ def test_deck_with_compare_of_two_models_shows_each_on_a_slide_of_its_own(tmp_pa
     assert [b._element.nvPicPr.cNvPr.get("title").split(":")[0] for b in boards] == ["Today", "Proposed"]
     alt = boards[1]._element.nvPicPr.cNvPr.get("descr")
     assert "Azure CNI (node subnet)" in alt and "pod IPs come from: changed" in alt
-    assert "compare diagram" not in {s.name for slide in deck.slides for s in slide.shapes}, \
+    assert "compare diagram" not in {s.name for slide in deck.slides for s in slide.shapes}, (
         "no side-by-side slide: both designs at half size"
+    )
     texts = "\n".join(_texts(s) for s in deck.slides)
     assert "checklist" not in texts  # the migration checklist is for kubenet -> Overlay only
 
@@ -333,8 +351,10 @@ def test_slides_refuses_unknown_format_and_both_comparisons(tmp_path):
 
 def test_a_comparison_shows_each_designs_overview_on_a_slide_of_its_own(pages):
     scenarios = [p for p in pages if p.kind == "picture" and p.picture.view == "scenario"]
-    assert [p.title for p in scenarios] == ["Today: myAKSCluster · kubenet",
-                                            "Proposed: myAKSCluster · Azure CNI Overlay"]
+    assert [p.title for p in scenarios] == [
+        "Today: myAKSCluster · kubenet",
+        "Proposed: myAKSCluster · Azure CNI Overlay",
+    ]
     today, proposed = (p.picture for p in scenarios)
     assert today.svg != proposed.svg
     assert today.frame == proposed.frame and today.placement(960, 540) == proposed.placement(960, 540)
@@ -351,8 +371,14 @@ def test_today_and_proposed_are_one_skeleton_on_the_slide(pdf_deck, pages):
 
     reader = PdfReader(pdf_deck)
     at = [i for i, p in enumerate(pages) if p.kind == "picture" and p.picture.view == "scenario"]
-    today, proposed = ({t: (round(x, 1), round(y, 1)) for t, x, y, _ in _placed_texts(reader.pages[i])
-                        if t.startswith(("node", "loadbalancer"))} for i in at)
+    today, proposed = (
+        {
+            t: (round(x, 1), round(y, 1))
+            for t, x, y, _ in _placed_texts(reader.pages[i])
+            if t.startswith(("node", "loadbalancer"))
+        }
+        for i in at
+    )
     # Labels on one baseline may come out of the PDF as one text run (cairosvg writes them so):
     # what counts is that the nodes and the load balancer are all there, and all in place.
     drawn = "".join(today)

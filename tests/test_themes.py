@@ -22,7 +22,7 @@ def _luminance(hex_colour: str) -> float:
     h = hex_colour.lstrip("#")
     if len(h) == 3:
         h = "".join(c * 2 for c in h)
-    channels = [int(h[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    channels = [int(h[i : i + 2], 16) / 255 for i in (0, 2, 4)]
     lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
@@ -62,8 +62,11 @@ def texts_and_backgrounds(svg: str) -> list[tuple[str, str, str]]:
     theme = _theme_colours(svg)
     canvas = theme.get("N7", "#FFFFFF")
     boxes = []
-    for m in re.finditer(r'<g class="shape" ><rect x="([-0-9.]+)" y="([-0-9.]+)" width="([0-9.]+)" '
-                         r'height="([0-9.]+)"([^>]*)/>', svg):
+    for m in re.finditer(
+        r'<g class="shape" ><rect x="([-0-9.]+)" y="([-0-9.]+)" width="([0-9.]+)" '
+        r'height="([0-9.]+)"([^>]*)/>',
+        svg,
+    ):
         x, y, w, h = map(float, m.groups()[:4])
         attrs = m.group(5)
         if "opacity:0" in attrs or 'fill="transparent"' in attrs or 'fill="none"' in attrs:
@@ -104,9 +107,11 @@ def test_every_label_is_readable_in_dark_mode(name, dark):
 
 def test_the_contrast_check_can_fail():
     """A theme-coloured label on a light box is what --dark used to get wrong."""
-    svg = ('<style>.fill-N1{fill:#CDD6F4;}.fill-N7{fill:#1E1E2E;}</style>'
-           '<g class="shape" ><rect x="0" y="0" width="100" height="100" fill="#EAF3FB" style="" /></g>'
-           '<text x="50" y="50" class="text fill-N1">10.0.0.4</text>')
+    svg = (
+        "<style>.fill-N1{fill:#CDD6F4;}.fill-N7{fill:#1E1E2E;}</style>"
+        '<g class="shape" ><rect x="0" y="0" width="100" height="100" fill="#EAF3FB" style="" /></g>'
+        '<text x="50" y="50" class="text fill-N1">10.0.0.4</text>'
+    )
     [(_, colour, behind)] = texts_and_backgrounds(svg)
     assert contrast(colour, behind) < MIN_CONTRAST
 
@@ -120,7 +125,7 @@ def test_each_theme_looks_different():
     fills = {t: _box_fills(_svg("kubenet-basic", Options(theme=t))) for t in ("default", *THEMES)}
     names = list(fills)
     for i, a in enumerate(names):
-        for b in names[i + 1:]:
+        for b in names[i + 1 :]:
             assert fills[a] != fills[b], (a, b)
 
 

@@ -26,8 +26,9 @@ OTHER_UID = 54321  # nobody on this machine: the other user of a shared cache fo
 
 
 def aksdiag(*args: str, env: dict, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(EXE), *args], capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL,
-                          timeout=300, cwd=cwd)
+    return subprocess.run(
+        [str(EXE), *args], capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=300, cwd=cwd
+    )
 
 
 def _clean(proc: subprocess.CompletedProcess) -> None:
@@ -43,7 +44,7 @@ def work(tmp_path):
     shutil.copy(EXAMPLE, tmp_path / "net.yaml")
     log = tmp_path / "d2.log"
     wrapper = tmp_path / "d2-logging"
-    wrapper.write_text(f"#!/bin/sh\n[ \"$1\" = --version ] || echo run >> {log}\nexec {find_d2()} \"$@\"\n")
+    wrapper.write_text(f'#!/bin/sh\n[ "$1" = --version ] || echo run >> {log}\nexec {find_d2()} "$@"\n')
     wrapper.chmod(0o755)
     cache = tmp_path / "cache"
     env = {**os.environ, "AKSDIAG_D2": str(wrapper), "AKSDIAG_CACHE_DIR": str(cache), "AKSDIAG_SERVER": "0"}
@@ -145,8 +146,18 @@ def test_a_truncated_entry_is_rendered_again_and_check_trusts_the_committed_file
     assert (tmp_path / "out2" / "net.svg").read_bytes() == good
 
 
-@pytest.mark.parametrize("meta", ["[]", '"text"', "null", '{"alt_text": "x", "findings": 7}',
-                                  '{"alt_text": ["x"], "warnings": {"a": 1}}', '{"extra": []}', "{not json"])
+@pytest.mark.parametrize(
+    "meta",
+    [
+        "[]",
+        '"text"',
+        "null",
+        '{"alt_text": "x", "findings": 7}',
+        '{"alt_text": ["x"], "warnings": {"a": 1}}',
+        '{"extra": []}',
+        "{not json",
+    ],
+)
 def test_cache_metadata_of_the_wrong_shape_is_a_miss_not_a_traceback(work, meta):
     tmp_path, env, cache, log = work
     assert _batch(tmp_path, env, "out").returncode == 0

@@ -30,11 +30,20 @@ def _limited() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
 
-def aksdiag(*args: str, env: dict | None = None, timeout: float = 60, cwd: Path | None = None
-            ) -> subprocess.CompletedProcess:
+def aksdiag(
+    *args: str, env: dict | None = None, timeout: float = 60, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
     env = {**os.environ, "AKSDIAG_SERVER": "0", **(env or {})}
-    return subprocess.run([str(EXE), *args], capture_output=True, text=True, stdin=subprocess.DEVNULL, env=env,
-                          timeout=timeout, preexec_fn=_limited, cwd=cwd)
+    return subprocess.run(
+        [str(EXE), *args],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        timeout=timeout,
+        preexec_fn=_limited,
+        cwd=cwd,
+    )
 
 
 def _clean(proc: subprocess.CompletedProcess) -> None:
@@ -58,8 +67,16 @@ def odd(tmp_path):
 @pytest.mark.parametrize("extra", [[], ["--check"]])
 def test_a_batch_refuses_a_device_or_fifo_input(tmp_path, odd, kind, extra):
     shutil.copy(BASIC, tmp_path / "basic.yaml")
-    proc = aksdiag("render", odd[kind].name, "basic.yaml", "--out-dir", str(tmp_path / "out"), *extra,
-                   env={"AKSDIAG_CACHE_DIR": str(tmp_path / "cache")}, cwd=tmp_path)
+    proc = aksdiag(
+        "render",
+        odd[kind].name,
+        "basic.yaml",
+        "--out-dir",
+        str(tmp_path / "out"),
+        *extra,
+        env={"AKSDIAG_CACHE_DIR": str(tmp_path / "cache")},
+        cwd=tmp_path,
+    )
     _clean(proc)
     assert proc.returncode == 2
     assert f"{odd[kind].name}: input is not a regular file" in proc.stderr, proc.stderr
@@ -87,8 +104,15 @@ def test_check_does_not_read_a_committed_output_that_is_a_device(tmp_path):
     out.mkdir()
     shutil.copy(BASIC, tmp_path / "net.yaml")
     (out / "net.svg").symlink_to("/dev/zero")
-    proc = aksdiag("render", "net.yaml", "--out-dir", str(out), "--check",
-                   env={"AKSDIAG_CACHE_DIR": str(tmp_path / "cache")}, cwd=tmp_path)
+    proc = aksdiag(
+        "render",
+        "net.yaml",
+        "--out-dir",
+        str(out),
+        "--check",
+        env={"AKSDIAG_CACHE_DIR": str(tmp_path / "cache")},
+        cwd=tmp_path,
+    )
     _clean(proc)
     assert proc.returncode == 1 and "stale" in proc.stderr, proc.stderr
 
@@ -96,9 +120,15 @@ def test_check_does_not_read_a_committed_output_that_is_a_device(tmp_path):
 def test_sigterm_ends_a_batch_whatever_its_inputs(tmp_path, odd):
     env = {**os.environ, "AKSDIAG_SERVER": "0", "AKSDIAG_CACHE_DIR": str(tmp_path / "cache")}
     shutil.copy(BASIC, tmp_path / "basic.yaml")
-    proc = subprocess.Popen([str(EXE), "render", odd["fifo"].name, "basic.yaml", "--out-dir", str(tmp_path / "out")],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=env, cwd=tmp_path)
+    proc = subprocess.Popen(
+        [str(EXE), "render", odd["fifo"].name, "basic.yaml", "--out-dir", str(tmp_path / "out")],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
     time.sleep(3)
     proc.send_signal(signal.SIGTERM)
     try:
@@ -131,8 +161,16 @@ def _template(path: Path, parts: dict[str, bytes]) -> Path:
 
 
 def _slides(tmp_path: Path, template: Path, timeout: float = 600) -> subprocess.CompletedProcess:
-    return aksdiag("slides", str(BASIC), "-o", str(tmp_path / "deck.pptx"), "--template", str(template),
-                   env={"AKSDIAG_CACHE_DIR": str(tmp_path / "cache")}, timeout=timeout)
+    return aksdiag(
+        "slides",
+        str(BASIC),
+        "-o",
+        str(tmp_path / "deck.pptx"),
+        "--template",
+        str(template),
+        env={"AKSDIAG_CACHE_DIR": str(tmp_path / "cache")},
+        timeout=timeout,
+    )
 
 
 def _one_line_refusal(proc: subprocess.CompletedProcess, tmp_path: Path, *words: str) -> None:
@@ -175,7 +213,8 @@ def test_a_macro_enabled_template_is_refused_in_one_line(tmp_path, how):
         types = parts["[Content_Types].xml"]
         parts["[Content_Types].xml"] = types.replace(
             b"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
-            b"application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml")
+            b"application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml",
+        )
         assert parts["[Content_Types].xml"] != types
     _one_line_refusal(_slides(tmp_path, _template(tmp_path / "macro.pptx", parts)), tmp_path, "macro")
 

@@ -40,15 +40,26 @@ def project(tmp_path):
     (tmp_path / "secret.json").write_text(f'{{"password": "{SECRET}"}}\n')
     (tmp_path / "secret.yaml").write_text(f"password: {SECRET}\n")
     (tmp_path / "outside.yaml").write_text(CLUSTER)
-    env = {**os.environ, "AKSDIAG_CACHE_DIR": str(tmp_path / "cache"), "NO_MKDOCS_2_WARNING": "1",
-           "AKSDIAG_SERVER": "0"}
+    env = {
+        **os.environ,
+        "AKSDIAG_CACHE_DIR": str(tmp_path / "cache"),
+        "NO_MKDOCS_2_WARNING": "1",
+        "AKSDIAG_SERVER": "0",
+    }
     return root, env
 
 
 def build(root: Path, env: dict, *, strict: bool = True) -> subprocess.CompletedProcess:
     mkdocs = Path(sys.executable).parent / "mkdocs"
-    return subprocess.run([str(mkdocs), "build", *(["--strict"] if strict else [])], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=90, preexec_fn=_limited)
+    return subprocess.run(
+        [str(mkdocs), "build", *(["--strict"] if strict else [])],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        preexec_fn=_limited,
+    )
 
 
 def page(root: Path, body: str) -> None:
@@ -175,7 +186,8 @@ def test_the_markdown_extension_keeps_embeds_inside_its_base_dir(tmp_path, monke
     (tmp_path / "secret.yaml").write_text(f"password: {SECRET}\n")
     shutil.copy(ROOT / "examples" / "kubenet-basic.yaml", tmp_path / "outside.yaml")
     for src in ("../secret.yaml", str(tmp_path / "outside.yaml")):
-        out = markdown.markdown(f"# x\n\n![c]({src})\n", extensions=["aksdiag"],
-                                extension_configs={"aksdiag": {"base_dir": str(base)}})
+        out = markdown.markdown(
+            f"# x\n\n![c]({src})\n", extensions=["aksdiag"], extension_configs={"aksdiag": {"base_dir": str(base)}}
+        )
         assert SECRET not in out and "<figure" not in out
         assert "outside" in caplog.text

@@ -60,10 +60,12 @@ nodePools:
 CONTROL = 'name: "evil\\e]0;pwned\\a\\e[2Jname\\x9b31m"\nnodePools:\n  - name: pool1\n    count: 2\n'
 
 
-def aksdiag(*args: str, cwd: Path | None = None, env: dict | None = None, stdin=subprocess.DEVNULL,
-            timeout: float = 180) -> subprocess.CompletedProcess:
-    return subprocess.run([str(EXE), *args], capture_output=True, text=True, cwd=cwd, env=env, stdin=stdin,
-                          timeout=timeout)
+def aksdiag(
+    *args: str, cwd: Path | None = None, env: dict | None = None, stdin=subprocess.DEVNULL, timeout: float = 180
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(EXE), *args], capture_output=True, text=True, cwd=cwd, env=env, stdin=stdin, timeout=timeout
+    )
 
 
 def _clean(proc: subprocess.CompletedProcess) -> None:
@@ -178,9 +180,11 @@ def _pages():
     from aksdiag.slides import deck
 
     # Table and list pages as the deck lays them out (their geometry is measured from the text).
-    return [deck.Page("title", NASTY, lines=(NASTY,), notes=(NASTY,)),
-            *deck._chunks(NASTY, ("h", NASTY), [(NASTY, "x")], (NASTY,)),
-            *deck._list_pages(NASTY, [NASTY, "ok"], ())]
+    return [
+        deck.Page("title", NASTY, lines=(NASTY,), notes=(NASTY,)),
+        *deck._chunks(NASTY, ("h", NASTY), [(NASTY, "x")], (NASTY,)),
+        *deck._list_pages(NASTY, [NASTY, "ok"], ()),
+    ]
 
 
 def test_pptx_text_is_cleaned_of_characters_xml_forbids():
@@ -250,13 +254,20 @@ def test_a_node_name_with_html_renders_in_every_view(tmp_path, view):
 
 def test_a_d2_error_names_the_input_not_d2s_temporary_file(tmp_path):
     fake = tmp_path / "d2-failing"
-    fake.write_text("#!/bin/sh\nif [ \"$1\" = --version ]; then echo v0.9.0; exit 0; fi\n"
-                    "echo 'err: failed to compile diagram.d2: diagram.d2:3:5: something is wrong' >&2\nexit 1\n")
+    fake.write_text(
+        '#!/bin/sh\nif [ "$1" = --version ]; then echo v0.9.0; exit 0; fi\n'
+        "echo 'err: failed to compile diagram.d2: diagram.d2:3:5: something is wrong' >&2\nexit 1\n"
+    )
     fake.chmod(0o755)
     src = tmp_path / "net.yaml"
     src.write_text(BASIC.read_text())
-    proc = aksdiag("render", str(src), "-o", str(tmp_path / "net.svg"),
-                   env={**os.environ, "AKSDIAG_D2": str(fake), "AKSDIAG_CACHE_DIR": str(tmp_path / "c")})
+    proc = aksdiag(
+        "render",
+        str(src),
+        "-o",
+        str(tmp_path / "net.svg"),
+        env={**os.environ, "AKSDIAG_D2": str(fake), "AKSDIAG_CACHE_DIR": str(tmp_path / "c")},
+    )
     _clean(proc)
     assert proc.returncode == 2
     assert str(src) in proc.stderr and "something is wrong" in proc.stderr, proc.stderr
@@ -275,8 +286,13 @@ COMMANDS = {
 
 
 def _shell(redirect: str, args: list[str]) -> subprocess.CompletedProcess:
-    return subprocess.run(["sh", "-c", f'"$@" {redirect}', "sh", str(EXE), *args], capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, timeout=180)
+    return subprocess.run(
+        ["sh", "-c", f'"$@" {redirect}', "sh", str(EXE), *args],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=180,
+    )
 
 
 @pytest.mark.parametrize("command", ["plan", "check", "render", "compare", "schema"])

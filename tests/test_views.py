@@ -89,8 +89,10 @@ def test_overview_draws_the_numbered_pod_path_and_each_egress_hop():
     assert labels[:2] == ["①", "②"]  # pod -> route table -> the other node's pods
     assert scene.edges[0].src.endswith(".pods") and scene.edges[1].dst.endswith(".pods")
     # The route table sits between the path's two nodes, inside their subnet: the path reads forward.
-    assert scene.edges[0].dst == scene.edges[1].src and scene.edges[0].dst.rsplit(".", 1)[0] == \
-        scene.edges[0].src.rsplit(".", 2)[0]
+    assert (
+        scene.edges[0].dst == scene.edges[1].src
+        and scene.edges[0].dst.rsplit(".", 1)[0] == scene.edges[0].src.rsplit(".", 2)[0]
+    )
     # The way out starts at the path's second node (10.224.0.5), the far end from node 0.
     assert "③ source 10.224.0.5 (node IP)" in labels and "④ source: LB public IP" in labels
     assert not any(e.src == "internet" for e in scene.edges)  # no inbound edge closing a cycle
@@ -144,8 +146,9 @@ def test_big_cluster_png_renders(tmp_path):
 
 
 def _aksdiag(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(Path(sys.executable).parent / "aksdiag"), *args], capture_output=True, text=True,
-                          check=False, cwd=cwd)
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "aksdiag"), *args], capture_output=True, text=True, check=False, cwd=cwd
+    )
 
 
 def test_view_all_writes_one_picture_per_view(tmp_path):

@@ -13,9 +13,19 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "render": "api", "plan": "api", "load": "api", "Source": "api", "Rendered": "api", "Prepared": "api",
-    "Cluster": "api", "OUTPUT_FORMATS": "api", "Options": "options",
-    "AksdiagError": "errors", "InputError": "errors", "CompileError": "errors", "RuleError": "errors",
+    "render": "api",
+    "plan": "api",
+    "load": "api",
+    "Source": "api",
+    "Rendered": "api",
+    "Prepared": "api",
+    "Cluster": "api",
+    "OUTPUT_FORMATS": "api",
+    "Options": "options",
+    "AksdiagError": "errors",
+    "InputError": "errors",
+    "CompileError": "errors",
+    "RuleError": "errors",
     "Problem": "errors",
 }
 
@@ -35,6 +45,19 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [  # noqa: RUF022 - the version first, then as _EXPORTS
-    "__version__", "render", "plan", "load", "Source", "Rendered", "Prepared", "Cluster", "OUTPUT_FORMATS", "Options",
-    "AksdiagError", "InputError", "CompileError", "RuleError", "Problem",
+    "__version__",
+    "render",
+    "plan",
+    "load",
+    "Source",
+    "Rendered",
+    "Prepared",
+    "Cluster",
+    "OUTPUT_FORMATS",
+    "Options",
+    "AksdiagError",
+    "InputError",
+    "CompileError",
+    "RuleError",
+    "Problem",
 ]

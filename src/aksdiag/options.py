@@ -78,7 +78,6 @@ PNG_ENGINES = ("d2", "cairosvg")
 MAX_NODES_RANGE = (2, 100)
 
 
-
 class Fit(StrEnum):
     """Where a picture is looked at; the scene draws what reads there (`scene.fit`)."""
 
@@ -130,11 +129,16 @@ class Options:
 
     def __post_init__(self) -> None:
         """A bad option is the user's to fix: the project's InputError, naming the option (as the CLI would)."""
+
         def bad(field: str, value: object, allowed: str) -> InputError:
             return InputError(Problem(f"{value!r} is not an option; allowed: {allowed}", field=field))
 
-        checks = (("layout", self.layout, LAYOUTS), ("theme", self.theme, ("default", *THEMES, *DARK_THEMES)),
-                  ("png_engine", self.png_engine, PNG_ENGINES), ("view", self.view, (*VIEWS, ALL_VIEWS)))
+        checks = (
+            ("layout", self.layout, LAYOUTS),
+            ("theme", self.theme, ("default", *THEMES, *DARK_THEMES)),
+            ("png_engine", self.png_engine, PNG_ENGINES),
+            ("view", self.view, (*VIEWS, ALL_VIEWS)),
+        )
         for field, value, allowed in checks:
             if value not in allowed:
                 raise bad(field, value, ", ".join(allowed))

@@ -39,7 +39,6 @@ if TYPE_CHECKING:  # the heavy stages load on first use, so `import aksdiag.api`
     from .stages import Loaded
 
 
-
 @dataclass(frozen=True)
 class Source:
     """What to draw, and the real-world documents laid over it. Exactly one of path, text, data."""
@@ -87,15 +86,19 @@ class Source:
 
     def files(self) -> list[Path]:
         """Every local file this source reads: what a cache key or a file watcher must cover."""
-        return [p for p in (self.path, self.nodes, self.route_table, self.vnet, self.parameters, *self.network)
-                if p is not None]
+        return [
+            p
+            for p in (self.path, self.nodes, self.route_table, self.vnet, self.parameters, *self.network)
+            if p is not None
+        ]
 
 
 SourceLike = Union[Source, Path, str, "os.PathLike[str]", Mapping[str, Any]]
 
 
-def as_source(source: SourceLike, *, nodes: Path | None = None, route_table: Path | None = None,
-              vnet: Path | None = None) -> Source:
+def as_source(
+    source: SourceLike, *, nodes: Path | None = None, route_table: Path | None = None, vnet: Path | None = None
+) -> Source:
     """A `Source` from anything `render` accepts; a plain `str` is a path, like `open()`."""
     if isinstance(source, Source):
         base = source
@@ -108,9 +111,12 @@ def as_source(source: SourceLike, *, nodes: Path | None = None, route_table: Pat
     if nodes is None and route_table is None and vnet is None:
         return base
     # An overlay given here replaces the Source's own; one not given keeps it.
-    return replace(base, nodes=base.nodes if nodes is None else Path(nodes),
-                   route_table=base.route_table if route_table is None else Path(route_table),
-                   vnet=base.vnet if vnet is None else Path(vnet))
+    return replace(
+        base,
+        nodes=base.nodes if nodes is None else Path(nodes),
+        route_table=base.route_table if route_table is None else Path(route_table),
+        vnet=base.vnet if vnet is None else Path(vnet),
+    )
 
 
 @dataclass(frozen=True)
@@ -230,12 +236,19 @@ class Rendered:
     def __repr__(self) -> str:
         # The outputs are megabytes (a notebook stores a cell's repr): sizes, not bytes.
         sizes = ", ".join(f"{fmt}: {len(data):,} bytes" for fmt, data in self.outputs.items())
-        return (f"Rendered(name={self.name!r}, outputs={{{sizes}}}, findings={len(self.findings)}, "
-                f"warnings={len(self.warnings)}, d2_version={self.d2_version!r})")
+        return (
+            f"Rendered(name={self.name!r}, outputs={{{sizes}}}, findings={len(self.findings)}, "
+            f"warnings={len(self.warnings)}, d2_version={self.d2_version!r})"
+        )
 
 
-def render(source: SourceLike | Prepared, *, formats: tuple[str, ...] | list[str] = ("svg",),
-           options: Options | None = None, **overlays: Any) -> Rendered:
+def render(
+    source: SourceLike | Prepared,
+    *,
+    formats: tuple[str, ...] | list[str] = ("svg",),
+    options: Options | None = None,
+    **overlays: Any,
+) -> Rendered:
     """Load, plan and draw `source` into every format asked for (svg, png, pdf, d2).
 
     Raises `AksdiagError` for anything the user can fix; d2's problems are `CompileError`s.
@@ -249,8 +262,9 @@ def render(source: SourceLike | Prepared, *, formats: tuple[str, ...] | list[str
 
     unknown = [f for f in formats if f not in OUTPUT_FORMATS]
     if unknown:
-        raise InputError(Problem(f"unknown output format {unknown[0]!r}; allowed: {', '.join(OUTPUT_FORMATS)}",
-                                 field="--format"))
+        raise InputError(
+            Problem(f"unknown output format {unknown[0]!r}; allowed: {', '.join(OUTPUT_FORMATS)}", field="--format")
+        )
     opts = _options(options)
     prepared = load(source, **overlays)
     address_plan = plan(prepared, opts)
@@ -270,8 +284,9 @@ def render(source: SourceLike | Prepared, *, formats: tuple[str, ...] | list[str
             # The pipeline picks the view(s), leaves hover-only tooltips out of PNG and PDF, and
             # makes one page per view for `view="all"`.
             with _naming_input(prepared):
-                outputs[fmt] = reproducible(fmt, render_bytes(address_plan, fmt, opts, source_name=name,
-                                                              svg_source=source_text))
+                outputs[fmt] = reproducible(
+                    fmt, render_bytes(address_plan, fmt, opts, source_name=name, svg_source=source_text)
+                )
         caught += [str(w.message) for w in seen]
         version = d2_version_string()
     return Rendered(

@@ -34,8 +34,9 @@ class Review:
     migration: Migration | None
 
 
-def review(path_a: Path, path_b: Path | None, target: TargetModel | None, options: Options, *,
-           cluster: str | None = None) -> Review:
+def review(
+    path_a: Path, path_b: Path | None, target: TargetModel | None, options: Options, *, cluster: str | None = None
+) -> Review:
     """Two designs side by side; with neither a second file nor a model, a Terraform plan's
     cluster before and after the plan."""
     plan_change = path_b is None and target is None
@@ -70,12 +71,17 @@ def review(path_a: Path, path_b: Path | None, target: TargetModel | None, option
     return Review(loaded_a, label, plan_a, plan_b, comparison, choices, migration)
 
 
-def compare_d2(rv: Review, options: Options, *, scenarios: bool = False, portable: bool = True,
-               nodes: int = COMPARE_NODES) -> str:
+def compare_d2(
+    rv: Review, options: Options, *, scenarios: bool = False, portable: bool = True, nodes: int = COMPARE_NODES
+) -> str:
     """`nodes`: how many of each side's nodes are drawn (a deck's slide reads better with two)."""
     icons = IconSet(options.icons)
-    scene = build_compare_scene(rv.comparison, layout=options.layout, nodes=nodes,
-                                choices=tuple(choice_line(c) for c in rv.choices if c.why in ("needed", "kept")))
+    scene = build_compare_scene(
+        rv.comparison,
+        layout=options.layout,
+        nodes=nodes,
+        choices=tuple(choice_line(c) for c in rv.choices if c.why in ("needed", "kept")),
+    )
 
     def icon_ref(name: str) -> str:
         path = icons.path(name)
@@ -88,5 +94,10 @@ def compare_bytes(rv: Review, fmt: str, options: Options, *, scenarios: bool = F
     if fmt == "d2":
         return compare_d2(rv, options, scenarios=scenarios, portable=False).encode()
     icons = IconSet(options.icons)
-    return compile_d2(compare_d2(rv, options, scenarios=scenarios), fmt, icon_files(icons),
-                      timeout=options.timeout, png_engine=options.png_engine)
+    return compile_d2(
+        compare_d2(rv, options, scenarios=scenarios),
+        fmt,
+        icon_files(icons),
+        timeout=options.timeout,
+        png_engine=options.png_engine,
+    )

@@ -25,8 +25,13 @@ class Diffed:
     pictures: dict[str, bytes] = field(default_factory=dict)  # relative picture path -> bytes
 
 
-def _side(path: str, data: bytes | None, options: Options,
-          positions: dict[tuple[str, str, str], tuple[int | None, int | None]], label: str) -> Side | None:
+def _side(
+    path: str,
+    data: bytes | None,
+    options: Options,
+    positions: dict[tuple[str, str, str], tuple[int | None, int | None]],
+    label: str,
+) -> Side | None:
     if data is None:
         return None
     from .stages import locate_field
@@ -55,8 +60,15 @@ def picture_name(path: str, side: str, fmt: str) -> str:
     return str(p.with_name(f"{p.stem}.{side}.{fmt}"))
 
 
-def diff(base: str, head: str, *, cwd: Path, scopes: tuple[str, ...] = (), options: Options | None = None,
-         picture_format: str | None = "svg") -> Diffed:
+def diff(
+    base: str,
+    head: str,
+    *,
+    cwd: Path,
+    scopes: tuple[str, ...] = (),
+    options: Options | None = None,
+    picture_format: str | None = "svg",
+) -> Diffed:
     options = options or Options()
     a = snapshot(base, cwd=cwd, scopes=scopes, field="BASE")
     b = snapshot(head, cwd=cwd, scopes=scopes, field="HEAD")
@@ -79,9 +91,11 @@ def diff(base: str, head: str, *, cwd: Path, scopes: tuple[str, ...] = (), optio
                 side = f.before if label == "before" else f.after
                 if data is None or side is None or side.plan is None:
                     continue
-                made = api.render(api.Source.from_text(data.decode("utf-8-sig"), name=f.path),
-                                  formats=(picture_format,),
-                                  options=Options(**{**options.__dict__, "draw_unsupported": True}))
+                made = api.render(
+                    api.Source.from_text(data.decode("utf-8-sig"), name=f.path),
+                    formats=(picture_format,),
+                    options=Options(**{**options.__dict__, "draw_unsupported": True}),
+                )
                 name = picture_name(f.path, label, picture_format)
                 drawn[name] = made.outputs[picture_format]
                 names.setdefault(f.path, {})[label] = name

@@ -102,8 +102,14 @@ def _icon_ref(icons: IconSet, portable: bool):
 TRUSTED_MARGIN = 1.15
 
 
-def fitted_scene(plan: AddressPlan, view: View, options: Options, icons: IconSet | None = None,
-                 measure: bool = True, source_name: str = "cluster") -> Scene:
+def fitted_scene(
+    plan: AddressPlan,
+    view: View,
+    options: Options,
+    icons: IconSet | None = None,
+    measure: bool = True,
+    source_name: str = "cluster",
+) -> Scene:
     """The view composed for `options.fit` from the scene's estimate; then one compile measures
     the canvas and, when d2 laid it out larger than estimated so that it misses the target, the
     view is composed once more against a target raised by that error."""
@@ -126,16 +132,23 @@ _FITTED: dict[tuple, tuple[AddressPlan, Scene]] = {}
 _MEASURED: dict[str, bytes] = {}
 
 
-def _fitted(plan: AddressPlan, view: View, options: Options, icons: IconSet | None, measure: bool,
-            source_name: str) -> Scene:
+def _fitted(
+    plan: AddressPlan, view: View, options: Options, icons: IconSet | None, measure: bool, source_name: str
+) -> Scene:
     scene = compose(plan, view, fit=options.fit, max_nodes=options.max_nodes, layout=options.layout)
     frame = FITS[options.fit]
     estimate = frame.shown(scene_size(scene), ADDRESS_FONT)
     if not measure or estimate >= TRUSTED_MARGIN * frame.target:
         return scene
     icons = icons or IconSet(options.icons)
-    source = render_d2(scene, _icon_ref(icons, True), source_name=source_name, theme=options.theme,
-                       dark=options.dark, tooltips=options.fit == Fit.slide)
+    source = render_d2(
+        scene,
+        _icon_ref(icons, True),
+        source_name=source_name,
+        theme=options.theme,
+        dark=options.dark,
+        tooltips=options.fit == Fit.slide,
+    )
     svg = compile_d2(source, "svg", icon_files(icons), timeout=options.timeout)
     measured = frame.shown(svg_size(svg), ADDRESS_FONT)
     if measured >= frame.target:
@@ -143,12 +156,25 @@ def _fitted(plan: AddressPlan, view: View, options: Options, icons: IconSet | No
             _MEASURED.clear()
         _MEASURED[source] = svg
         return scene
-    return compose(plan, view, fit=options.fit, max_nodes=options.max_nodes, layout=options.layout,
-                   strict=estimate / measured * 1.02)
+    return compose(
+        plan,
+        view,
+        fit=options.fit,
+        max_nodes=options.max_nodes,
+        layout=options.layout,
+        strict=estimate / measured * 1.02,
+    )
 
 
-def d2_source(plan: AddressPlan, options: Options, *, source_name: str, icons: IconSet | None = None,
-              portable: bool = True, tooltips: bool | None = None) -> str:
+def d2_source(
+    plan: AddressPlan,
+    options: Options,
+    *,
+    source_name: str,
+    icons: IconSet | None = None,
+    portable: bool = True,
+    tooltips: bool | None = None,
+) -> str:
     """D2 text for the plan: the chosen view, or every view with the first as the main board and
     the others as `layers`. Portable sources name icons as `icons/<name>.svg` (the compile
     folder's copy); non-portable ones give absolute paths, for a .d2 file a user keeps."""
@@ -156,19 +182,43 @@ def d2_source(plan: AddressPlan, options: Options, *, source_name: str, icons: I
     if tooltips is None:  # hover text where a browser shows the SVG itself: not in a docs page or a deck
         tooltips = options.fit == Fit.slide
     scenes = [fitted_scene(plan, v, options, icons, source_name=source_name) for v in views_of(options.view)]
-    return render_d2(scenes, _icon_ref(icons, portable), source_name=source_name, theme=options.theme,
-                     dark=options.dark, tooltips=tooltips)
+    return render_d2(
+        scenes,
+        _icon_ref(icons, portable),
+        source_name=source_name,
+        theme=options.theme,
+        dark=options.dark,
+        tooltips=tooltips,
+    )
 
 
-def render_views(plan: AddressPlan, views: tuple[View, ...], options: Options, *, source_name: str,
-                 icons: IconSet | None = None, tooltips: bool = True) -> list[tuple[str, str]]:
+def render_views(
+    plan: AddressPlan,
+    views: tuple[View, ...],
+    options: Options,
+    *,
+    source_name: str,
+    icons: IconSet | None = None,
+    tooltips: bool = True,
+) -> list[tuple[str, str]]:
     """One portable D2 source per view, as (view name, source): one board each, for one page each."""
     icons = icons or IconSet(options.icons)
     out = []
     for view in views:
         scene = fitted_scene(plan, view, options, icons, source_name=source_name)
-        out.append((view.value, render_d2(scene, _icon_ref(icons, True), source_name=source_name,
-                                          theme=options.theme, dark=options.dark, tooltips=tooltips)))
+        out.append(
+            (
+                view.value,
+                render_d2(
+                    scene,
+                    _icon_ref(icons, True),
+                    source_name=source_name,
+                    theme=options.theme,
+                    dark=options.dark,
+                    tooltips=tooltips,
+                ),
+            )
+        )
     return out
 
 
@@ -176,8 +226,9 @@ def icon_files(icons: IconSet) -> dict[str, Path]:
     return {f"icons/{name}{icons.path(name).suffix}": icons.path(name) for name in ICON_NAMES}
 
 
-def render_bytes(plan: AddressPlan, fmt: str, options: Options, *, source_name: str,
-                 svg_source: str | None = None) -> bytes:
+def render_bytes(
+    plan: AddressPlan, fmt: str, options: Options, *, source_name: str, svg_source: str | None = None
+) -> bytes:
     """`svg_source`: the portable D2 text with tooltips, when the caller has it already."""
     icons = IconSet(options.icons)
     if fmt == "d2":
@@ -187,21 +238,27 @@ def render_bytes(plan: AddressPlan, fmt: str, options: Options, *, source_name: 
     # Tooltips only where they are hover text; in PNG and PDF d2 appends them under the drawing.
     tooltips = fmt == "svg" and options.fit == Fit.slide
     if len(views) == 1:
-        source = svg_source if tooltips and svg_source is not None else \
-            d2_source(plan, options, source_name=source_name, icons=icons, tooltips=tooltips)
+        source = (
+            svg_source
+            if tooltips and svg_source is not None
+            else d2_source(plan, options, source_name=source_name, icons=icons, tooltips=tooltips)
+        )
         if fmt == "pdf" or (fmt == "png" and options.png_engine == "cairosvg"):
             source = source_marks_as_digits(source)  # cairosvg draws these: no fallback font for ①
         if fmt == "svg" and source in _MEASURED:
             return _MEASURED.pop(source)
         return compile_d2(source, fmt, files, timeout=options.timeout, png_engine=options.png_engine)
     if fmt != "pdf":
-        raise InputError(Problem(f"--view all makes several pages: write .pdf or .d2, not .{fmt} "
-                                 "(or pick one view)", field="--view"))
+        raise InputError(
+            Problem(f"--view all makes several pages: write .pdf or .d2, not .{fmt} (or pick one view)", field="--view")
+        )
     from ..compile.pdf import pdf_renderer
 
     sources = render_views(plan, views, options, source_name=source_name, icons=icons, tooltips=False)
     with pdf_renderer(timeout=options.timeout) as render:  # ready while d2 draws the views
-        return render([compile_d2(source_marks_as_digits(src), "svg", files, timeout=options.timeout) for _, src in sources])
+        return render(
+            [compile_d2(source_marks_as_digits(src), "svg", files, timeout=options.timeout) for _, src in sources]
+        )
 
 
 __all__ = [

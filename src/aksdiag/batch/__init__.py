@@ -51,8 +51,9 @@ def _excluded(path: Path, root: Path, excludes: Iterable[str]) -> bool:
     return any(fnmatch.fnmatch(part, pat) for part in parts for pat in excludes)
 
 
-def find_inputs(paths: Iterable[str], patterns: Iterable[str] = DEFAULT_PATTERNS,
-                excludes: Iterable[str] = DEFAULT_EXCLUDES) -> list[tuple[Path, Path | None]]:
+def find_inputs(
+    paths: Iterable[str], patterns: Iterable[str] = DEFAULT_PATTERNS, excludes: Iterable[str] = DEFAULT_EXCLUDES
+) -> list[tuple[Path, Path | None]]:
     """(input file, the folder it was found under or None) for files, folders and globs, in order,
     each once. A named file is always taken; a folder is walked by `patterns` minus `excludes`."""
     patterns, excludes = tuple(patterns), tuple(excludes)
@@ -61,8 +62,11 @@ def find_inputs(paths: Iterable[str], patterns: Iterable[str] = DEFAULT_PATTERNS
         path = Path(raw)
         if path.is_dir():
             for candidate in sorted(path.rglob("*")):
-                if (candidate.is_file() and any(fnmatch.fnmatch(candidate.name, p) for p in patterns)
-                        and not _excluded(candidate, path, excludes)):
+                if (
+                    candidate.is_file()
+                    and any(fnmatch.fnmatch(candidate.name, p) for p in patterns)
+                    and not _excluded(candidate, path, excludes)
+                ):
                     found.setdefault(candidate, path)
         elif path.exists() or not glob.has_magic(raw):
             found.setdefault(path, None)  # a missing file fails later, with its own message
@@ -75,8 +79,12 @@ def find_inputs(paths: Iterable[str], patterns: Iterable[str] = DEFAULT_PATTERNS
     return list(found.items())
 
 
-def plan_jobs(inputs: list[tuple[Path, Path | None]], formats: tuple[str, ...], out_dir: Path | None,
-              relative_to: Path | None = None) -> list[Job]:
+def plan_jobs(
+    inputs: list[tuple[Path, Path | None]],
+    formats: tuple[str, ...],
+    out_dir: Path | None,
+    relative_to: Path | None = None,
+) -> list[Job]:
     """Outputs beside each input, or under `out_dir` at the input's path from `relative_to` (default:
     the current folder). The same file lands in the same place whether it was named or found in a
     folder, so a pre-commit hook (which passes file names from the repository root) and a CI step
@@ -91,15 +99,21 @@ def plan_jobs(inputs: list[tuple[Path, Path | None]], formats: tuple[str, ...], 
             try:
                 base = out_dir / Path(os.path.abspath(path)).relative_to(anchor)
             except ValueError:
-                raise InputError(Problem(f"{path} is not under {anchor}; with --out-dir, outputs mirror each "
-                                         "input's path from the current folder: run from a folder that holds "
-                                         "the inputs, or give --relative-to", field="--out-dir")) from None
+                raise InputError(
+                    Problem(
+                        f"{path} is not under {anchor}; with --out-dir, outputs mirror each "
+                        "input's path from the current folder: run from a folder that holds "
+                        "the inputs, or give --relative-to",
+                        field="--out-dir",
+                    )
+                ) from None
         outputs = {fmt: base.with_suffix(f".{fmt}") for fmt in formats}
         for target in outputs.values():
             other = claimed.setdefault(target.resolve(), path)
             if other != path:
-                raise InputError(Problem(f"{path} and {other} would both write {target}; render them "
-                                         "separately", field="--out-dir"))
+                raise InputError(
+                    Problem(f"{path} and {other} would both write {target}; render them separately", field="--out-dir")
+                )
         jobs.append(Job(path, outputs))
     return jobs
 
@@ -121,8 +135,9 @@ def _current(target: Path, limit: int = 1 << 30) -> bytes | None:
     return data if len(data) <= limit else None
 
 
-def run_job(job: Job, options: Options, cache: RenderCache, *, check: bool,
-            write: Callable[[Path, bytes], None]) -> Outcome:
+def run_job(
+    job: Job, options: Options, cache: RenderCache, *, check: bool, write: Callable[[Path, bytes], None]
+) -> Outcome:
     from ..api import Source
     from .cache import render_cached
 
@@ -133,8 +148,9 @@ def run_job(job: Job, options: Options, cache: RenderCache, *, check: bool,
     changed = [target for fmt, target in job.outputs.items() if _current(target) != made.outputs[fmt]]
     if check:
         missing = any(not t.exists() for t in changed)
-        return Outcome(job, ("missing" if missing else "stale") if changed else "ok", changed=changed,
-                       warnings=made.warnings)
+        return Outcome(
+            job, ("missing" if missing else "stale") if changed else "ok", changed=changed, warnings=made.warnings
+        )
     try:
         for fmt, target in job.outputs.items():
             if target in changed:
@@ -147,8 +163,16 @@ def run_job(job: Job, options: Options, cache: RenderCache, *, check: bool,
     return Outcome(job, "rendered" if changed else "unchanged", changed=changed, warnings=made.warnings)
 
 
-def run(jobs: list[Job], options: Options, cache: RenderCache, *, workers: int, check: bool,
-        write: Callable[[Path, bytes], None], on_done: Callable[[Outcome], None]) -> list[Outcome]:
+def run(
+    jobs: list[Job],
+    options: Options,
+    cache: RenderCache,
+    *,
+    workers: int,
+    check: bool,
+    write: Callable[[Path, bytes], None],
+    on_done: Callable[[Outcome], None],
+) -> list[Outcome]:
     """Every job, up to `workers` at a time; results in input order, `on_done` as each finishes."""
     needs_d2 = any(fmt != "d2" for job in jobs for fmt in job.outputs)
     # The once-per-process work, before the threads start (each of them would wait for it anyway):
@@ -164,8 +188,7 @@ def run(jobs: list[Job], options: Options, cache: RenderCache, *, workers: int, 
     results: dict[int, Outcome] = {}
     # Twice the threads, `workers` d2 at a time: while d2 draws one file, Python prepares the next.
     with d2_limit(workers), ThreadPoolExecutor(max_workers=2 * max(1, workers)) as pool:
-        futures = {pool.submit(run_job, job, options, cache, check=check, write=write): i
-                   for i, job in enumerate(jobs)}
+        futures = {pool.submit(run_job, job, options, cache, check=check, write=write): i for i, job in enumerate(jobs)}
         for future in as_completed(futures):
             outcome = future.result()
             results[futures[future]] = outcome

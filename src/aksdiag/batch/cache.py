@@ -38,10 +38,6 @@ MAX_MB_ENV, MAX_DAYS_ENV = "AKSDIAG_CACHE_MAX_MB", "AKSDIAG_CACHE_MAX_DAYS"
 DEFAULT_MAX_MB, DEFAULT_MAX_DAYS = 200.0, 30.0
 
 
-
-
-
-
 def _hash_tree(folder: Path, h: Any) -> None:
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         h.update(str(path.relative_to(folder)).encode() + b"\0")
@@ -168,11 +164,16 @@ class RenderCache:
             meta = json.loads(raw) if raw is not None else None
         except ValueError:
             return None
-        if not (isinstance(meta, dict) and isinstance(meta.get("sha256"), dict)
-                and isinstance(meta.get("alt_text"), str) and _strings(meta.get("findings"))
-                and _strings(meta.get("warnings")) and isinstance(meta.get("extra"), dict)
-                and all(isinstance(k, str) and isinstance(v, str) for k, v in meta["extra"].items())
-                and meta.get("digest") == _digest({k: v for k, v in meta.items() if k != "digest"})):
+        if not (
+            isinstance(meta, dict)
+            and isinstance(meta.get("sha256"), dict)
+            and isinstance(meta.get("alt_text"), str)
+            and _strings(meta.get("findings"))
+            and _strings(meta.get("warnings"))
+            and isinstance(meta.get("extra"), dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in meta["extra"].items())
+            and meta.get("digest") == _digest({k: v for k, v in meta.items() if k != "digest"})
+        ):
             return None
         outputs = {}
         for fmt in formats:
@@ -185,8 +186,7 @@ class RenderCache:
             os.utime(self._store.path / self._rel(key, "json"), follow_symlinks=False)  # used now: pruning keeps it
         except OSError:
             pass
-        return Made(outputs, meta["alt_text"], tuple(meta["findings"]), tuple(meta["warnings"]), meta["extra"],
-                    True)
+        return Made(outputs, meta["alt_text"], tuple(meta["findings"]), tuple(meta["warnings"]), meta["extra"], True)
 
     def has(self, key: str | None, formats: tuple[str, ...]) -> bool:
         """Whether `get` may hit, from the files' presence alone (nothing is read)."""
@@ -200,9 +200,13 @@ class RenderCache:
         for fmt, data in made.outputs.items():
             if not self._store.write(self._rel(key, fmt), data):
                 return  # a cache that cannot be written is only slower, never wrong
-        meta: dict[str, Any] = {"alt_text": made.alt_text, "findings": list(made.findings),
-                                "warnings": list(made.warnings), "extra": dict(made.extra),
-                                "sha256": {fmt: hashlib.sha256(data).hexdigest() for fmt, data in made.outputs.items()}}
+        meta: dict[str, Any] = {
+            "alt_text": made.alt_text,
+            "findings": list(made.findings),
+            "warnings": list(made.warnings),
+            "extra": dict(made.extra),
+            "sha256": {fmt: hashlib.sha256(data).hexdigest() for fmt, data in made.outputs.items()},
+        }
         meta["digest"] = _digest(meta)
         self._store.write(self._rel(key, "json"), json.dumps(meta, sort_keys=True).encode())
 
@@ -254,8 +258,16 @@ def render_key(source: Source, formats: tuple[str, ...], options: Options, cache
     return cache_key(source, options, d2_fingerprint() if needs_d2 else "none")
 
 
-def render_cached(source: Source, formats: tuple[str, ...], options: Options, cache: RenderCache,
-                  *, extra: Any = None, store: bool = True, key: str | None = None) -> Made:
+def render_cached(
+    source: Source,
+    formats: tuple[str, ...],
+    options: Options,
+    cache: RenderCache,
+    *,
+    extra: Any = None,
+    store: bool = True,
+    key: str | None = None,
+) -> Made:
     """`api.render` through the cache. `extra(rendered) -> dict` adds a front end's own derived
     text to the entry (for example the MkDocs plan table), so a hit needs no plan either.
     `key`: what `render_key` gave for the same source and options moments ago, if known."""

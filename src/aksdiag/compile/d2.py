@@ -72,8 +72,16 @@ def _translate(stderr: str) -> str:
 def _run(args: list[str], *, cwd: Path, env: dict[str, str], timeout: float) -> tuple[int, str]:
     """Run d2 in a process group of its own; on timeout or interruption stop the whole group
     (d2 starts a browser for PNG and PDF), then re-raise."""
-    proc = subprocess.Popen(args, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, **own_group())
+    proc = subprocess.Popen(
+        args,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **own_group(),
+    )
     live_groups.add(proc)
     try:
         _, stderr = proc.communicate(timeout=timeout)
@@ -98,11 +106,13 @@ def _d2_output(binary: str, work: Path, fmt: str, timeout: float, *extra: str, e
     env = {k: v for k, v in os.environ.items() if not k.startswith("D2_")}
     try:
         with _d2_slots or contextlib.nullcontext():
-            returncode, stderr = _run([binary, *ELK_SPACING, *extra, "diagram.d2", out.name], cwd=work, env=env,
-                                      timeout=timeout)
+            returncode, stderr = _run(
+                [binary, *ELK_SPACING, *extra, "diagram.d2", out.name], cwd=work, env=env, timeout=timeout
+            )
     except subprocess.TimeoutExpired:
-        raise CompileError(Problem(f"d2 did not finish within {timeout:.0f} s; try --layout dagre or fewer "
-                                   "nodes (--max-nodes)")) from None
+        raise CompileError(
+            Problem(f"d2 did not finish within {timeout:.0f} s; try --layout dagre or fewer nodes (--max-nodes)")
+        ) from None
     except OSError as exc:
         raise CompileError(Problem(f"could not run d2: {exc}")) from None
     if returncode != 0:
@@ -125,11 +135,15 @@ def _png_scale(svg: bytes, engine: str) -> float:
     if fit >= 1:
         return 1.0
     scale = math.floor(fit * 1000) / 1000
-    warnings.warn(RenderWarning(
-        f"the PNG would be {w * PNG_SCALE:,.0f}x{h * PNG_SCALE:,.0f} px, over the {RASTER_LIMIT + 1:,} px per "
-        f"side that {engine} can rasterise: scaled it to {w * PNG_SCALE * scale:,.0f}x{h * PNG_SCALE * scale:,.0f} "
-        f"px ({PNG_SCALE * scale:.2f} px per SVG unit instead of {PNG_SCALE:.0f}); for full detail use SVG or PDF, "
-        "or draw fewer nodes (--max-nodes)"), stacklevel=3)
+    warnings.warn(
+        RenderWarning(
+            f"the PNG would be {w * PNG_SCALE:,.0f}x{h * PNG_SCALE:,.0f} px, over the {RASTER_LIMIT + 1:,} px per "
+            f"side that {engine} can rasterise: scaled it to {w * PNG_SCALE * scale:,.0f}x{h * PNG_SCALE * scale:,.0f} "
+            f"px ({PNG_SCALE * scale:.2f} px per SVG unit instead of {PNG_SCALE:.0f}); for full detail use SVG or PDF, "
+            "or draw fewer nodes (--max-nodes)"
+        ),
+        stacklevel=3,
+    )
     return scale
 
 
@@ -168,8 +182,15 @@ def compile_d2(
             return svg_to_png(svg, work / "cairo", timeout=timeout, scale=PNG_SCALE * scale)
 
 
-def compile_boards(source: str, fmt: str, icon_files: dict[str, Path], *, binary: str | None = None,
-                   timeout: float = DEFAULT_TIMEOUT, png_engine: str = "d2") -> list[bytes]:
+def compile_boards(
+    source: str,
+    fmt: str,
+    icon_files: dict[str, Path],
+    *,
+    binary: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    png_engine: str = "d2",
+) -> list[bytes]:
     """One SVG or PNG per board of a source with scenarios, layers or steps (the main board first,
     then the others in the order the source names them): a deck places each on a slide of its own."""
     if fmt not in ("svg", "png"):
@@ -185,8 +206,10 @@ def compile_boards(source: str, fmt: str, icon_files: dict[str, Path], *, binary
             svgs = _board_svgs(binary, work, source, timeout)
             if fmt == "svg":
                 return svgs
-            return [svg_to_png(svg, work / f"cairo{i}", timeout=timeout, scale=PNG_SCALE * _png_scale(svg, "cairo"))
-                    for i, svg in enumerate(svgs)]
+            return [
+                svg_to_png(svg, work / f"cairo{i}", timeout=timeout, scale=PNG_SCALE * _png_scale(svg, "cairo"))
+                for i, svg in enumerate(svgs)
+            ]
 
 
 @contextlib.contextmanager

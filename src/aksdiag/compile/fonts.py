@@ -30,8 +30,8 @@ def woff_to_sfnt(data: bytes) -> bytes:
         flavor, _length, count = struct.unpack(">IIH", data[4:14])
         tables = []
         for i in range(count):
-            tag, offset, stored, length, checksum = struct.unpack(">4sIIII", data[44 + 20 * i: 64 + 20 * i])
-            raw = data[offset: offset + stored]
+            tag, offset, stored, length, checksum = struct.unpack(">4sIIII", data[44 + 20 * i : 64 + 20 * i])
+            raw = data[offset : offset + stored]
             tables.append((tag, checksum, zlib.decompress(raw) if stored < length else raw))
     except (struct.error, zlib.error) as exc:
         raise ValueError(f"a damaged WOFF font: {exc}") from None
@@ -59,8 +59,8 @@ def _tables(font: bytes) -> tuple[int, dict[bytes, bytes]]:
     flavor, count = struct.unpack(">IH", font[:6])
     tables = {}
     for i in range(count):
-        tag, _checksum, offset, length = struct.unpack(">4sIII", font[12 + 16 * i: 28 + 16 * i])
-        tables[tag] = font[offset: offset + length]
+        tag, _checksum, offset, length = struct.unpack(">4sIII", font[12 + 16 * i : 28 + 16 * i])
+        tables[tag] = font[offset : offset + length]
     return flavor, tables
 
 
@@ -76,9 +76,9 @@ def rename_family(font: bytes, family: str) -> bytes:
     _format, count, strings_at = struct.unpack(">HHH", old[:6])
     records = []
     for i in range(count):
-        platform, encoding, language, name_id, length, offset = struct.unpack(">HHHHHH", old[6 + 12 * i: 18 + 12 * i])
+        platform, encoding, language, name_id, length, offset = struct.unpack(">HHHHHH", old[6 + 12 * i : 18 + 12 * i])
         if name_id not in _FAMILY_IDS:
-            text = old[strings_at + offset: strings_at + offset + length]
+            text = old[strings_at + offset : strings_at + offset + length]
             records.append((platform, encoding, language, name_id, text))
     for name_id in (1, 4):
         records.append((3, 1, 0x409, name_id, family.encode("utf-16-be")))  # Windows, Unicode, English

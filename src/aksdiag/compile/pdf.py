@@ -63,17 +63,20 @@ def pdf_engine() -> str:
     available = {"cairosvg": cairo_available, "typst": typst_available}
     if wanted:
         if wanted not in available:
-            raise CompileError(Problem(f"{ENGINE_ENV}={wanted} is not a PDF renderer; allowed: {', '.join(ENGINES)}",
-                                       field=ENGINE_ENV))
+            raise CompileError(
+                Problem(f"{ENGINE_ENV}={wanted} is not a PDF renderer; allowed: {', '.join(ENGINES)}", field=ENGINE_ENV)
+            )
         if not available[wanted]():
-            raise CompileError(Problem(f"{ENGINE_ENV}={wanted}, but {wanted} cannot run here: {INSTALL_HINT}",
-                                       field=ENGINE_ENV))
+            raise CompileError(
+                Problem(f"{ENGINE_ENV}={wanted}, but {wanted} cannot run here: {INSTALL_HINT}", field=ENGINE_ENV)
+            )
         return wanted
     for engine in ENGINES:
         if available[engine]():
             return engine
-    raise CompileError(Problem("PDF needs cairosvg and the system's cairo library, or typst (no system library): "
-                               f"{INSTALL_HINT}"))
+    raise CompileError(
+        Problem(f"PDF needs cairosvg and the system's cairo library, or typst (no system library): {INSTALL_HINT}")
+    )
 
 
 def svgs_to_pdf(svgs: list[bytes], *, timeout: float = 120.0, system_fonts: bool = False) -> bytes:
@@ -142,8 +145,13 @@ class _CairoChild:
         conf.write_text(fonts_conf(work / "fonts"))
         env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
         self.proc: subprocess.Popen[str] | None = subprocess.Popen(
-            [sys.executable, "-c", _CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True, env=env)
+            [sys.executable, "-c", _CHILD],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
 
     def render(self, svgs: list[bytes]) -> bytes:
         proc = self.proc
@@ -204,12 +212,18 @@ def _typst(svgs: list[bytes], *, system_fonts: bool) -> bytes:
         for name, svg in pages:
             w, h = svg_size(svg)
             pt = pdf_page_scale(svg) * PT_PER_PX
-            document.append(f'#page(width: {w * pt:.3f}pt, height: {h * pt:.3f}pt, margin: 0pt)'
-                            f'[#image("{name}.svg", width: 100%)]')
+            document.append(
+                f'#page(width: {w * pt:.3f}pt, height: {h * pt:.3f}pt, margin: 0pt)[#image("{name}.svg", width: 100%)]'
+            )
         (work / "main.typ").write_text("\n".join(document), encoding="utf-8")
         try:
-            return typst.compile(str(work / "main.typ"), root=str(work), font_paths=[str(work / "fonts")],
-                                 ignore_system_fonts=not system_fonts, pdf_tags=False)
+            return typst.compile(
+                str(work / "main.typ"),
+                root=str(work),
+                font_paths=[str(work / "fonts")],
+                ignore_system_fonts=not system_fonts,
+                pdf_tags=False,
+            )
         except RuntimeError as exc:  # typst's errors (TypstError) are RuntimeErrors
             first = (str(exc).strip().splitlines() or ["no message"])[0]
             raise CompileError(Problem(f"typst could not draw the PDF: {first}")) from None

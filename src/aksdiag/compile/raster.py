@@ -122,9 +122,15 @@ def _cairosvg(function: str, svg: bytes, work: Path, suffix: str, *, timeout: fl
     env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
     args = [f"{k}={v!r}" for k, v in options.items()]
     try:
-        proc = subprocess.run([sys.executable, "-c", _CHILD, function, str(svg_in), str(out), *args],
-                              capture_output=True, text=True, timeout=timeout, env=env, check=False,
-                              stdin=subprocess.DEVNULL)
+        proc = subprocess.run(
+            [sys.executable, "-c", _CHILD, function, str(svg_in), str(out), *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
     except subprocess.TimeoutExpired:
         raise CompileError(Problem(f"cairosvg did not finish within {timeout:.0f} s")) from None
     if proc.returncode != 0 or not out.is_file():

@@ -19,19 +19,35 @@ from ..errors import InputError, Problem
 from ..runtime.resources import icons_dir
 
 ICON_NAMES = (
-    "vm", "windows", "vmss", "vnet", "subnet", "pod", "route-table", "lb", "public-ip", "nat", "nsg",
-    "service", "dns", "firewall", "api-server", "private-endpoint",
+    "vm",
+    "windows",
+    "vmss",
+    "vnet",
+    "subnet",
+    "pod",
+    "route-table",
+    "lb",
+    "public-ip",
+    "nat",
+    "nsg",
+    "service",
+    "dns",
+    "firewall",
+    "api-server",
+    "private-endpoint",
 )
 _SUFFIXES = (".svg", ".png")
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-_SVG_START = re.compile(rb"^(\xef\xbb\xbf)?\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>]",
-                        re.DOTALL)
+_SVG_START = re.compile(
+    rb"^(\xef\xbb\xbf)?\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>]", re.DOTALL
+)
 MAX_ICON_BYTES = 1024 * 1024  # the official Azure icons are a few KB each
 
 
 def _refuse(path: Path, why: str) -> InputError:
-    return InputError(Problem(f"{path} {why}; icons must be SVG or PNG files of their own in the icon folder",
-                              field="--icons"))
+    return InputError(
+        Problem(f"{path} {why}; icons must be SVG or PNG files of their own in the icon folder", field="--icons")
+    )
 
 
 def _checked(candidate: Path, folder: Path) -> Path:

@@ -52,9 +52,7 @@ def display_text(text: str, limit: int = LABEL_LIMIT) -> str:
 def d2_string(text: object, limit: int = LABEL_LIMIT) -> str:
     """Any text as a D2 double-quoted string that D2 shows literally."""
     shown = display_text(str(text), limit)
-    escaped = (
-        shown.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$").replace("\n", "\\n")
-    )
+    escaped = shown.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$").replace("\n", "\\n")
     return f'"{escaped}"'
 
 

@@ -83,7 +83,9 @@ def compile_templates(target: Path = COMPILED) -> list[str]:
     names = sorted(env.list_templates(filter_func=lambda name: name.endswith(".j2")))
     env.compile_templates(str(target), zip=None, filter_func=lambda name: name in names, ignore_errors=False)
     for module in target.glob("tmpl_*.py"):
-        module.write_text("# Generated from templates/ by `make templates` (jinja2); do not edit.\n" + module.read_text())
+        module.write_text(
+            "# Generated from templates/ by `make templates` (jinja2); do not edit.\n" + module.read_text()
+        )
     (target / DIGEST_FILE).write_text(templates_digest() + "\n")
     return names
 

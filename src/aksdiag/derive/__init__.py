@@ -76,8 +76,11 @@ def derive(spec: ClusterSpec, observed: Observed | None = None, *, allow_errors:
     use = dict(model_plan.subnet_use)
     used_by: dict[str, list[tuple[str, int]]] = {}
     for name, n in model_plan.subnet_use.items():
-        role = "pods" if any(p.podSubnetName == name for p in spec.nodePools) and \
-            name not in r.pool_subnet.values() else "nodes"
+        role = (
+            "pods"
+            if any(p.podSubnetName == name for p in spec.nodePools) and name not in r.pool_subnet.values()
+            else "nodes"
+        )
         used_by.setdefault(name, []).append((role, n))
     for name in dict.fromkeys(r.pool_subnet.values()):
         if fixed_use(r, name):
@@ -95,8 +98,9 @@ def derive(spec: ClusterSpec, observed: Observed | None = None, *, allow_errors:
         route_table = compare_routes(observed.route_table, route_table, pools, nodes_observed=bool(observed.nodes))
     findings += _fit(r, use, route_table)
     if route_table is not None:
-        findings += [finding("route-drift", "routeTable", route=x.name, drift=x.drift)
-                     for x in route_table.routes if x.drift]
+        findings += [
+            finding("route-drift", "routeTable", route=x.name, drift=x.drift) for x in route_table.routes if x.drift
+        ]
 
     if errors_of(findings) and not allow_errors:
         raise RuleError([problem(f) for f in errors_of(findings)])
@@ -104,16 +108,14 @@ def derive(spec: ClusterSpec, observed: Observed | None = None, *, allow_errors:
     net = spec.networkProfile
     # A dynamic pod subnet grows: its full figure replaces the start figure, other users stay.
     use_max = {n: use[n] - model_plan.subnet_use[n] + full for n, full in model_plan.subnet_use_max.items()}
-    subnets = tuple(_subnet_plan(r, s.name, use, use_max, used_by, route_table)
-                    for s in r.vnet.subnets)
+    subnets = tuple(_subnet_plan(r, s.name, use, use_max, used_by, route_table) for s in r.vnet.subnets)
     return AddressPlan(
         cluster=spec.name,
         location=spec.location,
         resource_group=spec.resourceGroup,
         model=r.model,
         network_plugin=net.networkPlugin.value if net.networkPlugin else PROFILES[r.model].network_plugin,
-        network_plugin_mode=(net.networkPluginMode.value if net.networkPluginMode else
-                             PROFILES[r.model].plugin_mode),
+        network_plugin_mode=(net.networkPluginMode.value if net.networkPluginMode else PROFILES[r.model].plugin_mode),
         network_policy=r.network_policy,
         dataplane=r.dataplane,
         ip_families=r.ip_families,
@@ -150,8 +152,14 @@ def problem(f: Finding) -> Problem:
     return Problem(f"{f.message}{extra} [rule {f.rule}]", field=fields[0])
 
 
-def _subnet_plan(r: Resolved, name: str, use: dict[str, int], use_max: dict[str, int],
-                 used_by: dict[str, list[tuple[str, int]]], rt: RouteTablePlan | None) -> SubnetPlan:
+def _subnet_plan(
+    r: Resolved,
+    name: str,
+    use: dict[str, int],
+    use_max: dict[str, int],
+    used_by: dict[str, list[tuple[str, int]]],
+    rt: RouteTablePlan | None,
+) -> SubnetPlan:
     s = r.subnet(name)
     roles = []
     if name in r.pool_subnet.values():
@@ -167,8 +175,9 @@ def _subnet_plan(r: Resolved, name: str, use: dict[str, int], use_max: dict[str,
         usable=usable_addresses(s.addressPrefix),
         roles=tuple(roles) or ("other",),
         used=use.get(name, 0),
-        route_table=(rt.name if rt is not None and name in rt.subnets else
-                     (s.routeTable.name if s.routeTable else None)),
+        route_table=(
+            rt.name if rt is not None and name in rt.subnets else (s.routeTable.name if s.routeTable else None)
+        ),
         nsg=s.networkSecurityGroup,
         used_max=use_max.get(name),
         used_by=tuple(used_by.get(name, ())),
@@ -183,19 +192,34 @@ def _route_table(r: Resolved, pod_routes: bool, pools: tuple[PoolPlan, ...]) -> 
         for rt in (byo.routes if byo else [])
     )
     hop = r.spec.networkProfile.egressNextHopIP
-    if r.outbound_type == "userDefinedRouting" and hop is not None and not any(
-        str(u.prefix) == "0.0.0.0/0" for u in user_routes
+    if (
+        r.outbound_type == "userDefinedRouting"
+        and hop is not None
+        and not any(str(u.prefix) == "0.0.0.0/0" for u in user_routes)
     ):
-        user_routes += (RoutePlan("default-egress", ipaddress.ip_network("0.0.0.0/0"), "VirtualAppliance", hop,
-                                  "user"),)
+        user_routes += (
+            RoutePlan("default-egress", ipaddress.ip_network("0.0.0.0/0"), "VirtualAppliance", hop, "user"),
+        )
     if not pod_routes and not user_routes and byo is None:
         return None
     # AKS's pod routes in node order, then the user's own.
-    aks = tuple(
-        RoutePlan(route_name(n.name, b), b, "VirtualAppliance",
-                  next(ip for ip in n.ips if ip.version == b.version), "aks", n.name)
-        for p in pools for n in p.nodes for b in n.pod_blocks
-    ) if pod_routes else ()
+    aks = (
+        tuple(
+            RoutePlan(
+                route_name(n.name, b),
+                b,
+                "VirtualAppliance",
+                next(ip for ip in n.ips if ip.version == b.version),
+                "aks",
+                n.name,
+            )
+            for p in pools
+            for n in p.nodes
+            for b in n.pod_blocks
+        )
+        if pod_routes
+        else ()
+    )
     # With userDefinedRouting the route table is always yours (AKS creates none); not given, it has no name.
     mine = r.outbound_type == "userDefinedRouting"
     return RouteTablePlan(
@@ -222,12 +246,18 @@ def _egress(r: Resolved, pod_source: SourceIP) -> EgressPlan:
         # from: with Pod Subnet that is the pod subnet (Learn: "fixing the source IP for pod in a
         # node pool using an Azure NAT Gateway", concepts-network-azure-cni-pod-subnet).
         pool = r.spec.nodePools[0]
-        where = pool.podSubnetName if PROFILES[r.model].pod_subnets and pool.podSubnetName \
-            else r.pool_subnet[pool.name]
+        where = pool.podSubnetName if PROFILES[r.model].pod_subnets and pool.podSubnetName else r.pool_subnet[pool.name]
         natgw = next((s.natGateway for s in r.vnet.subnets if s.name == where), None)
         count = len(natgw.publicIPAddresses) if natgw and natgw.publicIPAddresses else 1
-        return EgressPlan(out, pod_source, "natGateway", count, managed=False, nat_subnet=where,
-                          nat_gateway=natgw.name if natgw else None)
+        return EgressPlan(
+            out,
+            pod_source,
+            "natGateway",
+            count,
+            managed=False,
+            nat_subnet=where,
+            nat_gateway=natgw.name if natgw else None,
+        )
     if out == "userDefinedRouting":
         return EgressPlan(out, pod_source, "firewall", 0, next_hop_ip=egress_hop(r), managed=False)
     return EgressPlan(out, pod_source, "none", 0, managed=False)
@@ -273,13 +303,25 @@ def _subnets_fit(r: Resolved, use: dict[str, int]) -> list[Finding]:
         need, usable = use.get(s.name, 0), usable_addresses(s.addressPrefix)
         field = f"vnet.subnets[{i}].addressPrefix"
         if need > usable:
-            out.append(finding("subnet-too-small", field, s.name, need=need, subnet=s.name, prefix=s.addressPrefix,
-                               usable=usable))
+            out.append(
+                finding(
+                    "subnet-too-small", field, s.name, need=need, subnet=s.name, prefix=s.addressPrefix, usable=usable
+                )
+            )
             continue
         extra, surge_nodes = _largest_surge(r, s.name, pod_users.get(s.name, []))
         if surge_nodes and need + extra > usable:
-            out.append(finding("subnet-no-surge-room", field, s.name, subnet=s.name, usable=usable, surge=surge_nodes,
-                               need=need + extra))
+            out.append(
+                finding(
+                    "subnet-no-surge-room",
+                    field,
+                    s.name,
+                    subnet=s.name,
+                    usable=usable,
+                    surge=surge_nodes,
+                    need=need + extra,
+                )
+            )
         out += _static_blocks_fit(r, s.name, field, pod_users.get(s.name, []))
     return out
 
@@ -326,8 +368,15 @@ def _route_table_fit(r: Resolved, rt: RouteTablePlan | None, nodes: int, surge_n
     if len(rt.routes) > ROUTE_LIMIT:
         return [finding("route-limit", "nodePools", routes=len(rt.routes), limit=ROUTE_LIMIT)]
     if (nodes + surge_now) * per + user > ROUTE_LIMIT:
-        return [finding("route-limit-surge", "nodePools", routes=(nodes + surge_now) * per + user,
-                        surge=surge_now, limit=ROUTE_LIMIT)]
+        return [
+            finding(
+                "route-limit-surge",
+                "nodePools",
+                routes=(nodes + surge_now) * per + user,
+                surge=surge_now,
+                limit=ROUTE_LIMIT,
+            )
+        ]
     return []
 
 
@@ -346,14 +395,18 @@ def _vnet_ip_limit(r: Resolved) -> list[Finding]:
         grown = sum(r.pool_planned[p.name] * (1 + r.pool_max_pods[p.name]) for p in r.spec.nodePools)
         what, when = "a node and its maxPods pod IPs per node", "at maxCount"
     elif PROFILES[r.model].pod_subnets:
-        dynamic = [p for p in r.spec.nodePools if p.podSubnetName and (
-            p.podIPAllocationMode is None or p.podIPAllocationMode.value != "StaticBlock")]
+        dynamic = [
+            p
+            for p in r.spec.nodePools
+            if p.podSubnetName and (p.podIPAllocationMode is None or p.podIPAllocationMode.value != "StaticBlock")
+        ]
         if not dynamic:
             return []
         nodes = sum(p.count for p in r.spec.nodePools)
         now = nodes + sum(p.count * DYNAMIC_BATCH for p in dynamic)
         grown = sum(r.pool_planned.values()) + sum(
-            r.pool_planned[p.name] * dynamic_batches_per_node(r.pool_max_pods[p.name]) * DYNAMIC_BATCH for p in dynamic)
+            r.pool_planned[p.name] * dynamic_batches_per_node(r.pool_max_pods[p.name]) * DYNAMIC_BATCH for p in dynamic
+        )
         what, when = "nodes and their first batch of 16 pod IPs", "with every node full (and at maxCount)"
     else:
         return []
@@ -377,8 +430,16 @@ def _autoscale_room(r: Resolved, use: dict[str, int]) -> list[Finding]:
         surge = max(r.pool_surge[p.name].nodes(r.pool_planned[p.name]) * cost[p.name] for p in pools)
         need, usable = use.get(s.name, 0) + grown + surge, usable_addresses(s.addressPrefix)
         if use.get(s.name, 0) <= usable < need:
-            out.append(finding("autoscale-no-room", f"vnet.subnets[{i}].addressPrefix", s.name, subnet=s.name,
-                               usable=usable, need=need))
+            out.append(
+                finding(
+                    "autoscale-no-room",
+                    f"vnet.subnets[{i}].addressPrefix",
+                    s.name,
+                    subnet=s.name,
+                    usable=usable,
+                    need=need,
+                )
+            )
     return out
 
 
@@ -398,6 +459,9 @@ def _static_blocks_fit(r: Resolved, subnet: str, field: str, users: list) -> lis
         if n * per[p.name] > extra:
             surge, extra = n, n * per[p.name]
     if surge and need + extra > have:
-        return [finding("static-blocks-no-surge-room", field, subnet, subnet=subnet, blocks=have, surge=surge,
-                        need=need + extra)]
+        return [
+            finding(
+                "static-blocks-no-surge-room", field, subnet, subnet=subnet, blocks=have, surge=surge, need=need + extra
+            )
+        ]
     return []

@@ -78,8 +78,10 @@ def as_model(spec: ClusterSpec, target: TargetModel) -> tuple[ClusterSpec, tuple
         _add_pod_subnet(data, pools, choices, DEFAULT_MAX_PODS[target.key])
     _max_pods(pools, choices, model_key(spec), target.key)
 
-    data["assumedFields"] = sorted(set(data.get("assumedFields", [])) |
-                                   {c.field for c in choices if c.value is not None and c.why in ("needed", "kept")})
+    data["assumedFields"] = sorted(
+        set(data.get("assumedFields", []))
+        | {c.field for c in choices if c.value is not None and c.why in ("needed", "kept")}
+    )
     return ClusterSpec.model_validate(data), tuple(choices)
 
 
@@ -153,6 +155,7 @@ def _max_pods(pools: list[dict[str, Any]], choices: list[Choice], source: ModelK
 def pod_subnet_need(pools: list[dict[str, Any]], default_max_pods: int) -> int:
     """Addresses a dynamic pod subnet needs when every node of every pool is full, and the largest
     pool's upgrade surge too: each node holds its own pool's maxPods, in batches of 16."""
+
     def per_node(pool: dict[str, Any]) -> int:
         return dynamic_batches_per_node(pool.get("maxPods") or default_max_pods) * DYNAMIC_BATCH
 
@@ -166,37 +169,54 @@ def pod_subnet_need(pools: list[dict[str, Any]], default_max_pods: int) -> int:
     return full + max((surge(pool) * per_node(pool) for pool in pools), default=0)
 
 
-def _add_pod_subnet(data: dict[str, Any], pools: list[dict[str, Any]], choices: list[Choice],
-                    default_max_pods: int) -> None:
+def _add_pod_subnet(
+    data: dict[str, Any], pools: list[dict[str, Any]], choices: list[Choice], default_max_pods: int
+) -> None:
     """Pod Subnet needs a second subnet: the first free block of the VNet that holds the whole
     cluster full of pods, with its upgrade surge, each pool at its own maxPods."""
     if any("podSubnetName" in p for p in pools):
         return
     if "vnet" not in data:
-        data["vnet"] = {"name": "aks-vnet", "addressPrefixes": [str(MANAGED_VNET)],
-                        "subnets": [{"name": "aks-subnet", "addressPrefix": str(MANAGED_SUBNET)}]}
+        data["vnet"] = {
+            "name": "aks-vnet",
+            "addressPrefixes": [str(MANAGED_VNET)],
+            "subnets": [{"name": "aks-subnet", "addressPrefix": str(MANAGED_SUBNET)}],
+        }
         choices.append(Choice("vnet", f"aks-vnet {MANAGED_VNET}", "needed"))
     vnet = data["vnet"]
     taken = [ipaddress.ip_network(s["addressPrefix"]) for s in vnet["subnets"]]
     need = pod_subnet_need(pools, default_max_pods)
     # The smallest prefix with enough usable addresses (Azure keeps 5 of every subnet), then larger ones.
-    smallest = next(n for n in range(29, 7, -1) if usable_addresses(ipaddress.ip_network(f"10.0.0.0/{n}")) >= need) \
-        if need <= usable_addresses(ipaddress.ip_network("10.0.0.0/8")) else 8
+    smallest = (
+        next(n for n in range(29, 7, -1) if usable_addresses(ipaddress.ip_network(f"10.0.0.0/{n}")) >= need)
+        if need <= usable_addresses(ipaddress.ip_network("10.0.0.0/8"))
+        else 8
+    )
     found: IPNetwork | None = None
     for prefixlen in range(smallest, 7, -1):
         for space in (ipaddress.ip_network(p) for p in vnet["addressPrefixes"]):
             if space.version != 4 or prefixlen < space.prefixlen:
                 continue
-            found = next((c for c in space.subnets(new_prefix=prefixlen)
-                          if not any(c.overlaps(t) for t in taken if t.version == 4)), None)
+            found = next(
+                (
+                    c
+                    for c in space.subnets(new_prefix=prefixlen)
+                    if not any(c.overlaps(t) for t in taken if t.version == 4)
+                ),
+                None,
+            )
             if found is not None:
                 break
         if found is not None:
             break
     if found is None:
-        raise InputError(Problem(f"the VNet has no free range for a pod subnet of {need:,} addresses (the cluster "
-                                 "full, with its surge); add one to vnet.subnets and name it in podSubnetName",
-                                 field="vnet.addressPrefixes"))
+        raise InputError(
+            Problem(
+                f"the VNet has no free range for a pod subnet of {need:,} addresses (the cluster "
+                "full, with its surge); add one to vnet.subnets and name it in podSubnetName",
+                field="vnet.addressPrefixes",
+            )
+        )
     vnet["subnets"].append({"name": "pods", "addressPrefix": str(found)})
     choices.append(Choice("vnet.subnets[pods].addressPrefix", str(found), "needed"))
     for i, pool in enumerate(pools):

@@ -108,16 +108,35 @@ class _Cap:
     limit: Limit
 
 
-def _row(model: ModelKey, max_pods: int, caps: list[_Cap], surge: Callable[[int], int], surge_shown: Surge,
-         current: bool, pod_budget: int | None = None) -> CapacityRow:
+def _row(
+    model: ModelKey,
+    max_pods: int,
+    caps: list[_Cap],
+    surge: Callable[[int], int],
+    surge_shown: Surge,
+    current: bool,
+    pod_budget: int | None = None,
+) -> CapacityRow:
     best = min(caps, key=lambda c: c.nodes)
     nodes = max(best.nodes, 0)
     with_surge = min(fit_with_surge(c.nodes, surge) for c in caps)
     if pod_budget is not None:
         # Dynamic Pod Subnet: the pods that run are what full nodes hold; the IP budget is a second figure.
         budget_s = max(pod_budget - DYNAMIC_BATCH * surge(with_surge), 0)
-        return CapacityRow(model.value, max_pods, surge_shown, nodes, with_surge, best.limit, PodCount.full_nodes,
-                           nodes * max_pods, with_surge * max_pods, current, pod_budget, budget_s)
+        return CapacityRow(
+            model.value,
+            max_pods,
+            surge_shown,
+            nodes,
+            with_surge,
+            best.limit,
+            PodCount.full_nodes,
+            nodes * max_pods,
+            with_surge * max_pods,
+            current,
+            pod_budget,
+            budget_s,
+        )
     rule = PROFILES[model].capacity_rule
     if rule in (CapacityRule.routes, CapacityRule.subnet_per_pod):
         kind, pods, pods_s = PodCount.reserved, nodes * max_pods, with_surge * max_pods
@@ -127,8 +146,7 @@ def _row(model: ModelKey, max_pods: int, caps: list[_Cap], surge: Callable[[int]
         kind, pods, pods_s = PodCount.unmanaged, None, None
     else:
         kind, pods, pods_s = PodCount.reserved, nodes * max_pods, with_surge * max_pods
-    return CapacityRow(model.value, max_pods, surge_shown, nodes, with_surge, best.limit, kind, pods, pods_s,
-                       current)
+    return CapacityRow(model.value, max_pods, surge_shown, nodes, with_surge, best.limit, kind, pods, pods_s, current)
 
 
 def _shown_surge(r: Resolved, pools: list[str]) -> Surge:
@@ -236,8 +254,14 @@ def pod_subnet_capacity(r: Resolved, subnet: str) -> Capacity:
     cluster = _Cap(r.node_limit - others, Limit.cluster)
     if static:
         blocks = static_blocks_per_node(max_pods)
-        row = _row(ModelKey.azure_cni_pod_subnet, max_pods,
-                   [_Cap(static_blocks_in(prefix) // blocks, Limit.pod_subnet), cluster], surge, shown, True)
+        row = _row(
+            ModelKey.azure_cni_pod_subnet,
+            max_pods,
+            [_Cap(static_blocks_in(prefix) // blocks, Limit.pod_subnet), cluster],
+            surge,
+            shown,
+            True,
+        )
     else:
         batches = dynamic_batches_in(prefix)
         per_node = dynamic_batches_per_node(max_pods)
@@ -245,8 +269,15 @@ def pod_subnet_capacity(r: Resolved, subnet: str) -> Capacity:
         # The VNet's 65,536 IP configurations: each node holds its NIC's and its full batches' addresses.
         other_ips = vnet_ip_configs(r, [p.name for p in r.spec.nodePools if p.podSubnetName != subnet])
         vnet = _Cap((VNET_IP_LIMIT - other_ips) // (1 + per_node * DYNAMIC_BATCH), Limit.vnet)
-        row = _row(ModelKey.azure_cni_pod_subnet, max_pods, [_Cap(full, Limit.pod_subnet), cluster, vnet], surge,
-                   shown, True, pod_budget=min(batches, vnet.nodes * per_node) * DYNAMIC_BATCH)
+        row = _row(
+            ModelKey.azure_cni_pod_subnet,
+            max_pods,
+            [_Cap(full, Limit.pod_subnet), cluster, vnet],
+            surge,
+            shown,
+            True,
+            pod_budget=min(batches, vnet.nodes * per_node) * DYNAMIC_BATCH,
+        )
     return Capacity(subnet, prefix, usable_addresses(prefix), "pods", sum(p.count for p in users), (row,))
 
 
@@ -254,8 +285,10 @@ def capacity(r: Resolved) -> tuple[Capacity, ...]:
     out = [node_subnet_capacity(r, name) for name in dict.fromkeys(r.pool_subnet.values())]
     if PROFILES[r.model].pod_subnets:
         names = {s.name for s in r.vnet.subnets}
-        out += [pod_subnet_capacity(r, name) for name in dict.fromkeys(
-            p.podSubnetName for p in r.spec.nodePools if p.podSubnetName in names)]
+        out += [
+            pod_subnet_capacity(r, name)
+            for name in dict.fromkeys(p.podSubnetName for p in r.spec.nodePools if p.podSubnetName in names)
+        ]
     return tuple(out)
 
 
@@ -274,8 +307,11 @@ def cluster_capacity(r: Resolved, per_subnet: tuple[Capacity, ...]) -> ClusterCa
         per = max(1 + r.pool_max_pods[p.name] for p in r.spec.nodePools)
         caps.append(_Cap(VNET_IP_LIMIT // per, Limit.vnet))
     elif ips and r.model == ModelKey.azure_cni_pod_subnet:
-        per = max(1 + dynamic_batches_per_node(r.pool_max_pods[p.name]) * DYNAMIC_BATCH
-                  for p in r.spec.nodePools if _dynamic(p))
+        per = max(
+            1 + dynamic_batches_per_node(r.pool_max_pods[p.name]) * DYNAMIC_BATCH
+            for p in r.spec.nodePools
+            if _dynamic(p)
+        )
         static_nodes = sum(r.pool_planned[p.name] for p in r.spec.nodePools if not _dynamic(p))
         caps.append(_Cap(static_nodes + (VNET_IP_LIMIT - static_nodes) // per, Limit.vnet))
     best = min(caps, key=lambda c: c.nodes)

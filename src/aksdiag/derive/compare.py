@@ -102,8 +102,9 @@ def facts(plan: AddressPlan) -> list[Fact]:
     api = plan.api_server
     path = "vnet-integration" if api.vnet_integration else ("private-endpoint" if api.private else "public")
     out.append(Fact(Topic.api_server, "", path + (" +public-fqdn" if api.private and api.public_fqdn else "")))
-    out += [Fact(Topic.finding, f.rule + (f":{f.subject}" if f.subject else ""), f.severity.value)
-            for f in plan.findings]
+    out += [
+        Fact(Topic.finding, f.rule + (f":{f.subject}" if f.subject else ""), f.severity.value) for f in plan.findings
+    ]
     return out
 
 
@@ -149,9 +150,11 @@ def _route_facts(plan: AddressPlan) -> list[Fact]:
 def _egress_facts(plan: AddressPlan) -> list[Fact]:
     """The source IP inside the VNet and leaving it, and the way out."""
     eg = plan.egress
-    out = [Fact(Topic.source_in_vnet, "", plan.pods.source_in_vnet.value),
-           Fact(Topic.source_leaving, "", eg.pod_snat.value),
-           Fact(Topic.egress_device, "", eg.outbound_type)]
+    out = [
+        Fact(Topic.source_in_vnet, "", plan.pods.source_in_vnet.value),
+        Fact(Topic.source_leaving, "", eg.pod_snat.value),
+        Fact(Topic.egress_device, "", eg.outbound_type),
+    ]
     if eg.device in ("loadBalancer", "natGateway"):
         out.append(Fact(Topic.egress_public, "", f"{eg.device} public IP x{eg.public_ip_count}"))
     elif eg.device == "firewall":
@@ -170,8 +173,13 @@ def _capacity_facts(plan: AddressPlan) -> list[Fact]:
         out.append(Fact(Topic.nodes_fit, cap.subnet, f"{current.nodes} ({current.limited_by.value})"))
         out.append(Fact(Topic.pods_fit, cap.subnet, str(current.pods) if current.pods is not None else per_node))
         out.append(Fact(Topic.nodes_fit_surge, cap.subnet, f"{current.nodes_with_surge} (surge {current.surge})"))
-        out.append(Fact(Topic.pods_fit_surge, cap.subnet,
-                        str(current.pods_with_surge) if current.pods_with_surge is not None else per_node))
+        out.append(
+            Fact(
+                Topic.pods_fit_surge,
+                cap.subnet,
+                str(current.pods_with_surge) if current.pods_with_surge is not None else per_node,
+            )
+        )
     return out
 
 

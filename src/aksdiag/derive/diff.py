@@ -30,13 +30,27 @@ class Aspect(StrEnum):
 
 
 ASPECT = {
-    Topic.model: Aspect.model, Topic.pod_ip_source: Aspect.model, Topic.cross_node: Aspect.routing,
-    Topic.pod_cidr: Aspect.addresses, Topic.pod_subnet: Aspect.addresses, Topic.node_pod_block: Aspect.addresses,
-    Topic.service_cidr: Aspect.addresses, Topic.dns_ip: Aspect.addresses, Topic.node_ip: Aspect.addresses,
-    Topic.vnet_used: Aspect.capacity, Topic.route_table: Aspect.routing, Topic.route: Aspect.routing,
-    Topic.source_in_vnet: Aspect.egress, Topic.source_leaving: Aspect.egress, Topic.egress_device: Aspect.egress,
-    Topic.egress_public: Aspect.egress, Topic.nodes_fit: Aspect.capacity, Topic.pods_fit: Aspect.capacity,
-    Topic.nodes_fit_surge: Aspect.capacity, Topic.pods_fit_surge: Aspect.capacity, Topic.api_server: Aspect.api,
+    Topic.model: Aspect.model,
+    Topic.pod_ip_source: Aspect.model,
+    Topic.cross_node: Aspect.routing,
+    Topic.pod_cidr: Aspect.addresses,
+    Topic.pod_subnet: Aspect.addresses,
+    Topic.node_pod_block: Aspect.addresses,
+    Topic.service_cidr: Aspect.addresses,
+    Topic.dns_ip: Aspect.addresses,
+    Topic.node_ip: Aspect.addresses,
+    Topic.vnet_used: Aspect.capacity,
+    Topic.route_table: Aspect.routing,
+    Topic.route: Aspect.routing,
+    Topic.source_in_vnet: Aspect.egress,
+    Topic.source_leaving: Aspect.egress,
+    Topic.egress_device: Aspect.egress,
+    Topic.egress_public: Aspect.egress,
+    Topic.nodes_fit: Aspect.capacity,
+    Topic.pods_fit: Aspect.capacity,
+    Topic.nodes_fit_surge: Aspect.capacity,
+    Topic.pods_fit_surge: Aspect.capacity,
+    Topic.api_server: Aspect.api,
     Topic.finding: Aspect.findings,
 }
 
@@ -112,8 +126,9 @@ def diff_file(path: str, before: Side | None, after: Side | None) -> FileDiff:
         # A file the base could not read counts as new: every finding it has appears here.
         return FileDiff(path, FileChange.added, before, after)
     comparison = compare(before.plan, after.plan)
-    return FileDiff(path, FileChange.changed if comparison.differences else FileChange.edited, before, after,
-                    comparison)
+    return FileDiff(
+        path, FileChange.changed if comparison.differences else FileChange.edited, before, after, comparison
+    )
 
 
 def worst(findings: tuple[Finding, ...]) -> Severity | None:

@@ -90,14 +90,26 @@ def network_plan(r: Resolved, route_table: RouteTablePlan | None) -> NetworkPlan
     if spec.hub is not None:
         h = spec.hub
         p = h.peering
-        hub = HubPlan(h.name, tuple(h.addressPrefixes), tuple((s.name, s.addressPrefix) for s in h.subnets),
-                      tuple(GatewayPlan(g.name, g.kind.value) for g in h.gateways),
-                      p.name if p else None, p.peeringState if p else None, p.useRemoteGateways if p else None)
+        hub = HubPlan(
+            h.name,
+            tuple(h.addressPrefixes),
+            tuple((s.name, s.addressPrefix) for s in h.subnets),
+            tuple(GatewayPlan(g.name, g.kind.value) for g in h.gateways),
+            p.name if p else None,
+            p.peeringState if p else None,
+            p.useRemoteGateways if p else None,
+        )
     fw = None
     if spec.firewall is not None:
         f = spec.firewall
-        fw = FirewallPlan(f.name, f.kind.value, f.privateIPAddress, tuple(f.publicIPAddresses), f.publicIPName,
-                          f.vnetName or (hub.name if hub else r.vnet.name))
+        fw = FirewallPlan(
+            f.name,
+            f.kind.value,
+            f.privateIPAddress,
+            tuple(f.publicIPAddresses),
+            f.publicIPName,
+            f.vnetName or (hub.name if hub else r.vnet.name),
+        )
     remotes = sorted(spec.connectedNetworks, key=lambda c: c.kind.value not in ON_PREMISES)
     remote_plans = tuple(RemotePlan(c.name, c.kind.value, tuple(c.addressPrefixes), c.gateway) for c in remotes)
     zones = tuple(DnsZonePlan(z.name, tuple(z.links)) for z in spec.privateDNSZones)
@@ -167,18 +179,29 @@ def _next_hop(r: Resolved) -> Iterator[Finding]:
     }
     given = {k: v for k, v in said.items() if v[0] is not None}
     if len({str(v[0]) for v in given.values()}) > 1:
+
         def shown(key: str) -> str:
             return str(said[key][0]) if said[key][0] is not None else "not given"
 
-        yield finding("egress-next-hop-mismatch", tuple(v[1] for v in given.values()),
-                      route=shown("route"), hop=shown("egressNextHopIP"), firewall=shown("firewall"),
-                      used=str(egress_hop(r)))
+        yield finding(
+            "egress-next-hop-mismatch",
+            tuple(v[1] for v in given.values()),
+            route=shown("route"),
+            hop=shown("egressNextHopIP"),
+            firewall=shown("firewall"),
+            used=str(egress_hop(r)),
+        )
     hop = egress_hop(r)
     if hop is not None:
         for field, prefix in _captured(r):
             if hop.version == prefix.version and hop in prefix:
-                yield finding("next-hop-in-cluster-range", (field, *[v[1] for v in given.values()][:1]),
-                              ip=hop, prefix=prefix, field=field)
+                yield finding(
+                    "next-hop-in-cluster-range",
+                    (field, *[v[1] for v in given.values()][:1]),
+                    ip=hop,
+                    prefix=prefix,
+                    field=field,
+                )
 
 
 def _hub_overlap(r: Resolved) -> Iterator[Finding]:
@@ -191,9 +214,15 @@ def _hub_overlap(r: Resolved) -> Iterator[Finding]:
     for v in r.vnet.addressPrefixes:
         for other in hub.addressPrefixes:
             if v.version == other.version and v.overlaps(other):
-                yield finding("connected-overlap", ("vnet.addressPrefixes", "hub.addressPrefixes"), prefix=v,
-                              field="vnet.addressPrefixes", network=hub.name, other=other,
-                              kind="peeredVNet")
+                yield finding(
+                    "connected-overlap",
+                    ("vnet.addressPrefixes", "hub.addressPrefixes"),
+                    prefix=v,
+                    field="vnet.addressPrefixes",
+                    network=hub.name,
+                    other=other,
+                    kind="peeredVNet",
+                )
 
 
 def _remotes(r: Resolved) -> list[tuple[str, str, str, IPNetwork]]:
@@ -203,8 +232,13 @@ def _remotes(r: Resolved) -> list[tuple[str, str, str, IPNetwork]]:
     if spec.hub is not None:
         remotes += [("hub.addressPrefixes", spec.hub.name, "hub VNet", p) for p in spec.hub.addressPrefixes]
     for k, c in enumerate(spec.connectedNetworks):
-        what = "on-premises" if c.kind.value in ON_PREMISES else "peered VNet" if c.kind.value == "peeredVNet" \
+        what = (
+            "on-premises"
+            if c.kind.value in ON_PREMISES
+            else "peered VNet"
+            if c.kind.value == "peeredVNet"
             else "connected network"
+        )
         remotes += [(f"connectedNetworks[{k}].addressPrefixes", c.name, what, p) for p in c.addressPrefixes]
     return remotes
 
@@ -217,8 +251,15 @@ def _captured_remotes(r: Resolved) -> Iterator[Finding]:
     for field, prefix in _captured(r):
         for rfield, name, what, other in remotes:
             if prefix.version == other.version and prefix.overlaps(other):
-                yield finding("range-captures-remote", (field, rfield), prefix=prefix, field=field, network=name,
-                              what=what, other=other)
+                yield finding(
+                    "range-captures-remote",
+                    (field, rfield),
+                    prefix=prefix,
+                    field=field,
+                    network=name,
+                    what=what,
+                    other=other,
+                )
 
 
 def _nat_gateways(r: Resolved) -> Iterator[Finding]:
@@ -226,8 +267,9 @@ def _nat_gateways(r: Resolved) -> Iterator[Finding]:
 
     net, out = r.spec.networkProfile, r.outbound_type
     if out == "userAssignedNATGateway" and net.natGatewayProfile is not None:
-        yield finding("natgw-profile-user-assigned", ("networkProfile.natGatewayProfile",
-                                                       "networkProfile.outboundType"))
+        yield finding(
+            "natgw-profile-user-assigned", ("networkProfile.natGatewayProfile", "networkProfile.outboundType")
+        )
     if out != "userAssignedNATGateway" or r.vnet_managed:
         return
     subnets = {s.name: (i, s) for i, s in enumerate(r.vnet.subnets)}
@@ -244,5 +286,6 @@ def _nat_gateways(r: Resolved) -> Iterator[Finding]:
                 seen.add(p.podSubnetName)
                 i, s = subnets[p.podSubnetName]
                 if s.natGateway is None:
-                    yield finding("natgw-not-on-pod-subnet", f"vnet.subnets[{i}].natGateway", s.name,
-                                  subnet=s.name, pool=p.name)
+                    yield finding(
+                        "natgw-not-on-pod-subnet", f"vnet.subnets[{i}].natGateway", s.name, subnet=s.name, pool=p.name
+                    )

@@ -161,14 +161,19 @@ def _pool_plans(r: Resolved, allocated: list[tuple[NodePool, list[NodePlan]]]) -
             max_pods=r.pool_max_pods[pool.name],
             node_subnet=r.pool_subnet[pool.name],
             pod_subnet=pool.podSubnetName,
-            pod_allocation=(pool.podIPAllocationMode.value if pool.podIPAllocationMode
-                            else ("DynamicIndividual" if pool.podSubnetName else None)),
+            pod_allocation=(
+                pool.podIPAllocationMode.value
+                if pool.podIPAllocationMode
+                else ("DynamicIndividual" if pool.podSubnetName else None)
+            ),
             nodes=tuple(nodes),
             surge=r.pool_surge[pool.name],
             os_sku=pool.osSKU.value if pool.osSKU else None,
-            static_blocks_per_node=(static_blocks_per_node(r.pool_max_pods[pool.name])
-                                    if pool.podIPAllocationMode is not None
-                                    and pool.podIPAllocationMode.value == "StaticBlock" else None),
+            static_blocks_per_node=(
+                static_blocks_per_node(r.pool_max_pods[pool.name])
+                if pool.podIPAllocationMode is not None and pool.podIPAllocationMode.value == "StaticBlock"
+                else None
+            ),
         )
         for pool, nodes in allocated
     )
@@ -268,14 +273,17 @@ def plan_pod_subnet(r: Resolved) -> ModelPlan:
         else:
             used[pool.podSubnetName] = used.get(pool.podSubnetName, 0) + DYNAMIC_BATCH * len(nodes)
             started[pool.podSubnetName] = started.get(pool.podSubnetName, 0) + DYNAMIC_BATCH * len(nodes)
-            grown[pool.podSubnetName] = (grown.get(pool.podSubnetName, 0)
-                                         + dynamic_batches_per_node(max_pods) * DYNAMIC_BATCH * len(nodes))
+            grown[pool.podSubnetName] = grown.get(pool.podSubnetName, 0) + dynamic_batches_per_node(
+                max_pods
+            ) * DYNAMIC_BATCH * len(nodes)
             with_blocks.append((pool, nodes))
     return ModelPlan(
         pods=PodAddressing(
             kind=PodAddresses.pod_subnet,
-            cidrs=tuple(r.subnet(n).addressPrefix for n in dict.fromkeys(p.podSubnetName for p in r.spec.nodePools
-                                                                          if p.podSubnetName)),
+            cidrs=tuple(
+                r.subnet(n).addressPrefix
+                for n in dict.fromkeys(p.podSubnetName for p in r.spec.nodePools if p.podSubnetName)
+            ),
             block_prefixlen=(),
             cross_node=CrossNode.vnet,
             source_in_vnet=SourceIP.pod,

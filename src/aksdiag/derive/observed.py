@@ -19,8 +19,9 @@ from .profiles import PROFILES
 from .resolve import DEFAULT_POD_CIDR, model_key
 
 
-def compare_routes(observed: ObservedRouteTable, planned: RouteTablePlan, pools: tuple[PoolPlan, ...],
-                   nodes_observed: bool) -> RouteTablePlan:
+def compare_routes(
+    observed: ObservedRouteTable, planned: RouteTablePlan, pools: tuple[PoolPlan, ...], nodes_observed: bool
+) -> RouteTablePlan:
     """Mark each route that disagrees with the nodes; without a node list, the nodes are the plan's."""
     nodes = [n for p in pools for n in p.nodes]
     by_ip = {ip: n for n in nodes for ip in n.ips}
@@ -37,7 +38,9 @@ def compare_routes(observed: ObservedRouteTable, planned: RouteTablePlan, pools:
         drift = None
         node = hop_node or block_node
         if hop_node is None and block_node is None:
-            drift = "route to no node" if nodes_observed else "no planned node has this IP (--nodes gives the real ones)"
+            drift = (
+                "route to no node" if nodes_observed else "no planned node has this IP (--nodes gives the real ones)"
+            )
         elif hop_node is None and block_node is not None:
             drift = f"next hop is not {block_node.name}'s IP"
         elif hop_node is not None and rt.prefix not in hop_node.pod_blocks:
@@ -45,14 +48,16 @@ def compare_routes(observed: ObservedRouteTable, planned: RouteTablePlan, pools:
             drift = f"prefix differs from the node's pod CIDR ({have})"
         if node is not None and drift is None:
             routed.add((node.name, rt.prefix.version))
-        routes.append(RoutePlan(rt.name, rt.prefix, rt.next_hop_type, rt.next_hop_ip, "aks",
-                                node.name if node else None, drift))
+        routes.append(
+            RoutePlan(rt.name, rt.prefix, rt.next_hop_type, rt.next_hop_ip, "aks", node.name if node else None, drift)
+        )
     for n in nodes if nodes_observed else ():
         for b in n.pod_blocks:
             if (n.name, b.version) not in routed:
                 hop = next((ip for ip in n.ips if ip.version == b.version), None)
-                routes.append(RoutePlan(f"(missing) {n.name}", b, "VirtualAppliance", hop, "aks", n.name,
-                                        "node has no route"))
+                routes.append(
+                    RoutePlan(f"(missing) {n.name}", b, "VirtualAppliance", hop, "aks", n.name, "node has no route")
+                )
     return replace(planned, name=observed.name, routes=tuple(routes))
 
 
@@ -70,8 +75,16 @@ def apply_observed(pools: tuple[PoolPlan, ...], observed: Observed) -> tuple[Poo
         real = sorted(by_pool.get(p.name, []), key=lambda n: n.name)
         nodes = []
         for n in real:
-            nodes.append(NodePlan(name=n.name, pool=p.name, index=index, ips=n.ips, pod_blocks=n.pod_cidrs,
-                                  pod_cidr_from_node_list=bool(n.pod_cidrs)))
+            nodes.append(
+                NodePlan(
+                    name=n.name,
+                    pool=p.name,
+                    index=index,
+                    ips=n.ips,
+                    pod_blocks=n.pod_cidrs,
+                    pod_cidr_from_node_list=bool(n.pod_cidrs),
+                )
+            )
             index += 1
         out.append(replace(p, nodes=tuple(nodes), count=len(nodes)))
     return tuple(out)
@@ -93,13 +106,21 @@ def foreign_nodes(nodes: tuple[ObservedNode, ...], doc: Document, spec: ClusterS
         pool = pool_of(node)
         if pool not in pools and not (pool is None and len(pools) == 1):
             said = f"belongs to pool {pool!r}" if pool else "names no pool (no agentpool label)"
-            problems.append(doc.problem(f"node {node.name!r} {said}, which this cluster does not have (pools: "
-                                        f"{', '.join(pools)}): is the node list from another cluster?",
-                                        (*at, "metadata")))
+            problems.append(
+                doc.problem(
+                    f"node {node.name!r} {said}, which this cluster does not have (pools: "
+                    f"{', '.join(pools)}): is the node list from another cluster?",
+                    (*at, "metadata"),
+                )
+            )
         for block in node.pod_cidrs:
             same_family = [c for c in cidrs if c.version == block.version]
             if same_family and not any(block.subnet_of(c) for c in same_family):
-                problems.append(doc.problem(
-                    f"node {node.name!r} has pod CIDR {block}, outside the cluster's pod CIDR "
-                    f"{', '.join(map(str, same_family))}: is the node list from another cluster?", (*at, "spec")))
+                problems.append(
+                    doc.problem(
+                        f"node {node.name!r} has pod CIDR {block}, outside the cluster's pod CIDR "
+                        f"{', '.join(map(str, same_family))}: is the node list from another cluster?",
+                        (*at, "spec"),
+                    )
+                )
     return problems

@@ -59,20 +59,57 @@ class ModelProfile:
 
 PROFILES: dict[ModelKey, ModelProfile] = {
     ModelKey.kubenet: ModelProfile(
-        ModelKey.kubenet, "kubenet", PodSource.overlay, PodAddresses.pod_cidr, CrossNode.udr, CapacityRule.routes,
-        default_max_pods=110, network_plugin="kubenet"),
+        ModelKey.kubenet,
+        "kubenet",
+        PodSource.overlay,
+        PodAddresses.pod_cidr,
+        CrossNode.udr,
+        CapacityRule.routes,
+        default_max_pods=110,
+        network_plugin="kubenet",
+    ),
     ModelKey.azure_cni_node_subnet: ModelProfile(
-        ModelKey.azure_cni_node_subnet, "Azure CNI (node subnet)", PodSource.vnet, PodAddresses.node_subnet,
-        CrossNode.vnet, CapacityRule.subnet_per_pod, default_max_pods=30, network_plugin="azure"),
+        ModelKey.azure_cni_node_subnet,
+        "Azure CNI (node subnet)",
+        PodSource.vnet,
+        PodAddresses.node_subnet,
+        CrossNode.vnet,
+        CapacityRule.subnet_per_pod,
+        default_max_pods=30,
+        network_plugin="azure",
+    ),
     ModelKey.azure_cni_overlay: ModelProfile(
-        ModelKey.azure_cni_overlay, "Azure CNI Overlay", PodSource.overlay, PodAddresses.pod_cidr, CrossNode.overlay,
-        CapacityRule.overlay_nodes, default_max_pods=250, network_plugin="azure", plugin_mode="overlay"),
+        ModelKey.azure_cni_overlay,
+        "Azure CNI Overlay",
+        PodSource.overlay,
+        PodAddresses.pod_cidr,
+        CrossNode.overlay,
+        CapacityRule.overlay_nodes,
+        default_max_pods=250,
+        network_plugin="azure",
+        plugin_mode="overlay",
+    ),
     ModelKey.azure_cni_pod_subnet: ModelProfile(
-        ModelKey.azure_cni_pod_subnet, "Azure CNI Pod Subnet", PodSource.vnet, PodAddresses.pod_subnet,
-        CrossNode.vnet, CapacityRule.pod_subnet, default_max_pods=250, network_plugin="azure", pod_subnets=True),
+        ModelKey.azure_cni_pod_subnet,
+        "Azure CNI Pod Subnet",
+        PodSource.vnet,
+        PodAddresses.pod_subnet,
+        CrossNode.vnet,
+        CapacityRule.pod_subnet,
+        default_max_pods=250,
+        network_plugin="azure",
+        pod_subnets=True,
+    ),
     ModelKey.byo_cni: ModelProfile(
-        ModelKey.byo_cni, "bring your own CNI", PodSource.cni, PodAddresses.unmanaged, CrossNode.cni,
-        CapacityRule.cni, default_max_pods=250, network_plugin="none"),
+        ModelKey.byo_cni,
+        "bring your own CNI",
+        PodSource.cni,
+        PodAddresses.unmanaged,
+        CrossNode.cni,
+        CapacityRule.cni,
+        default_max_pods=250,
+        network_plugin="none",
+    ),
 }
 
 
@@ -83,8 +120,11 @@ def select_model(network_plugin: str, plugin_mode: str | None, pod_subnets: bool
     same_plugin = [p for p in PROFILES.values() if p.network_plugin == network_plugin]
     if not same_plugin:
         raise ValueError(f"no network model has plugin {network_plugin!r}")
-    same = ([p for p in same_plugin if p.plugin_mode == plugin_mode]
-            or [p for p in same_plugin if p.plugin_mode is None] or same_plugin)
+    same = (
+        [p for p in same_plugin if p.plugin_mode == plugin_mode]
+        or [p for p in same_plugin if p.plugin_mode is None]
+        or same_plugin
+    )
     return next((p.key for p in same if p.pod_subnets == pod_subnets), same[0].key)
 
 

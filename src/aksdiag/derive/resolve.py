@@ -34,8 +34,10 @@ MANAGED_SUBNET_V6 = ipaddress.IPv6Network("fd00:0:0:1::/64")
 # the AKS release of 2023-10-01 made 10% the default for new clusters on 1.28 and later. aksdiag
 # plans with one node (DOMAIN.md's numbers rest on it) and lists the field as assumed.
 DEFAULT_SURGE = Surge(count=1, assumed=True)
-SURGE_SOURCES = ("https://learn.microsoft.com/azure/aks/upgrade-aks-node-pools-rolling",
-                 "https://github.com/Azure/AKS/releases/tag/2023-10-01")
+SURGE_SOURCES = (
+    "https://learn.microsoft.com/azure/aks/upgrade-aks-node-pools-rolling",
+    "https://github.com/Azure/AKS/releases/tag/2023-10-01",
+)
 FREE_TIER_NODES = 1000  # free-standard-pricing-tiers: Free "Supports up to 1,000 nodes."
 STANDARD_TIER_NODES = 5000  # Standard and Premium: "Supports up to 5,000 nodes."
 # The version AKS creates when none is given, for rules that depend on it (1.33+: no Windows Server 2019).
@@ -201,7 +203,7 @@ class _Pools:
             if pool.maxPods is None:
                 assumed.append(f"nodePools[{i}].maxPods")
             out.max_pods[pool.name] = pool.maxPods or DEFAULT_MAX_PODS[model]
-            out.modes[pool.name] = (pool.mode.value if pool.mode else ("System" if i == 0 else "User"))
+            out.modes[pool.name] = pool.mode.value if pool.mode else ("System" if i == 0 else "User")
             out.subnets[pool.name] = pool.vnetSubnetName or vnet.subnets[0].name
             out.planned[pool.name] = max(pool.count, pool.maxCount or 0) if pool.enableAutoScaling else pool.count
         return out

@@ -65,8 +65,9 @@ def references(r: Resolved) -> Iterator[Finding]:
                 yield finding("unknown-subnet", f"nodePools[{i}].{attr}", subnet=ref, known=", ".join(sorted(names)))
     api = spec.apiServerAccessProfile
     if api.subnetName is not None and api.subnetName not in names:
-        yield finding("unknown-subnet", "apiServerAccessProfile.subnetName", subnet=api.subnetName,
-                      known=", ".join(sorted(names)))
+        yield finding(
+            "unknown-subnet", "apiServerAccessProfile.subnetName", subnet=api.subnetName, known=", ".join(sorted(names))
+        )
 
 
 def _overlaps(a: IPNetwork, b: IPNetwork) -> bool:
@@ -109,12 +110,18 @@ def _subnets_in_vnet(r: Resolved) -> Iterator[Finding]:
     vnet_prefixes = list(r.vnet.addressPrefixes)
     for i, s in enumerate(r.vnet.subnets):
         if not any(_inside(s.addressPrefix, v) for v in vnet_prefixes):
-            yield finding("subnet-outside-vnet", f"vnet.subnets[{i}].addressPrefix", prefix=s.addressPrefix,
-                          vnet=_vnet_text(r))
+            yield finding(
+                "subnet-outside-vnet", f"vnet.subnets[{i}].addressPrefix", prefix=s.addressPrefix, vnet=_vnet_text(r)
+            )
         for j, t in enumerate(r.vnet.subnets[:i]):
             if _overlaps(s.addressPrefix, t.addressPrefix):
-                yield finding("subnet-overlap",
-                              (f"vnet.subnets[{i}].addressPrefix", f"vnet.subnets[{j}].addressPrefix"), prefix=s.addressPrefix, other=t.name, other_prefix=t.addressPrefix)
+                yield finding(
+                    "subnet-overlap",
+                    (f"vnet.subnets[{i}].addressPrefix", f"vnet.subnets[{j}].addressPrefix"),
+                    prefix=s.addressPrefix,
+                    other=t.name,
+                    other_prefix=t.addressPrefix,
+                )
 
 
 def _cluster_range_clashes(r: Resolved) -> Iterator[Finding]:
@@ -132,13 +139,22 @@ def _cluster_range_clashes(r: Resolved) -> Iterator[Finding]:
 
 def _ranges_over_subnets(r: Resolved) -> Iterator[Finding]:
     # AKS refuses overlap with a subnet; overlap with the VNet's free space is allowed (X1).
-    subnets = [(i, s.name, p) for i, s in enumerate(r.vnet.subnets)
-               for p in (s.addressPrefix, s.addressPrefixIPv6) if p is not None]
+    subnets = [
+        (i, s.name, p)
+        for i, s in enumerate(r.vnet.subnets)
+        for p in (s.addressPrefix, s.addressPrefixIPv6)
+        if p is not None
+    ]
     for name, prefix in _cluster_ranges(r):
         hit = [(i, sn, sp) for i, sn, sp in subnets if _overlaps(prefix, sp)]
         for i, sn, sp in hit:
-            yield finding("range-overlaps-subnet", (name, f"vnet.subnets[{i}].addressPrefix"), prefix=prefix,
-                          subnet=sn, subnet_prefix=sp)
+            yield finding(
+                "range-overlaps-subnet",
+                (name, f"vnet.subnets[{i}].addressPrefix"),
+                prefix=prefix,
+                subnet=sn,
+                subnet_prefix=sp,
+            )
         if not hit and any(_overlaps(prefix, v) for v in r.vnet.addressPrefixes):
             yield finding("range-in-vnet", name, prefix=prefix, vnet=_vnet_text(r))
 
@@ -149,8 +165,15 @@ def _connected_overlaps(r: Resolved) -> Iterator[Finding]:
         for other in c.addressPrefixes:
             for name, prefix in [("vnet.addressPrefixes", p) for p in r.vnet.addressPrefixes]:
                 if _overlaps(prefix, other):
-                    yield finding("connected-overlap", (name, f"connectedNetworks[{k}].addressPrefixes"),
-                                  prefix=prefix, field=name, network=c.name, other=other, kind=c.kind.value)
+                    yield finding(
+                        "connected-overlap",
+                        (name, f"connectedNetworks[{k}].addressPrefixes"),
+                        prefix=prefix,
+                        field=name,
+                        network=c.name,
+                        other=other,
+                        kind=c.kind.value,
+                    )
 
 
 def _service_and_pod_ranges(r: Resolved) -> Iterator[Finding]:
@@ -161,8 +184,13 @@ def _service_and_pod_ranges(r: Resolved) -> Iterator[Finding]:
         if c.prefixlen < limit:
             yield finding("service-cidr-too-large", svc_field, prefix=c, limit=limit)
     for c in r.service_cidrs:
-        kind = ("multicast" if any(_overlaps(c, m) for m in MULTICAST) else
-                "public" if not (c.is_private or any(_inside(c, p) for p in PRIVATE_RANGES)) else None)
+        kind = (
+            "multicast"
+            if any(_overlaps(c, m) for m in MULTICAST)
+            else "public"
+            if not (c.is_private or any(_inside(c, p) for p in PRIVATE_RANGES))
+            else None
+        )
         if kind is not None:
             yield finding(f"service-cidr-{kind}", svc_field, prefix=c)
     for c in r.pod_cidrs:
@@ -238,8 +266,11 @@ def _kubenet(r: Resolved) -> Iterator[Finding]:
     if r.network_policy == "azure":
         yield finding("kubenet-azure-policy", ("networkProfile.networkPolicy", PLUGIN_FIELD))
     if dual and r.network_policy in ("azure", "calico"):
-        yield finding("dualstack-kubenet-policy", ("networkProfile.networkPolicy", "networkProfile.ipFamilies"),
-                      policy=r.network_policy)
+        yield finding(
+            "dualstack-kubenet-policy",
+            ("networkProfile.networkPolicy", "networkProfile.ipFamilies"),
+            policy=r.network_policy,
+        )
     if dual and r.outbound_type in ("managedNATGateway", "userAssignedNATGateway"):
         yield finding("dualstack-kubenet-natgw", ("networkProfile.outboundType", "networkProfile.ipFamilies"))
     if dual:
@@ -255,11 +286,15 @@ def _dual_stack(r: Resolved) -> Iterator[Finding]:
     if m in (ModelKey.azure_cni_node_subnet, ModelKey.azure_cni_pod_subnet):
         yield finding("dualstack-model", ("networkProfile.ipFamilies", PLUGIN_FIELD), model=m.value)
     if m == ModelKey.azure_cni_overlay and r.network_policy in ("azure", "calico"):
-        yield finding("dualstack-overlay-policy", ("networkProfile.networkPolicy", "networkProfile.ipFamilies"),
-                      policy=r.network_policy)
+        yield finding(
+            "dualstack-overlay-policy",
+            ("networkProfile.networkPolicy", "networkProfile.ipFamilies"),
+            policy=r.network_policy,
+        )
     if m != ModelKey.kubenet and r.outbound_type == "managedNATGateway":
-        yield finding("dualstack-natgw", ("networkProfile.outboundType", "networkProfile.ipFamilies"),
-                      outbound=r.outbound_type)
+        yield finding(
+            "dualstack-natgw", ("networkProfile.outboundType", "networkProfile.ipFamilies"), outbound=r.outbound_type
+        )
     if m != ModelKey.kubenet and r.outbound_type == "userAssignedNATGateway":
         yield finding("dualstack-natgw-v2", ("networkProfile.outboundType", "networkProfile.ipFamilies"))
 
@@ -272,8 +307,9 @@ def _pod_addresses(r: Resolved) -> Iterator[Finding]:
     if PROFILES[m].pod_cidr_per_node:
         for i, p in enumerate(spec.nodePools):
             if p.podSubnetName:
-                yield finding("pod-subnet-model", (f"nodePools[{i}].podSubnetName", PLUGIN_FIELD), p.name,
-                              model=m.value)
+                yield finding(
+                    "pod-subnet-model", (f"nodePools[{i}].podSubnetName", PLUGIN_FIELD), p.name, model=m.value
+                )
     if m == ModelKey.azure_cni_pod_subnet:
         for i, p in enumerate(spec.nodePools):
             if not p.podSubnetName:
@@ -299,13 +335,17 @@ def _cilium(r: Resolved) -> Iterator[Finding]:
         if r.model not in (ModelKey.azure_cni_overlay, ModelKey.azure_cni_pod_subnet, ModelKey.azure_cni_node_subnet):
             yield finding("cilium-dataplane-needs-azure", ("networkProfile.networkDataplane", PLUGIN_FIELD))
         if r.network_policy in ("azure", "calico"):
-            yield finding("cilium-dataplane-policy",
-                          ("networkProfile.networkPolicy", "networkProfile.networkDataplane"), policy=r.network_policy)
+            yield finding(
+                "cilium-dataplane-policy",
+                ("networkProfile.networkPolicy", "networkProfile.networkDataplane"),
+                policy=r.network_policy,
+            )
         for i, p in _windows_pools(r):
             yield finding("windows-cilium", (f"nodePools[{i}].osType", "networkProfile.networkDataplane"), p.name)
     if r.network_policy == "cilium" and r.dataplane != "cilium":
-        yield finding("cilium-policy-needs-dataplane",
-                      ("networkProfile.networkPolicy", "networkProfile.networkDataplane"))
+        yield finding(
+            "cilium-policy-needs-dataplane", ("networkProfile.networkPolicy", "networkProfile.networkDataplane")
+        )
 
 
 def _network_policy(r: Resolved) -> Iterator[Finding]:
@@ -333,20 +373,25 @@ def _windows(r: Resolved) -> Iterator[Finding]:
             if m == ModelKey.azure_cni_pod_subnet:
                 yield finding("windows2019-model", (f"nodePools[{i}].osSKU", PLUGIN_FIELD), p.name, model=m.value)
             if version > WINDOWS2019_LAST:
-                yield finding("windows2019-version", (f"nodePools[{i}].osSKU", "kubernetesVersion"), p.name,
-                              version=r.spec.kubernetesVersion or "the current default")
+                yield finding(
+                    "windows2019-version",
+                    (f"nodePools[{i}].osSKU", "kubernetesVersion"),
+                    p.name,
+                    version=r.spec.kubernetesVersion or "the current default",
+                )
         if r.pool_max_pods[p.name] > WINDOWS_MAX_PODS:
             yield finding("windows-max-pods", f"nodePools[{i}].maxPods", p.name, max_pods=r.pool_max_pods[p.name])
 
 
 def _kubenet_route_tables(r: Resolved) -> Iterator[Finding]:
     """Kubenet's routes live in one route table: every node subnet shares it."""
-    tables = {r.subnet(n).routeTable.name for n in r.pool_subnet.values()  # type: ignore[union-attr]
-              if r.subnet(n).routeTable is not None}
+    routed = [r.subnet(n).routeTable for n in r.pool_subnet.values()]
+    tables = {table.name for table in routed if table is not None}
     bare = any(r.subnet(n).routeTable is None for n in r.pool_subnet.values())
     if len(tables) > 1 or (tables and bare):
-        yield finding("kubenet-route-tables", "vnet.subnets",
-                      tables=", ".join(sorted(tables) + (["none"] if bare else [])))
+        yield finding(
+            "kubenet-route-tables", "vnet.subnets", tables=", ".join(sorted(tables) + (["none"] if bare else []))
+        )
 
 
 def _overlay_limits(r: Resolved) -> Iterator[Finding]:
@@ -356,8 +401,11 @@ def _overlay_limits(r: Resolved) -> Iterator[Finding]:
     if not r.vnet_managed:
         # The VNet's resource group is not in the description; the VNet's and subnets' names are.
         names = [("VNet", r.vnet.name, "vnet.name")]
-        names += [("subnet", s.name, f"vnet.subnets[{k}].name") for k, s in enumerate(r.vnet.subnets)
-                  if s.name in r.pool_subnet.values()]
+        names += [
+            ("subnet", s.name, f"vnet.subnets[{k}].name")
+            for k, s in enumerate(r.vnet.subnets)
+            if s.name in r.pool_subnet.values()
+        ]
         for what, name, where in names:
             if len(name) > OVERLAY_NAME:
                 yield finding("overlay-name-length", where, name, what=what, name=name, length=len(name))
@@ -382,14 +430,25 @@ def _static_blocks(r: Resolved) -> Iterator[Finding]:
         if prefix.prefixlen < STATIC_POD_SUBNET_LARGEST:
             yield finding("static-pod-subnet-too-large", f"nodePools[{i}].podSubnetName", p.name, prefix=prefix)
         if r.version is not None and r.version < STATIC_BLOCK_VERSION:
-            yield finding("static-block-version", (f"nodePools[{i}].podIPAllocationMode", "kubernetesVersion"), p.name,
-                          version=r.spec.kubernetesVersion)
+            yield finding(
+                "static-block-version",
+                (f"nodePools[{i}].podIPAllocationMode", "kubernetesVersion"),
+                p.name,
+                version=r.spec.kubernetesVersion,
+            )
         max_pods = r.pool_max_pods[p.name]
         blocks = static_blocks_per_node(max_pods)
         waste = blocks * 16 - 1 - max_pods
         if waste:
-            yield finding("static-block-waste", f"nodePools[{i}].maxPods", p.name, max_pods=max_pods, blocks=blocks,
-                          waste=waste, best=blocks * 16 - 1)
+            yield finding(
+                "static-block-waste",
+                f"nodePools[{i}].maxPods",
+                p.name,
+                max_pods=max_pods,
+                blocks=blocks,
+                waste=waste,
+                best=blocks * 16 - 1,
+            )
     for name, used in modes.items():
         if len(used) > 1:
             i = next(k for k, s in enumerate(r.vnet.subnets) if s.name == name)
@@ -411,11 +470,25 @@ def _pools(r: Resolved) -> Iterator[Finding]:
         max_pods = r.pool_max_pods[p.name]
         surge = r.pool_surge[p.name].nodes(p.count)
         if p.count + surge > POOL_INSTANCES:
-            yield finding("pool-surge-over-1000", (f"nodePools[{i}].count", f"nodePools[{i}].upgradeSettings.maxSurge"),
-                          p.name, pool=p.name, count=p.count, surge=surge, total=p.count + surge)
+            yield finding(
+                "pool-surge-over-1000",
+                (f"nodePools[{i}].count", f"nodePools[{i}].upgradeSettings.maxSurge"),
+                p.name,
+                pool=p.name,
+                count=p.count,
+                surge=surge,
+                total=p.count + surge,
+            )
         if 0 < p.count and max_pods * p.count < SYSTEM_POOL_MIN_PODS:
-            yield finding("system-pool-min-pods", (f"nodePools[{i}].maxPods", f"nodePools[{i}].count"), p.name,
-                          pool=p.name, pods=max_pods * p.count, max_pods=max_pods, count=p.count)
+            yield finding(
+                "system-pool-min-pods",
+                (f"nodePools[{i}].maxPods", f"nodePools[{i}].count"),
+                p.name,
+                pool=p.name,
+                pods=max_pods * p.count,
+                max_pods=max_pods,
+                count=p.count,
+            )
     if not any(mode == "System" for mode in r.pool_mode.values()):
         yield finding("no-system-pool", "nodePools")
 
@@ -433,22 +506,29 @@ def _egress(r: Resolved) -> Iterator[Finding]:
         yield from _outbound_none(r)
     if r.lb_sku == "basic":
         if out != "loadBalancer":
-            yield finding("basic-lb-outbound", ("networkProfile.loadBalancerSku", "networkProfile.outboundType"),
-                          outbound=out)
+            yield finding(
+                "basic-lb-outbound", ("networkProfile.loadBalancerSku", "networkProfile.outboundType"), outbound=out
+            )
         yield finding("basic-lb-retired", "networkProfile.loadBalancerSku")
 
 
 def _user_defined_routing(r: Resolved) -> Iterator[Finding]:
     """A BYO VNet's user-defined routing: a default route that does not go straight to the Internet."""
     net = r.spec.networkProfile
-    defaults = [(i, k, rt) for i, s in enumerate(r.vnet.subnets) if s.routeTable
-                for k, rt in enumerate(s.routeTable.routes) if str(rt.addressPrefix) == "0.0.0.0/0"]
+    defaults = [
+        (i, k, rt)
+        for i, s in enumerate(r.vnet.subnets)
+        if s.routeTable
+        for k, rt in enumerate(s.routeTable.routes)
+        if str(rt.addressPrefix) == "0.0.0.0/0"
+    ]
     if not defaults and net.egressNextHopIP is None:
         yield finding("udr-needs-default-route", ("networkProfile.outboundType", "networkProfile.egressNextHopIP"))
     for i, k, rt in defaults:
         if rt.nextHopType.value == "Internet":
-            yield finding("udr-default-route-internet", f"vnet.subnets[{i}].routeTable.routes[{k}].nextHopType",
-                          route=rt.name)
+            yield finding(
+                "udr-default-route-internet", f"vnet.subnets[{i}].routeTable.routes[{k}].nextHopType", route=rt.name
+            )
     if r.lb_sku == "standard":
         yield finding("udr-public-inbound", "networkProfile.outboundType")
 
@@ -469,12 +549,12 @@ def _isolated_and_identity(r: Resolved) -> Iterator[Finding]:
 def _outbound_none(r: Resolved) -> Iterator[Finding]:
     """No way out: the cluster must be network-isolated, and reach its API server privately."""
     if not _isolated(r):
-        yield finding("outbound-none-not-isolated", ("networkProfile.outboundType",
-                                                      "bootstrapProfile.artifactSource"))
+        yield finding("outbound-none-not-isolated", ("networkProfile.outboundType", "bootstrapProfile.artifactSource"))
     api = r.spec.apiServerAccessProfile
     if not api.enablePrivateCluster and not api.enableVnetIntegration:
-        yield finding("outbound-none-public-api", ("networkProfile.outboundType",
-                                                    "apiServerAccessProfile.enablePrivateCluster"))
+        yield finding(
+            "outbound-none-public-api", ("networkProfile.outboundType", "apiServerAccessProfile.enablePrivateCluster")
+        )
 
 
 def _api_server(r: Resolved) -> Iterator[Finding]:
@@ -490,17 +570,28 @@ def _api_subnet(r: Resolved) -> Iterator[Finding]:
     if api.subnetName is not None and api.subnetName in {s.name for s in r.vnet.subnets}:
         prefix = r.subnet(api.subnetName).addressPrefix
         if prefix.version == 4 and prefix.prefixlen > APISERVER_SUBNET_SMALLEST:
-            yield finding("apiserver-subnet-too-small", "apiServerAccessProfile.subnetName", api.subnetName,
-                          prefix=prefix)
+            yield finding(
+                "apiserver-subnet-too-small", "apiServerAccessProfile.subnetName", api.subnetName, prefix=prefix
+            )
         for i, p in enumerate(r.spec.nodePools):
             if r.pool_subnet[p.name] == api.subnetName:
-                yield finding("apiserver-subnet-shared", (f"nodePools[{i}].vnetSubnetName",
-                                                           "apiServerAccessProfile.subnetName"), api.subnetName,
-                              subnet=api.subnetName, pool=p.name, what="nodes")
+                yield finding(
+                    "apiserver-subnet-shared",
+                    (f"nodePools[{i}].vnetSubnetName", "apiServerAccessProfile.subnetName"),
+                    api.subnetName,
+                    subnet=api.subnetName,
+                    pool=p.name,
+                    what="nodes",
+                )
             if p.podSubnetName == api.subnetName:
-                yield finding("apiserver-subnet-shared", (f"nodePools[{i}].podSubnetName",
-                                                           "apiServerAccessProfile.subnetName"), api.subnetName,
-                              subnet=api.subnetName, pool=p.name, what="pods")
+                yield finding(
+                    "apiserver-subnet-shared",
+                    (f"nodePools[{i}].podSubnetName", "apiServerAccessProfile.subnetName"),
+                    api.subnetName,
+                    subnet=api.subnetName,
+                    pool=p.name,
+                    what="pods",
+                )
 
 
 def _api_access(r: Resolved) -> Iterator[Finding]:
@@ -508,17 +599,25 @@ def _api_access(r: Resolved) -> Iterator[Finding]:
     api = r.spec.apiServerAccessProfile
     ranges = api.authorizedIPRanges or []
     if ranges and api.enablePrivateCluster:
-        yield finding("authorized-ranges-private", ("apiServerAccessProfile.authorizedIPRanges",
-                                                    "apiServerAccessProfile.enablePrivateCluster"))
+        yield finding(
+            "authorized-ranges-private",
+            ("apiServerAccessProfile.authorizedIPRanges", "apiServerAccessProfile.enablePrivateCluster"),
+        )
     limit = AUTHORIZED_RANGES_VNET_INTEGRATION if api.enableVnetIntegration else AUTHORIZED_RANGES
     if len(ranges) > limit:
-        yield finding("authorized-ranges-too-many", "apiServerAccessProfile.authorizedIPRanges", count=len(ranges),
-                      limit=limit)
+        yield finding(
+            "authorized-ranges-too-many", "apiServerAccessProfile.authorizedIPRanges", count=len(ranges), limit=limit
+        )
     if not api.enablePrivateCluster and not ranges:
         yield finding("public-api-open", "apiServerAccessProfile.authorizedIPRanges")
-    if (api.enablePrivateCluster and (api.privateDNSZone or "").lower() == "none"
-            and api.enablePrivateClusterPublicFQDN is False):
-        yield finding("private-dns-none-no-fqdn", ("apiServerAccessProfile.privateDNSZone",
-                                                   "apiServerAccessProfile.enablePrivateClusterPublicFQDN"))
+    if (
+        api.enablePrivateCluster
+        and (api.privateDNSZone or "").lower() == "none"
+        and api.enablePrivateClusterPublicFQDN is False
+    ):
+        yield finding(
+            "private-dns-none-no-fqdn",
+            ("apiServerAccessProfile.privateDNSZone", "apiServerAccessProfile.enablePrivateClusterPublicFQDN"),
+        )
     if api.privateDNSZone is not None and not api.enablePrivateCluster:
         yield finding("dns-zone-public", "apiServerAccessProfile.privateDNSZone")

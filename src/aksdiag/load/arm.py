@@ -83,8 +83,9 @@ class Scope:
 
     # --- evaluation -----------------------------------------------------------------
 
-    def value(self, at: At, out: Loc = (), positions: dict[Loc, Loc] | None = None,
-              copy_index: dict[str, int] | None = None) -> Any:
+    def value(
+        self, at: At, out: Loc = (), positions: dict[Loc, Loc] | None = None, copy_index: dict[str, int] | None = None
+    ) -> Any:
         """The evaluated value of `at`; `positions` gets each evaluated path's source path."""
         self.steps[0] += 1
         if self.steps[0] > MAX_STEPS:
@@ -110,16 +111,19 @@ class Scope:
             return [self.value(item, (*out, i), positions, copy_index) for i, item in enumerate(at.items())]
         return v
 
-    def property_copy(self, loop: At, out: Loc, positions: dict[Loc, Loc] | None,
-                      copy_index: dict[str, int] | None) -> Any:
+    def property_copy(
+        self, loop: At, out: Loc, positions: dict[Loc, Loc] | None, copy_index: dict[str, int] | None
+    ) -> Any:
         count = self.value(loop.get("count"), copy_index=copy_index)
         if isinstance(count, Unknown):
             return count
         if not isinstance(count, int) or not 0 <= count <= MAX_COPIES:
             raise loop.get("count").fail(f"a copy count must be a number from 0 to {MAX_COPIES}")
         name = loop.get("name").value
-        return [self.value(loop.get("input"), (*out, i), positions, {**(copy_index or {}), name: i, "": i})
-                for i in range(count)]
+        return [
+            self.value(loop.get("input"), (*out, i), positions, {**(copy_index or {}), name: i, "": i})
+            for i in range(count)
+        ]
 
     def expression(self, at: At, copy_index: dict[str, int] | None = None) -> Any:
         try:
@@ -167,11 +171,17 @@ class Scope:
     def deployment_value(self, name: str, at: At) -> Any:
         """resourceGroup(), subscription() and deployment(): placeholders, known only when deployed."""
         if name == "resourcegroup":
-            return {"name": "{resourceGroup}", "id": "/subscriptions/{subscription}/resourceGroups/{resourceGroup}",
-                    "location": Unknown("the resource group's location", at.where())}
+            return {
+                "name": "{resourceGroup}",
+                "id": "/subscriptions/{subscription}/resourceGroups/{resourceGroup}",
+                "location": Unknown("the resource group's location", at.where()),
+            }
         if name == "subscription":
-            return {"subscriptionId": "{subscription}", "id": "/subscriptions/{subscription}",
-                    "tenantId": Unknown("the tenant", at.where())}
+            return {
+                "subscriptionId": "{subscription}",
+                "id": "/subscriptions/{subscription}",
+                "tenantId": Unknown("the tenant", at.where()),
+            }
         return {"name": self.deployment, "properties": {}}
 
     def lazy(self, name: str, args: tuple[Any, ...], at: At, copy_index: dict[str, int]) -> Any:
@@ -248,7 +258,7 @@ class Scope:
         kind_at = next((i for i, s in enumerate(strings) if "/" in s and not s.startswith("/")), None)
         if kind_at is None:
             raise ex.ExprError(f"{name}() needs a resource type")
-        return resource_id(strings[kind_at].lower(), strings[kind_at + 1:])
+        return resource_id(strings[kind_at].lower(), strings[kind_at + 1 :])
 
     def reference(self, values: list[Any], at: At) -> Any:
         target = values[0] if values else None
@@ -266,8 +276,9 @@ class Scope:
             if (key and _id_key(r.rid()) == key) or (not key and r.name == target):
                 body = r.body if isinstance(r.body, dict) else {}
                 return body if full else body.get("properties", {})
-        return Unknown(f"reference({target.rsplit('/', 1)[-1]}) names a resource this template does not deploy",
-                       at.where())
+        return Unknown(
+            f"reference({target.rsplit('/', 1)[-1]}) names a resource this template does not deploy", at.where()
+        )
 
     def output(self, name: str) -> Any:
         return self.value(self.template.get("outputs").get(name).get("value"))
@@ -278,6 +289,7 @@ class Scope:
         """Every resource the template deploys (conditions and copy loops applied), depth first
         into nested deployments, each evaluated with its positions."""
         raw = self.template.get("resources")
+
         # Nested deployments first, clusters last: modules and networks feed the cluster (through
         # outputs and reference()), wherever they are written in the template.
         def order(r: At) -> int:
@@ -353,7 +365,7 @@ class Scope:
         params: dict[str, Any] = {}
         param_at: dict[str, At] = {}
         if inner:
-            for key in (props.get("parameters").value or {}):
+            for key in props.get("parameters").value or {}:
                 given = props.get("parameters").get(key)
                 params[key] = self.value(given.get("value"), copy_index=index)
                 param_at[key] = given
@@ -381,11 +393,13 @@ def _parameters(scope: Scope, given: dict[str, Any], given_at: dict[str, At]) ->
             scope.param_at[name] = given_at.get(match, decl)
             allowed = decl.get("allowedValues").value
             value = given[match]
-            if isinstance(allowed, list) and not isinstance(value, (Unknown, list)) and not any(
-                    value == a or (isinstance(value, str) and str(a).lower() == value.lower()) for a in allowed):
+            if (
+                isinstance(allowed, list)
+                and not isinstance(value, (Unknown, list))
+                and not any(value == a or (isinstance(value, str) and str(a).lower() == value.lower()) for a in allowed)
+            ):
                 at = given_at.get(match, decl)
-                raise at.fail(f"parameter {name!r} is {value!r}; the template allows "
-                              f"{', '.join(map(repr, allowed))}")
+                raise at.fail(f"parameter {name!r} is {value!r}; the template allows {', '.join(map(repr, allowed))}")
         elif "defaultValue" in (decl.value or {}):
             values[name] = scope.value(decl.get("defaultValue"))
             scope.param_at[name] = decl.get("defaultValue")
@@ -418,8 +432,10 @@ def evaluate_template(doc: Document, parameters: Document | None = None) -> Scop
     declared = {k.lower() for k in (root.get("parameters").value or {})}
     for name, at in given_at.items():
         if name.lower() not in declared:
-            raise at.fail(f"the template has no parameter {name!r}; it has "
-                          f"{', '.join(root.get('parameters').value or {}) or 'none'}")
+            raise at.fail(
+                f"the template has no parameter {name!r}; it has "
+                f"{', '.join(root.get('parameters').value or {}) or 'none'}"
+            )
     scope.params = _parameters(scope, given, given_at)
     scope.collect()
     return scope
@@ -471,21 +487,25 @@ def pick_cluster(scope: Scope, cluster: str | None) -> Resource:
     root = At(scope.doc, scope.doc.data, ())
     names = [r.short for r in found]
     if not found:
-        raise root.fail("this template deploys no Microsoft.ContainerService/managedClusters (with these "
-                        "parameters): nothing to draw")
+        raise root.fail(
+            "this template deploys no Microsoft.ContainerService/managedClusters (with these "
+            "parameters): nothing to draw"
+        )
     if cluster is not None:
         for r in found:
             if r.short == cluster:
                 return r
         raise root.fail(f"no cluster named {cluster!r} in this template; it has {', '.join(names)}")
     if len(found) > 1:
-        raise found[1].at.fail(f"this template deploys {len(found)} clusters: pick one with --cluster NAME "
-                               f"({', '.join(names)})")
+        raise found[1].at.fail(
+            f"this template deploys {len(found)} clusters: pick one with --cluster NAME ({', '.join(names)})"
+        )
     return found[0]
 
 
-def arm_document(doc: Document, parameters: Document | None = None, cluster: str | None = None
-                 ) -> tuple[Document, list[str]]:
+def arm_document(
+    doc: Document, parameters: Document | None = None, cluster: str | None = None
+) -> tuple[Document, list[str]]:
     """The description of the template's cluster, and warnings about what only deployment knows."""
     from .azure import managed_cluster_to_spec_data
 
@@ -495,8 +515,10 @@ def arm_document(doc: Document, parameters: Document | None = None, cluster: str
     extra: dict[Loc, Loc] = {}
     if not isinstance(body.get("properties"), dict):
         why = body.get("properties")
-        raise chosen.at.fail("the cluster's properties are not known from the template"
-                             + (f": {why.why} ({why.where})" if isinstance(why, Unknown) else ""))
+        raise chosen.at.fail(
+            "the cluster's properties are not known from the template"
+            + (f": {why.why} ({why.where})" if isinstance(why, Unknown) else "")
+        )
     props = body["properties"]
     pools = props.setdefault("agentPoolProfiles", [])
     if not isinstance(pools, list):
@@ -509,12 +531,18 @@ def arm_document(doc: Document, parameters: Document | None = None, cluster: str
     where: dict[Loc, Loc] = {}
     spec = managed_cluster_to_spec_data(body, where)
     out = source.moved(spec, where)
-    warnings = [f"{u.where or doc.name}: {_dotted(p)} is unknown: {u.why}" for p, u in unknown
-                if any(_dotted(p).startswith(w) for w in _WATCHED)]
+    warnings = [
+        f"{u.where or doc.name}: {_dotted(p)} is unknown: {u.why}"
+        for p, u in unknown
+        if any(_dotted(p).startswith(w) for w in _WATCHED)
+    ]
     if "vnet" in spec:
         warnings += _real_vnet(scope, chosen, source, out, pools)
-    warnings += [f"{at.where()}: {what}" for what, at in scope.unknowns
-                 if "deployed" in what and any(k in what.lower() for k in ("network", "containerservice"))]
+    warnings += [
+        f"{at.where()}: {what}"
+        for what, at in scope.unknowns
+        if "deployed" in what and any(k in what.lower() for k in ("network", "containerservice"))
+    ]
     return out, list(dict.fromkeys(warnings))
 
 
@@ -533,15 +561,23 @@ def _add_pool_resources(scope: Scope, chosen: Resource, pools: list[Any], extra:
             extra[("properties", "agentPoolProfiles", i, "name")] = r.positions.get(("name",), r.at.loc)
 
 
-def _refuse_unknown_subnets(doc: Document, chosen: Resource, extra: dict[Loc, Loc],
-                            unknown: list[tuple[Loc, Unknown]]) -> None:
+def _refuse_unknown_subnets(
+    doc: Document, chosen: Resource, extra: dict[Loc, Loc], unknown: list[tuple[Loc, Unknown]]
+) -> None:
     """A pool's subnet known only at deployment cannot be drawn: refused where it is written."""
     for path, u in unknown:
         if str(path[-1]).lower() in ("vnetsubnetid", "podsubnetid"):
             line, col = doc.locate(chosen.positions.get(path) or extra.get(path) or _nearest(chosen, path))
-            raise InputError(Problem(f"the {path[-1]} of node pool {path[2] if len(path) > 2 else 0} cannot be "
-                                     f"followed: {u.why} ({u.where})", file=doc.name, line=line, column=col,
-                                     field=_dotted(path)))
+            raise InputError(
+                Problem(
+                    f"the {path[-1]} of node pool {path[2] if len(path) > 2 else 0} cannot be "
+                    f"followed: {u.why} ({u.where})",
+                    file=doc.name,
+                    line=line,
+                    column=col,
+                    field=_dotted(path),
+                )
+            )
 
 
 def _subnets_of(scope: Scope, vnet: Resource) -> list[tuple[dict[str, Any], Resource, Loc]]:
@@ -560,20 +596,31 @@ def _subnets_of(scope: Scope, vnet: Resource) -> list[tuple[dict[str, Any], Reso
     return out
 
 
-def _real_vnet(scope: Scope, cluster: Resource, source: Document, out: Document,
-               pools: list[Any]) -> list[str]:
+def _real_vnet(scope: Scope, cluster: Resource, source: Document, out: Document, pools: list[Any]) -> list[str]:
     """Replace the VNet `az aks show` conversion assumed with the one the template deploys;
     returns what the design lacks that the description has no field for (a NAT gateway)."""
     spec = out.data
     name = spec["vnet"]["name"]
     vnet = next((r for r in scope.resources if r.type == VNET and r.short.lower() == str(name).lower()), None)
     if vnet is None:
-        at: Loc = next((("properties", "agentPoolProfiles", i, k) for i, p in enumerate(pools)
-                        if isinstance(p, dict) for k in p if k.lower() == "vnetsubnetid"), ("properties",))
-        raise InputError(source.problem(
-            f"the cluster's subnet is in VNet {name!r}, which this template does not deploy; aksdiag draws only "
-            "what the template holds (deploy the VNet in the same template or one of its modules)", at,
-            field="vnetSubnetID"))
+        at: Loc = next(
+            (
+                ("properties", "agentPoolProfiles", i, k)
+                for i, p in enumerate(pools)
+                if isinstance(p, dict)
+                for k in p
+                if k.lower() == "vnetsubnetid"
+            ),
+            ("properties",),
+        )
+        raise InputError(
+            source.problem(
+                f"the cluster's subnet is in VNet {name!r}, which this template does not deploy; aksdiag draws only "
+                "what the template holds (deploy the VNet in the same template or one of its modules)",
+                at,
+                field="vnetSubnetID",
+            )
+        )
     body = vnet.body if isinstance(vnet.body, dict) else {}
     prefixes = ((body.get("properties") or {}).get("addressSpace") or {}).get("addressPrefixes")
     if not isinstance(prefixes, list) or not prefixes or any(isinstance(p, Unknown) for p in prefixes):
@@ -581,25 +628,30 @@ def _real_vnet(scope: Scope, cluster: Resource, source: Document, out: Document,
     wanted = [s["name"] for s in spec["vnet"]["subnets"]]
     tables = {_id_key(r.rid()): r for r in scope.resources if r.type == ROUTE_TABLE}
     subnets: list[dict[str, Any]] = []
-    positions: dict[Loc, Loc] = {("vnet",): vnet.at.loc, ("vnet", "name"): vnet.positions.get(("name",), vnet.at.loc),
-                                 ("vnet", "addressPrefixes"): vnet.positions.get(
-                                     ("properties", "addressSpace", "addressPrefixes"), vnet.at.loc)}
+    positions: dict[Loc, Loc] = {
+        ("vnet",): vnet.at.loc,
+        ("vnet", "name"): vnet.positions.get(("name",), vnet.at.loc),
+        ("vnet", "addressPrefixes"): vnet.positions.get(("properties", "addressSpace", "addressPrefixes"), vnet.at.loc),
+    }
     found = _subnets_of(scope, vnet)
-    found.sort(key=lambda t: (wanted.index(t[0].get("name")) if t[0].get("name") in wanted else len(wanted)))
+    found.sort(key=lambda t: wanted.index(t[0].get("name")) if t[0].get("name") in wanted else len(wanted))
     for s, owner, path in found:
         entry = _subnet_entry(scope, s, owner, path, tables, ("vnet", "subnets", len(subnets)), positions)
         if entry is not None:
             subnets.append(entry)
     missing = [n for n in wanted if n not in {e["name"] for e in subnets}]
     if missing:
-        raise vnet.at.fail(f"the cluster uses subnet {missing[0]!r}, which VNet {name!r} in this template does "
-                           "not have")
+        raise vnet.at.fail(
+            f"the cluster uses subnet {missing[0]!r}, which VNet {name!r} in this template does not have"
+        )
     notes: list[str] = []
     node = next((sp for sp, _, _ in found if sp.get("name") == wanted[0]), None) if wanted else None
     nat = ((node or {}).get("properties") or {}).get("natGateway")
     if (spec.get("networkProfile") or {}).get("outboundType") == "userAssignedNATGateway" and not nat:
-        notes.append(f"{cluster.at.where()}: outboundType is userAssignedNATGateway but the template associates no "
-                     f"NAT gateway with the node subnet {wanted[0]!r}; AKS refuses a subnet without one")
+        notes.append(
+            f"{cluster.at.where()}: outboundType is userAssignedNATGateway but the template associates no "
+            f"NAT gateway with the node subnet {wanted[0]!r}; AKS refuses a subnet without one"
+        )
     spec["vnet"] = {"name": vnet.short, "addressPrefixes": list(prefixes), "subnets": subnets}
     spec["assumedFields"] = [f for f in spec.get("assumedFields", []) if not str(f).startswith("vnet")]
     for path, tloc in positions.items():
@@ -609,8 +661,15 @@ def _real_vnet(scope: Scope, cluster: Resource, source: Document, out: Document,
     return notes
 
 
-def _subnet_entry(scope: Scope, s: dict[str, Any], owner: Resource, path: Loc, tables: dict[str, Resource],
-                  loc: Loc, positions: dict[Loc, Loc]) -> dict[str, Any] | None:
+def _subnet_entry(
+    scope: Scope,
+    s: dict[str, Any],
+    owner: Resource,
+    path: Loc,
+    tables: dict[str, Resource],
+    loc: Loc,
+    positions: dict[Loc, Loc],
+) -> dict[str, Any] | None:
     """One subnet of the template's VNet as the description writes it (its positions into
     `positions` at `loc`), or None when its address prefix is known only at deployment."""
     sp = s.get("properties") or {}
@@ -622,8 +681,7 @@ def _subnet_entry(scope: Scope, s: dict[str, Any], owner: Resource, path: Loc, t
         return None
     entry: dict[str, Any] = {"name": s.get("name"), "addressPrefix": prefix}
     positions[loc] = owner.positions.get(path, owner.at.loc)
-    positions[(*loc, "addressPrefix")] = owner.positions.get((*path, "properties", "addressPrefix"),
-                                                             positions[loc])
+    positions[(*loc, "addressPrefix")] = owner.positions.get((*path, "properties", "addressPrefix"), positions[loc])
     table_id = (sp.get("routeTable") or {}).get("id") if isinstance(sp.get("routeTable"), dict) else None
     table = tables.get(_id_key(table_id)) if isinstance(table_id, str) else None
     if table is not None:
@@ -634,8 +692,11 @@ def _subnet_entry(scope: Scope, s: dict[str, Any], owner: Resource, path: Loc, t
 def _routes(scope: Scope, table: Resource) -> list[dict[str, Any]]:
     inline = ((table.body or {}).get("properties") or {}).get("routes")
     raw = [r for r in (inline if isinstance(inline, list) else []) if isinstance(r, dict)]
-    raw += [{**r.body, "name": r.short} for r in scope.resources
-            if r.type == ROUTE and r.name.rsplit("/", 1)[0] == table.name and isinstance(r.body, dict)]
+    raw += [
+        {**r.body, "name": r.short}
+        for r in scope.resources
+        if r.type == ROUTE and r.name.rsplit("/", 1)[0] == table.name and isinstance(r.body, dict)
+    ]
     routes: list[dict[str, Any]] = []
     for r in raw:
         p = r.get("properties") or {}

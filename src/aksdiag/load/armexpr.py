@@ -49,8 +49,10 @@ class Literal:
     value: Any
 
 
-_TOKEN = re.compile(r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<num>-?\d+(?:\.\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
-                    r"|(?P<punct>[(),.\[\]]))")
+_TOKEN = re.compile(
+    r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<num>-?\d+(?:\.\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<punct>[(),.\[\]]))"
+)
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -60,7 +62,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
             break
         m = _TOKEN.match(text, pos)
         if not m:
-            raise ExprError(f"cannot read the expression at {text[pos:pos + 20]!r}")
+            raise ExprError(f"cannot read the expression at {text[pos : pos + 20]!r}")
         kind = m.lastgroup or ""
         out.append((kind, m[kind]))
         pos = m.end()
@@ -162,8 +164,7 @@ def _text(v: Any) -> str:
 
 
 def _format(fmt: str, *args: Any) -> str:
-    return re.sub(r"\{(\d+)(?::[^}]*)?\}", lambda m: _text(args[int(m[1])]) if int(m[1]) < len(args) else m[0],
-                  fmt)
+    return re.sub(r"\{(\d+)(?::[^}]*)?\}", lambda m: _text(args[int(m[1])]) if int(m[1]) < len(args) else m[0], fmt)
 
 
 def _union(*values: Any) -> Any:
@@ -213,8 +214,11 @@ def _count(v: Any) -> int:
 # Pure functions of known values. Anything else (uniqueString, guid, utcNow, newGuid, the
 # lambda functions, list* of deployed resources) is not in the subset and is unknown.
 PURE: dict[str, Callable[..., Any]] = {
-    "concat": lambda *a: ([x for v in a for x in (v if isinstance(v, list) else [v])]
-                          if a and isinstance(a[0], list) else "".join(_text(v) for v in a)),
+    "concat": lambda *a: (
+        [x for v in a for x in (v if isinstance(v, list) else [v])]
+        if a and isinstance(a[0], list)
+        else "".join(_text(v) for v in a)
+    ),
     "format": lambda f, *a: _format(f, *a),
     "equals": lambda a, b: a == b,
     "not": lambda a: not a,
@@ -242,7 +246,7 @@ PURE: dict[str, Callable[..., Any]] = {
     "split": _split,
     "join": lambda v, sep: sep.join(_text(x) for x in v),
     "trim": lambda s: s.strip(),
-    "substring": lambda s, start, n=None: s[start:] if n is None else s[start:start + n],
+    "substring": lambda s, start, n=None: s[start:] if n is None else s[start : start + n],
     "indexof": lambda s, x: s.lower().find(x.lower()),
     "lastindexof": lambda s, x: s.lower().rfind(x.lower()),
     "startswith": lambda s, x: s.lower().startswith(x.lower()),
@@ -259,8 +263,11 @@ PURE: dict[str, Callable[..., Any]] = {
     "min": lambda *a: min(a[0] if len(a) == 1 and isinstance(a[0], list) else a),
     "max": lambda *a: max(a[0] if len(a) == 1 and isinstance(a[0], list) else a),
     "range": lambda start, count: list(range(_int(start), _int(start) + _count(count))),
-    "intersection": lambda *a: ({k: v for k, v in a[0].items() if all(o.get(k) == v for o in a[1:])}
-                                if isinstance(a[0], dict) else [x for x in a[0] if all(x in o for o in a[1:])]),
+    "intersection": lambda *a: (
+        {k: v for k, v in a[0].items() if all(o.get(k) == v for o in a[1:])}
+        if isinstance(a[0], dict)
+        else [x for x in a[0] if all(x in o for o in a[1:])]
+    ),
     "items": lambda o: [{"key": k, "value": v} for k, v in o.items()],
     "base64": lambda s: __import__("base64").b64encode(s.encode()).decode(),
     "uri": lambda base, rel: base.rsplit("/", 1)[0] + "/" + rel,

@@ -90,8 +90,12 @@ def cluster_document(doc: Document, cluster: str | None = None) -> Document:
             return doc.sub((names.index(cluster),))
         if len(data) == 1:
             return doc.sub((0,))
-        raise InputError(doc.problem(f"this is a list of {len(data)} clusters (az aks list): pick one with "
-                                     f"--cluster NAME ({', '.join(names)})"))
+        raise InputError(
+            doc.problem(
+                f"this is a list of {len(data)} clusters (az aks list): pick one with "
+                f"--cluster NAME ({', '.join(names)})"
+            )
+        )
     if cluster is not None and not is_managed_cluster(data):
         raise InputError(doc.problem("--cluster picks a cluster from `az aks list` output; this is not such a list"))
     if cluster is not None and str(_ci(data, "name")) != cluster:
@@ -101,8 +105,9 @@ def cluster_document(doc: Document, cluster: str | None = None) -> Document:
         what, hint = _OTHER_TYPES.get(kind.lower(), (f"a {kind} resource", "give `az aks show` output"))
         raise InputError(doc.problem(f"this is {what} ({kind}), not a managed cluster: {hint}", ("type",)))
     if isinstance(data, dict) and str(data.get("kind")) in ("Node", "NodeList", "List"):
-        raise InputError(doc.problem("this is a Kubernetes node list, not a managed cluster: pass it with --nodes",
-                                     ("kind",)))
+        raise InputError(
+            doc.problem("this is a Kubernetes node list, not a managed cluster: pass it with --nodes", ("kind",))
+        )
     return doc
 
 
@@ -143,8 +148,10 @@ def managed_cluster_to_spec_data(data: dict[str, Any], where: dict[Loc, Loc] | N
     net = _network_profile(net_in if isinstance(net_in, dict) else {}, net_at, where)
     refs = _SubnetRefs()
     raw_pools, pools_at = _ci_at(props, props_at, "agentPoolProfiles")
-    pools = [_pool(raw, (*pools_at, i), ("nodePools", i), refs, where)
-             for i, raw in enumerate(raw_pools if isinstance(raw_pools, list) else [])]
+    pools = [
+        _pool(raw, (*pools_at, i), ("nodePools", i), refs, where)
+        for i, raw in enumerate(raw_pools if isinstance(raw_pools, list) else [])
+    ]
     api_in, api_at = _ci_at(props, props_at, "apiServerAccessProfile")
     api = _api_server(api_in, api_at, refs, where)
 
@@ -154,8 +161,9 @@ def managed_cluster_to_spec_data(data: dict[str, Any], where: dict[Loc, Loc] | N
     where[("networkProfile",)] = net_at
     assumed: list[str] = []
     if refs.subnets:
-        spec["vnet"] = _assumed_vnet(refs.vnet_name or "vnet", refs.subnets, net,
-                                     "IPv6" in (net.get("ipFamilies") or []))
+        spec["vnet"] = _assumed_vnet(
+            refs.vnet_name or "vnet", refs.subnets, net, "IPv6" in (net.get("ipFamilies") or [])
+        )
         assumed += ["vnet.addressPrefixes", "vnet.subnets[].addressPrefix"]
     spec["nodePools"] = pools
     where[("nodePools",)] = pools_at
@@ -181,8 +189,17 @@ class _SubnetRefs:
 
 def _network_profile(net_in: dict[str, Any], net_at: Loc, where: dict[Loc, Loc]) -> dict[str, Any]:
     net: dict[str, Any] = {}
-    for field in ("networkPlugin", "networkPluginMode", "networkPolicy", "networkDataplane", "outboundType",
-                  "podCidr", "serviceCidr", "dockerBridgeCidr", "loadBalancerSku"):
+    for field in (
+        "networkPlugin",
+        "networkPluginMode",
+        "networkPolicy",
+        "networkDataplane",
+        "outboundType",
+        "podCidr",
+        "serviceCidr",
+        "dockerBridgeCidr",
+        "loadBalancerSku",
+    ):
         value, at = _ci_at(net_in, net_at, field)
         if value is not None:
             net[field] = _canon(field, value)
@@ -374,8 +391,9 @@ def _assumed_vnet(vnet: str, subnets: list[str], net: dict[str, Any], dual: bool
         value = net.get(key)
         taken += _networks(value if isinstance(value, list) else [])
     taken_v4 = [t for t in taken if isinstance(t, ipaddress.IPv4Network)]
-    free = [space for space in map(ipaddress.IPv4Network, _ASSUMED_SPACES)
-            if not any(t.overlaps(space) for t in taken_v4)]
+    free = [
+        space for space in map(ipaddress.IPv4Network, _ASSUMED_SPACES) if not any(t.overlaps(space) for t in taken_v4)
+    ]
     if not free:  # the cluster's ranges cover every candidate: take the largest free piece left
         free = _free_pieces(taken_v4)
     space = free[0]

@@ -20,26 +20,36 @@ _SCHEMA = re.compile(r"deploymentTemplate\.json", re.IGNORECASE)
 # ARM) load only for a document of their kind, so a YAML description does not pay their imports.
 def is_terraform(data: Any) -> bool:
     """Output of `terraform show -json`: a plan (planned_values) or a state (values)."""
-    return isinstance(data, dict) and "format_version" in data and bool(
-        {"planned_values", "values", "resource_changes", "terraform_version"} & set(data))
+    return (
+        isinstance(data, dict)
+        and "format_version" in data
+        and bool({"planned_values", "values", "resource_changes", "terraform_version"} & set(data))
+    )
 
 
 def is_template(data: Any) -> bool:
-    return isinstance(data, dict) and "resources" in data and (
-        bool(_SCHEMA.search(str(data.get("$schema", "")))) or "contentVersion" in data)
+    return (
+        isinstance(data, dict)
+        and "resources" in data
+        and (bool(_SCHEMA.search(str(data.get("$schema", "")))) or "contentVersion" in data)
+    )
 
 
 def is_parameters_file(data: Any) -> bool:
     return isinstance(data, dict) and "deploymentParameters" in str(data.get("$schema", ""))
 
 
-def read_design(doc: Document, *, cluster: str | None = None, parameters: Path | None = None,
-                side: str = "after") -> tuple[Document, tuple[str, ...]] | None:
+def read_design(
+    doc: Document, *, cluster: str | None = None, parameters: Path | None = None, side: str = "after"
+) -> tuple[Document, tuple[str, ...]] | None:
     """The description in `doc` if it is a plan, state or template, with its warnings; else None."""
     if is_terraform(doc.data):
         if parameters is not None:
-            raise InputError(Problem("--parameters is for ARM templates; a Terraform plan carries its variables",
-                                     field="--parameters"))
+            raise InputError(
+                Problem(
+                    "--parameters is for ARM templates; a Terraform plan carries its variables", field="--parameters"
+                )
+            )
         from .terraform import terraform_document
 
         out, warnings = terraform_document(doc, cluster, side)
@@ -53,11 +63,15 @@ def read_design(doc: Document, *, cluster: str | None = None, parameters: Path |
         out, warnings = arm_document(doc, params, cluster)
         return out, tuple(warnings)
     if is_parameters_file(doc.data):
-        raise InputError(doc.problem("this is a deployment parameters file: give the template, and this file "
-                                     "with --parameters"))
+        raise InputError(
+            doc.problem("this is a deployment parameters file: give the template, and this file with --parameters")
+        )
     if parameters is not None:
-        raise InputError(Problem("--parameters is for ARM templates (az bicep build output); this input is not one",
-                                 field="--parameters"))
+        raise InputError(
+            Problem(
+                "--parameters is for ARM templates (az bicep build output); this input is not one", field="--parameters"
+            )
+        )
     return None
 
 

@@ -73,8 +73,11 @@ def nodes_from_json(data: Any, source: str | Document) -> tuple[ObservedNode, ..
     else:
         items, items_at = None, ()
     if not isinstance(items, list):
-        raise InputError(doc.problem("not a node list: expected `kubectl get nodes -o json` output (kind List of "
-                                     "Node)", items_at or ()))
+        raise InputError(
+            doc.problem(
+                "not a node list: expected `kubectl get nodes -o json` output (kind List of Node)", items_at or ()
+            )
+        )
     return tuple(_node(doc, item, (*items_at, i) if items_at is not None else ()) for i, item in enumerate(items))
 
 
@@ -82,8 +85,9 @@ def _node(doc: Document, item: Any, at: Loc) -> ObservedNode:
     """One Node; each part is checked in document order, so the first bad one is reported."""
     item = _mapping(doc, item, at, "a node")
     if item.get("kind", "Node") != "Node":
-        raise InputError(doc.problem(f"found kind {_shown(item.get('kind'))}: items of a node list are Nodes",
-                                     (*at, "kind")))
+        raise InputError(
+            doc.problem(f"found kind {_shown(item.get('kind'))}: items of a node list are Nodes", (*at, "kind"))
+        )
     meta = _mapping(doc, item.get("metadata"), (*at, "metadata"), "metadata")
     spec = _mapping(doc, item.get("spec"), (*at, "spec"), "spec")
     status = _mapping(doc, item.get("status"), (*at, "status"), "status")
@@ -112,8 +116,10 @@ def _node(doc: Document, item: Any, at: Loc) -> ObservedNode:
 def _pod_cidrs(doc: Document, spec: dict[str, Any], at: Loc) -> list[tuple[Any, Loc]]:
     """A node's pod CIDR(s), each with its place: `podCIDRs` (dual-stack) or the older `podCIDR`."""
     if spec.get("podCIDRs") is not None:
-        return [(c, (*at, "spec", "podCIDRs", j))
-                for j, c in enumerate(_list(doc, spec["podCIDRs"], (*at, "spec", "podCIDRs"), "podCIDRs"))]
+        return [
+            (c, (*at, "spec", "podCIDRs", j))
+            for j, c in enumerate(_list(doc, spec["podCIDRs"], (*at, "spec", "podCIDRs"), "podCIDRs"))
+        ]
     if spec.get("podCIDR") is not None:
         return [(spec["podCIDR"], (*at, "spec", "podCIDR"))]
     return []
@@ -128,8 +134,9 @@ def route_table_from_json(data: Any, source: str | Document) -> ObservedRouteTab
     props, props_at = _properties(data, root)
     routes_in, routes_at = _ci_at(props, props_at, "routes")
     if not isinstance(data, dict) or not isinstance(routes_in, list):
-        raise InputError(doc.problem("not a route table: expected `az network route-table show` output with routes",
-                                     root))
+        raise InputError(
+            doc.problem("not a route table: expected `az network route-table show` output with routes", root)
+        )
     routes = []
     for i, raw in enumerate(routes_in):
         at: Loc = (*routes_at, i)
@@ -139,15 +146,18 @@ def route_table_from_json(data: Any, source: str | Document) -> ObservedRouteTab
         prefix, prefix_at = _ci_at(r, r_at, "addressPrefix")
         hop_type, hop_type_at = _ci_at(r, r_at, "nextHopType")
         hop, hop_at = _ci_at(r, r_at, "nextHopIpAddress", "nextHopIPAddress")
-        routes.append(ObservedRoute(
-            name=_text(doc, name, name_at, "a route's name") if name is not None else f"route{i}",
-            prefix=_address(doc, prefix, prefix_at, network=True),
-            next_hop_type=_text(doc, hop_type, hop_type_at, "nextHopType") if hop_type is not None else "None",
-            next_hop_ip=_address(doc, hop, hop_at) if hop else None,
-        ))
+        routes.append(
+            ObservedRoute(
+                name=_text(doc, name, name_at, "a route's name") if name is not None else f"route{i}",
+                prefix=_address(doc, prefix, prefix_at, network=True),
+                next_hop_type=_text(doc, hop_type, hop_type_at, "nextHopType") if hop_type is not None else "None",
+                next_hop_ip=_address(doc, hop, hop_at) if hop else None,
+            )
+        )
     name, name_at = _ci_at(data, root, "name")
-    return ObservedRouteTable(_text(doc, name, name_at, "the route table's name") if name is not None
-                              else "route table", tuple(routes))
+    return ObservedRouteTable(
+        _text(doc, name, name_at, "the route table's name") if name is not None else "route table", tuple(routes)
+    )
 
 
 def load_observed(nodes: Path | None, route_table: Path | None) -> tuple[Observed, Document | None]:
@@ -169,8 +179,9 @@ def vnet_from_json(data: Any, source: str | Document, where: dict[Loc, Loc] | No
     where = {} if where is None else where
     kind = _ci(data, "type")
     if isinstance(kind, str) and kind.lower() != "microsoft.network/virtualnetworks" and "/" in kind:
-        raise InputError(doc.problem(f"this is a {kind} resource, not a VNet: expected `az network vnet show` "
-                                     "output", ("type",)))
+        raise InputError(
+            doc.problem(f"this is a {kind} resource, not a VNet: expected `az network vnet show` output", ("type",))
+        )
     props, props_at = _properties(data, ())
     space, space_at = _ci_at(props, props_at, "addressSpace")
     prefixes, prefixes_at = _ci_at(space, space_at, "addressPrefixes")

@@ -27,9 +27,11 @@ PUBLIC_IP = "microsoft.network/publicipaddresses"
 PEERING = "microsoft.network/virtualnetworks/virtualnetworkpeerings"
 LOCAL_GATEWAY = "microsoft.network/localnetworkgateways"
 DNS_LINK = "microsoft.network/privatednszones/virtualnetworklinks"
-READS = ("`az network vnet show` (the hub VNet), `az network firewall show`, `az network firewall ip-config "
-         "create`, `az network public-ip show`, `az network vnet peering list` or `show`, `az network "
-         "local-gateway show`, `az network private-dns link vnet show`")
+READS = (
+    "`az network vnet show` (the hub VNet), `az network firewall show`, `az network firewall ip-config "
+    "create`, `az network public-ip show`, `az network vnet peering list` or `show`, `az network "
+    "local-gateway show`, `az network private-dns link vnet show`"
+)
 # The order documents are laid over: what names a thing before what refers to it.
 _ORDER = (VNET, PEERING, FIREWALL, FIREWALL_IPCONFIG, PUBLIC_IP, LOCAL_GATEWAY, DNS_LINK)
 
@@ -72,8 +74,12 @@ def _kind(doc: Document, item: Any, at: Loc) -> str:
     if kind is None:
         # Older CLI output and hand-cut files may lack `type`: the shape says what it is.
         props, props_at = _properties(item, at)
-        for key, what in (("addressSpace", VNET), ("remoteVirtualNetwork", PEERING),
-                          ("localNetworkAddressSpace", LOCAL_GATEWAY), ("ipConfigurations", FIREWALL)):
+        for key, what in (
+            ("addressSpace", VNET),
+            ("remoteVirtualNetwork", PEERING),
+            ("localNetworkAddressSpace", LOCAL_GATEWAY),
+            ("ipConfigurations", FIREWALL),
+        ):
             if _ci_at(props, props_at, key)[0] is not None:
                 return what
         raise InputError(doc.problem(f"this document has no `type`: expected one of {READS}", at))
@@ -116,8 +122,11 @@ def _vnet(ov: _Overlay, doc: Document, item: Any, at: Loc) -> None:
     vnet = vnet_from_json(item, doc.sub(at) if at else doc, where)
     hub = ov.hub()
     known = {s.get("name"): s for s in hub.get("subnets") or [] if isinstance(s, dict)}
-    hub.update(name=vnet["name"], addressPrefixes=vnet["addressPrefixes"],
-               subnets=[{**known.get(s["name"], {}), **s} for s in vnet["subnets"]])
+    hub.update(
+        name=vnet["name"],
+        addressPrefixes=vnet["addressPrefixes"],
+        subnets=[{**known.get(s["name"], {}), **s} for s in vnet["subnets"]],
+    )
     ov.put(doc, ("hub",), {("hub", *k[1:]): (*at, *v) for k, v in where.items()})
 
 
@@ -138,10 +147,12 @@ def _peerings(ov: _Overlay, doc: Document, item: Any, at: Loc) -> None:
     state, _ = _ci_at(props, props_at, "peeringState")
     forwarded, _ = _ci_at(props, props_at, "allowForwardedTraffic")
     gateways, _ = _ci_at(props, props_at, "useRemoteGateways")
-    peering = {"name": _text(doc, name, name_at, "a peering's name") if name is not None else None,
-               "peeringState": state if isinstance(state, str) else None,
-               "allowForwardedTraffic": forwarded if isinstance(forwarded, bool) else None,
-               "useRemoteGateways": gateways if isinstance(gateways, bool) else None}
+    peering = {
+        "name": _text(doc, name, name_at, "a peering's name") if name is not None else None,
+        "peeringState": state if isinstance(state, str) else None,
+        "allowForwardedTraffic": forwarded if isinstance(forwarded, bool) else None,
+        "useRemoteGateways": gateways if isinstance(gateways, bool) else None,
+    }
     hub = ov.data.get("hub")
     if hub is None or (isinstance(hub, dict) and hub.get("name") in (None, remote_name)):
         hub = ov.hub()
@@ -156,9 +167,14 @@ def _peerings(ov: _Overlay, doc: Document, item: Any, at: Loc) -> None:
     connected = ov.data.setdefault("connectedNetworks", [])
     if isinstance(connected, list) and prefixes:
         connected.append({"name": remote_name, "kind": "peeredVNet", "addressPrefixes": prefixes})
-        ov.put(doc, ("connectedNetworks", len(connected) - 1),
-               {("connectedNetworks", len(connected) - 1): at,
-                ("connectedNetworks", len(connected) - 1, "addressPrefixes"): prefixes_at})
+        ov.put(
+            doc,
+            ("connectedNetworks", len(connected) - 1),
+            {
+                ("connectedNetworks", len(connected) - 1): at,
+                ("connectedNetworks", len(connected) - 1, "addressPrefixes"): prefixes_at,
+            },
+        )
 
 
 def _ip_configuration(ov: _Overlay, doc: Document, cfg: Any, at: Loc) -> None:
@@ -194,10 +210,13 @@ def _firewall(ov: _Overlay, doc: Document, item: Any, at: Loc) -> None:
     configs = _list(doc, configs, configs_at, "ipConfigurations")
     hub_ips, _ = _ci_at(props, props_at, "hubIPAddresses", "hubIpAddresses")
     if not configs and hub_ips is None:
-        raise InputError(doc.problem(
-            f"firewall {fw['name']!r} has no IP configuration, so no private IP a route could send "
-            "0.0.0.0/0 to: run `az network firewall ip-config create` and show it again",
-            configs_at if configs_at != props_at else at))
+        raise InputError(
+            doc.problem(
+                f"firewall {fw['name']!r} has no IP configuration, so no private IP a route could send "
+                "0.0.0.0/0 to: run `az network firewall ip-config create` and show it again",
+                configs_at if configs_at != props_at else at,
+            )
+        )
     for k, cfg in enumerate(configs):
         _ip_configuration(ov, doc, _mapping(doc, cfg, (*configs_at, k), "an IP configuration"), (*configs_at, k))
         break  # the first configuration carries the private IP the routes point at
@@ -219,11 +238,16 @@ def _public_ip(ov: _Overlay, doc: Document, item: Any, at: Loc) -> None:
     known = fw.get("publicIPName") if fw else None
     if fw is None or (known is not None and name is not None and str(name).lower() != str(known).lower()):
         said = f"the firewall's is {known!r}" if known else "no firewall was given before it"
-        raise InputError(doc.problem(f"public IP {name!r} is not the firewall's ({said}): --network reads the "
-                                     "firewall's public IP only", name_at))
+        raise InputError(
+            doc.problem(
+                f"public IP {name!r} is not the firewall's ({said}): --network reads the firewall's public IP only",
+                name_at,
+            )
+        )
     if address is None:
-        raise InputError(doc.problem(f"public IP {name!r} has no ipAddress yet (a dynamic IP is assigned when "
-                                     "it is used)", props_at))
+        raise InputError(
+            doc.problem(f"public IP {name!r} has no ipAddress yet (a dynamic IP is assigned when it is used)", props_at)
+        )
     ip = _address(doc, address, address_at)
     ips = fw.setdefault("publicIPAddresses", [])
     if str(ip) not in ips:
@@ -239,18 +263,31 @@ def _local_gateway(ov: _Overlay, doc: Document, item: Any, at: Loc) -> None:
     prefixes, prefixes_at = _ci_at(space, space_at, "addressPrefixes")
     prefixes = _list(doc, prefixes, prefixes_at, "addressPrefixes")
     if not prefixes:
-        raise InputError(doc.problem("a local network gateway names the on-premises ranges in "
-                                     "localNetworkAddressSpace.addressPrefixes; this one has none", space_at))
+        raise InputError(
+            doc.problem(
+                "a local network gateway names the on-premises ranges in "
+                "localNetworkAddressSpace.addressPrefixes; this one has none",
+                space_at,
+            )
+        )
     for k, p in enumerate(prefixes):
         _address(doc, p, (*prefixes_at, k), network=True)
     connected = ov.data.setdefault("connectedNetworks", [])
     if not isinstance(connected, list):
         return  # malformed: the one validation reports it with its line
     k = len(connected)
-    connected.append({"name": _text(doc, name, name_at, "the gateway's name") if name is not None else "on-premises",
-                      "kind": "vpn", "addressPrefixes": prefixes})
-    ov.put(doc, ("connectedNetworks", k), {("connectedNetworks", k): at,
-                                           ("connectedNetworks", k, "addressPrefixes"): prefixes_at})
+    connected.append(
+        {
+            "name": _text(doc, name, name_at, "the gateway's name") if name is not None else "on-premises",
+            "kind": "vpn",
+            "addressPrefixes": prefixes,
+        }
+    )
+    ov.put(
+        doc,
+        ("connectedNetworks", k),
+        {("connectedNetworks", k): at, ("connectedNetworks", k, "addressPrefixes"): prefixes_at},
+    )
 
 
 def _dns_link(ov: _Overlay, doc: Document, item: Any, at: Loc) -> None:
@@ -260,8 +297,12 @@ def _dns_link(ov: _Overlay, doc: Document, item: Any, at: Loc) -> None:
     vnet, vnet_at = _ci_at(props, props_at, "virtualNetwork")
     vnet_name = _last(_ci_at(vnet, vnet_at, "id")[0], "virtualNetworks")
     if zone is None or vnet_name is None:
-        raise InputError(doc.problem("a private DNS zone link names its zone in `id` and its VNet in "
-                                     "virtualNetwork.id", id_at if zone is None else vnet_at))
+        raise InputError(
+            doc.problem(
+                "a private DNS zone link names its zone in `id` and its VNet in virtualNetwork.id",
+                id_at if zone is None else vnet_at,
+            )
+        )
     zones = ov.data.setdefault("privateDNSZones", [])
     if not isinstance(zones, list):
         return
@@ -274,12 +315,20 @@ def _dns_link(ov: _Overlay, doc: Document, item: Any, at: Loc) -> None:
     ov.put(doc, ("privateDNSZones", zones.index(entry)), {("privateDNSZones", zones.index(entry)): at})
 
 
-_READERS = {VNET: _vnet, PEERING: _peerings, FIREWALL: _firewall, FIREWALL_IPCONFIG: _ip_config_document,
-            PUBLIC_IP: _public_ip, LOCAL_GATEWAY: _local_gateway, DNS_LINK: _dns_link}
+_READERS = {
+    VNET: _vnet,
+    PEERING: _peerings,
+    FIREWALL: _firewall,
+    FIREWALL_IPCONFIG: _ip_config_document,
+    PUBLIC_IP: _public_ip,
+    LOCAL_GATEWAY: _local_gateway,
+    DNS_LINK: _dns_link,
+}
 
 
-def with_network(doc: Document, files: tuple[Path, ...] | list[Path] = (),
-                 documents: tuple[Document, ...] | list[Document] = ()) -> Document:
+def with_network(
+    doc: Document, files: tuple[Path, ...] | list[Path] = (), documents: tuple[Document, ...] | list[Document] = ()
+) -> Document:
     """The description with every `--network` document (a file, or one read live) laid over it, in
     an order where what is referred to comes first (a firewall before its public IP), whatever the
     order on the command line."""

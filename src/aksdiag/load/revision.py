@@ -31,8 +31,9 @@ class Snapshot:
 
 def is_cluster_path(path: str, patterns: Iterable[str] = PATTERNS, excludes: Iterable[str] = EXCLUDES) -> bool:
     parts = PurePosixPath(path).parts
-    return (any(fnmatch.fnmatch(parts[-1], p) for p in patterns)
-            and not any(fnmatch.fnmatch(part, x) for part in parts for x in excludes))
+    return any(fnmatch.fnmatch(parts[-1], p) for p in patterns) and not any(
+        fnmatch.fnmatch(part, x) for part in parts for x in excludes
+    )
 
 
 def _within(path: str, scopes: tuple[str, ...]) -> bool:
@@ -43,8 +44,7 @@ def _git(repo: Path, *args: str, input: bytes | None = None, field: str = "BASE"
     try:
         proc = subprocess.run(["git", "-C", str(repo), *args], input=input, capture_output=True, check=False)
     except FileNotFoundError:
-        raise InputError(Problem("git is not installed; give two folders instead of revisions",
-                                 field="BASE")) from None
+        raise InputError(Problem("git is not installed; give two folders instead of revisions", field="BASE")) from None
     if proc.returncode != 0:
         message = proc.stderr.decode(errors="replace").strip().splitlines()
         raise InputError(Problem(f"git {args[0]}: {message[-1] if message else 'failed'}", field=field))
@@ -68,15 +68,24 @@ def scope_paths(paths: Iterable[str], root: Path, cwd: Path) -> tuple[str, ...]:
     return tuple(p for p in out if p) if all(out) else ()
 
 
-def from_revision(repo: Path, revision: str, scopes: tuple[str, ...] = (),
-                  patterns: Iterable[str] = PATTERNS, excludes: Iterable[str] = EXCLUDES,
-                  field: str = "BASE") -> Snapshot:
+def from_revision(
+    repo: Path,
+    revision: str,
+    scopes: tuple[str, ...] = (),
+    patterns: Iterable[str] = PATTERNS,
+    excludes: Iterable[str] = EXCLUDES,
+    field: str = "BASE",
+) -> Snapshot:
     try:
-        commit = _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options",
-                      f"{revision}^{{commit}}").decode().strip()
+        commit = (
+            _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
+            .decode()
+            .strip()
+        )
     except InputError:
-        raise InputError(Problem(f"{revision!r} is neither a folder nor a commit of the repository {repo}",
-                                 field=field)) from None
+        raise InputError(
+            Problem(f"{revision!r} is neither a folder nor a commit of the repository {repo}", field=field)
+        ) from None
     listing = _git(repo, "ls-tree", "-r", "-z", "--full-tree", commit)
     blobs: list[tuple[str, str]] = []
     for entry in listing.split(b"\0"):
@@ -86,8 +95,12 @@ def from_revision(repo: Path, revision: str, scopes: tuple[str, ...] = (),
         mode, kind, oid = meta.decode().split()
         path = raw_path.decode("utf-8", errors="surrogateescape")
         # Regular files only: a symlink's blob is its target's name, a submodule has no blob.
-        if kind == "blob" and mode in ("100644", "100755") and _within(path, scopes) \
-                and is_cluster_path(path, patterns, excludes):
+        if (
+            kind == "blob"
+            and mode in ("100644", "100755")
+            and _within(path, scopes)
+            and is_cluster_path(path, patterns, excludes)
+        ):
             blobs.append((path, oid))
     files: dict[str, bytes] = {}
     if blobs:
@@ -96,13 +109,14 @@ def from_revision(repo: Path, revision: str, scopes: tuple[str, ...] = (),
         for path, _ in blobs:
             header_end = out.index(b"\n", at)
             size = int(out[at:header_end].split()[2])
-            files[path] = out[header_end + 1:header_end + 1 + size]
+            files[path] = out[header_end + 1 : header_end + 1 + size]
             at = header_end + 1 + size + 1  # the content is followed by a newline
     return Snapshot(f"{revision} ({commit[:7]})" if not commit.startswith(revision) else commit[:7], files, commit)
 
 
-def from_folder(folder: Path, patterns: Iterable[str] = PATTERNS, excludes: Iterable[str] = EXCLUDES,
-                label: str | None = None) -> Snapshot:
+def from_folder(
+    folder: Path, patterns: Iterable[str] = PATTERNS, excludes: Iterable[str] = EXCLUDES, label: str | None = None
+) -> Snapshot:
     files = {}
     for candidate in sorted(folder.rglob("*")):
         rel = candidate.relative_to(folder).as_posix()

@@ -115,8 +115,13 @@ def read_bytes(path: Path, what: str = "input") -> bytes:
                 if stat.S_ISDIR(mode):
                     raise InputError(Problem(f"{what} is a folder, not a file", file=name))
                 if not stat.S_ISREG(mode):
-                    raise InputError(Problem(f"{what} is not a regular file (a device, FIFO or socket); give a "
-                                             "file, or `-` to read stdin", file=name))
+                    raise InputError(
+                        Problem(
+                            f"{what} is not a regular file (a device, FIFO or socket); give a "
+                            "file, or `-` to read stdin",
+                            file=name,
+                        )
+                    )
                 raw = fh.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise InputError(Problem(f"{what} file does not exist", file=name)) from None
@@ -126,8 +131,7 @@ def read_bytes(path: Path, what: str = "input") -> bytes:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "it is closed"
         raise InputError(Problem(f"{what} file could not be read: {reason}", file=name)) from None
     if len(raw) > MAX_BYTES:
-        raise InputError(Problem(f"{what} is more than {MAX_BYTES:,} bytes; the limit is {MAX_BYTES:,}",
-                                 file=name))
+        raise InputError(Problem(f"{what} is more than {MAX_BYTES:,} bytes; the limit is {MAX_BYTES:,}", file=name))
     return raw
 
 
@@ -186,14 +190,24 @@ def _scan_depth(text: str, name: str, loader: type) -> None:
             depth += 1
             if depth > MAX_DEPTH:
                 mark = token.start_mark
-                raise InputError(Problem(f"nested more than {MAX_DEPTH} levels deep", file=name,
-                                         line=mark.line + 1, column=mark.column + 1))
+                raise InputError(
+                    Problem(
+                        f"nested more than {MAX_DEPTH} levels deep",
+                        file=name,
+                        line=mark.line + 1,
+                        column=mark.column + 1,
+                    )
+                )
         elif isinstance(token, _CLOSE_TOKENS):
             depth -= 1
 
 
-_OPEN_TOKENS = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken, yaml.FlowMappingStartToken,
-                yaml.FlowSequenceStartToken)
+_OPEN_TOKENS = (
+    yaml.BlockMappingStartToken,
+    yaml.BlockSequenceStartToken,
+    yaml.FlowMappingStartToken,
+    yaml.FlowSequenceStartToken,
+)
 _CLOSE_TOKENS = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _JSON_CONSTANT = re.compile(r"-?\b(?:NaN|Infinity)\b")
@@ -208,8 +222,7 @@ def _check_json_depth(text: str, name: str) -> None:
         depth += 1 if m[0] in "[{" else -1
         if depth > MAX_DEPTH:
             line, col = _line_col(text, m.start())
-            raise InputError(Problem(f"nested more than {MAX_DEPTH} levels deep", file=name, line=line,
-                                     column=col))
+            raise InputError(Problem(f"nested more than {MAX_DEPTH} levels deep", file=name, line=line, column=col))
 
 
 def parse_yaml(text: str, name: str) -> Document:
@@ -219,8 +232,9 @@ def parse_yaml(text: str, name: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise InputError(Problem(f"invalid YAML: {exc.problem or exc.context}", file=name, line=line,
-                                 column=col)) from None
+        raise InputError(
+            Problem(f"invalid YAML: {exc.problem or exc.context}", file=name, line=line, column=col)
+        ) from None
     except yaml.YAMLError as exc:
         raise InputError(Problem(f"invalid YAML: {exc}", file=name)) from None
     except RecursionError:  # the depth check above should have refused it first
@@ -234,35 +248,62 @@ def parse_yaml(text: str, name: str) -> Document:
     return doc
 
 
-_PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp",
-                                                 "binary")}
+_PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp", "binary")
+}
 
 
 def _walk(node: yaml.Node, loc: Loc, doc: Document, counter: list[int], constructor: yaml.SafeLoader) -> Any:
     counter[0] += 1
     if node.tag not in _PLAIN_TAGS:
-        raise InputError(Problem(f"YAML tag {node.tag!r} is not allowed; a cluster description holds plain "
-                                 "values only", file=doc.name, line=node.start_mark.line + 1,
-                                 column=node.start_mark.column + 1, field=dotted(loc) or None))
+        raise InputError(
+            Problem(
+                f"YAML tag {node.tag!r} is not allowed; a cluster description holds plain values only",
+                file=doc.name,
+                line=node.start_mark.line + 1,
+                column=node.start_mark.column + 1,
+                field=dotted(loc) or None,
+            )
+        )
     if counter[0] > MAX_NODES:
-        raise InputError(Problem(f"document expands to more than {MAX_NODES:,} values (an alias bomb?)",
-                                 file=doc.name))
+        raise InputError(Problem(f"document expands to more than {MAX_NODES:,} values (an alias bomb?)", file=doc.name))
     doc.positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             kline, kcol = key_node.start_mark.line + 1, key_node.start_mark.column + 1
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise InputError(Problem("YAML merge keys (<<) are not supported; write the fields out",
-                                         file=doc.name, line=kline, column=kcol, field=dotted(loc) or None))
+                raise InputError(
+                    Problem(
+                        "YAML merge keys (<<) are not supported; write the fields out",
+                        file=doc.name,
+                        line=kline,
+                        column=kcol,
+                        field=dotted(loc) or None,
+                    )
+                )
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
-                raise InputError(Problem("mapping keys must be plain strings", file=doc.name, line=kline,
-                                         column=kcol, field=dotted(loc) or None))
+                raise InputError(
+                    Problem(
+                        "mapping keys must be plain strings",
+                        file=doc.name,
+                        line=kline,
+                        column=kcol,
+                        field=dotted(loc) or None,
+                    )
+                )
             key = str(_scalar(key_node, loc, doc, constructor))
             if key in out:
                 line = key_node.start_mark.line + 1
-                raise InputError(Problem(f"key {key!r} appears twice", file=doc.name, line=line,
-                                         column=key_node.start_mark.column + 1, field=dotted((*loc, key))))
+                raise InputError(
+                    Problem(
+                        f"key {key!r} appears twice",
+                        file=doc.name,
+                        line=line,
+                        column=key_node.start_mark.column + 1,
+                        field=dotted((*loc, key)),
+                    )
+                )
             doc.key_positions[(*loc, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             out[key] = _walk(value_node, (*loc, key), doc, counter, constructor)
         return out
@@ -275,14 +316,27 @@ def _scalar(node: yaml.Node, loc: Loc, doc: Document, constructor: yaml.SafeLoad
     if node.tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"):
         return node.value  # keep dates and binaries as the text the user wrote
     if node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and len(node.value) > MAX_DIGITS:
-        raise InputError(Problem(f"number with {len(node.value):,} characters; numbers here have at most "
-                                 f"{MAX_DIGITS} digits", file=doc.name, line=node.start_mark.line + 1,
-                                 column=node.start_mark.column + 1, field=dotted(loc) or None))
+        raise InputError(
+            Problem(
+                f"number with {len(node.value):,} characters; numbers here have at most {MAX_DIGITS} digits",
+                file=doc.name,
+                line=node.start_mark.line + 1,
+                column=node.start_mark.column + 1,
+                field=dotted(loc) or None,
+            )
+        )
     try:
         return constructor.construct_object(node)
     except (yaml.YAMLError, ValueError) as exc:
-        raise InputError(Problem(f"cannot read this value: {exc}", file=doc.name, line=node.start_mark.line + 1,
-                                 column=node.start_mark.column + 1, field=dotted(loc) or None)) from None
+        raise InputError(
+            Problem(
+                f"cannot read this value: {exc}",
+                file=doc.name,
+                line=node.start_mark.line + 1,
+                column=node.start_mark.column + 1,
+                field=dotted(loc) or None,
+            )
+        ) from None
 
 
 class _JsonRefusal(Exception):

@@ -60,8 +60,11 @@ def _message(err: dict[str, Any]) -> tuple[str, bool]:
     msg = err["msg"]
     msg = re.sub(r"^Value error, ", "", msg)
     if kind.startswith(("ip_v4", "ip_v6", "ip_any")) or "IPv4 or IPv6" in msg:
-        msg = "is not a valid IP network in CIDR form (like 10.244.0.0/16, with no host bits set)" \
-            if "network" in kind or "network" in msg else "is not a valid IP address (like 10.0.0.10)"
+        msg = (
+            "is not a valid IP network in CIDR form (like 10.244.0.0/16, with no host bits set)"
+            if "network" in kind or "network" in msg
+            else "is not a valid IP address (like 10.0.0.10)"
+        )
     if kind == "int_type":
         msg = "must be a whole number, like 3 (not true/false, a decimal or text)"
     elif kind == "bool_type":
@@ -77,13 +80,25 @@ def _message(err: dict[str, Any]) -> tuple[str, bool]:
 
 def validate_spec(doc: Document, loc_prefix: Loc = ()) -> ClusterSpec:
     if not isinstance(doc.data, dict):
-        raise InputError(Problem(f"a cluster description is a mapping of fields, found {type(doc.data).__name__}",
-                                 file=doc.name, line=1, column=1))
+        raise InputError(
+            Problem(
+                f"a cluster description is a mapping of fields, found {type(doc.data).__name__}",
+                file=doc.name,
+                line=1,
+                column=1,
+            )
+        )
     if not set(doc.data) & set(ClusterSpec.model_fields):
-        raise InputError(Problem("not a cluster: expected `az aks show` output (a managed cluster with "
-                                 "agentPoolProfiles) or an aksdiag description (with name and nodePools); found "
-                                 f"fields {', '.join(sorted(map(str, doc.data))[:6]) or 'none'}",
-                                 file=doc.name, line=1, column=1))
+        raise InputError(
+            Problem(
+                "not a cluster: expected `az aks show` output (a managed cluster with "
+                "agentPoolProfiles) or an aksdiag description (with name and nodePools); found "
+                f"fields {', '.join(sorted(map(str, doc.data))[:6]) or 'none'}",
+                file=doc.name,
+                line=1,
+                column=1,
+            )
+        )
     try:
         return ClusterSpec.model_validate(doc.data)
     except ValidationError as exc:

@@ -48,7 +48,7 @@ class Resource:
     @property
     def config_key(self) -> tuple[str, str]:
         """(module path without instance keys, "type.name") as `configuration` names it."""
-        local = self.address[len(self.module) + 1:] if self.module else self.address
+        local = self.address[len(self.module) + 1 :] if self.module else self.address
         return _INDEX.sub("", self.module), _INDEX.sub("", local)
 
     def value(self, *path: str | int) -> At:
@@ -100,8 +100,13 @@ class Side:
         return [r for r in self.resources if _INDEX.sub("", r.address) == address]
 
 
-def _walk_module(doc: Document, module: At, out: list[Resource], unknown_of: dict[str, Any] | None = None,
-                 mode_filter: str | None = None) -> None:
+def _walk_module(
+    doc: Document,
+    module: At,
+    out: list[Resource],
+    unknown_of: dict[str, Any] | None = None,
+    mode_filter: str | None = None,
+) -> None:
     for r in module.get("resources").items():
         address = r.get("address").value
         kind = r.get("type").value
@@ -128,7 +133,7 @@ def _config_tree(doc: Document) -> tuple[dict[tuple[str, str], At], dict[str, At
             address = r.get("address").value
             if isinstance(address, str):
                 config[(path, address)] = r
-        for name in (module.get("module_calls").value or {}):
+        for name in module.get("module_calls").value or {}:
             call_at = module.get("module_calls").get(name)
             child = f"{path}.module.{name}" if path else f"module.{name}"
             calls[child] = call_at
@@ -210,12 +215,14 @@ def pick_cluster(side: Side, cluster: str | None) -> Resource:
                 return r
         raise root.fail(f"no cluster named {cluster!r} in this plan; it has {', '.join(names)}")
     if len(found) > 1:
-        raise found[1].values.fail(f"this plan has {len(found)} clusters: pick one with --cluster NAME "
-                                   f"({', '.join(names)})")
+        raise found[1].values.fail(
+            f"this plan has {len(found)} clusters: pick one with --cluster NAME ({', '.join(names)})"
+        )
     return found[0]
 
 
 # --- following references ----------------------------------------------------------------
+
 
 class Unfollowable(Exception):
     """A reference that leads outside what the document says (a local, an unset variable)."""
@@ -310,8 +317,7 @@ def _follow_variable(side: Side, module: str, expr: At, ref: str, key: str | Non
     return follow(side, parent, arg, key, hops + 1)
 
 
-def _follow_module_output(side: Side, module: str, expr: At, ref: str, key: str | None, hops: int
-                          ) -> Resource | At:
+def _follow_module_output(side: Side, module: str, expr: At, ref: str, key: str | None, hops: int) -> Resource | At:
     """`module.x.output`: the output's expression, followed inside that module's instance."""
     parts = ref.split(".")
     child_name = _INDEX.sub("", parts[1])
@@ -339,6 +345,7 @@ def _in_module(side: Side, module: str, address: str, key: str | None) -> Resour
 
 
 # --- reading the network ---------------------------------------------------------------
+
 
 @dataclass
 class _Net:
@@ -417,15 +424,22 @@ def _vnet_of(side: Side, subnet: Resource) -> Resource | None:
         # Several VNets of one name (a `count` of clusters, each in its resource group): the
         # one the configuration names, else the one in the subnet's resource group and module.
         try:
-            target = follow(side, subnet.module, _expression(side, subnet, "virtual_network_name"),
-                            _key(subnet.address))
+            target = follow(
+                side, subnet.module, _expression(side, subnet, "virtual_network_name"), _key(subnet.address)
+            )
             if isinstance(target, Resource) and target in vnets:
                 return target
         except Unfollowable:
             pass
         group = subnet.value("resource_group_name").value
-        return min(vnets, key=lambda v: (v.value("resource_group_name").value != group, v.module != subnet.module,
-                                            _key(v.address) != _key(subnet.address)))
+        return min(
+            vnets,
+            key=lambda v: (
+                v.value("resource_group_name").value != group,
+                v.module != subnet.module,
+                _key(v.address) != _key(subnet.address),
+            ),
+        )
     try:
         target = follow(side, subnet.module, _expression(side, subnet, "virtual_network_name"), _key(subnet.address))
     except Unfollowable:
@@ -446,8 +460,9 @@ def _subnet_of_pool(side: Side, pool: Resource, attribute: str, *path: str | int
     except Unfollowable as exc:
         where = exc.at if not exc.at.missing else pool.values
         named = f" {exc.reference}" if exc.reference != "?" else ""
-        raise where.fail(f"{attribute} of {pool.address} is known after apply and its reference{named} "
-                         f"cannot be followed: {exc.why}") from None
+        raise where.fail(
+            f"{attribute} of {pool.address} is known after apply and its reference{named} cannot be followed: {exc.why}"
+        ) from None
     if isinstance(target, Resource):
         if target.type != "azurerm_subnet":
             raise expr.fail(f"{attribute} of {pool.address} comes from {target.address}, not a subnet")
@@ -466,8 +481,10 @@ def _subnet_by_id(side: Side, at: At, attribute: str) -> Resource:
     if found is None:
         m = _SUBNET_ID.search(at.value)
         what = f"subnet {m[2]!r} of VNet {m[1]!r}" if m else f"subnet {at.value!r}"
-        raise at.fail(f"{attribute}: the {what} is defined outside this plan; aksdiag draws only what the "
-                      "plan holds (plan the VNet in the same configuration, or read it as a data source)")
+        raise at.fail(
+            f"{attribute}: the {what} is defined outside this plan; aksdiag draws only what the "
+            "plan holds (plan the VNet in the same configuration, or read it as a data source)"
+        )
     return found
 
 
@@ -480,8 +497,10 @@ def _pool_expression(side: Side, pool: Resource, attribute: str, *path: str | in
         # expression in the plan; the module's input of the same name is where it comes from.
         call_arg = side.module_calls[_INDEX.sub("", module)].get("expressions").get(attribute)
         if not call_arg.missing:
-            side.notes.append(f"{call_arg.where()}: {attribute} of {pool.address} is written in a dynamic block; "
-                              f"followed the module input {attribute}")
+            side.notes.append(
+                f"{call_arg.where()}: {attribute} of {pool.address} is written in a dynamic block; "
+                f"followed the module input {attribute}"
+            )
             expr = call_arg
             module = module.rsplit(".module.", 1)[0] if ".module." in module else ""
     return expr, module
@@ -511,8 +530,7 @@ def _route_tables(side: Side) -> dict[str, tuple[Resource, list[dict[str, Any]],
         table_name = route.value("route_table_name").value
         target: Resource | None = None
         if isinstance(table_name, str):
-            target = next((t for t in side.of_type("azurerm_route_table") if t.value("name").value == table_name),
-                          None)
+            target = next((t for t in side.of_type("azurerm_route_table") if t.value("name").value == table_name), None)
         else:
             try:
                 found = follow(side, route.module, _expression(side, route, "route_table_name"), _key(route.address))
@@ -530,8 +548,9 @@ def _firewall_address(side: Side, owner: Resource, path: tuple[str | int, ...]) 
     import ipaddress
 
     try:
-        target = follow(side, owner.module, _expression(side, owner, *path, "next_hop_in_ip_address"),
-                        _key(owner.address))
+        target = follow(
+            side, owner.module, _expression(side, owner, *path, "next_hop_in_ip_address"), _key(owner.address)
+        )
     except Unfollowable:
         return None
     if not isinstance(target, Resource) or target.type != "azurerm_firewall":
@@ -549,8 +568,9 @@ def _firewall_address(side: Side, owner: Resource, path: tuple[str | int, ...]) 
         return None
 
 
-def _add_route(side: Side, owner: Resource, route: At, routes: list[dict[str, Any]], ats: list[At],
-               path: tuple[str | int, ...]) -> None:
+def _add_route(
+    side: Side, owner: Resource, route: At, routes: list[dict[str, Any]], ats: list[At], path: tuple[str | int, ...]
+) -> None:
     name, prefix = route.get("name").value, route.get("address_prefix").value
     hop_type, hop = route.get("next_hop_type").value, route.get("next_hop_in_ip_address").value
     if not isinstance(prefix, str) or not isinstance(hop_type, str):
@@ -564,8 +584,10 @@ def _add_route(side: Side, owner: Resource, route: At, routes: list[dict[str, An
                 side.unknown.append((f"next hop of route {name!r} (an address known after apply)", route))
                 return
             hop = firewall[0]
-            side.notes.append(f"{route.where()}: route {name!r} goes to {firewall[1].address}, whose private IP is "
-                              f"known after apply; drawn as {hop}, the address Azure gives a firewall in its subnet")
+            side.notes.append(
+                f"{route.where()}: route {name!r} goes to {firewall[1].address}, whose private IP is "
+                f"known after apply; drawn as {hop}, the address Azure gives a firewall in its subnet"
+            )
         entry["nextHopIpAddress"] = hop
     routes.append(entry)
     ats.append(route)
@@ -580,18 +602,28 @@ def _association(side: Side, kind: str, subnet: Resource, other: str) -> Resourc
 
 
 _NETWORK_FIELDS = {
-    "network_plugin": "networkPlugin", "network_plugin_mode": "networkPluginMode",
-    "network_policy": "networkPolicy", "network_data_plane": "networkDataplane", "pod_cidr": "podCidr",
-    "service_cidr": "serviceCidr", "dns_service_ip": "dnsServiceIP", "docker_bridge_cidr": "dockerBridgeCidr",
-    "outbound_type": "outboundType", "load_balancer_sku": "loadBalancerSku",
+    "network_plugin": "networkPlugin",
+    "network_plugin_mode": "networkPluginMode",
+    "network_policy": "networkPolicy",
+    "network_data_plane": "networkDataplane",
+    "pod_cidr": "podCidr",
+    "service_cidr": "serviceCidr",
+    "dns_service_ip": "dnsServiceIP",
+    "docker_bridge_cidr": "dockerBridgeCidr",
+    "outbound_type": "outboundType",
+    "load_balancer_sku": "loadBalancerSku",
 }
 _LIST_FIELDS = {"pod_cidrs": "podCidrs", "service_cidrs": "serviceCidrs", "ip_versions": "ipFamilies"}
 # Fields whose unknown value changes the picture; the rest AKS fills with defaults we also use.
 _CANON = {
-    "networkPlugin": ["kubenet", "azure", "none"], "networkPluginMode": ["overlay"],
-    "networkPolicy": ["none", "azure", "calico", "cilium"], "networkDataplane": ["azure", "cilium"],
+    "networkPlugin": ["kubenet", "azure", "none"],
+    "networkPluginMode": ["overlay"],
+    "networkPolicy": ["none", "azure", "calico", "cilium"],
+    "networkDataplane": ["azure", "cilium"],
     "outboundType": ["loadBalancer", "managedNATGateway", "userAssignedNATGateway", "userDefinedRouting", "none"],
-    "osType": ["Linux", "Windows"], "mode": ["System", "User"], "ipFamilies": ["IPv4", "IPv6"],
+    "osType": ["Linux", "Windows"],
+    "mode": ["System", "User"],
+    "ipFamilies": ["IPv4", "IPv6"],
 }
 
 
@@ -604,8 +636,9 @@ def _canon(field_name: str, value: Any) -> Any:
     return value
 
 
-def _pool(side: Side, net: _Net, r: Resource, at: tuple[str | int, ...], index: int, mode: str | None
-          ) -> tuple[Resource | None, Resource | None]:
+def _pool(
+    side: Side, net: _Net, r: Resource, at: tuple[str | int, ...], index: int, mode: str | None
+) -> tuple[Resource | None, Resource | None]:
     """One node pool into `net.data["nodePools"][index]`; returns its node and pod subnets."""
     loc: Loc = ("nodePools", index)
     block = r.value(*at) if at else r.values
@@ -628,8 +661,11 @@ def _pool(side: Side, net: _Net, r: Resource, at: tuple[str | int, ...], index: 
     pod_subnet = _subnet_of_pool(side, r, "pod_subnet_id", *at)
     for subnet, key in ((node_subnet, "vnetSubnetName"), (pod_subnet, "podSubnetName")):
         if subnet is not None:
-            net.put((*loc, key), _name(side, subnet), block.get(
-                "vnet_subnet_id" if key == "vnetSubnetName" else "pod_subnet_id"))
+            net.put(
+                (*loc, key),
+                _name(side, subnet),
+                block.get("vnet_subnet_id" if key == "vnetSubnetName" else "pod_subnet_id"),
+            )
     return node_subnet, pod_subnet
 
 
@@ -664,8 +700,12 @@ def describe(side: Side, cluster: Resource) -> Document:
     net = _Net(side, {}, {})
     name = cluster.value("name")
     net.put(("name",), name.value if isinstance(name.value, str) else cluster.address, name)
-    for tf, key in (("location", "location"), ("resource_group_name", "resourceGroup"),
-                    ("node_resource_group", "nodeResourceGroup"), ("kubernetes_version", "kubernetesVersion")):
+    for tf, key in (
+        ("location", "location"),
+        ("resource_group_name", "resourceGroup"),
+        ("node_resource_group", "nodeResourceGroup"),
+        ("kubernetes_version", "kubernetesVersion"),
+    ):
         at = cluster.value(tf)
         if isinstance(at.value, str) and at.value:
             net.put((key,), at.value, at)
@@ -677,8 +717,9 @@ def describe(side: Side, cluster: Resource) -> Document:
         _nat_gateway(side, net, cluster, subnets_used[0][0])
     # Network profile fields left unknown are filled by derive with AKS's defaults, which lists
     # them as assumed itself; the rest (a name, a route's next hop) are listed here.
-    net.data["assumedFields"] = sorted({f"{what} (known after apply)" for what, _ in side.unknown
-                                        if not what.startswith("networkProfile")})
+    net.data["assumedFields"] = sorted(
+        {f"{what} (known after apply)" for what, _ in side.unknown if not what.startswith("networkProfile")}
+    )
     return side.doc.moved(net.data, net.where)
 
 
@@ -705,8 +746,10 @@ def _network_profile(side: Side, net: _Net, cluster: Resource) -> None:
             net.put(("networkProfile", key), _canon(key, at.value), at)
     _outbound_ip_counts(net, profile)
     # Azure CNI without overlay gives pods VNet addresses: its pod CIDR is no fact of the design.
-    flat = net.data["networkProfile"].get("networkPlugin") == "azure" and "networkPluginMode" not in net.data[
-        "networkProfile"]
+    flat = (
+        net.data["networkProfile"].get("networkPlugin") == "azure"
+        and "networkPluginMode" not in net.data["networkProfile"]
+    )
     side.unknown += [(what, at) for what, at in unknown_later if not (flat and what.endswith("podCidr"))]
     if net.data["networkProfile"].get("networkPolicy") == "none":
         del net.data["networkProfile"]["networkPolicy"]
@@ -746,8 +789,10 @@ def _nat_gateway(side: Side, net: _Net, cluster: Resource, node_subnet: Resource
         return
     if _association(side, "azurerm_subnet_nat_gateway_association", node_subnet, "nat_gateway_id") is None:
         at = cluster.value("network_profile", 0, "outbound_type")
-        side.notes.append(f"{at.where()}: outbound_type is userAssignedNATGateway but this plan associates no NAT "
-                          f"gateway with the node subnet {node_subnet.address}; AKS refuses a subnet without one")
+        side.notes.append(
+            f"{at.where()}: outbound_type is userAssignedNATGateway but this plan associates no NAT "
+            f"gateway with the node subnet {node_subnet.address}; AKS refuses a subnet without one"
+        )
 
 
 def _api_server(net: _Net, cluster: Resource) -> None:
@@ -776,14 +821,15 @@ def _vnet(side: Side, net: _Net, used: list[tuple[Resource, At]]) -> None:
         raise first_at.fail(f"the VNet of subnet {first.address} cannot be found in this plan")
     space = vnet.value("address_space")
     if not isinstance(space.value, list) or not space.value:
-        raise vnet.values.fail(f"the address space of {vnet.address} is known only after apply; aksdiag "
-                               "cannot draw a VNet without it")
+        raise vnet.values.fail(
+            f"the address space of {vnet.address} is known only after apply; aksdiag cannot draw a VNet without it"
+        )
     net.put(("vnet", "name"), _name(side, vnet), vnet.value("name"))
     net.put(("vnet", "addressPrefixes"), list(space.value), space)
     tables = _route_tables(side)
     members = [s for s in side.of_type("azurerm_subnet") if _vnet_of(side, s) is vnet]
     # Subnets the cluster uses first, so the node subnet is the first one drawn.
-    members.sort(key=lambda s: (0 if any(s is u for u, _ in used) else 1))
+    members.sort(key=lambda s: 0 if any(s is u for u, _ in used) else 1)
     subnets: list[dict[str, Any]] = []
     for s in members:
         prefix, prefix_at = _prefix(s, side, f"address prefix of {s.address}")
@@ -792,7 +838,10 @@ def _vnet(side: Side, net: _Net, used: list[tuple[Resource, At]]) -> None:
         loc: Loc = ("vnet", "subnets", len(subnets))
         entry: dict[str, Any] = {"name": _name(side, s), "addressPrefix": prefix}
         net.where[loc], net.where[(*loc, "name")], net.where[(*loc, "addressPrefix")] = (
-            s.values.loc, s.value("name").loc, prefix_at.loc)
+            s.values.loc,
+            s.value("name").loc,
+            prefix_at.loc,
+        )
         table = _association(side, "azurerm_subnet_route_table_association", s, "route_table_id")
         if table is None and isinstance(s.value("route_table_id").value, str):
             table = _by_id(side, s.value("route_table_id").value)
@@ -825,8 +874,13 @@ def _peerings(side: Side, net: _Net, vnet: Resource) -> None:
         space = remote.value("address_space").value
         if isinstance(space, list) and space:
             net.where[("connectedNetworks", len(connected))] = remote.value("address_space").loc
-            connected.append({"name": remote.value("name").value or remote.address, "kind": "peeredVNet",
-                              "addressPrefixes": list(space)})
+            connected.append(
+                {
+                    "name": remote.value("name").value or remote.address,
+                    "kind": "peeredVNet",
+                    "addressPrefixes": list(space),
+                }
+            )
     if connected:
         net.data["connectedNetworks"] = connected
 
@@ -835,8 +889,12 @@ def terraform_document(doc: Document, cluster: str | None = None, side: str = "a
     """The description of the plan's (or state's) cluster, and warnings about what is unknown."""
     found = sides(doc)
     if side not in found:
-        raise InputError(doc.problem("this plan changes no azurerm_kubernetes_cluster that exists already: "
-                                     "there is no `before` to compare with"))
+        raise InputError(
+            doc.problem(
+                "this plan changes no azurerm_kubernetes_cluster that exists already: "
+                "there is no `before` to compare with"
+            )
+        )
     chosen = found[side]
     out = describe(chosen, pick_cluster(chosen, cluster))
     return out, unknown_warnings(chosen)
@@ -847,5 +905,4 @@ def unknown_warnings(side: Side) -> list[str]:
         return list(side.notes)
     names = ", ".join(dict.fromkeys(what for what, _ in side.unknown))
     first = side.unknown[0][1]
-    return [f"{first.where()}: known only after apply, drawn with AKS's defaults or left out: {names}",
-            *side.notes]
+    return [f"{first.where()}: known only after apply, drawn with AKS's defaults or left out: {names}", *side.notes]

@@ -77,18 +77,31 @@ def find_embeds(markdown: str) -> list[Embed]:
         if fence:
             marker = fence["fence"]
             info = fence["info"].strip()
-            close = next((j for j in range(i + 1, len(lines))
-                          if lines[j].strip().startswith(marker[0] * len(marker))
-                          and not lines[j].strip().strip(marker[0])), len(lines))
+            close = next(
+                (
+                    j
+                    for j in range(i + 1, len(lines))
+                    if lines[j].strip().startswith(marker[0] * len(marker)) and not lines[j].strip().strip(marker[0])
+                ),
+                len(lines),
+            )
             lang, _, rest = info.partition(" ")
             if lang.strip("{}. ") == "aksdiag":
-                body = "\n".join(lines[i + 1:close]) + "\n"
+                body = "\n".join(lines[i + 1 : close]) + "\n"
                 try:
                     attrs, problem = _attrs(rest), None
                 except _BadAttributes as exc:
                     attrs, problem = {}, str(exc)
-                embeds.append(Embed(i + 1, min(close + 1, len(lines)), attrs.pop("caption", ""), text=body,
-                                    attrs=attrs, problem=problem))
+                embeds.append(
+                    Embed(
+                        i + 1,
+                        min(close + 1, len(lines)),
+                        attrs.pop("caption", ""),
+                        text=body,
+                        attrs=attrs,
+                        problem=problem,
+                    )
+                )
             i = close + 1
             continue
         image = _IMAGE.match(line)
@@ -97,8 +110,9 @@ def find_embeds(markdown: str) -> list[Embed]:
                 attrs, problem = _attrs(image["attrs"]), None
             except _BadAttributes as exc:
                 attrs, problem = {}, str(exc)
-            embeds.append(Embed(i + 1, i + 1, image["alt"], path=image["src"].split("#")[0], attrs=attrs,
-                                problem=problem))
+            embeds.append(
+                Embed(i + 1, i + 1, image["alt"], path=image["src"].split("#")[0], attrs=attrs, problem=problem)
+            )
         i += 1
     return embeds
 
@@ -106,8 +120,13 @@ def find_embeds(markdown: str) -> list[Embed]:
 def plan_table_html(plan: Any) -> str:
     """The address plan under the figure: every range, its size and what lives there."""
     rows: list[tuple[str, str, str]] = []
-    rows.append((f"VNet {plan.vnet_name}", ", ".join(map(str, plan.vnet_prefixes)),
-                 "AKS-managed" if plan.vnet_managed else "your own"))
+    rows.append(
+        (
+            f"VNet {plan.vnet_name}",
+            ", ".join(map(str, plan.vnet_prefixes)),
+            "AKS-managed" if plan.vnet_managed else "your own",
+        )
+    )
     for s in plan.subnets:
         prefix = str(s.prefix) + (f", {s.prefix_v6}" if s.prefix_v6 else "")
         use = f"{', '.join(s.roles) or 'other'}; {s.usable:,} usable, {s.used:,} planned"
@@ -120,11 +139,15 @@ def plan_table_html(plan: Any) -> str:
         rows.append((f"node {n.name}", ", ".join(map(str, n.ips)), ", ".join(map(str, n.pod_blocks))))
     if len(plan.nodes) > 12:
         rows.append(("…", "", f"{len(plan.nodes) - 12} more nodes"))
-    body = "".join(f"<tr><td>{html.escape(a)}</td><td><code>{html.escape(b)}</code></td><td>{html.escape(c)}</td></tr>"
-                   for a, b, c in rows)
+    body = "".join(
+        f"<tr><td>{html.escape(a)}</td><td><code>{html.escape(b)}</code></td><td>{html.escape(c)}</td></tr>"
+        for a, b, c in rows
+    )
     # No class on the table itself: mkdocs-material styles only `table:not([class])`.
-    return ('<div class="aksdiag-plan"><table><thead><tr><th>Range</th><th>Prefix</th><th>What lives there</th>'
-            f"</tr></thead><tbody>{body}</tbody></table></div>")
+    return (
+        '<div class="aksdiag-plan"><table><thead><tr><th>Range</th><th>Prefix</th><th>What lives there</th>'
+        f"</tr></thead><tbody>{body}</tbody></table></div>"
+    )
 
 
 def _table_extra(rendered: Any) -> dict[str, Any]:
@@ -184,8 +207,12 @@ class Embedder:
         return [self._options(attrs, False)] + ([self._options(attrs, True)] if want_dark else [])
 
     def render(self, source: Any, attrs: dict[str, str]) -> tuple[Made, Made | None]:
-        made = [render_cached(source, ("svg",), opts, self.cache, extra=_table_extra, key=self._keys.pop((source, opts), None))
-                for opts in self._variants(attrs)]
+        made = [
+            render_cached(
+                source, ("svg",), opts, self.cache, extra=_table_extra, key=self._keys.pop((source, opts), None)
+            )
+            for opts in self._variants(attrs)
+        ]
         return made[0], (made[1] if len(made) > 1 else None)
 
     def _cached(self, source: Any, attrs: dict[str, str]) -> bool:
@@ -206,9 +233,12 @@ class Embedder:
         cache. Problems are left for that pass to report, in page order."""
         if self.cache.folder is None:
             return  # nothing to keep the results in
-        work = [(self._source(embed, page, page_dir), embed.attrs)
-                for page, page_dir, markdown in pages for embed in find_embeds(markdown)
-                if embed.problem is None and self._outside(embed, page_dir) is None]
+        work = [
+            (self._source(embed, page, page_dir), embed.attrs)
+            for page, page_dir, markdown in pages
+            for embed in find_embeds(markdown)
+            if embed.problem is None and self._outside(embed, page_dir) is None
+        ]
         # An unchanged site is all cache hits: the page pass reads them; no pool to start.
         work = [item for item in work if not self._cached(*item)]
         if len(work) < 2:
@@ -245,11 +275,21 @@ class Embedder:
         real = Path(os.path.realpath(page_dir / embed.path))
         if any(real == root or root in real.parents for root in self.roots):
             return None
-        return (f"{embed.path} is outside the project (docs_dir and the folder of mkdocs.yml); "
-                "a page shows only files the docs own: add its folder to the plugin's allowed_dirs to embed it")
+        return (
+            f"{embed.path} is outside the project (docs_dir and the folder of mkdocs.yml); "
+            "a page shows only files the docs own: add its folder to the plugin's allowed_dirs to embed it"
+        )
 
-    def transform(self, markdown: str, *, page: str, page_dir: Path, store: Callable[[bytes, str], str],
-                  display: Callable[[Path], str] = str, first_line: int = 1) -> PageResult:
+    def transform(
+        self,
+        markdown: str,
+        *,
+        page: str,
+        page_dir: Path,
+        store: Callable[[bytes, str], str],
+        display: Callable[[Path], str] = str,
+        first_line: int = 1,
+    ) -> PageResult:
         """The page with every embed replaced. `first_line` is the file line `markdown` starts on
         (after front matter), so error positions name lines of the file."""
         embeds = find_embeds(markdown)
@@ -266,7 +306,7 @@ class Embedder:
             if refused:
                 problem = Problem(refused, file=page, line=embed_line, column=1)
                 errors.append(f"aksdiag: {problem}")
-                lines[embed.line - 1:embed.end] = ["", self._error([problem], None, embed.path or page), ""]
+                lines[embed.line - 1 : embed.end] = ["", self._error([problem], None, embed.path or page), ""]
                 continue
             if source.path is not None:
                 inputs.append(source.path)
@@ -277,15 +317,16 @@ class Embedder:
                 light, dark = self.render(source, embed.attrs)
                 html_block = self._figure(embed, light, dark, store)
             except AksdiagError as exc:
-                problems = [self._place(p, embed_line, embed.text is not None, page, source, shown)
-                            for p in exc.problems]
+                problems = [
+                    self._place(p, embed_line, embed.text is not None, page, source, shown) for p in exc.problems
+                ]
                 errors += [f"{page}:{embed_line}: aksdiag: {p}" for p in problems]
                 html_block = self._error(problems, source, shown)
             except ValueError as exc:  # a bad attribute value, such as max_nodes=many
                 problem = Problem(f"bad attribute: {exc}", file=page, line=embed_line, column=1)
                 errors.append(f"aksdiag: {problem}")
                 html_block = self._error([problem], source, shown)
-            lines[embed.line - 1:embed.end] = ["", html_block, ""]
+            lines[embed.line - 1 : embed.end] = ["", html_block, ""]
         return PageResult("\n".join(lines) + "\n", list(reversed(errors)), inputs)
 
     @staticmethod
@@ -316,8 +357,11 @@ class Embedder:
         if dark is not None and self.settings.scheme == "media":
             light_url = store(light.outputs["svg"], "svg")
             dark_url = html.escape(store(dark.outputs["svg"], "svg"), quote=True)
-            imgs = linked(light_url, f'<picture><source srcset="{dark_url}" media="(prefers-color-scheme: dark)">'
-                                     f'<img src="{light_url}" alt="{alt}" loading="lazy"{FILL}></picture>')
+            imgs = linked(
+                light_url,
+                f'<picture><source srcset="{dark_url}" media="(prefers-color-scheme: dark)">'
+                f'<img src="{light_url}" alt="{alt}" loading="lazy"{FILL}></picture>',
+            )
         elif dark is not None:
             imgs = img(light.outputs["svg"], "#only-light") + img(dark.outputs["svg"], "#only-dark")
         else:
@@ -337,9 +381,11 @@ class Embedder:
         if source is not None and source.text is not None:
             numbered = "\n".join(f"{n:>3}  {line}" for n, line in enumerate(source.text.splitlines(), start=1))
             listing = f"<pre><code>{html.escape(numbered)}</code></pre>"
-        return ('<div class="admonition failure aksdiag-error">'
-                f'<p class="admonition-title">aksdiag could not draw {html.escape(shown)}</p>'
-                f"<ul>{items}</ul>{listing}</div>")
+        return (
+            '<div class="admonition failure aksdiag-error">'
+            f'<p class="admonition-title">aksdiag could not draw {html.escape(shown)}</p>'
+            f"<ul>{items}</ul>{listing}</div>"
+        )
 
 
 # mkdocs-material's admonition kinds for each finding severity.
@@ -349,5 +395,7 @@ ADMONITIONS = {"error": "danger", "warning": "warning", "note": "note"}
 def _finding_html(finding: str) -> str:
     severity, _, message = finding.partition(": ")
     kind = ADMONITIONS.get(severity, "note")
-    return (f'<div class="admonition {kind} aksdiag-finding"><p class="admonition-title">{html.escape(severity)}</p>'
-            f"<p>{html.escape(message)}</p></div>")
+    return (
+        f'<div class="admonition {kind} aksdiag-finding"><p class="admonition-title">{html.escape(severity)}</p>'
+        f"<p>{html.escape(message)}</p></div>"
+    )

@@ -61,8 +61,10 @@ class _Embeds(Preprocessor):
 
         host = _host_page(self.md)
         scheme = self.ext.getConfig("scheme") or ("toggle" if host is not None else "media")
-        embedder = Embedder(Settings(dark=self.ext.getConfig("dark"), table=self.ext.getConfig("table"),
-                                     scheme=scheme), RenderCache(cache_dir()))
+        embedder = Embedder(
+            Settings(dark=self.ext.getConfig("dark"), table=self.ext.getConfig("table"), scheme=scheme),
+            RenderCache(cache_dir()),
+        )
 
         def store(data: bytes, _suffix: str) -> str:  # the embedder's one store signature; a data URL needs no suffix
             return f"data:image/svg+xml;base64,{base64.b64encode(data).decode()}"
@@ -81,8 +83,10 @@ class _Embeds(Preprocessor):
         # File embeds stay inside the docs, the project around them (a host's; without one, the
         # docs folder is all there is), and the folders the config allows, relative to that.
         project = Path(os.path.realpath(docs)).parent if host is not None else Path(os.path.realpath(docs))
-        embedder.roots = tuple(Path(os.path.realpath(p)) for p in (
-            docs, project, *(project / d for d in self.ext.getConfig("allowed_dirs") or ())))
+        embedder.roots = tuple(
+            Path(os.path.realpath(p))
+            for p in (docs, project, *(project / d for d in self.ext.getConfig("allowed_dirs") or ()))
+        )
         result = embedder.transform("\n".join(lines), page=page_name, page_dir=page_dir, store=store)
         for message in result.errors:
             log.error(message)
@@ -91,7 +95,7 @@ class _Embeds(Preprocessor):
         # Each figure is one line of HTML; stash it so Markdown leaves it alone.
         out = []
         for line in result.markdown.split("\n"):
-            if line.startswith(("<figure class=\"aksdiag\"", "<div class=\"admonition failure aksdiag-error\"")):
+            if line.startswith(('<figure class="aksdiag"', '<div class="admonition failure aksdiag-error"')):
                 line = self.md.htmlStash.store(line)
             out.append(line)
         return out

@@ -56,8 +56,12 @@ class AksdiagPlugin(BasePlugin[AksdiagConfig]):
         from .embed import Embedder, Settings
 
         # A docs page shows the picture in its column: composed for 800 px, portrait, no hover marks.
-        options = Options(layout=self.config.layout, draw_unsupported=self.config.draw_unsupported,
-                          max_nodes=self.config.max_nodes, fit=Fit.docs)
+        options = Options(
+            layout=self.config.layout,
+            draw_unsupported=self.config.draw_unsupported,
+            max_nodes=self.config.max_nodes,
+            fit=Fit.docs,
+        )
         folder = None
         if self.config.cache:
             folder = Path(self.config.cache_dir) if self.config.cache_dir else cache_dir()
@@ -70,8 +74,9 @@ class AksdiagPlugin(BasePlugin[AksdiagConfig]):
         cache = RenderCache(folder)
         if cache.refused:
             log.warning(f"aksdiag: cache folder {cache.asked}: {cache.refused}; rendering without it")
-        self.embedder = Embedder(Settings(dark=self.config.dark, table=self.config.table, options=options,
-                                          scheme=scheme), cache, roots)
+        self.embedder = Embedder(
+            Settings(dark=self.config.dark, table=self.config.table, options=options, scheme=scheme), cache, roots
+        )
         self.assets: dict[str, bytes] = {}
         self.errors = 0
         if not hasattr(self, "watched") or getattr(self, "root", None) != root:
@@ -109,8 +114,14 @@ class AksdiagPlugin(BasePlugin[AksdiagConfig]):
         def display(path: Path) -> str:
             return os.path.relpath(path, self.root)
 
-        result = self.embedder.transform(markdown, page=page_name, page_dir=src.parent, store=store, display=display,
-                                         first_line=_first_line(src, markdown))
+        result = self.embedder.transform(
+            markdown,
+            page=page_name,
+            page_dir=src.parent,
+            store=store,
+            display=display,
+            first_line=_first_line(src, markdown),
+        )
         for message in result.errors:
             log.error(message)
         self.errors += len(result.errors)

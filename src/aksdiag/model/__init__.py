@@ -47,9 +47,19 @@ InterfaceField = Annotated[ipaddress.IPv4Interface, BeforeValidator(_written_as_
 
 # Ranges no VNet can hold (virtual-networks-faq: multicast, broadcast, loopback, Azure's DNS
 # address; IPv6: the unspecified address, loopback, link-local and multicast).
-_NOT_FOR_VNETS = tuple(ipaddress.ip_network(r) for r in (
-    "224.0.0.0/4", "ff00::/8", "255.255.255.255/32", "127.0.0.0/8", "168.63.129.16/32", "fe80::/10", "::1/128",
-    "::/128"))
+_NOT_FOR_VNETS = tuple(
+    ipaddress.ip_network(r)
+    for r in (
+        "224.0.0.0/4",
+        "ff00::/8",
+        "255.255.255.255/32",
+        "127.0.0.0/8",
+        "168.63.129.16/32",
+        "fe80::/10",
+        "::1/128",
+        "::/128",
+    )
+)
 VNET_LARGEST = 8  # concepts-network-ip-address-planning: "Max size /8."
 SUBNET_SMALLEST = 29  # virtual-networks-faq: "The smallest supported IPv4 subnet is /29"
 SUBNET_V6 = 64  # virtual-networks-faq: "IPv6 subnets must be exactly /64 in size."
@@ -63,8 +73,9 @@ def _one_per_family(ranges: list[IPNetwork] | None) -> list[IPNetwork] | None:
     if len(ranges) > 2:
         raise ValueError(f"holds {len(ranges)} ranges; one per address family (IPv4, then IPv6) at most")
     if len(ranges) == 2 and ranges[0].version == ranges[1].version:
-        raise ValueError(f"{ranges[0]} and {ranges[1]} are both IPv{ranges[0].version}; give one IPv4 range, then "
-                         "one IPv6 range")
+        raise ValueError(
+            f"{ranges[0]} and {ranges[1]} are both IPv{ranges[0].version}; give one IPv4 range, then one IPv6 range"
+        )
     return ranges
 
 
@@ -250,11 +261,10 @@ class Subnet(_Strict):
     routeTable: RouteTable | None = Field(
         default=None, description="A route table you associated with the subnet before creating the cluster."
     )
-    networkSecurityGroup: str | None = Field(
-        default=None, description="Name of an NSG you associated with the subnet."
-    )
+    networkSecurityGroup: str | None = Field(default=None, description="Name of an NSG you associated with the subnet.")
     natGateway: NATGatewayRef | None = Field(
-        default=None, description="A NAT gateway associated with the subnet (userAssignedNATGateway).")
+        default=None, description="A NAT gateway associated with the subnet (userAssignedNATGateway)."
+    )
 
 
 class VirtualNetwork(_Strict):
@@ -272,8 +282,10 @@ class VirtualNetwork(_Strict):
                 raise ValueError(f"{p} is larger than /{VNET_LARGEST}, the largest VNet address space")
             bad = next((b for b in _NOT_FOR_VNETS if b.version == p.version and b.overlaps(p)), None)
             if bad is not None:
-                raise ValueError(f"{p} overlaps {bad}, which no VNet can hold (multicast, loopback, link-local or "
-                                 "Azure's own addresses)")
+                raise ValueError(
+                    f"{p} overlaps {bad}, which no VNet can hold (multicast, loopback, link-local or "
+                    "Azure's own addresses)"
+                )
             for q in prefixes[:i]:
                 if q.version == p.version and q.overlaps(p):
                     raise ValueError(f"{p} overlaps {q}; a VNet's address ranges cannot overlap")
@@ -323,21 +335,35 @@ class NodePool(_Strict):
 
     name: str = Field(description="Lowercase letters and digits, starting with a letter; 12 at most (6 for Windows).")
     count: Count = Field(default=3, ge=0, le=1000, description="Number of nodes.")
-    vmSize: str | None = Field(default=None, min_length=1,
-                                description="Left out: AKS picks a default size for the region (since May 2025).")
+    vmSize: str | None = Field(
+        default=None, min_length=1, description="Left out: AKS picks a default size for the region (since May 2025)."
+    )
     osType: OSType = OSType.Linux
     osSKU: OSSKU | None = Field(default=None, description="Ubuntu, AzureLinux, Windows2019, Windows2022, ...")
     upgradeSettings: UpgradeSettings | None = Field(
-        default=None, description="`maxSurge`: nodes added during an upgrade; capacity keeps room for them.")
-    mode: PoolMode | None = Field(default=None, description="Defaults to System for the first pool, User for the others.")
-    enableAutoScaling: Flag | None = Field(default=None, description="Cluster autoscaler on this pool; capacity is "
-                                           "planned at maxCount, as AKS sizes subnets by it.")
+        default=None, description="`maxSurge`: nodes added during an upgrade; capacity keeps room for them."
+    )
+    mode: PoolMode | None = Field(
+        default=None, description="Defaults to System for the first pool, User for the others."
+    )
+    enableAutoScaling: Flag | None = Field(
+        default=None,
+        description="Cluster autoscaler on this pool; capacity is planned at maxCount, as AKS sizes subnets by it.",
+    )
     minCount: Count | None = Field(default=None, ge=0, le=1000, description="Autoscaler: fewest nodes.")
     maxCount: Count | None = Field(default=None, ge=0, le=1000, description="Autoscaler: most nodes.")
-    maxPods: Count | None = Field(default=None, ge=10, le=250, description="Defaults: kubenet 110, Azure CNI 30, Overlay 250.")
-    vnetSubnetName: str | None = Field(default=None, description="Name of the subnet in `vnet` for this pool's nodes; defaults to the first subnet.")
-    podSubnetName: str | None = Field(default=None, description="Azure CNI Pod Subnet: name of the subnet in `vnet` for this pool's pods.")
-    podIPAllocationMode: PodIPAllocationMode | None = Field(default=None, description="Pod Subnet only: DynamicIndividual (default) or StaticBlock.")
+    maxPods: Count | None = Field(
+        default=None, ge=10, le=250, description="Defaults: kubenet 110, Azure CNI 30, Overlay 250."
+    )
+    vnetSubnetName: str | None = Field(
+        default=None, description="Name of the subnet in `vnet` for this pool's nodes; defaults to the first subnet."
+    )
+    podSubnetName: str | None = Field(
+        default=None, description="Azure CNI Pod Subnet: name of the subnet in `vnet` for this pool's pods."
+    )
+    podIPAllocationMode: PodIPAllocationMode | None = Field(
+        default=None, description="Pod Subnet only: DynamicIndividual (default) or StaticBlock."
+    )
 
     @model_validator(mode="after")
     def _autoscaler(self) -> NodePool:
@@ -351,9 +377,7 @@ class NodePool(_Strict):
     @classmethod
     def _pool_name(cls, name: str) -> str:
         if not _POOL_NAME.match(name):
-            raise ValueError(
-                "must be 1-12 lowercase letters or digits, starting with a letter (AKS agent pool naming)"
-            )
+            raise ValueError("must be 1-12 lowercase letters or digits, starting with a letter (AKS agent pool naming)")
         return name
 
 
@@ -364,17 +388,22 @@ class NATGateway(_Strict):
 
 class NetworkProfile(_Strict):
     networkPlugin: NetworkPlugin | None = Field(
-        default=None, description="kubenet, azure or none. Left out: azure with overlay (Kubernetes 1.30 and later; "
-        "kubenet before).")
+        default=None,
+        description="kubenet, azure or none. Left out: azure with overlay (Kubernetes 1.30 and later; kubenet before).",
+    )
     networkPluginMode: NetworkPluginMode | None = Field(default=None, description="`overlay` with networkPlugin azure.")
     networkPolicy: NetworkPolicy | None = None
     networkDataplane: NetworkDataplane | None = None
-    byoCni: ByoCni | None = Field(default=None, description="Which CNI you install when networkPlugin is none (aksdiag only).")
+    byoCni: ByoCni | None = Field(
+        default=None, description="Which CNI you install when networkPlugin is none (aksdiag only)."
+    )
     podCidr: NetworkField | None = Field(default=None, description="kubenet and Overlay; default 10.244.0.0/16.")
     podCidrs: list[NetworkField] | None = Field(default=None, description="Dual-stack: one per family.")
     serviceCidr: NetworkField | None = Field(default=None, description="Default 10.0.0.0/16.")
     serviceCidrs: list[NetworkField] | None = None
-    dnsServiceIP: AddressField | None = Field(default=None, description="Inside serviceCidr, never its first address; default .10.")
+    dnsServiceIP: AddressField | None = Field(
+        default=None, description="Inside serviceCidr, never its first address; default .10."
+    )
     dockerBridgeCidr: InterfaceField | None = Field(
         default=None, description="Legacy clusters only: the bridge's address and prefix, e.g. 172.17.0.1/16."
     )
@@ -396,8 +425,10 @@ class NetworkProfile(_Strict):
     @classmethod
     def _v4_first(cls, v: IPNetwork | None) -> IPNetwork | None:
         if v is not None and v.version != 4:
-            raise ValueError(f"{v} is IPv6; this field holds the IPv4 range (a dual-stack cluster lists both in the "
-                             "plural field, IPv4 first)")
+            raise ValueError(
+                f"{v} is IPv6; this field holds the IPv4 range (a dual-stack cluster lists both in the "
+                "plural field, IPv4 first)"
+            )
         return v
 
     @model_validator(mode="after")
@@ -407,9 +438,11 @@ class NetworkProfile(_Strict):
             one, many = getattr(self, single), getattr(self, plural)
             if one is not None and many and one != many[0]:
                 raise ValueError(f"{single} {one} and {plural}[0] {many[0]} differ; give the same range or only one")
-            if many and families is not None and [f"IPv{c.version}" for c in many] != families[:len(many)]:
-                raise ValueError(f"{plural} ({', '.join(map(str, many))}) must match ipFamilies "
-                                 f"({', '.join(families)}) in count and order")
+            if many and families is not None and [f"IPv{c.version}" for c in many] != families[: len(many)]:
+                raise ValueError(
+                    f"{plural} ({', '.join(map(str, many))}) must match ipFamilies "
+                    f"({', '.join(families)}) in count and order"
+                )
             if many and families is not None and len(many) > len(families):
                 raise ValueError(f"{plural} has {len(many)} ranges but ipFamilies names {len(families)}")
             if many and len(many) == 2 and families is None:
@@ -428,9 +461,12 @@ class APIServerAccess(_Strict):
     enablePrivateCluster: Flag = False
     privateDNSZone: str | None = Field(default=None, description="`system`, `none` or a private DNS zone resource ID.")
     enablePrivateClusterPublicFQDN: Flag | None = Field(
-        default=None, description="Private clusters: AKS creates a public FQDN too unless this is false.")
+        default=None, description="Private clusters: AKS creates a public FQDN too unless this is false."
+    )
     enableVnetIntegration: Flag = Field(default=False, description="API server VNet integration.")
-    subnetName: str | None = Field(default=None, description="VNet integration: the delegated API server subnet in `vnet`.")
+    subnetName: str | None = Field(
+        default=None, description="VNet integration: the delegated API server subnet in `vnet`."
+    )
     authorizedIPRanges: list[NetworkField] | None = None
 
 
@@ -438,8 +474,9 @@ class ConnectedNetwork(_Strict):
     """A network the cluster's VNet reaches: pod, service, VNet and bridge ranges must not overlap it."""
 
     name: str = Field(min_length=1, description="e.g. `hub-vnet` or `datacenter`.")
-    kind: ConnectedKind = Field(default=ConnectedKind.other,
-                                description="peeredVNet, onPremises, expressRoute, vpn or other.")
+    kind: ConnectedKind = Field(
+        default=ConnectedKind.other, description="peeredVNet, onPremises, expressRoute, vpn or other."
+    )
     addressPrefixes: list[NetworkField] = Field(min_length=1)
     gateway: str | None = Field(default=None, description="On-premises: the hub gateway that reaches it.")
 
@@ -465,8 +502,9 @@ class HubNetwork(_Strict):
 
     name: str = Field(min_length=1)
     addressPrefixes: list[NetworkField] = Field(min_length=1)
-    subnets: list[Subnet] = Field(default_factory=list, max_length=3000,
-                                  description="AzureFirewallSubnet, GatewaySubnet, ...")
+    subnets: list[Subnet] = Field(
+        default_factory=list, max_length=3000, description="AzureFirewallSubnet, GatewaySubnet, ..."
+    )
     gateways: list[Gateway] = Field(default_factory=list, description="ExpressRoute or VPN gateways.")
     peering: Peering | None = None
 
@@ -477,13 +515,15 @@ class Firewall(_Strict):
     name: str = Field(min_length=1)
     kind: FirewallKind = Field(default=FirewallKind.azureFirewall, description="azureFirewall or nva.")
     privateIPAddress: AddressField | None = Field(
-        default=None, description="The IP the route table's 0.0.0.0/0 points at.")
-    publicIPAddresses: list[AddressField] = Field(default_factory=list,
-                                                  description="The source of packets leaving to the Internet.")
-    publicIPName: str | None = Field(default=None, description="The public IP resource, when its address is "
-                                     "not known.")
-    vnetName: str | None = Field(default=None, description="The VNet that holds it: the hub's (default) or the "
-                                 "cluster's own.")
+        default=None, description="The IP the route table's 0.0.0.0/0 points at."
+    )
+    publicIPAddresses: list[AddressField] = Field(
+        default_factory=list, description="The source of packets leaving to the Internet."
+    )
+    publicIPName: str | None = Field(default=None, description="The public IP resource, when its address is not known.")
+    vnetName: str | None = Field(
+        default=None, description="The VNet that holds it: the hub's (default) or the cluster's own."
+    )
 
 
 class PrivateDNSZone(_Strict):
@@ -495,18 +535,22 @@ class PrivateDNSZone(_Strict):
 
 class ClusterSku(_Strict):
     name: str | None = Field(default=None, description="`Base` (or `Automatic`).")
-    tier: Tier | None = Field(default=None, description="Free (az aks create's default: up to 1,000 nodes), Standard "
-                              "or Premium (up to 5,000).")
+    tier: Tier | None = Field(
+        default=None,
+        description="Free (az aks create's default: up to 1,000 nodes), Standard or Premium (up to 5,000).",
+    )
 
 
 class ManagedIdentity(_Strict):
-    type: IdentityType | None = Field(default=None, description="SystemAssigned or UserAssigned: the cluster's "
-                                      "control-plane identity.")
+    type: IdentityType | None = Field(
+        default=None, description="SystemAssigned or UserAssigned: the cluster's control-plane identity."
+    )
 
 
 class BootstrapProfile(_Strict):
     artifactSource: ArtifactSource | None = Field(
-        default=None, description="`Cache` for a network isolated cluster (needed by outboundType none).")
+        default=None, description="`Cache` for a network isolated cluster (needed by outboundType none)."
+    )
 
 
 class ClusterSpec(_Strict):
@@ -548,8 +592,9 @@ class ClusterSpec(_Strict):
     identity: ManagedIdentity | None = Field(default=None, description="The cluster identity's `type`.")
     hub: HubNetwork | None = Field(default=None, description="The hub VNet the cluster's VNet is peered to.")
     firewall: Firewall | None = Field(default=None, description="The firewall or NVA egress goes through.")
-    privateDNSZones: list[PrivateDNSZone] = Field(default_factory=list,
-                                                  description="Private DNS zones and the VNets linked to them.")
+    privateDNSZones: list[PrivateDNSZone] = Field(
+        default_factory=list, description="Private DNS zones and the VNets linked to them."
+    )
 
     @field_validator("nodePools")
     @classmethod

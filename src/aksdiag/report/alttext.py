@@ -31,8 +31,12 @@ def alt_text(plan: AddressPlan) -> str:
         model += f", network policy {plan.network_policy}"
     families = " and ".join(plan.ip_families)
     vnet = f"{'AKS-managed' if plan.vnet_managed else 'own'} VNet {plan.vnet_name} ({_join(plan.vnet_prefixes)})"
-    subnets = "; ".join(f"subnet {s.name} {s.prefix}" + (f" and {s.prefix_v6}" if s.prefix_v6 else "")
-                        + (f" for {', '.join(s.roles)}" if s.roles else "") for s in plan.subnets)
+    subnets = "; ".join(
+        f"subnet {s.name} {s.prefix}"
+        + (f" and {s.prefix_v6}" if s.prefix_v6 else "")
+        + (f" for {', '.join(s.roles)}" if s.roles else "")
+        for s in plan.subnets
+    )
     if plan.pods.kind == PodAddresses.pod_cidr:
         pods = f"pod CIDR {_join(plan.pods.cidrs)}, one /{'+/'.join(map(str, plan.pods.block_prefixlen))} per node"
     elif plan.pods.kind == PodAddresses.node_subnet:
@@ -43,9 +47,11 @@ def alt_text(plan: AddressPlan) -> str:
         pods = "pod addresses are managed by the cluster's own CNI"
     nodes = len(plan.nodes)
     pools = len(plan.pools)
-    egress = (f"Egress ({plan.egress.outbound_type}) through {EGRESS_DEVICES.get(plan.egress.device, plan.egress.device)}; "
-              f"a pod's packet leaves with the {'pod' if plan.egress.pod_snat == SourceIP.pod else 'node'} IP "
-              "as its source")
+    egress = (
+        f"Egress ({plan.egress.outbound_type}) through {EGRESS_DEVICES.get(plan.egress.device, plan.egress.device)}; "
+        f"a pod's packet leaves with the {'pod' if plan.egress.pod_snat == SourceIP.pod else 'node'} IP "
+        "as its source"
+    )
     parts = [
         f"Network diagram of AKS cluster {plan.cluster}: {model}, {families}.",
         _sentence(f"{vnet}; {subnets}" if subnets else vnet),

@@ -134,19 +134,29 @@ def _whole(f: FileDiff) -> list[str]:
     plan = side.plan
     pods = ", ".join(map(str, plan.pods.cidrs)) or value_words(Topic.pod_ip_source, plan.pods.kind)
     verb = "New" if f.change == FileChange.added else "Removed"
-    return [(f"- {verb} cluster {_md(plan.cluster)}: {MODEL_NAMES[plan.model.value]}, {len(plan.nodes)} nodes, "
-            f"pods from {_md(pods)}, outbound {plan.egress.outbound_type}")]
+    return [
+        (
+            f"- {verb} cluster {_md(plan.cluster)}: {MODEL_NAMES[plan.model.value]}, {len(plan.nodes)} nodes, "
+            f"pods from {_md(pods)}, outbound {plan.egress.outbound_type}"
+        )
+    ]
 
 
 def _details(f: FileDiff) -> list[str]:
     rows = f.rows
     if not rows:
         return []
-    out = [f"<details><summary>All {len(rows)} facts that change</summary>", "",
-           "| fact | change | before | after |", "|---|---|---|---|"]
+    out = [
+        f"<details><summary>All {len(rows)} facts that change</summary>",
+        "",
+        "| fact | change | before | after |",
+        "|---|---|---|---|",
+    ]
     for r in rows:
-        out.append(f"| {_md(fact_name(r))} | {r.change.value} | {_md(value_words(r.topic, r.before))} | "
-                   f"{_md(value_words(r.topic, r.after))} |")
+        out.append(
+            f"| {_md(fact_name(r))} | {r.change.value} | {_md(value_words(r.topic, r.before))} | "
+            f"{_md(value_words(r.topic, r.after))} |"
+        )
     return [*out, "", "</details>"]
 
 
@@ -159,17 +169,22 @@ def _cluster_name(f: FileDiff) -> str:
 
 def markdown(report: DiffReport) -> str:
     changed = [f for f in report.files if f.change != FileChange.edited]
-    head = [MARKER, f"### aksdiag: network review of `{_code(report.base_label)}` → `{_code(report.head_label)}`",
-            ""]
+    head = [MARKER, f"### aksdiag: network review of `{_code(report.base_label)}` → `{_code(report.head_label)}`", ""]
     if not report.files:
         return "\n".join([*head, "No cluster file changes.", ""])
     counts = report.counts()
     said = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
-    head += [f"{len(report.files)} cluster file{'s differ' if len(report.files) != 1 else ' differs'}: {said}.", "",
-             "| cluster file | cluster | change | what changes | findings |", "|---|---|---|---|---|"]
+    head += [
+        f"{len(report.files)} cluster file{'s differ' if len(report.files) != 1 else ' differs'}: {said}.",
+        "",
+        "| cluster file | cluster | change | what changes | findings |",
+        "|---|---|---|---|---|",
+    ]
     for f in report.files:
-        head.append(f"| `{_code(f.path)}` | {_md(_cluster_name(f))} | {f.change.value} ({_md(_model(f))}) | "
-                    f"{_md(what_changes(f))} | {_finding_counts(f)} |")
+        head.append(
+            f"| `{_code(f.path)}` | {_md(_cluster_name(f))} | {f.change.value} ({_md(_model(f))}) | "
+            f"{_md(what_changes(f))} | {_finding_counts(f)} |"
+        )
     body: list[str] = []
     left_out = 0
     for f in changed:
@@ -192,8 +207,10 @@ def markdown(report: DiffReport) -> str:
             if sum(len(x) + 1 for x in [*head, *body, *section]) > LIMIT:
                 continue
         body += section + ([""] + details if details else [])
-    note = (f"_{left_out} section{'s were' if left_out > 1 else ' was'} left out to keep this comment within "
-            "GitHub's limit; `aksdiag diff -f json` has everything._")
+    note = (
+        f"_{left_out} section{'s were' if left_out > 1 else ' was'} left out to keep this comment within "
+        "GitHub's limit; `aksdiag diff -f json` has everything._"
+    )
     tail = ["", note] if left_out else []
     return "\n".join([*head, *body, *tail, ""])
 
@@ -213,10 +230,21 @@ def as_json(report: DiffReport) -> str:
     files = []
     for f in report.files:
         entry: dict[str, Any] = {
-            "file": f.path, "change": f.change.value, "before": _side_ref(f, "before"), "after": _side_ref(f, "after"),
+            "file": f.path,
+            "change": f.change.value,
+            "before": _side_ref(f, "before"),
+            "after": _side_ref(f, "after"),
             "aspects": [a.value for a in f.aspects()],
-            "rows": [{"topic": r.topic.value, "subject": r.subject, "change": r.change.value, "before": r.before,
-                      "after": r.after} for r in f.rows],
+            "rows": [
+                {
+                    "topic": r.topic.value,
+                    "subject": r.subject,
+                    "change": r.change.value,
+                    "before": r.before,
+                    "after": r.after,
+                }
+                for r in f.rows
+            ],
             "appeared": [located(f, x, "after") for x in f.appeared()],
             "cleared": [located(f, x, "before") for x in f.cleared()],
             "badInput": [envelope.problem(p) for p in (f.after.problems if f.after is not None else ())],
@@ -224,7 +252,12 @@ def as_json(report: DiffReport) -> str:
         if f.path in report.pictures:
             entry["pictures"] = report.pictures[f.path]
         files.append(entry)
-    return envelope.dumps("diff", {
-        "base": {"label": report.base_label, "revision": report.base_revision},
-        "head": {"label": report.head_label, "revision": report.head_revision},
-        "counts": report.counts(), "files": files})
+    return envelope.dumps(
+        "diff",
+        {
+            "base": {"label": report.base_label, "revision": report.base_revision},
+            "head": {"label": report.head_label, "revision": report.head_revision},
+            "counts": report.counts(),
+            "files": files,
+        },
+    )

@@ -57,11 +57,27 @@ def finding(f: Any, file: str | None, line: int | None = None, column: int | Non
     from ..derive.catalog import RULES
 
     rule = RULES[f.rule]
-    return {"rule": f.rule, "severity": f.severity.value, "message": f.message, "why": rule.why, "url": rule.url,
-            "source": rule.quote or None, "fields": list(f.fields), "subject": f.subject, "values": {camel(k): str(v) for k, v in f.values},
-            "file": file_name(file) if file is not None else None, "line": line, "column": column}
+    return {
+        "rule": f.rule,
+        "severity": f.severity.value,
+        "message": f.message,
+        "why": rule.why,
+        "url": rule.url,
+        "source": rule.quote or None,
+        "fields": list(f.fields),
+        "subject": f.subject,
+        "values": {camel(k): str(v) for k, v in f.values},
+        "file": file_name(file) if file is not None else None,
+        "line": line,
+        "column": column,
+    }
 
 
 def problem(p: Any) -> dict[str, Any]:
-    return {"message": p.message, "file": file_name(p.file) if p.file else None, "line": p.line,
-            "column": p.column, "field": p.field}
+    return {
+        "message": p.message,
+        "file": file_name(p.file) if p.file else None,
+        "line": p.line,
+        "column": p.column,
+        "field": p.field,
+    }

@@ -65,18 +65,28 @@ def text(results: list[FileResult]) -> str:
             lines.append(f"{_where(x)}: {f.severity.value}: {field}{f.message} [rule {f.rule}]")
         if res.summary is not None:
             counts = {s: sum(1 for x in res.findings if x.finding.severity == s) for s in Severity}
-            lines.append(f"{res.file}: {counts[Severity.error]} errors, {counts[Severity.warning]} warnings, "
-                         f"{counts[Severity.note]} notes ({res.summary})")
+            lines.append(
+                f"{res.file}: {counts[Severity.error]} errors, {counts[Severity.warning]} warnings, "
+                f"{counts[Severity.note]} notes ({res.summary})"
+            )
     return "\n".join(lines) + "\n" if lines else ""
 
 
 def as_json(results: list[FileResult]) -> str:
-    return envelope.dumps("check", {"results": [{
-        "file": envelope.file_name(res.file),
-        "summary": res.summary,
-        "badInput": [envelope.problem(p) for p in res.problems],
-        "findings": [envelope.finding(x.finding, res.file, x.line, x.column) for x in res.findings],
-    } for res in results]})
+    return envelope.dumps(
+        "check",
+        {
+            "results": [
+                {
+                    "file": envelope.file_name(res.file),
+                    "summary": res.summary,
+                    "badInput": [envelope.problem(p) for p in res.problems],
+                    "findings": [envelope.finding(x.finding, res.file, x.line, x.column) for x in res.findings],
+                }
+                for res in results
+            ]
+        },
+    )
 
 
 # GitHub code scanning reads SARIF's common subset plus a few properties of its own; what it asks
@@ -88,9 +98,11 @@ PROBLEM_SEVERITY = {Severity.error: "error", Severity.warning: "warning", Severi
 # computed from the declared design; warnings and notes also weigh what the design leaves to defaults.
 PRECISION = {Severity.error: "very-high", Severity.warning: "high", Severity.note: "high"}
 SRCROOT = "%SRCROOT%"
-SEVERITY_MEANS = {Severity.error: "AKS (or Azure) refuses a design that breaks this rule.",
-                  Severity.warning: "AKS accepts such a design, but it will hurt in operation or at an upgrade.",
-                  Severity.note: "Worth knowing when reviewing the design."}
+SEVERITY_MEANS = {
+    Severity.error: "AKS (or Azure) refuses a design that breaks this rule.",
+    Severity.warning: "AKS accepts such a design, but it will hurt in operation or at an upgrade.",
+    Severity.note: "Worth knowing when reviewing the design.",
+}
 _TOPICS = (  # the tag code scanning filters a rule by: the first rule-id word that says what it is about
     ("api-server", ("apiserver", "dns-zone")),
     ("egress", ("udr", "outbound", "natgw", "NATGateway", "userDefinedRouting", "basic-lb")),
@@ -134,14 +146,20 @@ def _rule(rule_id: str) -> dict[str, Any]:
         "shortDescription": {"text": short},
         "fullDescription": {"text": f"{rule.why} {SEVERITY_MEANS[rule.severity]}"},
         "helpUri": rule.url,
-        "help": {"text": f"{rule.why} {SEVERITY_MEANS[rule.severity]}"
-                         + (f' The page says: "{rule.quote}"' if rule.quote else "") + f"\n\nSource: {rule.url}",
-                 "markdown": f"{rule.why} {SEVERITY_MEANS[rule.severity]}\n\n"
-                             + (f"> {rule.quote}\n\n" if rule.quote else "")
-                             + f"Source: [Microsoft Learn: {rule.url.rsplit('/', 1)[-1]}]({rule.url})"},
+        "help": {
+            "text": f"{rule.why} {SEVERITY_MEANS[rule.severity]}"
+            + (f' The page says: "{rule.quote}"' if rule.quote else "")
+            + f"\n\nSource: {rule.url}",
+            "markdown": f"{rule.why} {SEVERITY_MEANS[rule.severity]}\n\n"
+            + (f"> {rule.quote}\n\n" if rule.quote else "")
+            + f"Source: [Microsoft Learn: {rule.url.rsplit('/', 1)[-1]}]({rule.url})",
+        },
         "defaultConfiguration": {"level": SARIF_LEVEL[rule.severity]},
-        "properties": {"tags": rule_tags(rule_id), "precision": PRECISION[rule.severity],
-                       "problem.severity": PROBLEM_SEVERITY[rule.severity]},
+        "properties": {
+            "tags": rule_tags(rule_id),
+            "precision": PRECISION[rule.severity],
+            "problem.severity": PROBLEM_SEVERITY[rule.severity],
+        },
     }
 
 
@@ -165,25 +183,30 @@ def sarif(results: list[FileResult], root: Path | None = None) -> dict[str, Any]
             location: dict[str, Any] = {"physicalLocation": {"artifactLocation": artifact, "region": _region(x)}}
             if x.finding.fields:
                 location["logicalLocations"] = [
-                    {"fullyQualifiedName": field, "kind": "member"} for field in x.finding.fields]
-            out.append({
-                "ruleId": x.finding.rule,
-                "ruleIndex": index[x.finding.rule],
-                "level": SARIF_LEVEL[x.finding.severity],
-                "message": {"text": x.finding.message},
-                "locations": [location],
-                "partialFingerprints": {"aksdiagFinding/v1": fingerprint(x, artifact["uri"])},
-            })
+                    {"fullyQualifiedName": field, "kind": "member"} for field in x.finding.fields
+                ]
+            out.append(
+                {
+                    "ruleId": x.finding.rule,
+                    "ruleIndex": index[x.finding.rule],
+                    "level": SARIF_LEVEL[x.finding.severity],
+                    "message": {"text": x.finding.message},
+                    "locations": [location],
+                    "partialFingerprints": {"aksdiagFinding/v1": fingerprint(x, artifact["uri"])},
+                }
+            )
     notices = [{"level": "error", "message": {"text": str(p)}} for res in results for p in res.problems]
     run: dict[str, Any] = {
         "invocations": [{"executionSuccessful": not notices, "toolExecutionNotifications": notices}],
-        "tool": {"driver": {
-            "name": "aksdiag",
-            "version": __version__,
-            "semanticVersion": __version__,
-            "informationUri": "https://learn.microsoft.com/azure/aks/concepts-network",
-            "rules": [_rule(rule) for rule in used],
-        }},
+        "tool": {
+            "driver": {
+                "name": "aksdiag",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": "https://learn.microsoft.com/azure/aks/concepts-network",
+                "rules": [_rule(rule) for rule in used],
+            }
+        },
         "results": out,
     }
     if root is not None:

@@ -75,8 +75,15 @@ def plan_rows(plan: AddressPlan) -> PlanTables:
     t.models += _model_rows(plan)
     t.cluster = _cluster(plan)
     for f in plan.findings:
-        t.findings.append({"rule": f.rule, "severity": f.severity.value, "message": f.message,
-                           "field": f.fields[0] if f.fields else None, "url": RULES[f.rule].url})
+        t.findings.append(
+            {
+                "rule": f.rule,
+                "severity": f.severity.value,
+                "message": f.message,
+                "field": f.fields[0] if f.fields else None,
+                "url": RULES[f.rule].url,
+            }
+        )
     return t
 
 
@@ -93,9 +100,17 @@ def _vnet_rows(plan: AddressPlan) -> list[RangeRow]:
     out = []
     for p in plan.vnet_prefixes:
         inside = [s.name for s in plan.subnets if _within(s.prefix, p)]
-        out.append(RangeRow("VNet", plan.vnet_name, str(p), p.num_addresses, None,
-                            sum(s.prefix.num_addresses for s in plan.subnets if s.name in inside),
-                            "subnets " + ", ".join(inside) if inside else "no subnets"))
+        out.append(
+            RangeRow(
+                "VNet",
+                plan.vnet_name,
+                str(p),
+                p.num_addresses,
+                None,
+                sum(s.prefix.num_addresses for s in plan.subnets if s.name in inside),
+                "subnets " + ", ".join(inside) if inside else "no subnets",
+            )
+        )
     return out
 
 
@@ -120,10 +135,22 @@ def _subnet_rows(plan: AddressPlan) -> list[RangeRow]:
         cap = caps.get((s.name, "pods")) or caps.get((s.name, "nodes"))
         row = _current(cap.rows) if cap else None
         label = " + ".join(_SUBNET_KIND[r] for r in s.roles if r in _SUBNET_KIND) or "subnet"
-        out.append(RangeRow(
-            label, s.name, str(s.prefix), s.prefix.num_addresses, s.usable, s.used, _lives(plan, s),
-            cap.nodes_now if cap else None, row.nodes if row else None, row.nodes_with_surge if row else None,
-            row.pods if row else None, row.pods_with_surge if row else None))
+        out.append(
+            RangeRow(
+                label,
+                s.name,
+                str(s.prefix),
+                s.prefix.num_addresses,
+                s.usable,
+                s.used,
+                _lives(plan, s),
+                cap.nodes_now if cap else None,
+                row.nodes if row else None,
+                row.nodes_with_surge if row else None,
+                row.pods if row else None,
+                row.pods_with_surge if row else None,
+            )
+        )
     return out
 
 
@@ -133,14 +160,27 @@ def _pod_cidr_rows(plan: AddressPlan) -> list[RangeRow]:
         cc = plan.cluster_capacity
         for c, block in zip(plan.pods.cidrs, plan.pods.block_prefixlen):
             blocks = 1 << max(block - c.prefixlen, 0)
-            out.append(RangeRow(
-                "pod CIDR", "pods", str(c), c.num_addresses, blocks, len(plan.nodes),
-                f"pods: one /{block} per node ({blocks:,} blocks, shared by every subnet)",
-                len(plan.nodes), cc.nodes if cc else None, cc.nodes_with_surge if cc else None))
+            out.append(
+                RangeRow(
+                    "pod CIDR",
+                    "pods",
+                    str(c),
+                    c.num_addresses,
+                    blocks,
+                    len(plan.nodes),
+                    f"pods: one /{block} per node ({blocks:,} blocks, shared by every subnet)",
+                    len(plan.nodes),
+                    cc.nodes if cc else None,
+                    cc.nodes_with_surge if cc else None,
+                )
+            )
     elif plan.pods.kind == PodAddresses.unmanaged and plan.pods.cidrs:
         for c in plan.pods.cidrs:
-            out.append(RangeRow("pod CIDR", "pods", str(c), c.num_addresses, None, None,
-                                f"pods, as {plan.pods.cni} allocates them"))
+            out.append(
+                RangeRow(
+                    "pod CIDR", "pods", str(c), c.num_addresses, None, None, f"pods, as {plan.pods.cni} allocates them"
+                )
+            )
     return out
 
 
@@ -150,14 +190,30 @@ def _service_rows(plan: AddressPlan) -> list[RangeRow]:
         # Kubernetes hands out ClusterIPs from the range minus its network (and v4 broadcast) address.
         usable = c.num_addresses - (2 if c.version == 4 else 1)
         primary = c == plan.service_cidrs[0]
-        out.append(RangeRow("service CIDR", "services", str(c), c.num_addresses, usable,
-                            2 if primary else 0,
-                            "ClusterIP virtual IPs" + (": kubernetes.default, kube-dns" if primary else "")))
-    out.append(RangeRow("DNS service IP", "kube-dns", str(plan.dns_service_ip), 1, 1, 1,
-                        "kube-dns (CoreDNS)"))
+        out.append(
+            RangeRow(
+                "service CIDR",
+                "services",
+                str(c),
+                c.num_addresses,
+                usable,
+                2 if primary else 0,
+                "ClusterIP virtual IPs" + (": kubernetes.default, kube-dns" if primary else ""),
+            )
+        )
+    out.append(RangeRow("DNS service IP", "kube-dns", str(plan.dns_service_ip), 1, 1, 1, "kube-dns (CoreDNS)"))
     if plan.kubernetes_service_ip is not None:
-        out.append(RangeRow("kubernetes.default", "kubernetes", str(plan.kubernetes_service_ip), 1, 1, 1,
-                            "the API server's Service (single-stack)"))
+        out.append(
+            RangeRow(
+                "kubernetes.default",
+                "kubernetes",
+                str(plan.kubernetes_service_ip),
+                1,
+                1,
+                1,
+                "the API server's Service (single-stack)",
+            )
+        )
     return out
 
 
@@ -165,34 +221,82 @@ def _named_rows(plan: AddressPlan) -> list[RangeRow]:
     """The docker bridge, the private DNS zone and the connected networks."""
     out = []
     if plan.docker_bridge is not None:
-        out.append(RangeRow("docker bridge", "docker0", str(plan.docker_bridge), plan.docker_bridge.network
-                            .num_addresses, None, None, "per-node bridge (legacy)"))
+        out.append(
+            RangeRow(
+                "docker bridge",
+                "docker0",
+                str(plan.docker_bridge),
+                plan.docker_bridge.network.num_addresses,
+                None,
+                None,
+                "per-node bridge (legacy)",
+            )
+        )
     zone = plan.api_server.private_dns_zone
     if plan.api_server.private and zone and zone not in ("system", "none"):
         # The picture names the zone by its name; its whole resource ID is here.
-        out.append(RangeRow("private DNS zone", zone.rstrip("/").rsplit("/", 1)[-1], "", None, None, None,
-                            f"resolves the API server's private endpoint: {zone}"))
+        out.append(
+            RangeRow(
+                "private DNS zone",
+                zone.rstrip("/").rsplit("/", 1)[-1],
+                "",
+                None,
+                None,
+                None,
+                f"resolves the API server's private endpoint: {zone}",
+            )
+        )
     for name, kind, prefix in plan.connected:
-        out.append(RangeRow("connected", name, str(prefix), prefix.num_addresses, None, None,
-                            f"{kind}: must not overlap the cluster's ranges"))
+        out.append(
+            RangeRow(
+                "connected",
+                name,
+                str(prefix),
+                prefix.num_addresses,
+                None,
+                None,
+                f"{kind}: must not overlap the cluster's ranges",
+            )
+        )
     return out
 
 
 def _model_rows(plan: AddressPlan) -> list[ModelRow]:
-    return [ModelRow(cap.subnet, r.model, r.max_pods_per_node, str(r.surge), r.nodes,
-                     r.nodes_with_surge, r.pods, r.pods_with_surge, r.pod_count.value,
-                     r.limited_by.value, r.current, r.pod_ips, r.pod_ips_with_surge)
-            for cap in plan.capacity for r in cap.rows]
+    return [
+        ModelRow(
+            cap.subnet,
+            r.model,
+            r.max_pods_per_node,
+            str(r.surge),
+            r.nodes,
+            r.nodes_with_surge,
+            r.pods,
+            r.pods_with_surge,
+            r.pod_count.value,
+            r.limited_by.value,
+            r.current,
+            r.pod_ips,
+            r.pod_ips_with_surge,
+        )
+        for cap in plan.capacity
+        for r in cap.rows
+    ]
 
 
 def _cluster(plan: AddressPlan) -> dict[str, Any]:
     cc = plan.cluster_capacity
     if cc is None:
         return {}
-    return {"model": plan.model.value, "nodes_now": cc.nodes_now, "surge_now": cc.surge_now,
-            "nodes_max": cc.nodes, "nodes_with_surge": cc.nodes_with_surge,
-            "limited_by": cc.limited_by.value, "pod_cidr_blocks": cc.pod_cidr_blocks,
-            "route_budget": cc.route_budget}
+    return {
+        "model": plan.model.value,
+        "nodes_now": cc.nodes_now,
+        "surge_now": cc.surge_now,
+        "nodes_max": cc.nodes,
+        "nodes_with_surge": cc.nodes_with_surge,
+        "limited_by": cc.limited_by.value,
+        "pod_cidr_blocks": cc.pod_cidr_blocks,
+        "route_budget": cc.route_budget,
+    }
 
 
 def _n(v: int | None) -> str:
@@ -215,36 +319,94 @@ def _surge_note(plan: AddressPlan) -> list[str]:
     """Say, with both sources, that a surge nobody set is an assumption."""
     if not any(p.surge.assumed for p in plan.pools):
         return []
-    return [("Surge \"1, assumed\": no maxSurge was set, so one node per pool is planned, as Learn's rolling "
-             "upgrade page says (upgrade-aks-node-pools-rolling); the AKS release of 2023-10-01 made 10% the "
-             "default for new clusters on 1.28 and later (best-practices-performance-scale-large agrees). Set "
-             "upgradeSettings.maxSurge to plan with your own."), ""]
+    return [
+        (
+            'Surge "1, assumed": no maxSurge was set, so one node per pool is planned, as Learn\'s rolling '
+            "upgrade page says (upgrade-aks-node-pools-rolling); the AKS release of 2023-10-01 made 10% the "
+            "default for new clusters on 1.28 and later (best-practices-performance-scale-large agrees). Set "
+            "upgradeSettings.maxSurge to plan with your own."
+        ),
+        "",
+    ]
 
 
 def markdown(plan: AddressPlan) -> str:
     t = plan_rows(plan)
     out = [f"# Address plan: {md_text(plan.cluster)} · {MODEL_NAMES[plan.model.value]}", ""]
-    out += [("| range | name | prefix | size | usable | planned | what lives there | nodes now | nodes max | "
-             "with surge | pods max | pods with surge |"), "|" + "---|" * 12]
+    out += [
+        (
+            "| range | name | prefix | size | usable | planned | what lives there | nodes now | nodes max | "
+            "with surge | pods max | pods with surge |"
+        ),
+        "|" + "---|" * 12,
+    ]
     for r in t.ranges:
-        out.append("| " + " | ".join(md_text(x) for x in (
-            r.range, r.name, r.prefix, _n(r.size), _n(r.usable), _n(r.planned), r.lives, _n(r.nodes_now),
-            _n(r.nodes_max), _n(r.nodes_with_surge), _n(r.pods_max), _n(r.pods_with_surge))) + " |")
-    out += ["", "## Capacity under each model", "",
-            ("Nodes with surge: the most nodes that still leave room for an upgrade's surge nodes. "
-             "Nodes and pods per node are independent limits where pods read \"up to\"."), "",
-            *_surge_note(plan),
-            ("| subnet | model | max pods/node | surge | nodes max | nodes with surge | pods max | pods with surge "
-             "| limited by | |"), "|" + "---|" * 10]
+        out.append(
+            "| "
+            + " | ".join(
+                md_text(x)
+                for x in (
+                    r.range,
+                    r.name,
+                    r.prefix,
+                    _n(r.size),
+                    _n(r.usable),
+                    _n(r.planned),
+                    r.lives,
+                    _n(r.nodes_now),
+                    _n(r.nodes_max),
+                    _n(r.nodes_with_surge),
+                    _n(r.pods_max),
+                    _n(r.pods_with_surge),
+                )
+            )
+            + " |"
+        )
+    out += [
+        "",
+        "## Capacity under each model",
+        "",
+        (
+            "Nodes with surge: the most nodes that still leave room for an upgrade's surge nodes. "
+            'Nodes and pods per node are independent limits where pods read "up to".'
+        ),
+        "",
+        *_surge_note(plan),
+        (
+            "| subnet | model | max pods/node | surge | nodes max | nodes with surge | pods max | pods with surge "
+            "| limited by | |"
+        ),
+        "|" + "---|" * 10,
+    ]
     for m in t.models:
-        out.append("| " + " | ".join(md_text(x) for x in (
-            m.subnet, MODEL_NAMES[m.model], str(m.max_pods_per_node), m.surge, _n(m.nodes_max),
-            _n(m.nodes_with_surge), _pods(m, False), _pods(m, True), m.limited_by,
-            "this cluster" if m.current else "")) + " |")
+        out.append(
+            "| "
+            + " | ".join(
+                md_text(x)
+                for x in (
+                    m.subnet,
+                    MODEL_NAMES[m.model],
+                    str(m.max_pods_per_node),
+                    m.surge,
+                    _n(m.nodes_max),
+                    _n(m.nodes_with_surge),
+                    _pods(m, False),
+                    _pods(m, True),
+                    m.limited_by,
+                    "this cluster" if m.current else "",
+                )
+            )
+            + " |"
+        )
     if t.cluster:
         c = t.cluster
-        out += ["", (f"Whole cluster: {c['nodes_now']:,} nodes now (upgrade surge {c['surge_now']}); at most "
-                     f"{c['nodes_max']:,}, {c['nodes_with_surge']:,} with surge (limit: {c['limited_by']}).")]
+        out += [
+            "",
+            (
+                f"Whole cluster: {c['nodes_now']:,} nodes now (upgrade surge {c['surge_now']}); at most "
+                f"{c['nodes_max']:,}, {c['nodes_with_surge']:,} with surge (limit: {c['limited_by']})."
+            ),
+        ]
     out += ["", "## Findings", ""]
     if not t.findings:
         out.append("None.")
@@ -254,10 +416,33 @@ def markdown(plan: AddressPlan) -> str:
     return "\n".join(out) + "\n"
 
 
-CSV_COLUMNS = ["section", "range", "name", "prefix", "size", "usable", "planned", "lives", "model",
-               "max_pods_per_node", "surge", "nodes_now", "nodes_max", "nodes_with_surge", "pods_max",
-               "pods_with_surge", "pods_are", "pod_ips_max", "pod_ips_with_surge", "limited_by", "current", "rule",
-               "severity", "message", "url"]
+CSV_COLUMNS = [
+    "section",
+    "range",
+    "name",
+    "prefix",
+    "size",
+    "usable",
+    "planned",
+    "lives",
+    "model",
+    "max_pods_per_node",
+    "surge",
+    "nodes_now",
+    "nodes_max",
+    "nodes_with_surge",
+    "pods_max",
+    "pods_with_surge",
+    "pods_are",
+    "pod_ips_max",
+    "pod_ips_with_surge",
+    "limited_by",
+    "current",
+    "rule",
+    "severity",
+    "message",
+    "url",
+]
 
 
 def as_csv(plan: AddressPlan) -> str:
@@ -273,17 +458,31 @@ def as_csv(plan: AddressPlan) -> str:
         w.writerow({"section": "capacity", **row})
     if t.cluster:
         c = t.cluster
-        w.writerow({"section": "cluster", "model": c["model"], "nodes_now": c["nodes_now"], "surge": c["surge_now"],
-                    "nodes_max": c["nodes_max"], "nodes_with_surge": c["nodes_with_surge"],
-                    "limited_by": c["limited_by"]})
+        w.writerow(
+            {
+                "section": "cluster",
+                "model": c["model"],
+                "nodes_now": c["nodes_now"],
+                "surge": c["surge_now"],
+                "nodes_max": c["nodes_max"],
+                "nodes_with_surge": c["nodes_with_surge"],
+                "limited_by": c["limited_by"],
+            }
+        )
     for f in t.findings:
-        w.writerow({"section": "finding", "name": f["field"] or "", **{k: f[k] for k in ("rule", "severity",
-                                                                                      "message", "url")}})
+        w.writerow(
+            {
+                "section": "finding",
+                "name": f["field"] or "",
+                **{k: f[k] for k in ("rule", "severity", "message", "url")},
+            }
+        )
     return buf.getvalue()
 
 
-def as_json(plan: AddressPlan, *, file: str | None = None,
-            locate: Callable[[str], tuple[int | None, int | None]] | None = None) -> str:
+def as_json(
+    plan: AddressPlan, *, file: str | None = None, locate: Callable[[str], tuple[int | None, int | None]] | None = None
+) -> str:
     """The plan in the common JSON convention (`report.envelope`): `file` names the input, `locate`
     gives a finding's field its line and column there."""
     t = plan_rows(plan)
@@ -292,10 +491,18 @@ def as_json(plan: AddressPlan, *, file: str | None = None,
         line, column = locate(f.fields[0]) if locate is not None and f.fields else (None, None)
         return envelope.finding(f, file, line, column)
 
-    return envelope.dumps("plan", {"file": envelope.file_name(file) if file is not None else None,
-                                   "cluster": plan.cluster, "model": plan.model.value,
-                                   "ranges": [r.__dict__ for r in t.ranges], "capacity": [m.__dict__ for m in t.models],
-                                   "cluster_capacity": t.cluster, "findings": [finding(f) for f in plan.findings]})
+    return envelope.dumps(
+        "plan",
+        {
+            "file": envelope.file_name(file) if file is not None else None,
+            "cluster": plan.cluster,
+            "model": plan.model.value,
+            "ranges": [r.__dict__ for r in t.ranges],
+            "capacity": [m.__dict__ for m in t.models],
+            "cluster_capacity": t.cluster,
+            "findings": [finding(f) for f in plan.findings],
+        },
+    )
 
 
 FORMATS = {"markdown": markdown, "csv": as_csv, "json": as_json}

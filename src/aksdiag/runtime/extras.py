@@ -14,5 +14,6 @@ from ..errors import InputError, Problem
 def require(module: str, extra: str, what: str, *, field: str | None = None) -> None:
     """Raise the one-line error naming `extra` unless `module` can be imported."""
     if importlib.util.find_spec(module) is None:
-        raise InputError(Problem(f"{what} needs aksdiag's {extra!r} extra: pip install 'aksdiag[{extra}]'",
-                                 field=field))
+        raise InputError(
+            Problem(f"{what} needs aksdiag's {extra!r} extra: pip install 'aksdiag[{extra}]'", field=field)
+        )

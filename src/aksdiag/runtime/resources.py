@@ -36,6 +36,7 @@ def icons_dir() -> Path:
 
 CACHE_ENV = "AKSDIAG_CACHE_DIR"
 
+
 def cache_dir() -> Path:
     configured = os.environ.get(CACHE_ENV)
     if configured:

@@ -34,8 +34,15 @@ def views_of(name: str) -> tuple[View, ...]:
     return tuple(View) if name == ALL else (View(name),)
 
 
-def compose(plan: AddressPlan, view: View | str = View.overview, *, fit: Fit | str = Fit.slide,
-            max_nodes: int | None = None, layout: str = "elk", strict: float = 1.0) -> Scene:
+def compose(
+    plan: AddressPlan,
+    view: View | str = View.overview,
+    *,
+    fit: Fit | str = Fit.slide,
+    max_nodes: int | None = None,
+    layout: str = "elk",
+    strict: float = 1.0,
+) -> Scene:
     """The scene of one view as rich as reads where it is shown. From the fit's richest detail,
     while the estimated smallest address label misses the fit's target (times `strict`, which the
     render stage raises when d2's canvas came out larger than the estimate), take the one-knob-
@@ -59,7 +66,9 @@ def compose(plan: AddressPlan, view: View | str = View.overview, *, fit: Fit | s
     return scene
 
 
-def _best_step(detail: Detail, size: float, make: Callable[[Detail], Scene], fit: Fit) -> tuple[float, Detail, Scene] | None:
+def _best_step(
+    detail: Detail, size: float, make: Callable[[Detail], Scene], fit: Fit
+) -> tuple[float, Detail, Scene] | None:
     """The step that gains the most for what it gives up (`fit.COST`): one knob, up to three notches
     on it; when none gains, the best pair: any notch of one knob with the first of another (a
     summary made a line and fewer pools gain only together)."""
@@ -104,7 +113,7 @@ def _consider_pairs(best: _Best, detail: Detail, runs: list[list[Detail]]) -> No
     """Any notch of one knob with the first notch of another."""
     for i, first in enumerate(runs):
         for notch, a in enumerate(first, 1):
-            for second in runs[:i] + runs[i + 1:]:
+            for second in runs[:i] + runs[i + 1 :]:
                 best.consider(_merge(detail, a, second[0]), notch * _cost(detail, a) + _cost(detail, second[0]))
 
 
@@ -117,8 +126,14 @@ def _merge(base: Detail, a: Detail, b: Detail) -> Detail:
     return replace(a, **changed)
 
 
-def build_scene(plan: AddressPlan, view: View | str = View.overview, *, max_nodes: int | None = None,
-                layout: str = "elk", fit: Fit | str = Fit.slide) -> Scene:
+def build_scene(
+    plan: AddressPlan,
+    view: View | str = View.overview,
+    *,
+    max_nodes: int | None = None,
+    layout: str = "elk",
+    fit: Fit | str = Fit.slide,
+) -> Scene:
     """The scene of one view, composed for `fit` (see `compose`)."""
     return compose(plan, view, fit=fit, max_nodes=max_nodes, layout=layout)
 

@@ -32,9 +32,12 @@ def _routes(plan: AddressPlan, limit: int, detail: Detail) -> Shape | None:
             marks = (Mark.drift,)
         rows.append(Shape(f"r{k}", label, ShapeKind.route, None, (), marks, tooltip=route.name))
     if len(drawn) < len(aks):
-        hidden = aks[len(drawn):]
-        rows.append(Shape("rmore", f"… {len(hidden)} more node routes\n{hidden[0].prefix} – {hidden[-1].prefix}",
-                          ShapeKind.more))
+        hidden = aks[len(drawn) :]
+        rows.append(
+            Shape(
+                "rmore", f"… {len(hidden)} more node routes\n{hidden[0].prefix} – {hidden[-1].prefix}", ShapeKind.more
+            )
+        )
     if user_hidden:
         rows.append(Shape("umore", f"… {len(user_hidden)} more of your routes", ShapeKind.more))
     if not rt.given:
@@ -45,11 +48,15 @@ def _routes(plan: AddressPlan, limit: int, detail: Detail) -> Shape | None:
     else:
         owner = "created and kept by AKS"
     head = f"your route table (not given){owner}" if not rt.given else f"route table · {owner}"
-    on = ", ".join(short(s, detail.name) for s in rt.subnets[:2]) + (f" + {len(rt.subnets) - 2}" if len(rt.subnets) > 2 else "")
+    on = ", ".join(short(s, detail.name) for s in rt.subnets[:2]) + (
+        f" + {len(rt.subnets) - 2}" if len(rt.subnets) > 2 else ""
+    )
     label = wrap(f"{head}\non subnet {on} · {len(rt.routes)} of {rt.route_limit} routes", detail.line)
     # Under the nodes the table is as wide as their subnet: more than three routes take two columns.
-    return grid(Shape("rt", label, ShapeKind.routetable, "route-table", tuple(rows), tooltip=rt.name),
-                2 if len(rows) > 3 and not detail.portrait else 1)
+    return grid(
+        Shape("rt", label, ShapeKind.routetable, "route-table", tuple(rows), tooltip=rt.name),
+        2 if len(rows) > 3 and not detail.portrait else 1,
+    )
 
 
 def _pod_space(plan: AddressPlan, detail: Detail) -> Shape | None:
@@ -57,14 +64,23 @@ def _pod_space(plan: AddressPlan, detail: Detail) -> Shape | None:
     source = profile_of(plan).model.pod_source
     if source == PodSource.overlay:
         per = " + ".join(f"/{p}" for p in pods.block_prefixlen)
-        return Shape("podcidr", wrap(f"pod CIDR {nets(pods.cidrs)}", detail.line // 2, ", ") +
-                     f"\n{per} per node\nnot routable in the VNet",
-                     ShapeKind.pods_overlay)
+        return Shape(
+            "podcidr",
+            wrap(f"pod CIDR {nets(pods.cidrs)}", detail.line // 2, ", ")
+            + f"\n{per} per node\nnot routable in the VNet",
+            ShapeKind.pods_overlay,
+        )
     if source == PodSource.cni:
         cidr = f"\npod CIDR {nets(pods.cidrs)}" if pods.cidrs else ""
-        return Shape("podcidr", wrap(f"pod network: {pods.cni} (you install and run it){cidr}\n"
-                                     "AKS installs no CNI: pod IPs, routing and policy are the CNI's", detail.line // 2),
-                     ShapeKind.pods_cni)
+        return Shape(
+            "podcidr",
+            wrap(
+                f"pod network: {pods.cni} (you install and run it){cidr}\n"
+                "AKS installs no CNI: pod IPs, routing and policy are the CNI's",
+                detail.line // 2,
+            ),
+            ShapeKind.pods_cni,
+        )
     return None
 
 
@@ -74,12 +90,23 @@ def _services(plan: AddressPlan, detail: Detail) -> Shape:
     who = "by Cilium eBPF (no kube-proxy)" if plan.service_proxy == "cilium" else "by kube-proxy"
     cidr = wrap(f"service CIDR {nets(plan.service_cidrs)}", detail.line // 2, ", ")
     if detail.terse:  # one box: the two addresses as lines of its label
-        return Shape("svc", f"{cidr}\nkube-dns {plan.dns_service_ip} · kubernetes {first}\nvirtual, {who}",
-                     ShapeKind.services, "service")
-    return Shape("svc", f"{cidr}\nvirtual, answered on each node\n{who}",
-                 ShapeKind.services,
-                 "service", (Shape("dns", f"kube-dns {plan.dns_service_ip}", ShapeKind.svcip),
-                             Shape("kapi", f"kubernetes {first}", ShapeKind.svcip)), columns=1)
+        return Shape(
+            "svc",
+            f"{cidr}\nkube-dns {plan.dns_service_ip} · kubernetes {first}\nvirtual, {who}",
+            ShapeKind.services,
+            "service",
+        )
+    return Shape(
+        "svc",
+        f"{cidr}\nvirtual, answered on each node\n{who}",
+        ShapeKind.services,
+        "service",
+        (
+            Shape("dns", f"kube-dns {plan.dns_service_ip}", ShapeKind.svcip),
+            Shape("kapi", f"kubernetes {first}", ShapeKind.svcip),
+        ),
+        columns=1,
+    )
 
 
 def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str) -> Scene:
@@ -89,8 +116,12 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
     # in rows (row-major: node 0, node 1 side by side), as many side by side as the fit holds.
     lines: list[str] = []
     children = subnets(plan, paths, detail, nodes=detail.nodes, full=True, exact=exact, lines=lines)
-    children = [Shape(s.id, s.label, s.kind, s.icon, tuple(_pool_grid(c, detail.per_row) for c in s.children), s.marks,
-                      s.tooltip) for s in children]
+    children = [
+        Shape(
+            s.id, s.label, s.kind, s.icon, tuple(_pool_grid(c, detail.per_row) for c in s.children), s.marks, s.tooltip
+        )
+        for s in children
+    ]
     children = [grid(s, _columns(s, detail)) if s.children else s for s in children]
     rt = _routes(plan, detail.rows * (2 if plan.dual_stack else 1), detail)
     if rt is not None:
@@ -98,41 +129,75 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
     # The route table goes under the nodes it routes to: beside them, with the side boxes, the
     # drawing was wider than a slide holds at 14 px.
     label = vnet_label(plan, detail) + "".join("\n" + wrap(ln, detail.line) for ln in lines)
-    vnet = grid(Shape("vnet", label, ShapeKind.vnet, "vnet", tuple(children),
-                      tooltip=full_names(plan.vnet_name, limit=detail.name)),
-                # With the side boxes gone (focus), the route table may take their place beside the nodes.
-                1 if detail.portrait or (rt is not None and len(children) == 2 and not (detail.focus and not detail.stack)) else 2)
-    nsg = Shape("nsg", wrap(f"NSG {short(plan.nsg_name, detail.name)}\non the node NICs", detail.line), ShapeKind.nsg,
-                "nsg", tooltip=full_names(plan.nsg_name, limit=detail.name))
+    vnet = grid(
+        Shape(
+            "vnet",
+            label,
+            ShapeKind.vnet,
+            "vnet",
+            tuple(children),
+            tooltip=full_names(plan.vnet_name, limit=detail.name),
+        ),
+        # With the side boxes gone (focus), the route table may take their place beside the nodes.
+        1
+        if detail.portrait or (rt is not None and len(children) == 2 and not (detail.focus and not detail.stack))
+        else 2,
+    )
+    nsg = Shape(
+        "nsg",
+        wrap(f"NSG {short(plan.nsg_name, detail.name)}\non the node NICs", detail.line),
+        ShapeKind.nsg,
+        "nsg",
+        tooltip=full_names(plan.nsg_name, limit=detail.name),
+    )
     if detail.terse:  # the NSG a line of the services' box: one box fewer down the side
         svc = _services(plan, detail)
-        side_shapes = tuple(s for s in (_pod_space(plan, detail), Shape(
-            svc.id, f"{svc.label}\n{nsg.label.replace(chr(10), ' ')}", svc.kind, svc.icon, tooltip=nsg.tooltip))
-            if s is not None)
+        side_shapes = tuple(
+            s
+            for s in (
+                _pod_space(plan, detail),
+                Shape(
+                    svc.id, f"{svc.label}\n{nsg.label.replace(chr(10), ' ')}", svc.kind, svc.icon, tooltip=nsg.tooltip
+                ),
+            )
+            if s is not None
+        )
     else:
         side_shapes = tuple(s for s in (_pod_space(plan, detail), _services(plan, detail), nsg) if s is not None)
     # A VNet of one or two subnets and no route table is one wide row: the side boxes go under it;
     # a docs column has them under the VNet always, two side by side at most.
     below = detail.portrait or detail.stack or (rt is None and len(plan.subnets) <= 2 and len(plan.pools) <= 2)
-    side = grid(Shape("side", "", ShapeKind.frame, None, side_shapes),
-                (2 if detail.portrait else len(side_shapes)) if below else 1)
+    side = grid(
+        Shape("side", "", ShapeKind.frame, None, side_shapes),
+        (2 if detail.portrait else len(side_shapes)) if below else 1,
+    )
     body = grid(Shape("body", "", ShapeKind.frame, None, (vnet, side)), 1 if below else 2)
     title, subtitle = header(plan, prof, "addresses", detail)
     notes = [f"node IPs from .4 of the subnet; DNS service IP {plan.dns_service_ip}"]
     if detail.focus:
         # One topic: the VNet's addresses drawn, the ranges outside it said in a line under them.
         body = vnet
-        outside = [f"pod CIDR {nets(plan.pods.cidrs)}" if _pod_space(plan, detail) is not None and plan.pods.cidrs
-                   else "", f"services {nets(plan.service_cidrs)}",
-                   f"kubernetes {plan.kubernetes_service_ip or plan.service_cidrs[0].network_address + 1}",
-                   f"NSG {short(plan.nsg_name, detail.name)} on the node NICs"]
+        outside = [
+            f"pod CIDR {nets(plan.pods.cidrs)}" if _pod_space(plan, detail) is not None and plan.pods.cidrs else "",
+            f"services {nets(plan.service_cidrs)}",
+            f"kubernetes {plan.kubernetes_service_ip or plan.service_cidrs[0].network_address + 1}",
+            f"NSG {short(plan.nsg_name, detail.name)} on the node NICs",
+        ]
         notes.insert(0, " · ".join(p for p in outside if p))
     if plan.docker_bridge is not None:
         notes[0] += f"; docker bridge {plan.docker_bridge} on each node"
     if plan.dual_stack:
         notes.append("dual-stack: every node and pod has an IPv4 and an IPv6 address; NAT stays within the family")
-    return Scene(View.addresses, plan.model.value, title, subtitle, (body,), (),
-                 tuple(wrap(n, detail.line, "; ") for n in notes), layout)
+    return Scene(
+        View.addresses,
+        plan.model.value,
+        title,
+        subtitle,
+        (body,),
+        (),
+        tuple(wrap(n, detail.line, "; ") for n in notes),
+        layout,
+    )
 
 
 def grid(shape: Shape, columns: int) -> Shape:
@@ -140,8 +205,17 @@ def grid(shape: Shape, columns: int) -> Shape:
     columns alone d2 fills a grid column by column)."""
     n = len(shape.children)
     columns = max(1, min(columns, n))
-    return Shape(shape.id, shape.label, shape.kind, shape.icon, shape.children, shape.marks, shape.tooltip,
-                 columns=columns, rows=math.ceil(n / columns) if n else None)
+    return Shape(
+        shape.id,
+        shape.label,
+        shape.kind,
+        shape.icon,
+        shape.children,
+        shape.marks,
+        shape.tooltip,
+        columns=columns,
+        rows=math.ceil(n / columns) if n else None,
+    )
 
 
 def _columns(subnet: Shape, detail: Detail) -> int:

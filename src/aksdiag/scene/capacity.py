@@ -25,10 +25,18 @@ def rows(plan: AddressPlan, name: int = 1000) -> list[tuple[str, list[tuple[str,
     titles = {key.value: p.title for key, p in PROFILES.items()}
     out = []
     for cap in plan.capacity:
-        table: list[tuple[str, ...]] = [(titles.get(r.model, r.model) + ("  ◀ this cluster" if r.current else ""), f"{r.nodes:,}",
-                  f"{r.nodes_with_surge:,} (surge {_surge(r.surge)})", _pods(r, r.pods, r.pod_ips),
-                  _pods(r, r.pods_with_surge, r.pod_ips_with_surge),
-                  str(r.max_pods_per_node), r.limited_by.value) for r in cap.rows]
+        table: list[tuple[str, ...]] = [
+            (
+                titles.get(r.model, r.model) + ("  ◀ this cluster" if r.current else ""),
+                f"{r.nodes:,}",
+                f"{r.nodes_with_surge:,} (surge {_surge(r.surge)})",
+                _pods(r, r.pods, r.pod_ips),
+                _pods(r, r.pods_with_surge, r.pod_ips_with_surge),
+                str(r.max_pods_per_node),
+                r.limited_by.value,
+            )
+            for r in cap.rows
+        ]
         what = "pod subnet" if cap.role == "pods" else "subnet"
         out.append((f"{what} {short(cap.subnet, name)} · {cap.prefix} · {cap.usable:,} usable", table))
     return out
@@ -61,14 +69,15 @@ def _table(tid: str, caption: str, table: list[tuple[str, ...]], columns: tuple[
 
 
 def findings(plan: AddressPlan) -> list[str]:
-    words = {Severity.error: "AKS would refuse this: ", Severity.warning: "warning: ",
-             Severity.note: ""}
+    words = {Severity.error: "AKS would refuse this: ", Severity.warning: "warning: ", Severity.note: ""}
     out = [words[f.severity] + f.message for f in plan.findings]
     assumed = list(plan.assumed)
     if "vnet.subnets[].addressPrefix" in assumed:
         assumed = [a for a in assumed if not a.startswith("vnet.")]
-        out.append("VNet and subnet prefixes are placeholders: az aks show names the subnets but not their ranges "
-                   "(render with --vnet vnet.json)")
+        out.append(
+            "VNet and subnet prefixes are placeholders: az aks show names the subnets but not their ranges "
+            "(render with --vnet vnet.json)"
+        )
     surge = [a for a in assumed if a.endswith(".upgradeSettings.maxSurge")]
     if surge:
         # One line for every pool's surge: Learn says one node, AKS has made 10% the default since 2023-10-01.
@@ -83,7 +92,7 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
     prof = profile_of(plan)
     columns = NARROW if detail.portrait or detail.terse else tuple(range(len(COLUMNS)))
     tables = rows(plan, detail.name)
-    shapes = [_table(f"cap{i}", caption, table, columns) for i, (caption, table) in enumerate(tables[:detail.tables])]
+    shapes = [_table(f"cap{i}", caption, table, columns) for i, (caption, table) in enumerate(tables[: detail.tables])]
     lines = []
     if len(tables) > detail.tables:
         rest = f"… {len(tables) - detail.tables} more subnets: aksdiag plan lists their capacity"
@@ -97,14 +106,22 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
     elif found:
         room = max(1, min(FINDINGS - len(shapes), detail.rows))
         listed = found[:room] + ([f"… {len(found) - room} more (aksdiag check)"] if len(found) > room else [])
-        shapes.append(Shape("findings", "findings", ShapeKind.table, None,
-                            tuple(Shape(f"f{i}", _wrap(t, detail.line), ShapeKind.cell) for i, t in enumerate(listed)),
-                            columns=1))
+        shapes.append(
+            Shape(
+                "findings",
+                "findings",
+                ShapeKind.table,
+                None,
+                tuple(Shape(f"f{i}", _wrap(t, detail.line), ShapeKind.cell) for i, t in enumerate(listed)),
+                columns=1,
+            )
+        )
     title, subtitle = header(plan, prof, "capacity", detail)
     notes = (wrap(RULES[prof.model.capacity_rule], detail.line), *(wrap(ln, detail.line) for ln in lines))
     # Stacked, the tables fit a slide; four or more (several subnets) take two columns.
-    body = Shape("body", "", ShapeKind.frame, None, tuple(shapes),
-                 columns=2 if len(shapes) >= 4 and not detail.portrait else 1)
+    body = Shape(
+        "body", "", ShapeKind.frame, None, tuple(shapes), columns=2 if len(shapes) >= 4 and not detail.portrait else 1
+    )
     return Scene(View.capacity, plan.model.value, title, subtitle, (body,), (), notes, layout, "down")
 
 

@@ -46,8 +46,12 @@ class ChangeMark(StrEnum):
 
 # The scene's own Shape and Edge, with the compare's kinds and change marks (the templates in
 # `_compare.d2.j2` define classes for them).
-POD_KIND = {PodAddresses.pod_cidr: Kind.pods_overlay, PodAddresses.node_subnet: Kind.pods_vnet, PodAddresses.pod_subnet: Kind.pods_vnet,
-            PodAddresses.unmanaged: Kind.pods_cni}
+POD_KIND = {
+    PodAddresses.pod_cidr: Kind.pods_overlay,
+    PodAddresses.node_subnet: Kind.pods_vnet,
+    PodAddresses.pod_subnet: Kind.pods_vnet,
+    PodAddresses.unmanaged: Kind.pods_cni,
+}
 
 
 @dataclass(frozen=True)
@@ -124,8 +128,11 @@ def _egress(plan: AddressPlan) -> tuple[Shape, str, str]:
         return Shape("out", "NAT gateway\nSNAT → public IP", Kind.natgw, "nat"), f"② source: {src}", "③ public IP"
     if e.device == "firewall":
         hop = f" {e.next_hop_ip}" if e.next_hop_ip else ""
-        return Shape("out", f"firewall{hop}\nSNAT → its public IP", Kind.firewall, "firewall"), \
-            f"② source: {src}", "③ firewall's public IP"
+        return (
+            Shape("out", f"firewall{hop}\nSNAT → its public IP", Kind.firewall, "firewall"),
+            f"② source: {src}",
+            "③ firewall's public IP",
+        )
     return Shape("out", "no outbound path\n(outboundType none)", Kind.more), "②", "③ none"
 
 
@@ -140,11 +147,14 @@ def _notes(plan: AddressPlan) -> tuple[str, ...]:
     cap = next((r for c in plan.capacity if c.role == "nodes" for r in c.rows if r.current), None)
     fit: tuple[str, ...] = ()
     if cap is not None:
-        pods = f"{cap.pods_with_surge:,} pods" if cap.pods_with_surge is not None else \
-            f"{cap.max_pods_per_node} pods each"
+        pods = (
+            f"{cap.pods_with_surge:,} pods" if cap.pods_with_surge is not None else f"{cap.max_pods_per_node} pods each"
+        )
         kept = f"surge {cap.surge.count if cap.surge.percent is None else f'{cap.surge.percent}%'} kept free"
-        fit = (f"{cap.nodes_with_surge:,} nodes / {pods} fit",
-               f"({kept}, assumed)" if cap.surge.assumed else f"({kept})")
+        fit = (
+            f"{cap.nodes_with_surge:,} nodes / {pods} fit",
+            f"({kept}, assumed)" if cap.surge.assumed else f"({kept})",
+        )
     return (*cross, f"② egress leaves with the {plan.egress.pod_snat.value} IP", *fit)
 
 
@@ -163,30 +173,55 @@ def side(plan: AddressPlan, sid: str, marks: dict[str, tuple[ChangeMark, ...]], 
     if hidden > 0:
         drawn.append(Shape("more", f"+ {hidden} more node{'s' if hidden > 1 else ''}", Kind.more))
     subnet_plan = next((s for s in plan.subnets if "nodes" in s.roles), plan.subnets[0])
-    subnet = Shape("subnet", f"node subnet {subnet_plan.name} {subnet_plan.prefix}", Kind.subnet_row, None,
-                   tuple(drawn), m("vnet.subnet"), columns=nodes if nodes != COMPARE_NODES else None)
+    subnet = Shape(
+        "subnet",
+        f"node subnet {subnet_plan.name} {subnet_plan.prefix}",
+        Kind.subnet_row,
+        None,
+        tuple(drawn),
+        m("vnet.subnet"),
+        columns=nodes if nodes != COMPARE_NODES else None,
+    )
     children = [subnet]
     if plan.route_table is not None:
         children.insert(0, Shape("rt", _route_lines(plan), Kind.routetable, None, (), m("vnet.rt")))
     pod_subnets = [s for s in plan.subnets if "pods" in s.roles]
     if pod_subnets:
         ps = pod_subnets[0]
-        children.append(Shape("podsubnet", f"pod subnet {ps.name} {ps.prefix}\n{ps.used:,} of {ps.usable:,} used",
-                              Kind.pod_subnet, None, (), m("vnet.podsubnet")))
+        children.append(
+            Shape(
+                "podsubnet",
+                f"pod subnet {ps.name} {ps.prefix}\n{ps.used:,} of {ps.usable:,} used",
+                Kind.pod_subnet,
+                None,
+                (),
+                m("vnet.podsubnet"),
+            )
+        )
     prefixes = ", ".join(map(str, plan.vnet_prefixes))
     vnet = Shape("vnet", f"VNet {plan.vnet_name} {prefixes}", Kind.vnet, "vnet", tuple(children), m("vnet"))
     shapes = [vnet]
     if plan.pods.kind in (PodAddresses.pod_cidr, PodAddresses.unmanaged) and plan.pods.cidrs:
-        shapes.append(Shape("podcidr", "pod CIDR " + ", ".join(map(str, plan.pods.cidrs)) + "\nnot a VNet range",
-                            Kind.podcidr, None, (), m("podcidr")))
+        shapes.append(
+            Shape(
+                "podcidr",
+                "pod CIDR " + ", ".join(map(str, plan.pods.cidrs)) + "\nnot a VNet range",
+                Kind.podcidr,
+                None,
+                (),
+                m("podcidr"),
+            )
+        )
     out, hop2, hop3 = _egress(plan)
     shapes += [replace(out, marks=m("out")), Shape("internet", "Internet", Kind.internet)]
 
     edges = []
     if len(drawn) >= 2 and drawn[1].id == "n1":
         if plan.pods.cross_node == CrossNode.udr and plan.route_table is not None:
-            edges += [Edge("vnet.subnet.n0.p", "vnet.rt", "①", EdgeKind.pod_path),
-                      Edge("vnet.rt", "vnet.subnet.n1.p", "①", EdgeKind.pod_path)]
+            edges += [
+                Edge("vnet.subnet.n0.p", "vnet.rt", "①", EdgeKind.pod_path),
+                Edge("vnet.rt", "vnet.subnet.n1.p", "①", EdgeKind.pod_path),
+            ]
         else:
             edges.append(Edge("vnet.subnet.n0.p", "vnet.subnet.n1.p", "①", EdgeKind.pod_path))
     edges += [Edge("vnet.subnet", "out", hop2, EdgeKind.snat), Edge("out", "internet", hop3, EdgeKind.snat)]
@@ -257,25 +292,31 @@ def _delta(a: Side, b: Side) -> Delta:
     removed = tuple(p for p in fa if p not in fb and (fa[p][0] == "" or fa[p][0] in fb))
     added = tuple((fb[p][0], fb[p][1]) for p in fb if p not in fa and (fb[p][0] == "" or fb[p][0] in fa))
     relabelled = tuple((p, fb[p][1].label) for p in fb if p in fa and fa[p][1].label != fb[p][1].label)
-    remarked = tuple((p, fb[p][1].kind, fb[p][1].marks) for p in fb if p in fa and
-                     (fa[p][1].marks != fb[p][1].marks or fa[p][1].kind != fb[p][1].kind))
+    remarked = tuple(
+        (p, fb[p][1].kind, fb[p][1].marks)
+        for p in fb
+        if p in fa and (fa[p][1].marks != fb[p][1].marks or fa[p][1].kind != fb[p][1].kind)
+    )
     ea = {(e.src, e.dst): e for e in a.edges}
     eb = {(e.src, e.dst): e for e in b.edges}
     gone = {p for p in fa if p not in fb}
     removed_edges = tuple(e for k, e in ea.items() if k not in eb and e.src not in gone and e.dst not in gone)
     added_edges = tuple(e for k, e in eb.items() if k not in ea)
     edge_labels = tuple((ea[k], e.label) for k, e in eb.items() if k in ea and ea[k].label != e.label)
-    return Delta(removed, removed_edges, added, added_edges, relabelled, remarked, edge_labels, b.title,
-                 "\n".join(b.notes))
+    return Delta(
+        removed, removed_edges, added, added_edges, relabelled, remarked, edge_labels, b.title, "\n".join(b.notes)
+    )
 
 
-def build_compare_scene(comparison: Comparison, *, layout: str = "elk", choices: tuple[str, ...] = (),
-                        nodes: int = COMPARE_NODES) -> CompareScene:
+def build_compare_scene(
+    comparison: Comparison, *, layout: str = "elk", choices: tuple[str, ...] = (), nodes: int = COMPARE_NODES
+) -> CompareScene:
     marks_a, marks_b = _marks(comparison)
     a = side(comparison.before, "a", marks_a, nodes)
     b = side(comparison.after, "b", marks_b, nodes)
     subtitle = "red: removed · green: added · amber: changed"
     if choices:
         subtitle += "   assumed for the comparison: " + "; ".join(choices)
-    return CompareScene(title=f"{a.title}  →  {b.title}", subtitle=subtitle, a=a, b=b, delta=_delta(a, b),
-                        layout=layout)
+    return CompareScene(
+        title=f"{a.title}  →  {b.title}", subtitle=subtitle, a=a, b=b, delta=_delta(a, b), layout=layout
+    )

@@ -44,8 +44,14 @@ def device_shapes(plan: AddressPlan, detail: bool = False) -> list[Shape]:
         ips = f"its {e.public_ip_count} public IPs" if e.public_ip_count > 1 else "its public IP"
         out.append(Shape("out", f"NAT gateway{name} · {who}\nSNAT to {ips}", ShapeKind.natgw, "nat"))
     elif e.device == "firewall":
-        out.append(Shape("out", firewall_label(plan, plan.network.firewall if plan.network else None),
-                         ShapeKind.firewall, "firewall"))
+        out.append(
+            Shape(
+                "out",
+                firewall_label(plan, plan.network.firewall if plan.network else None),
+                ShapeKind.firewall,
+                "firewall",
+            )
+        )
     else:
         out.append(Shape("out", "outboundType none\nno outbound path: you provide one", ShapeKind.more))
     if e.device != "none":
@@ -65,8 +71,9 @@ def device_path(plan: AddressPlan) -> str:
     return "hub.out" if plan.egress.device == "firewall" and firewall_in_hub(plan) else "out"
 
 
-def chain(plan: AddressPlan, node_path: str, node: NodePlan, first: int,
-          detail: bool = False, terse: bool = False) -> tuple[list[Shape], list[Edge], str]:
+def chain(
+    plan: AddressPlan, node_path: str, node: NodePlan, first: int, detail: bool = False, terse: bool = False
+) -> tuple[list[Shape], list[Edge], str]:
     """Shapes and numbered edges from the node out, and one line that explains the steps;
     `terse` labels the edges by their numbers alone (the line says the rest)."""
     e = plan.egress
@@ -75,22 +82,32 @@ def chain(plan: AddressPlan, node_path: str, node: NodePlan, first: int,
     shapes = device_shapes(plan, detail and not terse)
     a, b = step(first), step(first + 1)
     if e.device == "none":
-        return shapes, [Edge(node_path, out, a if terse else f"{a} no default route out", EdgeKind.egress)], \
-            f"{a} outboundType none: AKS sets up no way out; your route or appliance must provide it"
+        return (
+            shapes,
+            [Edge(node_path, out, a if terse else f"{a} no default route out", EdgeKind.egress)],
+            f"{a} outboundType none: AKS sets up no way out; your route or appliance must provide it",
+        )
     via = f"0.0.0.0/0 → {e.next_hop_ip}\n" if e.device == "firewall" and e.next_hop_ip else ""
-    where = {"loadBalancer": "the load balancer", "natGateway": "the NAT gateway",
-             "firewall": "the firewall"}[e.device]
+    where = {"loadBalancer": "the load balancer", "natGateway": "the NAT gateway", "firewall": "the firewall"}[e.device]
     device = {"loadBalancer": "LB", "natGateway": "NAT GW", "firewall": "firewall"}[e.device]
     fw = plan.network.firewall if plan.network else None
-    public = f"source {nets(fw.public_ips)}\n({device} public IP)" if e.device == "firewall" and fw and fw.public_ips \
+    public = (
+        f"source {nets(fw.public_ips)}\n({device} public IP)"
+        if e.device == "firewall" and fw and fw.public_ips
         else f"source: {device} public IP"
-    edges = [Edge(node_path, out, a if terse else f"{a} {via}{leaving}", kind),
-             Edge(out, "internet", b if terse else f"{b} {public}", EdgeKind.snat)]
-    what = {SourceIP.node: f"the node IP {node.ips[0]}", SourceIP.pod: "the pod IP",
-            None: "the source your CNI sets"}[profile_of(plan).source_outside_vnet]
+    )
+    edges = [
+        Edge(node_path, out, a if terse else f"{a} {via}{leaving}", kind),
+        Edge(out, "internet", b if terse else f"{b} {public}", EdgeKind.snat),
+    ]
+    what = {SourceIP.node: f"the node IP {node.ips[0]}", SourceIP.pod: "the pod IP", None: "the source your CNI sets"}[
+        profile_of(plan).source_outside_vnet
+    ]
     route = f" (route {via.strip()})" if via and terse else ""
-    note = (f"{a} a pod's packet to the Internet leaves the node with {what}{route}   "
-            f"{b} {where} rewrites it to its public IP")
+    note = (
+        f"{a} a pod's packet to the Internet leaves the node with {what}{route}   "
+        f"{b} {where} rewrites it to its public IP"
+    )
     return shapes, edges, note
 
 
@@ -105,15 +122,28 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
     # Terse: the node straight in its subnet, the NSG named in the notes rather than drawn.
     inner = (nshape,) if detail.terse else (Shape("pool", f"pool {pool.name}", ShapeKind.pool, None, (nshape,)),)
     pool_line = f"\npool {pool.name}" if detail.terse else ""
-    sub = Shape("sn", wrap(f"node subnet {short(subnet.name, detail.name)} · {subnet.prefix}", detail.line) + pool_line,
-                ShapeKind.subnet, None, inner, tooltip=full_names(subnet.name, limit=detail.name))
+    sub = Shape(
+        "sn",
+        wrap(f"node subnet {short(subnet.name, detail.name)} · {subnet.prefix}", detail.line) + pool_line,
+        ShapeKind.subnet,
+        None,
+        inner,
+        tooltip=full_names(subnet.name, limit=detail.name),
+    )
     children = [sub]
     edges: list[Edge] = []
     node_path = "vnet.sn.n0.pods" if detail.terse else "vnet.sn.pool.n0.pods"  # the packet starts at a pod
     nsg_name = short(plan.nsg_name, detail.name)
     if not detail.terse:
-        children.append(Shape("nsg", f"NSG {nsg_name}\non the node NICs", ShapeKind.nsg, "nsg",
-                              tooltip=full_names(plan.nsg_name, limit=detail.name)))
+        children.append(
+            Shape(
+                "nsg",
+                f"NSG {nsg_name}\non the node NICs",
+                ShapeKind.nsg,
+                "nsg",
+                tooltip=full_names(plan.nsg_name, limit=detail.name),
+            )
+        )
         edges.append(Edge("vnet.nsg", node_path, "filters", EdgeKind.assoc))
     shapes, chain_edges, note = chain(plan, node_path, node, 1, detail=True, terse=detail.terse)
     shapes, around = surround(plan, shapes, detail=True)
@@ -122,12 +152,30 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
         shapes = [sh for sh in shapes if sh.id not in gone]
         around = [e for e in around if e.src.split(".")[0] not in gone and e.dst.split(".")[0] not in gone]
     chain_edges += around
-    vnet = Shape("vnet", vnet_label(plan, detail), ShapeKind.vnet, "vnet", tuple(children),
-                 tooltip=full_names(plan.vnet_name, limit=detail.name))
+    vnet = Shape(
+        "vnet",
+        vnet_label(plan, detail),
+        ShapeKind.vnet,
+        "vnet",
+        tuple(children),
+        tooltip=full_names(plan.vnet_name, limit=detail.name),
+    )
     title, subtitle = header(plan, prof, "egress", detail)
     src_in = profile_of(plan).source_in_vnet
-    inside = {None: "as your CNI sets it", SourceIP.pod: f"the pod IP ({pod_ip.removeprefix('pods ')})",
-              SourceIP.node: f"the node IP {node.ips[0]}"}[src_in]
+    inside = {
+        None: "as your CNI sets it",
+        SourceIP.pod: f"the pod IP ({pod_ip.removeprefix('pods ')})",
+        SourceIP.node: f"the node IP {node.ips[0]}",
+    }[src_in]
     notes = (note, f"inside the VNet a pod's packet carries {inside}; the NSG {nsg_name} filters the node NICs")
-    return Scene(View.egress, plan.model.value, title, subtitle, (vnet, *shapes), tuple(edges + chain_edges),
-                 tuple(wrap(n, detail.line, "   ") for n in notes), layout, "down" if detail.portrait or detail.stack else "right")
+    return Scene(
+        View.egress,
+        plan.model.value,
+        title,
+        subtitle,
+        (vnet, *shapes),
+        tuple(edges + chain_edges),
+        tuple(wrap(n, detail.line, "   ") for n in notes),
+        layout,
+        "down" if detail.portrait or detail.stack else "right",
+    )

@@ -37,12 +37,21 @@ CANVAS_PAD = 60.0
 HEAD_FOOT = 110.0  # the gaps d2 leaves around a `near` header and footer, and the canvas's padding
 
 FONT: dict[StrEnum, int] = {  # label font per kind, as `_classes.d2.j2` sets it
-    ShapeKind.vnet: 26, ShapeKind.subnet: 24, ShapeKind.node: 24, ShapeKind.internet: 24,
+    ShapeKind.vnet: 26,
+    ShapeKind.subnet: 24,
+    ShapeKind.node: 24,
+    ShapeKind.internet: 24,
     ShapeKind.table: 24,
 }
 MONO_KINDS = {ShapeKind.routetable, ShapeKind.route}
-GRID_GAP: dict[StrEnum, int] = {ShapeKind.vnet: 24, ShapeKind.subnet: 24, ShapeKind.pool: 20, ShapeKind.routetable: 12,
-            ShapeKind.services: 12, ShapeKind.table: 10}  # d2's default is 40
+GRID_GAP: dict[StrEnum, int] = {
+    ShapeKind.vnet: 24,
+    ShapeKind.subnet: 24,
+    ShapeKind.pool: 20,
+    ShapeKind.routetable: 12,
+    ShapeKind.services: 12,
+    ShapeKind.table: 10,
+}  # d2's default is 40
 GRID_SIDE = 74.0  # d2: left and right of a grid's cells, with a label (60 without)
 
 
@@ -88,8 +97,21 @@ KNOBS: tuple[tuple[str, int, int], ...] = (  # field, step, floor; in the order 
 )
 # What a step gives up, against what it gains: a pool (its name, size and ranges) says more than
 # one more node of a pool already drawn; a layout or wording switch gives up nothing but looks.
-COST = {"rows": 1.0, "tables": 2.0, "subnets": 2.0, "nodes": 1.0, "pools": 3.0, "per_row": 0.5, "line": 0.5,
-        "name": 1.5, "stack": 0.3, "terse": 0.7, "inline": 0.7, "subtitle": 1.5, "focus": 3.0}
+COST = {
+    "rows": 1.0,
+    "tables": 2.0,
+    "subnets": 2.0,
+    "nodes": 1.0,
+    "pools": 3.0,
+    "per_row": 0.5,
+    "line": 0.5,
+    "name": 1.5,
+    "stack": 0.3,
+    "terse": 0.7,
+    "inline": 0.7,
+    "subtitle": 1.5,
+    "focus": 3.0,
+}
 
 
 # Layout and wording first (no fewer facts), then the overview's focus on the pod path.
@@ -118,12 +140,16 @@ def start(fit: Fit, max_nodes: int | None = None) -> Detail:
     """The fit's richest detail; `--max-nodes` is the most it draws per pool."""
     detail = RICHEST[Fit(fit)]
     if max_nodes:
-        detail = replace(detail, nodes=min(detail.nodes, max_nodes) if detail.nodes >= max_nodes else max_nodes,
-                         per_row=min(detail.per_row, max_nodes))
+        detail = replace(
+            detail,
+            nodes=min(detail.nodes, max_nodes) if detail.nodes >= max_nodes else max_nodes,
+            per_row=min(detail.per_row, max_nodes),
+        )
     return detail
 
 
 # -- words that fit -------------------------------------------------------------------------------
+
 
 def short_id(value: str) -> str:
     """An Azure resource ID's last segment (its name); anything else as it is."""
@@ -175,9 +201,13 @@ def _pieces(para: str, width: int, sep: str) -> Iterable[str]:
 
 # -- the estimate ---------------------------------------------------------------------------------
 
+
 def text_size(text: str, font: float, em: float = SANS) -> tuple[float, float]:
     lines = text.split("\n") if text else []
-    return (max((len(ln) for ln in lines), default=0) * font * em, len(lines) * font * 1.0 + (0.3 * font if lines else 0))
+    return (
+        max((len(ln) for ln in lines), default=0) * font * em,
+        len(lines) * font * 1.0 + (0.3 * font if lines else 0),
+    )
 
 
 def _label(shape: Shape) -> tuple[float, float]:
@@ -212,7 +242,7 @@ def shape_size(shape: Shape, edges: tuple[Edge, ...] = (), path: str = "", down:
         cols = min(shape.columns, len(sizes))
         rows = math.ceil(len(sizes) / cols)
         widths = [max(sizes[r * cols + c][0] for r in range(rows) if r * cols + c < len(sizes)) for c in range(cols)]
-        heights = [max(s[1] for s in sizes[r * cols:(r + 1) * cols]) for r in range(rows)]
+        heights = [max(s[1] for s in sizes[r * cols : (r + 1) * cols]) for r in range(rows)]
         w = sum(widths) + gap * (cols - 1) + 2 * side
         h = sum(heights) + gap * (rows + 1) + top
         return max(w, lw + 2 * gap), h
@@ -221,8 +251,9 @@ def shape_size(shape: Shape, edges: tuple[Edge, ...] = (), path: str = "", down:
     return max(w + 2 * BOX_PAD, label_w), h + top + BOX_PAD
 
 
-def _ranks(items: list[tuple[str, tuple[float, float]]], edges: tuple[Edge, ...], path: str,
-           down: bool = False) -> tuple[float, float]:
+def _ranks(
+    items: list[tuple[str, tuple[float, float]]], edges: tuple[Edge, ...], path: str, down: bool = False
+) -> tuple[float, float]:
     """elk's layers: shapes no edge orders stack; an edge between two children puts its head a
     rank after its tail, the edge's label between them."""
     ids = [i for i, _ in items]
@@ -231,7 +262,7 @@ def _ranks(items: list[tuple[str, tuple[float, float]]], edges: tuple[Edge, ...]
     def child(end: str) -> str | None:
         if not end.startswith(prefix):
             return None
-        head = end[len(prefix):].split(".", 1)[0]
+        head = end[len(prefix) :].split(".", 1)[0]
         return head if head in ids else None
 
     rank = {i: 0 for i in ids}
@@ -283,5 +314,17 @@ def shown(fit: Fit, scene: Scene, font: float = ADDRESS_FONT) -> float:
     return FITS[Fit(fit)].shown(scene_size(scene), font)
 
 
-__all__ = ["ADDRESS_FONT", "COST", "KNOBS", "RICHEST", "Detail", "poorer", "scene_size", "short", "short_id", "shown",
-           "start", "wrap"]
+__all__ = [
+    "ADDRESS_FONT",
+    "COST",
+    "KNOBS",
+    "RICHEST",
+    "Detail",
+    "poorer",
+    "scene_size",
+    "short",
+    "short_id",
+    "shown",
+    "start",
+    "wrap",
+]

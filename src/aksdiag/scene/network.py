@@ -130,12 +130,16 @@ def dns_zone(plan: AddressPlan) -> tuple[Shape | None, list[Edge], tuple[str, ..
     return Shape("dnszone", label, ShapeKind.dnszone, "dns"), edges, links
 
 
-def surround(plan: AddressPlan, shapes: list[Shape], detail: bool = False,
-             from_hub: bool = False) -> tuple[list[Shape], list[Edge]]:
+def surround(
+    plan: AddressPlan, shapes: list[Shape], detail: bool = False, from_hub: bool = False
+) -> tuple[list[Shape], list[Edge]]:
     """The egress chain's shapes with the hub around the firewall, and on-premises beside the hub;
     the edges that join them (peering, gateway links). Without a hub the shapes stay as they are."""
-    inside = next((s for s in shapes if s.id == "out"), None) if plan.egress.device == "firewall" \
-        and firewall_in_hub(plan) else None
+    inside = (
+        next((s for s in shapes if s.id == "out"), None)
+        if plan.egress.device == "firewall" and firewall_in_hub(plan)
+        else None
+    )
     hub = hub_shape(plan, inside, detail)
     if hub is None:
         return shapes, []

@@ -23,13 +23,16 @@ def _route_table(plan: AddressPlan, paths: Paths, detail: Detail) -> Shape | Non
     rt = plan.route_table
     if rt is None or profile_of(plan).model.pod_path != CrossNode.udr:
         return None
-    drawn = [r for r in rt.routes if r.origin == "aks" and r.node in paths.node][:min(ROUTES, detail.rows)]
+    drawn = [r for r in rt.routes if r.origin == "aks" and r.node in paths.node][: min(ROUTES, detail.rows)]
     lines = [f"{r.prefix} → {r.next_hop_ip}" for r in drawn]
     rest = len(rt.routes) - len(drawn)
     if rest:
         lines.append(f"… {rest} more routes")
-    owner = "yours, AKS adds routes" if rt.byo else ("yours (not given), AKS adds routes" if not rt.given
-                                                     else "kept by AKS")
+    owner = (
+        "yours, AKS adds routes"
+        if rt.byo
+        else ("yours (not given), AKS adds routes" if not rt.given else "kept by AKS")
+    )
     label = f"route table · {owner} · {len(rt.routes)} of {rt.route_limit}\n" + "\n".join(lines)
     return Shape("rt", label, ShapeKind.routetable, tooltip=rt.name)
 
@@ -57,18 +60,22 @@ def _pod_path(plan: AddressPlan, paths: Paths, rt_path: str | None, terse: bool)
     a, b = pair
     src, dst = paths.pods[a.name], paths.pods[b.name]
     if cross == CrossNode.udr and rt_path:
-        note = (f"{step(1)} a pod sends to a pod on another node   {step(2)} the route table's route for that "
-                f"node's /24 forwards it to the node IP {b.ips[0]}")
-        return [Edge(src, rt_path, step(1), EdgeKind.pod_path), Edge(rt_path, dst, step(2), EdgeKind.pod_path)], \
-            note, 3
+        note = (
+            f"{step(1)} a pod sends to a pod on another node   {step(2)} the route table's route for that "
+            f"node's /24 forwards it to the node IP {b.ips[0]}"
+        )
+        return [Edge(src, rt_path, step(1), EdgeKind.pod_path), Edge(rt_path, dst, step(2), EdgeKind.pod_path)], note, 3
     how = {
         CrossNode.overlay: "direct: Azure routes the pod CIDR, no route table, no encapsulation",
         CrossNode.vnet: "direct: pod IPs are VNet IPs",
         CrossNode.cni: "as your CNI carries it",
         CrossNode.udr: "through the node's route",
     }[cross]
-    return [Edge(src, dst, step(1) if terse else f"{step(1)} {how.split(':')[0]}", EdgeKind.pod_path)], \
-        f"{step(1)} pod to pod across nodes: {how}", 2
+    return (
+        [Edge(src, dst, step(1) if terse else f"{step(1)} {how.split(':')[0]}", EdgeKind.pod_path)],
+        f"{step(1)} pod to pod across nodes: {how}",
+        2,
+    )
 
 
 def _api(plan: AddressPlan, paths: Paths) -> tuple[Shape, Edge]:
@@ -79,16 +86,18 @@ def _api(plan: AddressPlan, paths: Paths) -> tuple[Shape, Edge]:
         label, via = "API server · VNet integration", "kubelet → internal LB"
     else:
         label, via = "API server · public FQDN", "kubelet"
-    return Shape("api", label, ShapeKind.api, "api-server"), Edge(paths.pool[plan.pools[0].name], "api", via,
-                                                                  EdgeKind.control)
+    return Shape("api", label, ShapeKind.api, "api-server"), Edge(
+        paths.pool[plan.pools[0].name], "api", via, EdgeKind.control
+    )
 
 
 def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str) -> Scene:
     prof = profile_of(plan)
     paths = Paths()
     lines: list[str] = []
-    children = subnets(plan, paths, detail, nodes=max(2, min(NODES, detail.nodes)), full=False, compact=True,
-                       exact=exact, lines=lines)
+    children = subnets(
+        plan, paths, detail, nodes=max(2, min(NODES, detail.nodes)), full=False, compact=True, exact=exact, lines=lines
+    )
     rt = _route_table(plan, paths, detail)
     rt_path = None
     if rt is not None:
@@ -99,8 +108,9 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
             children.append(rt)
             rt_path = "vnet.rt"
     label = vnet_label(plan, detail) + "".join("\n" + wrap(ln, detail.line) for ln in lines)
-    vnet = Shape("vnet", label, ShapeKind.vnet, "vnet", tuple(children),
-                 tooltip=full_names(plan.vnet_name, limit=detail.name))
+    vnet = Shape(
+        "vnet", label, ShapeKind.vnet, "vnet", tuple(children), tooltip=full_names(plan.vnet_name, limit=detail.name)
+    )
     edges, path_note, n = _pod_path(plan, paths, rt_path, detail.terse)
 
     pool = plan.pools[0]
@@ -127,6 +137,14 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
     else:
         notes.append(egress_note)
     title, subtitle = header(plan, prof, None, detail)
-    return Scene(View.overview, plan.model.value, title, subtitle, (vnet, *others),
-                 tuple(edges + out_edges + ([api_edge] if api_edge else [])), tuple(wrap(n_, detail.line, "   ") for n_ in notes[:2]),
-                 layout, "down" if detail.portrait else "right")
+    return Scene(
+        View.overview,
+        plan.model.value,
+        title,
+        subtitle,
+        (vnet, *others),
+        tuple(edges + out_edges + ([api_edge] if api_edge else [])),
+        tuple(wrap(n_, detail.line, "   ") for n_ in notes[:2]),
+        layout,
+        "down" if detail.portrait else "right",
+    )

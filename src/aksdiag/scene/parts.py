@@ -11,8 +11,11 @@ from ..derive.profiles import PlanProfile, PodSource, profile_of
 from .fit import Detail, short, wrap
 from .types import Mark, Shape, ShapeKind
 
-POD_KIND = {PodSource.vnet: ShapeKind.pods_vnet, PodSource.overlay: ShapeKind.pods_overlay,
-            PodSource.cni: ShapeKind.pods_cni}
+POD_KIND = {
+    PodSource.vnet: ShapeKind.pods_vnet,
+    PodSource.overlay: ShapeKind.pods_overlay,
+    PodSource.cni: ShapeKind.pods_cni,
+}
 
 
 def nets(items) -> str:
@@ -42,7 +45,9 @@ class Paths:
 
 def header(plan: AddressPlan, prof: PlanProfile, what: str | None, detail: Detail) -> tuple[str, str]:
     """Title and subtitle, wrapped to the fit's line: the title's type is larger, its lines shorter."""
-    title = f"{short(plan.cluster, max(detail.name, 32))} · {prof.model.title}" + (" · dual-stack" if plan.dual_stack else "")
+    title = f"{short(plan.cluster, max(detail.name, 32))} · {prof.model.title}" + (
+        " · dual-stack" if plan.dual_stack else ""
+    )
     if what:
         title += f" · {what}"
     parts = [f"VNet {nets(plan.vnet_prefixes)}"]
@@ -94,8 +99,9 @@ def node_shape(plan: AddressPlan, pool: PoolPlan, node: NodePlan, position: int,
     ips = "\n".join(str(ip) for ip in node.ips) if len(node.ips) > 1 else f"{node.ips[0]}"
     sep = "\n" if len(node.ips) > 1 else " · "
     icon = "windows" if pool.os == "Windows" else "vm"
-    return Shape(f"n{position}", f"node {position}{sep}{ips}", ShapeKind.node, icon, children,
-                 tooltip=None if pods else tip)
+    return Shape(
+        f"n{position}", f"node {position}{sep}{ips}", ShapeKind.node, icon, children, tooltip=None if pods else tip
+    )
 
 
 def more_nodes(hidden: tuple[NodePlan, ...]) -> Shape:
@@ -121,8 +127,18 @@ def pod_subnet_line(plan: AddressPlan, pools: tuple[PoolPlan, ...], detail: Deta
     return f"\npods from {len(names)} pod subnets"
 
 
-def pool_shape(plan: AddressPlan, pool: PoolPlan, pid: str, path: str, paths: Paths, limit: int,
-               unsupported: set[str], pods: bool = True, exact: bool = False, inline: bool = False) -> Shape:
+def pool_shape(
+    plan: AddressPlan,
+    pool: PoolPlan,
+    pid: str,
+    path: str,
+    paths: Paths,
+    limit: int,
+    unsupported: set[str],
+    pods: bool = True,
+    exact: bool = False,
+    inline: bool = False,
+) -> Shape:
     nodes, hidden = shown(pool.nodes, limit, exact)
     children = []
     for k, node in enumerate(nodes):
@@ -141,8 +157,9 @@ def pool_shape(plan: AddressPlan, pool: PoolPlan, pid: str, path: str, paths: Pa
     return Shape(pid, label, ShapeKind.pool, None, tuple(children), marks)
 
 
-def compact_pool(plan: AddressPlan, pool: PoolPlan, pid: str, path: str, paths: Paths,
-                 unsupported: set[str], detail: Detail) -> Shape:
+def compact_pool(
+    plan: AddressPlan, pool: PoolPlan, pid: str, path: str, paths: Paths, unsupported: set[str], detail: Detail
+) -> Shape:
     """A pool as one box with its address ranges: what the overview draws of pools no path starts in."""
     first, last = pool.nodes[0], pool.nodes[-1]
     nodes = f"nodes {first.ips[0]}" + (f" – {last.ips[0]}" if len(pool.nodes) > 1 else "")
@@ -160,8 +177,12 @@ def more_pools(plan: AddressPlan, hidden: tuple[PoolPlan, ...], detail: Detail) 
     first, last = hidden[0].nodes, hidden[-1].nodes
     nodes = sum(p.count for p in hidden)
     span = f"\n{first[0].ips[0]} – {last[-1].ips[0]}" if first and last else ""
-    return Shape("morepools", f"… {len(hidden)} more pool{'s' if len(hidden) != 1 else ''} · {nodes:,} nodes{span}"
-                 f"{pod_subnet_line(plan, hidden, detail)}", ShapeKind.more)
+    return Shape(
+        "morepools",
+        f"… {len(hidden)} more pool{'s' if len(hidden) != 1 else ''} · {nodes:,} nodes{span}"
+        f"{pod_subnet_line(plan, hidden, detail)}",
+        ShapeKind.more,
+    )
 
 
 def subnet_label(plan: AddressPlan, subnet: SubnetPlan, full: bool, detail: Detail) -> str:
@@ -189,9 +210,19 @@ def full_names(*names: str | None, limit: int) -> str | None:
     return "\n".join(long) or None
 
 
-def subnets(plan: AddressPlan, paths: Paths, detail: Detail, *, nodes: int, full: bool,
-            extra: dict[str, list[Shape]] | None = None, compact: bool = False, flat: bool = True,
-            exact: bool = False, lines: list[str] | None = None) -> list[Shape]:
+def subnets(
+    plan: AddressPlan,
+    paths: Paths,
+    detail: Detail,
+    *,
+    nodes: int,
+    full: bool,
+    extra: dict[str, list[Shape]] | None = None,
+    compact: bool = False,
+    flat: bool = True,
+    exact: bool = False,
+    lines: list[str] | None = None,
+) -> list[Shape]:
     """The VNet's subnets with their pools. Pools beyond `detail.pools` are summarised in one
     shape, subnets beyond `detail.subnets` in another: first those that hold drawn pools, then
     their pod subnets, then the rest. `compact` draws every pool but the first as one box with its
@@ -211,11 +242,23 @@ def subnets(plan: AddressPlan, paths: Paths, detail: Detail, *, nodes: int, full
         subnet = plan.subnets[si]
         sid = f"sn{si}"
         path = f"vnet.{sid}"
-        children = [compact_pool(plan, pool, f"pool{plan.pools.index(pool)}", path, paths, unsupported, detail)
-                    if compact and pool is not plan.pools[0] else
-                    pool_shape(plan, pool, f"pool{plan.pools.index(pool)}", path, paths, nodes, unsupported,
-                               exact=exact, inline=detail.inline)
-                    for pool in drawn if pool.node_subnet == subnet.name]
+        children = [
+            compact_pool(plan, pool, f"pool{plan.pools.index(pool)}", path, paths, unsupported, detail)
+            if compact and pool is not plan.pools[0]
+            else pool_shape(
+                plan,
+                pool,
+                f"pool{plan.pools.index(pool)}",
+                path,
+                paths,
+                nodes,
+                unsupported,
+                exact=exact,
+                inline=detail.inline,
+            )
+            for pool in drawn
+            if pool.node_subnet == subnet.name
+        ]
         children += (extra or {}).get(subnet.name, [])
         if not children and subnet.name in hidden_pool_subnets and subnet.name not in holding:
             continue  # only summarised pools live here; the summary names their range
@@ -234,14 +277,24 @@ def subnets(plan: AddressPlan, paths: Paths, detail: Detail, *, nodes: int, full
             for table in (paths.node, paths.pods, paths.pool):
                 for k, v in table.items():
                     table[k] = v.replace(f"{path}.{pool.id}", path, 1)
-        out.append(Shape(sid, label, ShapeKind.subnet, None, tuple(children), marks,
-                         tooltip=full_names(subnet.name, subnet.nsg, limit=detail.name)))
+        out.append(
+            Shape(
+                sid,
+                label,
+                ShapeKind.subnet,
+                None,
+                tuple(children),
+                marks,
+                tooltip=full_names(subnet.name, subnet.nsg, limit=detail.name),
+            )
+        )
     summaries = []
     if hidden:
         summaries.append(more_pools(plan, hidden, detail))
     if left:
-        summaries.append(Shape("moresubnets", f"… {len(left)} more subnets\n{left[0].prefix} … {left[-1].prefix}",
-                               ShapeKind.more))
+        summaries.append(
+            Shape("moresubnets", f"… {len(left)} more subnets\n{left[0].prefix} … {left[-1].prefix}", ShapeKind.more)
+        )
     if detail.inline and lines is not None:
         lines += [s.label.replace("\n", " · ") for s in summaries]
     else:

@@ -47,13 +47,15 @@ def pictures(loaded: Loaded, plan: AddressPlan, options: Options, *, png: bool =
 
     icons = IconSet(options.icons)
     files = icon_files(icons)
-    sources = render_views(plan, tuple(View(v) for v, _ in VIEWS), options, source_name=loaded.doc.name,
-                           icons=icons, tooltips=False)
+    sources = render_views(
+        plan, tuple(View(v) for v, _ in VIEWS), options, source_name=loaded.doc.name, icons=icons, tooltips=False
+    )
     out = []
     for (_, source), (view, name) in zip(sources, VIEWS):
         svg = compile_d2(source, "svg", files, timeout=options.timeout)
-        fallback = compile_d2(source, "png", files, timeout=options.timeout, png_engine=options.png_engine) \
-            if png else None
+        fallback = (
+            compile_d2(source, "png", files, timeout=options.timeout, png_engine=options.png_engine) if png else None
+        )
         out.append(_picture(view, f"{plan.cluster} · {name}", svg, alt_text(plan, view), fallback))
     return out
 
@@ -71,8 +73,11 @@ def scenario_pictures(rv, options: Options, *, png: bool = False) -> list[Pictur
     source = compare_d2(rv, options, scenarios=True, nodes=ROOM_NODES)
     files = icon_files(IconSet(options.icons))
     boards = compile_boards(source, "svg", files, timeout=options.timeout)
-    fallbacks = compile_boards(source, "png", files, timeout=options.timeout, png_engine=options.png_engine) \
-        if png else [None] * len(boards)
+    fallbacks = (
+        compile_boards(source, "png", files, timeout=options.timeout, png_engine=options.png_engine)
+        if png
+        else [None] * len(boards)
+    )
     drawn = [_picture("scenario", "", svg, "", fallback) for svg, fallback in zip(boards, fallbacks)]
     frame = (max(p.width for p in drawn), max(p.height for p in drawn))
     out = []
@@ -90,8 +95,14 @@ def _rows(rv) -> list[dict[str, str]]:
     return table_rows(rv.comparison, all_rows=False)
 
 
-def deck_pages(input: Path, options: Options, *, compare_with: Path | None = None,
-               as_model: TargetModel | None = None, png: bool = False) -> list[Page]:
+def deck_pages(
+    input: Path,
+    options: Options,
+    *,
+    compare_with: Path | None = None,
+    as_model: TargetModel | None = None,
+    png: bool = False,
+) -> list[Page]:
     """The deck's pages; `png`: pictures with their PNG fallback too (a PPTX wants them)."""
     prepared = api.load(input)
     loaded, plan = prepared.loaded, api.plan(prepared, options)
@@ -106,8 +117,15 @@ def deck_pages(input: Path, options: Options, *, compare_with: Path | None = Non
     return pages
 
 
-def build_deck(input: Path, options: Options, *, fmt: str = "pptx", template: Path | None = None,
-               compare_with: Path | None = None, as_model: TargetModel | None = None) -> bytes:
+def build_deck(
+    input: Path,
+    options: Options,
+    *,
+    fmt: str = "pptx",
+    template: Path | None = None,
+    compare_with: Path | None = None,
+    as_model: TargetModel | None = None,
+) -> bytes:
     pages = deck_pages(input, options, compare_with=compare_with, as_model=as_model, png=fmt == "pptx")
     if fmt == "pdf":
         from .pdf_writer import write_pdf

@@ -121,11 +121,13 @@ def _needs(header: tuple[str, ...], rows: list[tuple[str, ...]], font: float) ->
     need, want = [], []
     for c, head in enumerate(header):
         cells = [r[c] for r in rows]
-        words = [text_width(w, font, bold=True) for w in head.split()] + \
-                [text_width(w, font) for t in cells for w in (t.split() or [""])]
+        words = [text_width(w, font, bold=True) for w in head.split()] + [
+            text_width(w, font) for t in cells for w in (t.split() or [""])
+        ]
         need.append(max(words) + 2 * CELL_X + SLACK)
-        want.append(max([text_width(head, font, bold=True)] + [text_width(t, font) for t in cells]) + 2 * CELL_X
-                    + SLACK)
+        want.append(
+            max([text_width(head, font, bold=True)] + [text_width(t, font) for t in cells]) + 2 * CELL_X + SLACK
+        )
     return need, want
 
 
@@ -183,8 +185,9 @@ def _chunks(title: str, header: tuple[str, ...], rows: list[tuple[str, ...]], no
         suffix = f" ({i + 1}/{len(parts)})" if len(parts) > 1 else ""
         cells = (head, *(ls for _, ls in part))
         table = Table(font, tuple(widths), tuple(_row_height(ls, font) for ls in cells), cells)
-        pages.append(Page("table", title + suffix, header=header, rows=tuple(r for r, _ in part), notes=notes,
-                          table=table))
+        pages.append(
+            Page("table", title + suffix, header=header, rows=tuple(r for r, _ in part), notes=notes, table=table)
+        )
     return pages
 
 
@@ -200,8 +203,10 @@ def _list_pages(title: str, items: list[str], notes: tuple[str, ...]) -> list[Pa
             used = 0.0
         parts[-1].append(item)
         used += h
-    return [Page("list", title + (f" ({i + 1}/{len(parts)})" if len(parts) > 1 else ""), tuple(part), notes=notes)
-            for i, part in enumerate(parts)]
+    return [
+        Page("list", title + (f" ({i + 1}/{len(parts)})" if len(parts) > 1 else ""), tuple(part), notes=notes)
+        for i, part in enumerate(parts)
+    ]
 
 
 def title_font(title: str) -> float:
@@ -251,19 +256,40 @@ def _n(v: int | None) -> str:
 
 def plan_rows(plan: AddressPlan) -> list[tuple[str, ...]]:
     """The ranges of `aksdiag plan` (issue 10's table), so the deck and the CLI agree to the address."""
-    rows: list[tuple[str, ...]] = [(f"{r.range} {r.name}", r.prefix, _n(r.size), _n(r.usable), _n(r.planned), r.lives)
-            for r in plan_tables(plan).ranges]
+    rows: list[tuple[str, ...]] = [
+        (f"{r.range} {r.name}", r.prefix, _n(r.size), _n(r.usable), _n(r.planned), r.lives)
+        for r in plan_tables(plan).ranges
+    ]
     if plan.route_table is not None:
         rt = plan.route_table
-        rows.append((f"route table {rt.name}", "", "", _n(rt.route_limit), _n(len(rt.routes)),
-                     ("yours" if rt.byo else "made by AKS") + "; usable = routes it holds"))
+        rows.append(
+            (
+                f"route table {rt.name}",
+                "",
+                "",
+                _n(rt.route_limit),
+                _n(len(rt.routes)),
+                ("yours" if rt.byo else "made by AKS") + "; usable = routes it holds",
+            )
+        )
     return rows
 
 
 def capacity_rows(plan: AddressPlan) -> list[tuple[str, ...]]:
-    return [(m.subnet, MODEL_NAMES.get(m.model, m.model) + (" (this cluster)" if m.current else ""),
-             str(m.max_pods_per_node), _n(m.nodes_max), pods_text(m, False), _n(m.nodes_with_surge),
-             pods_text(m, True), m.surge, m.limited_by) for m in plan_tables(plan).models]
+    return [
+        (
+            m.subnet,
+            MODEL_NAMES.get(m.model, m.model) + (" (this cluster)" if m.current else ""),
+            str(m.max_pods_per_node),
+            _n(m.nodes_max),
+            pods_text(m, False),
+            _n(m.nodes_with_surge),
+            pods_text(m, True),
+            m.surge,
+            m.limited_by,
+        )
+        for m in plan_tables(plan).models
+    ]
 
 
 def finding_rows(plan: AddressPlan) -> list[tuple[str, ...]]:
@@ -277,18 +303,27 @@ def finding_sources(plan: AddressPlan) -> tuple[str, ...]:
 
 def plan_pages(plan: AddressPlan) -> list[Page]:
     notes = _assumptions(plan)
-    pages = _chunks("Address plan", ("range", "prefix", "size", "usable", "planned", "what lives there"),
-                    plan_rows(plan), notes)
-    pages += _chunks("Capacity: nodes and pods that fit, and with upgrade surge",
-                     ("subnet", "model", "max pods", "nodes", "pods", "nodes with surge", "pods with surge", "surge",
-                      "limited by"), capacity_rows(plan), notes)
+    pages = _chunks(
+        "Address plan", ("range", "prefix", "size", "usable", "planned", "what lives there"), plan_rows(plan), notes
+    )
+    pages += _chunks(
+        "Capacity: nodes and pods that fit, and with upgrade surge",
+        ("subnet", "model", "max pods", "nodes", "pods", "nodes with surge", "pods with surge", "surge", "limited by"),
+        capacity_rows(plan),
+        notes,
+    )
     findings = finding_rows(plan)
     if findings:
-        pages += _chunks("Findings", ("rule", "severity", "field", "what to do"), findings,
-                         (*notes, "Rule sources: " + " ; ".join(finding_sources(plan))))
+        pages += _chunks(
+            "Findings",
+            ("rule", "severity", "field", "what to do"),
+            findings,
+            (*notes, "Rule sources: " + " ; ".join(finding_sources(plan))),
+        )
     else:
-        pages.append(Page("list", "Findings", ("No findings: the design follows every rule aksdiag checks.",),
-                          notes=notes))
+        pages.append(
+            Page("list", "Findings", ("No findings: the design follows every rule aksdiag checks.",), notes=notes)
+        )
     return pages
 
 
@@ -329,8 +364,12 @@ def _node_summary(group: list[Row]) -> tuple[str, ...]:
             return ""
         return f"{value_words(first.topic, a)} … {value_words(first.topic, b)}"
 
-    return (f"{TOPIC_NAMES[first.topic]}: {len(group)} nodes, {first.subject} … {last.subject}", first.change.value,
-            span(first.before, last.before), span(first.after, last.after))
+    return (
+        f"{TOPIC_NAMES[first.topic]}: {len(group)} nodes, {first.subject} … {last.subject}",
+        first.change.value,
+        span(first.before, last.before),
+        span(first.after, last.after),
+    )
 
 
 def change_rows(comparison: Comparison) -> list[tuple[str, ...]]:
@@ -343,8 +382,12 @@ def change_rows(comparison: Comparison) -> list[tuple[str, ...]]:
 
     def group_key(r: Row) -> tuple[str, ...] | None:
         if r.topic == Topic.route:
-            return (r.topic.value, r.change.value, str(ipaddress.ip_network(r.subject, strict=False).version),
-                    _hop(r.before if r.change == Change.removed else r.after)[2])
+            return (
+                r.topic.value,
+                r.change.value,
+                str(ipaddress.ip_network(r.subject, strict=False).version),
+                _hop(r.before if r.change == Change.removed else r.after)[2],
+            )
         if r.topic in _PER_NODE:
             return (r.topic.value, r.change.value)
         return None
@@ -368,8 +411,12 @@ def change_rows(comparison: Comparison) -> list[tuple[str, ...]]:
     return out
 
 
-def comparison_pages(comparison: Comparison, choices: tuple[Choice, ...], migration: Migration | None,
-                     scenarios: list[Picture] | tuple[Picture, ...] = ()) -> list[Page]:
+def comparison_pages(
+    comparison: Comparison,
+    choices: tuple[Choice, ...],
+    migration: Migration | None,
+    scenarios: list[Picture] | tuple[Picture, ...] = (),
+) -> list[Page]:
     """Today's and the proposed design on consecutive slides (one skeleton: flip between them; no
     side-by-side slide, which would show both at half the size), then the changes and the checklist."""
     notes = tuple(choice_line(c) for c in choices) or ("Both designs as described.",)
@@ -377,11 +424,20 @@ def comparison_pages(comparison: Comparison, choices: tuple[Choice, ...], migrat
     for pic in scenarios:
         pages.append(Page("picture", pic.title, picture=pic, notes=(f"Alt text: {pic.alt_text}", *notes)))
     a, b = comparison.before, comparison.after
-    pages += _chunks("What changes", ("fact", "change", f"{a.cluster} · {MODEL_NAMES[a.model.value]}",
-                                      f"{b.cluster} · {MODEL_NAMES[b.model.value]}"), change_rows(comparison),
-                     (compare_title(comparison), *notes))
+    pages += _chunks(
+        "What changes",
+        (
+            "fact",
+            "change",
+            f"{a.cluster} · {MODEL_NAMES[a.model.value]}",
+            f"{b.cluster} · {MODEL_NAMES[b.model.value]}",
+        ),
+        change_rows(comparison),
+        (compare_title(comparison), *notes),
+    )
     if migration is not None:
         items = [f"[{mark}] {text}" for mark, text in migration_lines(migration)]
-        pages += _list_pages("kubenet → Azure CNI Overlay: checklist for this cluster", items,
-                             (f"Source: {migration.source}", *notes))
+        pages += _list_pages(
+            "kubenet → Azure CNI Overlay: checklist for this cluster", items, (f"Source: {migration.source}", *notes)
+        )
     return pages

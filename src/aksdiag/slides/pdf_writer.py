@@ -18,26 +18,33 @@ FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 INK, BLUE, RULE = "#222222", "#0B3A6B", "#0078D4"
 
 
-def _text(x: float, y: float, text: str, size: float, *, bold: bool = False, fill: str = INK,
-          anchor: str = "start") -> str:
+def _text(
+    x: float, y: float, text: str, size: float, *, bold: bool = False, fill: str = INK, anchor: str = "start"
+) -> str:
     weight = ' font-weight="bold"' if bold else ""
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-family="{FONT}" font-size="{size:g}"{weight} fill="{fill}" '
-            f'text-anchor="{anchor}">{escape(text)}</text>')
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-family="{FONT}" font-size="{size:g}"{weight} fill="{fill}" '
+        f'text-anchor="{anchor}">{escape(text)}</text>'
+    )
 
 
 def _title(page: Page) -> list[str]:
     size = title_font(page.title)
     lines = wrap(page.title, SLIDE_W - 2 * MARGIN, size, bold=True)
     bottom = BODY_TOP - 14
-    out = [_text(MARGIN, bottom - 8 - (len(lines) - 1 - k) * size * LINE - size * 0.25, line, size, bold=True,
-                 fill=BLUE) for k, line in enumerate(lines)]
+    out = [
+        _text(MARGIN, bottom - 8 - (len(lines) - 1 - k) * size * LINE - size * 0.25, line, size, bold=True, fill=BLUE)
+        for k, line in enumerate(lines)
+    ]
     return out + [f'<rect x="{MARGIN}" y="{bottom:.1f}" width="{SLIDE_W - 2 * MARGIN}" height="2" fill="{RULE}"/>']
 
 
 def _title_page(page: Page) -> list[str]:
     lines = wrap(page.title, SLIDE_W - 2 * MARGIN, 36, bold=True)
-    out = [_text(SLIDE_W / 2, 200 + k * 44, line, 36, bold=True, fill=BLUE, anchor="middle")
-           for k, line in enumerate(lines)]
+    out = [
+        _text(SLIDE_W / 2, 200 + k * 44, line, 36, bold=True, fill=BLUE, anchor="middle")
+        for k, line in enumerate(lines)
+    ]
     for i, line in enumerate(page.lines):
         out.append(_text(SLIDE_W / 2, 200 + len(lines) * 44 + 30 + i * 28, line, 20, anchor="middle"))
     return out
@@ -66,8 +73,10 @@ def _table_page(page: Page) -> list[str]:
     for r, (height, cells) in enumerate(zip(table.heights, table.lines)):
         header = r == 0
         fill = BLUE if header else ("#FFFFFF" if r % 2 else "#F2F5F9")
-        out.append(f'<rect x="{MARGIN}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" fill="{fill}" '
-                   'stroke="#9B9B9B" stroke-width="0.5"/>')
+        out.append(
+            f'<rect x="{MARGIN}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" fill="{fill}" '
+            'stroke="#9B9B9B" stroke-width="0.5"/>'
+        )
         x = MARGIN
         for c, lines in enumerate(cells):
             for k, line in enumerate(lines):
@@ -99,10 +108,12 @@ def page_svg(page: Page) -> bytes:
     """One page as an SVG of 1280x720 px, a 960x540 pt page; drawn in pt inside."""
     body = "\n".join(DRAW[page.kind](page))
     w, h = SLIDE_W * PX_PER_PT, SLIDE_H * PX_PER_PT
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-            f'width="{w:g}" height="{h:g}" viewBox="0 0 {w:g} {h:g}">'
-            f'<rect width="{w:g}" height="{h:g}" fill="#FFFFFF"/>\n'
-            f'<g transform="scale({PX_PER_PT:.6f})">\n{body}\n</g></svg>').encode()
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'width="{w:g}" height="{h:g}" viewBox="0 0 {w:g} {h:g}">'
+        f'<rect width="{w:g}" height="{h:g}" fill="#FFFFFF"/>\n'
+        f'<g transform="scale({PX_PER_PT:.6f})">\n{body}\n</g></svg>'
+    ).encode()
 
 
 def write_pdf(pages: list[Page], *, timeout: float = 120.0) -> bytes:

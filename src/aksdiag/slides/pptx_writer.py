@@ -60,8 +60,9 @@ def _open(template: Path | None):
     try:
         prs = Presentation(str(template))
     except (PackageNotFoundError, BadZipFile, KeyError, ValueError, OSError) as exc:  # not a deck, or unreadable
-        raise InputError(Problem(f"cannot open {template} as a PowerPoint template: {exc}",
-                                 field="--template")) from None
+        raise InputError(
+            Problem(f"cannot open {template} as a PowerPoint template: {exc}", field="--template")
+        ) from None
     # Drop the template's example slides; keep its masters, layouts and theme.
     ids = prs.slides._sldIdLst
     for sld in list(ids):
@@ -130,14 +131,20 @@ def _title_slide(prs, page: Page, template: bool) -> None:
             for r in p.runs:
                 r.font.size = Pt(20)
     else:
-        box = slide.shapes.add_textbox(Emu(prs.slide_width // 10), Emu(prs.slide_height // 2),
-                                       Emu(prs.slide_width * 8 // 10), Emu(prs.slide_height // 3))
+        box = slide.shapes.add_textbox(
+            Emu(prs.slide_width // 10),
+            Emu(prs.slide_height // 2),
+            Emu(prs.slide_width * 8 // 10),
+            Emu(prs.slide_height // 3),
+        )
         box.text_frame.text = "\n".join(page.lines)
     _notes(slide, page.notes)
 
 
-_FAMILIES = ((b'"Source Sans Pro"', b'"Source Sans Pro", "Segoe UI", Arial, sans-serif'),
-             (b'"Source Code Pro"', b'"Source Code Pro", Consolas, "Courier New", monospace'))
+_FAMILIES = (
+    (b'"Source Sans Pro"', b'"Source Sans Pro", "Segoe UI", Arial, sans-serif'),
+    (b'"Source Code Pro"', b'"Source Code Pro", Consolas, "Courier New", monospace'),
+)
 
 
 def office_svg(svg: bytes) -> bytes:
@@ -194,8 +201,12 @@ def _titled(prs, page: Page, template: bool):
     if title is not None:
         title.text = page.title
         if not template:  # the deck's title band; a template keeps its own
-            title.left, title.top, title.width, title.height = g.x(MARGIN), g.y(12), g.x(SLIDE_W - 2 * MARGIN), \
-                g.y(BODY_TOP - 20)
+            title.left, title.top, title.width, title.height = (
+                g.x(MARGIN),
+                g.y(12),
+                g.x(SLIDE_W - 2 * MARGIN),
+                g.y(BODY_TOP - 20),
+            )
             title.text_frame.word_wrap = True
         for p in title.text_frame.paragraphs:
             if not template:  # as the PDF draws it
@@ -217,8 +228,9 @@ def _table_slide(prs, page: Page, template: bool) -> None:
     slide = _titled(prs, page, template)
     top, g = _body(prs, slide, sum(table_geo.heights))
     n_rows, n_cols = len(table_geo.heights), len(table_geo.widths)
-    shape = slide.shapes.add_table(n_rows, n_cols, _Geometry(prs).x(MARGIN), top, g.x(sum(table_geo.widths)),
-                                   g.y(sum(table_geo.heights)))
+    shape = slide.shapes.add_table(
+        n_rows, n_cols, _Geometry(prs).x(MARGIN), top, g.x(sum(table_geo.widths)), g.y(sum(table_geo.heights))
+    )
     table = shape.table
     for c, w in enumerate(table_geo.widths):
         table.columns[c].width = g.x(w)
@@ -246,8 +258,9 @@ def _table_slide(prs, page: Page, template: bool) -> None:
 def _list_slide(prs, page: Page, template: bool) -> None:
     slide = _titled(prs, page, template)
     top, g = _body(prs, slide, SLIDE_H - MARGIN - BODY_TOP)
-    box = slide.shapes.add_textbox(_Geometry(prs).x(MARGIN), top, g.x(SLIDE_W - 2 * MARGIN),
-                                   g.y(SLIDE_H - MARGIN - BODY_TOP))
+    box = slide.shapes.add_textbox(
+        _Geometry(prs).x(MARGIN), top, g.x(SLIDE_W - 2 * MARGIN), g.y(SLIDE_H - MARGIN - BODY_TOP)
+    )
     frame = box.text_frame
     frame.word_wrap = True
     frame.margin_left = frame.margin_right = g.pt(CELL_X)

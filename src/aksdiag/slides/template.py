@@ -56,12 +56,16 @@ def _check_parts(path: Path, parts: list[zipfile.ZipInfo]) -> None:
     total = 0
     for part in parts:
         if part.file_size > MAX_PART:
-            raise _refuse(path, f"{part.filename} unpacks to {part.file_size:,} bytes; the limit for one "
-                                f"part is {MAX_PART:,}")
+            raise _refuse(
+                path, f"{part.filename} unpacks to {part.file_size:,} bytes; the limit for one part is {MAX_PART:,}"
+            )
         total += part.file_size
         if os.path.basename(part.filename).lower() in ("vbaproject.bin", "vbadata.xml"):
-            raise _refuse(path, f"the template carries macros ({part.filename}); aksdiag does not pass "
-                                "macros on: save it as a .potx or .pptx without them")
+            raise _refuse(
+                path,
+                f"the template carries macros ({part.filename}); aksdiag does not pass "
+                "macros on: save it as a .potx or .pptx without them",
+            )
     if total > MAX_TOTAL:
         raise _refuse(path, f"the template unpacks to {total:,} bytes; the limit is {MAX_TOTAL:,}")
 
@@ -77,5 +81,8 @@ def _check_xml(path: Path, name: str, data: bytes) -> None:
     if name == "[Content_Types].xml":
         types = " ".join(str(el.get("ContentType", "")) for el in root.iter()).lower()
         if any(mark in types for mark in MACRO_MARKS):
-            raise _refuse(path, "the template is macro-enabled (.pptm/.potm content type); aksdiag does not pass "
-                                "macros on: save it as a .potx or .pptx without them")
+            raise _refuse(
+                path,
+                "the template is macro-enabled (.pptm/.potm content type); aksdiag does not pass "
+                "macros on: save it as a .potx or .pptx without them",
+            )

@@ -27,6 +27,13 @@ def xml_page(page: Page) -> Page:
     table = page.table
     if table is not None:
         table = replace(table, lines=tuple(tuple(_all(cell) for cell in row) for row in table.lines))
-    return replace(page, title=xml_text(page.title), lines=_all(page.lines), picture=picture,
-                   header=_all(page.header), rows=tuple(_all(r) for r in page.rows), notes=_all(page.notes),
-                   table=table)
+    return replace(
+        page,
+        title=xml_text(page.title),
+        lines=_all(page.lines),
+        picture=picture,
+        header=_all(page.header),
+        rows=tuple(_all(r) for r in page.rows),
+        notes=_all(page.notes),
+        table=table,
+    )
