@@ -96,6 +96,56 @@ def _is_batch(
     return bool(paths) and not Path(paths[0]).is_file() and (Path(paths[0]).is_dir() or glob.has_magic(paths[0]))
 
 
+CONNECTED_HELP = (
+    "A range the cluster's VNet reaches (peered VNet, on-premises, ExpressRoute, VPN) that pod, "
+    "service and VNet ranges must not overlap: CIDR or NAME=CIDR; repeat for more."
+)
+NETWORK_HELP = (
+    "The network around the cluster, as `az network ... show` prints it: the hub VNet (`vnet show`), its "
+    "firewall (`firewall show`) and public IP (`public-ip show`), peerings (`vnet peering list`), on-premises "
+    "ranges (`local-gateway show`), private DNS zone links (`private-dns link vnet show`); repeat for more."
+)
+
+
+# The options that lay real-world files over one cluster, and the shared flags: one declaration,
+# the same in render, check and plan (and compare, slides, diff where they apply).
+NodesFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--nodes", metavar="FILE", help="`kubectl get nodes -o json` output: real node names, IPs and pod CIDRs."
+    ),
+]
+RouteTableFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--route-table", metavar="FILE", help="`az network route-table show` output: real routes, with drift marked."
+    ),
+]
+VnetFile = Annotated[
+    Path | None,
+    typer.Option("--vnet", metavar="FILE", help="`az network vnet show` output: the VNet's address space and subnets."),
+]
+ConnectedRanges = Annotated[list[str] | None, typer.Option("--connected", metavar="[NAME=]CIDR", help=CONNECTED_HELP)]
+NetworkFiles = Annotated[list[Path] | None, typer.Option("--network", metavar="FILE", help=NETWORK_HELP)]
+ClusterName = Annotated[
+    str | None,
+    typer.Option(
+        "--cluster",
+        metavar="NAME",
+        help="The cluster to use from `az aks list` output, a Terraform plan or an ARM template.",
+    ),
+]
+ParametersFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--parameters",
+        metavar="FILE",
+        help="An ARM template's parameters file (azuredeploy.parameters.json, or a .bicepparam built to JSON).",
+    ),
+]
+Debug = Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")]
+
+
 @app.command()
 def render(
     inputs: Annotated[
@@ -233,20 +283,11 @@ def render(
             "--draw-unsupported", help="Draw combinations AKS does not allow, marked in red, instead of refusing them."
         ),
     ] = False,
-    nodes: Annotated[
-        Path | None,
-        typer.Option(metavar="FILE", help="`kubectl get nodes -o json` output: real node names, IPs and pod CIDRs."),
-    ] = None,
-    route_table: Annotated[
-        Path | None,
-        typer.Option(metavar="FILE", help="`az network route-table show` output: real routes, with drift marked."),
-    ] = None,
-    vnet: Annotated[
-        Path | None,
-        typer.Option(metavar="FILE", help="`az network vnet show` output: the VNet's address space and subnets."),
-    ] = None,
-    connected: Annotated[list[str] | None, typer.Option(metavar="[NAME=]CIDR", help=CONNECTED_HELP)] = None,
-    network: Annotated[list[Path] | None, typer.Option(metavar="FILE", help=NETWORK_HELP)] = None,
+    nodes: NodesFile = None,
+    route_table: RouteTableFile = None,
+    vnet: VnetFile = None,
+    connected: ConnectedRanges = None,
+    network: NetworkFiles = None,
     az: Annotated[bool, typer.Option("--az", help="Read the cluster live with `az aks show`.")] = False,
     with_nodes: Annotated[bool, typer.Option("--with-nodes", help="With --az: also `kubectl get nodes`.")] = False,
     with_route_table: Annotated[
@@ -266,24 +307,10 @@ def render(
     name: Annotated[
         str | None, typer.Option("--name", "-n", metavar="NAME", help="With --az: the cluster name.")
     ] = None,
-    cluster: Annotated[
-        str | None,
-        typer.Option(
-            "--cluster",
-            metavar="NAME",
-            help="The cluster to draw from `az aks list` output, a Terraform plan or an ARM template.",
-        ),
-    ] = None,
-    parameters: Annotated[
-        Path | None,
-        typer.Option(
-            "--parameters",
-            metavar="FILE",
-            help="An ARM template's parameters file (azuredeploy.parameters.json, or a .bicepparam built to JSON).",
-        ),
-    ] = None,
+    cluster: ClusterName = None,
+    parameters: ParametersFile = None,
     timeout: Annotated[float, typer.Option(min=1, metavar="SECONDS", help="Seconds d2 may take.")] = 120.0,
-    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
+    debug: Debug = False,
 ) -> None:
     """Render cluster network diagrams (SVG, PNG, PDF or D2 source): one file, or many in one run.
 
@@ -466,17 +493,6 @@ def _refuse_live_options_without_az(az: bool, input: Path | None, **given: objec
         raise InputError(Problem("give either an INPUT file or --az, not both", field="--az"))
 
 
-CONNECTED_HELP = (
-    "A range the cluster's VNet reaches (peered VNet, on-premises, ExpressRoute, VPN) that pod, "
-    "service and VNet ranges must not overlap: CIDR or NAME=CIDR; repeat for more."
-)
-NETWORK_HELP = (
-    "The network around the cluster, as `az network ... show` prints it: the hub VNet (`vnet show`), its "
-    "firewall (`firewall show`) and public IP (`public-ip show`), peerings (`vnet peering list`), on-premises "
-    "ranges (`local-gateway show`), private DNS zone links (`private-dns link vnet show`); repeat for more."
-)
-
-
 def _connected(connected: list[str] | None) -> tuple[dict, ...]:
     """`--connected` values as `connectedNetworks` entries of the description."""
     import ipaddress
@@ -561,34 +577,14 @@ def check(
         Path | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write the report to this file instead of stdout."),
     ] = None,
-    nodes: Annotated[
-        Path | None, typer.Option(metavar="FILE", help="`kubectl get nodes -o json` output, as for render.")
-    ] = None,
-    route_table: Annotated[
-        Path | None, typer.Option(metavar="FILE", help="`az network route-table show` output, as for render.")
-    ] = None,
-    vnet: Annotated[
-        Path | None, typer.Option(metavar="FILE", help="`az network vnet show` output, as for render.")
-    ] = None,
-    connected: Annotated[list[str] | None, typer.Option(metavar="[NAME=]CIDR", help=CONNECTED_HELP)] = None,
-    network: Annotated[list[Path] | None, typer.Option(metavar="FILE", help=NETWORK_HELP)] = None,
-    cluster: Annotated[
-        str | None,
-        typer.Option(
-            "--cluster",
-            metavar="NAME",
-            help="The cluster to check from `az aks list` output, a Terraform plan or an ARM template.",
-        ),
-    ] = None,
-    parameters: Annotated[
-        Path | None,
-        typer.Option(
-            "--parameters",
-            metavar="FILE",
-            help="An ARM template's parameters file (azuredeploy.parameters.json, or a .bicepparam built to JSON).",
-        ),
-    ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
+    nodes: NodesFile = None,
+    route_table: RouteTableFile = None,
+    vnet: VnetFile = None,
+    connected: ConnectedRanges = None,
+    network: NetworkFiles = None,
+    cluster: ClusterName = None,
+    parameters: ParametersFile = None,
+    debug: Debug = False,
 ) -> None:
     """Check designs against AKS's rules: exit 0 clean, 1 findings at or above --fail-on, 2 bad input."""
     from .. import api
@@ -714,34 +710,14 @@ def plan(
             "--draw-unsupported", help="Plan a description that breaks AKS rules anyway, with the findings listed."
         ),
     ] = False,
-    nodes: Annotated[
-        Path | None, typer.Option(metavar="FILE", help="`kubectl get nodes -o json` output, as for render.")
-    ] = None,
-    route_table: Annotated[
-        Path | None, typer.Option(metavar="FILE", help="`az network route-table show` output, as for render.")
-    ] = None,
-    vnet: Annotated[
-        Path | None, typer.Option(metavar="FILE", help="`az network vnet show` output, as for render.")
-    ] = None,
-    connected: Annotated[list[str] | None, typer.Option(metavar="[NAME=]CIDR", help=CONNECTED_HELP)] = None,
-    network: Annotated[list[Path] | None, typer.Option(metavar="FILE", help=NETWORK_HELP)] = None,
-    cluster: Annotated[
-        str | None,
-        typer.Option(
-            "--cluster",
-            metavar="NAME",
-            help="The cluster to plan from `az aks list` output, a Terraform plan or an ARM template.",
-        ),
-    ] = None,
-    parameters: Annotated[
-        Path | None,
-        typer.Option(
-            "--parameters",
-            metavar="FILE",
-            help="An ARM template's parameters file (azuredeploy.parameters.json, or a .bicepparam built to JSON).",
-        ),
-    ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
+    nodes: NodesFile = None,
+    route_table: RouteTableFile = None,
+    vnet: VnetFile = None,
+    connected: ConnectedRanges = None,
+    network: NetworkFiles = None,
+    cluster: ClusterName = None,
+    parameters: ParametersFile = None,
+    debug: Debug = False,
 ) -> None:
     """The address plan as a table: every range, its use, and the nodes and pods that fit, with upgrade surge."""
     from .. import api
@@ -785,7 +761,7 @@ def import_(
     output: Annotated[
         str | None, typer.Option("--output", "-o", metavar="FILE", help="YAML file to write; `-` for stdout.")
     ] = "-",
-    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
+    debug: Debug = False,
 ) -> None:
     """Write the editable YAML description of a real cluster."""
     from ..api.stages import load_cluster

@@ -16,7 +16,7 @@ import typer
 
 from ..errors import AksdiagError, InputError, Problem
 from ..options import TARGET_MODELS
-from .app import FailOn, Layout, _fail, app
+from .app import Debug, FailOn, Layout, _fail, app
 from .output import output_target, write_atomic
 
 
@@ -93,7 +93,7 @@ def compare(
         str | None, typer.Option("--cluster", metavar="NAME", help="The cluster to compare, in a plan with several.")
     ] = None,
     layout: Annotated[Layout, typer.Option(help="D2 layout engine.")] = Layout.elk,
-    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
+    debug: Debug = False,
 ) -> None:
     """Compare two designs by what they derive: pod addressing, routes, source IPs, capacity, findings."""
     from ..api.compare import compare_bytes, review
@@ -160,7 +160,7 @@ def slides(
     draw_unsupported: Annotated[
         bool, typer.Option("--draw-unsupported", help="Draw combinations AKS does not allow instead of refusing them.")
     ] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
+    debug: Debug = False,
 ) -> None:
     """A design-review deck: title, one picture per view, native plan and findings tables, notes."""
     from ..api.stages import Options
@@ -249,7 +249,7 @@ def diff(
     picture_format: Annotated[str, typer.Option("--picture-format", metavar="FORMAT", help="svg or png.")] = "svg",
     fail_on: Annotated[FailOn, typer.Option(help="Exit 1 when a finding at least this severe appears.")] = FailOn.error,
     layout: Annotated[Layout, typer.Option(help="D2 layout engine for the pictures.")] = Layout.elk,
-    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
+    debug: Debug = False,
 ) -> None:
     """What a change does to the networks: the cluster files of two revisions (or folders), compared by what
     they derive. Exit codes as check: 0 clean, 1 a finding at or above --fail-on appears, 2 bad input."""
