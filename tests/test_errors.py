@@ -160,3 +160,24 @@ def test_missing_d2_binary_is_reported(tmp_path):
 def test_debug_shows_a_traceback():
     proc = aksdiag("render", "missing-name.yaml", "--debug", cwd=BAD)
     assert proc.returncode == 2 and "Traceback" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        ('{"name": "c", "nodePools": [{"name": "np1",}]}', (1, 43), "Illegal trailing comma before end of object"),
+        ('{"a": [1, 2 ,\n  ]}', (1, 13), "Illegal trailing comma before end of array"),
+        ('{"a": 1,\n\n}', (1, 8), "Illegal trailing comma before end of object"),
+        ('{"a": }', (1, 7), "Expecting value"),
+    ],
+)
+def test_json_errors_read_the_same_on_every_python(text, where, message):
+    # Python 3.13's decoder names a trailing comma; 3.11 and 3.12 point at the bracket after it.
+    from aksdiag.errors import InputError
+    from aksdiag.load.source import parse_json
+
+    with pytest.raises(InputError) as caught:
+        parse_json(text, "x.json")
+    problem = caught.value.problems[0]
+    assert (problem.line, problem.column) == where
+    assert problem.message == f"invalid JSON: {message}"

@@ -375,6 +375,19 @@ def _is_arm_template(data: Any) -> bool:
     return isinstance(data, dict) and "resources" in data and "deploymentTemplate" in str(data.get("$schema", ""))
 
 
+def _json_error(exc: json.JSONDecodeError) -> tuple[str, int, int]:
+    """The decoder's message and position, with a trailing comma named as Python 3.13 names it
+    (3.11 and 3.12 say "Expecting property name" or "Expecting value" at the bracket after it),
+    so that one file gets one message whichever Python reads it."""
+    doc, pos = exc.doc, exc.pos
+    before = len(doc[:pos].rstrip()) - 1
+    if pos < len(doc) and doc[pos] in "}]" and before >= 0 and doc[before] == ",":
+        what = "object" if doc[pos] == "}" else "array"
+        line = doc.count("\n", 0, before) + 1
+        return f"Illegal trailing comma before end of {what}", line, before - doc.rfind("\n", 0, before)
+    return exc.msg, exc.lineno, exc.colno
+
+
 def parse_json(text: str, name: str) -> Document:
     _check_json_depth(text, name)
     try:
@@ -388,7 +401,8 @@ def parse_json(text: str, name: str) -> Document:
                 again = None
             if again is not None and _is_arm_template(again.data):
                 return again
-        raise InputError(Problem(f"invalid JSON: {exc.msg}", file=name, line=exc.lineno, column=exc.colno)) from None
+        msg, line, column = _json_error(exc)
+        raise InputError(Problem(f"invalid JSON: {msg}", file=name, line=line, column=column)) from None
     except RecursionError:
         raise InputError(Problem("invalid JSON: nested too deeply", file=name)) from None
     except _JsonRefusal as exc:
