@@ -43,6 +43,28 @@ def test_addresses_view_of_a_three_node_kubenet_cluster_has_every_address():
         assert route.name in text  # the full name, as the route's tooltip
 
 
+def test_summarised_dual_stack_routes_give_the_span_of_each_family():
+    # A dual-stack route table interleaves each node's IPv4 and IPv6 route: the summary of the
+    # routes not drawn names both families' first and last prefix, not the IPv6 ones alone.
+    from aksdiag.scene.addresses import _routes
+    from aksdiag.scene.fit import Detail
+
+    plan = _plan(EX / "kubenet-dual-stack.yaml")
+    assert plan.route_table is not None
+    table = _routes(plan, 2, Detail(line=200))
+    assert table is not None
+    summary = next(row.label for row in table.children if row.id == "rmore")
+    hidden = [r for r in plan.route_table.routes if r.origin == "aks"][1:]
+    v4 = [str(r.prefix) for r in hidden if r.prefix.version == 4]
+    v6 = [str(r.prefix) for r in hidden if r.prefix.version == 6]
+    assert v4 and v6
+
+    def span(prefixes: list[str]) -> str:
+        return prefixes[0] if len(prefixes) == 1 else f"{prefixes[0]} – {prefixes[-1]}"
+
+    assert summary == f"… {len(hidden)} more node routes\n{span(v4)} · {span(v6)}"
+
+
 @pytest.mark.parametrize("example", EXAMPLES, ids=example_id)
 def test_no_edge_enters_a_grid(example):
     """d2 draws an edge into a grid cell as a straight centre line across the drawing."""

@@ -5,11 +5,24 @@ from __future__ import annotations
 
 import math
 
-from ..derive.plan import AddressPlan
+from ..derive.plan import AddressPlan, RoutePlan
 from ..derive.profiles import PodSource, profile_of
 from .fit import Detail, short, wrap
 from .parts import Paths, full_names, header, nets, subnets, vnet_label
 from .types import Mark, Scene, Shape, ShapeKind, View
+
+
+def _spans(routes: list[RoutePlan], detail: Detail) -> str:
+    """First – last prefix of the routes, per IP family: a dual-stack table interleaves a node's
+    IPv4 and IPv6 routes, and one span of the whole list would name IPv6 prefixes only."""
+    families: dict[int, list[RoutePlan]] = {}
+    for route in routes:
+        families.setdefault(route.prefix.version, []).append(route)
+    spans = [
+        f"{run[0].prefix} – {run[-1].prefix}" if len(run) > 1 else str(run[0].prefix)
+        for _, run in sorted(families.items())
+    ]
+    return wrap(" · ".join(spans), detail.line)
 
 
 def _routes(plan: AddressPlan, limit: int, detail: Detail) -> Shape | None:
@@ -33,11 +46,7 @@ def _routes(plan: AddressPlan, limit: int, detail: Detail) -> Shape | None:
         rows.append(Shape(f"r{k}", label, ShapeKind.route, None, (), marks, tooltip=route.name))
     if len(drawn) < len(aks):
         hidden = aks[len(drawn) :]
-        rows.append(
-            Shape(
-                "rmore", f"… {len(hidden)} more node routes\n{hidden[0].prefix} – {hidden[-1].prefix}", ShapeKind.more
-            )
-        )
+        rows.append(Shape("rmore", f"… {len(hidden)} more node routes\n" + _spans(hidden, detail), ShapeKind.more))
     if user_hidden:
         rows.append(Shape("umore", f"… {len(user_hidden)} more of your routes", ShapeKind.more))
     if not rt.given:
