@@ -119,3 +119,26 @@ def test_the_default_output_name_follows_the_format(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.d2", "c.yaml"]
+
+
+def test_a_command_line_builds_only_the_command_it_names():
+    # typer reads every command's signature to build a group; a process runs one command.
+    from aksdiag.cli.app import _invoked, command
+
+    assert _invoked(["render", "x.yaml", "-o", "x.svg"]) == "render"
+    assert _invoked(["--help"]) is None
+    assert sorted(command("render").commands) == ["render"]
+    assert sorted(command("import").commands) == ["import"]
+    everything = command(None).commands
+    assert {"render", "check", "plan", "import", "compare", "slides", "diff", "schema"} <= set(everything)
+    assert sorted(command("rendr").commands) == sorted(everything)  # a typo still gets "No such command"
+    # The one command is the same command the group holds: its options and help read alike.
+    lean, whole = command("render").commands["render"], everything["render"]
+    assert [p.name for p in lean.params] == [p.name for p in whole.params]
+    assert lean.help == whole.help
+
+
+def test_a_mistyped_command_is_named_with_the_choices():
+    proc = subprocess.run([sys.executable, "-m", "aksdiag", "rendr", "x.yaml"], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "No such command 'rendr'" in proc.stderr
