@@ -401,8 +401,8 @@ def parse_json(text: str, name: str) -> Document:
                 again = None
             if again is not None and _is_arm_template(again.data):
                 return again
-        msg, line, column = _json_error(exc)
-        raise InputError(Problem(f"invalid JSON: {msg}", file=name, line=line, column=column)) from None
+        msg, at_line, at_column = _json_error(exc)
+        raise InputError(Problem(f"invalid JSON: {msg}", file=name, line=at_line, column=at_column)) from None
     except RecursionError:
         raise InputError(Problem("invalid JSON: nested too deeply", file=name)) from None
     except _JsonRefusal as exc:
