@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import base64
+import os
 import re
 import struct
+import subprocess
+import sys
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -117,3 +121,86 @@ def test_a_pptx_deck_without_the_slides_extra_names_it(monkeypatch, tmp_path):
     result = CliRunner().invoke(app, ["slides", str(EX / "kubenet-byo-vnet.yaml"), "-o", str(out)])
     assert result.exit_code == 2 and "pip install 'aksdiag[slides]'" in result.output, result.output
     assert len(result.output.strip().splitlines()) == 1 and not out.exists()
+
+
+def _cairo_or_skip():
+    if not pdf.cairo_available():
+        pytest.skip("cairosvg cannot run here: no system cairo library")
+
+
+def test_an_early_renderer_draws_the_pdf_then_ends(monkeypatch):
+    _cairo_or_skip()
+    monkeypatch.setenv(pdf.ENGINE_ENV, "cairosvg")
+    from aksdiag import api
+
+    svg = api.render(EX / "kubenet-basic.yaml", formats=("svg",)).outputs["svg"]
+    pdf.start_early()
+    assert pdf._early is not None
+    child, folder = pdf._early
+    (page,) = _pages(pdf.svg_to_pdf(svg))
+    assert "10.244.0.0/24" in page.extract_text()
+    assert pdf._early is None  # taken by the one PDF it was started for
+    assert child.proc is None and not Path(folder.name).exists()
+
+
+def test_an_early_renderer_no_pdf_asked_for_is_stopped_at_exit():
+    _cairo_or_skip()
+    script = (
+        "import os\n"
+        "from aksdiag.compile import pdf\n"
+        "os.environ[pdf.ENGINE_ENV] = 'cairosvg'\n"
+        "pdf.start_early()\n"
+        "child, folder = pdf._early\n"
+        "print(child.proc.pid, folder.name)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    pid, folder = proc.stdout.split()
+    assert not Path(folder).exists()
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid), 0)  # reaped by the command that started it, not left to run on
+
+
+def test_a_command_that_writes_a_pdf_starts_its_renderer_before_the_pipeline(monkeypatch):
+    from aksdiag.cli import app as cli
+
+    started = []
+    monkeypatch.setattr(pdf, "start_early", lambda timeout=120.0: started.append(timeout))
+    cli._start_pdf_early("x.svg", None, 5.0)
+    cli._start_pdf_early(None, "svg,png", 5.0)
+    assert started == []
+    cli._start_pdf_early("out/x.PDF", None, 5.0)
+    cli._start_pdf_early(None, "svg,pdf", 7.0)
+    assert started == [5.0, 7.0]
+
+
+@pytest.mark.parametrize("prelude", [True, False])
+def test_a_cairosvg_child_loads_cairo_without_a_library_search(prelude):
+    # cairocffi asks ctypes.util.find_library for three names on import; on Linux each ask starts
+    # ldconfig, gcc and ld. Where the library loads by its file name, the child skips the asks.
+    _cairo_or_skip()
+    from aksdiag.compile.raster import cairo_file, child_prelude
+
+    if sys.platform != "linux" or cairo_file() is None:
+        pytest.skip("the library search starts processes on Linux only")
+    script = (child_prelude() if prelude else "") + (
+        "import sys\n"
+        "sys.addaudithook(lambda event, args: event == 'subprocess.Popen' and print('started', args[0]))\n"
+        "import cairocffi\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert ("started" in proc.stdout) is not prelude, proc.stdout
+
+
+def test_every_page_of_a_pdf_keeps_its_own_size(pdf_engine):
+    from aksdiag import api
+    from aksdiag.options import Options
+
+    made = api.render(EX / "kubenet-basic.yaml", formats=("pdf", "d2"), options=Options(view="all"))
+    pages = _pages(made.outputs["pdf"])
+    assert len(pages) == 5
+    sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in pages}
+    assert len(sizes) == 5, sizes  # one surface, a size per page
+    for page in pages:
+        assert page.extract_text().strip() and not page.images

@@ -270,8 +270,13 @@ def render(
     address_plan = plan(prepared, opts)
     name = Path(prepared.loaded.doc.name).name if prepared.source.path is not None else prepared.source.display_name
     icons = IconSet(opts.icons)
-    with _naming_input(prepared):  # a fit may compile while it composes
-        source_text = d2_source(address_plan, opts, source_name=name, icons=icons)
+    # A fit may compile while it composes, as the first picture will be written: the SVG's text
+    # first when an SVG is asked for first (the render then takes that compile); else after the
+    # pictures, from the scenes they fitted.
+    source_text: str | None = None
+    if next((f for f in formats if f != "d2"), "svg") == "svg":
+        with _naming_input(prepared):
+            source_text = d2_source(address_plan, opts, source_name=name, icons=icons)
     outputs: dict[str, bytes] = {}
     caught: list[str] = []
     version = ""
@@ -289,6 +294,9 @@ def render(
                 )
         caught += [str(w.message) for w in seen]
         version = d2_version_string()
+    if source_text is None:
+        with _naming_input(prepared):
+            source_text = d2_source(address_plan, opts, source_name=name, icons=icons)
     return Rendered(
         name=name,
         d2=source_text,

@@ -6,6 +6,7 @@ A thin facade, like d2's own: each function runs stages and passes values along.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -109,15 +110,22 @@ def fitted_scene(
     icons: IconSet | None = None,
     measure: bool = True,
     source_name: str = "cluster",
+    *,
+    tooltips: bool | None = None,
+    digits: bool = False,
 ) -> Scene:
     """The view composed for `options.fit` from the scene's estimate; then one compile measures
     the canvas and, when d2 laid it out larger than estimated so that it misses the target, the
-    view is composed once more against a target raised by that error."""
+    view is composed once more against a target raised by that error. `tooltips` and `digits`
+    are how the render will write the D2 text (see `d2_source`): the measuring compile is then
+    of that very text, and the render takes its SVG instead of running d2 again."""
+    if tooltips is None:
+        tooltips = options.fit == Fit.slide
     key = (id(plan), view, options.fit, options.max_nodes, options.layout, options.theme, options.icons, measure)
     kept = _FITTED.get(key)
     if kept is not None and kept[0] is plan:
         return kept[1]
-    scene = _fitted(plan, view, options, icons, measure, source_name)
+    scene = _fitted(plan, view, options, icons, measure, source_name, tooltips=tooltips, digits=digits)
     if len(_FITTED) > 64:
         _FITTED.clear()
     _FITTED[key] = (plan, scene)
@@ -133,7 +141,15 @@ _MEASURED: dict[str, bytes] = {}
 
 
 def _fitted(
-    plan: AddressPlan, view: View, options: Options, icons: IconSet | None, measure: bool, source_name: str
+    plan: AddressPlan,
+    view: View,
+    options: Options,
+    icons: IconSet | None,
+    measure: bool,
+    source_name: str,
+    *,
+    tooltips: bool,
+    digits: bool,
 ) -> Scene:
     scene = compose(plan, view, fit=options.fit, max_nodes=options.max_nodes, layout=options.layout)
     frame = FITS[options.fit]
@@ -141,13 +157,16 @@ def _fitted(
     if not measure or estimate >= TRUSTED_MARGIN * frame.target:
         return scene
     icons = icons or IconSet(options.icons)
-    source = render_d2(
-        scene,
-        _icon_ref(icons, True),
-        source_name=source_name,
-        theme=options.theme,
-        dark=options.dark,
-        tooltips=options.fit == Fit.slide,
+    source = _written(
+        render_d2(
+            scene,
+            _icon_ref(icons, True),
+            source_name=source_name,
+            theme=options.theme,
+            dark=options.dark,
+            tooltips=tooltips,
+        ),
+        digits,
     )
     svg = compile_d2(source, "svg", icon_files(icons), timeout=options.timeout)
     measured = frame.shown(svg_size(svg), ADDRESS_FONT)
@@ -166,6 +185,17 @@ def _fitted(
     )
 
 
+def _written(source: str, digits: bool) -> str:
+    # cairosvg draws PDF pages (and its PNGs): it has no fallback font for the circled path numbers.
+    return source_marks_as_digits(source) if digits else source
+
+
+def _svg_of(source: str, files: dict[str, Path], timeout: float) -> bytes:
+    """d2's SVG of `source`: the one the fit's measuring compile made of it, or a new one."""
+    kept = _MEASURED.pop(source, None)
+    return kept if kept is not None else compile_d2(source, "svg", files, timeout=timeout)
+
+
 def d2_source(
     plan: AddressPlan,
     options: Options,
@@ -174,21 +204,29 @@ def d2_source(
     icons: IconSet | None = None,
     portable: bool = True,
     tooltips: bool | None = None,
+    digits: bool = False,
 ) -> str:
     """D2 text for the plan: the chosen view, or every view with the first as the main board and
     the others as `layers`. Portable sources name icons as `icons/<name>.svg` (the compile
-    folder's copy); non-portable ones give absolute paths, for a .d2 file a user keeps."""
+    folder's copy); non-portable ones give absolute paths, for a .d2 file a user keeps.
+    `digits`: the path numbers as plain digits, for a picture cairosvg draws."""
     icons = icons or IconSet(options.icons)
     if tooltips is None:  # hover text where a browser shows the SVG itself: not in a docs page or a deck
         tooltips = options.fit == Fit.slide
-    scenes = [fitted_scene(plan, v, options, icons, source_name=source_name) for v in views_of(options.view)]
-    return render_d2(
-        scenes,
-        _icon_ref(icons, portable),
-        source_name=source_name,
-        theme=options.theme,
-        dark=options.dark,
-        tooltips=tooltips,
+    scenes = [
+        fitted_scene(plan, v, options, icons, source_name=source_name, tooltips=tooltips, digits=digits)
+        for v in views_of(options.view)
+    ]
+    return _written(
+        render_d2(
+            scenes,
+            _icon_ref(icons, portable),
+            source_name=source_name,
+            theme=options.theme,
+            dark=options.dark,
+            tooltips=tooltips,
+        ),
+        digits,
     )
 
 
@@ -200,25 +238,22 @@ def render_views(
     source_name: str,
     icons: IconSet | None = None,
     tooltips: bool = True,
+    digits: bool = False,
 ) -> list[tuple[str, str]]:
     """One portable D2 source per view, as (view name, source): one board each, for one page each."""
     icons = icons or IconSet(options.icons)
     out = []
     for view in views:
-        scene = fitted_scene(plan, view, options, icons, source_name=source_name)
-        out.append(
-            (
-                view.value,
-                render_d2(
-                    scene,
-                    _icon_ref(icons, True),
-                    source_name=source_name,
-                    theme=options.theme,
-                    dark=options.dark,
-                    tooltips=tooltips,
-                ),
-            )
+        scene = fitted_scene(plan, view, options, icons, source_name=source_name, tooltips=tooltips, digits=digits)
+        source = render_d2(
+            scene,
+            _icon_ref(icons, True),
+            source_name=source_name,
+            theme=options.theme,
+            dark=options.dark,
+            tooltips=tooltips,
         )
+        out.append((view.value, _written(source, digits)))
     return out
 
 
@@ -237,16 +272,20 @@ def render_bytes(
     files = icon_files(icons)
     # Tooltips only where they are hover text; in PNG and PDF d2 appends them under the drawing.
     tooltips = fmt == "svg" and options.fit == Fit.slide
+    digits = fmt == "pdf" or (fmt == "png" and options.png_engine == "cairosvg")
     if len(views) == 1:
         source = (
             svg_source
             if tooltips and svg_source is not None
-            else d2_source(plan, options, source_name=source_name, icons=icons, tooltips=tooltips)
+            else d2_source(plan, options, source_name=source_name, icons=icons, tooltips=tooltips, digits=digits)
         )
-        if fmt == "pdf" or (fmt == "png" and options.png_engine == "cairosvg"):
-            source = source_marks_as_digits(source)  # cairosvg draws these: no fallback font for ①
-        if fmt == "svg" and source in _MEASURED:
-            return _MEASURED.pop(source)
+        if fmt == "svg":
+            return _svg_of(source, files, options.timeout)
+        if fmt == "pdf" and source in _MEASURED:
+            from ..compile.pdf import pdf_renderer
+
+            with pdf_renderer(timeout=options.timeout) as render:
+                return render([_MEASURED.pop(source)])
         return compile_d2(source, fmt, files, timeout=options.timeout, png_engine=options.png_engine)
     if fmt != "pdf":
         raise InputError(
@@ -254,11 +293,12 @@ def render_bytes(
         )
     from ..compile.pdf import pdf_renderer
 
-    sources = render_views(plan, views, options, source_name=source_name, icons=icons, tooltips=False)
+    sources = render_views(plan, views, options, source_name=source_name, icons=icons, tooltips=False, digits=True)
     with pdf_renderer(timeout=options.timeout) as render:  # ready while d2 draws the views
-        return render(
-            [compile_d2(source_marks_as_digits(src), "svg", files, timeout=options.timeout) for _, src in sources]
-        )
+        # The pages two at a time: each d2 run is one process, mostly one core.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            pages = list(pool.map(lambda item: _svg_of(item[1], files, options.timeout), sources))
+        return render(pages)
 
 
 __all__ = [

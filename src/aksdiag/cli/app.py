@@ -319,6 +319,7 @@ def render(
     Exit codes: 0 done; 1 with --check, outputs missing or stale, or with --fail-on-write, outputs written;
     2 bad input (in a batch: any file).
     """
+    _start_pdf_early(output, format, timeout)
     from .. import api
     from ..options import Fit, Options
 
@@ -460,6 +461,19 @@ def _write_each_view(
         warnings += [w for w in made.warnings if w not in warnings]
         written.append((one.path, len(made.outputs[target.format])))
     return warnings, written
+
+
+def _start_pdf_early(output: Path | str | None, formats: str | None, timeout: float) -> None:
+    """A command that will write a PDF starts its renderer before it imports the pipeline (see
+    `compile.pdf.start_early`); a guess from the words of the command line, so a wrong one costs
+    a child stopped at exit, never a different output."""
+    wants_pdf = "pdf" in (formats or "").lower().split(",") or (
+        formats is None and output is not None and str(output).lower().endswith(".pdf")
+    )
+    if wants_pdf:
+        from ..compile.pdf import start_early
+
+        start_early(timeout)
 
 
 def _write_one(source: api.Source, options: Options, target: Target) -> tuple[list[str], list[tuple[Path | None, int]]]:

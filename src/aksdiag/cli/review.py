@@ -16,7 +16,7 @@ import typer
 
 from ..errors import AksdiagError, InputError, Problem
 from ..options import TARGET_MODELS
-from .app import Debug, FailOn, Layout, _fail, app
+from .app import Debug, FailOn, Layout, _fail, _start_pdf_early, app
 from .output import output_target, write_atomic
 
 
@@ -163,6 +163,7 @@ def slides(
     debug: Debug = False,
 ) -> None:
     """A design-review deck: title, one picture per view, native plan and findings tables, notes."""
+    _start_pdf_early(output, None, 120.0)  # the deck's pages are drawn long before they are joined
     from ..api.stages import Options
     from ..compile.pdf import pdf_engine
     from ..derive.as_model import TargetModel
