@@ -31,7 +31,7 @@ demo: $(RUNTIME)
 
 ## test: the whole suite; everything it needs comes from pip (no system packages, no root)
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n auto
+	$(BIN)/python -m pytest -q -n auto --dist worksteal
 
 ## templates: compile templates/ to Python modules (src/aksdiag/d2/compiled/), loaded by every render
 templates: $(RUNTIME)
