@@ -241,6 +241,8 @@ def main() -> None:
                 str(batch_in),
                 "--out-dir",
                 str(work / out),
+                "--relative-to",
+                str(batch_in),
                 "--jobs",
                 "2",
                 *extra,
