@@ -56,6 +56,9 @@ SETTINGS = {
     "Global.max_side_len": 8192,
     "Det.limit_type": "max",
     "Det.limit_side_len": 8192,
+    # One line per recognition run: batches pad every line to the widest in them (measured on an
+    # 800 px docs picture of 45 lines: 1.38 s against 1.57 s for batches of six, 2.04 s of 16).
+    "Rec.rec_batch_num": 1,
     "EngineConfig.onnxruntime.intra_op_num_threads": 1,
     "EngineConfig.onnxruntime.inter_op_num_threads": 1,
 }

@@ -22,7 +22,7 @@ from aksdiag.api.stages import (
 )
 from aksdiag.load.azure import managed_cluster_to_spec_data
 
-from .conftest import CORPUS, pool_renamed
+from .conftest import CORPUS, cli, pool_renamed
 
 DOCS = sorted((CORPUS / "aks-show").glob("*.json")) + sorted((CORPUS / "aks-show-cli-flattened").glob("*.json"))
 NODES = CORPUS / "nodes" / "mobiledgex-aks-kubenet-3nodes-2021.json"
@@ -69,7 +69,7 @@ def test_every_corpus_document_renders_its_network(doc):
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
 def test_import_round_trip_gives_the_same_diagram(doc, tmp_path):
     out = tmp_path / "cluster.yaml"
-    proc = subprocess.run([str(EXE), "import", str(doc), "-o", str(out)], capture_output=True, text=True)
+    proc = cli("import", str(doc), "-o", str(out))  # in-process: no process boundary is under test
     assert proc.returncode == 0, proc.stderr
     assert yaml.safe_load(out.read_text())["name"]
     every = Options(view="all")
