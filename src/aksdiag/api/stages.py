@@ -101,6 +101,7 @@ def _icon_ref(icons: IconSet, portable: bool):
 # An estimate this far above the fit's target is trusted (the estimate is within a few per cent of
 # d2's canvas on the gallery and the held-out designs); nearer, one compile measures.
 TRUSTED_MARGIN = 1.15
+MEASURE_ROUNDS = 3
 
 
 def fitted_scene(
@@ -157,32 +158,34 @@ def _fitted(
     if not measure or estimate >= TRUSTED_MARGIN * frame.target:
         return scene
     icons = icons or IconSet(options.icons)
-    source = _written(
-        render_d2(
-            scene,
-            _icon_ref(icons, True),
-            source_name=source_name,
-            theme=options.theme,
-            dark=options.dark,
-            tooltips=tooltips,
-        ),
-        digits,
-    )
-    svg = compile_d2(source, "svg", icon_files(icons), timeout=options.timeout)
-    measured = frame.shown(svg_size(svg), ADDRESS_FONT)
-    if measured >= frame.target:
-        if len(_MEASURED) > 16:
-            _MEASURED.clear()
-        _MEASURED[source] = svg
-        return scene
-    return compose(
-        plan,
-        view,
-        fit=options.fit,
-        max_nodes=options.max_nodes,
-        layout=options.layout,
-        strict=estimate / measured * 1.02,
-    )
+    strict = 1.0
+    # Each compile that comes out larger than estimated raises the target by that error; a few
+    # rounds, as each poorer composition is laid out by elk a little differently.
+    for _ in range(MEASURE_ROUNDS):
+        source = _written(
+            render_d2(
+                scene,
+                _icon_ref(icons, True),
+                source_name=source_name,
+                theme=options.theme,
+                dark=options.dark,
+                tooltips=tooltips,
+            ),
+            digits,
+        )
+        svg = compile_d2(source, "svg", icon_files(icons), timeout=options.timeout)
+        measured = frame.shown(svg_size(svg), ADDRESS_FONT)
+        if measured >= frame.target:
+            if len(_MEASURED) > 16:
+                _MEASURED.clear()
+            _MEASURED[source] = svg
+            return scene
+        strict *= max(frame.shown(scene_size(scene), ADDRESS_FONT) / measured, 1.0) * 1.02
+        poorer = compose(plan, view, fit=options.fit, max_nodes=options.max_nodes, layout=options.layout, strict=strict)
+        if poorer == scene:
+            break  # nothing left to give up: the poorest this input allows
+        scene = poorer
+    return scene
 
 
 def _written(source: str, digits: bool) -> str:

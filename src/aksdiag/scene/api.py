@@ -99,7 +99,7 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
     )
     label, _ = _api_label(plan, detail)
     title, subtitle = header(plan, prof, "API server", detail)
-    zone, links, linked = dns_zone(plan)
+    zone, links, linked = dns_zone(plan, detail)
     extra: list[Shape] = []
     if zone is not None and detail.focus:
         # One topic: the way to the API server drawn; the zone that names it said in the notes.
@@ -114,7 +114,7 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
         given = api.private_dns_zone if api.private_dns_zone not in (None, "system", "none") else None
         extra.append(replace(zone, tooltip=given))
         edges += links
-        hub = hub_shape(plan, None)
+        hub = hub_shape(plan, None, words=detail)
         if hub is not None and any(e.dst == "hub" for e in links):
             extra.append(Shape(hub.id, hub.label, hub.kind, hub.icon))  # the hub's name and range, nothing inside
         note += (

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..derive.plan import AddressPlan, NodePlan, SourceIP
 from ..derive.profiles import profile_of
 from .fit import Detail, short, wrap
-from .network import firewall_in_hub, firewall_label, surround
+from .network import RICH, firewall_in_hub, firewall_label, firewall_names, surround
 from .parts import full_names, header, nets, node_shape, pods_label, vnet_label
 from .types import Edge, EdgeKind, Scene, Shape, ShapeKind, View
 
@@ -31,7 +31,7 @@ def source_leaving(plan: AddressPlan, node: NodePlan) -> tuple[str, EdgeKind]:
     return "source: pod IP", EdgeKind.egress
 
 
-def device_shapes(plan: AddressPlan, detail: bool = False) -> list[Shape]:
+def device_shapes(plan: AddressPlan, detail: bool = False, words: Detail = RICH) -> list[Shape]:
     e = plan.egress
     out = []
     if e.device == "loadBalancer":
@@ -39,17 +39,22 @@ def device_shapes(plan: AddressPlan, detail: bool = False) -> list[Shape]:
         inbound = "\nalso inbound: LoadBalancer services" if detail else ""
         out.append(Shape("out", f"load balancer\nSNAT to {ips}{inbound}", ShapeKind.lb, "lb"))
     elif e.device == "natGateway":
-        name = f" {e.nat_gateway}" if e.nat_gateway else ""
-        who = "managed by AKS" if e.managed else f"yours, on the {_nat_role(plan)} {e.nat_subnet}"
+        name = f" {short(e.nat_gateway, words.name)}" if e.nat_gateway else ""
+        on = short(e.nat_subnet or "", words.name)
+        who = "managed by AKS" if e.managed else f"yours, on the {_nat_role(plan)} {on}"
         ips = f"its {e.public_ip_count} public IPs" if e.public_ip_count > 1 else "its public IP"
-        out.append(Shape("out", f"NAT gateway{name} · {who}\nSNAT to {ips}", ShapeKind.natgw, "nat"))
+        label = wrap(f"NAT gateway{name} · {who}\nSNAT to {ips}", words.line)
+        tooltip = full_names(e.nat_gateway, e.nat_subnet, limit=words.name)
+        out.append(Shape("out", label, ShapeKind.natgw, "nat", tooltip=tooltip))
     elif e.device == "firewall":
+        fw = plan.network.firewall if plan.network else None
         out.append(
             Shape(
                 "out",
-                firewall_label(plan, plan.network.firewall if plan.network else None),
+                firewall_label(plan, fw, words),
                 ShapeKind.firewall,
                 "firewall",
+                tooltip=firewall_names(fw, words),
             )
         )
     else:
@@ -72,14 +77,20 @@ def device_path(plan: AddressPlan) -> str:
 
 
 def chain(
-    plan: AddressPlan, node_path: str, node: NodePlan, first: int, detail: bool = False, terse: bool = False
+    plan: AddressPlan,
+    node_path: str,
+    node: NodePlan,
+    first: int,
+    detail: bool = False,
+    terse: bool = False,
+    words: Detail = RICH,
 ) -> tuple[list[Shape], list[Edge], str]:
     """Shapes and numbered edges from the node out, and one line that explains the steps;
     `terse` labels the edges by their numbers alone (the line says the rest)."""
     e = plan.egress
     out = device_path(plan)
     leaving, kind = source_leaving(plan, node)
-    shapes = device_shapes(plan, detail and not terse)
+    shapes = device_shapes(plan, detail and not terse, words)
     a, b = step(first), step(first + 1)
     if e.device == "none":
         return (
@@ -145,8 +156,8 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
             )
         )
         edges.append(Edge("vnet.nsg", node_path, "filters", EdgeKind.assoc))
-    shapes, chain_edges, note = chain(plan, node_path, node, 1, detail=True, terse=detail.terse)
-    shapes, around = surround(plan, shapes, detail=True)
+    shapes, chain_edges, note = chain(plan, node_path, node, 1, detail=True, terse=detail.terse, words=detail)
+    shapes, around = surround(plan, shapes, detail=True, words=detail)
     if detail.focus:  # one topic, the way out: on-premises is the overview's
         gone = {sh.id for sh in shapes if sh.kind == ShapeKind.onprem}
         shapes = [sh for sh in shapes if sh.id not in gone]

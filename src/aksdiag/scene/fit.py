@@ -64,6 +64,7 @@ class Detail:
     pools: int = 3  # pools drawn before the rest are summarised in one shape
     subnets: int = 4  # subnets drawn before the rest are summarised
     rows: int = 8  # rows of a list: routes in the route table, findings (0: counted in the notes)
+    gateways: int = 2  # a hub's gateways drawn as boxes of their own; more share one box, a line each
     tables: int = 4  # capacity tables (one per subnet)
     name: int = 64  # characters a name may take in a label; longer ones are shortened, whole in the tooltip
     line: int = 120  # characters per line of labels, the header and notes
@@ -86,6 +87,7 @@ RICHEST: dict[Fit, Detail] = {
 # and line whatever the input, so the poorest detail fits (the property test holds it to that).
 KNOBS: tuple[tuple[str, int, int], ...] = (  # field, step, floor; in the order ties are broken
     ("rows", 2, 0),
+    ("gateways", 1, 1),
     ("tables", 1, 1),
     ("subnets", 1, 1),
     ("nodes", 1, 2),
@@ -99,6 +101,7 @@ KNOBS: tuple[tuple[str, int, int], ...] = (  # field, step, floor; in the order 
 # one more node of a pool already drawn; a layout or wording switch gives up nothing but looks.
 COST = {
     "rows": 1.0,
+    "gateways": 0.7,  # every gateway is still named, in one box
     "tables": 2.0,
     "subnets": 2.0,
     "nodes": 1.0,
@@ -268,7 +271,13 @@ def _ranks(
     rank = {i: 0 for i in ids}
     gap_label: dict[int, float] = {}
     ends = [(child(e.src), child(e.dst), e.label) for e in edges]
-    links = [(a, b, label) for a, b, label in ends if a and b and a != b]
+    among = [(a, b, label) for a, b, label in ends if a and b and a != b]
+    links = _acyclic(among)
+    # An edge turned back is routed around the drawing, its label beside it.
+    back = max(
+        (text_size(label, 22)[0 if down else 1] + 60 for link in among if link not in links for label in [link[2]]),
+        default=0.0,
+    )
     for _ in range(len(ids)):
         for a, b, _label_text in links:
             rank[b] = max(rank[b], rank[a] + 1)
@@ -289,7 +298,33 @@ def _ranks(
             along += max(s[0] for s in sizes)
             across = max(across, sum(s[1] for s in sizes) + STACK_GAP * (len(sizes) - 1))
     along += sum(LAYER_GAP + gap_label.get(k, 0.0) for k in sorted(layers)[:-1])
+    across += back
     return (across, along) if down else (along, across)
+
+
+def _acyclic(links: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """The edges in their order, less each one that would close a cycle (a peering drawn from the
+    hub back to the spoke the way out entered it from): elk lays a cycle out by turning one of its
+    edges back, not by ranking its shapes without end."""
+    kept: list[tuple[str, str, str]] = []
+    after: dict[str, set[str]] = {}
+
+    def reaches(a: str, b: str) -> bool:
+        seen, todo = set(), [a]
+        while todo:
+            here = todo.pop()
+            if here == b:
+                return True
+            if here not in seen:
+                seen.add(here)
+                todo.extend(after.get(here, ()))
+        return False
+
+    for a, b, label in links:
+        if not reaches(b, a):
+            kept.append((a, b, label))
+            after.setdefault(a, set()).add(b)
+    return kept
 
 
 def scene_size(scene: Scene) -> tuple[float, float]:

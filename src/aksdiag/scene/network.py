@@ -8,8 +8,14 @@ from __future__ import annotations
 
 from ..derive.network import FirewallPlan, NetworkPlan
 from ..derive.plan import AddressPlan
-from .parts import nets
+from .fit import Detail, short, wrap
+from .parts import full_names, nets
 from .types import Edge, EdgeKind, Shape, ShapeKind
+
+# Names in the hub, its gateways, the firewall and on-premises are the landing zone's, often as long
+# as the cluster's own: each view passes its `Detail`, so they are shortened and wrapped like the
+# VNet's, whole in the tooltip.
+RICH = Detail()
 
 GATEWAY = {"expressRoute": "ExpressRoute gateway", "vpn": "VPN gateway"}
 VIA = {"expressRoute": "ExpressRoute", "vpn": "VPN", "onPremises": "gateway"}
@@ -21,11 +27,15 @@ def firewall_ip(plan: AddressPlan) -> str:
     return str(hop) if hop is not None else "IP not given"
 
 
-def firewall_label(plan: AddressPlan, fw: FirewallPlan | None) -> str:
+def firewall_label(plan: AddressPlan, fw: FirewallPlan | None, words: Detail = RICH) -> str:
     what = "firewall / NVA" if fw is None else ("Azure Firewall" if fw.kind == "azureFirewall" else "NVA")
-    name = f" {fw.name}" if fw is not None else ""
+    name = f" {short(fw.name, words.name)}" if fw is not None else ""
     public = public_ip(fw)
-    return f"{what}{name} · {firewall_ip(plan)}\nSNAT to {public}"
+    return wrap(f"{what}{name} · {firewall_ip(plan)}\nSNAT to {public}", words.line)
+
+
+def firewall_names(fw: FirewallPlan | None, words: Detail = RICH) -> str | None:
+    return full_names(fw.name, limit=words.name) if fw is not None else None
 
 
 def public_ip(fw: FirewallPlan | None) -> str:
@@ -43,7 +53,7 @@ def firewall_in_hub(plan: AddressPlan) -> bool:
     return net.firewall is None or net.firewall.vnet == net.hub.name
 
 
-def hub_shape(plan: AddressPlan, device: Shape | None, detail: bool = False) -> Shape | None:
+def hub_shape(plan: AddressPlan, device: Shape | None, detail: bool = False, words: Detail = RICH) -> Shape | None:
     """The hub VNet; the egress device (id `out`) inside it when the firewall lives there."""
     net = plan.network
     if net is None or net.hub is None:
@@ -52,39 +62,66 @@ def hub_shape(plan: AddressPlan, device: Shape | None, detail: bool = False) -> 
     children: list[Shape] = []
     if device is not None:
         children.append(device)
-    for k, gw in enumerate(hub.gateways):
-        subnet = next((p for n, p in hub.subnets if n == "GatewaySubnet"), None)
-        where = f"\nGatewaySubnet {subnet}" if subnet is not None and detail else ""
-        children.append(Shape(f"gw{k}", f"{GATEWAY.get(gw.kind, 'gateway')} {gw.name}{where}", ShapeKind.gateway))
-    label = f"hub VNet {hub.name} · {nets(hub.prefixes)}"
-    return Shape("hub", label, ShapeKind.hub, "vnet", tuple(children))
+    subnet = next((p for n, p in hub.subnets if n == "GatewaySubnet"), None)
+    where = f"\nGatewaySubnet {subnet}" if subnet is not None and detail else ""
+    named = [f"{GATEWAY.get(gw.kind, 'gateway')} {short(gw.name, words.name)}" for gw in hub.gateways]
+    if _merged(net, words):  # one box, a line per gateway: a narrow page has no room for a row of them
+        label = "\n".join(wrap(line, words.line) for line in named) + where
+        tooltip = full_names(*(gw.name for gw in hub.gateways), limit=words.name)
+        children.append(Shape("gw0", label, ShapeKind.gateway, tooltip=tooltip))
+    else:
+        for k, gw in enumerate(hub.gateways):
+            label = wrap(named[k] + where, words.line)
+            children.append(Shape(f"gw{k}", label, ShapeKind.gateway, tooltip=full_names(gw.name, limit=words.name)))
+    label = wrap(f"hub VNet {short(hub.name, words.name)} · {nets(hub.prefixes)}", words.line)
+    return Shape("hub", label, ShapeKind.hub, "vnet", tuple(children), tooltip=full_names(hub.name, limit=words.name))
 
 
-def peering_edge(plan: AddressPlan, from_hub: bool = False) -> Edge | None:
+def peering_edge(plan: AddressPlan, from_hub: bool = False, words: Detail = RICH) -> Edge | None:
     net = plan.network
     if net is None or net.hub is None:
         return None
     hub = net.hub
     state = f"\n{hub.peering_state}" if hub.peering_state else ""
-    name = f" {hub.peering}" if hub.peering else ""
+    name = f" {short(hub.peering, words.name)}" if hub.peering else ""
     ends = ("hub", "vnet") if from_hub else ("vnet", "hub")
-    return Edge(*ends, f"peering{name}{state}", EdgeKind.peering)
+    return Edge(*ends, wrap(f"peering{name}{state}", words.line), EdgeKind.peering)
 
 
-def on_premises(plan: AddressPlan) -> tuple[list[Shape], list[Edge]]:
+def on_premises(plan: AddressPlan, words: Detail = RICH) -> tuple[list[Shape], list[Edge]]:
     """On-premises networks, each with its ranges, joined to the hub's gateway that reaches them."""
     net = plan.network
     if net is None:
         return [], []
     shapes, edges = [], []
-    for k, remote in enumerate(net.on_premises[:2]):
+    if _merged(net, words) and len(net.on_premises) > 1:
+        # The gateways share one box: so do the networks behind them, each with how it is reached.
+        lines = [
+            wrap(f"{short(r.name, words.name)} · {nets(r.prefixes)} · {VIA.get(r.kind, 'gateway')}", words.line)
+            for r in net.on_premises
+        ]
+        tooltip = full_names(*(r.name for r in net.on_premises), limit=words.name)
+        shapes.append(Shape("onprem0", "on-premises\n" + "\n".join(lines), ShapeKind.onprem, tooltip=tooltip))
+        return shapes, [Edge("hub.gw0", "onprem0", "", EdgeKind.peering)]
+    merged = _merged(net, words)
+    # In the order of the gateways that reach them, so that the links run side by side.
+    ordered = sorted(net.on_premises[:2], key=lambda r: _gateway_path(net, r.gateway, r.kind) or "")
+    for k, remote in enumerate(ordered):
         sid = f"onprem{k}"
-        via = f"\nvia {remote.gateway}" if remote.gateway else ""
-        shapes.append(Shape(sid, f"on-premises {remote.name}\n{nets(remote.prefixes)}{via}", ShapeKind.onprem))
+        via = f"\nvia {short(remote.gateway, words.name)}" if remote.gateway else ""
+        label = wrap(f"on-premises {short(remote.name, words.name)}\n{nets(remote.prefixes)}{via}", words.line)
+        tooltip = full_names(remote.name, remote.gateway, limit=words.name)
+        shapes.append(Shape(sid, label, ShapeKind.onprem, tooltip=tooltip))
         target = _gateway_path(net, remote.gateway, remote.kind)
+        if target is not None and merged and target.startswith("hub.gw"):
+            target = "hub.gw0"
         if target is not None:
             edges.append(Edge(target, sid, "", EdgeKind.peering))
     return shapes, edges
+
+
+def _merged(net: NetworkPlan, words: Detail) -> bool:
+    return net.hub is not None and len(net.hub.gateways) > max(words.gateways, 1)
 
 
 def _gateway_path(net: NetworkPlan, name: str | None, kind: str) -> str | None:
@@ -103,7 +140,7 @@ def zone_name(zone: str) -> str:
     return zone
 
 
-def dns_zone(plan: AddressPlan) -> tuple[Shape | None, list[Edge], tuple[str, ...]]:
+def dns_zone(plan: AddressPlan, words: Detail = RICH) -> tuple[Shape | None, list[Edge], tuple[str, ...]]:
     """The API server's private DNS zone, its links to the VNets drawn, and every VNet it is linked to."""
     api = plan.api_server
     if not api.private or api.private_dns_zone == "none":
@@ -117,7 +154,7 @@ def dns_zone(plan: AddressPlan) -> tuple[Shape | None, list[Edge], tuple[str, ..
         label = "private DNS zone · managed by AKS\nin the node resource group"
         links: tuple[str, ...] = (plan.vnet_name,)
     else:
-        label = f"private DNS zone\n{named}"
+        label = f"private DNS zone\n{short(named, words.name)}"
         links = zone.links if zone is not None else ()
     hub = net.hub.name if net and net.hub else None
     edges = []
@@ -131,7 +168,7 @@ def dns_zone(plan: AddressPlan) -> tuple[Shape | None, list[Edge], tuple[str, ..
 
 
 def surround(
-    plan: AddressPlan, shapes: list[Shape], detail: bool = False, from_hub: bool = False
+    plan: AddressPlan, shapes: list[Shape], detail: bool = False, from_hub: bool = False, words: Detail = RICH
 ) -> tuple[list[Shape], list[Edge]]:
     """The egress chain's shapes with the hub around the firewall, and on-premises beside the hub;
     the edges that join them (peering, gateway links). Without a hub the shapes stay as they are."""
@@ -140,10 +177,10 @@ def surround(
         if plan.egress.device == "firewall" and firewall_in_hub(plan)
         else None
     )
-    hub = hub_shape(plan, inside, detail)
+    hub = hub_shape(plan, inside, detail, words)
     if hub is None:
         return shapes, []
-    onprem, onprem_edges = on_premises(plan)
-    peering = peering_edge(plan, from_hub)
+    onprem, onprem_edges = on_premises(plan, words)
+    peering = peering_edge(plan, from_hub, words)
     rest = [s for s in shapes if s is not inside]
     return [hub, *rest, *onprem], ([peering] if peering else []) + onprem_edges

@@ -117,9 +117,13 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
     drawn = [nd for nd in pool.nodes if nd.name in paths.node]
     # The way out starts at the path's second node, at the far end of the path from node 0.
     out_node = drawn[1] if len(drawn) > 1 and rt_path else drawn[-1]
-    shapes, out_edges, egress_note = chain(plan, paths.node[out_node.name], out_node, n, terse=detail.terse)
-    # Drawn from the hub, the peering leaves the spoke on the side the API server's edge does not.
-    shapes, around = surround(plan, shapes, from_hub=True)
+    shapes, out_edges, egress_note = chain(
+        plan, paths.node[out_node.name], out_node, n, terse=detail.terse, words=detail
+    )
+    # Drawn from the hub, the peering leaves the spoke on the side the API server's edge does not;
+    # on a page (portrait) the hub is under the spoke, and an edge back up would be routed around
+    # the whole drawing, its label beside it.
+    shapes, around = surround(plan, shapes, from_hub=not detail.portrait, words=detail)
     out_edges += around
     api_edge: Edge | None
     api, api_edge = _api(plan, paths)
