@@ -206,3 +206,21 @@ def test_all_views_as_pdf_pages(pdf_engine):
         svg = render_bytes(plan, "svg", Options(view=view.value), source_name="kubenet-basic.yaml")
         missing = sorted(a for a in drawn_addresses(svg) if a not in page.extract_text())
         assert not missing, (view, missing)
+
+
+def test_on_premises_networks_past_the_second_are_named_not_dropped(tmp_path):
+    import yaml
+
+    from aksdiag import api
+
+    doc = yaml.safe_load((EX / "hub-spoke-firewall.yaml").read_text())
+    doc["connectedNetworks"] += [
+        {"name": "branch-lisbon", "kind": "vpn", "addressPrefixes": ["10.101.0.0/16"]},
+        {"name": "branch-oslo", "kind": "vpn", "addressPrefixes": ["10.102.0.0/16"]},
+    ]
+    doc["hub"]["gateways"].append({"name": "vpngw-hub", "kind": "vpn"})
+    path = tmp_path / "three.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    text = api.render(path, formats=("d2",)).outputs["d2"].decode()
+    assert "on-premises datacenter" in text and "on-premises branch-lisbon" in text
+    assert "… 1 more on-premises network: branch-oslo" in text

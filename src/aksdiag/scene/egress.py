@@ -159,7 +159,7 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
     shapes, chain_edges, note = chain(plan, node_path, node, 1, detail=True, terse=detail.terse, words=detail)
     shapes, around = surround(plan, shapes, detail=True, words=detail)
     if detail.focus:  # one topic, the way out: on-premises is the overview's
-        gone = {sh.id for sh in shapes if sh.kind == ShapeKind.onprem}
+        gone = {sh.id for sh in shapes if sh.kind == ShapeKind.onprem or sh.id == "onpremmore"}
         shapes = [sh for sh in shapes if sh.id not in gone]
         around = [e for e in around if e.src.split(".")[0] not in gone and e.dst.split(".")[0] not in gone]
     chain_edges += around

@@ -117,6 +117,11 @@ def on_premises(plan: AddressPlan, words: Detail = RICH) -> tuple[list[Shape], l
             target = "hub.gw0"
         if target is not None:
             edges.append(Edge(target, sid, "", EdgeKind.peering))
+    rest = net.on_premises[2:]
+    if rest:  # named and counted, their ranges in the plan: a third box would widen every view
+        names = ", ".join(short(r.name, words.name) for r in rest)
+        label = wrap(f"… {len(rest)} more on-premises network{'s' if len(rest) > 1 else ''}: {names}", words.line)
+        shapes.append(Shape("onpremmore", label, ShapeKind.more, tooltip="\n".join(r.name for r in rest)))
     return shapes, edges
 
 
