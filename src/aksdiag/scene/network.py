@@ -94,7 +94,8 @@ def on_premises(plan: AddressPlan, words: Detail = RICH) -> tuple[list[Shape], l
     if net is None:
         return [], []
     shapes, edges = [], []
-    if _merged(net, words) and len(net.on_premises) > 1:
+    merged = _merged(net, words)
+    if merged and len(net.on_premises) > 1:
         # The gateways share one box: so do the networks behind them, each with how it is reached.
         lines = [
             wrap(f"{short(r.name, words.name)} · {nets(r.prefixes)} · {VIA.get(r.kind, 'gateway')}", words.line)
@@ -103,18 +104,15 @@ def on_premises(plan: AddressPlan, words: Detail = RICH) -> tuple[list[Shape], l
         tooltip = full_names(*(r.name for r in net.on_premises), limit=words.name)
         shapes.append(Shape("onprem0", "on-premises\n" + "\n".join(lines), ShapeKind.onprem, tooltip=tooltip))
         return shapes, [Edge("hub.gw0", "onprem0", "", EdgeKind.peering)]
-    merged = _merged(net, words)
     # In the order of the gateways that reach them, so that the links run side by side.
-    ordered = sorted(net.on_premises[:2], key=lambda r: _gateway_path(net, r.gateway, r.kind) or "")
+    ordered = sorted(net.on_premises[:2], key=lambda r: _gateway_index(net, r.gateway, r.kind))
     for k, remote in enumerate(ordered):
         sid = f"onprem{k}"
         via = f"\nvia {short(remote.gateway, words.name)}" if remote.gateway else ""
         label = wrap(f"on-premises {short(remote.name, words.name)}\n{nets(remote.prefixes)}{via}", words.line)
         tooltip = full_names(remote.name, remote.gateway, limit=words.name)
         shapes.append(Shape(sid, label, ShapeKind.onprem, tooltip=tooltip))
-        target = _gateway_path(net, remote.gateway, remote.kind)
-        if target is not None and merged and target.startswith("hub.gw"):
-            target = "hub.gw0"
+        target = _gateway_path(net, remote.gateway, remote.kind, merged)
         if target is not None:
             edges.append(Edge(target, sid, "", EdgeKind.peering))
     rest = net.on_premises[2:]
@@ -129,13 +127,21 @@ def _merged(net: NetworkPlan, words: Detail) -> bool:
     return net.hub is not None and len(net.hub.gateways) > max(words.gateways, 1)
 
 
-def _gateway_path(net: NetworkPlan, name: str | None, kind: str) -> str | None:
+def _gateway_index(net: NetworkPlan, name: str | None, kind: str) -> int:
+    """The hub's gateway that reaches an on-premises network (by name, else by kind), or -1."""
+    gateways = net.hub.gateways if net.hub is not None else ()
+    for k, gw in enumerate(gateways):
+        if gw.name == name or (name is None and (gw.kind == kind or len(gateways) == 1)):
+            return k
+    return -1
+
+
+def _gateway_path(net: NetworkPlan, name: str | None, kind: str, merged: bool = False) -> str | None:
+    """Where that network's link starts: its gateway's box (the one box when they share it), else the hub."""
     if net.hub is None:
         return None
-    for k, gw in enumerate(net.hub.gateways):
-        if gw.name == name or (name is None and (gw.kind == kind or len(net.hub.gateways) == 1)):
-            return f"hub.gw{k}"
-    return "hub"
+    k = _gateway_index(net, name, kind)
+    return "hub" if k < 0 else f"hub.gw{0 if merged else k}"
 
 
 def zone_name(zone: str) -> str:
