@@ -23,7 +23,8 @@ from .. import __version__
 from ..d2.themes import DARK_THEMES, THEMES
 from ..errors import AksdiagError, InputError, Interrupted, Problem
 from ..options import ALL_VIEWS, FIT_NAMES, VIEWS, View
-from .output import FORMATS, Target, output_target
+from .output import FORMATS as SUFFIX_FORMATS
+from .output import Target, output_target
 
 if TYPE_CHECKING:
     from .. import api
@@ -467,7 +468,9 @@ def _start_pdf_early(output: Path | str | None, formats: str | None, timeout: fl
     """A command that will write a PDF starts its renderer before it imports the pipeline (see
     `compile.pdf.start_early`); a guess from the words of the command line, so a wrong one costs
     a child stopped at exit, never a different output."""
-    asked = (formats or "").lower().split(",") if formats else [FORMATS.get(Path(output or "").suffix.lower(), "")]
+    asked = (
+        (formats or "").lower().split(",") if formats else [SUFFIX_FORMATS.get(Path(output or "").suffix.lower(), "")]
+    )
     wants_pdf = "pdf" in asked
     if wants_pdf:
         from ..compile.pdf import start_early
