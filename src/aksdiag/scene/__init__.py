@@ -55,25 +55,39 @@ def compose(
     def make(d: Detail) -> Scene:
         return build(plan, detail=d, exact=max_nodes is not None, layout=layout)
 
-    detail = start(fit, max_nodes)
-    scene = make(detail)
-    size = shown(fit, scene)
-    while size < target:
-        found = _best_step(detail, size, make, fit)
-        if found is None:
-            break  # nothing left to give up gains: the poorest this input allows
-        size, detail, scene = found
+    first = start(fit, max_nodes)
+    size, scene = _search(first, target, make, fit)
+    if size < target:
+        # The steps are taken one at a time, so a switch of layout that gained early (the way out
+        # stacked under the VNet) may leave a picture bound by its other side, where shorter names
+        # would have met the target side by side. The same search with the layout held.
+        held_size, held = _search(first, target, make, fit, hold=("stack",))
+        if held_size > size:
+            size, scene = held_size, held
     return scene
 
 
+def _search(
+    detail: Detail, target: float, make: Callable[[Detail], Scene], fit: Fit, hold: tuple[str, ...] = ()
+) -> tuple[float, Scene]:
+    scene = make(detail)
+    size = shown(fit, scene)
+    while size < target:
+        found = _best_step(detail, size, make, fit, hold)
+        if found is None:
+            break  # nothing left to give up gains: the poorest this input allows
+        size, detail, scene = found
+    return size, scene
+
+
 def _best_step(
-    detail: Detail, size: float, make: Callable[[Detail], Scene], fit: Fit
+    detail: Detail, size: float, make: Callable[[Detail], Scene], fit: Fit, hold: tuple[str, ...] = ()
 ) -> tuple[float, Detail, Scene] | None:
     """The step that gains the most for what it gives up (`fit.COST`): one knob, up to three notches
     on it; when none gains, the best pair: any notch of one knob with the first of another (a
     summary made a line and fewer pools gain only together)."""
     best = _Best(size, make, fit)
-    runs = poorer(detail)
+    runs = [run for run in poorer(detail) if all(getattr(d, k) == getattr(detail, k) for d in run for k in hold)]
     _consider_singles(best, detail, runs)
     if best.found is None:
         _consider_pairs(best, detail, runs)
