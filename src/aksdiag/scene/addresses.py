@@ -61,11 +61,10 @@ def _routes(plan: AddressPlan, limit: int, detail: Detail) -> Shape | None:
         f" + {len(rt.subnets) - 2}" if len(rt.subnets) > 2 else ""
     )
     label = wrap(f"{head}\non subnet {on} · {len(rt.routes)} of {rt.route_limit} routes", detail.line)
-    # Under the nodes the table is as wide as their subnet: more than three routes take two columns,
-    # and so do two (one route and the summary of the rest, as a large cluster draws it).
+    # Under the nodes the table is as wide as their subnet: more than three routes take two columns.
     return grid(
         Shape("rt", label, ShapeKind.routetable, "route-table", tuple(rows), tooltip=rt.name),
-        2 if (len(rows) > 3 or len(rows) == 2) and not detail.portrait else 1,
+        2 if len(rows) > 3 and not detail.portrait else 1,
     )
 
 
