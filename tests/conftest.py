@@ -126,6 +126,12 @@ def overviews() -> Iterator[Overviews]:
     made.close()
 
 
+def pytest_collection_modifyitems(items):
+    """The longest tests first: with pytest-xdist, one that starts last keeps its worker busy while
+    the other has nothing left to take (longest-first is the classic fix for that tail)."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
 def pytest_terminal_summary(terminalreporter):
     """How long OCR took, so that its cost stays visible (it was most of the suite once)."""
     from . import ocr

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from .ocr import read_text
+from .ocr import read_addresses, read_text
 
 SLIDE = (1920, 1080)
 
@@ -25,3 +25,14 @@ def on_slide(png: bytes):
 def ocr_lines(image) -> list[str]:
     """Every line of text OCR finds in a Pillow image."""
     return read_text(image).splitlines()
+
+
+def picture_addresses(page, image) -> str:
+    """OCR of a picture page's addresses (`ocr.read_addresses`): the part of the slide image (1920
+    px wide) where the deck placed the picture, read where its SVG draws addresses."""
+    from aksdiag.slides.deck import SLIDE_H, SLIDE_W
+
+    x, y, w, h = page.picture.placement(SLIDE_W, SLIDE_H)  # pt
+    k = image.width / SLIDE_W
+    region = image.crop((round(x * k), round(y * k), round((x + w) * k), round((y + h) * k)))
+    return read_addresses(page.picture.svg, region)

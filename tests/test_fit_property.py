@@ -159,6 +159,7 @@ TARGET = {"slide": 14.0, "docs": 11.0, "room": 12.0}
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
 )
+@pytest.mark.long
 @given(doc=descriptions())
 @example(doc=CORNERS[0])
 @example(doc=CORNERS[1])

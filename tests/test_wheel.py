@@ -14,6 +14,7 @@ from .conftest import ROOT
 pytestmark = pytest.mark.slow
 
 
+@pytest.mark.long
 def test_wheel_in_fresh_venv_renders_an_example(tmp_path):
     dist = tmp_path / "dist"
     subprocess.run(
