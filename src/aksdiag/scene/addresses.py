@@ -25,7 +25,7 @@ def _spans(routes: list[RoutePlan], detail: Detail) -> str:
     return wrap(" · ".join(spans), detail.line)
 
 
-def _routes(plan: AddressPlan, limit: int, detail: Detail) -> Shape | None:
+def _routes(plan: AddressPlan, limit: int, detail: Detail, beside: bool = False) -> Shape | None:
     rt = plan.route_table
     if rt is None:
         return None
@@ -62,9 +62,10 @@ def _routes(plan: AddressPlan, limit: int, detail: Detail) -> Shape | None:
     )
     label = wrap(f"{head}\non subnet {on} · {len(rt.routes)} of {rt.route_limit} routes", detail.line)
     # Under the nodes the table is as wide as their subnet: more than three routes take two columns.
+    # Beside them it is a column of its own.
     return grid(
         Shape("rt", label, ShapeKind.routetable, "route-table", tuple(rows), tooltip=rt.name),
-        2 if len(rows) > 3 and not detail.portrait else 1,
+        2 if len(rows) > 3 and not detail.portrait and not beside else 1,
     )
 
 
@@ -132,7 +133,9 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
         for s in children
     ]
     children = [grid(s, _columns(s, detail)) if s.children else s for s in children]
-    rt = _routes(plan, detail.rows * (2 if plan.dual_stack else 1), detail)
+    # With the side boxes gone (focus), the route table may take their place beside the nodes.
+    beside = len(children) == 1 and detail.focus and not detail.stack and not detail.portrait
+    rt = _routes(plan, detail.rows * (2 if plan.dual_stack else 1), detail, beside)
     if rt is not None:
         children.append(rt)
     # The route table goes under the nodes it routes to: beside them, with the side boxes, the
@@ -147,10 +150,7 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
             tuple(children),
             tooltip=full_names(plan.vnet_name, limit=detail.name),
         ),
-        # With the side boxes gone (focus), the route table may take their place beside the nodes.
-        1
-        if detail.portrait or (rt is not None and len(children) == 2 and not (detail.focus and not detail.stack))
-        else 2,
+        1 if detail.portrait or (rt is not None and len(children) == 2 and not beside) else 2,
     )
     nsg = Shape(
         "nsg",
