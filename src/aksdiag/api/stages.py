@@ -159,6 +159,7 @@ def _fitted(
         return scene
     icons = icons or IconSet(options.icons)
     strict = 1.0
+    best: tuple[float, Scene, str, bytes] | None = None
     # Each compile that comes out larger than estimated raises the target by that error; a few
     # rounds, as each poorer composition is laid out by elk a little differently.
     for _ in range(MEASURE_ROUNDS):
@@ -175,17 +176,22 @@ def _fitted(
         )
         svg = compile_d2(source, "svg", icon_files(icons), timeout=options.timeout)
         measured = frame.shown(svg_size(svg), ADDRESS_FONT)
+        if best is None or measured > best[0]:
+            best = (measured, scene, source, svg)
         if measured >= frame.target:
-            if len(_MEASURED) > 16:
-                _MEASURED.clear()
-            _MEASURED[source] = svg
-            return scene
+            break
         strict *= max(frame.shown(scene_size(scene), ADDRESS_FONT) / measured, 1.0) * 1.02
         poorer = compose(plan, view, fit=options.fit, max_nodes=options.max_nodes, layout=options.layout, strict=strict)
         if poorer == scene:
             break  # nothing left to give up: the poorest this input allows
         scene = poorer
-    return scene
+    # The picture that measured best: elk may lay a poorer composition out no smaller. Its SVG is
+    # the one the render writes, so d2 does not run again for it.
+    assert best is not None
+    if len(_MEASURED) > 16:
+        _MEASURED.clear()
+    _MEASURED[best[2]] = best[3]
+    return best[1]
 
 
 def _written(source: str, digits: bool) -> str:
