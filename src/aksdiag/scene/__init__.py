@@ -52,8 +52,14 @@ def compose(
     build = BUILDERS[View(view)]
     target = FITS[fit].target * strict
 
+    made: dict[Detail, Scene] = {}
+
     def make(d: Detail) -> Scene:
-        return build(plan, detail=d, exact=max_nodes is not None, layout=layout)
+        # The searches meet the same details again (the held search retraces the first; a pair
+        # repeats a single): each is built once.
+        if d not in made:
+            made[d] = build(plan, detail=d, exact=max_nodes is not None, layout=layout)
+        return made[d]
 
     first = start(fit, max_nodes)
     size, scene = _search(first, target, make, fit)
