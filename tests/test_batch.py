@@ -347,3 +347,51 @@ def test_fail_on_write_fails_once_then_passes(tree, counting_d2):
     assert first.returncode == 1 and (tree / "docs" / "kubenet-basic.svg").is_file()
     assert "git add" in first.stderr
     assert aksdiag("render", "docs/kubenet-basic.yaml", "--fail-on-write", env=env, cwd=tree).returncode == 0
+
+
+def test_threads_load_the_compiled_templates_one_at_a_time(monkeypatch):
+    """jinja2's ModuleLoader imports a template and then removes it from sys.modules, so two threads
+    loading one template at once made a batch fail now and then (a KeyError inside importlib, seen
+    in CI). The loader aksdiag uses lets one load run at a time: six threads that start together are
+    seen inside jinja's `load` one by one."""
+    import threading
+    import time
+
+    import jinja2
+
+    from aksdiag.d2.render import COMPILED, _environment, serial_module_loader
+
+    inside, most = [0], [0]
+    counting = threading.Lock()
+    original = jinja2.ModuleLoader.load
+
+    def watched(self, environment, name, globals=None):
+        with counting:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        time.sleep(0.01)  # widen the window two loads would share
+        try:
+            return original(self, environment, name, globals)
+        finally:
+            with counting:
+                inside[0] -= 1
+
+    monkeypatch.setattr(jinja2.ModuleLoader, "load", watched)
+    env = _environment(serial_module_loader(str(COMPILED)))
+    start = threading.Barrier(6)
+    failures = []
+
+    def load():
+        start.wait()
+        try:
+            env.get_template("cluster.d2.j2")
+        except Exception as exc:  # noqa: BLE001 - any failure of a concurrent load is the finding
+            failures.append(repr(exc))
+
+    threads = [threading.Thread(target=load) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failures
+    assert most[0] == 1, f"{most[0]} threads were inside jinja's load at once"

@@ -57,6 +57,26 @@ def _environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
     return env
 
 
+def serial_module_loader(folder: str) -> jinja2.BaseLoader:
+    """jinja2's ModuleLoader for the compiled templates, one load at a time.
+
+    Its `load` imports a template's module and then takes it out of `sys.modules`. When two threads
+    load the same template at once (a batch's or a MkDocs build's first renders), one import finds
+    its module gone and fails with a KeyError inside importlib."""
+    import threading
+
+    import jinja2
+
+    class SerialModuleLoader(jinja2.ModuleLoader):
+        _lock = threading.Lock()
+
+        def load(self, environment, name, globals=None):
+            with self._lock:
+                return super().load(environment, name, globals)
+
+    return SerialModuleLoader(folder)
+
+
 @once
 def environment() -> jinja2.Environment:
     """One Jinja environment per process, on the compiled templates when they match the sources
@@ -68,7 +88,7 @@ def environment() -> jinja2.Environment:
     except OSError:
         current = False
     if current:
-        return _environment(jinja2.ModuleLoader(str(COMPILED)))
+        return _environment(serial_module_loader(str(COMPILED)))
     return _environment(jinja2.FileSystemLoader(str(templates_dir())))
 
 
