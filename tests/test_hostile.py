@@ -532,3 +532,34 @@ def test_a_signal_while_the_input_loads_is_the_same_interruption(tmp_path, sig):
     assert proc.returncode == 128 + sig, stderr
     assert "interrupted" in stderr and "Aborted" not in stderr and "Traceback" not in stderr
     assert not out.exists()
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signal masks")
+def test_a_signal_while_d2_starts_is_taken_once_d2_can_be_stopped():
+    """A signal between starting d2 and registering it unwound past a d2 nobody stopped (d2 and its
+    helper outlived an interrupted render on a loaded machine). While d2 starts the signal waits;
+    it unwinds as soon as the start is over."""
+    from aksdiag.errors import Interrupted
+    from aksdiag.runtime.interrupt import signals_held, signals_unwind
+
+    seen = []
+    with pytest.raises(Interrupted), signals_unwind():
+        with signals_held():
+            os.kill(os.getpid(), signal.SIGINT)
+            seen.append("start finished")
+        seen.append("went on")
+    assert seen == ["start finished"]
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="process groups")
+def test_a_d2_a_worker_starts_after_the_signal_is_stopped_at_once():
+    from aksdiag.runtime.interrupt import live_groups, own_group
+
+    live_groups.stop_all()
+    try:
+        proc = subprocess.Popen(["sleep", "30"], **own_group())
+        live_groups.add(proc)
+        assert proc.wait(timeout=10) != 0
+    finally:
+        live_groups.discard(proc)
+        live_groups.resume()

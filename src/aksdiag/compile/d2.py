@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..errors import CompileError, Problem, RenderWarning
 from ..runtime.extras import require
-from ..runtime.interrupt import kill_tree, live_groups, own_group, signals_unwind
+from ..runtime.interrupt import kill_tree, live_groups, own_group, signals_held, signals_unwind
 from .binary import D2_ENV, D2_VERSION_RANGE, check_d2, d2_version_string, find_d2  # noqa: F401
 from .pdf import pdf_renderer, svgs_to_pdf
 from .raster import RASTER_LIMIT, svg_size, svg_to_png
@@ -72,17 +72,18 @@ def _translate(stderr: str) -> str:
 def _run(args: list[str], *, cwd: Path, env: dict[str, str], timeout: float) -> tuple[int, str]:
     """Run d2 in a process group of its own; on timeout or interruption stop the whole group
     (d2 starts a browser for PNG and PDF), then re-raise."""
-    proc = subprocess.Popen(
-        args,
-        cwd=cwd,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        **own_group(),
-    )
-    live_groups.add(proc)
+    with signals_held():
+        proc = subprocess.Popen(
+            args,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            **own_group(),
+        )
+        live_groups.add(proc)
     try:
         _, stderr = proc.communicate(timeout=timeout)
     except BaseException:
