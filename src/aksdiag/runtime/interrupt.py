@@ -78,20 +78,32 @@ def _unwound() -> list[tuple[signal.Signals, object]]:
     return [(getattr(signal, name), default) for name, default in wanted if hasattr(signal, name)]
 
 
+class _Held:
+    """Whether the main thread is between starting a child and adding it to `live_groups`, and the
+    signal that came meanwhile. The handler defers to the end of that window: a signal that unwound
+    inside it left a d2 that nobody then stopped (a loaded machine's CI run left d2 and its helper
+    running). A thread signal mask does not do this: the handler runs on the main thread whichever
+    thread the kernel gives the signal to, and a process with any other thread lets that one take it."""
+
+    depth = 0
+    pending: int | None = None
+
+
 @contextlib.contextmanager
 def signals_held() -> Iterator[None]:
-    """The unwinding signals held back in this thread (POSIX) while a child starts and is added to
-    `live_groups`: one that arrived between the two unwound past a d2 that nobody then stopped (a
-    loaded machine's CI run left d2 and its helper running). Delivered when the block ends."""
-    mask = getattr(signal, "pthread_sigmask", None)  # not on Windows
-    if mask is None:
+    """An unwinding signal that arrives inside waits until the block ends (main thread; a worker
+    thread's run is covered by `live_groups` stopping what is added after a signal)."""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = mask(signal.SIG_BLOCK, {sig for sig, _ in _unwound()})
+    _Held.depth += 1
     try:
         yield
     finally:
-        mask(signal.SIG_SETMASK, previous)
+        _Held.depth -= 1
+        if not _Held.depth and _Held.pending is not None:
+            signum, _Held.pending = _Held.pending, None
+            raise Interrupted(signum)  # the user's signal outranks what went wrong in the block
 
 
 _depth = [0]  # signals_unwind contexts open on the main thread
@@ -108,6 +120,9 @@ def signals_unwind() -> Iterator[None]:
 
     def unwind(signum: int, _frame: object) -> None:  # signal.signal's handler signature
         live_groups.stop_all()
+        if _Held.depth:
+            _Held.pending = signum
+            return
         raise Interrupted(signum)
 
     previous = {}
@@ -122,4 +137,5 @@ def signals_unwind() -> Iterator[None]:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         if not _depth[0]:
+            _Held.pending = None
             live_groups.resume()  # a library caller that caught the interruption may render again
