@@ -177,29 +177,28 @@ def wrap(text: str, width: int, sep: str = " · ") -> str:
     facts) and then between words; a word longer than a line is cut, never left to widen it."""
     out = []
     for para in text.split("\n"):
-        line = ""
-        for part in _pieces(para, width, sep):
-            # A word after the first comes with one space; a name's own characters (a \r, a tab)
-            # are data and stay.
-            glue, word = (" ", part[1:]) if part.startswith(" ") else (sep, part)
-            if line and len(line) + len(glue) + len(word) > width:
+        line: str | None = None  # not "": a name's leading space makes an empty first word
+        for glue, word in _pieces(para, width, sep):
+            if line is None:
+                line = word
+            elif line and len(line) + len(glue) + len(word) > width:
                 out.append(line)
                 line = word
             else:
-                line = f"{line}{glue}{word}" if line else word
-        out.append(line)
+                line = f"{line}{glue}{word}"
+        out.append(line or "")
     return "\n".join(out)
 
 
-def _pieces(para: str, width: int, sep: str) -> Iterable[str]:
+def _pieces(para: str, width: int, sep: str) -> Iterable[tuple[str, str]]:
+    """Each piece with the glue that joins it to the one before: a name's own spaces, even
+    leading ones, are data and stay; only the spaces words are broken at become glue."""
     for k, part in enumerate(para.split(sep)):
         if len(part) <= width:
-            yield part
+            yield (sep if k else ""), part
             continue
-        words = part.split(" ")
-        for j, w in enumerate(words):
-            w = w if len(w) <= width else short(w, width)
-            yield w if (j == 0 and k == 0) or j == 0 else " " + w
+        for j, w in enumerate(part.split(" ")):
+            yield (" " if j else sep if k else ""), (w if len(w) <= width else short(w, width))
 
 
 # -- the estimate ---------------------------------------------------------------------------------
