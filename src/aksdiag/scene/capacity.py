@@ -95,7 +95,8 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
     shapes = [_table(f"cap{i}", caption, table, columns) for i, (caption, table) in enumerate(tables[: detail.tables])]
     lines = []
     if len(tables) > detail.tables:
-        rest = f"… {len(tables) - detail.tables} more subnets: aksdiag plan lists their capacity"
+        more = len(tables) - detail.tables
+        rest = f"… {more} more subnet{'s' if more != 1 else ''}: aksdiag plan lists their capacity"
         if detail.inline:
             lines.append(rest)
         else:

@@ -139,7 +139,8 @@ def pool_shape(
     exact: bool = False,
     inline: bool = False,
 ) -> Shape:
-    nodes, hidden = shown(pool.nodes, limit, exact)
+    # Inline, a summary of one node is a line of the pool's label, less than the node's box.
+    nodes, hidden = shown(pool.nodes, limit, exact or inline)
     children = []
     for k, node in enumerate(nodes):
         position = pool.nodes.index(node)
@@ -183,6 +184,12 @@ def more_pools(plan: AddressPlan, hidden: tuple[PoolPlan, ...], detail: Detail) 
         f"{pod_subnet_line(plan, hidden, detail)}",
         ShapeKind.more,
     )
+
+
+def more_subnets_label(left: list[SubnetPlan] | tuple[SubnetPlan, ...]) -> str:
+    if len(left) == 1:
+        return f"… 1 more subnet\n{left[0].prefix}"
+    return f"… {len(left)} more subnets\n{left[0].prefix} … {left[-1].prefix}"
 
 
 def subnet_label(plan: AddressPlan, subnet: SubnetPlan, full: bool, detail: Detail) -> str:
@@ -292,9 +299,7 @@ def subnets(
     if hidden:
         summaries.append(more_pools(plan, hidden, detail))
     if left:
-        summaries.append(
-            Shape("moresubnets", f"… {len(left)} more subnets\n{left[0].prefix} … {left[-1].prefix}", ShapeKind.more)
-        )
+        summaries.append(Shape("moresubnets", more_subnets_label(left), ShapeKind.more))
     if detail.inline and lines is not None:
         lines += [s.label.replace("\n", " · ") for s in summaries]
     else:
