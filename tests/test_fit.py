@@ -11,12 +11,13 @@ import pytest
 
 from aksdiag.api.stages import Options, d2_source, load_cluster, plan_cluster, render_d2
 from aksdiag.options import FITS, Fit
-from aksdiag.scene import BUILDERS, Detail, ShapeKind, View, build_scene
+from aksdiag.scene import BUILDERS, Detail, EdgeKind, ShapeKind, View, build_scene
 from aksdiag.scene.fit import RICHEST, scene_size, short, short_id, wrap
 
 from .conftest import ROOT
 
 EX = ROOT / "examples"
+TESTS = ROOT / "tests"
 LARGE = EX / "pod-subnet-per-pool-large.yaml"
 ZONE = (
     "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/rg-hub-private-dns-zones-prod-weu-001"
@@ -190,3 +191,64 @@ def test_a_detail_bounds_what_it_draws():
         plan = _plan(path)
         sizes.append(scene_size(BUILDERS[View.addresses](plan, detail=poor, layout="elk")))
     assert max(w for w, _ in sizes) < 1.6 * min(w for w, _ in sizes)
+
+
+def test_a_calibration_that_says_elk_draws_wider_makes_the_picture_narrower():
+    """The render stage passes what d2 measured against the estimate, per side: a picture elk laid
+    out wider than estimated must give on its width, not its height (a 120-node kubenet spoke with a
+    hub measured 3195x1484 where 2743x1927 was estimated, and the height gave)."""
+    from aksdiag.scene import compose
+
+    plan = _plan(LARGE)
+    plain = compose(plan, View.overview, fit=Fit.slide)
+    wide = compose(plan, View.overview, fit=Fit.slide, calibration=(1.6, 1.0))
+    tall = compose(plan, View.overview, fit=Fit.slide, calibration=(1.0, 1.6))
+    (pw, ph), (ww, _), (_, th) = scene_size(plain), scene_size(wide), scene_size(tall)
+    assert ww < pw and th < ph
+    frame = FITS[Fit.slide]
+    # Each meets the target as calibrated, or is the poorest the input allows.
+    assert frame.shown((ww * 1.6, scene_size(wide)[1]), 22) >= frame.target
+
+
+@pytest.mark.parametrize("fit", list(Fit))
+def test_alternatives_are_one_composition_per_layout(fit):
+    """What the render stage measures when the composition it chose misses: the same search with
+    the layout held, stacked or not, the way out across or down, and only in the room one topic."""
+    from aksdiag.scene import alternatives
+
+    plan = _plan(TESTS / "designs" / "landing-zone-spoke.yaml")
+    found = alternatives(plan, View.overview, fit=fit)
+    assert len(found) >= 2
+    assert all(a != b for i, a in enumerate(found) for b in found[i + 1 :])
+    assert {s.direction for s in found} == {"right", "down"}
+    way_out = {EdgeKind.snat, EdgeKind.egress, EdgeKind.control}
+    focused = [s for s in found if not any(e.kind in way_out for e in s.edges)]
+    assert bool(focused) == (fit == Fit.room)
+    frame = FITS[fit]
+    rates = [frame.shown(scene_size(s), 22) for s in found]
+    assert rates == sorted(rates, reverse=True)
+
+
+def test_inline_a_pool_of_three_can_show_two_nodes_and_a_line():
+    """A summary box of one node is as large as the node, so it is drawn instead; a summary line of
+    the pool's label is not, so with summaries inline two nodes and a line may be drawn."""
+    plan = _plan(EX / "kubenet-basic.yaml")
+    detail = replace(RICHEST[Fit.room], nodes=2, inline=True)
+    scene = BUILDERS[View.overview](plan, detail=detail, layout="elk")
+    nodes = [s for _, s in scene.walk() if s.kind == ShapeKind.node]
+    assert len(nodes) == 2
+    holders = [s for _, s in scene.walk() if "1 more node" in s.label]
+    assert holders and all(s.kind != ShapeKind.more for s in holders)
+    boxed = BUILDERS[View.overview](plan, detail=replace(detail, inline=False), layout="elk")
+    assert len([s for _, s in boxed.walk() if s.kind == ShapeKind.node]) == 3
+
+
+def test_one_more_subnet_is_said_in_the_singular_with_its_prefix_once():
+    from aksdiag.scene.parts import more_subnets_label
+
+    plan = _plan(EX / "kubenet-byo-vnet.yaml")
+    one = more_subnets_label(plan.subnets[:1])
+    assert one == f"… 1 more subnet\n{plan.subnets[0].prefix}"
+    if len(plan.subnets) > 1:
+        two = more_subnets_label(plan.subnets[:2])
+        assert two.startswith("… 2 more subnets\n") and " … " in two

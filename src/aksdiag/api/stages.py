@@ -20,7 +20,7 @@ from ..load import Document, parse_document, parse_field, validate_spec
 from ..load.azure import cluster_document, converted_document, is_managed_cluster
 from ..model import ClusterSpec
 from ..options import FITS, Fit, Options
-from ..scene import Scene, View, compose, views_of
+from ..scene import Scene, View, alternatives, compose, views_of
 from ..scene.fit import ADDRESS_FONT, scene_size
 
 
@@ -102,6 +102,7 @@ def _icon_ref(icons: IconSet, portable: bool):
 # d2's canvas on the gallery and the held-out designs); nearer, one compile measures.
 TRUSTED_MARGIN = 1.15
 MEASURE_ROUNDS = 3
+MEASURE_ALTERNATIVES = 3  # other layouts measured when the rounds still miss the target
 
 
 def fitted_scene(
@@ -157,41 +158,79 @@ def _fitted(
     estimate = frame.shown(scene_size(scene), ADDRESS_FONT)
     if not measure or estimate >= TRUSTED_MARGIN * frame.target:
         return scene
-    icons = icons or IconSet(options.icons)
+    ruler = _Ruler(options, icons or IconSet(options.icons), source_name, tooltips=tooltips, digits=digits)
     strict = 1.0
-    best: tuple[float, Scene, str, bytes] | None = None
-    # Each compile that comes out larger than estimated raises the target by that error; a few
-    # rounds, as each poorer composition is laid out by elk a little differently.
+    # Each compile that comes out smaller than the target calibrates the estimate by what it
+    # measured; a few rounds, as each poorer composition is laid out by elk a little differently.
     for _ in range(MEASURE_ROUNDS):
-        source = _written(
-            render_d2(
-                scene,
-                _icon_ref(icons, True),
-                source_name=source_name,
-                theme=options.theme,
-                dark=options.dark,
-                tooltips=tooltips,
-            ),
-            digits,
-        )
-        svg = compile_d2(source, "svg", icon_files(icons), timeout=options.timeout)
-        measured = frame.shown(svg_size(svg), ADDRESS_FONT)
-        if best is None or measured > best[0]:
-            best = (measured, scene, source, svg)
-        if measured >= frame.target:
+        if ruler.measure(scene) >= frame.target:
             break
-        strict *= max(frame.shown(scene_size(scene), ADDRESS_FONT) / measured, 1.0) * 1.02
-        poorer = compose(plan, view, fit=options.fit, max_nodes=options.max_nodes, layout=options.layout, strict=strict)
+        strict *= 1.02
+        poorer = compose(
+            plan,
+            view,
+            fit=options.fit,
+            max_nodes=options.max_nodes,
+            layout=options.layout,
+            strict=strict,
+            calibration=ruler.calibration,
+        )
         if poorer == scene:
             break  # nothing left to give up: the poorest this input allows
         scene = poorer
+    if ruler.best_size < frame.target:
+        # The estimate places boxes, elk places them otherwise: the composition is measured in the
+        # other layouts too (stacked, the way out drawn downwards, in the room one topic).
+        others = alternatives(plan, view, fit=options.fit, max_nodes=options.max_nodes, layout=options.layout)
+        for other in [o for o in others if o not in ruler.measured][:MEASURE_ALTERNATIVES]:
+            if ruler.measure(other) >= frame.target:
+                break
     # The picture that measured best: elk may lay a poorer composition out no smaller. Its SVG is
     # the one the render writes, so d2 does not run again for it.
-    assert best is not None
+    best, source, svg = ruler.best
     if len(_MEASURED) > 16:
         _MEASURED.clear()
-    _MEASURED[best[2]] = best[3]
-    return best[1]
+    _MEASURED[source] = svg
+    return best
+
+
+class _Ruler:
+    """Compiles scenes to measure them: what each measured, the best one with its D2 text and SVG,
+    and the estimate's error on each side for the last one."""
+
+    def __init__(self, options: Options, icons: IconSet, source_name: str, *, tooltips: bool, digits: bool) -> None:
+        self.options, self.icons, self.source_name = options, icons, source_name
+        self.tooltips, self.digits = tooltips, digits
+        self.frame = FITS[options.fit]
+        self.measured: list[Scene] = []
+        self.best_size = 0.0
+        self.best: tuple[Scene, str, bytes]
+        self.calibration = (1.0, 1.0)
+
+    def measure(self, scene: Scene) -> float:
+        o = self.options
+        source = _written(
+            render_d2(
+                scene,
+                _icon_ref(self.icons, True),
+                source_name=self.source_name,
+                theme=o.theme,
+                dark=o.dark,
+                tooltips=self.tooltips,
+            ),
+            self.digits,
+        )
+        svg = compile_d2(source, "svg", icon_files(self.icons), timeout=o.timeout)
+        size = svg_size(svg)
+        shown = self.frame.shown(size, ADDRESS_FONT)
+        if not self.measured or shown > self.best_size:
+            self.best_size, self.best = shown, (scene, source, svg)
+        self.measured.append(scene)
+        # The next composition is estimated as this one measured, side by side: elk may lay a
+        # picture out wider and lower than estimated, and only the bound side should give.
+        w, h = scene_size(scene)
+        self.calibration = (size[0] / w, size[1] / h)
+        return shown
 
 
 def _written(source: str, digits: bool) -> str:

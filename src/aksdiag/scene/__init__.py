@@ -14,7 +14,7 @@ from dataclasses import replace
 from ..derive.plan import AddressPlan
 from ..options import ALL_VIEWS, FITS, VIEWS, Fit
 from . import addresses, api, capacity, egress, overview
-from .fit import COST, Detail, poorer, shown, start
+from .fit import ADDRESS_FONT, COST, Detail, poorer, scene_size, start
 from .types import Edge, EdgeKind, Mark, Scene, Shape, ShapeKind, View
 
 BUILDERS: dict[View, Callable[..., Scene]] = {
@@ -42,15 +42,71 @@ def compose(
     max_nodes: int | None = None,
     layout: str = "elk",
     strict: float = 1.0,
+    calibration: tuple[float, float] = (1.0, 1.0),
 ) -> Scene:
     """The scene of one view as rich as reads where it is shown. From the fit's richest detail,
-    while the estimated smallest address label misses the fit's target (times `strict`, which the
-    render stage raises when d2's canvas came out larger than the estimate), take the one-knob-
-    poorer detail that gains the most; the floors end the search. `max_nodes` is the most nodes
-    drawn per pool (None: as many as the fit holds)."""
+    while the estimated smallest address label misses the fit's target (times `strict`), take the
+    one-knob-poorer detail that gains the most; the floors end the search. `calibration` scales the
+    estimate's width and height: the render stage passes what d2's canvas measured against the
+    estimate, so that a picture elk laid out wider and lower than estimated is made narrower, not
+    lower. `max_nodes` is the most nodes drawn per pool (None: as many as the fit holds)."""
     fit = Fit(fit)
-    build = BUILDERS[View(view)]
     target = FITS[fit].target * strict
+    make, rate = _makers(plan, View(view), fit, max_nodes, layout, calibration)
+    first = start(fit, max_nodes)
+    size, scene = _search(first, target, make, rate, fit)
+    if size < target:
+        # The steps are taken one at a time, so a switch of layout that gained early (the way out
+        # stacked under the VNet) may leave a picture bound by its other side, where shorter names
+        # would have met the target side by side. The same search with the layout held.
+        held_size, held = _search(first, target, make, rate, fit, hold=("stack",))
+        if held_size > size:
+            size, scene = held_size, held
+    return scene
+
+
+# The layouts `alternatives` holds while it searches: (stack, portrait, focus); portrait is drawn stacked.
+_LAYOUTS = ((False, False, False), (True, False, False), (True, True, False))
+
+
+def alternatives(
+    plan: AddressPlan,
+    view: View | str = View.overview,
+    *,
+    fit: Fit | str = Fit.slide,
+    max_nodes: int | None = None,
+    layout: str = "elk",
+    strict: float = 1.0,
+    calibration: tuple[float, float] = (1.0, 1.0),
+) -> list[Scene]:
+    """The view composed once per layout (side by side, stacked, the way out drawn downwards; in
+    the room also one topic per picture), each by the same search with its layout held; best
+    estimate first. The estimate is of boxes, not of elk's placement: where the composition
+    `compose` chose measures short of the target, the render stage measures these too."""
+    fit = Fit(fit)
+    target = FITS[fit].target * strict
+    make, rate = _makers(plan, View(view), fit, max_nodes, layout, calibration)
+    layouts = _LAYOUTS + (tuple((st, pt, True) for st, pt, _ in _LAYOUTS) if fit == Fit.room else ())
+    found: list[tuple[float, Scene]] = []
+    for stack, portrait, focus in layouts:
+        first = replace(start(fit, max_nodes), stack=stack, portrait=portrait, focus=focus)
+        size, scene = _search(first, target, make, rate, fit, hold=("stack", "portrait", "focus"))
+        if all(scene != other for _, other in found):
+            found.append((size, scene))
+    return [scene for _, scene in sorted(found, key=lambda f: -f[0])]
+
+
+def _makers(
+    plan: AddressPlan, view: View, fit: Fit, max_nodes: int | None, layout: str, calibration: tuple[float, float]
+) -> tuple[Callable[[Detail], Scene], Rate]:
+    """A view's builder, each detail built once, and the estimate of how a scene reads in the fit."""
+    build = BUILDERS[view]
+    frame = FITS[fit]
+    kx, ky = calibration
+
+    def rate(scene: Scene) -> float:
+        w, h = scene_size(scene)
+        return frame.shown((w * kx, h * ky), ADDRESS_FONT)
 
     made: dict[Detail, Scene] = {}
 
@@ -61,25 +117,19 @@ def compose(
             made[d] = build(plan, detail=d, exact=max_nodes is not None, layout=layout)
         return made[d]
 
-    first = start(fit, max_nodes)
-    size, scene = _search(first, target, make, fit)
-    if size < target:
-        # The steps are taken one at a time, so a switch of layout that gained early (the way out
-        # stacked under the VNet) may leave a picture bound by its other side, where shorter names
-        # would have met the target side by side. The same search with the layout held.
-        held_size, held = _search(first, target, make, fit, hold=("stack",))
-        if held_size > size:
-            size, scene = held_size, held
-    return scene
+    return make, rate
+
+
+Rate = Callable[[Scene], float]
 
 
 def _search(
-    detail: Detail, target: float, make: Callable[[Detail], Scene], fit: Fit, hold: tuple[str, ...] = ()
+    detail: Detail, target: float, make: Callable[[Detail], Scene], rate: Rate, fit: Fit, hold: tuple[str, ...] = ()
 ) -> tuple[float, Scene]:
     scene = make(detail)
-    size = shown(fit, scene)
+    size = rate(scene)
     while size < target:
-        found = _best_step(detail, size, make, fit, hold)
+        found = _best_step(detail, size, make, rate, fit, hold)
         if found is None:
             break  # nothing left to give up gains: the poorest this input allows
         size, detail, scene = found
@@ -87,12 +137,12 @@ def _search(
 
 
 def _best_step(
-    detail: Detail, size: float, make: Callable[[Detail], Scene], fit: Fit, hold: tuple[str, ...] = ()
+    detail: Detail, size: float, make: Callable[[Detail], Scene], rate: Rate, fit: Fit, hold: tuple[str, ...] = ()
 ) -> tuple[float, Detail, Scene] | None:
     """The step that gains the most for what it gives up (`fit.COST`): one knob, up to three notches
     on it; when none gains, the best pair: any notch of one knob with the first of another (a
     summary made a line and fewer pools gain only together)."""
-    best = _Best(size, make, fit)
+    best = _Best(size, make, rate, fit)
     runs = [run for run in poorer(detail) if all(getattr(d, k) == getattr(detail, k) for d in run for k in hold)]
     _consider_singles(best, detail, runs)
     if best.found is None:
@@ -103,8 +153,8 @@ def _best_step(
 class _Best:
     """The best step seen so far: (score, gain, detail, scene) of the step that gains the most per cost."""
 
-    def __init__(self, size: float, make: Callable[[Detail], Scene], fit: Fit) -> None:
-        self.size, self.make, self.fit = size, make, fit
+    def __init__(self, size: float, make: Callable[[Detail], Scene], rate: Rate, fit: Fit) -> None:
+        self.size, self.make, self.rate, self.fit = size, make, rate, fit
         self.found: tuple[float, float, Detail, Scene] | None = None
 
     def consider(self, d: Detail, cost: float) -> bool:
@@ -112,7 +162,7 @@ class _Best:
         if d.focus and Fit(self.fit) != Fit.room:
             return False  # one topic per picture is the room's way; a slide or a page shows the whole view
         s = self.make(d)
-        gain = shown(self.fit, s)
+        gain = self.rate(s)
         if gain <= self.size * 1.001:
             return False
         score = math.log(gain / self.size) / cost
@@ -169,6 +219,7 @@ __all__ = [
     "Shape",
     "ShapeKind",
     "View",
+    "alternatives",
     "build_scene",
     "compose",
     "views_of",
