@@ -252,3 +252,20 @@ def test_one_more_subnet_is_said_in_the_singular_with_its_prefix_once():
     if len(plan.subnets) > 1:
         two = more_subnets_label(plan.subnets[:2])
         assert two.startswith("… 2 more subnets\n") and " … " in two
+
+
+def test_terse_the_peering_line_is_not_named_and_the_hub_names_it():
+    """elk makes the gap between the spoke and the hub as wide as the peering's label (a landing
+    zone's room egress view: 1806 px wide, 11.7 pt); terse, the line says "peering" and its state,
+    and the peering's name is in the hub's tooltip, so it is still said where it can be."""
+    plan = _plan(EX / "hub-spoke-firewall.yaml")
+    peering = plan.network.hub.peering
+    assert peering
+    for terse in (False, True):
+        detail = replace(RICHEST[Fit.room], terse=terse)
+        scene = BUILDERS[View.egress](plan, detail=detail, layout="elk")
+        edge = next(e for e in scene.edges if e.kind == EdgeKind.peering and "peering" in e.label)
+        hub = next(s for _, s in scene.walk() if s.id == "hub")
+        named = short(peering, detail.name).split("…")[0] in edge.label
+        assert named != terse, edge.label
+        assert (f"peering {peering}" in (hub.tooltip or "")) == terse

@@ -74,7 +74,10 @@ def hub_shape(plan: AddressPlan, device: Shape | None, detail: bool = False, wor
             label = wrap(named[k] + where, words.line)
             children.append(Shape(f"gw{k}", label, ShapeKind.gateway, tooltip=full_names(gw.name, limit=words.name)))
     label = wrap(f"hub VNet {short(hub.name, words.name)} · {nets(hub.prefixes)}", words.line)
-    return Shape("hub", label, ShapeKind.hub, "vnet", tuple(children), tooltip=full_names(hub.name, limit=words.name))
+    tooltip = full_names(hub.name, limit=words.name)
+    if words.terse and hub.peering:  # the peering line is not named then (`peering_edge`): its name is here
+        tooltip = "\n".join(t for t in (tooltip, f"peering {hub.peering}") if t)
+    return Shape("hub", label, ShapeKind.hub, "vnet", tuple(children), tooltip=tooltip)
 
 
 def peering_edge(plan: AddressPlan, from_hub: bool = False, words: Detail = RICH) -> Edge | None:
@@ -83,7 +86,9 @@ def peering_edge(plan: AddressPlan, from_hub: bool = False, words: Detail = RICH
         return None
     hub = net.hub
     state = f"\n{hub.peering_state}" if hub.peering_state else ""
-    name = f" {short(hub.peering, words.name)}" if hub.peering else ""
+    # Terse, the line says what it is and its state: its label stands in the gap between the two
+    # VNets, which elk makes as wide as the label; the name is in the hub's tooltip.
+    name = f" {short(hub.peering, words.name)}" if hub.peering and not words.terse else ""
     ends = ("hub", "vnet") if from_hub else ("vnet", "hub")
     return Edge(*ends, wrap(f"peering{name}{state}", words.line), EdgeKind.peering)
 
