@@ -269,3 +269,25 @@ def test_terse_the_peering_line_is_not_named_and_the_hub_names_it():
         named = short(peering, detail.name).split("…")[0] in edge.label
         assert named != terse, edge.label
         assert (f"peering {peering}" in (hub.tooltip or "")) == terse
+
+
+def test_the_overview_may_leave_the_api_server_to_its_view_and_says_so():
+    """On a page elk puts the API server beside the hub, which widens the picture by itself: the
+    composer may leave it to the api view, and the notes then say where it is."""
+    plan = _plan(TESTS / "designs" / "landing-zone-spoke.yaml")
+    for api in (True, False):
+        scene = BUILDERS[View.overview](plan, detail=replace(RICHEST[Fit.docs], api=api), layout="elk")
+        drawn = any(s.kind == ShapeKind.api for _, s in scene.walk())
+        lines = any(e.kind == EdgeKind.control for e in scene.edges)
+        assert drawn == lines == api
+        assert ("the API server: the api view" in " ".join(scene.notes)) != api
+
+
+def test_on_a_page_the_way_out_leaves_from_the_left_column():
+    """elk puts the hub (or the load balancer) under the node the way out leaves: from the right
+    column it widened a landing zone's page by half the hub (10.9 px in an 800 px column)."""
+    plan = _plan(LARGE)
+    scene = BUILDERS[View.overview](plan, detail=RICHEST[Fit.docs], layout="elk")
+    pool = next(s for _, s in scene.walk() if s.kind == ShapeKind.node and s.label.startswith("node 1 "))
+    way_out = [e for e in scene.edges if e.kind in (EdgeKind.egress, EdgeKind.snat) and e.dst == "out"]
+    assert way_out and all(e.src.endswith(f".{pool.id}") for e in way_out), way_out

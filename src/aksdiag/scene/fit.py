@@ -74,6 +74,7 @@ class Detail:
     subtitle: bool = True  # the header's line of facts (VNet, pod and service ranges, outbound)
     inline: bool = False  # summaries ("… 8 more nodes") as a line of their container's label, not a box
     focus: bool = False  # the overview draws the pod path alone; the way out and the API server have their views
+    api: bool = True  # the overview draws the API server (false: it is left to the api view)
 
 
 # Where each fit starts: the richest detail it may draw. A docs column is portrait from the start.
@@ -114,11 +115,12 @@ COST = {
     "inline": 0.7,
     "subtitle": 1.5,
     "focus": 3.0,
+    "api": 2.0,  # the api view draws it, and the overview's note says so
 }
 
 
-# Layout and wording first (no fewer facts), then the overview's focus on the pod path.
-SWITCHES = (("stack", True), ("terse", True), ("inline", True), ("subtitle", False), ("focus", True))
+# Layout and wording first (no fewer facts), then what the overview leaves to other views.
+SWITCHES = (("stack", True), ("terse", True), ("inline", True), ("subtitle", False), ("api", False), ("focus", True))
 
 
 def poorer(detail: Detail) -> list[list[Detail]]:

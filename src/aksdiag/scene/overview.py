@@ -116,7 +116,10 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
     pool = plan.pools[0]
     drawn = [nd for nd in pool.nodes if nd.name in paths.node]
     # The way out starts at the path's second node, at the far end of the path from node 0.
-    out_node = drawn[1] if len(drawn) > 1 and rt_path else drawn[-1]
+    # On a page (portrait) it starts at the second node, in the left column: elk puts the hub under
+    # the node the way out leaves, and a hub under the right column widened a landing zone's page
+    # by half the hub's width.
+    out_node = drawn[1] if len(drawn) > 1 and (rt_path or detail.portrait) else drawn[-1]
     shapes, out_edges, egress_note = chain(
         plan, paths.node[out_node.name], out_node, n, terse=detail.terse, words=detail
     )
@@ -132,6 +135,10 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
         # One topic: the pod path; the way out and the API server are the next views' topics.
         others, out_edges, api_edge = [], [], None
         egress_note = "the way out: the egress view · the API server: the api view"
+    elif not detail.api:
+        # A box beside the way out widens the picture by itself (elk puts it beside the hub on a page).
+        others, api_edge = [s for s in others if s is not api], None
+        egress_note = f"{egress_note} · the API server: the api view"
 
     errors = [f for f in plan.findings if f.severity == Severity.error]
     notes = [path_note] if path_note else []
