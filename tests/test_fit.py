@@ -288,6 +288,16 @@ def test_on_a_page_the_way_out_leaves_from_the_left_column():
     column it widened a landing zone's page by half the hub (10.9 px in an 800 px column)."""
     plan = _plan(LARGE)
     scene = BUILDERS[View.overview](plan, detail=RICHEST[Fit.docs], layout="elk")
-    pool = next(s for _, s in scene.walk() if s.kind == ShapeKind.node and s.label.startswith("node 1 "))
+    pool = next(s for _, s in scene.walk() if s.kind == ShapeKind.node and s.label.split()[:2] == ["node", "1"])
     way_out = [e for e in scene.edges if e.kind in (EdgeKind.egress, EdgeKind.snat) and e.dst == "out"]
     assert way_out and all(e.src.endswith(f".{pool.id}") for e in way_out), way_out
+
+
+def test_on_a_page_a_nodes_address_has_a_line_of_its_own():
+    """A pod path from the node above comes down a node's middle: through a one-line label it
+    crossed the address (OCR of the BYO CNI example's docs picture lost 10.40.1.5)."""
+    plan = _plan(EX / "byo-cni-cilium.yaml")
+    for fit, stacked in ((Fit.docs, True), (Fit.slide, False)):
+        scene = BUILDERS[View.overview](plan, detail=RICHEST[fit], layout="elk")
+        labels = [s.label for _, s in scene.walk() if s.kind == ShapeKind.node]
+        assert labels and all(("\n" in lb) == stacked for lb in labels), labels

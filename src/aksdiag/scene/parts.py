@@ -89,7 +89,9 @@ def pods_label(plan: AddressPlan, pool: PoolPlan, node: NodePlan) -> str:
     return f"pods: {plan.pods.cni} IPAM{cidr}"
 
 
-def node_shape(plan: AddressPlan, pool: PoolPlan, node: NodePlan, position: int, pods: bool = True) -> Shape:
+def node_shape(
+    plan: AddressPlan, pool: PoolPlan, node: NodePlan, position: int, pods: bool = True, stacked: bool = False
+) -> Shape:
     kind = POD_KIND[profile_of(plan).model.pod_source]
     # The node's full name is a tooltip. A browser marks it with an (i) at the shape's top-right
     # corner: on the node that sits on the subnet's last label line and the node's address, so
@@ -97,7 +99,9 @@ def node_shape(plan: AddressPlan, pool: PoolPlan, node: NodePlan, position: int,
     tip = f"node {node.name}"
     children = (Shape("pods", pods_label(plan, pool, node), kind, tooltip=tip),) if pods else ()
     ips = "\n".join(str(ip) for ip in node.ips) if len(node.ips) > 1 else f"{node.ips[0]}"
-    sep = "\n" if len(node.ips) > 1 else " · "
+    # Stacked (a page's portrait picture), the address has a line of its own at the box's right: a
+    # pod path from the node above comes down the box's middle, through a one-line label's address.
+    sep = "\n" if len(node.ips) > 1 or stacked else " · "
     icon = "windows" if pool.os == "Windows" else "vm"
     return Shape(
         f"n{position}", f"node {position}{sep}{ips}", ShapeKind.node, icon, children, tooltip=None if pods else tip
@@ -138,13 +142,14 @@ def pool_shape(
     pods: bool = True,
     exact: bool = False,
     inline: bool = False,
+    stacked: bool = False,
 ) -> Shape:
     # Inline, a summary of one node is a line of the pool's label, less than the node's box.
     nodes, hidden = shown(pool.nodes, limit, exact or inline)
     children = []
     for k, node in enumerate(nodes):
         position = pool.nodes.index(node)
-        shape = node_shape(plan, pool, node, position, pods)
+        shape = node_shape(plan, pool, node, position, pods, stacked)
         paths.node[node.name] = f"{path}.{pid}.{shape.id}"
         paths.pods[node.name] = f"{path}.{pid}.{shape.id}.pods"
         children.append(shape)
@@ -262,6 +267,7 @@ def subnets(
                 unsupported,
                 exact=exact,
                 inline=detail.inline,
+                stacked=detail.portrait,
             )
             for pool in drawn
             if pool.node_subnet == subnet.name
