@@ -124,13 +124,17 @@ SWITCHES = (("stack", True), ("terse", True), ("inline", True), ("subtitle", Fal
 
 
 def poorer(detail: Detail) -> list[list[Detail]]:
-    """For each knob, the details one, two and three steps poorer on it alone: a step that
-    gains nothing by itself (one of two equally long names) may gain with the next."""
+    """For each knob, the details one, two and three steps poorer on it alone (a line's, every step
+    to its floor): a step that gains nothing by itself (one of two equally long names) may gain
+    with the next."""
     out = []
     for knob, step, floor in KNOBS:
         runs: list[Detail] = []
         d = detail
-        while getattr(d, knob) > floor and len(runs) < 3:
+        # A line's width gains nothing until it is shorter than the longest line that binds (a
+        # route table's 50-character header): its notches go down to the floor.
+        deep = knob == "line"
+        while getattr(d, knob) > floor and (len(runs) < 3 or deep):
             d = replace(d, **{knob: max(floor, getattr(d, knob) - step)})
             runs.append(d)
         if runs:

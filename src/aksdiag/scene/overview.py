@@ -33,7 +33,9 @@ def _route_table(plan: AddressPlan, paths: Paths, detail: Detail) -> Shape | Non
         if rt.byo
         else ("yours (not given), AKS adds routes" if not rt.given else "kept by AKS")
     )
-    label = f"route table · {owner} · {len(rt.routes)} of {rt.route_limit}\n" + "\n".join(lines)
+    # Its header is the widest line of a small cluster's VNet: it wraps at the fit's line.
+    head = wrap(f"route table · {owner} · {len(rt.routes)} of {rt.route_limit}", detail.line)
+    label = f"{head}\n" + "\n".join(lines)
     return Shape("rt", label, ShapeKind.routetable, tooltip=rt.name)
 
 
