@@ -103,6 +103,8 @@ def _pods_label(plan: AddressPlan, node: NodePlan) -> str:
         return f"pods from pod subnet {plan.pools[0].pod_subnet if plan.pools else ''}".rstrip()
     if kind == PodAddresses.unmanaged:
         return f"pods · {plan.pods.cni} CNI"
+    if not node.pod_blocks:
+        return "no pod CIDR"  # drawn anyway: a pod CIDR too small for the cluster
     return "pods " + "\n".join(map(str, node.pod_blocks))  # dual-stack: a family per line, a narrower node
 
 

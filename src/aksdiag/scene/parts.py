@@ -170,8 +170,15 @@ def compact_pool(
     first, last = pool.nodes[0], pool.nodes[-1]
     nodes = f"nodes {first.ips[0]}" + (f" – {last.ips[0]}" if len(pool.nodes) > 1 else "")
     pods = ""
-    if first.pod_blocks and plan.pods.kind == PodAddresses.pod_cidr:
-        pods = f"\npods {first.pod_blocks[0]}" + (f" – {last.pod_blocks[0]}" if len(pool.nodes) > 1 else "")
+    if plan.pods.kind == PodAddresses.pod_cidr:
+        # Drawn anyway (--draw-unsupported), a pod CIDR too small for the pool leaves its last nodes
+        # without a /24: the range is of the nodes that have one, and the rest are counted.
+        held = [nd for nd in pool.nodes if nd.pod_blocks]
+        if held:
+            a, b = held[0].pod_blocks[0], held[-1].pod_blocks[0]
+            pods = f"\npods {a}" + (f" – {b}" if b != a else "")
+        if len(held) < len(pool.nodes):
+            pods += f"{' · ' if held else chr(10)}{len(pool.nodes) - len(held):,} with no pod CIDR"
     elif plan.pods.kind == PodAddresses.pod_subnet:
         pods = pod_subnet_line(plan, (pool,), detail)
     paths.pool[pool.name] = f"{path}.{pid}"
