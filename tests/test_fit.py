@@ -301,3 +301,17 @@ def test_on_a_page_a_nodes_address_has_a_line_of_its_own():
         scene = BUILDERS[View.overview](plan, detail=RICHEST[fit], layout="elk")
         labels = [s.label for _, s in scene.walk() if s.kind == ShapeKind.node]
         assert labels and all(("\n" in lb) == stacked for lb in labels), labels
+
+
+def test_notes_of_a_landscape_picture_keep_a_line_of_their_own_width():
+    """The notes sit under a landscape drawing, beside the legend, where the drawing leaves them the
+    width: wrapped at a label's 40 characters they made a room slide's footer seven lines tall (a
+    generated dual-stack kubenet spoke's egress view, 11.5 pt). On a page they follow the line."""
+    from aksdiag.scene.fit import NOTE_LINE
+
+    plan = _plan(TESTS / "designs" / "landing-zone-spoke.yaml")
+    for portrait in (False, True):
+        detail = replace(RICHEST[Fit.room], line=40, portrait=portrait, stack=portrait)
+        scene = BUILDERS[View.egress](plan, detail=detail, layout="elk")
+        longest = max(len(ln) for n in scene.notes for ln in n.split("\n"))
+        assert (longest > 40) != portrait and longest <= (40 if portrait else NOTE_LINE), longest

@@ -7,7 +7,7 @@ import math
 
 from ..derive.plan import AddressPlan, RoutePlan
 from ..derive.profiles import PodSource, profile_of
-from .fit import Detail, short, wrap
+from .fit import Detail, note_width, short, wrap
 from .parts import Paths, full_names, header, nets, subnets, vnet_label
 from .types import Mark, Scene, Shape, ShapeKind, View
 
@@ -204,7 +204,7 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
         subtitle,
         (body,),
         (),
-        tuple(wrap(n, detail.line, "; ") for n in notes),
+        tuple(wrap(n, note_width(detail), "; ") for n in notes),
         layout,
     )
 

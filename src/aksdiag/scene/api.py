@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from ..derive.plan import AddressPlan
 from ..derive.profiles import profile_of
-from .fit import Detail, short, wrap
+from .fit import Detail, note_width, short, wrap
 from .network import dns_zone, hub_shape, zone_name
 from .parts import full_names, header, nets, node_shape, vnet_label
 from .types import Edge, EdgeKind, Scene, Shape, ShapeKind, View
@@ -129,7 +129,7 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
         subtitle,
         (vnet, Shape("api", label, ShapeKind.api, "api-server"), *extra),
         tuple(edges),
-        tuple(wrap(n, detail.line, "   ") for n in note.split("\n")),
+        tuple(wrap(n, note_width(detail), "   ") for n in note.split("\n")),
         layout,
         "down" if detail.portrait or detail.stack else "right",
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..derive.plan import AddressPlan, NodePlan, SourceIP
 from ..derive.profiles import profile_of
-from .fit import Detail, short, wrap
+from .fit import Detail, note_width, short, wrap
 from .network import RICH, firewall_in_hub, firewall_label, firewall_names, surround
 from .parts import full_names, header, nets, node_shape, pods_label, vnet_label
 from .types import Edge, EdgeKind, Scene, Shape, ShapeKind, View
@@ -186,7 +186,7 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
         subtitle,
         (vnet, *shapes),
         tuple(edges + chain_edges),
-        tuple(wrap(n, detail.line, "   ") for n in notes),
+        tuple(wrap(n, note_width(detail), "   ") for n in notes),
         layout,
         "down" if detail.portrait or detail.stack else "right",
     )

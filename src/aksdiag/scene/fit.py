@@ -178,6 +178,18 @@ def short(name: str, limit: int) -> str:
     return f"{name[:head]}…{name[-tail:]}"
 
 
+# The notes' shortest line in a landscape picture: they sit under the drawing beside the legend,
+# where the drawing leaves them the width, and a note wrapped at a label's 40 characters made a
+# room slide's footer seven lines tall.
+NOTE_LINE = 64
+
+
+def note_width(detail: Detail) -> int:
+    """Characters per line of the notes: a label's line on a page (portrait), at least NOTE_LINE
+    elsewhere."""
+    return detail.line if detail.portrait else max(detail.line, NOTE_LINE)
+
+
 def wrap(text: str, width: int, sep: str = " · ") -> str:
     """Lines of at most `width` characters, broken between the parts `sep` joins (a header's
     facts) and then between words; a word longer than a line is cut, never left to widen it."""

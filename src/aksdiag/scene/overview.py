@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..derive.plan import AddressPlan, CrossNode, Severity
 from ..derive.profiles import profile_of
 from .egress import chain, step
-from .fit import Detail, wrap
+from .fit import Detail, note_width, wrap
 from .network import surround
 from .parts import Paths, first_two_nodes, full_names, header, subnets, vnet_label
 from .types import Edge, EdgeKind, Scene, Shape, ShapeKind, View
@@ -157,7 +157,7 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
         subtitle,
         (vnet, *others),
         tuple(edges + out_edges + ([api_edge] if api_edge else [])),
-        tuple(wrap(n_, detail.line, "   ") for n_ in notes[:2]),
+        tuple(wrap(n_, note_width(detail), "   ") for n_ in notes[:2]),
         layout,
         "down" if detail.portrait else "right",
     )
