@@ -459,3 +459,25 @@ def test_tables_fit_their_slide_and_a_run_of_routes_is_one_row(large_decks):
     for i, page in enumerate(reader.pages):
         for text, x, y, size in _placed_texts(page):
             assert 0 <= x < 960 and size * 0.3 < y < 540, (i + 1, text, x, y)
+
+
+def test_a_table_breaks_long_names_after_hyphens_and_never_a_prefix_or_a_number():
+    """A retail spoke's 50-character subnet names squeezed the address plan's columns until every
+    prefix and count broke across lines ("10.42.0.0/2" over "0", "65,53" over "6"), in PowerPoint,
+    LibreOffice and the PDF alike. Names break after their hyphens, as PowerPoint breaks them."""
+    from aksdiag import api
+    from aksdiag.slides.deck import plan_pages
+
+    plan = api.plan(api.load(ROOT / "tests" / "designs" / "kubenet-hub-120-nodes.yaml"))
+    pages = [p for p in plan_pages(plan) if p.table is not None]
+    assert pages
+    whole = re.compile(r"^[\d.,:/a-f]+$")
+    broken_names = 0
+    for page in pages:
+        for texts, row in zip(page.rows, page.table.lines[1:], strict=True):
+            for text, lines in zip(texts, row, strict=True):
+                for word in text.split():
+                    if whole.match(word) and any(ch.isdigit() for ch in word):
+                        assert any(word in ln.split() for ln in lines), (word, lines)
+                broken_names += sum(ln.endswith("-") for ln in lines)
+    assert broken_names, "no long name was broken: the design no longer tests the squeeze"

@@ -107,13 +107,23 @@ def wrap(text: str, width: float, font: float, *, bold: bool = False) -> list[st
             if line:
                 lines.append(line)
             line = ""
-            for ch in word:  # only a word wider than the whole line gets here
-                if line and text_width(line + ch, font, bold=bold) > width:
+            for piece in _pieces(word):  # a name breaks after its hyphens, as PowerPoint breaks it
+                if line and text_width(line + piece, font, bold=bold) > width:
                     lines.append(line)
                     line = ""
-                line += ch
+                for ch in piece:  # only a piece wider than the whole line gets here
+                    if line and text_width(line + ch, font, bold=bold) > width:
+                        lines.append(line)
+                        line = ""
+                    line += ch
         lines.append(line)
     return lines
+
+
+def _pieces(word: str) -> list[str]:
+    """A word cut after each hyphen: where a slide's table may break an Azure name. Numbers and
+    prefixes have none, so they keep a column as wide as they are."""
+    return re.findall(r"[^-]*-|[^-]+", word) or [word]
 
 
 def _needs(header: tuple[str, ...], rows: list[tuple[str, ...]], font: float) -> tuple[list[float], list[float]]:
@@ -122,7 +132,7 @@ def _needs(header: tuple[str, ...], rows: list[tuple[str, ...]], font: float) ->
     for c, head in enumerate(header):
         cells = [r[c] for r in rows]
         words = [text_width(w, font, bold=True) for w in head.split()] + [
-            text_width(w, font) for t in cells for w in (t.split() or [""])
+            text_width(piece, font) for t in cells for w in (t.split() or [""]) for piece in _pieces(w)
         ]
         need.append(max(words) + 2 * CELL_X + SLACK)
         want.append(
