@@ -155,3 +155,32 @@ def test_serve_watches_a_cluster_file_first_embedded_after_it_started(site, monk
     mkdocs_build(again)
     assert Path(server.watched[-1]).name == "private-cluster.yaml"
     assert len(server.watched) == 3
+
+
+def _embedded_svg(html: str) -> str:
+    import base64
+
+    data = re.search(r'src="data:image/svg\+xml;base64,([^"#]+)', html)
+    assert data, html[:300]
+    return base64.b64decode(data.group(1)).decode()
+
+
+def test_the_extension_draws_for_the_docs_column_as_the_plugin_does(tmp_path, monkeypatch):
+    """Under Zensical the Markdown extension draws the pictures: it composed them for a slide, and a
+    large cluster's overview read at 10 px in an 800 px column. It now draws what the plugin draws,
+    for `column` when a site's is not 800 px (mkdocs-material beside its table of contents: 688)."""
+    from .legibility import measure_svg
+
+    monkeypatch.setenv("AKSDIAG_CACHE_DIR", str(tmp_path / "cache"))
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(ROOT / "examples" / "pod-subnet-per-pool-large.yaml", docs / "big.yaml")
+
+    def shown(column: int | None) -> float:
+        config = {"docs_dir": str(docs), "dark": False} | ({"column": column} if column else {})
+        html = markdown.markdown("![big](big.yaml)\n", extensions=["aksdiag"], extension_configs={"aksdiag": config})
+        m = measure_svg(_embedded_svg(html))
+        return m["min_addr_font"] * min(1.0, (column or 800) / m["w"])
+
+    assert shown(None) >= 11
+    assert shown(688) >= 11

@@ -315,3 +315,27 @@ def test_notes_of_a_landscape_picture_keep_a_line_of_their_own_width():
         scene = BUILDERS[View.egress](plan, detail=detail, layout="elk")
         longest = max(len(ln) for n in scene.notes for ln in n.split("\n"))
         assert (longest > 40) != portrait and longest <= (40 if portrait else NOTE_LINE), longest
+
+
+def test_column_sets_the_docs_frame_and_is_checked(tmp_path):
+    """A site whose column is not 800 px says so (`--column`, the plugin's and the extension's
+    `column`): the large example composed for 800 px reads at 10.2 px in mkdocs-material's 688 px
+    column beside its table of contents; composed for 688, at 11 or more."""
+    from aksdiag.errors import InputError
+    from aksdiag.options import Options
+
+    from .conftest import cli
+    from .legibility import measure_svg
+
+    assert Options(fit=Fit.docs, column=688).frame().width == 688
+    assert Options(fit=Fit.slide, column=688).frame() == FITS[Fit.slide]
+    with pytest.raises(InputError, match="column"):
+        Options(column=50)
+    shown = {}
+    for column in (None, 688):
+        out = tmp_path / f"{column}.svg"
+        args = ["render", str(LARGE), "--fit", "docs", "-o", str(out)] + (["--column", str(column)] if column else [])
+        assert cli(*args).returncode == 0
+        m = measure_svg(out.read_text())
+        shown[column] = m["min_addr_font"] * min(1.0, 688 / m["w"])
+    assert shown[688] >= 11 > shown[None], shown

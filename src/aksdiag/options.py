@@ -6,7 +6,7 @@ without loading pydantic, the scene or the templates (a warm MkDocs build never 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -112,6 +112,7 @@ FITS: dict[Fit, Frame] = {
     Fit.room: Frame(960, 540, 12, "pt"),
 }
 FIT_NAMES = tuple(f.value for f in Fit)
+COLUMN_RANGE = (200, 4000)  # px: a phone's column to a wide screen's
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,9 @@ class Options:
     timeout: float = 120.0
     fit: Fit = Fit.slide  # where the picture is looked at: what it draws so that its addresses read there
     view: str = "overview"  # one of scene.VIEW_NAMES; "all" gives every view, as layers or pages
+    # The docs fit's column in px, where a site's is not 800 (mkdocs-material beside its table of
+    # contents at a 1440 px window: 688). Other fits ignore it.
+    column: int | None = None
 
     def __post_init__(self) -> None:
         """A bad option is the user's to fix: the project's InputError, naming the option (as the CLI would)."""
@@ -147,5 +151,15 @@ class Options:
         low, high = MAX_NODES_RANGE
         if self.max_nodes is not None and not (isinstance(self.max_nodes, int) and low <= self.max_nodes <= high):
             raise bad("max_nodes", self.max_nodes, f"a whole number from {low} to {high}, or None")
+        low, high = COLUMN_RANGE
+        if self.column is not None and not (isinstance(self.column, int) and low <= self.column <= high):
+            raise bad("column", self.column, f"a width in px from {low} to {high}, or None")
         if not (isinstance(self.timeout, int | float) and self.timeout > 0):
             raise bad("timeout", self.timeout, "seconds, more than 0")
+
+    def frame(self) -> Frame:
+        """Where the picture is shown: the fit's frame, a docs column as wide as `column` says."""
+        frame = FITS[Fit(self.fit)]
+        if self.column is not None and Fit(self.fit) == Fit.docs:
+            return replace(frame, width=float(self.column))
+        return frame

@@ -19,7 +19,7 @@ from ..errors import AksdiagError, InputError, Problem, RuleError
 from ..load import Document, parse_document, parse_field, validate_spec
 from ..load.azure import cluster_document, converted_document, is_managed_cluster
 from ..model import ClusterSpec
-from ..options import FITS, Fit, Options
+from ..options import Fit, Options
 from ..scene import Scene, View, alternatives, compose, views_of
 from ..scene.fit import ADDRESS_FONT, scene_size
 
@@ -140,6 +140,7 @@ _FITTED: dict[tuple, tuple[AddressPlan, Scene]] = {}
 # The measuring compile is the SVG a render of that scene writes (same D2 text): kept by its source
 # so that the render takes it instead of running d2 again.
 _MEASURED: dict[str, bytes] = {}
+_CHOSEN: dict[tuple, Scene] = {}  # what the measuring compiles chose, by plan and fit
 
 
 def _fitted(
@@ -153,12 +154,27 @@ def _fitted(
     tooltips: bool,
     digits: bool,
 ) -> Scene:
-    scene = compose(plan, view, fit=options.fit, max_nodes=options.max_nodes, layout=options.layout)
-    frame = FITS[options.fit]
+    frame = options.frame()
+    # The composition a measuring compile chose does not depend on the theme: a docs page's dark
+    # picture, drawn after the light one, takes it rather than measuring again.
+    chosen = (plan, view, options.fit, frame, options.max_nodes, options.layout, tooltips, digits)
+    if chosen in _CHOSEN:
+        return _CHOSEN[chosen]
+    scene = compose(plan, view, fit=options.fit, max_nodes=options.max_nodes, layout=options.layout, frame=frame)
     estimate = frame.shown(scene_size(scene), ADDRESS_FONT)
     if not measure or estimate >= TRUSTED_MARGIN * frame.target:
         return scene
     ruler = _Ruler(options, icons or IconSet(options.icons), source_name, tooltips=tooltips, digits=digits)
+    best = _measured(plan, view, options, scene, ruler)
+    if len(_CHOSEN) > 64:
+        _CHOSEN.clear()
+    _CHOSEN[chosen] = best
+    return best
+
+
+def _measured(plan: AddressPlan, view: View, options: Options, scene: Scene, ruler: _Ruler) -> Scene:
+    """The composition that measured best, from `scene` on: rounds of poorer ones, then the others."""
+    frame = ruler.frame
     strict = 1.0
     # Each compile that comes out smaller than the target calibrates the estimate by what it
     # measured; a few rounds, as each poorer composition is laid out by elk a little differently.
@@ -174,6 +190,7 @@ def _fitted(
             layout=options.layout,
             strict=strict,
             calibration=ruler.calibration,
+            frame=frame,
         )
         if poorer == scene:
             break  # nothing left to give up: the poorest this input allows
@@ -181,7 +198,9 @@ def _fitted(
     if ruler.best_size < frame.target:
         # The estimate places boxes, elk places them otherwise: the composition is measured in the
         # other layouts too (stacked, the way out drawn downwards, in the room one topic).
-        others = alternatives(plan, view, fit=options.fit, max_nodes=options.max_nodes, layout=options.layout)
+        others = alternatives(
+            plan, view, fit=options.fit, max_nodes=options.max_nodes, layout=options.layout, frame=frame
+        )
         for other in [o for o in others if o not in ruler.measured][:MEASURE_ALTERNATIVES]:
             if ruler.measure(other) >= frame.target:
                 break
@@ -201,7 +220,7 @@ class _Ruler:
     def __init__(self, options: Options, icons: IconSet, source_name: str, *, tooltips: bool, digits: bool) -> None:
         self.options, self.icons, self.source_name = options, icons, source_name
         self.tooltips, self.digits = tooltips, digits
-        self.frame = FITS[options.fit]
+        self.frame = options.frame()
         self.measured: list[Scene] = []
         self.best_size = 0.0
         self.best: tuple[Scene, str, bytes]

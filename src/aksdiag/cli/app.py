@@ -280,6 +280,17 @@ def render(
             show_default=False,
         ),
     ] = None,
+    column: Annotated[
+        int | None,
+        typer.Option(
+            min=200,
+            max=4000,
+            metavar="PX",
+            help="With --fit docs: your docs column's width in px (mkdocs-material beside its table of "
+            "contents at a 1440 px window: 688). Default: 800.",
+            show_default=False,
+        ),
+    ] = None,
     draw_unsupported: Annotated[
         bool,
         typer.Option(
@@ -350,6 +361,7 @@ def render(
             timeout=timeout,
             view=view.value,
             fit=Fit(fit.value),
+            column=column,
         )
         if not az and _is_batch(
             paths, out_dir=out_dir, check=check, jobs=jobs, format=format, fail_on_write=fail_on_write

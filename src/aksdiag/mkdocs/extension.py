@@ -56,13 +56,19 @@ class _Embeds(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         from ..batch.cache import RenderCache
+        from ..options import Fit, Options
         from ..runtime.resources import cache_dir
         from .embed import Embedder, Settings
 
         host = _host_page(self.md)
         scheme = self.ext.getConfig("scheme") or ("toggle" if host is not None else "media")
+        # A docs page, as the MkDocs plugin draws it: composed for its column, portrait.
+        column = self.ext.getConfig("column") or None
+        options = Options(fit=Fit.docs, column=int(column) if column else None)
         embedder = Embedder(
-            Settings(dark=self.ext.getConfig("dark"), table=self.ext.getConfig("table"), scheme=scheme),
+            Settings(
+                dark=self.ext.getConfig("dark"), table=self.ext.getConfig("table"), options=options, scheme=scheme
+            ),
             RenderCache(cache_dir()),
         )
 
@@ -111,6 +117,7 @@ class AksdiagExtension(Extension):
             "dark": [True, "Also a dark picture"],
             "scheme": ["", "toggle (#only-light/#only-dark: Material, Zensical) or media (<picture>)"],
             "table": [False, "The address-plan table under every figure"],
+            "column": [0, "The docs column's width in px (default 800; mkdocs-material with its TOC at 1440 px: 688)"],
             "strict": [False, "Raise on a broken diagram, so that the build fails"],
             "page_name": ["page", "How error messages name the document when the host does not say"],
         }

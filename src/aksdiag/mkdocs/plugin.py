@@ -31,6 +31,7 @@ class AksdiagConfig(Config):
     cache = c.Type(bool, default=True)
     layout = c.Choice(("elk", "dagre"), default="elk")
     max_nodes = c.Optional(c.Type(int))
+    column = c.Optional(c.Type(int))  # px: the site's content column (mkdocs-material with its TOC at 1440 px: 688)
     draw_unsupported = c.Type(bool, default=False)
     jobs = c.Optional(c.Type(int))  # d2 runs at once on a cold build; default: the CPU count
     # Folders outside the project (docs_dir and the folder of mkdocs.yml) whose cluster files pages
@@ -55,12 +56,13 @@ class AksdiagPlugin(BasePlugin[AksdiagConfig]):
         from ..runtime.resources import cache_dir
         from .embed import Embedder, Settings
 
-        # A docs page shows the picture in its column: composed for 800 px, portrait, no hover marks.
+        # A docs page shows the picture in its column: composed for 800 px (or `column`), portrait, no hover marks.
         options = Options(
             layout=self.config.layout,
             draw_unsupported=self.config.draw_unsupported,
             max_nodes=self.config.max_nodes,
             fit=Fit.docs,
+            column=self.config.column,
         )
         folder = None
         if self.config.cache:

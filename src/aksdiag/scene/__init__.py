@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from ..derive.plan import AddressPlan
-from ..options import ALL_VIEWS, FITS, VIEWS, Fit
+from ..options import ALL_VIEWS, FITS, VIEWS, Fit, Frame
 from . import addresses, api, capacity, egress, overview
 from .fit import ADDRESS_FONT, COST, Detail, poorer, scene_size, start
 from .types import Edge, EdgeKind, Mark, Scene, Shape, ShapeKind, View
@@ -43,16 +43,19 @@ def compose(
     layout: str = "elk",
     strict: float = 1.0,
     calibration: tuple[float, float] = (1.0, 1.0),
+    frame: Frame | None = None,
 ) -> Scene:
     """The scene of one view as rich as reads where it is shown. From the fit's richest detail,
     while the estimated smallest address label misses the fit's target (times `strict`), take the
     one-knob-poorer detail that gains the most; the floors end the search. `calibration` scales the
     estimate's width and height: the render stage passes what d2's canvas measured against the
     estimate, so that a picture elk laid out wider and lower than estimated is made narrower, not
-    lower. `max_nodes` is the most nodes drawn per pool (None: as many as the fit holds)."""
+    lower. `max_nodes` is the most nodes drawn per pool (None: as many as the fit holds). `frame`:
+    where it is shown, when not the fit's own (`Options.frame`: a site's docs column)."""
     fit = Fit(fit)
-    target = FITS[fit].target * strict
-    make, rate = _makers(plan, View(view), fit, max_nodes, layout, calibration)
+    frame = frame or FITS[fit]
+    target = frame.target * strict
+    make, rate = _makers(plan, View(view), frame, max_nodes, layout, calibration)
     first = start(fit, max_nodes)
     size, scene = _search(first, target, make, rate, fit)
     if size < target:
@@ -78,14 +81,16 @@ def alternatives(
     layout: str = "elk",
     strict: float = 1.0,
     calibration: tuple[float, float] = (1.0, 1.0),
+    frame: Frame | None = None,
 ) -> list[Scene]:
     """The view composed once per layout (side by side, stacked, the way out drawn downwards; in
     the room also one topic per picture), each by the same search with its layout held; best
     estimate first. The estimate is of boxes, not of elk's placement: where the composition
     `compose` chose measures short of the target, the render stage measures these too."""
     fit = Fit(fit)
-    target = FITS[fit].target * strict
-    make, rate = _makers(plan, View(view), fit, max_nodes, layout, calibration)
+    frame = frame or FITS[fit]
+    target = frame.target * strict
+    make, rate = _makers(plan, View(view), frame, max_nodes, layout, calibration)
     layouts = _LAYOUTS + (tuple((st, pt, True) for st, pt, _ in _LAYOUTS) if fit == Fit.room else ())
     found: list[tuple[float, Scene]] = []
     for stack, portrait, focus in layouts:
@@ -97,11 +102,15 @@ def alternatives(
 
 
 def _makers(
-    plan: AddressPlan, view: View, fit: Fit, max_nodes: int | None, layout: str, calibration: tuple[float, float]
+    plan: AddressPlan,
+    view: View,
+    frame: Frame,
+    max_nodes: int | None,
+    layout: str,
+    calibration: tuple[float, float],
 ) -> tuple[Callable[[Detail], Scene], Rate]:
-    """A view's builder, each detail built once, and the estimate of how a scene reads in the fit."""
+    """A view's builder, each detail built once, and the estimate of how a scene reads in the frame."""
     build = BUILDERS[view]
-    frame = FITS[fit]
     kx, ky = calibration
 
     def rate(scene: Scene) -> float:
