@@ -315,6 +315,9 @@ def test_notes_of_a_landscape_picture_keep_a_line_of_their_own_width():
         scene = BUILDERS[View.egress](plan, detail=detail, layout="elk")
         longest = max(len(ln) for n in scene.notes for ln in n.split("\n"))
         assert (longest > 40) != portrait and longest <= (40 if portrait else NOTE_LINE), longest
+        # The title above it too: 40 px type, so its lines hold 22/40 of the notes' characters.
+        title = max(len(ln) for ln in scene.title.split("\n"))
+        assert title <= (40 if portrait else NOTE_LINE) * 22 // 40 and (title > 40 * 22 // 40) != portrait, title
 
 
 def test_column_sets_the_docs_frame_and_is_checked(tmp_path):

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from ..derive.plan import AddressPlan, NodePlan, PodAddresses, PoolPlan, Severity, SubnetPlan
 from ..derive.profiles import PlanProfile, PodSource, profile_of
-from .fit import Detail, short, wrap
+from .fit import Detail, note_width, short, wrap
 from .types import Mark, Shape, ShapeKind
 
 POD_KIND = {
@@ -64,8 +64,10 @@ def header(plan: AddressPlan, prof: PlanProfile, what: str | None, detail: Detai
         parts.append("Cilium eBPF dataplane, no kube-proxy")
     elif plan.network_policy != "none":
         parts.append(f"{plan.network_policy} network policy")
-    subtitle = wrap(" · ".join(parts), detail.line * 22 // 26) if detail.subtitle else ""
-    return wrap(title, detail.line * 22 // 40), subtitle
+    subtitle = wrap(" · ".join(parts), note_width(detail) * 22 // 26) if detail.subtitle else ""
+    # Above a landscape drawing the header has its width, as the notes below it do: wrapped at a
+    # label's 40 characters a long title took three lines of 40 px type.
+    return wrap(title, note_width(detail) * 22 // 40), subtitle
 
 
 def unsupported_subjects(plan: AddressPlan) -> set[str]:
