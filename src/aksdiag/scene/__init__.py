@@ -79,8 +79,6 @@ def alternatives(
     fit: Fit | str = Fit.slide,
     max_nodes: int | None = None,
     layout: str = "elk",
-    strict: float = 1.0,
-    calibration: tuple[float, float] = (1.0, 1.0),
     frame: Frame | None = None,
 ) -> list[Scene]:
     """The view composed once per layout (side by side, stacked, the way out drawn downwards; in
@@ -89,13 +87,12 @@ def alternatives(
     `compose` chose measures short of the target, the render stage measures these too."""
     fit = Fit(fit)
     frame = frame or FITS[fit]
-    target = frame.target * strict
-    make, rate = _makers(plan, View(view), frame, max_nodes, layout, calibration)
+    make, rate = _makers(plan, View(view), frame, max_nodes, layout)
     layouts = _LAYOUTS + (tuple((st, pt, True) for st, pt, _ in _LAYOUTS) if fit == Fit.room else ())
     found: list[tuple[float, Scene]] = []
     for stack, portrait, focus in layouts:
         first = replace(start(fit, max_nodes), stack=stack, portrait=portrait, focus=focus)
-        size, scene = _search(first, target, make, rate, fit, hold=("stack", "portrait", "focus"))
+        size, scene = _search(first, frame.target, make, rate, fit, hold=("stack", "portrait", "focus"))
         if all(scene != other for _, other in found):
             found.append((size, scene))
     return [scene for _, scene in sorted(found, key=lambda f: -f[0])]
@@ -107,7 +104,7 @@ def _makers(
     frame: Frame,
     max_nodes: int | None,
     layout: str,
-    calibration: tuple[float, float],
+    calibration: tuple[float, float] = (1.0, 1.0),
 ) -> tuple[Callable[[Detail], Scene], Rate]:
     """A view's builder, each detail built once, and the estimate of how a scene reads in the frame."""
     build = BUILDERS[view]
