@@ -12,12 +12,20 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# pip compiles what it installs, but not an editable install's own source: where the environment sets
+# PYTHONDONTWRITEBYTECODE (many container images do), every aksdiag command compiled src/ again,
+# 80 ms of each command's 0.29 s. Compiled once here, Python only reads it (and still recompiles
+# a file edited since, in memory).
+COMPILE_SRC := $(BIN)/python -m compileall -q -j 0 src >/dev/null
+
 $(RUNTIME): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e .
+	$(COMPILE_SRC)
 	touch $(RUNTIME)
 
 $(STAMP): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(COMPILE_SRC)
 	touch $(RUNTIME) $(STAMP)
 
 venv: $(STAMP)
