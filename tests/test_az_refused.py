@@ -6,20 +6,18 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
-from pathlib import Path
 
 from aksdiag.api.stages import load_cluster, plan_cluster
 from aksdiag.options import Options
 
-from .conftest import ROOT
+from .conftest import ROOT, cli
 
 DOC = ROOT / "tests" / "az-documents" / "anuroopps2001-az-aks-create-output-azurecni-overlay-private-2026.json"
 
 
 def aksdiag(*args: str) -> subprocess.CompletedProcess:
-    exe = Path(sys.executable).parent / "aksdiag"
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
+    # In this process (conftest.cli): these cases test what the command does, not the process around it.
+    return cli(*args)
 
 
 def test_tier_identity_and_autoscaler_are_read_from_az_aks_show():

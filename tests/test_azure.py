@@ -110,9 +110,8 @@ def test_casing_nulls_and_unknown_fields_do_not_matter():
 
 
 def _render_d2(*args: str, env=None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(EXE), "render", "--view", "all", *args, "-o", "-", "-f", "d2"], capture_output=True, text=True, env=env
-    )
+    # In this process (conftest.cli): what is drawn from the documents is under test, not the process.
+    return cli("render", "--view", "all", *args, "-o", "-", "-f", "d2", env=env)
 
 
 def test_node_list_gives_real_names_ips_and_pod_cidrs_out_of_order(tmp_path):

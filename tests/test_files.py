@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,20 +12,15 @@ import pytest
 from aksdiag.d2.icons import IconSet
 from aksdiag.errors import InputError
 
-from .conftest import ROOT
+from .conftest import ROOT, cli
 
 BYO = ROOT / "examples" / "kubenet-byo-vnet.yaml"
 SECRET = b"TOP-SECRET-LOCAL-FILE-CONTENT-1234567890"
 
 
 def aksdiag(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "aksdiag"), *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        stdin=subprocess.DEVNULL,
-    )
+    # In this process (conftest.cli): these cases test what the command does, not the process around it.
+    return cli(*args, cwd=cwd)
 
 
 @pytest.fixture

@@ -21,9 +21,11 @@ import pytest
 from aksdiag.d2.icons import IconSet
 from aksdiag.errors import InputError
 
-from .conftest import ROOT
+from .conftest import ROOT, cli
 
 EXE = Path(sys.executable).parent / "aksdiag"
+# Cases about what the command decides (refusals, choices) run in this process (conftest.cli); the
+# executable is started where the process is what is tested: stdin, devices, signals, umask.
 BYO = ROOT / "examples" / "kubenet-byo-vnet.yaml"
 SVG_ICON = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 8 8'><rect width='8' height='8'/></svg>"
 
@@ -110,14 +112,14 @@ def test_a_dangling_symlink_gets_its_target_created(tmp_path):
 def test_output_that_is_the_input_is_refused(tmp_path):
     src = tmp_path / "in.yaml"
     src.write_text(BYO.read_text())
-    proc = aksdiag("render", str(src), "-f", "svg", "-o", str(src))
+    proc = cli("render", str(src), "-f", "svg", "-o", str(src))
     _clean(proc)
     assert proc.returncode == 2 and "is the input file" in proc.stderr
     assert src.read_text() == BYO.read_text()
     # The same file under another name (a hard link) is the input too.
     other = tmp_path / "other.svg"
     os.link(src, other)
-    proc = aksdiag("render", str(src), "-o", str(other))
+    proc = cli("render", str(src), "-o", str(other))
     assert proc.returncode == 2 and "is the input file" in proc.stderr
     assert src.read_text() == BYO.read_text()
 
@@ -125,7 +127,7 @@ def test_output_that_is_the_input_is_refused(tmp_path):
 def test_default_output_that_is_the_input_is_refused(tmp_path):
     src = tmp_path / "cluster.svg"  # a description with an unlucky name
     src.write_text(BYO.read_text())
-    proc = aksdiag("render", str(src))
+    proc = cli("render", str(src))
     _clean(proc)
     assert proc.returncode == 2 and "the default output" in proc.stderr and "-o" in proc.stderr
     assert src.read_text() == BYO.read_text()
@@ -134,7 +136,7 @@ def test_default_output_that_is_the_input_is_refused(tmp_path):
 def test_observed_file_as_output_is_refused(tmp_path):
     nodes = tmp_path / "nodes.json"
     nodes.write_text((ROOT / "tests" / "bad-inputs" / "observed" / "nodes-of-another-pool.json").read_text())
-    proc = aksdiag("render", str(BYO), "--nodes", str(nodes), "-f", "svg", "-o", str(nodes))
+    proc = cli("render", str(BYO), "--nodes", str(nodes), "-f", "svg", "-o", str(nodes))
     assert proc.returncode == 2 and "is the input file" in proc.stderr
 
 
@@ -142,28 +144,28 @@ def test_import_onto_its_own_input_is_refused(tmp_path):
     doc = tmp_path / "in.json"
     text = (ROOT / "tests" / "bad-inputs" / "az-count-text.json").read_text().replace('"three"', "3")
     doc.write_text(text)
-    proc = aksdiag("import", str(doc), "-o", str(doc))
+    proc = cli("import", str(doc), "-o", str(doc))
     _clean(proc)
     assert proc.returncode == 2 and "is the input file" in proc.stderr
     assert doc.read_text() == text
-    ok = aksdiag("import", str(doc), "-o", str(tmp_path / "out.yaml"))
+    ok = cli("import", str(doc), "-o", str(tmp_path / "out.yaml"))
     assert ok.returncode == 0, ok.stderr
 
 
 def test_extension_contradicting_format_is_refused(tmp_path):
     out = tmp_path / "x.svg"
-    proc = aksdiag("render", str(BYO), "-o", str(out), "-f", "png")
+    proc = cli("render", str(BYO), "-o", str(out), "-f", "png")
     _clean(proc)
     assert proc.returncode == 2 and "'x.svg' says svg but --format is png" in proc.stderr
     assert not out.exists()
 
 
 def test_folder_and_block_device_outputs_are_refused(tmp_path):
-    proc = aksdiag("render", str(BYO), "-f", "d2", "-o", str(tmp_path))
+    proc = cli("render", str(BYO), "-f", "d2", "-o", str(tmp_path))
     assert proc.returncode == 2 and "is a folder" in proc.stderr
     blocks = [p for p in Path("/dev").glob("loop*") if stat.S_ISBLK(os.stat(p).st_mode)]
     if blocks:  # containers may have none; the folder case above still ran
-        proc = aksdiag("render", str(BYO), "-f", "d2", "-o", str(blocks[0]))
+        proc = cli("render", str(BYO), "-f", "d2", "-o", str(blocks[0]))
         assert proc.returncode == 2 and "block device" in proc.stderr
 
 
@@ -210,23 +212,23 @@ def test_stdin_needs_an_explicit_output():
     "args", [["--with-nodes"], ["--with-route-table"], ["--with-vnet"], ["-g", "rg"], ["-n", "prod"]]
 )
 def test_live_options_without_az_are_refused(args):
-    proc = aksdiag("render", str(BYO), "-f", "d2", "-o", "-", *args)
+    proc = cli("render", str(BYO), "-f", "d2", "-o", "-", *args)
     _clean(proc)
     assert proc.returncode == 2 and "only work with --az" in proc.stderr and proc.stdout == ""
 
 
 def test_az_aks_list_with_cluster_picks_one(tmp_path):
     listing = ROOT / "tests" / "bad-inputs" / "az-aks-list-two-clusters.json"
-    proc = aksdiag("render", str(listing), "--cluster", "staging", "-f", "d2", "-o", "-")
+    proc = cli("render", str(listing), "--cluster", "staging", "-f", "d2", "-o", "-")
     assert proc.returncode == 0, proc.stderr
     assert "staging" in proc.stdout and "Azure CNI" in proc.stdout
-    missing = aksdiag("render", str(listing), "--cluster", "nope", "-f", "d2", "-o", "-")
+    missing = cli("render", str(listing), "--cluster", "nope", "-f", "d2", "-o", "-")
     assert missing.returncode == 2 and "no cluster named 'nope'" in missing.stderr
 
 
 def test_flags_help_reads_as_flags():
     for command in ("render", "check", "import"):
-        proc = aksdiag(command, "--help")
+        proc = cli(command, "--help")
         assert proc.returncode == 0 and "--debug" in proc.stdout
         assert "<bool>" not in proc.stdout
 
@@ -299,7 +301,7 @@ def test_routes_of_another_cluster_are_drawn_as_drift(tmp_path):
     rt = tmp_path / "rt.json"
     rt.write_text(json.dumps(routes))
     # Routes, drifted or not, are drawn in the addresses view.
-    proc = aksdiag("render", str(BYO), "--route-table", str(rt), "--view", "addresses", "-f", "d2", "-o", "-")
+    proc = cli("render", str(BYO), "--route-table", str(rt), "--view", "addresses", "-f", "d2", "-o", "-")
     assert proc.returncode == 0, proc.stderr
     assert "DRIFT" in proc.stdout and "10.9.9.9" in proc.stdout
 
@@ -316,7 +318,7 @@ def test_hard_linked_icon_is_refused(tmp_path):
     with pytest.raises(InputError, match="hard links"):
         IconSet(icons).path("vm")
     out = tmp_path / "x.svg"
-    proc = aksdiag("render", str(BYO), "--icons", str(icons), "-o", str(out))
+    proc = cli("render", str(BYO), "--icons", str(icons), "-o", str(out))
     assert proc.returncode == 2 and "hard links" in proc.stderr and not out.exists()
 
 
@@ -442,7 +444,7 @@ def test_a_png_of_many_nodes_stays_under_d2s_raster_limit(tmp_path):
 def test_unicode_line_separators_in_names_render(tmp_path):
     src = tmp_path / "c.yaml"
     src.write_text('name: "a\\u2028b\\u2029c"\nnodePools:\n  - name: pool1\n')
-    proc = aksdiag("render", str(src), "-o", str(tmp_path / "c.svg"))
+    proc = cli("render", str(src), "-o", str(tmp_path / "c.svg"))
     assert proc.returncode == 0, proc.stderr
 
 

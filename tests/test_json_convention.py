@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 
 from aksdiag.report import envelope
 
-from .conftest import ROOT
+from .conftest import ROOT, cli
 
 EXE = Path(sys.executable).parent / "aksdiag"
 BYO = ROOT / "examples" / "kubenet-byo-vnet.yaml"
@@ -24,7 +23,7 @@ CAMEL = re.compile(r"^[a-z][a-zA-Z0-9]*$")
 
 
 def run(*args: str, cwd: Path = ROOT) -> dict:
-    proc = subprocess.run([str(EXE), *map(str, args)], capture_output=True, text=True, cwd=cwd, check=False)
+    proc = cli(*map(str, args), cwd=cwd)  # in this process: the documents are under test, not the process
     assert proc.returncode in (0, 1), proc.stderr
     return json.loads(proc.stdout)
 
@@ -48,7 +47,8 @@ def conforms(doc: dict, command: str) -> None:
 
 def test_the_schema_is_a_valid_json_schema_and_printed_by_the_cli():
     jsonschema.Draft202012Validator.check_schema(envelope.schema())
-    printed = subprocess.run([str(EXE), "schema", "--reports"], capture_output=True, text=True, check=True)
+    printed = cli("schema", "--reports")
+    assert printed.returncode == 0, printed.stderr
     assert json.loads(printed.stdout) == envelope.schema()
 
 

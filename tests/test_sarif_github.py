@@ -15,7 +15,7 @@ from pathlib import Path
 import jsonschema
 
 from . import github_sarif
-from .conftest import ROOT
+from .conftest import ROOT, cli
 
 EXE = Path(sys.executable).parent / "aksdiag"
 BAD = ROOT / "tests" / "bad-inputs"
@@ -31,7 +31,7 @@ def oasis_valid(doc: dict) -> None:
 
 
 def check_sarif(cwd: Path, *paths: str, codes: tuple[int, ...] = (0, 1)) -> dict:
-    proc = subprocess.run([str(EXE), "check", "-f", "sarif", *paths], cwd=cwd, capture_output=True, text=True)
+    proc = cli("check", "-f", "sarif", *paths, cwd=cwd)  # in this process: the report is under test
     assert proc.returncode in codes, proc.stderr
     return json.loads(proc.stdout)
 
@@ -155,11 +155,11 @@ def test_check_takes_folders_as_render_does(tmp_path):
     )
     (repo / "clusters" / "aks.schema.json").write_text("{}")
     (repo / "clusters" / ".draft.yaml").write_text("not: [a cluster\n")
-    proc = subprocess.run([str(EXE), "check", "clusters", "-f", "json"], cwd=repo, capture_output=True, text=True)
+    proc = cli("check", "clusters", "-f", "json", cwd=repo)
     assert proc.returncode == 0, proc.stderr
     assert [r["file"] for r in json.loads(proc.stdout)["results"]] == ["clusters/a.yaml", "clusters/sub/b.yaml"]
     empty = tmp_path / "empty"
     (empty / "docs").mkdir(parents=True)
     (empty / "docs" / "mkdocs.yml").write_text("site_name: x\n")
-    nothing = subprocess.run([str(EXE), "check", "docs"], cwd=empty, capture_output=True, text=True)
+    nothing = cli("check", "docs", cwd=empty)
     assert nothing.returncode == 2 and "no cluster files found in docs" in nothing.stderr

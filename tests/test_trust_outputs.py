@@ -22,7 +22,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, cli
 
 EXE = Path(sys.executable).parent / "aksdiag"
 BASIC = ROOT / "examples" / "kubenet-basic.yaml"
@@ -68,6 +68,10 @@ def aksdiag(
     )
 
 
+# What a command writes is tested in this process (conftest.cli); the executable is started where
+# the process is what is tested: a terminal, a closed or full stdout, a closed stdin.
+
+
 def _clean(proc: subprocess.CompletedProcess) -> None:
     assert "Traceback" not in proc.stderr, proc.stderr
 
@@ -95,7 +99,7 @@ def _no_html_or_links(text: str) -> None:
 
 
 def test_plan_markdown_carries_no_html_or_link_from_input(hostile):
-    proc = aksdiag("plan", str(hostile), "--draw-unsupported")
+    proc = cli("plan", str(hostile), "--draw-unsupported")
     _clean(proc)
     assert proc.returncode == 0, proc.stderr
     _no_html_or_links(proc.stdout)
@@ -103,7 +107,7 @@ def test_plan_markdown_carries_no_html_or_link_from_input(hostile):
 
 
 def test_compare_markdown_carries_no_html_or_link_from_input(hostile):
-    proc = aksdiag("compare", str(hostile), str(BASIC))
+    proc = cli("compare", str(hostile), str(BASIC))
     _clean(proc)
     assert proc.returncode == 0, proc.stderr
     _no_html_or_links(proc.stdout)
@@ -122,7 +126,7 @@ def _cells(text: str) -> list[str]:
 @pytest.mark.parametrize("command", [["plan", "-f", "csv", "--draw-unsupported"], ["compare", "-f", "csv"]])
 def test_csv_cells_never_start_a_formula(hostile, command):
     args = [command[0], str(hostile), *([str(BASIC)] if command[0] == "compare" else []), *command[1:]]
-    proc = aksdiag(*args)
+    proc = cli(*args)
     _clean(proc)
     assert proc.returncode == 0, proc.stderr
     cells = _cells(proc.stdout)
@@ -209,7 +213,7 @@ def test_pdf_text_is_cleaned_of_characters_xml_forbids():
 def test_slides_of_a_cluster_named_with_control_characters(tmp_path, suffix):
     src = tmp_path / "ctl.yaml"
     src.write_text('name: "a\\x01b\\x1bc\\x0b"\nnodePools:\n  - name: pool1\n    count: 2\n')
-    proc = aksdiag("slides", str(src), "-o", str(tmp_path / f"deck{suffix}"), timeout=600)
+    proc = cli("slides", str(src), "-o", str(tmp_path / f"deck{suffix}"))
     _clean(proc)
     assert proc.returncode == 0, proc.stderr
 
@@ -222,7 +226,7 @@ def test_sarif_uris_are_percent_encoded_and_read_back_as_the_file(tmp_path, name
     (tmp_path / "sub dir").mkdir()
     rel = f"sub dir/{name}"
     (tmp_path / rel).write_text(BASIC.read_text())
-    proc = aksdiag("check", rel, "-f", "sarif", "--fail-on", "never", cwd=tmp_path)
+    proc = cli("check", rel, "-f", "sarif", "--fail-on", "never", cwd=tmp_path)
     _clean(proc)
     assert proc.returncode == 0, proc.stderr
     results = json.loads(proc.stdout)["runs"][0]["results"]
@@ -246,7 +250,7 @@ def test_a_node_name_with_html_renders_in_every_view(tmp_path, view):
     nodes.write_text(json.dumps(doc))
     src = ROOT / "examples" / "kubenet-byo-vnet.yaml"
     out = tmp_path / f"{view}.svg"
-    proc = aksdiag("render", str(src), "--nodes", str(nodes), "--view", view, "-o", str(out))
+    proc = cli("render", str(src), "--nodes", str(nodes), "--view", view, "-o", str(out))
     _clean(proc)
     assert proc.returncode == 0, proc.stderr
     assert out.read_bytes().startswith(b"<?xml")
@@ -261,7 +265,7 @@ def test_a_d2_error_names_the_input_not_d2s_temporary_file(tmp_path):
     fake.chmod(0o755)
     src = tmp_path / "net.yaml"
     src.write_text(BASIC.read_text())
-    proc = aksdiag(
+    proc = cli(
         "render",
         str(src),
         "-o",

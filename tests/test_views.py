@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from io import BytesIO
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from aksdiag.api.stages import (
 )
 from aksdiag.scene import View, build_scene
 
-from .conftest import EXAMPLES, ROOT, example_id
+from .conftest import EXAMPLES, ROOT, cli, example_id
 from .ocr import drawn_addresses
 
 EX = ROOT / "examples"
@@ -168,9 +167,8 @@ def test_big_cluster_png_renders(tmp_path):
 
 
 def _aksdiag(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "aksdiag"), *args], capture_output=True, text=True, check=False, cwd=cwd
-    )
+    # In this process (conftest.cli): these cases test what the command does, not the process around it.
+    return cli(*args, cwd=cwd)
 
 
 def test_view_all_writes_one_picture_per_view(tmp_path):
