@@ -358,6 +358,23 @@ def test_real_svg_and_png_icons_are_accepted(tmp_path):
 # --- signals and d2 -------------------------------------------------------------------
 
 
+@pytest.fixture
+def ctrl_c_as_at_a_terminal():
+    """SIGINT handled in this process as in an interactive one, for the tests of a user's Ctrl+C.
+
+    A shell without job control (a script, `make test &` in CI) starts a background job with
+    SIGINT ignored, and the children inherit that: aksdiag then rightly leaves SIGINT alone
+    (`signals_unwind` keeps a signal its caller ignores), and a test that presses Ctrl+C would
+    fail for the way the suite was started. Handled here, SIGINT reaches a child at its default."""
+    before = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        if before is not None:  # None: set outside Python, nothing of ours to put back
+            signal.signal(signal.SIGINT, before)
+
+
 def _fake_slow_d2(tmp_path: Path) -> Path:
     """A d2 that starts a helper (as d2 starts a browser) and waits; both record their pids."""
     fake = tmp_path / "fake-d2"
@@ -416,7 +433,7 @@ def interrupt_a_render(tmp_path: Path, environ: dict, sig: int, code: int) -> No
 
 
 @pytest.mark.parametrize("sig,code", [(signal.SIGTERM, 128 + signal.SIGTERM), (signal.SIGINT, 128 + signal.SIGINT)])
-def test_signal_stops_d2_and_removes_the_temporary_folder(tmp_path, sig, code):
+def test_signal_stops_d2_and_removes_the_temporary_folder(tmp_path, sig, code, ctrl_c_as_at_a_terminal):
     interrupt_a_render(tmp_path, dict(os.environ), sig, code)
 
 
@@ -518,7 +535,7 @@ def _blocked_reading(pid: int, timeout: float = 30) -> None:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_a_signal_while_the_input_loads_is_the_same_interruption(tmp_path, sig):
+def test_a_signal_while_the_input_loads_is_the_same_interruption(tmp_path, sig, ctrl_c_as_at_a_terminal):
     # stdin that never ends: the signal arrives while aksdiag reads the description, before d2.
     out = tmp_path / "x.svg"
     proc = subprocess.Popen(
@@ -544,7 +561,7 @@ def _send_self_sigint() -> None:
 
 
 @pytest.mark.parametrize("other_thread", [False, True], ids=["alone", "with-a-thread"])
-def test_a_signal_while_d2_starts_is_taken_once_d2_can_be_stopped(other_thread):
+def test_a_signal_while_d2_starts_is_taken_once_d2_can_be_stopped(other_thread, ctrl_c_as_at_a_terminal):
     """A signal between starting d2 and registering it unwound past a d2 nobody stopped (d2 and its
     helper outlived an interrupted render on a loaded machine). While d2 starts the signal waits;
     it unwinds as soon as the start is over. With another thread alive (a pytest-xdist worker has
