@@ -3,6 +3,7 @@ the VNet's subnets, and the summaries that keep a big cluster slide-sized."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -220,9 +221,21 @@ def subnet_label(plan: AddressPlan, subnet: SubnetPlan, full: bool, detail: Deta
     return wrap(label, detail.line)
 
 
-def vnet_label(plan: AddressPlan, detail: Detail) -> str:
+# Where the VNet's own line is short, its summaries may still take this many characters a line.
+SUMMARY_LINE = 32
+
+
+def vnet_label(plan: AddressPlan, detail: Detail, summaries: Sequence[str] = ()) -> str:
+    """The VNet's name and prefixes, then the summaries of what it holds beyond the drawing.
+
+    The summaries wrap at the VNet line's width: its icon sits at the top-left corner, and d2
+    centres a container's label without widening the box for it, so a summary longer than the
+    VNet's line ran under the icon (the large pod-subnet example's "… 1 more pool" lost its
+    ellipsis there)."""
     managed = "AKS-managed VNet" if plan.vnet_managed else "VNet"
-    return wrap(f"{managed} {short(plan.vnet_name, detail.name)} · {nets(plan.vnet_prefixes)}", detail.line)
+    title = wrap(f"{managed} {short(plan.vnet_name, detail.name)} · {nets(plan.vnet_prefixes)}", detail.line)
+    width = min(detail.line, max(SUMMARY_LINE, *(len(line) for line in title.split("\n"))))
+    return title + "".join("\n" + wrap(line, width) for line in summaries)
 
 
 def full_names(*names: str | None, limit: int) -> str | None:
