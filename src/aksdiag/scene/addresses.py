@@ -140,7 +140,7 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
         children.append(rt)
     # The route table goes under the nodes it routes to: beside them, with the side boxes, the
     # drawing was wider than a slide holds at 14 px.
-    label = vnet_label(plan, detail, lines)
+    label = vnet_label(plan, detail, lines, children)
     vnet = grid(
         Shape(
             "vnet",

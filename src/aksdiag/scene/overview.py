@@ -109,7 +109,7 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
         else:
             children.append(rt)
             rt_path = "vnet.rt"
-    label = vnet_label(plan, detail, lines)
+    label = vnet_label(plan, detail, lines, children)
     vnet = Shape(
         "vnet", label, ShapeKind.vnet, "vnet", tuple(children), tooltip=full_names(plan.vnet_name, limit=detail.name)
     )

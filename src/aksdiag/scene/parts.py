@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from ..derive.plan import AddressPlan, NodePlan, PodAddresses, PoolPlan, Severity, SubnetPlan
 from ..derive.profiles import PlanProfile, PodSource, profile_of
-from .fit import Detail, note_width, short, wrap
+from .fit import BOX_PAD, FONT, SANS, Detail, note_width, shape_size, short, wrap
 from .types import Mark, Shape, ShapeKind
 
 POD_KIND = {
@@ -223,18 +223,23 @@ def subnet_label(plan: AddressPlan, subnet: SubnetPlan, full: bool, detail: Deta
 
 # Where the VNet's own line is short, its summaries may still take this many characters a line.
 SUMMARY_LINE = 32
+# Kept clear at each side of a VNet's label: its icon (64 px) at the top-left corner, and a margin.
+ICON_SIDE = 80.0
 
 
-def vnet_label(plan: AddressPlan, detail: Detail, summaries: Sequence[str] = ()) -> str:
+def vnet_label(plan: AddressPlan, detail: Detail, summaries: Sequence[str] = (), inside: Sequence[Shape] = ()) -> str:
     """The VNet's name and prefixes, then the summaries of what it holds beyond the drawing.
 
-    The summaries wrap at the VNet line's width: its icon sits at the top-left corner, and d2
-    centres a container's label without widening the box for it, so a summary longer than the
-    VNet's line ran under the icon (the large pod-subnet example's "… 1 more pool" lost its
-    ellipsis there)."""
+    The VNet's icon sits at its top-left corner, and d2 centres a container's label without
+    widening the box for it: a summary wider than the box less the icon ran under the icon (the
+    large pod-subnet example's "… 1 more pool" lost its ellipsis there). The box is at least as
+    wide as its widest child (`inside`), so the summaries wrap at that, less the icon at each side;
+    never narrower than the VNet's own line."""
     managed = "AKS-managed VNet" if plan.vnet_managed else "VNet"
     title = wrap(f"{managed} {short(plan.vnet_name, detail.name)} · {nets(plan.vnet_prefixes)}", detail.line)
-    width = min(detail.line, max(SUMMARY_LINE, *(len(line) for line in title.split("\n"))))
+    widest = max((shape_size(c)[0] for c in inside), default=0.0)
+    room = int((widest + 2 * BOX_PAD - 2 * ICON_SIDE) / (FONT[ShapeKind.vnet] * SANS))
+    width = min(detail.line, max(SUMMARY_LINE, room, *(len(line) for line in title.split("\n"))))
     return title + "".join("\n" + wrap(line, width) for line in summaries)
 
 
