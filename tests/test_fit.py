@@ -243,24 +243,6 @@ def test_inline_a_pool_of_three_can_show_two_nodes_and_a_line():
     assert len([s for _, s in boxed.walk() if s.kind == ShapeKind.node]) == 3
 
 
-@pytest.mark.parametrize("fit", FITS)
-def test_inline_summaries_are_no_wider_than_the_vnets_own_line(fit):
-    """The VNet's icon sits at its top-left corner and d2 centres the label without widening the box
-    for it: a summary line wider than the VNet's line started under the icon (the large pod-subnet
-    example's "… 1 more pool" on a slide). Summaries wrap at that line's width."""
-    import json
-
-    from aksdiag.scene.parts import SUMMARY_LINE
-
-    src = EX / "pod-subnet-per-pool-large.yaml"
-    options = Options(fit=fit)
-    text = d2_source(plan_cluster(load_cluster(src), options), options, source_name=src.name)
-    label = json.loads(re.search(r'^vnet: ("(?:[^"\\]|\\.)*")', text, re.MULTILINE)[1])
-    title, *rest = label.split("\n")
-    assert any("more pool" in line for line in rest), label
-    assert max(len(line) for line in rest) <= max(len(title), SUMMARY_LINE), label
-
-
 def test_one_more_subnet_is_said_in_the_singular_with_its_prefix_once():
     from aksdiag.scene.parts import more_subnets_label
 

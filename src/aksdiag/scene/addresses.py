@@ -8,7 +8,7 @@ import math
 from ..derive.plan import AddressPlan, RoutePlan
 from ..derive.profiles import PodSource, profile_of
 from .fit import Detail, note_width, short, wrap
-from .parts import Paths, full_names, header, nets, subnets, vnet_label
+from .parts import Paths, full_names, header, icon_room, nets, subnets, vnet_label
 from .types import Mark, Scene, Shape, ShapeKind, View
 
 
@@ -94,28 +94,32 @@ def _pod_space(plan: AddressPlan, detail: Detail) -> Shape | None:
     return None
 
 
+SERVICE_FONT = 22  # the services box's label, as `_classes.d2.j2` sets it
+SERVICE_LINE = 28  # the least a line of it takes: "service CIDR" and an IPv4 prefix, as before
+
+
 def _services(plan: AddressPlan, detail: Detail) -> Shape:
     # kubernetes.default is single-stack (the first family), even on dual-stack clusters.
     first = plan.kubernetes_service_ip or plan.service_cidrs[0].network_address + 1
     who = "by Cilium eBPF (no kube-proxy)" if plan.service_proxy == "cilium" else "by kube-proxy"
-    cidr = wrap(f"service CIDR {nets(plan.service_cidrs)}", detail.line // 2, ", ")
     if detail.terse:  # one box: the two addresses as lines of its label
+        cidr = wrap(f"service CIDR {nets(plan.service_cidrs)}", detail.line // 2, ", ")
         return Shape(
             "svc",
             f"{cidr}\nkube-dns {plan.dns_service_ip} · kubernetes {first}\nvirtual, {who}",
             ShapeKind.services,
             "service",
         )
+    inside = (
+        Shape("dns", f"kube-dns {plan.dns_service_ip}", ShapeKind.svcip),
+        Shape("kapi", f"kubernetes {first}", ShapeKind.svcip),
+    )
+    # Its label is wider than the two addresses it holds: wrapped clear of its icon (dual-stack's
+    # two CIDRs on one line began under it).
+    width = min(detail.line // 2, max(SERVICE_LINE, icon_room(inside, SERVICE_FONT)))
+    cidr = wrap(f"service CIDR {nets(plan.service_cidrs)}", width, ", ")
     return Shape(
-        "svc",
-        f"{cidr}\nvirtual, answered on each node\n{who}",
-        ShapeKind.services,
-        "service",
-        (
-            Shape("dns", f"kube-dns {plan.dns_service_ip}", ShapeKind.svcip),
-            Shape("kapi", f"kubernetes {first}", ShapeKind.svcip),
-        ),
-        columns=1,
+        "svc", f"{cidr}\nvirtual, answered on each node\n{who}", ShapeKind.services, "service", inside, columns=1
     )
 
 
@@ -140,7 +144,10 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
         children.append(rt)
     # The route table goes under the nodes it routes to: beside them, with the side boxes, the
     # drawing was wider than a slide holds at 14 px.
-    label = vnet_label(plan, detail, lines, children)
+    columns = 1 if detail.portrait or (rt is not None and len(children) == 2 and not beside) else 2
+    # The VNet's label keeps clear of its icon within the grid's width, not a single child's.
+    cells = grid(Shape("vnet", "", ShapeKind.vnet, None, tuple(children)), columns)
+    label = vnet_label(plan, detail, lines, (cells,))
     vnet = grid(
         Shape(
             "vnet",
@@ -150,7 +157,7 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
             tuple(children),
             tooltip=full_names(plan.vnet_name, limit=detail.name),
         ),
-        1 if detail.portrait or (rt is not None and len(children) == 2 and not beside) else 2,
+        columns,
     )
     nsg = Shape(
         "nsg",

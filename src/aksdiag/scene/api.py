@@ -91,7 +91,7 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
     )
     vnet = Shape(
         "vnet",
-        vnet_label(plan, detail),
+        vnet_label(plan, detail, inside=(sub, *children)),
         ShapeKind.vnet,
         "vnet",
         (sub, *children),

@@ -165,7 +165,7 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
     chain_edges += around
     vnet = Shape(
         "vnet",
-        vnet_label(plan, detail),
+        vnet_label(plan, detail, inside=children),
         ShapeKind.vnet,
         "vnet",
         tuple(children),

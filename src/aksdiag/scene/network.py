@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..derive.network import FirewallPlan, NetworkPlan
 from ..derive.plan import AddressPlan
 from .fit import Detail, short, wrap
-from .parts import full_names, nets
+from .parts import full_names, icon_room, nets
 from .types import Edge, EdgeKind, Shape, ShapeKind
 
 # Names in the hub, its gateways, the firewall and on-premises are the landing zone's, often as long
@@ -46,6 +46,10 @@ def public_ip(fw: FirewallPlan | None) -> str:
     return "its public IP"
 
 
+HUB_FONT = 26  # the hub's label, as `_classes.d2.j2` sets it
+HUB_LINE = 20  # the least a line of the hub's label takes, however narrow its contents
+
+
 def firewall_in_hub(plan: AddressPlan) -> bool:
     net = plan.network
     if net is None or net.hub is None:
@@ -73,7 +77,10 @@ def hub_shape(plan: AddressPlan, device: Shape | None, detail: bool = False, wor
         for k, gw in enumerate(hub.gateways):
             label = wrap(named[k] + where, words.line)
             children.append(Shape(f"gw{k}", label, ShapeKind.gateway, tooltip=full_names(gw.name, limit=words.name)))
-    label = wrap(f"hub VNet {short(hub.name, words.name)} · {nets(hub.prefixes)}", words.line)
+    # Its line wraps where the hub's contents are narrower: centred, a line as wide as the box began
+    # under the hub's icon (a generated spoke's "hub VNet" lost its "h").
+    room = max(HUB_LINE, icon_room(children, HUB_FONT))
+    label = wrap(f"hub VNet {short(hub.name, words.name)} · {nets(hub.prefixes)}", min(words.line, room))
     tooltip = full_names(hub.name, limit=words.name)
     if words.terse and hub.peering:  # the peering line is not named then (`peering_edge`): its name is here
         tooltip = "\n".join(t for t in (tooltip, f"peering {hub.peering}") if t)

@@ -223,8 +223,17 @@ def subnet_label(plan: AddressPlan, subnet: SubnetPlan, full: bool, detail: Deta
 
 # Where the VNet's own line is short, its summaries may still take this many characters a line.
 SUMMARY_LINE = 32
-# Kept clear at each side of a VNet's label: its icon (64 px) at the top-left corner, and a margin.
-ICON_SIDE = 80.0
+# Kept clear at each side of a container's label: its icon (64 px) at the top-left corner, d2's
+# 10 px inset and a 16 px gap.
+ICON_SIDE = 90.0
+
+
+def icon_room(inside: Sequence[Shape], font: int) -> int:
+    """Characters a line of a container's label can take without reaching the icon at its top-left
+    corner: d2 centres the label without widening the box for it, and the box is at least as wide
+    as its widest child."""
+    widest = max((shape_size(c)[0] for c in inside), default=0.0)
+    return int((widest + 2 * BOX_PAD - 2 * ICON_SIDE) / (font * SANS))
 
 
 def vnet_label(plan: AddressPlan, detail: Detail, summaries: Sequence[str] = (), inside: Sequence[Shape] = ()) -> str:
@@ -236,9 +245,12 @@ def vnet_label(plan: AddressPlan, detail: Detail, summaries: Sequence[str] = (),
     wide as its widest child (`inside`), so the summaries wrap at that, less the icon at each side;
     never narrower than the VNet's own line."""
     managed = "AKS-managed VNet" if plan.vnet_managed else "VNet"
-    title = wrap(f"{managed} {short(plan.vnet_name, detail.name)} · {nets(plan.vnet_prefixes)}", detail.line)
-    widest = max((shape_size(c)[0] for c in inside), default=0.0)
-    room = int((widest + 2 * BOX_PAD - 2 * ICON_SIDE) / (FONT[ShapeKind.vnet] * SANS))
+    named = f"{managed} {short(plan.vnet_name, detail.name)}"
+    room = icon_room(inside, FONT[ShapeKind.vnet])
+    # The VNet's own line too: in a narrow VNet (one node in the egress and API views) it began
+    # under the icon. Never narrower than the name, which is not shortened further for it.
+    longest = max(len(word) for word in named.split(" "))
+    title = wrap(f"{named} · {nets(plan.vnet_prefixes)}", min(detail.line, max(room, longest)))
     width = min(detail.line, max(SUMMARY_LINE, room, *(len(line) for line in title.split("\n"))))
     return title + "".join("\n" + wrap(line, width) for line in summaries)
 
