@@ -18,6 +18,7 @@ import math
 import os
 import re
 import time
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib.metadata import version
 from io import BytesIO
@@ -135,40 +136,43 @@ def _attr(attrs: str, name: str, default: float = 0.0) -> float:
     return float(m.group(1)) if m else default
 
 
+def text_lines(svg: str, em: float) -> Iterator[tuple[str, float, float, float, float]]:
+    """Each line of text the SVG draws: (words, left, baseline, width, font size), its width taken
+    at `em` a character. d2 writes every label as absolute `<text x y>` in its inner
+    `<svg viewBox>`, one `<tspan dy>` per line, centred."""
+    for attrs, body in _TEXT_EL.findall(svg):
+        size = re.search(r"font-size:([\d.]+)px", attrs)
+        font = float(size.group(1)) if size else 16.0
+        anchor = re.search(r"text-anchor:(\w+)", attrs)
+        x, y = _attr(attrs, "x"), _attr(attrs, "y")
+        for tattrs, line in _TSPAN.findall(body) or [("", body)]:
+            x = _attr(tattrs, "x", x)
+            y += _attr(tattrs, "dy")
+            words = html.unescape(re.sub(r"<[^>]+>", "", line))
+            w = len(words) * font * em
+            left = {"middle": x - w / 2, "end": x - w}.get(anchor.group(1) if anchor else "start", x)
+            yield words, left, y, w, font
+
+
 def address_boxes(svg: bytes | str) -> list[tuple[float, float, float, float]]:
     """Where the SVG draws each line of text that carries an address: (left, top, right, bottom)
-    as a share of the canvas's width and height. d2 writes every label as absolute `<text x y>`
-    in its inner `<svg viewBox>`, one `<tspan dy>` per line, centred; the box is a generous
-    one (0.6 em a character, Source Code Pro's width, where the sans labels average under 0.5)."""
+    as a share of the canvas's width and height; the box is a generous one (0.6 em a character,
+    Source Code Pro's width, where the sans labels average under 0.5)."""
     s = svg.decode() if isinstance(svg, bytes) else svg
     outer, inner = (_VIEWBOX.search(tag) for tag in _SVG_TAG.findall(s)[:2])
     assert outer and inner, "not a d2 SVG: no outer and inner viewBox"
     width, height = float(outer.group(3)), float(outer.group(4))
     left0, top0 = float(inner.group(1)), float(inner.group(2))
-    boxes = []
-    for attrs, body in _TEXT_EL.findall(s):
-        size = re.search(r"font-size:([\d.]+)px", attrs)
-        font = float(size.group(1)) if size else 16.0
-        anchor = re.search(r"text-anchor:(\w+)", attrs)
-        x, y = _attr(attrs, "x"), _attr(attrs, "y")
-        lines = _TSPAN.findall(body) or [("", body)]
-        for tattrs, line in lines:
-            x = _attr(tattrs, "x", x)
-            y += _attr(tattrs, "dy")
-            words = html.unescape(re.sub(r"<[^>]+>", "", line))
-            if not ADDRESS.search(words):
-                continue
-            w = len(words) * font * 0.6
-            start = {"middle": x - w / 2, "end": x - w}.get(anchor.group(1) if anchor else "start", x)
-            boxes.append(
-                (
-                    (start - left0) / width,
-                    (y - 0.9 * font - top0) / height,
-                    (start + w - left0) / width,
-                    (y + 0.3 * font - top0) / height,
-                )
-            )
-    return boxes
+    return [
+        (
+            (start - left0) / width,
+            (y - 0.9 * font - top0) / height,
+            (start + w - left0) / width,
+            (y + 0.3 * font - top0) / height,
+        )
+        for words, start, y, w, font in text_lines(s, 0.6)
+        if ADDRESS.search(words)
+    ]
 
 
 def _merged(boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:

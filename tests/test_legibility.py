@@ -7,7 +7,6 @@ slide (about the floor on a projector) and no two edges crossing; in an 800 px d
 from __future__ import annotations
 
 import base64
-import html
 import re
 
 import pytest
@@ -32,25 +31,16 @@ def under_icons(svg: str) -> list[str]:
     the box for it, so a line as wide as the box began under the icon at its top-left corner (the
     hub's "hub VNet", the VNet's "… 1 more pool"). A line's width is taken at 0.45 em a character,
     under the sans labels' average: a line flagged does reach the icon."""
-    from .ocr import _TEXT_EL, _TSPAN, _attr
+    from .ocr import _attr, text_lines
 
     icons = []
     for attrs in _IMAGE.findall(svg):
         x, y, w, h = (_attr(attrs, k) for k in ("x", "y", "width", "height"))
         icons.append((x, y, x + w, y + h))
     under = []
-    for attrs, body in _TEXT_EL.findall(svg):
-        size = re.search(r"font-size:([\d.]+)px", attrs)
-        font = float(size.group(1)) if size else 16.0
-        anchor = re.search(r"text-anchor:(\w+)", attrs)
-        x, y = _attr(attrs, "x"), _attr(attrs, "y")
-        for tattrs, text in _TSPAN.findall(body) or [("", body)]:
-            x, y = _attr(tattrs, "x", x), y + _attr(tattrs, "dy")
-            words = html.unescape(re.sub(r"<[^>]+>", "", text))
-            w = len(words) * font * 0.45
-            left = {"middle": x - w / 2, "end": x - w}.get(anchor.group(1) if anchor else "start", x)
-            if any(left < i[2] and i[0] < left + w and y - 0.8 * font < i[3] and i[1] < y for i in icons):
-                under.append(words)
+    for words, left, y, w, font in text_lines(svg, 0.45):
+        if any(left < i[2] and i[0] < left + w and y - 0.8 * font < i[3] and i[1] < y for i in icons):
+            under.append(words)
     return under
 
 
