@@ -7,7 +7,7 @@ import math
 
 from ..derive.plan import AddressPlan, RoutePlan
 from ..derive.profiles import PodSource, profile_of
-from .fit import Detail, note_width, short, wrap
+from .fit import FONT, Detail, note_width, short, wrap
 from .parts import Paths, full_names, header, icon_room, nets, subnets, vnet_label
 from .types import Mark, Scene, Shape, ShapeKind, View
 
@@ -94,7 +94,6 @@ def _pod_space(plan: AddressPlan, detail: Detail) -> Shape | None:
     return None
 
 
-SERVICE_FONT = 22  # the services box's label, as `_classes.d2.j2` sets it
 SERVICE_LINE = 28  # the least a line of it takes: "service CIDR" and an IPv4 prefix, as before
 
 
@@ -116,7 +115,7 @@ def _services(plan: AddressPlan, detail: Detail) -> Shape:
     )
     # Its label is wider than the two addresses it holds: wrapped clear of its icon (dual-stack's
     # two CIDRs on one line began under it).
-    width = min(detail.line // 2, max(SERVICE_LINE, icon_room(inside, SERVICE_FONT)))
+    width = min(detail.line // 2, max(SERVICE_LINE, icon_room(inside, FONT[ShapeKind.services])))
     cidr = wrap(f"service CIDR {nets(plan.service_cidrs)}", width, ", ")
     return Shape(
         "svc", f"{cidr}\nvirtual, answered on each node\n{who}", ShapeKind.services, "service", inside, columns=1

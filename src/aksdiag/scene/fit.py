@@ -38,7 +38,9 @@ HEAD_FOOT = 110.0  # the gaps d2 leaves around a `near` header and footer, and t
 
 FONT: dict[StrEnum, int] = {  # label font per kind, as `_classes.d2.j2` sets it
     ShapeKind.vnet: 26,
+    ShapeKind.hub: 26,
     ShapeKind.subnet: 24,
+    ShapeKind.services: 22,
     ShapeKind.node: 24,
     ShapeKind.internet: 24,
     ShapeKind.table: 24,

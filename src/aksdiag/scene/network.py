@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..derive.network import FirewallPlan, NetworkPlan
 from ..derive.plan import AddressPlan
-from .fit import Detail, short, wrap
+from .fit import FONT, Detail, short, wrap
 from .parts import full_names, icon_room, nets
 from .types import Edge, EdgeKind, Shape, ShapeKind
 
@@ -46,7 +46,6 @@ def public_ip(fw: FirewallPlan | None) -> str:
     return "its public IP"
 
 
-HUB_FONT = 26  # the hub's label, as `_classes.d2.j2` sets it
 HUB_LINE = 20  # the least a line of the hub's label takes, however narrow its contents
 
 
@@ -79,7 +78,7 @@ def hub_shape(plan: AddressPlan, device: Shape | None, detail: bool = False, wor
             children.append(Shape(f"gw{k}", label, ShapeKind.gateway, tooltip=full_names(gw.name, limit=words.name)))
     # Its line wraps where the hub's contents are narrower: centred, a line as wide as the box began
     # under the hub's icon (a generated spoke's "hub VNet" lost its "h").
-    room = max(HUB_LINE, icon_room(children, HUB_FONT))
+    room = max(HUB_LINE, icon_room(children, FONT[ShapeKind.hub]))
     label = wrap(f"hub VNet {short(hub.name, words.name)} · {nets(hub.prefixes)}", min(words.line, room))
     tooltip = full_names(hub.name, limit=words.name)
     if words.terse and hub.peering:  # the peering line is not named then (`peering_edge`): its name is here
