@@ -63,6 +63,9 @@ SETTINGS = {
     "Rec.rec_batch_num": 1,
     "EngineConfig.onnxruntime.intra_op_num_threads": 1,
     "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+    # onnxruntime's own memory arena (rapidocr turns it off): the same text from the 40 address
+    # sheets of the gallery, in 4% less CPU (24.5 s against 25.5 s, two runs each).
+    "EngineConfig.onnxruntime.enable_cpu_mem_arena": True,
 }
 
 
