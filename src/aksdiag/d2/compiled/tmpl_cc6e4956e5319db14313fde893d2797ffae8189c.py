@@ -104,6 +104,12 @@ def root(context, missing=missing):
                     str((undefined(name='pad') if l_1_pad is missing else l_1_pad)),
                     '  icon.near: top-left\n',
                 ))
+            elif (context.call(environment.getattr(environment.getattr(l_1_s, 'label'), 'count'), '\n') >= 3):
+                pass
+                t_7.extend((
+                    str((undefined(name='pad') if l_1_pad is missing else l_1_pad)),
+                    '  icon.near: bottom-center\n',
+                ))
         if (environment.getattr(l_1_s, 'tooltip') and (undefined(name='tooltips') if l_1_tooltips is missing else l_1_tooltips)):
             pass
             t_7.extend((
@@ -267,4 +273,4 @@ def root(context, missing=missing):
     context.vars['board'] = l_0_board = Macro(environment, macro, 'board', ('scene',), False, False, False, context.eval_ctx.autoescape)
 
 blocks = {}
-debug_info = '2=48&3=58&4=60&5=66&6=69&8=87&10=92&11=95&12=100&13=103&16=106&17=109&19=114&20=117&22=122&23=125&25=130&26=134&28=139&31=146&32=152&33=154&38=168&39=175&41=178&48=186&49=189&50=193&54=199&55=203&58=210&59=214&68=221&69=225&71=228&76=232&81=235&82=240&83=242&84=244&85=248'
+debug_info = '2=48&3=58&4=60&5=66&6=69&8=87&10=92&11=95&12=100&13=103&14=106&17=109&20=112&21=115&23=120&24=123&26=128&27=131&29=136&30=140&32=145&35=152&36=158&37=160&42=174&43=181&45=184&52=192&53=195&54=199&58=205&59=209&62=216&63=220&72=227&73=231&75=234&80=238&85=241&86=246&87=248&88=250&89=254'
