@@ -12,7 +12,7 @@ import pytest
 from aksdiag.api.stages import Options, d2_source, load_cluster, plan_cluster, render_d2
 from aksdiag.options import FITS, Fit
 from aksdiag.scene import BUILDERS, Detail, EdgeKind, ShapeKind, View, build_scene
-from aksdiag.scene.fit import RICHEST, scene_size, short, short_id, wrap
+from aksdiag.scene.fit import RICHEST, after_hyphens, scene_size, short, short_id, wrap
 
 from .conftest import ROOT
 
@@ -51,6 +51,16 @@ def test_wrap_never_leaves_a_line_longer_than_asked():
         assert max(len(ln) for ln in lines) <= width, lines
         assert "outbound loadBalancer" in lines[-1]
     assert wrap("a b c", 80) == "a b c"  # words keep their spaces
+
+
+def test_a_name_breaks_after_its_hyphens_and_only_a_piece_wider_than_a_line_is_shortened():
+    name = "vnet-tailspin-telemetry-staging-francecentral"
+    broken = after_hyphens(name, 20)
+    assert broken == "vnet-tailspin-\ntelemetry-staging-\nfrancecentral"
+    assert broken.replace("\n", "") == name  # every character drawn, in order
+    assert after_hyphens(name, 80) == name
+    cut = after_hyphens("vnet-" + "x" * 40, 16)
+    assert [len(line) for line in cut.split("\n")] == [5, 16] and "…" in cut
 
 
 def test_max_nodes_two_on_a_three_node_pool_draws_two():

@@ -8,7 +8,7 @@ import math
 from ..derive.plan import AddressPlan, RoutePlan
 from ..derive.profiles import PodSource, profile_of
 from .fit import FONT, Detail, note_width, short, wrap
-from .parts import Paths, full_names, header, icon_room, nets, subnets, vnet_label
+from .parts import Paths, full_names, header, icon_room, nets, subnets, vnet_label, vnet_tooltip
 from .types import Mark, Scene, Shape, ShapeKind, View
 
 
@@ -154,7 +154,7 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
             ShapeKind.vnet,
             "vnet",
             tuple(children),
-            tooltip=full_names(plan.vnet_name, limit=detail.name),
+            tooltip=vnet_tooltip(plan, label),
         ),
         columns,
     )

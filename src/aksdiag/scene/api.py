@@ -8,7 +8,7 @@ from ..derive.plan import AddressPlan
 from ..derive.profiles import profile_of
 from .fit import Detail, note_width, short, wrap
 from .network import dns_zone, hub_shape, zone_name
-from .parts import full_names, header, nets, node_shape, vnet_label
+from .parts import full_names, header, nets, node_shape, vnet_label, vnet_tooltip
 from .types import Edge, EdgeKind, Scene, Shape, ShapeKind, View
 
 
@@ -89,14 +89,8 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
         tuple(sub_children),
         tooltip=full_names(node_subnet.name, limit=detail.name),
     )
-    vnet = Shape(
-        "vnet",
-        vnet_label(plan, detail, inside=(sub, *children)),
-        ShapeKind.vnet,
-        "vnet",
-        (sub, *children),
-        tooltip=full_names(plan.vnet_name, limit=detail.name),
-    )
+    vlabel = vnet_label(plan, detail, inside=(sub, *children))
+    vnet = Shape("vnet", vlabel, ShapeKind.vnet, "vnet", (sub, *children), tooltip=vnet_tooltip(plan, vlabel))
     label, _ = _api_label(plan, detail)
     title, subtitle = header(plan, prof, "API server", detail)
     zone, links, linked = dns_zone(plan, detail)

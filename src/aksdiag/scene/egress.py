@@ -11,7 +11,7 @@ from ..derive.plan import AddressPlan, NodePlan, SourceIP
 from ..derive.profiles import profile_of
 from .fit import Detail, note_width, short, wrap
 from .network import RICH, firewall_in_hub, firewall_label, firewall_names, surround
-from .parts import full_names, header, nets, node_shape, pods_label, vnet_label
+from .parts import full_names, header, nets, node_shape, pods_label, vnet_label, vnet_tooltip
 from .types import Edge, EdgeKind, Scene, Shape, ShapeKind, View
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨"
@@ -163,14 +163,8 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
         shapes = [sh for sh in shapes if sh.id not in gone]
         around = [e for e in around if e.src.split(".")[0] not in gone and e.dst.split(".")[0] not in gone]
     chain_edges += around
-    vnet = Shape(
-        "vnet",
-        vnet_label(plan, detail, inside=children),
-        ShapeKind.vnet,
-        "vnet",
-        tuple(children),
-        tooltip=full_names(plan.vnet_name, limit=detail.name),
-    )
+    vlabel = vnet_label(plan, detail, inside=children)
+    vnet = Shape("vnet", vlabel, ShapeKind.vnet, "vnet", tuple(children), tooltip=vnet_tooltip(plan, vlabel))
     title, subtitle = header(plan, prof, "egress", detail)
     src_in = profile_of(plan).source_in_vnet
     inside = {

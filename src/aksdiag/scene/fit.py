@@ -15,6 +15,7 @@ count and line, so the poorest detail fits whatever the input.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -178,6 +179,18 @@ def short(name: str, limit: int) -> str:
     head = max(limit - 1, 2) * 2 // 3
     tail = max(limit - 1 - head, 1)
     return f"{name[:head]}…{name[-tail:]}"
+
+
+def after_hyphens(name: str, width: int) -> str:
+    """A name in lines of at most `width` characters, broken only after its hyphens (where a
+    reader splits an Azure name, and where a slide's table breaks it); a piece longer than
+    `width` is shortened to it, as `short` shortens a name."""
+    lines = [""]
+    for piece in re.findall(r"[^-]*-|[^-]+", name):
+        if lines[-1] and len(lines[-1]) + len(piece) > width:
+            lines.append("")
+        lines[-1] += short(piece, width)
+    return "\n".join(lines)
 
 
 # The notes' shortest line in a landscape picture: they sit under the drawing beside the legend,

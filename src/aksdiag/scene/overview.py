@@ -12,7 +12,7 @@ from ..derive.profiles import profile_of
 from .egress import chain, step
 from .fit import Detail, note_width, wrap
 from .network import surround
-from .parts import Paths, first_two_nodes, full_names, header, subnets, vnet_label
+from .parts import Paths, first_two_nodes, header, subnets, vnet_label, vnet_tooltip
 from .types import Edge, EdgeKind, Scene, Shape, ShapeKind, View
 
 NODES = 3  # per pool: node 0, node 1 (the path's two ends), a summary, the last node
@@ -110,9 +110,7 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
             children.append(rt)
             rt_path = "vnet.rt"
     label = vnet_label(plan, detail, lines, children)
-    vnet = Shape(
-        "vnet", label, ShapeKind.vnet, "vnet", tuple(children), tooltip=full_names(plan.vnet_name, limit=detail.name)
-    )
+    vnet = Shape("vnet", label, ShapeKind.vnet, "vnet", tuple(children), tooltip=vnet_tooltip(plan, label))
     edges, path_note, n = _pod_path(plan, paths, rt_path, detail.terse)
 
     pool = plan.pools[0]

@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from ..derive.plan import AddressPlan, NodePlan, PodAddresses, PoolPlan, Severity, SubnetPlan
 from ..derive.profiles import PlanProfile, PodSource, profile_of
-from .fit import BOX_PAD, FONT, SANS, Detail, note_width, shape_size, short, wrap
+from .fit import BOX_PAD, FONT, SANS, Detail, after_hyphens, note_width, shape_size, short, wrap
 from .types import Mark, Shape, ShapeKind
 
 POD_KIND = {
@@ -223,16 +223,20 @@ def subnet_label(plan: AddressPlan, subnet: SubnetPlan, full: bool, detail: Deta
 
 # Where the VNet's own line is short, its summaries may still take this many characters a line.
 SUMMARY_LINE = 32
+NAME_LINE = 16  # a VNet name broken after its hyphens keeps lines of this many characters at least
 # Kept clear at each side of a container's label: its icon (64 px) at the top-left corner, d2's
 # 10 px inset and a 16 px gap.
 ICON_SIDE = 90.0
+# The estimate of a child's width runs over what d2 draws (a node subnet estimated 524 px in a
+# VNet drawn 475 px wide; a pool row 1,100 px in one of 849 px): the room is taken on what d2 draws at least.
+CHILD_SHARE = 0.75
 
 
 def icon_room(inside: Sequence[Shape], font: int) -> int:
     """Characters a line of a container's label can take without reaching the icon at its top-left
     corner: d2 centres the label without widening the box for it, and the box is at least as wide
     as its widest child."""
-    widest = max((shape_size(c)[0] for c in inside), default=0.0)
+    widest = CHILD_SHARE * max((shape_size(c)[0] for c in inside), default=0.0)
     return int((widest + 2 * BOX_PAD - 2 * ICON_SIDE) / (font * SANS))
 
 
@@ -245,14 +249,22 @@ def vnet_label(plan: AddressPlan, detail: Detail, summaries: Sequence[str] = (),
     wide as its widest child (`inside`), so the summaries wrap at that, less the icon at each side;
     never narrower than the VNet's own line."""
     managed = "AKS-managed VNet" if plan.vnet_managed else "VNet"
-    named = f"{managed} {short(plan.vnet_name, detail.name)}"
     room = icon_room(inside, FONT[ShapeKind.vnet])
     # The VNet's own line too: in a narrow VNet (one node in the egress and API views) it began
-    # under the icon. Never narrower than the name, which is not shortened further for it.
-    longest = max(len(word) for word in named.split(" "))
+    # under the icon. A name longer than the room breaks after its hyphens, never narrower than
+    # NAME_LINE; it is not shortened further for it.
+    named = f"{managed} {after_hyphens(short(plan.vnet_name, detail.name), max(room, NAME_LINE))}"
+    longest = max(len(word) for line in named.split("\n") for word in line.split(" "))
     title = wrap(f"{named} · {nets(plan.vnet_prefixes)}", min(detail.line, max(room, longest)))
     width = min(detail.line, max(SUMMARY_LINE, room, *(len(line) for line in title.split("\n"))))
     return title + "".join("\n" + wrap(line, width) for line in summaries)
+
+
+def vnet_tooltip(plan: AddressPlan, label: str) -> str | None:
+    """The VNet's whole name where its label does not show it whole: shortened to the detail's
+    length, or further where a piece of it is wider than the room beside the icon."""
+    name = plan.vnet_name
+    return None if not name or name in label.replace("\n", "") else name
 
 
 def full_names(*names: str | None, limit: int) -> str | None:
