@@ -157,6 +157,26 @@ def text_lines(svg: str, em: float) -> Iterator[tuple[str, float, float, float, 
             yield words, left, y, w, font
 
 
+_IMAGE = re.compile(r"<image\b([^>]*)>")
+
+
+def under_icons(svg: str) -> list[str]:
+    """The lines of text that run under an icon. d2 centres a container's label without widening
+    the box for it, so a line as wide as the box began under the icon at its top-left corner (the
+    hub's "hub VNet", the VNet's "… 1 more pool"). A line's width is taken at 0.45 em a character,
+    under the sans labels' average: a line flagged does reach the icon. A leaf's icon is under
+    its label when d2 centres it in a box its lines fill (the services box's fourth line)."""
+    icons = []
+    for attrs in _IMAGE.findall(svg):
+        x, y, w, h = (_attr(attrs, k) for k in ("x", "y", "width", "height"))
+        icons.append((x, y, x + w, y + h))
+    under = []
+    for words, left, y, w, font in text_lines(svg, 0.45):
+        if any(left < i[2] and i[0] < left + w and y - 0.8 * font < i[3] and i[1] < y for i in icons):
+            under.append(words)
+    return under
+
+
 def address_boxes(svg: bytes | str) -> list[tuple[float, float, float, float]]:
     """Where the SVG draws each line of text that carries an address: (left, top, right, bottom)
     as a share of the canvas's width and height; the box is a generous one (0.6 em a character,

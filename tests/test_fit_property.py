@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from .legibility import line, measure_svg
+from .ocr import under_icons
 
 MODELS = ("kubenet", "overlay", "node-subnet", "pod-subnet", "none")
 FITS = ("slide", "docs", "room")
@@ -245,6 +246,8 @@ def _check(doc: dict, tmp_path_factory, fits) -> None:
             failures.append(f"{fit} {view}: no address label found")
         elif _shown(m, fit) < TARGET[fit] or (fit == "slide" and m["crossings"]):
             failures.append(f"{fit} {view}: {_shown(m, fit):.1f} < {TARGET[fit]} · " + line(view, m))
+        if under := under_icons(svg.decode()):
+            failures.append(f"{fit} {view}: under an icon: {under}")
     nodes = sum(p["count"] for p in doc["nodePools"])
     assert not failures, f"{len(doc['nodePools'])} pools, {nodes} nodes, {doc['networkProfile']}:\n" + "\n".join(
         failures

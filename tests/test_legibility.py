@@ -7,12 +7,12 @@ slide (about the floor on a projector) and no two edges crossing; in an 800 px d
 from __future__ import annotations
 
 import base64
-import re
 
 import pytest
 
 from .conftest import EXAMPLES, example_id
 from .legibility import line, measure_svg
+from .ocr import under_icons
 
 MIN_SLIDE_PX = 14.0
 MIN_DOCS_PX = 11.0
@@ -21,27 +21,6 @@ MIN_ROOM_PT = 12.0
 
 def _measure(example, overviews) -> dict:
     return measure_svg(overviews.svg(example).decode())
-
-
-_IMAGE = re.compile(r"<image\b([^>]*)>")
-
-
-def under_icons(svg: str) -> list[str]:
-    """The lines of text that run under an icon. d2 centres a container's label without widening
-    the box for it, so a line as wide as the box began under the icon at its top-left corner (the
-    hub's "hub VNet", the VNet's "… 1 more pool"). A line's width is taken at 0.45 em a character,
-    under the sans labels' average: a line flagged does reach the icon."""
-    from .ocr import _attr, text_lines
-
-    icons = []
-    for attrs in _IMAGE.findall(svg):
-        x, y, w, h = (_attr(attrs, k) for k in ("x", "y", "width", "height"))
-        icons.append((x, y, x + w, y + h))
-    under = []
-    for words, left, y, w, font in text_lines(svg, 0.45):
-        if any(left < i[2] and i[0] < left + w and y - 0.8 * font < i[3] and i[1] < y for i in icons):
-            under.append(words)
-    return under
 
 
 @pytest.mark.slow
@@ -77,6 +56,7 @@ def test_every_view_reads_on_a_slide(example, view):
     m = measure_svg(svg.decode())
     assert m["addr_labels"] > 0, "no address labels found: the measurement would pass vacuously"
     assert m["slide_px"] >= MIN_SLIDE_PX and m["crossings"] == 0, line(f"{example.stem} {view}", m)
+    assert under_icons(svg.decode()) == [], f"{example.stem} {view}: a label runs under an icon"
 
 
 def _render(example, view: str, fit: str) -> dict:
@@ -86,8 +66,7 @@ def _render(example, view: str, fit: str) -> dict:
     svg = api.render(example, formats=("svg",), options=Options(view=view, fit=fit)).outputs["svg"]
     m = measure_svg(svg.decode())
     assert m["addr_labels"] > 0, "no address labels found: the measurement would pass vacuously"
-    if view == "overview":
-        assert under_icons(svg.decode()) == [], f"{example.stem} {fit}: a label runs under an icon"
+    assert under_icons(svg.decode()) == [], f"{example.stem} {view} {fit}: a label runs under an icon"
     return m
 
 
