@@ -155,7 +155,9 @@ def build(plan: AddressPlan, *, detail: Detail, exact: bool = False, layout: str
                 tooltip=full_names(plan.nsg_name, limit=detail.name),
             )
         )
-        edges.append(Edge("vnet.nsg", node_path, "filters", EdgeKind.assoc))
+        # To the node, whose NIC the NSG is on: drawn to its pods, the edge ran through the subnet's
+        # and the pool's labels, and its own label hid the subnet's name.
+        edges.append(Edge("vnet.nsg", node_path.removesuffix(".pods"), "filters", EdgeKind.assoc))
     shapes, chain_edges, note = chain(plan, node_path, node, 1, detail=True, terse=detail.terse, words=detail)
     shapes, around = surround(plan, shapes, detail=True, words=detail)
     if detail.focus:  # one topic, the way out: on-premises is the overview's
