@@ -184,12 +184,12 @@ def short(name: str, limit: int) -> str:
 def after_hyphens(name: str, width: int) -> str:
     """A name in lines of at most `width` characters, broken only after its hyphens (where a
     reader splits an Azure name, and where a slide's table breaks it); a piece longer than
-    `width` is shortened to it, as `short` shortens a name."""
+    `width` keeps its line."""
     lines = [""]
     for piece in re.findall(r"[^-]*-|[^-]+", name):
         if lines[-1] and len(lines[-1]) + len(piece) > width:
             lines.append("")
-        lines[-1] += short(piece, width)
+        lines[-1] += piece
     return "\n".join(lines)
 
 
