@@ -181,12 +181,17 @@ def short(name: str, limit: int) -> str:
     return f"{name[:head]}…{name[-tail:]}"
 
 
+def hyphen_pieces(word: str) -> list[str]:
+    """A word cut after each hyphen: where a reader splits an Azure name, and where a picture's
+    label and a slide's table break it. Numbers and prefixes have none."""
+    return re.findall(r"[^-]*-|[^-]+", word) or [word]
+
+
 def after_hyphens(name: str, width: int) -> str:
-    """A name in lines of at most `width` characters, broken only after its hyphens (where a
-    reader splits an Azure name, and where a slide's table breaks it); a piece longer than
-    `width` keeps its line."""
+    """A name in lines of at most `width` characters, broken only after its hyphens; a piece
+    longer than `width` keeps its line."""
     lines = [""]
-    for piece in re.findall(r"[^-]*-|[^-]+", name):
+    for piece in hyphen_pieces(name):
         if lines[-1] and len(lines[-1]) + len(piece) > width:
             lines.append("")
         lines[-1] += piece

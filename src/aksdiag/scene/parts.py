@@ -257,10 +257,10 @@ def vnet_label(plan: AddressPlan, detail: Detail, summaries: Sequence[str] = (),
     # under the icon. A name longer than the room breaks after its hyphens, in lines of NAME_LINE
     # at least; where a piece is still longer, the whole name is shortened to the room instead
     # (once: a piece of a name already shortened would have taken a second ellipsis).
-    width = max(room, NAME_LINE)
-    name = after_hyphens(short(plan.vnet_name, detail.name), width)
-    if max(len(line) for line in name.split("\n")) > width:
-        name = short(plan.vnet_name, min(width, detail.name))
+    name_line = max(room, NAME_LINE)
+    name = after_hyphens(short(plan.vnet_name, detail.name), name_line)
+    if max(len(line) for line in name.split("\n")) > name_line:
+        name = short(plan.vnet_name, min(name_line, detail.name))
     named = f"{managed} {name}"
     longest = max(len(word) for line in named.split("\n") for word in line.split(" "))
     title = wrap(f"{named} · {nets(plan.vnet_prefixes)}", min(detail.line, max(room, longest)))

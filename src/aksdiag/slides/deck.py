@@ -21,6 +21,7 @@ from ..report.compare import MODEL_NAMES, TOPIC_NAMES, choice_line, migration_li
 from ..report.compare import title as compare_title
 from ..report.plan_table import _pods as pods_text
 from ..report.plan_table import plan_rows as plan_tables
+from ..scene.fit import hyphen_pieces
 from .metrics import text_width
 
 SLIDE_W, SLIDE_H = 960.0, 540.0  # pt
@@ -107,7 +108,7 @@ def wrap(text: str, width: float, font: float, *, bold: bool = False) -> list[st
             if line:
                 lines.append(line)
             line = ""
-            for piece in _pieces(word):  # a name breaks after its hyphens, as PowerPoint breaks it
+            for piece in hyphen_pieces(word):  # a name breaks after its hyphens, as PowerPoint breaks it
                 if line and text_width(line + piece, font, bold=bold) > width:
                     lines.append(line)
                     line = ""
@@ -120,19 +121,13 @@ def wrap(text: str, width: float, font: float, *, bold: bool = False) -> list[st
     return lines
 
 
-def _pieces(word: str) -> list[str]:
-    """A word cut after each hyphen: where a slide's table may break an Azure name. Numbers and
-    prefixes have none, so they keep a column as wide as they are."""
-    return re.findall(r"[^-]*-|[^-]+", word) or [word]
-
-
 def _needs(header: tuple[str, ...], rows: list[tuple[str, ...]], font: float) -> tuple[list[float], list[float]]:
     """Per column: the width of its longest unbreakable word, and of its longest cell, in pt."""
     need, want = [], []
     for c, head in enumerate(header):
         cells = [r[c] for r in rows]
         words = [text_width(w, font, bold=True) for w in head.split()] + [
-            text_width(piece, font) for t in cells for w in (t.split() or [""]) for piece in _pieces(w)
+            text_width(piece, font) for t in cells for w in (t.split() or [""]) for piece in hyphen_pieces(w)
         ]
         need.append(max(words) + 2 * CELL_X + SLACK)
         want.append(
